@@ -1,0 +1,122 @@
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { type Control, deliveryFilterSchema } from './control.ts';
+import { parseDuration } from './duration.ts';
+import { ControlError } from './errors.ts';
+import { faultSpecSchema } from './faults.ts';
+import { readBody } from './http.ts';
+import { requestFilterSchema } from './journal.ts';
+
+const actSchema = z.object({ action: z.string().min(1), args: z.unknown().optional() }).strict();
+const advanceSchema = z.object({ by: z.union([z.number(), z.string()]) }).strict();
+const waitSchema = z.object({ timeout: z.string().optional() });
+
+/** The admin HTTP API under /__admin: thin glue over the control functions. */
+export function createAdminRoutes(control: Control, providerAdmin: Record<string, Hono>): Hono {
+  const app = new Hono();
+
+  app.get('/health', (c) => c.json(control.health()));
+  app.post('/reset', async (c) => {
+    await control.reset();
+    return c.json({ reset: true });
+  });
+
+  app.get('/requests', (c) => c.json({ requests: control.requests(parseQuery(c, requestFilterSchema)) }));
+  app.get('/requests/count', (c) => c.json({ count: control.countRequests(parseQuery(c, requestFilterSchema)) }));
+  app.delete('/requests', (c) => {
+    control.clearRequests();
+    return c.body(null, 204);
+  });
+  app.get('/requests/wait', async (c) => {
+    const { timeout, ...filter } = c.req.query();
+    const request = await control.waitForRequest(parseWith(requestFilterSchema, filter, 'query'), {
+      timeoutMs: toTimeout(timeout),
+    });
+    return c.json(request);
+  });
+
+  app.get('/deliveries', (c) => c.json({ deliveries: control.deliveries(parseQuery(c, deliveryFilterSchema)) }));
+  app.get('/deliveries/wait', async (c) => {
+    const { timeout, ...filter } = c.req.query();
+    const match = parseWith(deliveryFilterSchema, filter, 'query');
+    return c.json(await control.waitForDelivery(match, { timeoutMs: toTimeout(timeout) }));
+  });
+  app.get('/idle', async (c) => {
+    const { timeout } = parseQuery(c, waitSchema);
+    await control.idle({ timeoutMs: toTimeout(timeout) });
+    return c.json({ idle: true });
+  });
+
+  app.get('/conversations', (c) => c.json({ conversations: control.conversations(c.req.query()) }));
+  app.get('/actions', (c) => c.json({ actions: control.actions(c.req.query('provider')) }));
+  app.post('/conversations/:provider/:conversationId/actions', async (c) => {
+    const body = parseWith(actSchema, await readJson(c), 'body');
+    const result = await control.act({
+      provider: c.req.param('provider'),
+      conversationId: c.req.param('conversationId'),
+      action: body.action,
+      args: body.args,
+    });
+    return c.json({ result: result ?? null });
+  });
+
+  app.get('/clock', (c) => c.json({ now: control.now(), iso: new Date(control.now()).toISOString() }));
+  app.post('/clock/advance', async (c) => {
+    const { by } = parseWith(advanceSchema, await readJson(c), 'body');
+    return c.json(await control.advance(by));
+  });
+
+  app.get('/faults', (c) => c.json({ faults: control.faults() }));
+  app.post('/faults', async (c) => c.json(control.addFault(parseWith(faultSpecSchema, await readJson(c), 'body')), 201));
+  app.delete('/faults', (c) => {
+    control.clearFaults();
+    return c.body(null, 204);
+  });
+  app.delete('/faults/:id', (c) => {
+    control.removeFault(c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  for (const [name, routes] of Object.entries(providerAdmin)) app.route(`/providers/${name}`, routes);
+
+  app.notFound((c) =>
+    c.json(
+      {
+        error: `No admin route ${c.req.method} ${c.req.path}.`,
+        routes: app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} /__admin${r.path}`),
+      },
+      404,
+    ),
+  );
+  app.onError((error, c) => {
+    if (error instanceof ControlError) {
+      return c.json({ error: error.message, ...(error.details ? { details: error.details } : {}) }, error.status as 400);
+    }
+    throw error;
+  });
+  return app;
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const body = await readBody(c, ['json']);
+  if (!body.ok) throw new ControlError(body.reason === 'malformed' ? 400 : 415, body.message);
+  return body.value ?? {};
+}
+
+function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
+  return parseWith(schema, c.req.query(), 'query');
+}
+
+function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ControlError(400, `Invalid ${where}: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+function toTimeout(value: string | undefined): number {
+  try {
+    return value === undefined ? 5000 : Math.min(parseDuration(value), 300_000);
+  } catch (error) {
+    throw new ControlError(400, (error as Error).message);
+  }
+}

@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import type { ActivityTracker } from './activity.ts';
+import type { Clock, VirtualClock } from './clock.ts';
+import { parseDuration } from './duration.ts';
+import { ControlError } from './errors.ts';
+import type { Fault, FaultSpec, FaultTable } from './faults.ts';
+import { type JournalEntry, type RequestFilter, selectRequests, toRequestPredicate } from './journal.ts';
+import type { ConversationSummary, Delivery, ProviderContext, ProviderDefinition } from './provider.ts';
+import type { SignalBus } from './signals.ts';
+import type { Store } from './store.ts';
+
+/** A filter of recorded deliveries. */
+export const deliveryFilterSchema = z
+  .object({
+    provider: z.string().optional(),
+    type: z.string().optional(),
+    conversationId: z.string().optional(),
+    url: z.string().optional(),
+    state: z.enum(['queued', 'in-flight', 'retrying', 'delivered', 'failed', 'settled']).optional(),
+  })
+  .strict();
+
+/** A filter of recorded deliveries, or a predicate. */
+export type DeliveryMatch = z.input<typeof deliveryFilterSchema> | ((delivery: Delivery) => boolean);
+
+/** Options of the `wait*` functions. */
+export type WaitOptions = { timeoutMs?: number };
+
+/** The state of the simulator as `health` reports it. */
+export type Health = {
+  status: 'ok';
+  ready: boolean;
+  providers: { name: string; title: string; basePaths: readonly string[] }[];
+  clock: { kind: 'real' | 'virtual'; now: string };
+  seed: number;
+  store: string;
+  pending: { running: number; timers: number };
+};
+
+/** An agent or customer action on a conversation. */
+export type ActRequest = { provider: string; conversationId: string; action: string; args?: unknown };
+
+/** The control functions: the admin HTTP API and the library API are both this object. */
+export type Control = {
+  health(): Health;
+  reset(): Promise<void>;
+  requests(filter?: RequestFilter): JournalEntry[];
+  countRequests(filter?: RequestFilter): number;
+  clearRequests(): void;
+  deliveries(filter?: DeliveryMatch): Delivery[];
+  conversations(filter?: { provider?: string }): ConversationSummary[];
+  actions(provider?: string): { provider: string; action: string; description: string }[];
+  act(request: ActRequest): Promise<unknown>;
+  now(): number;
+  advance(by: number | string): Promise<{ now: number }>;
+  addFault(spec: FaultSpec): Fault;
+  faults(): Fault[];
+  removeFault(id: string): void;
+  clearFaults(): void;
+  idle(options?: WaitOptions): Promise<void>;
+  waitForDelivery(match: DeliveryMatch, options?: WaitOptions): Promise<Delivery>;
+  waitForRequest(filter: RequestFilter, options?: WaitOptions): Promise<JournalEntry>;
+};
+
+/** What the control functions need from the simulator. */
+export type ControlDeps = {
+  providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
+  contextOf(name: string): ProviderContext<unknown, unknown>;
+  store: Store;
+  clock: Clock;
+  activity: ActivityTracker;
+  signals: SignalBus;
+  faults: FaultTable;
+  seed: number;
+  reset(): Promise<void>;
+};
+
+/** Turns a delivery filter into a predicate. */
+export function toDeliveryPredicate(match: DeliveryMatch = {}): (delivery: Delivery) => boolean {
+  if (typeof match === 'function') return match;
+  const f = deliveryFilterSchema.parse(match);
+  return (d) =>
+    (f.provider === undefined || d.provider === f.provider) &&
+    (f.type === undefined || d.type === f.type) &&
+    (f.conversationId === undefined || d.conversationId === f.conversationId) &&
+    (f.url === undefined || d.url === f.url) &&
+    (f.state === undefined ||
+      (f.state === 'settled' ? d.state === 'delivered' || d.state === 'failed' : d.state === f.state));
+}
+
+/** Creates the control functions. */
+export function createControl(deps: ControlDeps): Control {
+  const { store, clock, activity, signals, faults } = deps;
+  const providerOf = (name: string) => {
+    const provider = deps.providers.find((p) => p.name === name);
+    if (!provider) {
+      throw new ControlError(404, `Unknown provider '${name}'. Providers: ${deps.providers.map((p) => p.name).join(', ')}.`);
+    }
+    return provider;
+  };
+
+  const waitFor = <T>(
+    find: () => T | undefined,
+    events: ('delivery.attempt' | 'delivery.settled' | 'request')[],
+    timeoutMs: number,
+    describe: () => string,
+  ): Promise<T> => {
+    const found = find();
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise<T>((resolve, reject) => {
+      const offs = events.map((name) =>
+        signals.on(name, () => {
+          const hit = find();
+          if (hit === undefined) return;
+          done();
+          resolve(hit);
+        }),
+      );
+      const timer = setTimeout(() => {
+        done();
+        reject(new ControlError(408, describe()));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        for (const off of offs) off();
+      };
+    });
+  };
+
+  const control: Control = {
+    health: () => ({
+      status: 'ok',
+      ready: true,
+      providers: deps.providers.map((p) => ({ name: p.name, title: p.title, basePaths: p.basePaths })),
+      clock: { kind: clock.kind, now: new Date(clock.now()).toISOString() },
+      seed: deps.seed,
+      store: store.location,
+      pending: activity.counts(),
+    }),
+    reset: () => deps.reset(),
+    requests: (filter = {}) => selectRequests(store.data.journal, filter),
+    countRequests: (filter = {}) => store.data.journal.filter(toRequestPredicate(filter)).length,
+    clearRequests() {
+      store.data.journal.length = 0;
+      store.touch();
+    },
+    deliveries: (match) => store.data.deliveries.filter(toDeliveryPredicate(match)),
+    conversations: (filter = {}) =>
+      deps.providers
+        .filter((p) => filter.provider === undefined || p.name === filter.provider)
+        .flatMap((p) => p.listConversations(store.data.providers[p.name])),
+    actions: (name) =>
+      deps.providers
+        .filter((p) => name === undefined || p.name === name)
+        .flatMap((p) =>
+          Object.entries(p.actions ?? {}).map(([action, def]) => ({
+            provider: p.name,
+            action,
+            description: def.description,
+          })),
+        ),
+    async act({ provider: name, conversationId, action, args }) {
+      const provider = providerOf(name);
+      const definition = provider.actions?.[action];
+      if (!definition) {
+        const known = Object.keys(provider.actions ?? {});
+        throw new ControlError(
+          400,
+          `Provider '${name}' has no action '${action}'. Actions: ${known.join(', ') || '(none)'}.`,
+        );
+      }
+      const parsed = definition.args.safeParse(args ?? {});
+      if (!parsed.success) {
+        throw new ControlError(400, `Invalid args for ${name} ${action}: ${z.prettifyError(parsed.error)}`);
+      }
+      try {
+        return await definition.run(deps.contextOf(name), conversationId, parsed.data);
+      } catch (error) {
+        if (error instanceof ControlError) throw error;
+        throw new ControlError(409, `${name} ${action} on ${conversationId} failed: ${(error as Error).message}`);
+      }
+    },
+    now: () => clock.now(),
+    async advance(by) {
+      if (clock.kind !== 'virtual') {
+        throw new ControlError(409, "The clock is real. Please start with clock 'virtual' (--clock virtual) to advance it.");
+      }
+      let ms: number;
+      try {
+        ms = parseDuration(by);
+      } catch (error) {
+        throw new ControlError(400, (error as Error).message);
+      }
+      await activity.idle();
+      await (clock as VirtualClock).advance(ms, () => activity.idle());
+      await activity.idle();
+      store.touch();
+      return { now: clock.now() };
+    },
+    addFault(spec) {
+      try {
+        return faults.add(spec);
+      } catch (error) {
+        if (error instanceof z.ZodError) throw new ControlError(400, `Invalid fault: ${z.prettifyError(error)}`);
+        throw error;
+      }
+    },
+    faults: () => faults.list(),
+    removeFault(id) {
+      if (!faults.remove(id)) throw new ControlError(404, `No fault '${id}'.`);
+    },
+    clearFaults: () => faults.clear(),
+    idle: ({ timeoutMs = 5000 } = {}) => activity.idle(timeoutMs),
+    waitForDelivery(match, { timeoutMs = 5000 } = {}) {
+      const predicate = toDeliveryPredicate(match);
+      const stated = typeof match === 'object' && match.state !== undefined;
+      return waitFor(
+        () => store.data.deliveries.find((d) => predicate(d) && (stated || d.attempts.length > 0)),
+        ['delivery.attempt', 'delivery.settled'],
+        timeoutMs,
+        () => {
+          const seen = store.data.deliveries.slice(-5).map((d) => `${d.provider} ${d.type} (${d.state})`);
+          return (
+            `No delivery matching ${typeof match === 'function' ? 'the predicate' : JSON.stringify(match)} within ${timeoutMs} ms. ` +
+            `Last deliveries: ${seen.join(', ') || 'none'}.` +
+            (clock.kind === 'virtual' ? ' The clock is virtual: advance it if the event is scheduled.' : '')
+          );
+        },
+      );
+    },
+    waitForRequest(filter, { timeoutMs = 5000 } = {}) {
+      const predicate = toRequestPredicate(filter);
+      return waitFor(
+        () => store.data.journal.find(predicate),
+        ['request'],
+        timeoutMs,
+        () => `No request matching ${JSON.stringify(filter)} within ${timeoutMs} ms.`,
+      );
+    },
+  };
+  return control;
+}

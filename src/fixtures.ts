@@ -1,0 +1,126 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { ProviderDefinition } from './provider.ts';
+
+/** The fixtures shipped with convosim: fixtures/<provider>/*.yaml|json. */
+export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
+
+/** A fixture file that could not be loaded; the message names the file, line and field, and a fix. */
+export class FixtureError extends Error {
+  override name = 'FixtureError';
+}
+
+const FIXTURE_FILE = /\.(ya?ml|json)$/i;
+
+/** Lists the fixture files of one provider in `dir`, sorted by name. */
+export function listFixtureFiles(dir: string, provider: string): string[] {
+  const folder = path.join(dir, provider);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => FIXTURE_FILE.test(name))
+    .sort()
+    .map((name) => path.join(folder, name));
+}
+
+/** Parses and validates one fixture file against a provider's fixture schema. */
+export function loadFixtureFile<F>(file: string, schema: z.ZodType<F>): F {
+  const text = readFileSync(file, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const { line, col } = lineCounter.linePos(syntax.pos[0]);
+    throw new FixtureError(
+      `Failed to load fixtures ${file}:${line}:${col}: ${syntax.message.split('\n')[0]}. Please fix the syntax.`,
+    );
+  }
+  const result = schema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const line = lineOf(doc, lineCounter, at);
+  throw new FixtureError(
+    `Failed to load fixtures ${file}${line ? `:${line}` : ''}: ${formatPath(at) || '(root)'}: ${issue.message}. ` +
+      'Please fix this field or remove it to use the default.',
+  );
+}
+
+function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, at: (string | number)[]) {
+  for (let n = at.length; n >= 0; n--) {
+    const node = doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && (isMap(node) || isSeq(node) || node.range)) {
+      const range = (node as { range?: [number, number, number] }).range;
+      if (range) return counter.linePos(range[0]).line;
+    }
+  }
+  return null;
+}
+
+/** Formats a schema path like `entryPoints[0].queue`. */
+export function formatPath(at: ReadonlyArray<string | number>): string {
+  return at.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/**
+ * Merges fixture layers: objects merge key by key; arrays of objects with an `id` or `key` merge item by item
+ * (a later item with the same id replaces the earlier one); any other value is replaced.
+ */
+export function mergeFixtures(base: unknown, override: unknown): unknown {
+  if (Array.isArray(base) && Array.isArray(override) && [...base, ...override].every(hasIdentity)) {
+    const merged = new Map<string, unknown>();
+    for (const item of [...base, ...override]) merged.set(identityOf(item), item);
+    return [...merged.values()];
+  }
+  if (isPlainObject(base) && isPlainObject(override)) {
+    const merged: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(override)) {
+      merged[key] = key in base ? mergeFixtures(base[key], value) : value;
+    }
+    return merged;
+  }
+  return override === undefined ? base : override;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const hasIdentity = (v: unknown) => isPlainObject(v) && ('id' in v || 'key' in v);
+const identityOf = (v: unknown) => {
+  const o = v as Record<string, unknown>;
+  return String('id' in o ? o.id : o.key);
+};
+
+/** Loads a provider's fixtures: files from each dir in order, then an inline override; validated at each layer. */
+export function loadProviderFixtures<F>(
+  provider: ProviderDefinition<unknown, F, unknown>,
+  dirs: readonly string[],
+  inline?: unknown,
+): F {
+  let merged: unknown = provider.fixtures.parse({});
+  for (const dir of dirs) {
+    for (const file of listFixtureFiles(dir, provider.name)) {
+      merged = mergeFixtures(merged, loadFixtureFile(file, provider.fixtures));
+    }
+  }
+  if (inline !== undefined) {
+    const result = provider.fixtures.safeParse(inline);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      throw new FixtureError(
+        `Failed to load inline fixtures for ${provider.name}: ${formatPath(at) || '(root)'}: ${issue.message}.`,
+      );
+    }
+    merged = mergeFixtures(merged, result.data);
+  }
+  const fixtures = provider.fixtures.parse(merged);
+  const problems = provider.checkFixtures?.(fixtures) ?? [];
+  if (problems.length > 0) {
+    throw new FixtureError(
+      `Failed to load fixtures for ${provider.name}: ${problems.join('; ')}. Please fix the references.`,
+    );
+  }
+  return fixtures;
+}

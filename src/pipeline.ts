@@ -1,0 +1,169 @@
+import type { IncomingMessage } from 'node:http';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { matchedRoutes } from 'hono/route';
+import type { Clock } from './clock.ts';
+import { DroppedConnection } from './errors.ts';
+import { explainUnmatched, type KnownRoute } from './explain.ts';
+import type { FaultTable } from './faults.ts';
+import { type JournalEntry, toHeaderRecord } from './journal.ts';
+import type { CoreError, ProviderDefinition } from './provider.ts';
+import type { SignalBus } from './signals.ts';
+import type { Store } from './store.ts';
+
+/** Per-request variables the core sets. */
+export type SimEnv = {
+  Bindings: { incoming?: IncomingMessage };
+  Variables: { provider: string | null; fault: string | null; note: string | null };
+};
+
+/** What the request pipeline needs. */
+export type PipelineDeps = {
+  providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
+  clock: Clock;
+  store: Store;
+  faults: FaultTable;
+  signals: SignalBus;
+  bodyLimit: number;
+  onInternalError(error: unknown, c: Context): void;
+};
+
+const ADMIN = '/__admin';
+const MAX_RECORDED_BODY = 64 * 1024;
+
+/**
+ * The app every route hangs on: journal, provider selection, body limit, fault injection,
+ * explained 404s and one error handler. Provider routes and admin routes are mounted by the caller.
+ */
+export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
+  const { providers, clock, store, faults, signals } = deps;
+  const app = new Hono<SimEnv>();
+  const providerFor = (path: string) => {
+    let best: { provider: ProviderDefinition<unknown, unknown, unknown>; length: number } | null = null;
+    for (const provider of providers) {
+      for (const base of provider.basePaths) {
+        if ((path === base || path.startsWith(base.endsWith('/') ? base : `${base}/`)) && base.length > (best?.length ?? -1)) {
+          best = { provider, length: base.length };
+        }
+      }
+    }
+    return best?.provider ?? null;
+  };
+  const renderCoreError = (c: Context<SimEnv>, error: CoreError, extra: Record<string, unknown> = {}) => {
+    const provider = providers.find((p) => p.name === c.get('provider'));
+    return provider ? provider.renderError(c, error) : c.json({ error: error.message, ...extra }, error.status as 400);
+  };
+
+  // The journal wraps everything (but the admin API), so even refused requests are recorded.
+  app.use('*', async (c, next) => {
+    const isAdmin = c.req.path === ADMIN || c.req.path.startsWith(`${ADMIN}/`);
+    c.set('provider', isAdmin ? null : (providerFor(c.req.path)?.name ?? null));
+    c.set('fault', null);
+    c.set('note', null);
+    if (isAdmin) return next();
+    const time = clock.now();
+    let thrown: unknown;
+    try {
+      await next();
+    } catch (error) {
+      thrown = error;
+    }
+    await record(c, time, thrown);
+    if (thrown) throw thrown;
+  });
+
+  const record = async (c: Context<SimEnv>, time: number, thrown: unknown) => {
+    const url = new URL(c.req.url);
+    const cached = (c.req as unknown as { bodyCache: { arrayBuffer?: Promise<ArrayBuffer> } }).bodyCache.arrayBuffer;
+    const requestBody = cached ? await cached.then(decode, () => '') : '';
+    const route = matchedRoutes(c)
+      .filter((r) => r.method !== 'ALL')
+      .at(-1)?.path;
+    const response = thrown ? null : c.res;
+    const entry: JournalEntry = {
+      id: `req-${++store.data.meta.requestSeq}`,
+      seq: store.data.meta.requestSeq,
+      time,
+      provider: c.get('provider'),
+      method: c.req.method,
+      path: url.pathname,
+      query: url.search,
+      route: route ?? null,
+      requestHeaders: toHeaderRecord(c.req.raw.headers),
+      requestBody,
+      status: response?.status ?? 0,
+      responseHeaders: response ? toHeaderRecord(response.headers) : {},
+      responseBody: response ? await response.clone().text().then(clip) : '',
+      fault: c.get('fault'),
+      note: thrown instanceof DroppedConnection ? 'connection dropped (fault)' : c.get('note'),
+    };
+    store.data.journal.push(entry);
+    store.touch();
+    signals.emit('request', entry);
+  };
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.bodyLimit,
+      onError: (c) =>
+        renderCoreError(c as Context<SimEnv>, {
+          status: 413,
+          kind: 'payload-too-large',
+          message: `Request body exceeds the limit of ${deps.bodyLimit} bytes`,
+        }),
+    }),
+  );
+
+  app.use('*', async (c, next) => {
+    // Read the body once, so the journal can record it and routes can parse it in any form.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await c.req.arrayBuffer();
+    const provider = c.get('provider');
+    if (provider === null) return next();
+    const effect = faults.match({ provider, method: c.req.method, path: c.req.path });
+    if (!effect) return next();
+    c.set('fault', effect.fault.id);
+    if (effect.latencyMs) await new Promise((resolve) => clock.setTimer(effect.latencyMs!, () => resolve(null)));
+    if (effect.drop) {
+      c.env?.incoming?.socket.destroy();
+      throw new DroppedConnection(`Connection dropped by fault ${effect.fault.id}`);
+    }
+    if (effect.status !== undefined) {
+      return renderCoreError(c, { status: effect.status, kind: 'fault', message: `Injected fault ${effect.fault.id}` });
+    }
+    return next();
+  });
+
+  app.notFound((c) => {
+    const known: KnownRoute[] = app.routes.map((r) => ({
+      method: r.method,
+      path: r.path,
+      provider: providerFor(r.path)?.name ?? null,
+    }));
+    const explanation = explainUnmatched(
+      { method: c.req.method, path: c.req.path },
+      known,
+      providers.map((p) => ({ name: p.name, title: p.title, basePaths: p.basePaths })),
+      c.get('provider'),
+    );
+    c.set('note', explanation.message);
+    c.header('x-convosim-unmatched', explanation.message.replace(/[^\x20-\x7e]/g, '?'));
+    const provider = c.get('provider');
+    if (provider === null) return c.json(explanation, 404);
+    return renderCoreError(c, { status: 404, kind: 'not-found', message: explanation.message });
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof DroppedConnection) throw error;
+    deps.onInternalError(error, c);
+    c.set('note', `internal error: ${error.message}`);
+    return renderCoreError(c, { status: 500, kind: 'internal', message: 'Internal server error' });
+  });
+
+  return app;
+}
+
+const decode = (buffer: ArrayBuffer) => clip(new TextDecoder().decode(buffer));
+const clip = (text: string) =>
+  text.length > MAX_RECORDED_BODY ? `${text.slice(0, MAX_RECORDED_BODY)}…[${text.length - MAX_RECORDED_BODY} more]` : text;
+

@@ -1,0 +1,290 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createActivityTracker } from './activity.ts';
+import { createAdminRoutes } from './admin-routes.ts';
+import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START } from './clock.ts';
+import { type Control, createControl } from './control.ts';
+import { createDispatcher, type Sender, sendWithFetch } from './dispatcher.ts';
+import { errorText } from './http.ts';
+import { createFaultTable } from './faults.ts';
+import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
+import { createPipeline, type SimEnv } from './pipeline.ts';
+import type { ProviderContext, ProviderDefinition } from './provider.ts';
+import { createRandom } from './random.ts';
+import { createSignalBus, type SignalBus } from './signals.ts';
+import { createStore } from './store.ts';
+
+/** Log levels, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Where the simulator's log lines go. */
+export type Logger = (level: LogLevel, message: string, data?: unknown) => void;
+
+/** Options of `createSimulator`; every dependency can be injected. */
+export type SimulatorOptions = {
+  /** The provider plug-ins to serve. The core has none of its own. */
+  // biome-ignore lint/suspicious/noExplicitAny: providers differ in state, fixture and option types.
+  providers?: readonly ProviderDefinition<any, any, any>[];
+  /** 'memory' (default) or the path of a JSON store file. */
+  store?: string;
+  /** 'real' (default), 'virtual', or a clock of your own. */
+  clock?: 'real' | 'virtual' | Clock;
+  /** Start of virtual time (epoch ms or ISO string) when the store has none. */
+  startTime?: number | string;
+  /** Seed of every generated id, name and text. */
+  seed?: number;
+  /** Load the shipped fixtures/ folder first (default true). */
+  defaultFixtures?: boolean;
+  /** More fixture folders (each with <provider>/ subfolders), applied in order over the defaults. */
+  fixturesDirs?: readonly string[];
+  /** Inline fixtures per provider, applied last. */
+  fixtures?: Record<string, unknown>;
+  /** Runtime options per provider, validated by each provider's `options` schema. */
+  providerOptions?: Record<string, unknown>;
+  /** Outbound HTTP for webhooks (default: fetch). */
+  send?: Sender;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Real milliseconds to gather store changes before one write (default 20). */
+  flushDelayMs?: number;
+  /** Log sink (default: warnings and errors to stderr). */
+  logger?: Logger;
+};
+
+/** A running simulator: its Hono app, its control functions, and its server once listening. */
+export type Simulator = {
+  readonly app: Hono<SimEnv>;
+  readonly control: Control;
+  readonly clock: Clock;
+  readonly signals: SignalBus;
+  readonly providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
+  /** Internal errors caught so far (tests assert there are none). */
+  readonly internalErrors: readonly { time: number; method: string; path: string; message: string }[];
+  /** Base URL once listening. */
+  readonly url: string | null;
+  listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+};
+
+/** The default body limit: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+const defaultLogger: Logger = (level, message, data) => {
+  if (level === 'warn' || level === 'error') {
+    process.stderr.write(`[convosim] ${level}: ${message}${data === undefined ? '' : ` ${errorText(data)}`}\n`);
+  }
+};
+
+/** Builds a simulator from injected dependencies. Two simulators share nothing. */
+export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const providers = (options.providers ?? []) as readonly ProviderDefinition<unknown, unknown, unknown>[];
+  assertUniqueNames(providers);
+  const seed = options.seed ?? 1;
+  const log = options.logger ?? defaultLogger;
+  const signals = createSignalBus((error) => log('error', 'a signal listener threw', error));
+
+  let clock: Clock | undefined;
+  const store = await createStore({
+    location: options.store ?? 'memory',
+    seed,
+    flushDelayMs: options.flushDelayMs,
+    beforeWrite: (data) => {
+      data.meta.clockNow = clock?.kind === 'virtual' ? clock.now() : null;
+    },
+    onError: (error) => log('error', 'store write failed', error),
+  });
+  clock = resolveClock(options.clock, store.data.meta.clockNow ?? toEpoch(options.startTime));
+  const stream = store.data.meta.boots * 10;
+  const random = createRandom(seed, stream);
+  const eventRandom = createRandom(seed, stream + 1);
+  const faults = createFaultTable(createRandom(seed, stream + 2));
+  const activity = createActivityTracker(clock, signals);
+  const scheduled = new Set<{ cancel(): void }>();
+  const internalErrors: { time: number; method: string; path: string; message: string }[] = [];
+
+  const byName = new Map(providers.map((p) => [p.name, p]));
+  const dispatcher = createDispatcher({
+    clock,
+    send: options.send ?? sendWithFetch,
+    activity,
+    signals,
+    deliveries: () => store.data.deliveries,
+    nextDeliveryId: () => `dlv-${++store.data.meta.deliverySeq}`,
+    changed: () => store.touch(),
+    policyOf(name) {
+      const policy = byName.get(name)?.webhooks;
+      const ctx = contexts.get(name)!;
+      return {
+        retryDelaysMs: policy?.retryDelaysMs ?? [1000, 5000, 30_000],
+        timeoutMs: policy?.timeoutMs ?? 5000,
+        sign: policy?.sign ? (input) => policy.sign!(input, ctx) : undefined,
+        onSettled: policy?.onSettled ? (delivery) => policy.onSettled!(delivery, ctx) : undefined,
+      };
+    },
+  });
+
+  const contexts = new Map<string, ProviderContext<unknown, unknown>>();
+  for (const provider of providers) {
+    const parsedOptions = provider.options
+      ? parseProviderOptions(provider, options.providerOptions?.[provider.name])
+      : (options.providerOptions?.[provider.name] ?? {});
+    const ctx: ProviderContext<unknown, unknown> = {
+      name: provider.name,
+      clock,
+      random,
+      options: parsedOptions,
+      state: () => store.data.providers[provider.name],
+      update: (recipe) => store.update(provider.name, recipe),
+      emit: (event) => dispatcher.enqueue(provider.name, event, eventRandom.id(22)).eventId,
+      deliverNow: (event) => dispatcher.deliverNow(provider.name, event, eventRandom.id(22)),
+      schedule(delayMs, task) {
+        const handle = activity.schedule(delayMs, async () => {
+          scheduled.delete(handle);
+          try {
+            await task();
+          } catch (error) {
+            log('error', `${provider.name}: a scheduled task failed`, error);
+          }
+        });
+        scheduled.add(handle);
+        return handle;
+      },
+      notify: (signal) => signals.emit('conversation', { ...signal, provider: provider.name }),
+      log: (level, message, data) => log(level, `${provider.name}: ${message}`, data),
+    };
+    contexts.set(provider.name, ctx);
+  }
+
+  const fixtureDirs = [...(options.defaultFixtures === false ? [] : [DEFAULT_FIXTURES_DIR]), ...(options.fixturesDirs ?? [])];
+  const fixtures = new Map(
+    providers.map((p) => [p.name, loadProviderFixtures(p, fixtureDirs, options.fixtures?.[p.name])]),
+  );
+  const applyFixtures = (onlyMissing: boolean) => {
+    for (const provider of providers) {
+      if (onlyMissing && store.data.providers[provider.name] !== undefined) continue;
+      store.replace(provider.name, provider.createState(fixtures.get(provider.name), contexts.get(provider.name)!));
+    }
+  };
+  applyFixtures(true);
+
+  const reset = async () => {
+    dispatcher.clear();
+    for (const handle of scheduled) handle.cancel();
+    scheduled.clear();
+    faults.clear();
+    store.data.journal.length = 0;
+    store.data.deliveries.length = 0;
+    store.data.meta.requestSeq = 0;
+    store.data.meta.deliverySeq = 0;
+    random.reseed(seed, stream);
+    eventRandom.reseed(seed, stream + 1);
+    applyFixtures(false);
+    await store.flush();
+  };
+
+  const control = createControl({
+    providers,
+    contextOf: (name) => contexts.get(name)!,
+    store,
+    clock,
+    activity,
+    signals,
+    faults,
+    seed,
+    reset,
+  });
+
+  const app = createPipeline({
+    providers,
+    clock,
+    store,
+    faults,
+    signals,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    onInternalError(error, c) {
+      const message = errorText(error);
+      internalErrors.push({ time: clock!.now(), method: c.req.method, path: c.req.path, message });
+      log('error', `internal error on ${c.req.method} ${c.req.path}: ${message}`, error instanceof Error ? error.stack : undefined);
+    },
+  });
+  const providerAdmin: Record<string, Hono> = {};
+  for (const provider of providers) {
+    const admin = provider.createAdminRoutes?.(contexts.get(provider.name)!);
+    if (admin) providerAdmin[provider.name] = admin;
+  }
+  app.route('/__admin', createAdminRoutes(control, providerAdmin));
+  for (const provider of providers) app.route('/', provider.createRoutes(contexts.get(provider.name)!));
+  dispatcher.resume();
+
+  let server: ServerType | null = null;
+  let url: string | null = null;
+
+  return {
+    app,
+    control,
+    clock,
+    signals,
+    providers,
+    internalErrors,
+    get url() {
+      return url;
+    },
+    async listen(port = 0, host = '127.0.0.1') {
+      if (server) throw new Error(`This simulator is already listening on ${url}.`);
+      const started = serve({ fetch: app.fetch, port, hostname: host });
+      await new Promise<void>((resolve, reject) => {
+        started.once('listening', resolve);
+        started.once('error', reject);
+      });
+      server = started;
+      const address = started.address() as AddressInfo;
+      url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+      return { url, port: address.port };
+    },
+    async close() {
+      dispatcher.clear();
+      for (const handle of scheduled) handle.cancel();
+      if (server) {
+        const closing = server;
+        server = null;
+        url = null;
+        await new Promise<void>((resolve) => {
+          closing.close(() => resolve());
+          if ('closeAllConnections' in closing) closing.closeAllConnections();
+        });
+      }
+      await store.flush();
+    },
+  };
+}
+
+function resolveClock(option: SimulatorOptions['clock'], virtualStart: number | null): Clock {
+  if (option === undefined || option === 'real') return createRealClock();
+  if (option === 'virtual') return createVirtualClock(virtualStart ?? DEFAULT_VIRTUAL_START);
+  return option;
+}
+
+function toEpoch(value: number | string | undefined): number | null {
+  if (value === undefined) return null;
+  const epoch = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(epoch)) throw new Error(`startTime '${value}' is not a date. Please use ISO 8601.`);
+  return epoch;
+}
+
+function parseProviderOptions(provider: ProviderDefinition<unknown, unknown, unknown>, value: unknown): unknown {
+  const result = provider.options!.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`Invalid option ${provider.name}.${issue.path.join('.')}: ${issue.message}.`);
+  }
+  return result.data;
+}
+
+function assertUniqueNames(providers: readonly ProviderDefinition<unknown, unknown, unknown>[]) {
+  const seen = new Set<string>();
+  for (const { name } of providers) {
+    if (seen.has(name)) throw new Error(`Two providers are named '${name}'. Please give each a unique name.`);
+    seen.add(name);
+  }
+}
