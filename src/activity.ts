@@ -65,7 +65,11 @@ export function createActivityTracker(clock: Clock, signals: SignalBus): Activit
       return new Promise((resolve, reject) => {
         const timeout = setTimeout(() => {
           off();
-          reject(new Error(`Simulator still busy after ${timeoutMs} ms: ${running} running, ${timers} timers pending.`));
+          reject(
+            new Error(
+              `Simulator still busy after ${timeoutMs} ms: ${running} running, ${timers} timers pending.`,
+            ),
+          );
         }, timeoutMs);
         const off = signals.on('activity', () => {
           // Re-check after the current microtasks: work often ends and starts again in the same tick.

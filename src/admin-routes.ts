@@ -22,7 +22,9 @@ export function createAdminRoutes(control: Control, providerAdmin: Record<string
   });
 
   app.get('/requests', (c) => c.json({ requests: control.requests(parseQuery(c, requestFilterSchema)) }));
-  app.get('/requests/count', (c) => c.json({ count: control.countRequests(parseQuery(c, requestFilterSchema)) }));
+  app.get('/requests/count', (c) =>
+    c.json({ count: control.countRequests(parseQuery(c, requestFilterSchema)) }),
+  );
   app.delete('/requests', (c) => {
     control.clearRequests();
     return c.body(null, 204);
@@ -35,7 +37,9 @@ export function createAdminRoutes(control: Control, providerAdmin: Record<string
     return c.json(request);
   });
 
-  app.get('/deliveries', (c) => c.json({ deliveries: control.deliveries(parseQuery(c, deliveryFilterSchema)) }));
+  app.get('/deliveries', (c) =>
+    c.json({ deliveries: control.deliveries(parseQuery(c, deliveryFilterSchema)) }),
+  );
   app.get('/deliveries/wait', async (c) => {
     const { timeout, ...filter } = c.req.query();
     const match = parseWith(deliveryFilterSchema, filter, 'query');
@@ -67,7 +71,9 @@ export function createAdminRoutes(control: Control, providerAdmin: Record<string
   });
 
   app.get('/faults', (c) => c.json({ faults: control.faults() }));
-  app.post('/faults', async (c) => c.json(control.addFault(parseWith(faultSpecSchema, await readJson(c), 'body')), 201));
+  app.post('/faults', async (c) =>
+    c.json(control.addFault(parseWith(faultSpecSchema, await readJson(c), 'body')), 201),
+  );
   app.delete('/faults', (c) => {
     control.clearFaults();
     return c.body(null, 204);
@@ -79,7 +85,7 @@ export function createAdminRoutes(control: Control, providerAdmin: Record<string
 
   for (const [name, routes] of Object.entries(providerAdmin)) app.route(`/providers/${name}`, routes);
 
-  app.notFound((c) =>
+  app.all('*', (c) =>
     c.json(
       {
         error: `No admin route ${c.req.method} ${c.req.path}.`,
@@ -90,7 +96,10 @@ export function createAdminRoutes(control: Control, providerAdmin: Record<string
   );
   app.onError((error, c) => {
     if (error instanceof ControlError) {
-      return c.json({ error: error.message, ...(error.details ? { details: error.details } : {}) }, error.status as 400);
+      return c.json(
+        { error: error.message, ...(error.details ? { details: error.details } : {}) },
+        error.status as 400,
+      );
     }
     throw error;
   });

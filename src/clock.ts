@@ -84,7 +84,8 @@ export function createVirtualClock(start: number = DEFAULT_VIRTUAL_START): Virtu
     },
     pendingTimers: () => queue.length,
     async advance(ms, settle) {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance needs a finite, non-negative ms, got ${ms}`);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError(`advance needs a finite, non-negative ms, got ${ms}`);
       const target = current + ms;
       for (let timer = nextDue(target); timer; timer = nextDue(target)) {
         queue.splice(queue.indexOf(timer), 1);

@@ -94,7 +94,10 @@ export function createControl(deps: ControlDeps): Control {
   const providerOf = (name: string) => {
     const provider = deps.providers.find((p) => p.name === name);
     if (!provider) {
-      throw new ControlError(404, `Unknown provider '${name}'. Providers: ${deps.providers.map((p) => p.name).join(', ')}.`);
+      throw new ControlError(
+        404,
+        `Unknown provider '${name}'. Providers: ${deps.providers.map((p) => p.name).join(', ')}.`,
+      );
     }
     return provider;
   };
@@ -177,13 +180,19 @@ export function createControl(deps: ControlDeps): Control {
         return await definition.run(deps.contextOf(name), conversationId, parsed.data);
       } catch (error) {
         if (error instanceof ControlError) throw error;
-        throw new ControlError(409, `${name} ${action} on ${conversationId} failed: ${(error as Error).message}`);
+        throw new ControlError(
+          409,
+          `${name} ${action} on ${conversationId} failed: ${(error as Error).message}`,
+        );
       }
     },
     now: () => clock.now(),
     async advance(by) {
       if (clock.kind !== 'virtual') {
-        throw new ControlError(409, "The clock is real. Please start with clock 'virtual' (--clock virtual) to advance it.");
+        throw new ControlError(
+          409,
+          "The clock is real. Please start with clock 'virtual' (--clock virtual) to advance it.",
+        );
       }
       let ms: number;
       try {
@@ -201,7 +210,8 @@ export function createControl(deps: ControlDeps): Control {
       try {
         return faults.add(spec);
       } catch (error) {
-        if (error instanceof z.ZodError) throw new ControlError(400, `Invalid fault: ${z.prettifyError(error)}`);
+        if (error instanceof z.ZodError)
+          throw new ControlError(400, `Invalid fault: ${z.prettifyError(error)}`);
         throw error;
       }
     },

@@ -227,7 +227,8 @@ function isTimeout(error: unknown): boolean {
 }
 
 function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const cause =
+    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   if (cause?.code) return `${cause.code}: ${cause.message ?? errorText(error)}`;
   return errorText(error);
 }

@@ -10,5 +10,7 @@ export function parseDuration(value: number | string): number {
     const parsed = ms(value.trim() as ms.StringValue);
     if (typeof parsed === 'number' && Number.isFinite(parsed) && parsed >= 0) return parsed;
   }
-  throw new RangeError(`'${value}' is not a duration. Please use milliseconds or a string like 500ms, 2s, 1m.`);
+  throw new RangeError(
+    `'${value}' is not a duration. Please use milliseconds or a string like 500ms, 2s, 1m.`,
+  );
 }

@@ -41,7 +41,10 @@ export function explainUnmatched(
   ];
   const nearest = candidates
     .filter((r) => provider === null || r.provider === provider)
-    .map((r) => ({ route: r, score: distance(normalize(r.path), request.path) + (r.method === request.method ? 0 : 2) }))
+    .map((r) => ({
+      route: r,
+      score: distance(normalize(r.path), request.path) + (r.method === request.method ? 0 : 2),
+    }))
     .sort((a, b) => a.score - b.score)
     .slice(0, 3)
     .map(({ route }) => ({ method: route.method, path: route.path }));

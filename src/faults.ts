@@ -82,7 +82,12 @@ export function createFaultTable(random: Random): FaultTable {
           fault.remaining--;
           if (fault.remaining <= 0) faults = faults.filter((f) => f !== fault);
         }
-        return { fault: strip(fault), status: fault.status, latencyMs: fault.latencyMs, drop: fault.drop === true };
+        return {
+          fault: strip(fault),
+          status: fault.status,
+          latencyMs: fault.latencyMs,
+          drop: fault.drop === true,
+        };
       }
       return null;
     },

@@ -52,7 +52,12 @@ export async function readBody(c: Context, kinds: BodyKinds): Promise<BodyResult
       const form = await c.req.parseBody({ all: true });
       return { ok: true, kind, value: form, raw: '' };
     } catch (error) {
-      return { ok: false, reason: 'malformed', message: `Malformed multipart body: ${errorText(error)}`, raw: '' };
+      return {
+        ok: false,
+        reason: 'malformed',
+        message: `Malformed multipart body: ${errorText(error)}`,
+        raw: '',
+      };
     }
   }
   const raw = await c.req.text();
@@ -71,7 +76,12 @@ export async function readBody(c: Context, kinds: BodyKinds): Promise<BodyResult
     if (kind === 'form') return { ok: true, kind, value: Object.fromEntries(new URLSearchParams(raw)), raw };
     return { ok: true, kind: 'text', value: raw, raw };
   } catch (error) {
-    return { ok: false, reason: 'malformed', message: `Malformed ${kind.toUpperCase()} body: ${errorText(error)}`, raw };
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: `Malformed ${kind.toUpperCase()} body: ${errorText(error)}`,
+      raw,
+    };
   }
 }
 

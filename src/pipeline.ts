@@ -42,7 +42,10 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     let best: { provider: ProviderDefinition<unknown, unknown, unknown>; length: number } | null = null;
     for (const provider of providers) {
       for (const base of provider.basePaths) {
-        if ((path === base || path.startsWith(base.endsWith('/') ? base : `${base}/`)) && base.length > (best?.length ?? -1)) {
+        if (
+          (path === base || path.startsWith(base.endsWith('/') ? base : `${base}/`)) &&
+          base.length > (best?.length ?? -1)
+        ) {
           best = { provider, length: base.length };
         }
       }
@@ -51,7 +54,9 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   };
   const renderCoreError = (c: Context<SimEnv>, error: CoreError, extra: Record<string, unknown> = {}) => {
     const provider = providers.find((p) => p.name === c.get('provider'));
-    return provider ? provider.renderError(c, error) : c.json({ error: error.message, ...extra }, error.status as 400);
+    return provider
+      ? provider.renderError(c, error)
+      : c.json({ error: error.message, ...extra }, error.status as 400);
   };
 
   // The journal wraps everything (but the admin API), so even refused requests are recorded.
@@ -74,7 +79,8 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
 
   const record = async (c: Context<SimEnv>, time: number, thrown: unknown) => {
     const url = new URL(c.req.url);
-    const cached = (c.req as unknown as { bodyCache: { arrayBuffer?: Promise<ArrayBuffer> } }).bodyCache.arrayBuffer;
+    const cached = (c.req as unknown as { bodyCache: { arrayBuffer?: Promise<ArrayBuffer> } }).bodyCache
+      .arrayBuffer;
     const requestBody = cached ? await cached.then(decode, () => '') : '';
     const route = matchedRoutes(c)
       .filter((r) => r.method !== 'ALL')
@@ -123,13 +129,19 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     const effect = faults.match({ provider, method: c.req.method, path: c.req.path });
     if (!effect) return next();
     c.set('fault', effect.fault.id);
-    if (effect.latencyMs) await new Promise((resolve) => clock.setTimer(effect.latencyMs!, () => resolve(null)));
+    signals.emit('fault.applied', { faultId: effect.fault.id, method: c.req.method, path: c.req.path });
+    if (effect.latencyMs)
+      await new Promise((resolve) => clock.setTimer(effect.latencyMs!, () => resolve(null)));
     if (effect.drop) {
       c.env?.incoming?.socket.destroy();
       throw new DroppedConnection(`Connection dropped by fault ${effect.fault.id}`);
     }
     if (effect.status !== undefined) {
-      return renderCoreError(c, { status: effect.status, kind: 'fault', message: `Injected fault ${effect.fault.id}` });
+      return renderCoreError(c, {
+        status: effect.status,
+        kind: 'fault',
+        message: `Injected fault ${effect.fault.id}`,
+      });
     }
     return next();
   });
@@ -165,5 +177,6 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
 
 const decode = (buffer: ArrayBuffer) => clip(new TextDecoder().decode(buffer));
 const clip = (text: string) =>
-  text.length > MAX_RECORDED_BODY ? `${text.slice(0, MAX_RECORDED_BODY)}…[${text.length - MAX_RECORDED_BODY} more]` : text;
-
+  text.length > MAX_RECORDED_BODY
+    ? `${text.slice(0, MAX_RECORDED_BODY)}…[${text.length - MAX_RECORDED_BODY} more]`
+    : text;

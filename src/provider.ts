@@ -121,7 +121,10 @@ export type WebhookPolicy<State = unknown, Options = unknown> = {
   /** How long to wait for the receiver's answer. */
   timeoutMs: number;
   /** Headers to add to one attempt (signatures, retry counters). Called on every attempt. */
-  sign?(input: SignInput, ctx: ProviderContext<State, Options>): Promise<Record<string, string>> | Record<string, string>;
+  sign?(
+    input: SignInput,
+    ctx: ProviderContext<State, Options>,
+  ): Promise<Record<string, string>> | Record<string, string>;
   /** Called once a delivery has succeeded or exhausted its retries. */
   onSettled?(delivery: Delivery, ctx: ProviderContext<State, Options>): void;
 };

@@ -8,6 +8,7 @@ export type SimulatorSignals = {
   'delivery.settled': Delivery;
   conversation: ConversationSignal & { provider: string };
   activity: undefined;
+  'fault.applied': { faultId: string; method: string; path: string };
 };
 
 type Listener<T> = (payload: T) => void;
@@ -16,6 +17,8 @@ type Listener<T> = (payload: T) => void;
 export type SignalBus = {
   on<K extends keyof SimulatorSignals>(name: K, listener: Listener<SimulatorSignals[K]>): () => void;
   emit<K extends keyof SimulatorSignals>(name: K, payload: SimulatorSignals[K]): void;
+  /** Resolves with the next emission of `name`. */
+  next<K extends keyof SimulatorSignals>(name: K): Promise<SimulatorSignals[K]>;
 };
 
 /** Creates a signal bus; listeners that throw are isolated from each other and from the emitter. */
@@ -23,10 +26,18 @@ export function createSignalBus(onListenerError: (error: unknown) => void): Sign
   const listeners = new Map<string, Set<Listener<never>>>();
   return {
     on(name, listener) {
-      let set = listeners.get(name);
-      if (!set) listeners.set(name, (set = new Set()));
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
       set.add(listener as Listener<never>);
       return () => set.delete(listener as Listener<never>);
+    },
+    next(name) {
+      return new Promise((resolve) => {
+        const off = this.on(name, (payload) => {
+          off();
+          resolve(payload);
+        });
+      });
     },
     emit(name, payload) {
       for (const listener of [...(listeners.get(name) ?? [])]) {

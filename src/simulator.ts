@@ -1,14 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { createActivityTracker } from './activity.ts';
 import { createAdminRoutes } from './admin-routes.ts';
 import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START } from './clock.ts';
 import { type Control, createControl } from './control.ts';
 import { createDispatcher, type Sender, sendWithFetch } from './dispatcher.ts';
-import { errorText } from './http.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
+import { errorText } from './http.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
 import type { ProviderContext, ProviderDefinition } from './provider.ts';
 import { createRandom } from './random.ts';
@@ -61,6 +61,8 @@ export type Simulator = {
   readonly providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
   /** Internal errors caught so far (tests assert there are none). */
   readonly internalErrors: readonly { time: number; method: string; path: string; message: string }[];
+  /** The store: where it is, how many times it was written, and a way to write it now. */
+  readonly store: { readonly location: string; writes(): number; flush(): Promise<void> };
   /** Base URL once listening. */
   readonly url: string | null;
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
@@ -72,7 +74,9 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 const defaultLogger: Logger = (level, message, data) => {
   if (level === 'warn' || level === 'error') {
-    process.stderr.write(`[convosim] ${level}: ${message}${data === undefined ? '' : ` ${errorText(data)}`}\n`);
+    process.stderr.write(
+      `[convosim] ${level}: ${message}${data === undefined ? '' : ` ${errorText(data)}`}\n`,
+    );
   }
 };
 
@@ -156,14 +160,20 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     contexts.set(provider.name, ctx);
   }
 
-  const fixtureDirs = [...(options.defaultFixtures === false ? [] : [DEFAULT_FIXTURES_DIR]), ...(options.fixturesDirs ?? [])];
+  const fixtureDirs = [
+    ...(options.defaultFixtures === false ? [] : [DEFAULT_FIXTURES_DIR]),
+    ...(options.fixturesDirs ?? []),
+  ];
   const fixtures = new Map(
     providers.map((p) => [p.name, loadProviderFixtures(p, fixtureDirs, options.fixtures?.[p.name])]),
   );
   const applyFixtures = (onlyMissing: boolean) => {
     for (const provider of providers) {
       if (onlyMissing && store.data.providers[provider.name] !== undefined) continue;
-      store.replace(provider.name, provider.createState(fixtures.get(provider.name), contexts.get(provider.name)!));
+      store.replace(
+        provider.name,
+        provider.createState(fixtures.get(provider.name), contexts.get(provider.name)!),
+      );
     }
   };
   applyFixtures(true);
@@ -205,7 +215,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     onInternalError(error, c) {
       const message = errorText(error);
       internalErrors.push({ time: clock!.now(), method: c.req.method, path: c.req.path, message });
-      log('error', `internal error on ${c.req.method} ${c.req.path}: ${message}`, error instanceof Error ? error.stack : undefined);
+      log(
+        'error',
+        `internal error on ${c.req.method} ${c.req.path}: ${message}`,
+        error instanceof Error ? error.stack : undefined,
+      );
     },
   });
   const providerAdmin: Record<string, Hono> = {};
@@ -227,6 +241,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     signals,
     providers,
     internalErrors,
+    store: { location: store.location, writes: () => store.writes(), flush: () => store.flush() },
     get url() {
       return url;
     },
@@ -272,7 +287,10 @@ function toEpoch(value: number | string | undefined): number | null {
   return epoch;
 }
 
-function parseProviderOptions(provider: ProviderDefinition<unknown, unknown, unknown>, value: unknown): unknown {
+function parseProviderOptions(
+  provider: ProviderDefinition<unknown, unknown, unknown>,
+  value: unknown,
+): unknown {
   const result = provider.options!.safeParse(value ?? {});
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -68,9 +68,7 @@ export function createStoreData(seed: number): StoreData {
 /** Opens (or creates) a store. A file that is not a convosim store is refused with a one-line reason. */
 export async function createStore(options: StoreOptions): Promise<Store> {
   const { location, seed, flushDelayMs = 20 } = options;
-  const adapter = countWrites(
-    location === 'memory' ? new Memory<StoreData>() : createFileAdapter(location),
-  );
+  const adapter = countWrites(location === 'memory' ? new Memory<StoreData>() : createFileAdapter(location));
   const initial = createStoreData(seed);
   const db = new Low<StoreData>(adapter, initial);
   await db.read();

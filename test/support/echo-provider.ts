@@ -13,7 +13,11 @@ const fixtures = z
   .strict();
 
 type EchoConversation = { id: string; status: 'open' | 'closed'; createdAt: number; messages: string[] };
-type EchoState = { tokens: { id: string; tenant: string }[]; webhookUrl: string | null; conversations: Record<string, EchoConversation> };
+type EchoState = {
+  tokens: { id: string; tenant: string }[];
+  webhookUrl: string | null;
+  conversations: Record<string, EchoConversation>;
+};
 
 /** The echo provider: POST /echo/v1/conversations, GET one, POST messages; errors as {fault:{status,message}}. */
 export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>, { greeting: string }>({
@@ -24,9 +28,15 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
   options: z.object({ greeting: z.string().default('hello') }).strict(),
   checkFixtures: (f) => (f.tokens.some((t) => t.id === '') ? ['tokens: an id is empty'] : []),
   createState: (f) => ({ tokens: f.tokens, webhookUrl: f.webhookUrl ?? null, conversations: {} }),
-  renderError: (c, error) => c.json({ fault: { status: error.status, message: error.message } }, error.status as 400),
+  renderError: (c, error) =>
+    c.json({ fault: { status: error.status, message: error.message } }, error.status as 400),
   listConversations: (state) =>
-    Object.values(state.conversations).map((c) => ({ provider: 'echo', id: c.id, status: c.status, createdAt: c.createdAt })),
+    Object.values(state.conversations).map((c) => ({
+      provider: 'echo',
+      id: c.id,
+      status: c.status,
+      createdAt: c.createdAt,
+    })),
   webhooks: {
     retryDelaysMs: [1000, 2000],
     timeoutMs: 1000,
@@ -44,7 +54,12 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
           draft.conversations[conversationId]!.messages.push(text);
         });
         if (state.webhookUrl) {
-          ctx.emit({ type: 'agent.text', url: state.webhookUrl, conversationId, body: { conversationId, text } });
+          ctx.emit({
+            type: 'agent.text',
+            url: state.webhookUrl,
+            conversationId,
+            body: { conversationId, text },
+          });
         }
         return { said: text };
       },
@@ -52,7 +67,8 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
   },
   createRoutes(ctx) {
     const app = new Hono();
-    const fail = (status: number, message: string) => Response.json({ fault: { status, message } }, { status });
+    const fail = (status: number, message: string) =>
+      Response.json({ fault: { status, message } }, { status });
     app.post('/echo/v1/conversations', async (c) => {
       const token = c.req.header('authorization')?.replace(/^Bearer /, '');
       if (!ctx.state().tokens.some((t) => t.id === token)) return fail(401, 'bad token');
@@ -84,7 +100,7 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
     app.post('/echo/v1/conversations/:id/later', (c) => {
       const id = c.req.param('id');
       const url = ctx.state().webhookUrl;
-      ctx.schedule(2000, () => {
+      ctx.schedule(Number(c.req.query('ms') ?? 2000), () => {
         if (url) ctx.emit({ type: 'later', url, conversationId: id, body: { id, at: ctx.clock.now() } });
       });
       return c.body(null, 202);

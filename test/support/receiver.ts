@@ -37,7 +37,13 @@ export async function startReceiver(options: { respond?: Responder } = {}): Prom
     } catch {
       json = undefined;
     }
-    const request: ReceivedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, json };
+    const request: ReceivedRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers,
+      body,
+      json,
+    };
     requests.push(request);
     res.statusCode = typeof responder === 'number' ? responder : responder(request);
     res.end('ok');

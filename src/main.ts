@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// The CLI: the only file that reads argv and env, opens a port and handles signals.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { defaultProviders } from './providers/registry.ts';
+import { createSimulator, type LogLevel, type Simulator } from './simulator.ts';
+
+const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+function toPort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('must be 0 to 65535.');
+  return port;
+}
+
+function toSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed)) throw new InvalidArgumentError('must be an integer.');
+  return seed;
+}
+
+function toPositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer.');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Turns `--option ece.callbackUrl=http://x` flags into { ece: { callbackUrl: 'http://x' } }. */
+export function parseProviderOptions(pairs: readonly string[]): Record<string, Record<string, unknown>> {
+  const options: Record<string, Record<string, unknown>> = {};
+  for (const pair of pairs) {
+    const match = /^([^.=]+)\.([^=]+)=(.*)$/.exec(pair);
+    if (!match) throw new InvalidArgumentError(`'${pair}' must look like <provider>.<key>=<value>.`);
+    const [, provider, key, raw] = match as unknown as [string, string, string, string];
+    options[provider] ??= {};
+    options[provider][key] = /^(true|false|-?\d+(\.\d+)?)$/.test(raw) ? JSON.parse(raw) : raw;
+  }
+  return options;
+}
+
+type ServeFlags = {
+  port: number;
+  host: string;
+  db: string;
+  seed: number;
+  clock: 'real' | 'virtual';
+  fixtures: string[];
+  providers?: string;
+  option: string[];
+  bodyLimit?: number;
+  startTime?: string;
+  logLevel: LogLevel;
+};
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const wanted = flags.providers
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const unknown = wanted?.filter((name) => !defaultProviders.some((p) => p.name === name)) ?? [];
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown provider ${unknown.join(', ')}. Providers: ${defaultProviders.map((p) => p.name).join(', ') || '(none)'}.`,
+    );
+  }
+  const providers = wanted ? defaultProviders.filter((p) => wanted.includes(p.name)) : defaultProviders;
+  const threshold = LEVELS.indexOf(flags.logLevel);
+  const sim: Simulator = await createSimulator({
+    providers,
+    store: flags.db,
+    seed: flags.seed,
+    clock: flags.clock,
+    startTime: flags.startTime,
+    fixturesDirs: flags.fixtures,
+    providerOptions: parseProviderOptions(flags.option),
+    bodyLimit: flags.bodyLimit,
+    logger: (level, message) => {
+      if (LEVELS.indexOf(level) >= threshold) process.stderr.write(`[convosim] ${level}: ${message}\n`);
+    },
+  });
+  try {
+    await sim.listen(flags.port, flags.host);
+  } catch (error) {
+    await sim.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `port ${flags.port} on ${flags.host} is already in use. Please stop the other process or pick another with --port.`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new Error(`cannot bind to host ${flags.host}.`);
+    throw error;
+  }
+  const url = sim.url!;
+  const lines = [`convosim listening on ${url}`];
+  for (const p of sim.providers)
+    lines.push(`  ${p.name.padEnd(9)} ${p.title}: ${p.basePaths.map((b) => url + b).join(' ')}`);
+  lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health)`);
+  lines.push(`  store ${flags.db} · clock ${flags.clock} · seed ${flags.seed}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    await sim.close();
+    process.stdout.write(`convosim stopped (${signal}); store flushed to ${flags.db}\n`);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Builds the `convosim` command line program. */
+export function createProgram(): Command {
+  const program = new Command('convosim')
+    .description('A faithful localhost simulator of contact-center chat providers.')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(`convosim: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('serve')
+    .description('Serve the simulated providers and the admin API.')
+    .addOption(new Option('--port <n>', 'port (0: any free port)').default(4010).argParser(toPort))
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--db <path|memory>', "store file, or 'memory' for a throwaway run", '.convosim/db.json')
+    .addOption(
+      new Option('--seed <n>', 'seed of generated ids, names and texts').default(1).argParser(toSeed),
+    )
+    .addOption(
+      new Option('--clock <kind>', 'real or virtual time').choices(['real', 'virtual']).default('real'),
+    )
+    .option(
+      '--fixtures <dir>',
+      'fixture folder that adds to or overrides the defaults (repeatable)',
+      collect,
+      [],
+    )
+    .option('--providers <list>', 'comma-separated providers to serve (default: all)')
+    .option(
+      '--option <provider.key=value>',
+      'provider option, e.g. ece.callbackUrl=http://... (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--body-limit <bytes>', 'largest request body (default 1 MiB)').argParser(toPositive),
+    )
+    .option('--start-time <iso>', 'start of virtual time when the store has none')
+    .addOption(new Option('--log-level <level>', 'log level').choices(LEVELS).default('info'))
+    .action((flags: ServeFlags) => serve(flags));
+  return program;
+}
+
+createProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.stderr.write(`convosim: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
