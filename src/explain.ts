@@ -16,6 +16,8 @@ export type Explanation = {
 
 /** Turns a route pattern (`/a/:id/b`, `*`) into a matcher of concrete paths. */
 export function toPathMatcher(pattern: string): (path: string) => boolean {
+  const cached = matchers.get(pattern);
+  if (cached) return cached;
   const source = pattern
     .split('/')
     .map((segment) => {
@@ -25,8 +27,13 @@ export function toPathMatcher(pattern: string): (path: string) => boolean {
     })
     .join('/');
   const regex = new RegExp(`^${source}/?$`);
-  return (path) => regex.test(path);
+  const matcher = (path: string) => regex.test(path);
+  matchers.set(pattern, matcher);
+  return matcher;
 }
+
+// Patterns are few and fixed; caching their regexes keeps unmatched requests cheap.
+const matchers = new Map<string, (path: string) => boolean>();
 
 /** Explains an unmatched request from the routes that exist. */
 export function explainUnmatched(

@@ -146,8 +146,10 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     return next();
   });
 
+  // Routes are all mounted before the first request, so the list is built once, on the first miss.
+  let known: KnownRoute[] | null = null;
   app.notFound((c) => {
-    const known: KnownRoute[] = app.routes.map((r) => ({
+    known ??= app.routes.map((r) => ({
       method: r.method,
       path: r.path,
       provider: providerFor(r.path)?.name ?? null,

@@ -1,8 +1,8 @@
 import type { Simulator } from '../../src/simulator.ts';
 
 /** Starts an echo conversation in-process; returns the response. */
-export function startEcho(sim: Simulator, text = 'hi', token = 'good-token') {
-  return sim.app.request('/echo/v1/conversations', {
+export async function startEcho(sim: Simulator, text = 'hi', token = 'good-token') {
+  return await sim.app.request('/echo/v1/conversations', {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ text }),
@@ -10,8 +10,8 @@ export function startEcho(sim: Simulator, text = 'hi', token = 'good-token') {
 }
 
 /** Sends a JSON body to an admin route in-process. */
-export function admin(sim: Simulator, method: string, path: string, body?: unknown) {
-  return sim.app.request(`/__admin${path}`, {
+export async function admin(sim: Simulator, method: string, path: string, body?: unknown) {
+  return await sim.app.request(`/__admin${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

@@ -1,0 +1,10 @@
+// The baseline: a bare Hono route on @hono/node-server, doing only JSON in and out.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+
+const app = new Hono();
+app.post('/bare', async (c) => c.json({ received: await c.req.json(), ok: true }));
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  process.stdout.write(`listening on http://127.0.0.1:${info.port}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, expect, test } from 'vitest';
+
+const BIN = path.resolve('bin/convosim.js');
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    stdout += `${line}\n`;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', () => reject(new Error(`exited before printing: ${stderr}`)));
+  });
+  firstLine.catch(() => {}); // only the tests that read it care
+  return { child, exited, firstLine, output: () => ({ stdout, stderr }) };
+}
+
+const tempDb = () => path.join(mkdtempSync(path.join(tmpdir(), 'convosim-cli-')), 'db.json');
+
+test('serve prints the URLs, answers health, and flushes the store and exits 0 on SIGTERM', async () => {
+  const db = tempDb();
+  const cli = run(['serve', '--port', '0', '--db', db, '--clock', 'virtual', '--seed', '42']);
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await cli.firstLine)?.[1];
+  expect(url).toBeDefined();
+  const health = (await (await fetch(`${url}/__admin/health`)).json()) as {
+    seed: number;
+    clock: { kind: string };
+  };
+  expect(health).toMatchObject({ seed: 42, clock: { kind: 'virtual' } });
+  expect((await fetch(`${url}/no/such/route`)).status).toBe(404);
+  cli.child.kill('SIGTERM');
+  expect(await cli.exited).toBe(0);
+  expect(cli.output().stdout).toMatch(/\/__admin/);
+  expect(cli.output().stdout).toMatch(/stopped \(SIGTERM\); store flushed/);
+  const saved = JSON.parse(readFileSync(db, 'utf8'));
+  expect(saved.journal.map((e: { path: string }) => e.path)).toEqual(['/no/such/route']);
+});
+
+test('a process killed during a burst of requests leaves a valid store file', async () => {
+  const db = tempDb();
+  const cli = run(['serve', '--port', '0', '--db', db]);
+  const url = /listening on (\S+)/.exec(await cli.firstLine)?.[1];
+  const burst = Array.from({ length: 200 }, (_, i) => fetch(`${url}/burst/${i}`).catch(() => null));
+  await Promise.all(burst.slice(0, 50));
+  cli.child.kill('SIGKILL');
+  await cli.exited;
+  await Promise.all(burst);
+  const saved = JSON.parse(readFileSync(db, 'utf8'));
+  expect(saved.version).toBe(1);
+  expect(Array.isArray(saved.journal)).toBe(true);
+});
+
+test('a taken port gives a one-line error and exit code 1', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as { port: number }).port;
+  const cli = run(['serve', '--port', String(port), '--db', 'memory']);
+  expect(await cli.exited).toBe(1);
+  blocker.close();
+  const { stderr } = cli.output();
+  expect(stderr.trim().split('\n')).toEqual([
+    `convosim: port ${port} on 127.0.0.1 is already in use. Please stop the other process or pick another with --port.`,
+  ]);
+});
+
+test('a bad flag gives a one-line error and exit code 1', async () => {
+  const cli = run(['serve', '--clock', 'sundial']);
+  expect(await cli.exited).toBe(1);
+  expect(cli.output().stderr.trim().split('\n')).toEqual([
+    "convosim: option '--clock <kind>' argument 'sundial' is invalid. Allowed choices are real, virtual.",
+  ]);
+});
+
+test('an unknown provider gives a one-line error and exit code 1', async () => {
+  const cli = run(['serve', '--providers', 'nope', '--db', 'memory']);
+  expect(await cli.exited).toBe(1);
+  expect(cli.output().stderr).toMatch(/^convosim: unknown provider nope\. Providers: /);
+  expect(cli.output().stderr.trim().split('\n')).toHaveLength(1);
+});
+
+test('a malformed provider option gives a one-line error', async () => {
+  const cli = run(['serve', '--option', 'nodot', '--db', 'memory']);
+  expect(await cli.exited).toBe(1);
+  expect(cli.output().stderr.trim()).toMatch(/must look like <provider>\.<key>=<value>/);
+});
