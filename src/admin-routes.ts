@@ -12,7 +12,11 @@ const advanceSchema = z.object({ by: z.union([z.number(), z.string()]) }).strict
 const waitSchema = z.object({ timeout: z.string().optional() });
 
 /** The admin HTTP API under /__admin: thin glue over the control functions. */
-export function createAdminRoutes(control: Control, providerAdmin: Record<string, Hono>): Hono {
+export function createAdminRoutes(
+  control: Control,
+  providerAdmin: Record<string, Hono>,
+  extensionAdmin: Record<string, Hono> = {},
+): Hono {
   const app = new Hono();
 
   app.get('/health', (c) => c.json(control.health()));
@@ -52,6 +56,7 @@ export function createAdminRoutes(control: Control, providerAdmin: Record<string
   });
 
   app.get('/conversations', (c) => c.json({ conversations: control.conversations(c.req.query()) }));
+  app.get('/state/:provider', (c) => c.json(control.state(c.req.param('provider')) ?? null));
   app.get('/actions', (c) => c.json({ actions: control.actions(c.req.query('provider')) }));
   app.post('/conversations/:provider/:conversationId/actions', async (c) => {
     const body = parseWith(actSchema, await readJson(c), 'body');
@@ -84,6 +89,7 @@ export function createAdminRoutes(control: Control, providerAdmin: Record<string
   });
 
   for (const [name, routes] of Object.entries(providerAdmin)) app.route(`/providers/${name}`, routes);
+  for (const [name, routes] of Object.entries(extensionAdmin)) app.route(`/${name}`, routes);
 
   app.all('*', (c) =>
     c.json(

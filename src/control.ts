@@ -49,6 +49,8 @@ export type Control = {
   clearRequests(): void;
   deliveries(filter?: DeliveryMatch): Delivery[];
   conversations(filter?: { provider?: string }): ConversationSummary[];
+  /** A deep copy of one provider's state (for debugging, snapshots and tests). */
+  state(provider: string): unknown;
   actions(provider?: string): { provider: string; action: string; description: string }[];
   act(request: ActRequest): Promise<unknown>;
   now(): number;
@@ -152,6 +154,7 @@ export function createControl(deps: ControlDeps): Control {
       deps.providers
         .filter((p) => filter.provider === undefined || p.name === filter.provider)
         .flatMap((p) => p.listConversations(store.data.providers[p.name])),
+    state: (name) => structuredClone(store.data.providers[providerOf(name).name]),
     actions: (name) =>
       deps.providers
         .filter((p) => name === undefined || p.name === name)

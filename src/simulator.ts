@@ -50,6 +50,25 @@ export type SimulatorOptions = {
   flushDelayMs?: number;
   /** Log sink (default: warnings and errors to stderr). */
   logger?: Logger;
+  /** Add-ons such as the scenario engine; the core knows none of them. */
+  extensions?: readonly SimulatorExtension[];
+};
+
+/** What an extension (e.g. the scenario engine) gets from the simulator it extends. */
+export type ExtensionHost = {
+  readonly control: Control;
+  readonly signals: SignalBus;
+  readonly clock: Clock;
+  readonly providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
+  /** Runs `task` after `delayMs` on the simulator clock, tracked by `idle()` and `advance()`. */
+  schedule(delayMs: number, task: () => unknown): { cancel(): void };
+  log: Logger;
+};
+
+/** An add-on built with the simulator: its admin routes are mounted at /__admin/<name>. */
+export type SimulatorExtension<Api = unknown> = {
+  name: string;
+  create(host: ExtensionHost): { api?: Api; routes?: Hono; close?(): unknown; reset?(): unknown };
 };
 
 /** A running simulator: its Hono app, its control functions, and its server once listening. */
@@ -63,6 +82,8 @@ export type Simulator = {
   readonly internalErrors: readonly { time: number; method: string; path: string; message: string }[];
   /** The store: where it is, how many times it was written, and a way to write it now. */
   readonly store: { readonly location: string; writes(): number; flush(): Promise<void> };
+  /** The `api` each extension returned, by extension name. */
+  readonly extensions: Readonly<Record<string, unknown>>;
   /** Base URL once listening. */
   readonly url: string | null;
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
@@ -190,6 +211,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     random.reseed(seed, stream);
     eventRandom.reseed(seed, stream + 1);
     applyFixtures(false);
+    for (const extension of built) await extension.reset?.();
     await store.flush();
   };
 
@@ -227,7 +249,31 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const admin = provider.createAdminRoutes?.(contexts.get(provider.name)!);
     if (admin) providerAdmin[provider.name] = admin;
   }
-  app.route('/__admin', createAdminRoutes(control, providerAdmin));
+  const host: ExtensionHost = {
+    control,
+    signals,
+    clock,
+    providers,
+    log,
+    schedule(delayMs, task) {
+      const handle = activity.schedule(delayMs, async () => {
+        scheduled.delete(handle);
+        try {
+          await task();
+        } catch (error) {
+          log('error', 'an extension task failed', error);
+        }
+      });
+      scheduled.add(handle);
+      return handle;
+    },
+  };
+  const built = (options.extensions ?? []).map((extension) => ({
+    name: extension.name,
+    ...extension.create(host),
+  }));
+  const extensionAdmin = Object.fromEntries(built.filter((e) => e.routes).map((e) => [e.name, e.routes!]));
+  app.route('/__admin', createAdminRoutes(control, providerAdmin, extensionAdmin));
   for (const provider of providers) app.route('/', provider.createRoutes(contexts.get(provider.name)!));
   dispatcher.resume();
 
@@ -241,6 +287,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     signals,
     providers,
     internalErrors,
+    extensions: Object.fromEntries(built.map((e) => [e.name, e.api])),
     store: { location: store.location, writes: () => store.writes(), flush: () => store.flush() },
     get url() {
       return url;
@@ -258,6 +305,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       return { url, port: address.port };
     },
     async close() {
+      for (const extension of built) await extension.close?.();
       dispatcher.clear();
       for (const handle of scheduled) handle.cancel();
       if (server) {

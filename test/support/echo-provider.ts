@@ -99,6 +99,7 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
     });
     app.post('/echo/v1/conversations/:id/later', (c) => {
       const id = c.req.param('id');
+      if (!ctx.state().conversations[id]) return fail(404, 'unknown conversation');
       const url = ctx.state().webhookUrl;
       ctx.schedule(Number(c.req.query('ms') ?? 2000), () => {
         if (url) ctx.emit({ type: 'later', url, conversationId: id, body: { id, at: ctx.clock.now() } });
