@@ -99,3 +99,23 @@ test('reset restores the fixtures and clears journal, deliveries and faults', as
   expect(await (await startEcho(sim)).text()).toBe(firstBody);
   await receiver.close();
 });
+
+test('deliveries left unsettled by a stopped process are resumed at the next start', async () => {
+  const file = tempFile();
+  const receiver = await startReceiver({ respond: 503 });
+  const fixtures = { echo: { tokens: [{ id: 'good-token', tenant: 't' }], webhookUrl: receiver.url } };
+  const first = await createTestSimulator({ store: file, fixtures });
+  await startEcho(first);
+  await first.control.idle();
+  expect(first.control.deliveries()[0]?.state).toBe('retrying');
+  await first.close();
+
+  receiver.respondWith(200);
+  const second = await createTestSimulator({ store: file, fixtures });
+  await second.control.idle();
+  const [delivery] = second.control.deliveries();
+  expect(delivery?.state).toBe('delivered');
+  expect(delivery?.attempts.map((a) => a.status)).toEqual([503, 200]);
+  expect(receiver.requests).toHaveLength(2);
+  await receiver.close();
+});
