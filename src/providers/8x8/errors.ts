@@ -1,0 +1,180 @@
+// 8x8 error envelopes (both OpenAPI files: every error is application/problem+json).
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { CoreError } from '../../provider.ts';
+import { toChecksum } from './events.ts';
+
+/** An error answer: status and body (always application/problem+json, as both specs document). */
+export type ApiError = { status: number; body: unknown };
+
+/** Chat API v2 error bodies (components/schemas of chat-api-v2.openapi.json). */
+export const v2Errors = {
+  /** 401 UnauthorizedProblem: the Apigee fault. */
+  unauthorized: (expired = false): ApiError => ({
+    status: 401,
+    body: {
+      fault: expired
+        ? {
+            faultstring: 'Access Token expired',
+            detail: { errorcode: 'keymanagement.service.access_token_expired' },
+          }
+        : {
+            faultstring: 'Invalid Access Token',
+            detail: { errorcode: 'keymanagement.service.invalid_access_token' },
+          },
+    },
+  }),
+  /** 400/401 OAuthConstraintViolationProblem of the token endpoint. */
+  oauth: (status: number, code: string, error: string): ApiError => ({
+    status,
+    body: { ErrorCode: code, Error: error },
+  }),
+  /** 403 ForbiddenViolationProblem. */
+  forbidden: (tenant: string, customerId: string): ApiError => ({
+    status: 403,
+    body: {
+      message: 'The tenant does not belong to customer.',
+      errors: [`Tenant ${tenant} does not belong to customer ${customerId}.`],
+    },
+  }),
+  /** 404 ResourceNotFoundProblem. */
+  notFound: (resourceType: string, resourceId: string): ApiError => {
+    const message = `Resource of type ${resourceType} with id ${resourceId} was not found.`;
+    return { status: 404, body: { message, errors: [message] } };
+  },
+  /** 400 ConstraintViolationProblem. */
+  constraint: (errors: string[]): ApiError => ({
+    status: 400,
+    body: { message: 'Constraint Violation', errors },
+  }),
+  /** 400 ValidationExceptionPayload (channel create). */
+  validation: (items: { field: string; value: string; code: string; message: string }[]): ApiError => ({
+    status: 400,
+    body: {
+      message: 'Validation failed.',
+      errors: items.map(({ code, message }) => ({ code, message })),
+      validations: items,
+    },
+  }),
+  /** 404 of the JWK endpoint (a problem+json ClientError). */
+  jwkNotFound: (jwkId: string): ApiError => ({
+    status: 404,
+    body: {
+      type: 'ClientError',
+      title: 'Resource not found.',
+      status: 404,
+      detail: 'Resource may not exist or is not accessible.',
+      resourceType: 'JWKPublic',
+      resourceId: jwkId,
+      instance: 'ResourceNotFound',
+    },
+  }),
+  /** 500 InternalServerProblem. */
+  internal: (error: string, referenceId: string): ApiError => ({
+    status: 500,
+    body: {
+      message: 'Could not process this request due to an internal error.',
+      errors: [error],
+      referenceId,
+    },
+  }),
+};
+
+/** Chat Gateway v1 error bodies (components/schemas of chat-gateway-v1.openapi.yml). */
+export const gatewayErrors = {
+  /** 401 UnauthorizedProblem. */
+  unauthorized: (referenceId: string): ApiError => ({
+    status: 401,
+    body: {
+      message: 'Access Denied',
+      errors: [{ message: 'Access Denied', code: 'access_denied' }],
+      referenceId,
+    },
+  }),
+  /** 403 ForbiddenViolationProblem (X-8x8-Tenant mismatch). */
+  forbidden: (customerId: string): ApiError => ({
+    status: 403,
+    body: {
+      message: 'The tenant does not belong to customer.',
+      errors: [`Header X-8x8-Tenant doesn't match tenant information for customerId=${customerId}`],
+    },
+  }),
+  /** 404 ResourceNotFoundProblem. */
+  notFound: (resourceType: string, resourceId: string): ApiError => {
+    const message = `Resource of type ${resourceType} with id ${resourceId} was not found.`;
+    return { status: 404, body: { message, errors: [message] } };
+  },
+  /** 404 where the spec documents none: the operation's `default`, GenericExceptionPayload. */
+  notFoundGeneric: (resourceType: string, resourceId: string): ApiError => {
+    const message = `Resource of type ${resourceType} with id ${resourceId} was not found.`;
+    return { status: 404, body: { message, errors: [{ code: 'resource_not_found', message }] } };
+  },
+  /** 404 ResourceNotFoundExceptionPayload (typing, thinking, read-receipt). */
+  entityNotFound: (entity: string, id: string): ApiError => ({
+    status: 404,
+    body: {
+      message: 'Resource not found',
+      errors: [
+        { code: 'resource_not_found', message: `Entity of type ${entity} with id ${id} was not found.` },
+      ],
+    },
+  }),
+  /** 400 GenericExceptionPayload. */
+  generic: (status: number, message: string, errors: { code: string; message: string }[]): ApiError => ({
+    status,
+    body: { message, errors },
+  }),
+  /** 400 BadRequestProblem (send message): `errors` is an object. */
+  badRequest: (message: string, code: string, referenceId: string): ApiError => ({
+    status: 400,
+    body: { message, errors: { code, message }, referenceId },
+  }),
+  /** 400 InvalidParameterExceptionPayload (typing, thinking, read-receipt). */
+  invalidParameter: (message: string, referenceId: string): ApiError => ({
+    status: 400,
+    body: { message, errors: [{ code: 'invalid_parameter', message }], referenceId },
+  }),
+};
+
+/** Answers an error in problem+json. */
+export function renderProblem(c: Context, error: ApiError): Response {
+  return c.body(JSON.stringify(error.body), error.status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json',
+  });
+}
+
+/** Answers the core's own errors (unknown route, fault, body too large, internal) in the API's envelope. */
+export function renderCoreError(c: Context, error: CoreError): Response {
+  const gateway = new URL(c.req.url).pathname.startsWith('/chat-gateway/');
+  // The core gives no random source here: a checksum of the request keeps the reference id deterministic.
+  const referenceId = toChecksum(`${c.req.method} ${c.req.url} ${error.message}`)
+    .toString(16)
+    .padStart(8, '0');
+  if (error.kind === 'not-found') {
+    const path = new URL(c.req.url).pathname;
+    // ResourceNotFoundProblem, with the core's explanation (known routes, nearest match) as the error.
+    const body = {
+      message: `Resource of type Route with id ${path} was not found.`,
+      errors: [error.message],
+    };
+    return renderProblem(c, { status: 404, body });
+  }
+  if (gateway) {
+    const code = error.kind === 'payload-too-large' ? 'payload_too_large' : 'internal_error';
+    return renderProblem(c, {
+      status: error.status,
+      body: {
+        message: error.status >= 500 ? 'Internal error.' : error.message,
+        errors: [{ code, message: error.message }],
+      },
+    });
+  }
+  return renderProblem(c, {
+    status: error.status,
+    body: {
+      message: 'Could not process this request due to an internal error.',
+      errors: [error.message],
+      referenceId,
+    },
+  });
+}

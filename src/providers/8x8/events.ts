@@ -1,0 +1,301 @@
+// 8x8 webhook events and their signature.
+// Payloads: reference/providers.md 1.1 "Webhook events, notification version v2.0" and 1.2 "Gateway webhook
+// events"; signature: 1.1 "Webhook signing" (verify-webhook-callbacks.md, validating-webhook-events.md).
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { Conversation, EightByEightState, Happening, Message } from './model.ts';
+
+/** Chat API v2 events (notification version v2.0), keyed by eventType. */
+export type V2Events = {
+  QUEUED: {
+    eventType: 'QUEUED';
+    messageType: 'SYSTEM';
+    conversationId: string;
+    queueId: string;
+    queueName: string;
+    timestamp: number;
+  };
+  AGENT_JOINED: {
+    eventType: 'AGENT_JOINED';
+    messageType: 'SYSTEM';
+    conversationId: string;
+    agentId: string;
+    agentName: string;
+    timestamp: number;
+  };
+  AGENT_LEFT: {
+    eventType: 'AGENT_LEFT';
+    messageType: 'SYSTEM';
+    conversationId: string;
+    agentId: string;
+    agentName: string;
+    timestamp: number;
+  };
+  TRANSFER: { eventType: 'TRANSFER'; messageType: 'SYSTEM'; conversationId: string; timestamp: number };
+  TEXT: {
+    eventType: 'TEXT';
+    messageType: 'AGENT';
+    conversationId: string;
+    agentId: string;
+    agentName: string;
+    message: string;
+    timestamp: number;
+  };
+  WEB_HOOK_VERIFY: { notificationVersion: string; eventType: 'WEB_HOOK_VERIFY' };
+};
+
+type GatewayEnvelope<T extends string> = { eventType: T; conversationId: string; timestamp: number };
+
+/** Chat Gateway v1 events (version "Chat Gateway v1.0"), keyed by eventType. */
+export type GatewayEvents = {
+  CONVERSATION_UPDATE: GatewayEnvelope<'CONVERSATION_UPDATE'> & {
+    data: {
+      state: 'created' | 'active' | 'idle';
+      assignment: { type: string; id: string };
+      user: Record<string, unknown>;
+      channel: string;
+    };
+  };
+  QUEUED: GatewayEnvelope<'QUEUED'> & { data: { queueId: string; queueName: string } };
+  MEMBERS_CHANGED: GatewayEnvelope<'MEMBERS_CHANGED'> & {
+    data: { memberType: 'user' | 'agent'; change: 'joined' | 'left'; id: string };
+  };
+  TRANSFER: GatewayEnvelope<'TRANSFER'>;
+  MESSAGE: GatewayEnvelope<'MESSAGE'> & {
+    data: {
+      isEcho: boolean;
+      sender: { id: string; type: 'agent' | 'user' };
+      text: string;
+      attachments?: { id: string; type: string; preSignedUrl: string; fileName: string }[];
+      cards?: { contentType: string; content: unknown }[];
+    };
+  };
+  ACTIVITY: GatewayEnvelope<'ACTIVITY'> & {
+    data: { name: 'typing'; value: { users: { type: 'agent'; id: string }[] } };
+  };
+  WEB_HOOK_VERIFY: { notificationVersion: string; eventType: 'WEB_HOOK_VERIFY' };
+};
+
+/** Any event body of either API. */
+export type EightByEightEvent = V2Events[keyof V2Events] | GatewayEvents[keyof GatewayEvents];
+
+/** The notification version each API's WEB_HOOK_VERIFY announces. */
+export const NOTIFICATION_VERSION = { v2: 'v2.0', gateway: 'Chat Gateway v1.0' } as const;
+
+/** Builds the WEB_HOOK_VERIFY body. */
+export function makeVerifyEvent(version: string): V2Events['WEB_HOOK_VERIFY'] {
+  return { notificationVersion: version, eventType: 'WEB_HOOK_VERIFY' };
+}
+
+const agentName = (state: EightByEightState, id: string) => state.agents.find((a) => a.id === id)?.name ?? id;
+const queueName = (state: EightByEightState, id: string) => state.queues.find((q) => q.id === id)?.name ?? id;
+
+/**
+ * Turns one happening into the v2 event body, or null when v2 has no such event. Key order follows the
+ * captured AGENT_JOINED body of the docs (ids first, timestamp last).
+ */
+export function toV2Event(
+  state: EightByEightState,
+  conversation: Conversation,
+  happening: Happening,
+  timestamp: number,
+): V2Events[keyof V2Events] | null {
+  const conversationId = conversation.id;
+  switch (happening.kind) {
+    case 'queued':
+      return {
+        eventType: 'QUEUED',
+        messageType: 'SYSTEM',
+        conversationId,
+        queueId: happening.queueId,
+        queueName: queueName(state, happening.queueId),
+        timestamp,
+      };
+    case 'agent-joined':
+    case 'agent-left':
+      return {
+        eventType: happening.kind === 'agent-joined' ? 'AGENT_JOINED' : 'AGENT_LEFT',
+        messageType: 'SYSTEM',
+        conversationId,
+        agentId: happening.agentId,
+        agentName: agentName(state, happening.agentId),
+        timestamp,
+      } as V2Events['AGENT_JOINED'] | V2Events['AGENT_LEFT'];
+    case 'transfer':
+      return { eventType: 'TRANSFER', messageType: 'SYSTEM', conversationId, timestamp };
+    case 'agent-message': {
+      const message = conversation.messages.find((m) => m.id === happening.messageId);
+      if (!message) return null;
+      return {
+        eventType: 'TEXT',
+        messageType: 'AGENT',
+        conversationId,
+        agentId: message.participantId,
+        agentName: agentName(state, message.participantId),
+        message: message.text,
+        timestamp,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Attachment metadata of a Gateway MESSAGE event; the URL points at the host the file was uploaded to. */
+function toEventAttachments(state: EightByEightState, message: Message) {
+  return message.attachments.map(({ id }) => {
+    const attachment = state.attachments.find((a) => a.id === id);
+    const major = attachment?.contentType.split('/')[0] ?? 'file';
+    return {
+      id,
+      type: ['image', 'video', 'audio'].includes(major) ? major : 'file',
+      preSignedUrl: attachment
+        ? `${attachment.origin}/chat-gateway/v1/conversations/${attachment.conversationId}/attachments/${id}/content`
+        : '',
+      fileName: attachment?.filename ?? id,
+    };
+  });
+}
+
+/** Turns one happening into the Gateway event body, or null when the Gateway has no such event. */
+export function toGatewayEvent(
+  state: EightByEightState,
+  conversation: Conversation,
+  happening: Happening,
+  timestamp: number,
+): GatewayEvents[keyof GatewayEvents] | null {
+  const envelope = { conversationId: conversation.id, timestamp };
+  switch (happening.kind) {
+    case 'conversation-update':
+      return {
+        eventType: 'CONVERSATION_UPDATE',
+        ...envelope,
+        data: {
+          state: happening.state,
+          assignment: { ...conversation.assignment },
+          user: conversation.user,
+          channel: 'ChatAPI',
+        },
+      };
+    case 'queued':
+      return {
+        eventType: 'QUEUED',
+        ...envelope,
+        data: { queueId: happening.queueId, queueName: queueName(state, happening.queueId) },
+      };
+    case 'agent-joined':
+    case 'agent-left':
+      return {
+        eventType: 'MEMBERS_CHANGED',
+        ...envelope,
+        data: {
+          memberType: 'agent',
+          change: happening.kind === 'agent-joined' ? 'joined' : 'left',
+          id: happening.agentId,
+        },
+      };
+    case 'user-left':
+      return {
+        eventType: 'MEMBERS_CHANGED',
+        ...envelope,
+        data: { memberType: 'user', change: 'left', id: conversation.userParticipantId },
+      };
+    case 'transfer':
+      return { eventType: 'TRANSFER', ...envelope };
+    case 'agent-message': {
+      const message = conversation.messages.find((m) => m.id === happening.messageId);
+      if (!message) return null;
+      const data: GatewayEvents['MESSAGE']['data'] = {
+        isEcho: false,
+        sender: { id: message.participantId, type: 'agent' },
+        text: message.text,
+      };
+      if (message.attachments.length > 0) data.attachments = toEventAttachments(state, message);
+      if (message.cards.length > 0) {
+        data.cards = message.cards.map((c) => ({ contentType: c.contentType, content: c.content }));
+      }
+      return { eventType: 'MESSAGE', ...envelope, data };
+    }
+    case 'agent-typing':
+      return {
+        eventType: 'ACTIVITY',
+        ...envelope,
+        data: {
+          name: 'typing',
+          value: { users: happening.typing ? [{ type: 'agent', id: happening.agentId }] : [] },
+        },
+      };
+    default:
+      return null;
+  }
+}
+
+/** The fields 8x8 signs, besides the body checksum. */
+export type SignatureFields = { cid: string; eid: string; retry: number; tid: string; tt: number };
+
+/** The unsigned CRC32 of the raw body bytes (Java `CRC32.getValue()`). */
+export function toChecksum(body: string): number {
+  return crc32(Buffer.from(body, 'utf8')) >>> 0;
+}
+
+/** The detached payload 8x8 signs: keys in this exact (lexicographic) order. */
+export function toSignedPayload(body: string, fields: SignatureFields): string {
+  return JSON.stringify({
+    checksum: toChecksum(body),
+    cid: fields.cid,
+    eid: fields.eid,
+    retry: fields.retry,
+    tid: fields.tid,
+    tt: fields.tt,
+  });
+}
+
+/** The protected JWS header 8x8 uses (b64=false: RFC 7797 unencoded, detached payload). */
+export function toProtectedHeader(kid: string): string {
+  return JSON.stringify({ b64: false, crit: ['b64'], kid, alg: 'RS256' });
+}
+
+/** Signs a webhook body: a compact detached JWS `<header>..<signature>` (RS256, deterministic). */
+export function createSignature(
+  body: string,
+  fields: SignatureFields,
+  key: EightByEightState['signingKey'],
+): string {
+  const header = Buffer.from(toProtectedHeader(key.kid)).toString('base64url');
+  const input = `${header}.${toSignedPayload(body, fields)}`;
+  const privateKey = createPrivateKey({
+    key: key.privateJwk as import('node:crypto').JsonWebKey,
+    format: 'jwk',
+  });
+  const signature = sign('sha256', Buffer.from(input, 'utf8'), privateKey);
+  return `${header}..${signature.toString('base64url')}`;
+}
+
+/** The public JWK served by the jwk endpoints. */
+export function toPublicJwk(key: EightByEightState['signingKey']): {
+  kty: string;
+  e: string;
+  kid: string;
+  n: string;
+} {
+  const jwk = createPublicKey(
+    createPrivateKey({ key: key.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' }),
+  ).export({ format: 'jwk' });
+  return { kty: String(jwk.kty), e: String(jwk.e), kid: key.kid, n: String(jwk.n) };
+}
+
+/** The six x-8x8-* headers of one delivery attempt. */
+export function makeSignedHeaders(
+  body: string,
+  fields: SignatureFields,
+  key: EightByEightState['signingKey'],
+): Record<string, string> {
+  return {
+    'x-8x8-customer-id': fields.cid,
+    'x-8x8-event-id': fields.eid,
+    'x-8x8-retry': String(fields.retry),
+    'x-8x8-signature': createSignature(body, fields, key),
+    'x-8x8-tenant-id': fields.tid,
+    'x-8x8-transmission-time': String(fields.tt),
+  };
+}

@@ -1,0 +1,169 @@
+// Imitates the 8x8 Chat Gateway v1 conversations: https://developer.8x8.com/actions-events/reference
+// (OAS reference/8x8/chat-gateway-v1.openapi.yml, tags Conversations and Participants; chat-workflow.md).
+import { Hono } from 'hono';
+import { gatewayErrors, renderProblem } from './errors.ts';
+import { GATEWAY_BASE, readGatewayJson, renderGatewayList, toGatewayGeneric } from './gateway-http.ts';
+import { createGatewayMessageRoutes, toStoredMessage } from './gateway-message-routes.ts';
+import {
+  checkGatewayConversationChange,
+  checkGatewayCreateConversation,
+  checkReadReceipt,
+  checkThinking,
+  checkTyping,
+  checkUserRemoval,
+} from './gateway-rules.ts';
+import { applyOutcome, type Ctx, makeInteractionId, makeReferenceId } from './glue.ts';
+import { type Conversation, findConversation } from './model.ts';
+import {
+  renderGatewayConversation,
+  renderGatewayParticipants,
+  renderInteraction,
+  renderJson,
+} from './render.ts';
+import type { Checked } from './rules.ts';
+import { applyConversationChange, applyCreateConversation, applyCustomerLeave } from './transitions.ts';
+
+const CONVERSATIONS = `${GATEWAY_BASE}/conversations`;
+
+/** The Gateway conversation routes (behind the Gateway auth middleware). */
+export function createGatewayConversationRoutes(ctx: Ctx): Hono {
+  const app = new Hono();
+  const find = (id: string) => findConversation(ctx.state(), 'gateway', id);
+
+  app.get(CONVERSATIONS, (c) =>
+    renderGatewayList(
+      c,
+      'conversations',
+      ctx.state().conversations.filter((conv) => conv.api === 'gateway'),
+      {
+        sortable: ['id', 'channelId', 'createdAt', 'state'],
+        defaultSort: 'id:asc',
+        render: renderGatewayConversation,
+        key: (conv, field) =>
+          field === 'createdAt' ? conv.createdAt : renderGatewayConversation(conv)[field as 'id'],
+      },
+    ),
+  );
+
+  app.post(CONVERSATIONS, async (c) => {
+    const body = await readGatewayJson(c);
+    if (!body.ok) return body.response;
+    const checked = checkGatewayCreateConversation(body.value, ctx.state());
+    if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
+    const { channelId, user, assignment, history } = checked.value;
+    const channel = ctx.state().channels.find((ch) => ch.api === 'gateway' && ch.id === channelId)!;
+    const queueId = assignment?.type === 'queue' ? assignment.id : channel.routingOptions.id;
+    const now = ctx.clock.now();
+    const id = ctx.random.id(22);
+    const userParticipantId = typeof user.userId === 'string' ? user.userId : ctx.random.id(22);
+    const interactionId = makeInteractionId(ctx);
+    const conversation: Conversation = {
+      id,
+      api: 'gateway',
+      channelId,
+      createdAt: now,
+      customer: {},
+      user,
+      assignment: assignment ?? { type: 'queue', id: queueId },
+      userParticipantId,
+      language: typeof user.language === 'string' ? user.language : 'en',
+      lastQueueId: queueId,
+      customerLeft: false,
+      agentIds: [],
+      interactions: [],
+      messages: history.map((m) => ({
+        ...toStoredMessage(ctx, m, userParticipantId, now),
+        interactionId,
+      })),
+    };
+    const outcome = ctx.update((draft) => applyCreateConversation(draft, conversation, interactionId));
+    applyOutcome(ctx, id, outcome);
+    return renderJson(c, { conversationId: id, createdAt: new Date(now).toISOString() }, 202, true);
+  });
+
+  app.get(`${CONVERSATIONS}/:id`, (c) => {
+    const conv = find(c.req.param('id'));
+    if (!conv) return renderProblem(c, gatewayErrors.notFound('Conversation', c.req.param('id')));
+    return renderJson(c, renderGatewayConversation(conv), 200, true);
+  });
+
+  for (const method of ['PUT', 'PATCH'] as const) {
+    app.on(method, `${CONVERSATIONS}/:id`, async (c) => {
+      const id = c.req.param('id');
+      if (!find(id)) return renderProblem(c, gatewayErrors.notFound('Conversation', id));
+      const body = await readGatewayJson(c);
+      if (!body.ok) return body.response;
+      const checked = checkGatewayConversationChange(body.value, ctx.state(), method);
+      if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
+      applyOutcome(
+        ctx,
+        id,
+        ctx.update((draft) => applyConversationChange(draft, id, checked.value)),
+      );
+      return renderJson(c, renderGatewayConversation(find(id)!), 202, true);
+    });
+  }
+
+  app.get(`${CONVERSATIONS}/:id/interactions`, (c) => {
+    const conv = find(c.req.param('id'));
+    if (!conv) return renderProblem(c, gatewayErrors.notFound('Conversation', c.req.param('id')));
+    return renderGatewayList(c, 'interactions', conv.interactions, {
+      sortable: ['id', 'startTime'],
+      defaultSort: 'startTime:asc',
+      render: renderInteraction,
+    });
+  });
+
+  app.get(`${CONVERSATIONS}/:id/participants`, (c) => {
+    const conv = find(c.req.param('id'));
+    if (!conv) return renderProblem(c, gatewayErrors.notFoundGeneric('Conversation', c.req.param('id')));
+    return renderGatewayList(c, 'participants', renderGatewayParticipants(conv), {
+      sortable: ['id', 'type'],
+      defaultSort: 'type:desc',
+      render: (p) => p,
+    });
+  });
+
+  app.patch(`${CONVERSATIONS}/:id/participants/user`, async (c) => {
+    const id = c.req.param('id');
+    if (!find(id)) return renderProblem(c, gatewayErrors.notFound('Conversation', id));
+    const body = await readGatewayJson(c);
+    if (!body.ok) return body.response;
+    const checked = checkUserRemoval(body.value);
+    if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
+    const now = ctx.clock.now();
+    applyOutcome(
+      ctx,
+      id,
+      ctx.update((draft) => applyCustomerLeave(draft, id, now)),
+    );
+    return c.body(null, 204);
+  });
+
+  // Indicators reach the agent's screen only: they are validated and answered, no webhook follows.
+  const indicators: Record<string, (body: unknown) => Checked<unknown>> = {
+    typing: checkTyping,
+    thinking: checkThinking,
+    'read-receipt': checkReadReceipt,
+  };
+  for (const [name, check] of Object.entries(indicators)) {
+    app.post(`${CONVERSATIONS}/:id/${name}`, async (c) => {
+      const id = c.req.param('id');
+      if (!find(id)) return renderProblem(c, gatewayErrors.entityNotFound('Conversation', id));
+      const body = await readGatewayJson(c);
+      if (!body.ok) return body.response;
+      const checked = check(body.value);
+      if (!checked.ok) {
+        const first = checked.issues[0]!;
+        return renderProblem(
+          c,
+          gatewayErrors.invalidParameter(`${first.field}: ${first.message}`, makeReferenceId(ctx)),
+        );
+      }
+      return c.body(null, 204);
+    });
+  }
+
+  app.route('/', createGatewayMessageRoutes(ctx));
+  return app;
+}

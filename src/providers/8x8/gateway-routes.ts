@@ -1,0 +1,183 @@
+// Imitates the 8x8 Chat Gateway v1: https://developer.8x8.com/actions-events/reference
+// (OAS reference/8x8/chat-gateway-v1.openapi.yml): JWK, webhooks and channels.
+import { Hono } from 'hono';
+import { gatewayErrors, renderProblem } from './errors.ts';
+import { makeVerifyEvent, toPublicJwk } from './events.ts';
+import { createGatewayConversationRoutes } from './gateway-conversation-routes.ts';
+import {
+  createGatewayAuth,
+  GATEWAY_BASE,
+  readGatewayJson,
+  renderGatewayList,
+  toGatewayGeneric,
+} from './gateway-http.ts';
+import type { Ctx } from './glue.ts';
+import type { Channel, Webhook } from './model.ts';
+import { renderChannel, renderJson, renderWebhook } from './render.ts';
+import { checkChannelBody, checkVerifyBody, checkWebhookBody } from './rules.ts';
+
+/** The Chat Gateway v1 routes. */
+export function createGatewayRoutes(ctx: Ctx): Hono {
+  const app = new Hono();
+
+  app.get(`${GATEWAY_BASE}/jwk/:jwkId/public`, (c) => {
+    const key = ctx.state().signingKey;
+    if (c.req.param('jwkId') !== key.kid)
+      return renderProblem(c, gatewayErrors.notFound('JWKPublic', c.req.param('jwkId')));
+    return renderJson(c, toPublicJwk(key));
+  });
+
+  app.use(`${GATEWAY_BASE}/*`, createGatewayAuth(ctx));
+
+  // --- webhooks ---
+  const webhooks = () => ctx.state().webhooks.filter((w) => w.api === 'gateway');
+  const findWebhook = (id: string) => webhooks().find((w) => w.id === id);
+
+  app.get(`${GATEWAY_BASE}/webhooks`, (c) =>
+    renderGatewayList(c, 'webhooks', webhooks(), {
+      sortable: ['id', 'name', 'uri'],
+      defaultSort: 'id:asc',
+      render: renderWebhook,
+    }),
+  );
+
+  app.post(`${GATEWAY_BASE}/webhooks/verify`, async (c) => {
+    const body = await readGatewayJson(c);
+    if (!body.ok) return body.response;
+    const checked = checkVerifyBody('gateway', body.value);
+    if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
+    const attempt = await ctx.deliverNow({
+      type: 'WEB_HOOK_VERIFY',
+      url: checked.value.uri,
+      body: makeVerifyEvent(checked.value.version),
+    });
+    if (attempt.ok) return c.body(null, 204);
+    const why = attempt.status === null ? (attempt.error ?? 'no answer') : `HTTP ${attempt.status}`;
+    return renderProblem(
+      c,
+      gatewayErrors.generic(400, 'Webhook verification failed.', [
+        { code: 'webhook_verification_failed', message: `uri: ${checked.value.uri} answered ${why}.` },
+      ]),
+    );
+  });
+
+  app.post(`${GATEWAY_BASE}/webhooks`, async (c) => {
+    const body = await readGatewayJson(c);
+    if (!body.ok) return body.response;
+    const checked = checkWebhookBody('gateway', body.value);
+    if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
+    const webhook = ctx.update((draft) => {
+      draft.seq.webhook += 1;
+      const created: Webhook = {
+        id: String(draft.seq.webhook),
+        api: 'gateway',
+        ...checked.value,
+        revision: 1,
+      };
+      draft.webhooks.push(created);
+      return created;
+    });
+    return renderJson(c, renderWebhook(webhook), 200, true);
+  });
+
+  app.get(`${GATEWAY_BASE}/webhooks/:id`, (c) => {
+    const webhook = findWebhook(c.req.param('id'));
+    if (!webhook) return renderProblem(c, gatewayErrors.notFound('WebHook', c.req.param('id')));
+    return renderJson(c, renderWebhook(webhook), 200, true);
+  });
+
+  app.put(`${GATEWAY_BASE}/webhooks/:id`, async (c) => {
+    const id = c.req.param('id');
+    if (!findWebhook(id)) return renderProblem(c, gatewayErrors.notFound('WebHook', id));
+    const body = await readGatewayJson(c);
+    if (!body.ok) return body.response;
+    const checked = checkWebhookBody('gateway', body.value);
+    if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
+    const webhook = ctx.update((draft) => {
+      const target = draft.webhooks.find((w) => w.api === 'gateway' && w.id === id)!;
+      Object.assign(target, checked.value, { revision: target.revision + 1 });
+      return { ...target };
+    });
+    return renderJson(c, renderWebhook(webhook), 200, true);
+  });
+
+  app.delete(`${GATEWAY_BASE}/webhooks/:id`, (c) => {
+    const id = c.req.param('id');
+    if (!findWebhook(id)) return renderProblem(c, gatewayErrors.notFound('WebHook', id));
+    ctx.update((draft) => {
+      draft.webhooks = draft.webhooks.filter((w) => !(w.api === 'gateway' && w.id === id));
+    });
+    return c.body(null, 204);
+  });
+
+  // --- channels ---
+  const channels = () => ctx.state().channels.filter((ch) => ch.api === 'gateway');
+  const findChannel = (id: string) => channels().find((ch) => ch.id === id);
+
+  app.get(`${GATEWAY_BASE}/channels`, (c) =>
+    renderGatewayList(c, 'channels', channels(), {
+      sortable: ['id', 'name', 'webHookId'],
+      defaultSort: 'id:asc',
+      render: renderChannel,
+    }),
+  );
+
+  app.post(`${GATEWAY_BASE}/channels`, async (c) => {
+    const body = await readGatewayJson(c);
+    if (!body.ok) return body.response;
+    const checked = checkChannelBody('gateway', body.value, ctx.state());
+    if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
+    const id = ctx.random.faker.string.alphanumeric({ length: 18, casing: 'lower' });
+    const channel = ctx.update((draft) => {
+      const created: Channel = {
+        id,
+        api: 'gateway',
+        name: checked.value.name,
+        type: checked.value.type ?? 'ChatAPI',
+        webHookId: checked.value.webHookId,
+        routingOptions: { type: 'queue', id: checked.value.queueId },
+        revision: 1,
+      };
+      draft.channels.push(created);
+      return created;
+    });
+    return renderJson(c, renderChannel(channel), 200, true);
+  });
+
+  app.get(`${GATEWAY_BASE}/channels/:id`, (c) => {
+    const channel = findChannel(c.req.param('id'));
+    if (!channel) return renderProblem(c, gatewayErrors.notFound('Channel', c.req.param('id')));
+    return renderJson(c, renderChannel(channel), 200, true);
+  });
+
+  app.put(`${GATEWAY_BASE}/channels/:id`, async (c) => {
+    const id = c.req.param('id');
+    if (!findChannel(id)) return renderProblem(c, gatewayErrors.notFound('Channel', id));
+    const body = await readGatewayJson(c);
+    if (!body.ok) return body.response;
+    const checked = checkChannelBody('gateway', body.value, ctx.state());
+    if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
+    const channel = ctx.update((draft) => {
+      const target = draft.channels.find((ch) => ch.api === 'gateway' && ch.id === id)!;
+      target.name = checked.value.name;
+      target.type = checked.value.type ?? target.type ?? 'ChatAPI';
+      target.webHookId = checked.value.webHookId;
+      target.routingOptions = { type: 'queue', id: checked.value.queueId };
+      target.revision += 1;
+      return { ...target };
+    });
+    return renderJson(c, renderChannel(channel), 200, true);
+  });
+
+  app.delete(`${GATEWAY_BASE}/channels/:id`, (c) => {
+    const id = c.req.param('id');
+    if (!findChannel(id)) return renderProblem(c, gatewayErrors.notFound('Channel', id));
+    ctx.update((draft) => {
+      draft.channels = draft.channels.filter((ch) => !(ch.api === 'gateway' && ch.id === id));
+    });
+    return c.body(null, 204);
+  });
+
+  app.route('/', createGatewayConversationRoutes(ctx));
+  return app;
+}

@@ -1,0 +1,193 @@
+// 8x8 response bodies (v2 application/json, Gateway application/hal+json), as the OpenAPI files in
+// reference/8x8/ document them.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Attachment, Channel, Conversation, Interaction, Message, Webhook } from './model.ts';
+import { toGatewayState } from './model.ts';
+
+/** Answers a success body with the API's media type (v2: application/json, Gateway: application/hal+json). */
+export function renderJson(c: Context, body: unknown, status = 200, hal = false): Response {
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
+    'content-type': hal ? 'application/hal+json' : 'application/json',
+  });
+}
+
+const toIso = (ms: number) => new Date(ms).toISOString();
+
+/** The AuthResponse of POST /oauth/v2/token (every value a string, as in the spec example). */
+export function renderToken(input: {
+  accessToken: string;
+  clientId: string;
+  applicationName: string;
+  issuedAt: number;
+  ttlSeconds: number;
+}) {
+  return {
+    refresh_token_expires_in: '0',
+    api_product_list: ['vcc'],
+    organization_name: '8x8gateway',
+    token_type: 'BearerToken',
+    issued_at: String(input.issuedAt),
+    client_id: input.clientId,
+    access_token: input.accessToken,
+    application_name: input.applicationName,
+    scope: '',
+    expires_in: String(input.ttlSeconds),
+    refresh_count: '0',
+    status: 'approved',
+  };
+}
+
+/** WebHookV2Result. */
+export function renderWebhook(w: Webhook) {
+  return { id: w.id, name: w.name, uri: w.uri, version: w.version };
+}
+
+/** ChannelV2Result (the Gateway adds `type`). */
+export function renderChannel(ch: Channel) {
+  return {
+    id: ch.id,
+    name: ch.name,
+    ...(ch.api === 'gateway' ? { type: ch.type ?? 'ChatAPI' } : {}),
+    webHookId: ch.webHookId,
+    routingOptions: { ...ch.routingOptions },
+  };
+}
+
+/** InteractionInfo; an open interaction has no endTime. */
+export function renderInteraction(i: Interaction) {
+  return {
+    id: i.id,
+    startTime: toIso(i.startTime),
+    ...(i.endTime === null ? {} : { endTime: toIso(i.endTime) }),
+  };
+}
+
+/** v2 ConversationResult. */
+export function renderV2Conversation(conv: Conversation) {
+  return {
+    id: conv.id,
+    channelId: conv.channelId,
+    startTime: toIso(conv.createdAt),
+    customer: conv.customer,
+    interactions: conv.interactions.map(renderInteraction),
+  };
+}
+
+/** v2 MessageResult. */
+export function renderV2Message(m: Message) {
+  return {
+    interactionId: m.interactionId,
+    originalText: m.text,
+    translatedText: m.text,
+    authorType: m.authorType,
+    participantId: m.participantId,
+  };
+}
+
+/** The v2 participants (simulator choice: a list; the spec types it as one object). */
+export function renderV2Participants(conv: Conversation) {
+  const open = conv.interactions.at(-1);
+  const list: { id: string; type: string; language: string }[] = [];
+  if (!conv.customerLeft) list.push({ id: conv.userParticipantId, type: 'user', language: conv.language });
+  if (open && open.endTime === null && open.agentId)
+    list.push({ id: open.agentId, type: 'agent', language: 'en' });
+  return list;
+}
+
+/** Gateway ConversationResult. */
+export function renderGatewayConversation(conv: Conversation) {
+  return {
+    id: conv.id,
+    channelId: conv.channelId,
+    assignment: { ...conv.assignment },
+    user: conv.user,
+    state: toGatewayState(conv),
+  };
+}
+
+/** A Gateway message author (ConversationParticipant). */
+function renderAuthor(conv: Conversation, m: Message, open: Interaction | undefined) {
+  if (m.authorType === 'agent') {
+    return { id: m.participantId, removed: open?.agentId !== m.participantId, type: 'agent', language: 'en' };
+  }
+  if (m.authorType === 'user') {
+    return { id: m.participantId, removed: conv.customerLeft, type: 'user', language: conv.language };
+  }
+  return { id: m.participantId, removed: false, type: m.authorType, language: conv.language };
+}
+
+/** Gateway MessageResult. */
+export function renderGatewayMessage(conv: Conversation, m: Message) {
+  const open = conv.interactions.at(-1);
+  return {
+    id: m.id,
+    text: m.text,
+    createdAt: toIso(m.createdAt),
+    author: renderAuthor(conv, m, open && open.endTime === null ? open : undefined),
+    ...(m.externalProvider ? { externalProvider: m.externalProvider } : {}),
+    attachments: m.attachments.map((a) => ({ id: a.id })),
+    cards: m.cards.map(renderCard),
+  };
+}
+
+/** Gateway AdaptiveCards item. */
+export function renderCard(card: Message['cards'][number]) {
+  return {
+    id: card.id,
+    contentType: card.contentType,
+    content: card.content,
+    actionSubmitted: card.actionSubmitted,
+    actionExecuted: card.actionExecuted,
+  };
+}
+
+/** Gateway participants: the user and every agent that joined, with `removed`. */
+export function renderGatewayParticipants(conv: Conversation) {
+  const open = conv.interactions.at(-1);
+  const current = open && open.endTime === null ? open.agentId : null;
+  return [
+    { id: conv.userParticipantId, removed: conv.customerLeft, type: 'user', language: conv.language },
+    ...conv.agentIds.map((id) => ({ id, removed: id !== current, type: 'agent', language: 'en' })),
+  ];
+}
+
+/** Gateway AttachmentResult. */
+export function renderAttachment(a: Attachment) {
+  return { id: a.id, filename: a.filename, sizeInBytes: a.sizeInBytes, createdAt: toIso(a.createdAt) };
+}
+
+/** One page of a list. */
+export type Page<T> = { items: T[]; size: number; number: number; total: number };
+
+/** Slices `items` into a page (size >= 1, number >= 0). */
+export function toPage<T>(items: T[], size: number, number: number): Page<T> {
+  return { items: items.slice(number * size, number * size + size), size, number, total: items.length };
+}
+
+/** A v2 list: `{data, page:{pageSize,pageIndex,elementCount,pageCount}}`. */
+export function renderV2List<T>(page: Page<T>) {
+  return {
+    data: page.items,
+    page: {
+      pageSize: page.size,
+      pageIndex: page.number,
+      elementCount: page.total,
+      pageCount: Math.ceil(page.total / page.size),
+    },
+  };
+}
+
+/** A Gateway HAL list: `{_embedded:{<name>:[...]}, _links:{self:{href}}, page:{size,number,totalElements,totalPages}}`. */
+export function renderHalList<T>(name: string, page: Page<T>, href: string) {
+  return {
+    _embedded: { [name]: page.items },
+    _links: { self: { href } },
+    page: {
+      size: page.size,
+      number: page.number,
+      totalElements: page.total,
+      totalPages: Math.ceil(page.total / page.size),
+    },
+  };
+}

@@ -1,0 +1,235 @@
+// Imitates the 8x8 Contact Center Chat API v2: https://developer.8x8.com/contactcenter/reference
+// (OAS reference/8x8/chat-api-v2.openapi.json): token, JWK, web-hooks and channels.
+import { type Context, Hono } from 'hono';
+import { readBody } from '../../http.ts';
+import { type ApiError, renderProblem, v2Errors } from './errors.ts';
+import { makeVerifyEvent, toPublicJwk } from './events.ts';
+import { type Ctx, compareIds, readJson, readQuery } from './glue.ts';
+import type { Channel, Webhook } from './model.ts';
+import {
+  type Page,
+  renderChannel,
+  renderJson,
+  renderToken,
+  renderV2List,
+  renderWebhook,
+  toPage,
+} from './render.ts';
+import {
+  checkChannelBody,
+  checkFilter,
+  checkPaging,
+  checkSort,
+  checkTokenRequest,
+  checkVerifyBody,
+  checkWebhookBody,
+  isFilterMatch,
+} from './rules.ts';
+import { createV2ConversationRoutes } from './v2-conversation-routes.ts';
+import { createV2Auth, readV2Json, toV2Constraint, V2_BASE } from './v2-http.ts';
+
+function listOf<T extends { id: string }>(
+  c: Context,
+  items: T[],
+  sortable: readonly string[],
+): { error: ApiError } | { error?: undefined; page: Page<T> } {
+  const query = readQuery(c);
+  const paging = checkPaging(query);
+  if (!paging.ok) return { error: toV2Constraint(paging) };
+  const sort = checkSort(query.sort, 'id', sortable);
+  if (!sort.ok) return { error: toV2Constraint(sort) };
+  const filter = checkFilter(query.filter);
+  if (!filter.ok) return { error: toV2Constraint(filter) };
+  const { field, direction } = sort.value;
+  const sorted = items
+    .filter((item) => isFilterMatch(item, filter.value))
+    .sort((a, b) => {
+      const order = compareIds(
+        String((a as Record<string, unknown>)[field]),
+        String((b as Record<string, unknown>)[field]),
+      );
+      return direction === 'asc' ? order : -order;
+    });
+  return { page: toPage(sorted, paging.value.size, paging.value.page) };
+}
+
+/** The Chat API v2 routes (token, JWK, web-hooks, channels, conversations). */
+export function createV2Routes(ctx: Ctx): Hono {
+  const app = new Hono();
+
+  app.post('/oauth/v2/token', async (c) => {
+    const body = await readBody(c, ['form']);
+    const form = body.ok && body.kind === 'form' ? (body.value as Record<string, string>) : {};
+    const state = ctx.state();
+    const checked = checkTokenRequest(c.req.header('authorization'), form, state.credentials);
+    if (!checked.ok) return renderProblem(c, v2Errors.oauth(checked.status, checked.code, checked.error));
+    const accessToken = ctx.random.id(28);
+    const issuedAt = ctx.clock.now();
+    ctx.update((draft) => {
+      // Expired tokens are forgotten as new ones are issued, so the store does not grow without bound.
+      for (const [key, t] of Object.entries(draft.tokens))
+        if (t.expiresAt <= issuedAt) delete draft.tokens[key];
+      draft.tokens[accessToken] = { issuedAt, expiresAt: issuedAt + state.tokenTtlSeconds * 1000 };
+    });
+    return renderJson(
+      c,
+      renderToken({
+        accessToken,
+        clientId: checked.clientId,
+        applicationName: `${state.tenant}-chat-api`,
+        issuedAt,
+        ttlSeconds: state.tokenTtlSeconds,
+      }),
+    );
+  });
+
+  app.get('/vcc/:region/chat/v2/jwk/:jwkId/public', (c) => {
+    const key = ctx.state().signingKey;
+    if (c.req.param('jwkId') !== key.kid) return renderProblem(c, v2Errors.jwkNotFound(c.req.param('jwkId')));
+    return renderJson(c, toPublicJwk(key));
+  });
+
+  app.use(`${V2_BASE}/*`, createV2Auth(ctx));
+
+  // --- web-hooks ---
+  const v2Webhooks = () => ctx.state().webhooks.filter((w) => w.api === 'v2');
+  const findWebhook = (id: string) => v2Webhooks().find((w) => w.id === id);
+
+  app.get(`${V2_BASE}/web-hooks`, (c) => {
+    const list = listOf(c, v2Webhooks(), ['id', 'name', 'uri']);
+    if (list.error) return renderProblem(c, list.error);
+    return renderJson(c, renderV2List({ ...list.page, items: list.page.items.map(renderWebhook) }));
+  });
+
+  app.post(`${V2_BASE}/web-hooks/verify`, async (c) => {
+    const body = await readV2Json(c);
+    if (!body.ok) return body.response;
+    const checked = checkVerifyBody('v2', body.value);
+    if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
+    const attempt = await ctx.deliverNow({
+      type: 'WEB_HOOK_VERIFY',
+      url: checked.value.uri,
+      body: makeVerifyEvent(checked.value.version),
+    });
+    if (attempt.ok) return c.body(null, 204);
+    const why = attempt.status === null ? (attempt.error ?? 'no answer') : `HTTP ${attempt.status}`;
+    return renderProblem(c, v2Errors.constraint([`uri: Webhook verification failed (${why}).`]));
+  });
+
+  app.post(`${V2_BASE}/web-hooks`, async (c) => {
+    const body = await readV2Json(c);
+    if (!body.ok) return body.response;
+    const checked = checkWebhookBody('v2', body.value);
+    if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
+    const webhook = ctx.update((draft) => {
+      draft.seq.webhook += 1;
+      const created: Webhook = { id: String(draft.seq.webhook), api: 'v2', ...checked.value, revision: 1 };
+      draft.webhooks.push(created);
+      return created;
+    });
+    return renderJson(c, renderWebhook(webhook));
+  });
+
+  app.get(`${V2_BASE}/web-hooks/:id`, (c) => {
+    const webhook = findWebhook(c.req.param('id'));
+    if (!webhook) return renderProblem(c, v2Errors.notFound('WebHook', c.req.param('id')));
+    return renderJson(c, renderWebhook(webhook));
+  });
+
+  app.put(`${V2_BASE}/web-hooks/:id`, async (c) => {
+    const id = c.req.param('id');
+    if (!findWebhook(id)) return renderProblem(c, v2Errors.notFound('WebHook', id));
+    const body = await readV2Json(c);
+    if (!body.ok) return body.response;
+    const checked = checkWebhookBody('v2', body.value);
+    if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
+    const webhook = ctx.update((draft) => {
+      const target = draft.webhooks.find((w) => w.api === 'v2' && w.id === id)!;
+      Object.assign(target, checked.value, { revision: target.revision + 1 });
+      return { ...target };
+    });
+    return renderJson(c, renderWebhook(webhook));
+  });
+
+  app.delete(`${V2_BASE}/web-hooks/:id`, (c) => {
+    const id = c.req.param('id');
+    if (!findWebhook(id)) return renderProblem(c, v2Errors.notFound('WebHook', id));
+    ctx.update((draft) => {
+      draft.webhooks = draft.webhooks.filter((w) => !(w.api === 'v2' && w.id === id));
+    });
+    return c.body(null, 204);
+  });
+
+  // --- channels ---
+  const v2Channels = () => ctx.state().channels.filter((ch) => ch.api === 'v2');
+  const findChannel = (id: string) => v2Channels().find((ch) => ch.id === id);
+
+  app.get(`${V2_BASE}/channels`, (c) => {
+    const list = listOf(c, v2Channels(), ['id', 'name', 'webHookId']);
+    if (list.error) return renderProblem(c, list.error);
+    return renderJson(c, renderV2List({ ...list.page, items: list.page.items.map(renderChannel) }));
+  });
+
+  app.post(`${V2_BASE}/channels`, async (c) => {
+    // This one 400 is a ValidationExceptionPayload in the spec, also for an unreadable body.
+    const body = await readJson(c);
+    if (!body.ok) {
+      return renderProblem(
+        c,
+        v2Errors.validation([{ field: 'body', value: '', code: 'invalid_json', message: body.message }]),
+      );
+    }
+    const checked = checkChannelBody('v2', body.value, ctx.state());
+    if (!checked.ok) return renderProblem(c, v2Errors.validation(checked.issues));
+    const channel = ctx.update((draft) => {
+      draft.seq.channel += 1;
+      const created: Channel = {
+        id: String(draft.seq.channel),
+        api: 'v2',
+        name: checked.value.name,
+        webHookId: checked.value.webHookId,
+        routingOptions: { type: 'queue', id: checked.value.queueId },
+        revision: 1,
+      };
+      draft.channels.push(created);
+      return created;
+    });
+    return renderJson(c, renderChannel(channel));
+  });
+
+  app.get(`${V2_BASE}/channels/:id`, (c) => {
+    const channel = findChannel(c.req.param('id'));
+    if (!channel) return renderProblem(c, v2Errors.notFound('Channel', c.req.param('id')));
+    return renderJson(c, renderChannel(channel));
+  });
+
+  app.put(`${V2_BASE}/channels/:id`, async (c) => {
+    const id = c.req.param('id');
+    if (!findChannel(id)) return renderProblem(c, v2Errors.notFound('Channel', id));
+    const body = await readV2Json(c);
+    if (!body.ok) return body.response;
+    const checked = checkChannelBody('v2', body.value, ctx.state());
+    if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
+    const channel = ctx.update((draft) => {
+      const target = draft.channels.find((ch) => ch.api === 'v2' && ch.id === id)!;
+      target.name = checked.value.name;
+      target.webHookId = checked.value.webHookId;
+      target.routingOptions = { type: 'queue', id: checked.value.queueId };
+      target.revision += 1;
+      return { ...target };
+    });
+    return renderJson(c, renderChannel(channel));
+  });
+
+  app.delete(`${V2_BASE}/channels/:id`, (c) => {
+    const id = c.req.param('id');
+    if (!findChannel(id)) return renderProblem(c, v2Errors.notFound('Channel', id));
+    ctx.update((draft) => {
+      draft.channels = draft.channels.filter((ch) => !(ch.api === 'v2' && ch.id === id));
+    });
+    return c.body(null, 204);
+  });
+
+  app.route('/', createV2ConversationRoutes(ctx));
+  return app;
+}

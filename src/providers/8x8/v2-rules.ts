@@ -1,0 +1,94 @@
+// Pure validation of Chat API v2 conversation bodies and queries (OAS v2 CreateTransactionRequest,
+// SendConversationMessagePayload, GET /conversations parameters).
+import type { EightByEightState } from './model.ts';
+import {
+  type Checked,
+  checkChannelRef,
+  checkHistory,
+  checkObject,
+  isObject,
+  LANGUAGES,
+  Reader,
+  V2_STATUSES,
+} from './rules.ts';
+
+/** A clean v2 create-conversation request. */
+export type V2CreateConversation = {
+  channelId: string;
+  customer: Record<string, string>;
+  history: { text: string; type: 'user' | 'bot' }[];
+};
+
+/** v2 CreateTransactionRequest: `{channelId, customer?, history?:{messages:[{text, type?}]}}`. */
+export function checkV2CreateConversation(
+  body: unknown,
+  state: EightByEightState,
+): Checked<V2CreateConversation> {
+  const object = checkObject(body);
+  if (!object.ok) return object;
+  const r = new Reader(object.value);
+  const channelId = checkChannelRef(r, 'v2', state);
+  const customer: Record<string, string> = {};
+  const rawCustomer = object.value.customer;
+  if (rawCustomer !== undefined) {
+    if (!isObject(rawCustomer)) r.fail('customer', rawCustomer, 'Must be an object.');
+    else {
+      const entries = Object.entries(rawCustomer);
+      if (entries.length > 30) r.fail('customer', '', 'Must have at most 30 properties.');
+      for (const [key, value] of entries) {
+        if (typeof value !== 'string') r.fail(`customer.${key}`, value, 'Must be a string.');
+        else customer[key] = value;
+      }
+      if (customer.language !== undefined)
+        r.oneOf('language', LANGUAGES, { from: customer, path: 'customer.language' });
+      if (customer.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(customer.email)) {
+        r.fail('customer.email', customer.email, 'Must be a well-formed email address.');
+      }
+    }
+  }
+  const history = checkHistory(r, object.value.history, (item, path) => {
+    const text = r.string('text', { required: true, from: item, path: `${path}.text` });
+    const type = r.oneOf('type', ['user', 'bot'] as const, { from: item, path: `${path}.type` }) ?? 'user';
+    return { text: text ?? '', type };
+  });
+  return r.done({ channelId: channelId ?? '', customer, history });
+}
+
+/** v2 SendConversationMessagePayload: `{text, authorType?: user|bot}`. */
+export function checkV2Message(body: unknown): Checked<{ text: string; authorType: 'user' | 'bot' }> {
+  const object = checkObject(body);
+  if (!object.ok) return object;
+  const r = new Reader(object.value);
+  const text = r.string('text', { required: true });
+  const authorType = r.oneOf('authorType', ['user', 'bot'] as const) ?? 'user';
+  return r.done({ text: text ?? '', authorType });
+}
+
+/** The v2 conversation-list filters (status, order, channel-id, userId, customer.*). */
+export type V2ConversationQuery = {
+  status: (typeof V2_STATUSES)[number];
+  order: 'asc' | 'desc';
+  channelId?: string;
+  userId?: string;
+  customer: Record<string, string>;
+};
+
+/** Reads the v2 conversation-list filters. */
+export function checkV2ConversationQuery(
+  query: Record<string, string | undefined>,
+): Checked<V2ConversationQuery> {
+  const r = new Reader(query);
+  const status = r.oneOf('status', V2_STATUSES) ?? 'all';
+  const order = r.oneOf('order', ['asc', 'desc'] as const) ?? 'asc';
+  const customer: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (key.startsWith('customer.') && value !== undefined) customer[key.slice('customer.'.length)] = value;
+  }
+  return r.done({
+    status,
+    order,
+    ...(query['channel-id'] ? { channelId: query['channel-id'] } : {}),
+    ...(query.userId ? { userId: query.userId } : {}),
+    customer,
+  });
+}

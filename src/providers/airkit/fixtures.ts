@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** Channels a Conversation Hub channel resource serves: a Chat Web Control, or SMS. */
+export const RESOURCE_CHANNELS = ['chat', 'sms'] as const;
+
+/** A Conversation Hub channel resource as fixtures and the admin API describe it. */
+export const resourceSchema = z.object({
+  /** The deployment id the Start Conversation action points to. */
+  id: z.string().min(1),
+  name: z.string().default(''),
+  /** The Conversation Hub it is associated with; null means "not associated" and unusable. */
+  hubId: z.string().min(1).nullable().default(null),
+  channel: z.enum(RESOURCE_CHANNELS).default('chat'),
+  /** The third-party system's webhook URL (the system under test). */
+  webhookUrl: z.string().url().nullable().default(null),
+  /** HMAC secret for X-Airkit-Signature. */
+  secret: z.string().min(1).default('airkit-webhook-secret'),
+});
+
+/** One fixture file of the airkit provider; collections merge by `id`. */
+export const airkitFixturesSchema = z.object({
+  apiKeys: z.array(z.object({ id: z.string().min(1), key: z.string().min(1) })).optional(),
+  hubs: z.array(z.object({ id: z.string().min(1), name: z.string().default('') })).optional(),
+  resources: z.array(resourceSchema).optional(),
+});
+
+/** Merged airkit fixtures. */
+export type AirkitFixtures = z.infer<typeof airkitFixturesSchema>;
+
+/** Runtime options of the airkit provider. */
+export const airkitOptionsSchema = z.object({
+  /** Add X-Airkit-Signature to webhooks. */
+  signWebhooks: z.boolean().default(true),
+  /** Let the end user write before the third-party system's first message (the seed says the third party starts). */
+  allowCustomerFirst: z.boolean().default(false),
+});
+
+/** Parsed airkit options. */
+export type AirkitOptions = z.infer<typeof airkitOptionsSchema>;
+
+/** Problems across fixture collections, as `path: message`. */
+export function checkAirkitFixtures(f: AirkitFixtures): string[] {
+  const hubs = new Set((f.hubs ?? []).map((h) => h.id));
+  return (f.resources ?? []).flatMap((r, i) =>
+    r.hubId !== null && !hubs.has(r.hubId) ? [`resources[${i}].hubId: no hub '${r.hubId}'`] : [],
+  );
+}

@@ -1,0 +1,163 @@
+import type { AirkitFailure, AirkitResult } from './errors.ts';
+import type { AirkitState, CustomerDestination, Resource } from './model.ts';
+
+type Body = Record<string, unknown>;
+type Issue = { field: string; issue: string };
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const invalid = (details: Issue[]): AirkitFailure => ({
+  status: 400,
+  code: 'INVALID_ARGUMENT',
+  message: details.map((d) => `${d.field} ${d.issue}`).join('; '),
+  details,
+});
+
+/** The validated Start Conversation request. */
+export type StartPlan = {
+  resource: Resource & { hubId: string };
+  customerDestination: CustomerDestination;
+  customerIdentifier: string | null;
+  managedByThirdPartySystem: boolean;
+};
+
+/** Reads the Customer Destination: a Text (session id) string or `{type:'Text'|'Phone', value}`. */
+export function parseCustomerDestination(value: unknown, issues: Issue[]): CustomerDestination | null {
+  const field = 'customerDestination';
+  if (value === undefined || value === null || value === '') {
+    issues.push({ field, issue: 'is required' });
+    return null;
+  }
+  if (typeof value === 'string') return { type: 'Text', sessionId: value };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    issues.push({ field, issue: 'expects type Text or Phone' });
+    return null;
+  }
+  const { type, value: inner } = value as Body;
+  if (type === 'Text') {
+    if (typeof inner !== 'string' || inner.trim() === '') {
+      issues.push({
+        field: `${field}.value`,
+        issue: 'expects a non-empty Text (the chat web control session id)',
+      });
+      return null;
+    }
+    return { type: 'Text', sessionId: inner };
+  }
+  if (type === 'Phone') {
+    if (typeof inner !== 'string' || !E164.test(inner)) {
+      issues.push({
+        field: `${field}.value`,
+        issue: 'expects a Phone number in E.164 format, like +15550100001',
+      });
+      return null;
+    }
+    return { type: 'Phone', phoneNumber: inner };
+  }
+  issues.push({ field: `${field}.type`, issue: "expects 'Text' or 'Phone'" });
+  return null;
+}
+
+/**
+ * Validates Start Conversation: all field types first (400 with every issue), then the resource (404), its
+ * Conversation Hub association (409), the destination's fit with the resource channel (400), and a webhook URL for
+ * third-party managed conversations (409).
+ */
+export function parseStartConversation(body: unknown, s: AirkitState): AirkitResult<StartPlan> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: invalid([{ field: '(body)', issue: 'expects a JSON object' }]) };
+  }
+  const b = body as Body;
+  const issues: Issue[] = [];
+  const resourceId = b.conversationHubChannelResource;
+  if (resourceId === undefined || resourceId === null || resourceId === '') {
+    issues.push({ field: 'conversationHubChannelResource', issue: 'is required' });
+  } else if (typeof resourceId !== 'string') {
+    issues.push({
+      field: 'conversationHubChannelResource',
+      issue: 'expects a Conversation Hub Channel Resource id (Text)',
+    });
+  }
+  const destination = parseCustomerDestination(b.customerDestination, issues);
+  const identifier = b.customerIdentifier;
+  if (identifier !== undefined && identifier !== null && typeof identifier !== 'string') {
+    issues.push({ field: 'customerIdentifier', issue: 'expects type Text' });
+  }
+  const managed = b.managedByThirdPartySystem;
+  if (managed !== undefined && typeof managed !== 'boolean') {
+    issues.push({ field: 'managedByThirdPartySystem', issue: 'expects type Boolean' });
+  }
+  const known = new Set([
+    'conversationHubChannelResource',
+    'customerDestination',
+    'customerIdentifier',
+    'managedByThirdPartySystem',
+  ]);
+  for (const key of Object.keys(b))
+    if (!known.has(key)) issues.push({ field: key, issue: 'is not an input of Start Conversation' });
+  if (issues.length > 0 || !destination) return { ok: false, error: invalid(issues) };
+
+  const resource = s.resources.find((r) => r.id === resourceId);
+  if (!resource) {
+    return {
+      ok: false,
+      error: {
+        status: 404,
+        code: 'RESOURCE_NOT_FOUND',
+        message: `No Conversation Hub Channel Resource '${String(resourceId)}'`,
+      },
+    };
+  }
+  if (resource.hubId === null || !s.hubs.some((h) => h.id === resource.hubId)) {
+    return {
+      ok: false,
+      error: {
+        status: 409,
+        code: 'RESOURCE_NOT_ASSOCIATED',
+        message: `Conversation Hub Channel Resource '${resource.id}' must be associated with a Conversation Hub before it can be used`,
+      },
+    };
+  }
+  const wanted = resource.channel === 'chat' ? 'Text' : 'Phone';
+  if (destination.type !== wanted) {
+    return {
+      ok: false,
+      error: invalid([
+        {
+          field: 'customerDestination.type',
+          issue: `expects ${wanted} for a ${resource.channel} resource (${wanted === 'Text' ? 'the chat web control session id' : "the user's phone number"})`,
+        },
+      ]),
+    };
+  }
+  const managedValue = typeof managed === 'boolean' ? managed : true;
+  if (managedValue && resource.webhookUrl === null) {
+    return {
+      ok: false,
+      error: {
+        status: 409,
+        code: 'RESOURCE_NOT_CONFIGURED',
+        message: `Conversation Hub Channel Resource '${resource.id}' has no third-party webhook URL; set resources[].webhookUrl in fixtures or PATCH /__admin/providers/airkit/resources/${resource.id}`,
+      },
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      resource: resource as Resource & { hubId: string },
+      customerDestination: destination,
+      customerIdentifier: typeof identifier === 'string' ? identifier : null,
+      managedByThirdPartySystem: managedValue,
+    },
+  };
+}
+
+/** Validates a message body `{text}`: a non-empty string of at most 4096 characters. */
+export function parseMessageText(body: unknown): AirkitResult<string> {
+  const text = typeof body === 'object' && body !== null ? (body as Body).text : undefined;
+  if (typeof text !== 'string' || text.trim() === '') {
+    return { ok: false, error: invalid([{ field: 'text', issue: 'expects a non-empty Text' }]) };
+  }
+  if (text.length > 4096)
+    return { ok: false, error: invalid([{ field: 'text', issue: 'is longer than 4096 characters' }]) };
+  return { ok: true, value: text };
+}

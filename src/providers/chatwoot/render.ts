@@ -1,0 +1,319 @@
+import type {
+  Agent,
+  AgentBot,
+  Attachment,
+  ChatwootState,
+  Contact,
+  ContactInbox,
+  Conversation,
+  Inbox,
+  Message,
+} from './model.ts';
+import { findLastChatMessage, MESSAGE_TYPES } from './model.ts';
+
+/** Epoch ms to Chatwoot's integer epoch seconds. */
+export const toSeconds = (ms: number): number => Math.floor(ms / 1000);
+/** Epoch ms (or null) to integer seconds, 0 when unset (as `.to_i` on nil). */
+const toSecondsOrZero = (ms: number | null): number => (ms === null ? 0 : toSeconds(ms));
+/** Epoch ms to an ISO string with milliseconds, as Rails serialises timestamps. */
+export const toIso = (ms: number): string => new Date(ms).toISOString();
+
+/** `Contact#push_event_data` (conversation meta.sender). */
+export function renderContactEvent(c: Contact): Record<string, unknown> {
+  return {
+    additional_attributes: c.additional_attributes,
+    custom_attributes: c.custom_attributes,
+    email: c.email,
+    id: c.id,
+    identifier: c.identifier,
+    name: c.name,
+    phone_number: c.phone_number,
+    thumbnail: '',
+    blocked: c.blocked,
+    type: 'contact',
+  };
+}
+
+/** `User#push_event_data` (meta.assignee, message sender). */
+export function renderAgentEvent(a: Agent): Record<string, unknown> {
+  return {
+    id: a.id,
+    name: a.name,
+    available_name: a.name,
+    avatar_url: '',
+    type: 'user',
+    availability_status: a.availability_status,
+    thumbnail: '',
+  };
+}
+
+/** `AgentBot#push_event_data`. */
+export function renderBotEvent(b: AgentBot): Record<string, unknown> {
+  return { id: b.id, name: b.name, avatar_url: '', type: 'agent_bot' };
+}
+
+/** The push data of a message's sender, or undefined when it has none. */
+export function renderSenderEvent(s: ChatwootState, m: Message): Record<string, unknown> | undefined {
+  if (m.sender_type === 'Contact') {
+    const c = s.contacts.find((x) => x.id === m.sender_id);
+    return c ? renderContactEvent(c) : undefined;
+  }
+  if (m.sender_type === 'User') {
+    const a = s.agents.find((x) => x.id === m.sender_id);
+    return a ? renderAgentEvent(a) : undefined;
+  }
+  if (m.sender_type === 'AgentBot') {
+    const b = s.agentBots.find((x) => x.id === m.sender_id);
+    return b ? renderBotEvent(b) : undefined;
+  }
+  return undefined;
+}
+
+function renderAttachment(a: Attachment, m: Message): Record<string, unknown> {
+  return {
+    id: a.id,
+    message_id: m.id,
+    file_type: a.file_type,
+    account_id: m.account_id,
+    extension: a.file_name.includes('.') ? a.file_name.split('.').pop() : null,
+    data_url: `/rails/active_storage/blobs/${a.id}/${encodeURIComponent(a.file_name)}`,
+    thumb_url: '',
+    file_size: a.file_size,
+    file_name: a.file_name,
+  };
+}
+
+/** `Message#push_event_data`: integer `message_type`, epoch `created_at`, display id as `conversation_id`. */
+export function renderMessageEvent(s: ChatwootState, m: Message): Record<string, unknown> {
+  const conv = s.conversations.find((c) => c.id === m.conversation_id)!;
+  const out: Record<string, unknown> = {
+    id: m.id,
+    content: m.content,
+    account_id: m.account_id,
+    inbox_id: m.inbox_id,
+    conversation_id: conv.display_id,
+    message_type: MESSAGE_TYPES[m.message_type],
+    created_at: toSeconds(m.created_at),
+    updated_at: toIso(m.updated_at),
+    private: m.private,
+    status: m.status,
+    source_id: m.source_id,
+    content_type: m.content_type,
+    content_attributes: m.content_attributes,
+    sender_type: m.sender_type,
+    sender_id: m.sender_id,
+    external_source_ids: {},
+    additional_attributes: m.additional_attributes,
+    processed_message_content: m.content,
+    sentiment: {},
+    conversation: {
+      assignee_id: conv.assignee_id,
+      unread_count: unreadCount(s, conv),
+      last_activity_at: toSeconds(conv.last_activity_at),
+      contact_inbox: {
+        source_id: s.contactInboxes.find((ci) => ci.id === conv.contact_inbox_id)?.source_id ?? null,
+      },
+    },
+  };
+  if (m.attachments.length > 0) out.attachments = m.attachments.map((a) => renderAttachment(a, m));
+  const sender = renderSenderEvent(s, m);
+  if (sender) out.sender = sender;
+  return out;
+}
+
+/** The `_message.json.jbuilder` partial (messages create/list answers). */
+export function renderMessage(s: ChatwootState, m: Message): Record<string, unknown> {
+  const conv = s.conversations.find((c) => c.id === m.conversation_id)!;
+  const out: Record<string, unknown> = {
+    id: m.id,
+    content: m.content,
+    inbox_id: m.inbox_id,
+    conversation_id: conv.display_id,
+    message_type: MESSAGE_TYPES[m.message_type],
+    content_type: m.content_type,
+    status: m.status,
+    content_attributes: m.content_attributes,
+    created_at: toSeconds(m.created_at),
+    private: m.private,
+    source_id: m.source_id,
+  };
+  if (m.echo_id) out.echo_id = m.echo_id;
+  const sender = renderSenderEvent(s, m);
+  if (sender) out.sender = sender;
+  if (m.attachments.length > 0) out.attachments = m.attachments.map((a) => renderAttachment(a, m));
+  return out;
+}
+
+function unreadCount(s: ChatwootState, c: Conversation): number {
+  const seen = c.agent_last_seen_at ?? -1;
+  return s.messages.filter(
+    (m) => m.conversation_id === c.id && m.message_type === 'incoming' && m.created_at > seen,
+  ).length;
+}
+
+function renderMeta(s: ChatwootState, c: Conversation, inbox: Inbox): Record<string, unknown> {
+  const contact = s.contacts.find((x) => x.id === c.contact_id)!;
+  const ci = s.contactInboxes.find((x) => x.id === c.contact_inbox_id);
+  const meta: Record<string, unknown> = { sender: renderContactEvent(contact), channel: inbox.channel_type };
+  const assignee = s.agents.find((a) => a.id === c.assignee_id);
+  if (assignee) meta.assignee = renderAgentEvent(assignee);
+  const team = s.teams.find((t) => t.id === c.team_id);
+  if (team) meta.team = { id: team.id, name: team.name };
+  meta.hmac_verified = ci?.hmac_verified ?? false;
+  return meta;
+}
+
+/** The `_conversation.json.jbuilder` partial: the full conversation body of create/show/list. */
+export function renderConversation(s: ChatwootState, c: Conversation): Record<string, unknown> {
+  const inbox = s.inboxes.find((i) => i.id === c.inbox_id)!;
+  const last = findLastChatMessage(s, c.id);
+  return {
+    meta: renderMeta(s, c, inbox),
+    id: c.display_id,
+    messages: last ? [renderMessageEvent(s, last)] : [],
+    account_id: c.account_id,
+    uuid: c.uuid,
+    additional_attributes: c.additional_attributes,
+    agent_last_seen_at: toSecondsOrZero(c.agent_last_seen_at),
+    assignee_last_seen_at: toSecondsOrZero(c.assignee_last_seen_at),
+    can_reply: true,
+    contact_last_seen_at: toSecondsOrZero(c.contact_last_seen_at),
+    custom_attributes: c.custom_attributes,
+    inbox_id: c.inbox_id,
+    labels: c.labels,
+    muted: false,
+    snoozed_until: c.snoozed_until === null ? null : toIso(c.snoozed_until),
+    status: c.status,
+    created_at: toSeconds(c.created_at),
+    updated_at: c.updated_at / 1000,
+    timestamp: toSeconds(c.last_activity_at),
+    first_reply_created_at: toSecondsOrZero(c.first_reply_created_at),
+    unread_count: unreadCount(s, c),
+    last_non_activity_message: last ? renderMessageEvent(s, last) : null,
+    last_activity_at: toSeconds(c.last_activity_at),
+    priority: c.priority,
+    waiting_since: toSecondsOrZero(c.waiting_since),
+    sla_policy_id: null,
+  };
+}
+
+/** `ContactInbox` as embedded in conversation webhook data. */
+function renderContactInbox(ci: ContactInbox | undefined): Record<string, unknown> | null {
+  if (!ci) return null;
+  return {
+    id: ci.id,
+    contact_id: ci.contact_id,
+    inbox_id: ci.inbox_id,
+    source_id: ci.source_id,
+    created_at: toIso(ci.created_at),
+    updated_at: toIso(ci.updated_at),
+    hmac_verified: ci.hmac_verified,
+    pubsub_token: null,
+  };
+}
+
+/** `Conversations::EventDataPresenter#push_data` (= `conversation.webhook_data`). */
+export function renderConversationWebhookData(s: ChatwootState, c: Conversation): Record<string, unknown> {
+  const inbox = s.inboxes.find((i) => i.id === c.inbox_id)!;
+  const last = findLastChatMessage(s, c.id);
+  const meta = renderMeta(s, c, inbox);
+  delete meta.channel;
+  if (meta.assignee) meta.assignee_type = 'User';
+  return {
+    additional_attributes: c.additional_attributes,
+    can_reply: true,
+    channel: inbox.channel_type,
+    contact_inbox: renderContactInbox(s.contactInboxes.find((ci) => ci.id === c.contact_inbox_id)),
+    id: c.display_id,
+    inbox_id: c.inbox_id,
+    messages: last ? [renderMessageEvent(s, last)] : [],
+    labels: c.labels,
+    meta,
+    status: c.status,
+    custom_attributes: c.custom_attributes,
+    snoozed_until: c.snoozed_until === null ? null : toIso(c.snoozed_until),
+    unread_count: unreadCount(s, c),
+    first_reply_created_at: c.first_reply_created_at === null ? null : toIso(c.first_reply_created_at),
+    priority: c.priority,
+    waiting_since: toSecondsOrZero(c.waiting_since),
+    agent_last_seen_at: toSecondsOrZero(c.agent_last_seen_at),
+    contact_last_seen_at: toSecondsOrZero(c.contact_last_seen_at),
+    last_activity_at: toSeconds(c.last_activity_at),
+    timestamp: toSeconds(c.last_activity_at),
+    created_at: toSeconds(c.created_at),
+    updated_at: c.updated_at / 1000,
+  };
+}
+
+/** `Contact#webhook_data` / `User#webhook_data` as a message webhook's `sender`. */
+function renderSenderWebhook(s: ChatwootState, m: Message): Record<string, unknown> | null {
+  if (m.sender_type === 'Contact') {
+    const c = s.contacts.find((x) => x.id === m.sender_id);
+    return c
+      ? {
+          account: { id: c.account_id, name: s.accounts.find((a) => a.id === c.account_id)?.name ?? '' },
+          additional_attributes: c.additional_attributes,
+          avatar: '',
+          custom_attributes: c.custom_attributes,
+          email: c.email,
+          id: c.id,
+          identifier: c.identifier,
+          name: c.name,
+          phone_number: c.phone_number,
+          thumbnail: '',
+          blocked: c.blocked,
+          type: 'contact',
+        }
+      : null;
+  }
+  if (m.sender_type === 'User') {
+    const a = s.agents.find((x) => x.id === m.sender_id);
+    return a ? { id: a.id, name: a.name, email: a.email, type: 'user' } : null;
+  }
+  if (m.sender_type === 'AgentBot') {
+    const b = s.agentBots.find((x) => x.id === m.sender_id);
+    return b ? { id: b.id, name: b.name, type: 'agent_bot' } : null;
+  }
+  return null;
+}
+
+/** `Message#webhook_data`: string `message_type`, ISO `created_at`, the conversation's webhook data. */
+export function renderMessageWebhookData(s: ChatwootState, m: Message): Record<string, unknown> {
+  const conv = s.conversations.find((c) => c.id === m.conversation_id)!;
+  const inbox = s.inboxes.find((i) => i.id === m.inbox_id)!;
+  const account = s.accounts.find((a) => a.id === m.account_id);
+  return {
+    account: { id: m.account_id, name: account?.name ?? '' },
+    additional_attributes: m.additional_attributes,
+    content_attributes: m.content_attributes,
+    content_type: m.content_type,
+    content: m.content,
+    conversation: renderConversationWebhookData(s, conv),
+    created_at: toIso(m.created_at),
+    id: m.id,
+    inbox: { id: inbox.id, name: inbox.name },
+    message_type: m.message_type,
+    private: m.private,
+    sender: renderSenderWebhook(s, m),
+    source_id: m.source_id,
+    attachments: m.attachments.map((a) => renderAttachment(a, m)),
+  };
+}
+
+/**
+ * The seed 001 output fields Chatwoot nests elsewhere (source_id, contact_id, assignee_id, team_id, message), as
+ * top-level copies for clients of Konverte Digital's node.
+ */
+export function renderSeedOutputFields(
+  s: ChatwootState,
+  c: Conversation,
+  message: Message | null,
+): Record<string, unknown> {
+  return {
+    source_id: s.contactInboxes.find((ci) => ci.id === c.contact_inbox_id)?.source_id ?? null,
+    contact_id: c.contact_id,
+    assignee_id: c.assignee_id,
+    team_id: c.team_id,
+    message: message ? renderMessage(s, message) : null,
+  };
+}

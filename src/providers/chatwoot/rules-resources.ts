@@ -1,0 +1,224 @@
+import {
+  type ChatwootFailure,
+  type ChatwootResult,
+  ERROR_NOT_FOUND,
+  ERROR_SOURCE_ID_TAKEN,
+  fail,
+  ok,
+  toInvalidRecord,
+  toUnprocessable,
+} from './errors.ts';
+import type { ChatwootState, Inbox } from './model.ts';
+import { isPresent, toAttrs, toRecordId } from './rules.ts';
+
+type Attrs = Record<string, unknown>;
+type Body = Record<string, unknown>;
+
+/** The validated body of `POST /contacts`. */
+export type ContactInput = {
+  name: string;
+  email: string | null;
+  phone_number: string | null;
+  identifier: string | null;
+  additional_attributes: Attrs;
+  custom_attributes: Attrs;
+  inbox: Inbox | null;
+  source_id: string | null;
+};
+
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+/** Validates a contact: e-mail format and uniqueness, E.164 phone, unique identifier, known inbox. */
+export function parseContactCreate(
+  body: Body,
+  s: ChatwootState,
+  accountId: number,
+): ChatwootResult<ContactInput> {
+  let inbox: Inbox | null = null;
+  if (isPresent(body.inbox_id)) {
+    const id = toRecordId(body.inbox_id);
+    inbox = s.inboxes.find((i) => i.account_id === accountId && i.id === id) ?? null;
+    if (!inbox) return fail(ERROR_NOT_FOUND);
+  }
+  const invalid: Array<{ attribute: string; message: string }> = [];
+  const str = (v: unknown, attribute: string): string | null => {
+    if (v === undefined || v === null || v === '') return null;
+    if (typeof v !== 'string') {
+      invalid.push({ attribute, message: `${humanize(attribute)} must be a string` });
+      return null;
+    }
+    return v;
+  };
+  const name = str(body.name, 'name') ?? '';
+  const email = str(body.email, 'email');
+  const phone = str(body.phone_number, 'phone_number');
+  const identifier = str(body.identifier, 'identifier');
+  const inAccount = s.contacts.filter((c) => c.account_id === accountId);
+  if (email !== null && !EMAIL.test(email))
+    invalid.push({ attribute: 'email', message: 'Email Invalid email' });
+  else if (email !== null && inAccount.some((c) => c.email?.toLowerCase() === email.toLowerCase())) {
+    invalid.push({ attribute: 'email', message: 'Email has already been taken' });
+  }
+  if (phone !== null && !E164.test(phone)) {
+    invalid.push({ attribute: 'phone_number', message: 'Phone number should be in e164 format' });
+  } else if (phone !== null && inAccount.some((c) => c.phone_number === phone)) {
+    invalid.push({ attribute: 'phone_number', message: 'Phone number has already been taken' });
+  }
+  if (identifier !== null && inAccount.some((c) => c.identifier === identifier)) {
+    invalid.push({ attribute: 'identifier', message: 'Identifier has already been taken' });
+  }
+  const additional = toAttrs(body.additional_attributes);
+  if (additional === null) {
+    invalid.push({ attribute: 'additional_attributes', message: 'Additional attributes must be an object' });
+  }
+  const custom = toAttrs(body.custom_attributes);
+  if (custom === null)
+    invalid.push({ attribute: 'custom_attributes', message: 'Custom attributes must be an object' });
+  const sourceId = str(body.source_id, 'source_id');
+  if (invalid.length > 0) return fail(toInvalidRecord(invalid));
+  if (
+    inbox &&
+    sourceId !== null &&
+    s.contactInboxes.some((ci) => ci.inbox_id === inbox.id && ci.source_id === sourceId)
+  ) {
+    return fail(ERROR_SOURCE_ID_TAKEN);
+  }
+  return ok({
+    name,
+    email,
+    phone_number: phone,
+    identifier,
+    additional_attributes: additional ?? {},
+    custom_attributes: custom ?? {},
+    inbox,
+    source_id: sourceId,
+  });
+}
+
+function humanize(attribute: string): string {
+  const words = attribute.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The validated body of webhook create/update. */
+export type WebhookInput = {
+  url: string;
+  name: string | null;
+  subscriptions: string[] | null;
+  inbox_id: number | null | undefined;
+};
+
+/** Validates a webhook: http(s) URL unique in the account, known subscription events, known inbox. */
+export function parseWebhookInput(
+  body: Body,
+  s: ChatwootState,
+  accountId: number,
+  allowed: readonly string[],
+  existing: { id: number; url: string } | null,
+): ChatwootResult<WebhookInput> {
+  let inboxId: number | null | undefined;
+  if ('inbox_id' in body) {
+    if (!isPresent(body.inbox_id)) inboxId = null;
+    else {
+      const id = toRecordId(body.inbox_id);
+      if (!s.inboxes.some((i) => i.account_id === accountId && i.id === id)) return fail(ERROR_NOT_FOUND);
+      inboxId = id;
+    }
+  }
+  const invalid: Array<{ attribute: string; message: string }> = [];
+  const url = body.url === undefined && existing ? existing.url : body.url;
+  if (typeof url !== 'string' || !isHttpUrl(url))
+    invalid.push({ attribute: 'url', message: 'Url is invalid' });
+  else if (s.webhooks.some((w) => w.account_id === accountId && w.url === url && w.id !== existing?.id)) {
+    invalid.push({ attribute: 'url', message: 'Url has already been taken' });
+  }
+  let subscriptions: string[] | null = null;
+  if (body.subscriptions !== undefined) {
+    const subs = body.subscriptions;
+    if (!Array.isArray(subs) || subs.some((e) => typeof e !== 'string' || !allowed.includes(e))) {
+      invalid.push({ attribute: 'subscriptions', message: 'Subscriptions Invalid events' });
+    } else subscriptions = [...new Set(subs as string[])];
+  }
+  if (body.name !== undefined && body.name !== null && typeof body.name !== 'string') {
+    invalid.push({ attribute: 'name', message: 'Name must be a string' });
+  }
+  if (invalid.length > 0) return fail(toInvalidRecord(invalid));
+  return ok({
+    url: url as string,
+    name: typeof body.name === 'string' ? body.name : null,
+    subscriptions,
+    inbox_id: inboxId,
+  });
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** One condition of `POST /conversations/filter`. */
+export type FilterCondition = {
+  attribute_key: string;
+  filter_operator: string;
+  values: unknown[];
+  query_operator: 'AND' | 'OR' | null;
+};
+
+/** Conversation attributes the filter endpoint accepts. */
+export const FILTER_KEYS = [
+  'status',
+  'assignee_id',
+  'inbox_id',
+  'team_id',
+  'display_id',
+  'contact_id',
+  'priority',
+  'labels',
+] as const;
+const FILTER_OPERATORS = [
+  'equal_to',
+  'not_equal_to',
+  'contains',
+  'does_not_contain',
+  'is_present',
+  'is_not_present',
+] as const;
+
+/** Validates a filter payload: an array of conditions with known attribute keys and operators. */
+export function parseFilterPayload(body: Body): ChatwootResult<FilterCondition[]> {
+  const payload = body.payload;
+  if (!Array.isArray(payload)) return fail(toUnprocessable('payload must be an array of filter conditions'));
+  const out: FilterCondition[] = [];
+  for (const raw of payload) {
+    if (typeof raw !== 'object' || raw === null) return fail(toUnprocessable('Invalid filter condition'));
+    const c = raw as Body;
+    const key = String(c.attribute_key ?? '');
+    if (!(FILTER_KEYS as readonly string[]).includes(key))
+      return fail(invalidFilter(`Invalid attribute key - [${key}]`));
+    const op = String(c.filter_operator ?? '');
+    if (!(FILTER_OPERATORS as readonly string[]).includes(op)) {
+      return fail(
+        invalidFilter(
+          `Invalid operator. The allowed operators for ${key} are [${FILTER_OPERATORS.join(',')}].`,
+        ),
+      );
+    }
+    const qo = typeof c.query_operator === 'string' ? c.query_operator.toUpperCase() : null;
+    out.push({
+      attribute_key: key,
+      filter_operator: op,
+      values: Array.isArray(c.values) ? c.values : c.values === undefined ? [] : [c.values],
+      query_operator: qo === 'AND' || qo === 'OR' ? qo : null,
+    });
+  }
+  return ok(out);
+}
+
+function invalidFilter(message: string): ChatwootFailure {
+  return toUnprocessable(message);
+}

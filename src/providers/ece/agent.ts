@@ -1,0 +1,204 @@
+/** Agents and assignment: availability, capacity, and the agent side of a conversation (callbacks to the client). */
+import {
+  appendEntry,
+  ConversationStateError,
+  findAttachment,
+  makeAttachments,
+  type Posting,
+  requireAssigned,
+  requireOpen,
+} from './model.ts';
+import type { Agent, Attachment, CallbackKind, Conversation, EceState } from './types.ts';
+
+/** Number of open conversations assigned to an agent. */
+export function countActiveChats(state: EceState, agentId: string): number {
+  return Object.values(state.conversations).filter((c) => c.agentId === agentId && c.status === 'assigned')
+    .length;
+}
+
+/** Whether an agent is logged in and available for a queue (capacity aside). */
+export function isServing(agent: Agent, queueId: string): boolean {
+  return agent.loggedIn && agent.available && agent.queues.includes(queueId);
+}
+
+/** Whether any agent is logged in and available for the queue: the start precondition of seed 003. */
+export function hasAgentForQueue(state: EceState, queueId: string): boolean {
+  return Object.values(state.agents).some((agent) => isServing(agent, queueId));
+}
+
+/** The serving agent with spare capacity and the fewest chats (ties by id), or null. */
+export function pickAgent(state: EceState, queueId: string): Agent | null {
+  let best: { agent: Agent; load: number } | null = null;
+  for (const agent of Object.values(state.agents)) {
+    if (!isServing(agent, queueId)) continue;
+    const load = countActiveChats(state, agent.id);
+    if (load >= agent.maxChats) continue;
+    if (!best || load < best.load) best = { agent, load };
+  }
+  return best?.agent ?? null;
+}
+
+/** Assigns a conversation to an agent (the `assigned` callback). */
+export function applyAssign(
+  draft: EceState,
+  conversationId: string,
+  agentId: string,
+  now: number,
+): Posting[] {
+  const conversation = requireOpen(draft, conversationId);
+  const agent = draft.agents[agentId];
+  if (!agent) throw new ConversationStateError(`Agent '${agentId}' does not exist`);
+  conversation.status = 'assigned';
+  conversation.agentId = agentId;
+  const entry = appendEntry(
+    draft,
+    conversation,
+    { direction: 'toClient', kind: 'assigned', content: `${agent.screenName} has joined the chat`, agentId },
+    now,
+  );
+  return [{ conversationId, entry }];
+}
+
+/** Assigns waiting conversations, oldest first, while agents have capacity. */
+export function applyAssignWaiting(draft: EceState, now: number): Posting[] {
+  if (!draft.settings.assignmentServiceRunning) return [];
+  const waiting = Object.values(draft.conversations)
+    .filter((c) => c.status === 'waiting')
+    .sort((a, b) => a.createdAt - b.createdAt);
+  const postings: Posting[] = [];
+  for (const conversation of waiting) {
+    const agent = pickAgent(draft, conversation.queueId);
+    if (agent) postings.push(...applyAssign(draft, conversation.id, agent.id, now));
+  }
+  return postings;
+}
+
+/** Removes HTML tags for clients without rich text (seed 003 isRichTextSupported=false). */
+export function toPlainText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** An agent message: text/html reaches clients without rich text as text/plain. */
+export function applyAgentMessage(
+  draft: EceState,
+  conversationId: string,
+  text: string,
+  contentType: 'text/plain' | 'text/html',
+  now: number,
+): Posting[] {
+  const conversation = requireAssigned(draft, conversationId);
+  const plain = contentType === 'text/html' && !conversation.clientInfo.isRichTextSupported;
+  const entry = appendEntry(
+    draft,
+    conversation,
+    {
+      direction: 'toClient',
+      kind: plain ? 'text/plain' : contentType,
+      content: plain ? toPlainText(text) : text,
+      agentId: conversation.agentId,
+    },
+    now,
+  );
+  return [{ conversationId, entry }];
+}
+
+/** A simple agent event (typing, page push) with optional content. */
+export function applyAgentEvent(
+  draft: EceState,
+  conversationId: string,
+  kind: Extract<CallbackKind, 'startTyping' | 'endTyping' | 'pagePush'>,
+  content: string | null,
+  now: number,
+): Posting[] {
+  const conversation = requireAssigned(draft, conversationId);
+  const entry = appendEntry(
+    draft,
+    conversation,
+    { direction: 'toClient', kind, content, agentId: conversation.agentId },
+    now,
+  );
+  return [{ conversationId, entry }];
+}
+
+/** Transfers to another agent (assigned at once) or to a queue (waits for assignment). */
+export function applyTransfer(
+  draft: EceState,
+  conversationId: string,
+  target: { agentId?: string | undefined; queueId?: string | undefined },
+  now: number,
+): Posting[] {
+  const conversation: Conversation = requireAssigned(draft, conversationId);
+  const from = conversation.agentId;
+  if (target.agentId !== undefined) {
+    const agent = draft.agents[target.agentId];
+    if (!agent?.loggedIn) throw new ConversationStateError(`Agent '${target.agentId}' is not logged in`);
+    const entry = appendEntry(
+      draft,
+      conversation,
+      {
+        direction: 'toClient',
+        kind: 'transfer',
+        content: `Chat transferred to ${agent.screenName}`,
+        agentId: from,
+      },
+      now,
+    );
+    return [{ conversationId, entry }, ...applyAssign(draft, conversationId, agent.id, now)];
+  }
+  const queueId = target.queueId ?? conversation.queueId;
+  const entry = appendEntry(
+    draft,
+    conversation,
+    {
+      direction: 'toClient',
+      kind: 'transfer',
+      content: `Chat transferred to queue ${queueId}`,
+      agentId: from,
+    },
+    now,
+  );
+  conversation.queueId = queueId;
+  conversation.status = 'waiting';
+  conversation.agentId = null;
+  return [{ conversationId, entry }];
+}
+
+/** An agent uploads an attachment, or accepts or rejects one the customer uploaded. */
+export function applyAgentAttachment(
+  draft: EceState,
+  conversationId: string,
+  kind: Extract<CallbackKind, 'uploadAttachment' | 'acceptAttachment' | 'rejectAttachment'>,
+  input: { file?: Omit<Attachment, 'id'>; attachmentId?: string | null },
+  now: number,
+): Posting[] {
+  const conversation = requireAssigned(draft, conversationId);
+  let attachments: Attachment[];
+  if (kind === 'uploadAttachment') {
+    attachments = makeAttachments(draft, input.file ? [input.file] : []);
+  } else {
+    const found = findAttachment(conversation, 'fromClient', input.attachmentId ?? null);
+    if (!found) throw new ConversationStateError('The customer has uploaded no such attachment');
+    attachments = [found];
+  }
+  const entry = appendEntry(
+    draft,
+    conversation,
+    {
+      direction: 'toClient',
+      kind,
+      content: attachments[0]?.fileName ?? null,
+      agentId: conversation.agentId,
+      attachments,
+    },
+    now,
+  );
+  return [{ conversationId, entry }];
+}

@@ -1,0 +1,271 @@
+/**
+ * Pure readers of the start-conversation and sendmessage bodies (JSON, XML or multipart already parsed by
+ * src/http.ts). XML arrives as strings and single-element lists, so every reader accepts both shapes.
+ */
+import { fail, type Result, succeed } from './errors.ts';
+import type { AttributeDefinition, ClientInfo, Contact, PhoneType, SocialType } from './types.ts';
+
+/** A plain object, or undefined. */
+type Dict = Record<string, unknown>;
+
+/** Whether a value is a plain object. */
+export function isDict(value: unknown): value is Dict {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A list from a JSON array, a single XML element, or nothing. */
+export function toList(value: unknown): unknown[] {
+  if (value === undefined || value === null || value === '') return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** A scalar as text; objects are not text. */
+export function toText(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+/** Follows a dotted path through nested objects. */
+export function pick(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split('.')) {
+    if (!isDict(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+/** Drops the XML root element (and declaration) so XML and JSON documents read alike. */
+export function unwrapXml(value: unknown): unknown {
+  if (!isDict(value)) return value;
+  const roots = Object.keys(value).filter((k) => !k.startsWith('?'));
+  return roots.length === 1 ? value[roots[0]!] : value;
+}
+
+/** A customer contact as given in the request (before it has an id). */
+export type ContactInput = Omit<Contact, 'id'>;
+
+/** The customer element of the start body. */
+export type CustomerInput = { type: string; contact: ContactInput };
+
+/** The start-conversation body, once valid. */
+export type StartBody = {
+  entryPointId: string;
+  lastModified: string;
+  caseId: string | null;
+  subject: string | null;
+  clientInfo: ClientInfo;
+  customAttributes: Record<string, string>;
+  customer: CustomerInput | null;
+};
+
+const PHONE_TYPES: readonly PhoneType[] = ['home', 'mobile', 'office'];
+const SOCIAL_TYPES: readonly SocialType[] = ['facebook', 'twitter', 'instagram'];
+
+/**
+ * Characters allowed in string custom attributes. ECE's list ("Allowed Characters For Custom Attributes") was
+ * not readable; simulator choice: letters, digits, spaces and . , - _ @ : / ( ) + # ? ! '
+ */
+export const ALLOWED_ATTRIBUTE_CHARS = /^[\p{L}\p{N} .,\-_@:/()+#?!']*$/u;
+
+/** Reads name/value pairs from `{name: value}` or `{attribute: [{name, value}]}`. */
+export function readAttributes(value: unknown, where: string): Result<Record<string, string>> {
+  if (value === undefined || value === '') return succeed({});
+  if (!isDict(value)) return fail('body.invalid', `${where} must be an object of name/value pairs`);
+  const out: Record<string, string> = {};
+  const entries = 'attribute' in value ? toList(value.attribute) : null;
+  if (entries) {
+    for (const entry of entries) {
+      const name = toText(pick(entry, 'name'));
+      const text = toText(pick(entry, 'value'));
+      if (name === null || text === null)
+        return fail('body.invalid', `${where}.attribute entries need name and value`);
+      out[name] = text;
+    }
+    return succeed(out);
+  }
+  for (const [name, raw] of Object.entries(value)) {
+    const text = toText(raw);
+    if (text === null) return fail('body.invalid', `${where}.${name} must be a scalar value`);
+    out[name] = text;
+  }
+  return succeed(out);
+}
+
+/** Checks custom attributes against the application's configured definitions (seed 003 activity.customAttributes). */
+export function checkAttributes(
+  values: Record<string, string>,
+  definitions: Record<string, AttributeDefinition>,
+  where: string,
+): Result<Record<string, string>> {
+  for (const [name, value] of Object.entries(values)) {
+    const definition = definitions[name];
+    if (!definition)
+      return fail(
+        'attribute.invalid',
+        `${where}: '${name}' is not a custom attribute configured in the application`,
+      );
+    if (definition.type === 'enumeration' && !definition.values.includes(value)) {
+      return fail(
+        'attribute.invalid',
+        `${where}: '${value}' is not a predefined value of '${name}' (${definition.values.join(', ')})`,
+      );
+    }
+    if (definition.type === 'integer' && !/^-?\d+$/.test(value)) {
+      return fail('attribute.invalid', `${where}: '${name}' must be an integer`);
+    }
+    if (definition.type === 'string') {
+      if (!ALLOWED_ATTRIBUTE_CHARS.test(value)) {
+        return fail('attribute.invalid', `${where}: '${name}' contains characters that are not allowed`);
+      }
+      if (value.length > definition.maxLength) {
+        return fail('attribute.invalid', `${where}: '${name}' exceeds ${definition.maxLength} characters`);
+      }
+    }
+  }
+  return succeed(values);
+}
+
+function readClientInfo(value: unknown): Result<ClientInfo> {
+  const info: ClientInfo = {
+    timeOffset: null,
+    referrerName: null,
+    referrerURL: null,
+    isRichTextSupported: true,
+  };
+  if (value === undefined || value === '') return succeed(info);
+  if (!isDict(value)) return fail('body.invalid', 'activity.payload.chat.clientInfo must be an object');
+  for (const key of ['timeOffset', 'referrerName', 'referrerURL'] as const) {
+    if (value[key] === undefined) continue;
+    const text = toText(value[key]);
+    if (text === null)
+      return fail('body.invalid', `activity.payload.chat.clientInfo.${key} must be a scalar value`);
+    info[key] = text;
+  }
+  if (info.timeOffset !== null && !/^[+-]?\d+$/.test(info.timeOffset)) {
+    return fail('body.invalid', 'activity.payload.chat.clientInfo.timeOffset must be a number of minutes');
+  }
+  const rich = value.isRichTextSupported;
+  if (rich !== undefined) {
+    const text = toText(rich);
+    if (text !== 'true' && text !== 'false') {
+      return fail(
+        'body.invalid',
+        'activity.payload.chat.clientInfo.isRichTextSupported must be true or false',
+      );
+    }
+    info.isRichTextSupported = text === 'true';
+  }
+  return succeed(info);
+}
+
+function readContact(value: unknown): Result<ContactInput> {
+  if (!isDict(value))
+    return fail('body.invalid', 'activity.customer.contacts.contact must hold a contact object');
+  const contact: ContactInput = {
+    firstName: toText(value.firstName),
+    lastName: toText(value.lastName),
+    email: [],
+    phones: [],
+    social: [],
+    externalId: toText(value.externalId),
+    custom: {},
+  };
+  for (const entry of toList(value.email)) {
+    const address = toText(pick(entry, 'emailAddress'));
+    if (address === null) return fail('body.invalid', 'Each contact email needs emailAddress');
+    contact.email.push(address);
+  }
+  for (const entry of toList(value.phone)) {
+    const type = toText(pick(entry, 'type.value'));
+    const number = toText(pick(entry, 'phoneNumber'));
+    if (!type || !PHONE_TYPES.includes(type as PhoneType) || number === null) {
+      return fail(
+        'body.invalid',
+        'Each contact phone needs type.value (home, mobile or office) and phoneNumber',
+      );
+    }
+    contact.phones.push({ type: type as PhoneType, number, countryCode: toText(pick(entry, 'countryCode')) });
+  }
+  for (const entry of toList(value.social)) {
+    const type = toText(pick(entry, 'type.value'));
+    const socialId = toText(pick(entry, 'socialId'));
+    if (!type || !SOCIAL_TYPES.includes(type as SocialType) || socialId === null) {
+      return fail(
+        'body.invalid',
+        'Each contact social entry needs type.value (facebook, twitter or instagram) and socialId',
+      );
+    }
+    contact.social.push({ type: type as SocialType, socialId });
+  }
+  const custom = readAttributes(
+    value.customAttributes,
+    'activity.customer.contacts.contact.customAttributes',
+  );
+  if (!custom.ok) return custom;
+  contact.custom = custom.value;
+  return succeed(contact);
+}
+
+function readCustomer(value: unknown): Result<CustomerInput | null> {
+  if (value === undefined || value === '') return succeed(null);
+  if (!isDict(value)) return fail('body.invalid', 'activity.customer must be an object');
+  const contacts = toList(pick(value, 'contacts.contact'));
+  if (contacts.length !== 1) {
+    return fail('body.invalid', 'activity.customer.contacts.contact must hold exactly one contact');
+  }
+  const contact = readContact(contacts[0]);
+  if (!contact.ok) return contact;
+  return succeed({ type: toText(pick(value, 'type.value')) ?? 'individual', contact: contact.value });
+}
+
+/** Applies seed 003's body rules (shape only; rules needing state are in customer.ts and rules.ts). */
+export function parseStartBody(
+  document: unknown,
+  activityAttributes: Record<string, AttributeDefinition>,
+): Result<StartBody> {
+  if (document === undefined) return fail('body.missing', 'The request body is mandatory');
+  if (!isDict(document)) return fail('body.malformed', 'The request body must be an object');
+  const entryPointId = toText(pick(document, 'entryPointConfiguration.entryPoint.id'));
+  if (entryPointId === null || entryPointId === '') {
+    return fail('body.required', 'entryPointConfiguration.entryPoint.id is required');
+  }
+  if (!/^\d+$/.test(entryPointId))
+    return fail('body.invalid', 'entryPointConfiguration.entryPoint.id must be numeric');
+  const lastModified = toText(pick(document, 'entryPointConfiguration.lastModified.date'));
+  if (lastModified === null || lastModified === '') {
+    return fail('body.required', 'entryPointConfiguration.lastModified.date is required');
+  }
+  const activity = document.activity;
+  if (activity !== undefined && activity !== '' && !isDict(activity)) {
+    return fail('body.invalid', 'activity must be an object');
+  }
+  const caseValue = pick(activity, 'case.id');
+  const caseId = caseValue === undefined ? null : toText(caseValue);
+  if (caseValue !== undefined && (caseId === null || !/^\d+$/.test(caseId))) {
+    return fail('body.invalid', 'activity.case.id must be a numeric case id');
+  }
+  const subjectValue = pick(activity, 'subject');
+  const subject = subjectValue === undefined ? null : toText(subjectValue);
+  if (subjectValue !== undefined && (subject === null || subject.length < 1 || subject.length > 255)) {
+    return fail('body.invalid', 'activity.subject must be 1 to 255 characters');
+  }
+  const clientInfo = readClientInfo(pick(activity, 'payload.chat.clientInfo'));
+  if (!clientInfo.ok) return clientInfo;
+  const attributes = readAttributes(pick(activity, 'customAttributes'), 'activity.customAttributes');
+  if (!attributes.ok) return attributes;
+  const checked = checkAttributes(attributes.value, activityAttributes, 'activity.customAttributes');
+  if (!checked.ok) return checked;
+  const customer = readCustomer(pick(activity, 'customer'));
+  if (!customer.ok) return customer;
+  return succeed({
+    entryPointId,
+    lastModified,
+    caseId,
+    subject,
+    clientInfo: clientInfo.value,
+    customAttributes: attributes.value,
+    customer: customer.value,
+  });
+}

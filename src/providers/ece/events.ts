@@ -1,0 +1,106 @@
+/**
+ * Callback messages ECE posts to the client application's callback URL (reference 2.6): {"message":[...]},
+ * JSON or XML as configured, with the configured callback authentication.
+ */
+
+import { renderXml } from '../../http.ts';
+import type { WebhookEvent } from '../../provider.ts';
+import type { Posting } from './model.ts';
+import type {
+  Agent,
+  Attachment,
+  CallbackKind,
+  ClientApplication,
+  EceState,
+  TranscriptEntry,
+} from './types.ts';
+
+/** Who sent a callback message: an agent (`user`) or ECE itself (`system`). */
+export type CallbackSender =
+  | { type: 'user'; user: { id: string; name: string; screenName: string } }
+  | { type: 'system' };
+
+/** One element of the callback's `message` array. */
+export type CallbackMessage<K extends CallbackKind = CallbackKind> = {
+  id: string;
+  conversation: { id: string };
+  type: { value: K };
+  content?: string;
+  sender: CallbackSender;
+  timeStamp: number;
+  attachments?: { attachment: Attachment[] };
+};
+
+/** The typed event map: each callback kind and the message it carries. */
+export type EceEvents = { [K in CallbackKind]: CallbackMessage<K> };
+
+/**
+ * Messages per callback request. ECE allows up to 1000 (reference 2.6); simulator choice: one message per
+ * request, so each is delivered, retried and ordered on its own.
+ */
+export const MESSAGES_PER_CALLBACK = 1;
+
+function toSender(entry: TranscriptEntry, agent: Agent | undefined): CallbackSender {
+  if (entry.kind === 'complete' || !agent) return { type: 'system' };
+  return { type: 'user', user: { id: agent.id, name: agent.name, screenName: agent.screenName } };
+}
+
+/** Builds the callback message of a transcript entry. */
+export function toCallbackMessage(
+  state: EceState,
+  conversationId: string,
+  entry: TranscriptEntry,
+): CallbackMessage {
+  // Key order follows the imiconnect "Process ECE Events" sample (reference 2.6).
+  const message: Partial<CallbackMessage> = {
+    conversation: { id: conversationId },
+    type: { value: entry.kind as CallbackKind },
+  };
+  if (entry.content !== null) message.content = entry.content;
+  if (entry.attachments.length > 0) message.attachments = { attachment: entry.attachments };
+  message.sender = toSender(entry, entry.agentId ? state.agents[entry.agentId] : undefined);
+  message.timeStamp = entry.timeStamp;
+  message.id = entry.id;
+  return message as CallbackMessage;
+}
+
+/** The Authorization header ECE sends with callbacks, as configured for the application. */
+export function toCallbackHeaders(app: ClientApplication): Record<string, string> {
+  const auth = app.callback.auth;
+  if (auth.type === 'basic') {
+    return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+  }
+  if (auth.type === 'bearer') return { authorization: `Bearer ${auth.token}` };
+  return {};
+}
+
+/** Renders a callback request body holding at most 1000 messages. */
+export function renderCallbackBody(messages: CallbackMessage[], format: 'json' | 'xml'): string {
+  if (messages.length > 1000) throw new RangeError('A callback request carries at most 1000 messages');
+  return format === 'xml'
+    ? renderXml('messages', { message: messages })
+    : JSON.stringify({ message: messages });
+}
+
+/** Turns postings into webhook events, one per message, ordered per conversation. */
+export function toCallbackEvents(state: EceState, postings: Posting[]): WebhookEvent[] {
+  const events: WebhookEvent[] = [];
+  for (const { conversationId, entry } of postings) {
+    if (!entry.posted) continue;
+    const conversation = state.conversations[conversationId];
+    const app = conversation ? state.clientApplications[conversation.clientKey] : undefined;
+    if (!app?.callback.url) continue;
+    const format = app.callback.format;
+    events.push({
+      type: entry.kind,
+      url: app.callback.url,
+      orderKey: conversationId,
+      conversationId,
+      body: renderCallbackBody([toCallbackMessage(state, conversationId, entry)], format),
+      contentType: format === 'xml' ? 'application/xml' : 'application/json',
+      headers: toCallbackHeaders(app),
+      meta: { clientKey: app.key, messageId: entry.id },
+    });
+  }
+  return events;
+}

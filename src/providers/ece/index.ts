@@ -1,0 +1,83 @@
+/** Cisco ECE v19 asynchronous messaging (Interaction API client applications), as a convosim provider. */
+import type { Context } from 'hono';
+import { type CoreError, defineProvider } from '../../provider.ts';
+import { eceActions } from './actions.ts';
+import { createEceAdminRoutes } from './admin.ts';
+import { onCallbackSettled, scheduleAssignment } from './dispatch.ts';
+import type { ErrorKey } from './errors.ts';
+import {
+  checkEceFixtures,
+  createEceState,
+  type EceFixtures,
+  eceFixturesSchema,
+  eceOptionsSchema,
+} from './fixture-schema.ts';
+import { renderBody, renderWsError, toWsError } from './render.ts';
+import { BASE_PATHS, createEceRoutes } from './routes.ts';
+import { parseAcceptLanguage, toErrorFormat } from './rules.ts';
+import type { EceOptions, EceState } from './types.ts';
+
+const CORE_ERRORS: Partial<Record<CoreError['kind'], ErrorKey>> = {
+  'not-found': 'route.notFound',
+  'payload-too-large': 'body.tooLarge',
+  internal: 'internal',
+};
+
+/** Languages the catalogue is written in; core errors cannot see the partition's own list (no ctx in renderError). */
+const CATALOGUE_LANGUAGES = ['en-US', 'fr-FR', 'es-ES'];
+
+function renderCoreError(c: Context, error: CoreError): Response {
+  const format = toErrorFormat(c.req.header('accept'));
+  const picked = parseAcceptLanguage(c.req.header('accept-language'), CATALOGUE_LANGUAGES);
+  const language = picked.ok ? picked.value : 'en-US';
+  const key = error.kind === 'fault' && error.status === 500 ? 'internal' : CORE_ERRORS[error.kind];
+  if (key) return renderWsError(c, format, language, { error: key, detail: error.message });
+  // An injected fault with another status: the WSError of that status, sub-code 000.
+  const body = {
+    ...toWsError({ error: 'internal', detail: error.message }, language),
+    code: `${error.status}-000`,
+  };
+  return renderBody(c, format, 'WSError', body, error.status);
+}
+
+/** The ECE provider definition. */
+export const eceProvider = defineProvider<EceState, EceFixtures, EceOptions>({
+  name: 'ece',
+  title: 'Cisco ECE v19 asynchronous messaging',
+  basePaths: BASE_PATHS,
+  fixtures: eceFixturesSchema,
+  checkFixtures: checkEceFixtures,
+  options: eceOptionsSchema,
+  createState: (fixtures, ctx) => createEceState(fixtures, ctx.options, ctx.clock.now()),
+  createRoutes: (ctx) => {
+    // Chats restored from a store file may still wait in a queue; their assignment timer did not survive.
+    if (Object.values(ctx.state().conversations).some((c) => c.status === 'waiting')) scheduleAssignment(ctx);
+    return createEceRoutes(ctx);
+  },
+  renderError: renderCoreError,
+  webhooks: {
+    // Simulator choice: ECE's retry policy is not public (reference 2.7).
+    retryDelaysMs: [1000, 5000],
+    timeoutMs: 5000,
+    onSettled: onCallbackSettled,
+  },
+  actions: eceActions,
+  listConversations: (state) =>
+    Object.values(state.conversations).map((conversation) => ({
+      provider: 'ece',
+      id: conversation.id,
+      status: conversation.status,
+      createdAt: conversation.createdAt,
+      participants: [
+        ...(conversation.customerId ? [`customer:${conversation.customerId}`] : ['customer:anonymous']),
+        ...(conversation.agentId ? [`agent:${conversation.agentId}`] : []),
+      ],
+      detail: {
+        activityId: conversation.activityId,
+        caseId: conversation.caseId,
+        entryPointId: conversation.entryPointId,
+        clientKey: conversation.clientKey,
+      },
+    })),
+  createAdminRoutes: createEceAdminRoutes,
+});

@@ -1,0 +1,197 @@
+/** The state of the simulated ECE v19 partition: applications, sessions, routing, customers and conversations. */
+
+/** How ECE authenticates itself when it calls a client application's callback URL. */
+export type CallbackAuth =
+  | { type: 'none' }
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'bearer'; token: string };
+
+/** The callback settings of a registered client application (Integration > External Apps). */
+export type CallbackSettings = {
+  url: string | null;
+  format: 'json' | 'xml';
+  auth: CallbackAuth;
+  active: boolean;
+  consecutiveFailures: number;
+};
+
+/** A registered client application: the key/secret pair that gets tokens, and the entry points it may use. */
+export type ClientApplication = {
+  key: string;
+  secret: string;
+  name: string;
+  /** Application type as registered; only 'chat' may use the messaging APIs. */
+  type: string;
+  entryPoints: string[];
+  callback: CallbackSettings;
+};
+
+/** A login session identified by its access token. */
+export type Session = {
+  token: string;
+  /** 'clientApplication' for tokens from the Authentication API; 'user' stands for any other ECE session. */
+  kind: 'clientApplication' | 'user';
+  clientKey: string | null;
+  createdAt: number;
+  expiresAt: number;
+};
+
+/** A chat entry point: where conversations start, routed to one queue of one department. */
+export type EntryPoint = {
+  id: string;
+  name: string;
+  departmentId: string;
+  queueId: string;
+  lastModified: string;
+};
+
+/** A simulated agent and the queues it serves. */
+export type Agent = {
+  id: string;
+  name: string;
+  screenName: string;
+  queues: string[];
+  loggedIn: boolean;
+  available: boolean;
+  maxChats: number;
+};
+
+/** The phone kinds ECE knows (home.phone, mobile.phone, office.phone). */
+export type PhoneType = 'home' | 'mobile' | 'office';
+/** The social networks ECE knows (social.facebookId, social.twitterId, social.instagramId). */
+export type SocialType = 'facebook' | 'twitter' | 'instagram';
+
+/** One contact person of a customer, with its contact points. */
+export type Contact = {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string[];
+  phones: Array<{ type: PhoneType; number: string; countryCode: string | null }>;
+  social: Array<{ type: SocialType; socialId: string }>;
+  externalId: string | null;
+  custom: Record<string, string>;
+};
+
+/** A customer record (ECE's customer, with its contacts). */
+export type Customer = {
+  id: string;
+  departmentId: string;
+  type: string;
+  contacts: Contact[];
+};
+
+/** A case that groups activities of one customer. */
+export type Case = { id: string; customerId: string | null; status: 'open' | 'closed' };
+
+/** A custom attribute as configured in the application. */
+export type AttributeDefinition =
+  | { type: 'string'; maxLength: number }
+  | { type: 'enumeration'; values: string[] }
+  | { type: 'integer' };
+
+/** Chat client information from activity.payload.chat.clientInfo. */
+export type ClientInfo = {
+  timeOffset: string | null;
+  referrerName: string | null;
+  referrerURL: string | null;
+  isRichTextSupported: boolean;
+};
+
+/** The kinds of message ECE posts to the callback URL. */
+export type CallbackKind =
+  | 'assigned'
+  | 'text/plain'
+  | 'text/html'
+  | 'startTyping'
+  | 'endTyping'
+  | 'transfer'
+  | 'pagePush'
+  | 'acceptAttachment'
+  | 'uploadAttachment'
+  | 'rejectAttachment'
+  | 'complete';
+
+/** Attachment metadata as carried in messages. */
+export type Attachment = {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: string;
+  contentUrl: string;
+};
+
+/** One message of the conversation transcript, in either direction. */
+export type TranscriptEntry = {
+  id: string;
+  direction: 'toClient' | 'fromClient';
+  kind: string;
+  content: string | null;
+  agentId: string | null;
+  attachments: Attachment[];
+  timeStamp: number;
+  /** false when the callback was not posted (typing notifications off, callback URL inactive). */
+  posted: boolean;
+};
+
+/** Life of a conversation: waiting in the queue, assigned to an agent, completed. */
+export type ConversationStatus = 'waiting' | 'assigned' | 'completed';
+
+/** An asynchronous-messaging conversation (a chat activity). */
+export type Conversation = {
+  id: string;
+  activityId: string;
+  caseId: string;
+  customerId: string | null;
+  contactPoint: string | null;
+  clientKey: string;
+  entryPointId: string;
+  queueId: string;
+  status: ConversationStatus;
+  agentId: string | null;
+  sendTypingNotification: boolean;
+  clientInfo: ClientInfo;
+  subject: string | null;
+  customAttributes: Record<string, string>;
+  createdAt: number;
+  completedAt: number | null;
+  transcript: TranscriptEntry[];
+};
+
+/** Partition-wide settings. */
+export type EceSettings = {
+  assignmentServiceRunning: boolean;
+  customerDepartmentalization: boolean;
+  /** Accept-Language codes the partition supports; the first is the default system language. */
+  languages: string[];
+};
+
+/** The whole provider state. */
+export type EceState = {
+  settings: EceSettings;
+  clientApplications: Record<string, ClientApplication>;
+  sessions: Record<string, Session>;
+  entryPoints: Record<string, EntryPoint>;
+  agents: Record<string, Agent>;
+  customers: Record<string, Customer>;
+  cases: Record<string, Case>;
+  activityAttributes: Record<string, AttributeDefinition>;
+  contactAttributes: Record<string, AttributeDefinition>;
+  conversations: Record<string, Conversation>;
+  counters: {
+    activity: number;
+    case: number;
+    customer: number;
+    contact: number;
+    message: number;
+    attachment: number;
+  };
+};
+
+/** Runtime options (`--option ece.<key>=<value>`). */
+export type EceOptions = {
+  callbackUrl?: string | undefined;
+  deactivateAfterFailures: number;
+  autoAssign: boolean;
+  autoAssignDelayMs: number;
+};

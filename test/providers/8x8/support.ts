@@ -1,0 +1,154 @@
+// Test helpers for the 8x8 provider: a fresh simulator with a fake webhook sender, and request helpers that
+// validate every answer against 8x8's OpenAPI files (contract.ts).
+import { expect } from 'vitest';
+import type { OutboundRequest } from '../../../src/dispatcher.ts';
+import { eightByEightProvider } from '../../../src/providers/8x8/index.ts';
+import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
+import { createTestSimulator } from '../../support/simulator.ts';
+import { createContract } from './contract.ts';
+
+const contract = createContract();
+
+/** The spec operations that answered through `call` in this test file. */
+export const seenOperations = contract.seen;
+/** Every operation of both specs. */
+export const allOperations = contract.operations;
+
+/** Where test webhooks go (the fake sender records them; no socket is opened). */
+export const HOOK_URL = 'http://hooks.test/8x8';
+
+/** A fresh 8x8 simulator plus the webhooks it sent. */
+export type EightByEightSim = {
+  sim: Simulator;
+  /** Every outbound request, in order. */
+  sent: OutboundRequest[];
+  /** Sets the status the fake receiver answers. */
+  respondWith(status: number | ((request: OutboundRequest) => number)): void;
+  /** Bodies (parsed) of the webhooks sent, optionally only of one event type. */
+  events(type?: string): Record<string, unknown>[];
+};
+
+/** Creates a simulator with the 8x8 provider, default fixtures, virtual clock, seed 1. */
+export async function createEightByEightSim(options: SimulatorOptions = {}): Promise<EightByEightSim> {
+  const sent: OutboundRequest[] = [];
+  let responder: number | ((request: OutboundRequest) => number) = 200;
+  const sim = await createTestSimulator({
+    providers: [eightByEightProvider],
+    defaultFixtures: true,
+    fixtures: {},
+    send: async (request) => {
+      sent.push(request);
+      return { status: typeof responder === 'number' ? responder : responder(request), body: 'ok' };
+    },
+    ...options,
+  });
+  return {
+    sim,
+    sent,
+    respondWith(next) {
+      responder = next;
+    },
+    events(type) {
+      return sent
+        .map((r) => JSON.parse(r.body) as Record<string, unknown>)
+        .filter((b) => type === undefined || b.eventType === type);
+    },
+  };
+}
+
+/** An answer, with the body as text and parsed JSON when it is JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary documented bodies.
+export type Answer = { status: number; headers: Headers; text: string; json: any };
+
+/**
+ * Sends one request in-process and validates the answer against the 8x8 specs (the contract test runs
+ * inside every test that uses this helper).
+ */
+export async function call(
+  sim: Simulator,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; json?: unknown; body?: RequestInit['body'] } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  const response = await sim.app.request(path, { method, headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  const violations = contract.check({
+    method,
+    path: new URL(path, 'http://x').pathname,
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: response.headers.get('content-type')?.includes('octet-stream') ? '' : text,
+  });
+  expect(violations, `${method} ${path} answered ${response.status} ${text.slice(0, 200)}`).toEqual([]);
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** The v2 tenant prefix of the default fixtures. */
+export const V2 = '/vcc/us/chat/v2/tenant/acme';
+/** The Gateway prefix. */
+export const GW = '/chat-gateway/v1';
+
+/** Basic credentials of the default fixtures. */
+export const BASIC = `Basic ${Buffer.from('8x8-key:8x8-secret').toString('base64')}`;
+
+/** Gets a v2 access token. */
+export async function getToken(sim: Simulator): Promise<string> {
+  const answer = await call(sim, 'POST', '/oauth/v2/token', {
+    headers: { authorization: BASIC, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  expect(answer.status).toBe(200);
+  return answer.json.access_token as string;
+}
+
+/** A v2 client bound to a token. */
+export function v2Client(sim: Simulator, token: string) {
+  return (method: string, path: string, json?: unknown) =>
+    call(sim, method, `${V2}${path}`, { headers: { authorization: `Bearer ${token}` }, json });
+}
+
+/** A Gateway client with the default api key. */
+export function gatewayClient(sim: Simulator, extra: Record<string, string> = {}) {
+  return (method: string, path: string, json?: unknown) =>
+    call(sim, method, `${GW}${path}`, { headers: { 'x-api-key': '8x8-gateway-key', ...extra }, json });
+}
+
+/** Creates a v2 webhook and a channel on `queueId`; returns the channel id. */
+export async function setUpV2Channel(api: ReturnType<typeof v2Client>, queueId = '100'): Promise<string> {
+  const hook = await api('POST', '/web-hooks', { name: 'hook', uri: HOOK_URL, version: 'v2.0' });
+  const channel = await api('POST', '/channels', {
+    name: 'web',
+    webHookId: hook.json.id,
+    routingOptions: { type: 'queue', id: queueId },
+  });
+  expect(channel.status).toBe(200);
+  return channel.json.id as string;
+}
+
+/** Creates a Gateway webhook and a channel on `queueId`; returns the channel id. */
+export async function setUpGatewayChannel(
+  api: ReturnType<typeof gatewayClient>,
+  queueId = '100',
+): Promise<string> {
+  const hook = await api('POST', '/webhooks', { name: 'hook', uri: HOOK_URL, version: 'Chat Gateway v1.0' });
+  const channel = await api('POST', '/channels', {
+    name: 'web',
+    type: 'ChatAPI',
+    webHookId: hook.json.id,
+    routingOptions: { type: 'queue', id: queueId },
+  });
+  expect(channel.status).toBe(200);
+  return channel.json.id as string;
+}

@@ -1,0 +1,69 @@
+import { airkitProvider } from '../../../src/providers/airkit/index.ts';
+import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
+import { createTestSimulator } from '../../support/simulator.ts';
+
+/** A parsed JSON answer. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted, not typed.
+export type Json = any;
+
+/** The default API key. */
+export const KEY = 'airkit-token';
+
+/** A fresh simulator with the airkit provider; `webhookUrl` configures `hub-default`. */
+export function createAirkitSim(
+  options: Omit<SimulatorOptions, 'fixtures'> & {
+    fixtures?: Record<string, unknown>;
+    webhookUrl?: string;
+  } = {},
+): Promise<Simulator> {
+  const { fixtures, webhookUrl, ...rest } = options;
+  const merged: Record<string, unknown> = { ...(fixtures ?? {}) };
+  if (webhookUrl) {
+    merged.resources = [
+      {
+        id: 'hub-default',
+        name: 'Default',
+        hubId: 'hub-main',
+        channel: 'chat',
+        webhookUrl,
+        secret: 'airkit-webhook-secret',
+      },
+      ...((fixtures?.resources as unknown[]) ?? []),
+    ];
+  }
+  return createTestSimulator({
+    providers: [airkitProvider],
+    defaultFixtures: true,
+    ...rest,
+    fixtures: { airkit: merged },
+  });
+}
+
+/** Sends a JSON request with the Bearer API key. */
+export async function call(
+  sim: Simulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${KEY}` },
+): Promise<{ status: number; json: Json }> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const res = await sim.app.request(path, init);
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+/** Starts a chat conversation on hub-default for session `session-1`. */
+export async function start(sim: Simulator, extra: Record<string, unknown> = {}): Promise<Json> {
+  const res = await call(sim, 'POST', '/airkit/v1/conversations', {
+    conversationHubChannelResource: 'hub-default',
+    customerDestination: { type: 'Text', value: 'session-1' },
+    ...extra,
+  });
+  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}

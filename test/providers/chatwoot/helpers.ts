@@ -1,0 +1,54 @@
+import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
+import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
+import { createTestSimulator } from '../../support/simulator.ts';
+
+/** A parsed JSON answer; tests read into it freely. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted, not typed.
+export type Json = any;
+
+/** The default fixtures' administrator token. */
+export const TOKEN = 'chatwoot-token';
+
+/** A fresh simulator with only the chatwoot provider, its shipped fixtures and `fixtures` merged over them. */
+export function createChatwootSim(
+  options: Omit<SimulatorOptions, 'fixtures'> & { fixtures?: Record<string, unknown> } = {},
+): Promise<Simulator> {
+  const { fixtures, ...rest } = options;
+  return createTestSimulator({
+    providers: [chatwootProvider],
+    defaultFixtures: true,
+    ...rest,
+    fixtures: fixtures ? { chatwoot: fixtures } : {},
+  });
+}
+
+/** Sends a JSON request with the api_access_token header (or the given headers). */
+export async function call(
+  sim: Simulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = { api_access_token: TOKEN },
+): Promise<{ status: number; json: Json; text: string }> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const res = await sim.app.request(`/api/v1/accounts${path}`, init);
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+/** Creates a conversation for the default contact inbox and returns its body. */
+export async function createConversation(sim: Simulator, extra: Record<string, unknown> = {}): Promise<Json> {
+  const res = await call(sim, 'POST', '/1/conversations', { source_id: 'contact-source-1', ...extra });
+  if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
+  return res.json;
+}

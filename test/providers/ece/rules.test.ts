@@ -1,0 +1,102 @@
+// Pure rules, without HTTP.
+import { describe, expect, test } from 'vitest';
+import { toPlainText } from '../../../src/providers/ece/agent.ts';
+import { checkAttributes, parseStartBody } from '../../../src/providers/ece/body.ts';
+import { parseSendMessageBody } from '../../../src/providers/ece/message-body.ts';
+import {
+  parseAccept,
+  parseAcceptLanguage,
+  parseBearer,
+  parseStartQuery,
+} from '../../../src/providers/ece/rules.ts';
+
+const LANGUAGES = ['en-US', 'fr-FR', 'es-ES'];
+
+describe('ECE pure rules', () => {
+  test('Accept picks JSON by default, XML when asked, and refuses other types', () => {
+    expect(parseAccept(undefined)).toEqual({ ok: true, value: 'json' });
+    expect(parseAccept('application/xml')).toEqual({ ok: true, value: 'xml' });
+    expect(parseAccept('application/json, text/plain, */*')).toEqual({ ok: true, value: 'json' });
+    expect(parseAccept('application/json;q=0.5, application/xml')).toEqual({ ok: true, value: 'xml' });
+    expect(parseAccept('text/html')).toMatchObject({ ok: false, error: { error: 'accept.invalid' } });
+  });
+
+  test('Accept-Language matches supported codes exactly, by primary language, or by wildcard', () => {
+    expect(parseAcceptLanguage(undefined, LANGUAGES)).toEqual({ ok: true, value: 'en-US' });
+    expect(parseAcceptLanguage('en-us', LANGUAGES)).toEqual({ ok: true, value: 'en-US' });
+    expect(parseAcceptLanguage('fr', LANGUAGES)).toEqual({ ok: true, value: 'fr-FR' });
+    expect(parseAcceptLanguage('*', LANGUAGES)).toEqual({ ok: true, value: 'en-US' });
+    expect(parseAcceptLanguage('de-DE', LANGUAGES)).toMatchObject({
+      ok: false,
+      error: { error: 'language.invalid' },
+    });
+    expect(parseAcceptLanguage('en;q=2', LANGUAGES)).toMatchObject({ ok: false });
+  });
+
+  test('Authorization must be "Bearer <access_token>"', () => {
+    expect(parseBearer('Bearer abc')).toEqual({ ok: true, value: 'abc' });
+    expect(parseBearer(undefined)).toMatchObject({ ok: false, error: { error: 'auth.missing' } });
+    expect(parseBearer('bearer abc')).toMatchObject({ ok: false, error: { error: 'auth.format' } });
+    expect(parseBearer('Bearer a b')).toMatchObject({ ok: false, error: { error: 'auth.format' } });
+  });
+
+  test('the start query needs exactly one of anonymousCustomer and searchContactOnAttribute', () => {
+    const parse = (q: string) =>
+      parseStartQuery(new URLSearchParams(q), { facebookpsid: { type: 'string', maxLength: 255 } });
+    expect(parse('anonymousCustomer=yes')).toEqual({
+      ok: true,
+      value: { search: null, conversationContact: null, sendTypingNotification: false },
+    });
+    expect(parse('searchContactOnAttribute=custom.facebookpsid')).toMatchObject({ ok: true });
+    expect(parse('')).toMatchObject({ ok: false, error: { error: 'query.exclusive' } });
+  });
+
+  test("string custom attributes allow letters, digits, spaces and . , - _ @ : / ( ) + # ? ! '", () => {
+    const defs = { note: { type: 'string' as const, maxLength: 100 } };
+    expect(
+      checkAttributes({ note: "Ça va? (order #12) - jane@x.com/1+1 it's ok!" }, defs, 'a'),
+    ).toMatchObject({ ok: true });
+    for (const bad of ['<b>', 'a;b', 'a"b', 'a&b', 'a%b']) {
+      expect(checkAttributes({ note: bad }, defs, 'a')).toMatchObject({
+        ok: false,
+        error: { error: 'attribute.invalid' },
+      });
+    }
+  });
+
+  test('XML single elements read like JSON arrays', () => {
+    const body = parseStartBody(
+      {
+        entryPointConfiguration: { entryPoint: { id: '1001' }, lastModified: { date: 'd' } },
+        activity: { customer: { contacts: { contact: { email: { emailAddress: 'a@b.co' } } } } },
+      },
+      {},
+    );
+    expect(body).toMatchObject({ ok: true, value: { customer: { contact: { email: ['a@b.co'] } } } });
+  });
+
+  test('sendmessage attachments need fileName on upload and id on accept or reject', () => {
+    const base = { conversation: { id: 'c' } };
+    expect(
+      parseSendMessageBody({
+        ...base,
+        type: { value: 'uploadAttachment' },
+        attachments: { attachment: [{}] },
+      }),
+    ).toMatchObject({ ok: false });
+    expect(
+      parseSendMessageBody({
+        ...base,
+        type: { value: 'rejectAttachment' },
+        attachments: { attachment: [{ id: '1' }] },
+      }),
+    ).toMatchObject({ ok: true });
+    expect(parseSendMessageBody({ ...base, type: { value: 'acceptAttachment' } })).toMatchObject({
+      ok: false,
+    });
+  });
+
+  test('HTML becomes plain text for clients without rich text', () => {
+    expect(toPlainText('<p>a<br/>b &lt;c&gt; &amp; &quot;d&quot;</p>')).toBe('a\nb <c> & "d"');
+  });
+});
