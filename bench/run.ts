@@ -100,6 +100,7 @@ const sim = await start([
 const target = await benchTarget(sim.url);
 const simResult = await load(sim.url, target.request);
 await stop(sim);
+await target.close();
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const rows = [
