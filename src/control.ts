@@ -180,7 +180,10 @@ export function createControl(deps: ControlDeps): Control {
         throw new ControlError(400, `Invalid args for ${name} ${action}: ${z.prettifyError(parsed.error)}`);
       }
       try {
-        return await definition.run(deps.contextOf(name), conversationId, parsed.data);
+        const time = clock.now();
+        const result = await definition.run(deps.contextOf(name), conversationId, parsed.data);
+        signals.emit('action', { provider: name, conversationId, action, args: parsed.data, time });
+        return result;
       } catch (error) {
         if (error instanceof ControlError) throw error;
         throw new ControlError(

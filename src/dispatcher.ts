@@ -185,6 +185,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     };
     deps.deliveries().push(delivery);
     deps.changed();
+    deps.signals.emit('delivery.created', delivery);
     return delivery;
   };
 

@@ -14,12 +14,43 @@ export type {
 } from './provider.ts';
 export { defineProvider, NEUTRAL_ACTIONS } from './provider.ts';
 export { defaultProviders } from './providers/registry.ts';
-export type { Logger, Simulator, SimulatorOptions } from './simulator.ts';
+export {
+  type ArmedScenario,
+  type DriveOptions,
+  fromTranscript,
+  loadScenarioFile,
+  parseScenario,
+  type RunOptions,
+  type RunReport,
+  renderJson,
+  renderJunit,
+  renderText,
+  type Scenario,
+  type ScenarioApi,
+  ScenarioError,
+  type ScenarioRun,
+  type StepReport,
+  scenarioExtension,
+  type Transcript,
+  toScenarioApi,
+} from './scenarios/index.ts';
+export type { ExtensionHost, Logger, Simulator, SimulatorExtension, SimulatorOptions } from './simulator.ts';
 
 import { defaultProviders } from './providers/registry.ts';
+import { scenarioExtension } from './scenarios/index.ts';
 import { createSimulator as createCoreSimulator, type SimulatorOptions } from './simulator.ts';
 
-/** Creates a simulator serving the default providers unless `options.providers` says otherwise. */
+/**
+ * Creates a simulator serving the default providers unless `options.providers` says otherwise, with the
+ * scenario engine (`sim.extensions.scenarios`, or `toScenarioApi(sim)`) unless `options.extensions` has one.
+ */
 export function createSimulator(options: SimulatorOptions = {}) {
-  return createCoreSimulator({ providers: defaultProviders, ...options });
+  const extensions = options.extensions ?? [];
+  return createCoreSimulator({
+    providers: defaultProviders,
+    ...options,
+    extensions: extensions.some((e) => e.name === 'scenarios')
+      ? extensions
+      : [scenarioExtension(), ...extensions],
+  });
 }

@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 // The CLI: the only file that reads argv and env, opens a port and handles signals.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from './duration.ts';
 import { defaultProviders } from './providers/registry.ts';
+import {
+  fetchTranscript,
+  parseReportTargets,
+  replayTranscriptFile,
+  runScenarioFiles,
+} from './scenarios/cli.ts';
+import { loadScenarioFile, type ScenarioApi, scenarioExtension } from './scenarios/index.ts';
 import { createSimulator, type LogLevel, type Simulator } from './simulator.ts';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -54,7 +62,59 @@ type ServeFlags = {
   bodyLimit?: number;
   startTime?: string;
   logLevel: LogLevel;
+  scenario: string[];
 };
+
+type FollowFlags = {
+  url: string;
+  timeout: number;
+  drive: boolean;
+  settle: number;
+  report?: string[];
+};
+
+function toDuration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function toFollowOptions(flags: FollowFlags) {
+  return {
+    url: flags.url.replace(/\/+$/, ''),
+    timeoutMs: flags.timeout,
+    drive: flags.drive,
+    settleMs: flags.settle,
+    reports: parseReportTargets(flags.report ?? []),
+    write: (text: string) => process.stdout.write(text),
+  };
+}
+
+function addFollowOptions(command: Command): Command {
+  return command
+    .option(
+      '--url <url>',
+      'base URL of the running simulator',
+      process.env.CONVOSIM_URL ?? 'http://127.0.0.1:4010',
+    )
+    .addOption(
+      new Option('--timeout <duration>', 'real time each run may take')
+        .default(300_000, '5m')
+        .argParser(toDuration),
+    )
+    .option('--no-drive', 'do not advance a virtual clock for the run (advance it yourself)')
+    .addOption(
+      new Option(
+        '--settle <ms>',
+        'real ms given to the system under test before virtual time moves past an expectation',
+      )
+        .default(50)
+        .argParser(toPositive),
+    )
+    .option('--report <formatAndPath...>', 'write a report file: junit PATH or json PATH (repeatable)');
+}
 
 async function serve(flags: ServeFlags): Promise<void> {
   const wanted = flags.providers
@@ -78,10 +138,18 @@ async function serve(flags: ServeFlags): Promise<void> {
     fixturesDirs: flags.fixtures,
     providerOptions: parseProviderOptions(flags.option),
     bodyLimit: flags.bodyLimit,
+    extensions: [scenarioExtension()],
     logger: (level, message) => {
       if (LEVELS.indexOf(level) >= threshold) process.stderr.write(`[convosim] ${level}: ${message}\n`);
     },
   });
+  const scenarios = sim.extensions.scenarios as ScenarioApi;
+  try {
+    for (const file of flags.scenario) scenarios.arm(loadScenarioFile(file, toKnownProviders(sim)));
+  } catch (error) {
+    await sim.close();
+    throw error;
+  }
   try {
     await sim.listen(flags.port, flags.host);
   } catch (error) {
@@ -102,6 +170,8 @@ async function serve(flags: ServeFlags): Promise<void> {
     lines.push(`  ${p.name.padEnd(9)} ${p.title}: ${p.basePaths.map((b) => url + b).join(' ')}`);
   lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health)`);
   lines.push(`  store ${flags.db} · clock ${flags.clock} · seed ${flags.seed}`);
+  for (const armed of scenarios.armed())
+    lines.push(`  scenario  ${armed.scenario.name} (${armed.scenario.file}) armed`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;
@@ -114,6 +184,10 @@ async function serve(flags: ServeFlags): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function toKnownProviders(sim: Simulator) {
+  return sim.providers.map((p) => ({ name: p.name, actions: Object.keys(p.actions ?? {}) }));
 }
 
 /** Builds the `convosim` command line program. */
@@ -153,7 +227,67 @@ export function createProgram(): Command {
     )
     .option('--start-time <iso>', 'start of virtual time when the store has none')
     .addOption(new Option('--log-level <level>', 'log level').choices(LEVELS).default('info'))
+    .option(
+      '--scenario <file>',
+      'scenario file to run on every matching conversation start (repeatable)',
+      collect,
+      [],
+    )
     .action((flags: ServeFlags) => serve(flags));
+
+  addFollowOptions(
+    program
+      .command('run')
+      .description('Run scenario files against a running simulator and the system under test.')
+      .argument('<scenario...>', 'scenario files (YAML or JSON)')
+      .option('--conversation <id>', 'start the scenarios now against this existing conversation')
+      .addOption(new Option('--seed <n>', "seed of the runs' random delays").argParser(toSeed)),
+  ).action(async (files: string[], flags: FollowFlags & { conversation?: string; seed?: number }) => {
+    process.exitCode = await runScenarioFiles(files, {
+      ...toFollowOptions(flags),
+      conversationId: flags.conversation,
+      seed: flags.seed,
+    });
+  });
+
+  addFollowOptions(
+    program
+      .command('replay')
+      .description(
+        "Play a transcript's provider side back and check the system under test makes the same calls.",
+      )
+      .argument('<transcript>', 'a transcript JSON file (convosim transcript ...)')
+      .option('--ignore <keys>', 'volatile JSON keys to ignore, comma-separated (names or /regex/)')
+      .option('--within <duration>', 'how much later than recorded each call may come', '30s'),
+  ).action(async (file: string, flags: FollowFlags & { ignore?: string; within: string }) => {
+    process.exitCode = await replayTranscriptFile(file, {
+      ...toFollowOptions(flags),
+      ignore: flags.ignore?.split(',').map((k) => k.trim()),
+      within: flags.within,
+    });
+  });
+
+  program
+    .command('transcript')
+    .description('Export a conversation as a transcript (JSON), or as a scenario file with --scenario.')
+    .argument('<provider>')
+    .argument('<conversationId>')
+    .option(
+      '--url <url>',
+      'base URL of the running simulator',
+      process.env.CONVOSIM_URL ?? 'http://127.0.0.1:4010',
+    )
+    .option('--scenario', 'print a scenario file (YAML) made from the transcript')
+    .action(async (provider: string, conversationId: string, flags: { url: string; scenario?: boolean }) => {
+      process.stdout.write(
+        await fetchTranscript(
+          flags.url.replace(/\/+$/, ''),
+          provider,
+          conversationId,
+          flags.scenario === true,
+        ),
+      );
+    });
   return program;
 }
 

@@ -182,6 +182,9 @@ export const NEUTRAL_ACTIONS = [
   'customer.say',
   'customer.typing',
   'customer.leave',
+  // Emit the given event body ({ type, body, ... }) to the conversation's webhook as is: for anything the
+  // verbs do not cover. Scenarios' `raw` steps call it.
+  'raw.event',
 ] as const;
 
 /** Identity helper that keeps a provider definition's type parameters. */

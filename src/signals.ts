@@ -4,9 +4,13 @@ import type { ConversationSignal, Delivery, DeliveryAttempt } from './provider.t
 /** Everything the simulator announces; tests, the scenario engine and `wait*` helpers listen here. */
 export type SimulatorSignals = {
   request: JournalEntry;
+  /** A webhook was recorded, before its first attempt (transcripts order events by it). */
+  'delivery.created': Delivery;
   'delivery.attempt': { delivery: Delivery; attempt: DeliveryAttempt };
   'delivery.settled': Delivery;
   conversation: ConversationSignal & { provider: string };
+  /** An agent or customer action that ran (control `act`), for transcripts. */
+  action: { provider: string; conversationId: string; action: string; args: unknown; time: number };
   activity: undefined;
   'fault.applied': { faultId: string; method: string; path: string };
 };

@@ -62,6 +62,8 @@ export type ExtensionHost = {
   readonly providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
   /** Runs `task` after `delayMs` on the simulator clock, tracked by `idle()` and `advance()`. */
   schedule(delayMs: number, task: () => unknown): { cancel(): void };
+  /** Runs `task` now, counted as work in progress until it settles, so `idle()` waits for it. */
+  track<T>(task: () => Promise<T>): Promise<T>;
   log: Logger;
 };
 
@@ -266,6 +268,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       });
       scheduled.add(handle);
       return handle;
+    },
+    async track(task) {
+      const end = activity.begin();
+      try {
+        return await task();
+      } finally {
+        end();
+      }
     },
   };
   const built = (options.extensions ?? []).map((extension) => ({

@@ -1,0 +1,161 @@
+import type { ExtensionHost } from '../simulator.ts';
+import { isRelatedTo } from './match.ts';
+
+/** One thing that happened in a conversation, `at` ms after it started. */
+export type TranscriptEntry =
+  | {
+      at: number;
+      kind: 'request';
+      method: string;
+      path: string;
+      query: string;
+      requestBody: string;
+      status: number;
+      responseBody: string;
+    }
+  | { at: number; kind: 'action'; action: string; args: unknown }
+  | {
+      at: number;
+      kind: 'event';
+      type: string;
+      url: string;
+      body: string;
+      /** The system under test's answers to each attempt. */
+      responses: { at: number; status: number | null; error: string | null }[];
+    };
+
+/** A recorded conversation: requests received, actions, events sent, relative timing and the SUT's answers. */
+export type Transcript = {
+  version: 1;
+  provider: string;
+  conversationId: string;
+  /** Simulator clock, ISO 8601. */
+  startedAt: string;
+  /** The data the provider announced at the start (for templates and triggers). */
+  data: Record<string, unknown>;
+  entries: TranscriptEntry[];
+};
+
+type Recorded = { order: number; time: number };
+
+/** Records what the journal and deliveries do not hold: actions, conversation starts, and the order of things. */
+export function createTranscriptRecorder(host: ExtensionHost) {
+  const { control, signals } = host;
+  let order = 0;
+  const starts = new Map<string, { time: number; data: Record<string, unknown> }>();
+  const actions = new Map<string, (Recorded & { action: string; args: unknown })[]>();
+  const requestOrder = new Map<string, number>();
+  const deliveryOrder = new Map<string, number>();
+  // Requests and actions are announced when they end; the webhooks they caused were created before that.
+  // Each one is ordered just before the first webhook created since the previous request or action, so that
+  // a cause comes before its effects when the clock shows the same time (always, on a virtual clock).
+  let pending: number[] = [];
+  const orderOfOperation = () => {
+    const first = pending[0];
+    pending = [];
+    order++;
+    return first === undefined ? order : first - 0.5;
+  };
+  const key = (provider: string, id: string) => `${provider}\u0000${id}`;
+
+  const offs = [
+    signals.on('conversation', (signal) => {
+      if (
+        signal.type === 'conversation.started' &&
+        !starts.has(key(signal.provider, signal.conversationId))
+      ) {
+        starts.set(key(signal.provider, signal.conversationId), {
+          time: host.clock.now(),
+          data: signal.data ?? {},
+        });
+      }
+    }),
+    signals.on('action', (action) => {
+      const list = actions.get(key(action.provider, action.conversationId)) ?? [];
+      actions.set(key(action.provider, action.conversationId), list);
+      list.push({ order: orderOfOperation(), time: action.time, action: action.action, args: action.args });
+    }),
+    signals.on('request', (entry) => {
+      requestOrder.set(entry.id, orderOfOperation());
+    }),
+    signals.on('delivery.created', (delivery) => {
+      deliveryOrder.set(delivery.id, ++order);
+      pending.push(order);
+    }),
+  ];
+
+  return {
+    transcript(provider: string, conversationId: string): Transcript {
+      const start = starts.get(key(provider, conversationId));
+      const related = isRelatedTo(conversationId);
+      const requests = control
+        .requests({ provider })
+        .filter((e) => related(e) && (start === undefined || e.time >= start.time));
+      const deliveries = control.deliveries({ provider, conversationId });
+      const recordedActions = actions.get(key(provider, conversationId)) ?? [];
+      const startTime = Math.min(
+        start?.time ?? Number.POSITIVE_INFINITY,
+        ...requests.map((r) => r.time),
+        ...deliveries.map((d) => d.createdAt),
+        ...recordedActions.map((a) => a.time),
+      );
+      if (!Number.isFinite(startTime)) {
+        throw new Error(
+          `No conversation '${conversationId}' of ${provider} was recorded. Please check the id (GET /__admin/conversations lists them).`,
+        );
+      }
+      const timed: { time: number; order: number; entry: TranscriptEntry }[] = [
+        ...requests.map((r) => ({
+          time: r.time,
+          order: requestOrder.get(r.id) ?? r.seq,
+          entry: {
+            at: r.time - startTime,
+            kind: 'request' as const,
+            method: r.method,
+            path: r.path,
+            query: r.query,
+            requestBody: r.requestBody,
+            status: r.status,
+            responseBody: r.responseBody,
+          },
+        })),
+        ...recordedActions.map((a) => ({
+          time: a.time,
+          order: a.order,
+          entry: { at: a.time - startTime, kind: 'action' as const, action: a.action, args: a.args },
+        })),
+        ...deliveries.map((d) => ({
+          time: d.createdAt,
+          order: deliveryOrder.get(d.id) ?? Number.POSITIVE_INFINITY,
+          entry: {
+            at: d.createdAt - startTime,
+            kind: 'event' as const,
+            type: d.type,
+            url: d.url,
+            body: d.body,
+            responses: d.attempts.map((a) => ({ at: a.time - startTime, status: a.status, error: a.error })),
+          },
+        })),
+      ];
+      timed.sort((a, b) => a.time - b.time || a.order - b.order);
+      return {
+        version: 1,
+        provider,
+        conversationId,
+        startedAt: new Date(startTime).toISOString(),
+        data: start?.data ?? {},
+        entries: timed.map((t) => t.entry),
+      };
+    },
+    clear() {
+      starts.clear();
+      actions.clear();
+      requestOrder.clear();
+      deliveryOrder.clear();
+      pending = [];
+    },
+    close() {
+      for (const off of offs) off();
+    },
+  };
+}
