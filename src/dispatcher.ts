@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { ActivityTracker } from './activity.ts';
 import type { Clock } from './clock.ts';
@@ -20,16 +22,54 @@ export type OutboundResponse = { status: number; body: string };
 /** Sends one outbound request; throws on a connection error or timeout. Injected so tests can replace it. */
 export type Sender = (request: OutboundRequest) => Promise<OutboundResponse>;
 
-/** The default sender: global fetch with a timeout. */
-export const sendWithFetch: Sender = async (request) => {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    signal: AbortSignal.timeout(request.timeoutMs),
+/** A sender with its own keep-alive connection pools; `close` frees them. */
+export type PooledSender = Sender & { close(): void };
+
+/**
+ * The default sender: Node's http/https clients over keep-alive agents of this simulator's own.
+ * Measured cheaper per webhook than global fetch (undici), which matters under load.
+ */
+export function createHttpSender(): PooledSender {
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  };
+  const send: Sender = (request) =>
+    new Promise((resolve, reject) => {
+      const url = new URL(request.url);
+      const client = url.protocol === 'https:' ? https : http;
+      const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
+      const outgoing = client.request(
+        url,
+        {
+          method: request.method,
+          agent,
+          headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
+          response.on('error', reject);
+        },
+      );
+      outgoing.setTimeout(request.timeoutMs, () => {
+        const timeout = new Error(`timeout after ${request.timeoutMs} ms`);
+        timeout.name = 'TimeoutError';
+        outgoing.destroy(timeout);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(request.body);
+    });
+  return Object.assign(send, {
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
   });
-  return { status: response.status, body: await response.text() };
-};
+}
 
 /** What the dispatcher needs from a provider for one delivery. */
 export type DeliveryPolicy = Pick<WebhookPolicy, 'retryDelaysMs' | 'timeoutMs'> & {

@@ -45,7 +45,7 @@ export type ProviderContext<State = unknown, Options = unknown> = {
   /** The current state. Treat as read-only: change it only through `update`. */
   state(): State;
   /**
-   * Applies a change atomically (immer draft): if `recipe` throws, nothing is written. The store file is
+   * Applies a change atomically (a mutative draft): if `recipe` throws, nothing is written. The store file is
    * flushed soon after, coalesced with other changes.
    */
   update<T>(recipe: (draft: State) => T): T;

@@ -5,7 +5,7 @@ import { createActivityTracker } from './activity.ts';
 import { createAdminRoutes } from './admin-routes.ts';
 import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START } from './clock.ts';
 import { type Control, createControl } from './control.ts';
-import { createDispatcher, type Sender, sendWithFetch } from './dispatcher.ts';
+import { createDispatcher, createHttpSender, type Sender } from './dispatcher.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
 import { errorText } from './http.ts';
@@ -131,9 +131,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const internalErrors: { time: number; method: string; path: string; message: string }[] = [];
 
   const byName = new Map(providers.map((p) => [p.name, p]));
+  const pooledSender = options.send ? null : createHttpSender();
   const dispatcher = createDispatcher({
     clock,
-    send: options.send ?? sendWithFetch,
+    send: options.send ?? pooledSender!,
     activity,
     signals,
     deliveries: () => store.data.deliveries,
@@ -328,6 +329,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         });
       }
       await store.flush();
+      pooledSender?.close();
     },
   };
 }

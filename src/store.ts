@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Immer } from 'immer';
 import { type Adapter, Low, Memory } from 'lowdb';
 import { DataFile } from 'lowdb/node';
+import { create } from 'mutative';
 import type { JournalEntry } from './journal.ts';
 import type { Delivery } from './provider.ts';
 
@@ -29,7 +29,7 @@ export type Store = {
   readonly location: string;
   /** True when this store was read from an existing file (state survived a restart). */
   readonly restored: boolean;
-  /** Applies an immer recipe to one provider's state; on a throw nothing changes. */
+  /** Applies a draft recipe (mutative) to one provider's state; on a throw nothing changes. */
   update<S, T>(provider: string, recipe: (draft: S) => T): T;
   /** Replaces one provider's state (reset). */
   replace(provider: string, state: unknown): void;
@@ -77,7 +77,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     throw new Error(`${location} is not a convosim store (version 1). Please point --db at another file.`);
   }
   if (restored) db.data.meta.boots++;
-  const immer = new Immer({ autoFreeze: false });
 
   let dirty = false;
   let timer: NodeJS.Timeout | null = null;
@@ -102,7 +101,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     restored,
     update<S, T>(provider: string, recipe: (draft: S) => T): T {
       let result: T | undefined;
-      const next = immer.produce(db.data.providers[provider] as S, (draft) => {
+      const next = create(db.data.providers[provider] as S & object, (draft) => {
         result = recipe(draft as S);
       });
       db.data.providers[provider] = next;

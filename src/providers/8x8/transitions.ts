@@ -1,4 +1,4 @@
-// Transitions of the 8x8 conversation state machine (pure: immer drafts in, outcomes out).
+// Transitions of the 8x8 conversation state machine (pure: drafts in, outcomes out).
 // Source: seeds/004_1f4e3fa8a13d5760.txt; reference/providers.md 1.1 "Behaviour" and 1.2 key elements.
 import {
   type Agent,

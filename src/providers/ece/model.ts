@@ -1,6 +1,6 @@
 /**
  * Conversation state and transitions: start, assignment, agent and customer actions, completion. Every function
- * works on an immer draft and returns the transcript entries to post to the callback URL; callers validate first.
+ * works on a draft (ctx.update) and returns the transcript entries to post to the callback URL; callers validate first.
  */
 import type { StartBody } from './body.ts';
 import type { CustomerPlan } from './customer.ts';

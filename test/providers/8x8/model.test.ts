@@ -1,4 +1,4 @@
-import { produce } from 'immer';
+import { create as produce } from 'mutative';
 import { describe, expect, test } from 'vitest';
 import { checkEightByEightFixtures, createEightByEightState } from '../../../src/providers/8x8/fixtures.ts';
 import {

@@ -1,13 +1,15 @@
 // Seed 002: the Webex Connect "Start Conversation" node on SMS and Facebook Messenger, with every outcome it lists.
 // The node is imitated by a small client below; callbacks go over real HTTP to a receiver (test/support/receiver.ts).
 import { afterEach, describe, expect, test } from 'vitest';
-import { sendWithFetch } from '../../../src/dispatcher.ts';
+import { createHttpSender, type PooledSender } from '../../../src/dispatcher.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
 import { createEceSim, LAST_MODIFIED } from './helpers.ts';
 
 const receivers: Receiver[] = [];
+const senders: PooledSender[] = [];
 afterEach(async () => {
+  for (const sender of senders.splice(0)) sender.close();
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
 
@@ -152,8 +154,10 @@ const MESSENGER: NodeInputs = {
 async function setup(): Promise<{ sim: Simulator; base: string; receiver: Receiver }> {
   const receiver = await startReceiver();
   receivers.push(receiver);
+  const send = createHttpSender();
+  senders.push(send);
   const { sim } = await createEceSim({
-    send: sendWithFetch,
+    send,
     providerOptions: { ece: { callbackUrl: `${receiver.url}/webex/ece-events` } },
   });
   const { url } = await sim.listen(0);
