@@ -99,6 +99,7 @@ const sim = await start([
 ]);
 const target = await benchTarget(sim.url);
 const simResult = await load(sim.url, target.request);
+const readResult = await load(sim.url, target.read);
 await stop(sim);
 await target.close();
 
@@ -106,7 +107,12 @@ const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 
 const rows = [
   ['bare Hono route (POST /bare)', bareResult],
   [`convosim ${target.name}`, simResult],
+  [
+    `convosim 8x8 v2 get conversation (${target.read.method} ${target.read.path.replace(/[^/]+$/, '{id}')})`,
+    readResult,
+  ],
 ] as const;
+const ratio = (a: number, b: number) => (a / b).toPrecision(3);
 const report = [
   '# Benchmark results',
   '',
@@ -120,7 +126,7 @@ const report = [
       `| ${name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${r.total} | ${r.non2xx} | ${r.errors} |`,
   ),
   '',
-  `Throughput ratio convosim / bare Hono: **${(simResult.rps / bareResult.rps).toFixed(2)}**; p99 ratio: **${(simResult.p99 / Math.max(bareResult.p99, 1)).toFixed(2)}**.`,
+  `Throughput ratio convosim / bare Hono: create **${ratio(simResult.rps, bareResult.rps)}**, get **${ratio(readResult.rps, bareResult.rps)}**; p99 ratio (ms / max(1, bare ms)): create **${ratio(simResult.p99, Math.max(bareResult.p99, 1))}**, get **${ratio(readResult.p99, Math.max(bareResult.p99, 1))}**.`,
   '',
   `Process start to ready (CLI \`convosim serve\`, spawn to the "listening" line, median of ${STARTS}): **${fmt(readyMedian)} ms** (all: ${readyTimes.map(fmt).join(', ')} ms).`,
   '',

@@ -6,8 +6,17 @@ import type { AddressInfo } from 'node:net';
 export type BenchTarget = {
   name: string;
   note: string;
-  request: { method: 'POST' | 'GET'; path: string; headers: Record<string, string>; body?: string };
+  request: BenchRequest;
+  /** A read of one conversation: the pipeline's own cost with little provider work. */
+  read: BenchRequest;
   close(): Promise<void>;
+};
+
+export type BenchRequest = {
+  method: 'POST' | 'GET';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
 };
 
 const V2 = '/vcc/us/chat/v2/tenant/acme';
@@ -51,6 +60,11 @@ export async function benchTarget(url: string): Promise<BenchTarget> {
     headers: auth,
     body: JSON.stringify({ name: 'bench', webHookId: hook.id, routingOptions: { type: 'queue', id: '100' } }),
   });
+  const body = JSON.stringify({
+    channelId: channel.id,
+    customer: { name: 'Bench Customer', email: 'bench@example.com' },
+  });
+  const created = await call(url, `${V2}/conversations`, { method: 'POST', headers: auth, body });
   return {
     name: '8x8 v2 create conversation (POST /vcc/us/chat/v2/tenant/acme/conversations)',
     get note() {
@@ -60,11 +74,9 @@ export async function benchTarget(url: string): Promise<BenchTarget> {
       method: 'POST',
       path: `${V2}/conversations`,
       headers: auth,
-      body: JSON.stringify({
-        channelId: channel.id,
-        customer: { name: 'Bench Customer', email: 'bench@example.com' },
-      }),
+      body,
     },
+    read: { method: 'GET', path: `${V2}/conversations/${created.conversationId}`, headers: auth },
     close: () => new Promise((resolve) => receiver.close(() => resolve())),
   };
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { type Adapter, Low, Memory } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { create } from 'mutative';
@@ -81,15 +82,19 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   let dirty = false;
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> | null = null;
+  // How long the last write blocked the event loop (serializing the whole document is synchronous).
+  let lastWriteMs = 0;
 
   const write = async (): Promise<void> => {
     if (writing) await writing;
     if (!dirty) return;
     dirty = false;
     options.beforeWrite?.(db.data);
+    const started = performance.now();
     writing = db.write().finally(() => {
       writing = null;
     });
+    lastWriteMs = performance.now() - started;
     await writing;
   };
 
@@ -115,10 +120,15 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     touch() {
       dirty = true;
       if (timer || location === 'memory') return;
-      timer = setTimeout(() => {
-        timer = null;
-        write().catch((error) => options.onError?.(error));
-      }, flushDelayMs);
+      // A large store takes long to serialize: wait ten times as long as the last write took, so that
+      // writing never takes more than about a tenth of the time however much traffic there is.
+      timer = setTimeout(
+        () => {
+          timer = null;
+          write().catch((error) => options.onError?.(error));
+        },
+        Math.max(flushDelayMs, lastWriteMs * 10),
+      );
       timer.unref();
     },
     async flush() {
