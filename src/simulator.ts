@@ -128,6 +128,19 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const faults = createFaultTable(createRandom(seed, stream + 2));
   const activity = createActivityTracker(clock, signals);
   const scheduled = new Set<{ cancel(): void }>();
+  // Timers of providers and extensions: tracked for idle(), cancelled by reset, never crashing the process.
+  const scheduleGuarded = (owner: string, delayMs: number, task: () => unknown) => {
+    const handle = activity.schedule(delayMs, async () => {
+      scheduled.delete(handle);
+      try {
+        await task();
+      } catch (error) {
+        log('error', `${owner}: a scheduled task failed`, error);
+      }
+    });
+    scheduled.add(handle);
+    return handle;
+  };
   const internalErrors: { time: number; method: string; path: string; message: string }[] = [];
 
   const byName = new Map(providers.map((p) => [p.name, p]));
@@ -166,18 +179,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       update: (recipe) => store.update(provider.name, recipe),
       emit: (event) => dispatcher.enqueue(provider.name, event, eventRandom.id(22)).eventId,
       deliverNow: (event) => dispatcher.deliverNow(provider.name, event, eventRandom.id(22)),
-      schedule(delayMs, task) {
-        const handle = activity.schedule(delayMs, async () => {
-          scheduled.delete(handle);
-          try {
-            await task();
-          } catch (error) {
-            log('error', `${provider.name}: a scheduled task failed`, error);
-          }
-        });
-        scheduled.add(handle);
-        return handle;
-      },
+      schedule: (delayMs, task) => scheduleGuarded(provider.name, delayMs, task),
       notify: (signal) => signals.emit('conversation', { ...signal, provider: provider.name }),
       log: (level, message, data) => log(level, `${provider.name}: ${message}`, data),
     };
@@ -258,18 +260,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     clock,
     providers,
     log,
-    schedule(delayMs, task) {
-      const handle = activity.schedule(delayMs, async () => {
-        scheduled.delete(handle);
-        try {
-          await task();
-        } catch (error) {
-          log('error', 'an extension task failed', error);
-        }
-      });
-      scheduled.add(handle);
-      return handle;
-    },
+    schedule: (delayMs, task) => scheduleGuarded('an extension', delayMs, task),
     async track(task) {
       const end = activity.begin();
       try {

@@ -173,3 +173,16 @@ test('idle waits for scheduled tasks on a real clock', async () => {
   expect(receiver.requests.map((r) => (r.json as { id?: string }).id)).toEqual([id, id]);
   await receiver.close();
 });
+
+test('a scheduled provider task that throws is logged and the simulator keeps serving', async () => {
+  const logged: string[] = [];
+  const sim = await createTestSimulator({
+    clock: 'real',
+    logger: (level, message) => logged.push(`${level} ${message}`),
+  });
+  const { id } = (await (await startEcho(sim)).json()) as { id: string };
+  await sim.app.request(`/echo/v1/conversations/${id}/later?ms=5&fail=1`, { method: 'POST' });
+  await sim.control.idle();
+  expect(logged).toEqual(['error echo: a scheduled task failed']);
+  expect((await startEcho(sim)).status).toBe(201);
+});
