@@ -101,9 +101,9 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
       const id = c.req.param('id');
       if (!ctx.state().conversations[id]) return fail(404, 'unknown conversation');
       const url = ctx.state().webhookUrl;
-      const fail = c.req.query('fail') === '1';
+      const failLater = c.req.query('fail') === '1';
       ctx.schedule(Number(c.req.query('ms') ?? 2000), () => {
-        if (fail) throw new Error('the later task failed');
+        if (failLater) throw new Error('the later task failed');
         if (url) ctx.emit({ type: 'later', url, conversationId: id, body: { id, at: ctx.clock.now() } });
       });
       return c.body(null, 202);

@@ -1,8 +1,9 @@
 // Imitates the 8x8 Chat Gateway v1: https://developer.8x8.com/actions-events/reference
 // (OAS reference/8x8/chat-gateway-v1.openapi.yml): JWK, webhooks and channels.
+
 import { Hono } from 'hono';
 import { gatewayErrors, renderProblem } from './errors.ts';
-import { makeVerifyEvent, toPublicJwk } from './events.ts';
+import { toPublicJwk } from './events.ts';
 import { createGatewayConversationRoutes } from './gateway-conversation-routes.ts';
 import {
   createGatewayAuth,
@@ -12,8 +13,16 @@ import {
   toGatewayGeneric,
 } from './gateway-http.ts';
 import type { Ctx } from './glue.ts';
-import type { Channel, Webhook } from './model.ts';
+import type { Channel } from './model.ts';
 import { renderChannel, renderJson, renderWebhook } from './render.ts';
+import {
+  applyChannelDelete,
+  applyChannelUpdate,
+  applyWebhookCreate,
+  applyWebhookDelete,
+  applyWebhookUpdate,
+  verifyWebhook,
+} from './resources.ts';
 import { checkChannelBody, checkVerifyBody, checkWebhookBody } from './rules.ts';
 
 /** The Chat Gateway v1 routes. */
@@ -46,13 +55,8 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkVerifyBody('gateway', body.value);
     if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
-    const attempt = await ctx.deliverNow({
-      type: 'WEB_HOOK_VERIFY',
-      url: checked.value.uri,
-      body: makeVerifyEvent(checked.value.version),
-    });
-    if (attempt.ok) return c.body(null, 204);
-    const why = attempt.status === null ? (attempt.error ?? 'no answer') : `HTTP ${attempt.status}`;
+    const why = await verifyWebhook(ctx, checked.value);
+    if (why === null) return c.body(null, 204);
     return renderProblem(
       c,
       gatewayErrors.generic(400, 'Webhook verification failed.', [
@@ -66,17 +70,7 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkWebhookBody('gateway', body.value);
     if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
-    const webhook = ctx.update((draft) => {
-      draft.seq.webhook += 1;
-      const created: Webhook = {
-        id: String(draft.seq.webhook),
-        api: 'gateway',
-        ...checked.value,
-        revision: 1,
-      };
-      draft.webhooks.push(created);
-      return created;
-    });
+    const webhook = ctx.update((draft) => applyWebhookCreate(draft, 'gateway', checked.value));
     return renderJson(c, renderWebhook(webhook), 200, true);
   });
 
@@ -93,20 +87,14 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkWebhookBody('gateway', body.value);
     if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
-    const webhook = ctx.update((draft) => {
-      const target = draft.webhooks.find((w) => w.api === 'gateway' && w.id === id)!;
-      Object.assign(target, checked.value, { revision: target.revision + 1 });
-      return { ...target };
-    });
+    const webhook = ctx.update((draft) => applyWebhookUpdate(draft, 'gateway', id, checked.value));
     return renderJson(c, renderWebhook(webhook), 200, true);
   });
 
   app.delete(`${GATEWAY_BASE}/webhooks/:id`, (c) => {
     const id = c.req.param('id');
     if (!findWebhook(id)) return renderProblem(c, gatewayErrors.notFound('WebHook', id));
-    ctx.update((draft) => {
-      draft.webhooks = draft.webhooks.filter((w) => !(w.api === 'gateway' && w.id === id));
-    });
+    ctx.update((draft) => applyWebhookDelete(draft, 'gateway', id));
     return c.body(null, 204);
   });
 
@@ -157,24 +145,14 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkChannelBody('gateway', body.value, ctx.state());
     if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
-    const channel = ctx.update((draft) => {
-      const target = draft.channels.find((ch) => ch.api === 'gateway' && ch.id === id)!;
-      target.name = checked.value.name;
-      target.type = checked.value.type ?? target.type ?? 'ChatAPI';
-      target.webHookId = checked.value.webHookId;
-      target.routingOptions = { type: 'queue', id: checked.value.queueId };
-      target.revision += 1;
-      return { ...target };
-    });
+    const channel = ctx.update((draft) => applyChannelUpdate(draft, 'gateway', id, checked.value));
     return renderJson(c, renderChannel(channel), 200, true);
   });
 
   app.delete(`${GATEWAY_BASE}/channels/:id`, (c) => {
     const id = c.req.param('id');
     if (!findChannel(id)) return renderProblem(c, gatewayErrors.notFound('Channel', id));
-    ctx.update((draft) => {
-      draft.channels = draft.channels.filter((ch) => !(ch.api === 'gateway' && ch.id === id));
-    });
+    ctx.update((draft) => applyChannelDelete(draft, 'gateway', id));
     return c.body(null, 204);
   });
 

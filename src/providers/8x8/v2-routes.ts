@@ -1,11 +1,12 @@
 // Imitates the 8x8 Contact Center Chat API v2: https://developer.8x8.com/contactcenter/reference
 // (OAS reference/8x8/chat-api-v2.openapi.json): token, JWK, web-hooks and channels.
+
 import { type Context, Hono } from 'hono';
 import { readBody } from '../../http.ts';
 import { type ApiError, renderProblem, v2Errors } from './errors.ts';
-import { makeVerifyEvent, toPublicJwk } from './events.ts';
+import { toPublicJwk } from './events.ts';
 import { type Ctx, compareIds, readJson, readQuery } from './glue.ts';
-import type { Channel, Webhook } from './model.ts';
+import type { Channel } from './model.ts';
 import {
   type Page,
   renderChannel,
@@ -15,6 +16,14 @@ import {
   renderWebhook,
   toPage,
 } from './render.ts';
+import {
+  applyChannelDelete,
+  applyChannelUpdate,
+  applyWebhookCreate,
+  applyWebhookDelete,
+  applyWebhookUpdate,
+  verifyWebhook,
+} from './resources.ts';
 import {
   checkChannelBody,
   checkFilter,
@@ -106,13 +115,8 @@ export function createV2Routes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkVerifyBody('v2', body.value);
     if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
-    const attempt = await ctx.deliverNow({
-      type: 'WEB_HOOK_VERIFY',
-      url: checked.value.uri,
-      body: makeVerifyEvent(checked.value.version),
-    });
-    if (attempt.ok) return c.body(null, 204);
-    const why = attempt.status === null ? (attempt.error ?? 'no answer') : `HTTP ${attempt.status}`;
+    const why = await verifyWebhook(ctx, checked.value);
+    if (why === null) return c.body(null, 204);
     return renderProblem(c, v2Errors.constraint([`uri: Webhook verification failed (${why}).`]));
   });
 
@@ -121,12 +125,7 @@ export function createV2Routes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkWebhookBody('v2', body.value);
     if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
-    const webhook = ctx.update((draft) => {
-      draft.seq.webhook += 1;
-      const created: Webhook = { id: String(draft.seq.webhook), api: 'v2', ...checked.value, revision: 1 };
-      draft.webhooks.push(created);
-      return created;
-    });
+    const webhook = ctx.update((draft) => applyWebhookCreate(draft, 'v2', checked.value));
     return renderJson(c, renderWebhook(webhook));
   });
 
@@ -143,20 +142,14 @@ export function createV2Routes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkWebhookBody('v2', body.value);
     if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
-    const webhook = ctx.update((draft) => {
-      const target = draft.webhooks.find((w) => w.api === 'v2' && w.id === id)!;
-      Object.assign(target, checked.value, { revision: target.revision + 1 });
-      return { ...target };
-    });
+    const webhook = ctx.update((draft) => applyWebhookUpdate(draft, 'v2', id, checked.value));
     return renderJson(c, renderWebhook(webhook));
   });
 
   app.delete(`${V2_BASE}/web-hooks/:id`, (c) => {
     const id = c.req.param('id');
     if (!findWebhook(id)) return renderProblem(c, v2Errors.notFound('WebHook', id));
-    ctx.update((draft) => {
-      draft.webhooks = draft.webhooks.filter((w) => !(w.api === 'v2' && w.id === id));
-    });
+    ctx.update((draft) => applyWebhookDelete(draft, 'v2', id));
     return c.body(null, 204);
   });
 
@@ -210,23 +203,14 @@ export function createV2Routes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkChannelBody('v2', body.value, ctx.state());
     if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
-    const channel = ctx.update((draft) => {
-      const target = draft.channels.find((ch) => ch.api === 'v2' && ch.id === id)!;
-      target.name = checked.value.name;
-      target.webHookId = checked.value.webHookId;
-      target.routingOptions = { type: 'queue', id: checked.value.queueId };
-      target.revision += 1;
-      return { ...target };
-    });
+    const channel = ctx.update((draft) => applyChannelUpdate(draft, 'v2', id, checked.value));
     return renderJson(c, renderChannel(channel));
   });
 
   app.delete(`${V2_BASE}/channels/:id`, (c) => {
     const id = c.req.param('id');
     if (!findChannel(id)) return renderProblem(c, v2Errors.notFound('Channel', id));
-    ctx.update((draft) => {
-      draft.channels = draft.channels.filter((ch) => !(ch.api === 'v2' && ch.id === id));
-    });
+    ctx.update((draft) => applyChannelDelete(draft, 'v2', id));
     return c.body(null, 204);
   });
 
