@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookEvent } from '../../provider.ts';
 import type { ChangedAttribute, ChatwootState, Contact, Conversation, Inbox } from './model.ts';
-import { toIso } from './render.ts';
+import { renderContactWebhookData, toIso } from './render.ts';
+
+export { renderContactWebhookData };
 
 type Json = Record<string, unknown>;
 
@@ -47,23 +49,6 @@ export function renderChangedAttributes(changes: ChangedAttribute[]): ChangedAtt
   return changes.map((c) => ({
     [c.name]: { previous_value: value(c.name, c.previous), current_value: value(c.name, c.current) },
   }));
-}
-
-/** `Contact#webhook_data`. */
-export function renderContactWebhookData(s: ChatwootState, c: Contact): Json & { id: number } {
-  return {
-    account: { id: c.account_id, name: s.accounts.find((a) => a.id === c.account_id)?.name ?? '' },
-    additional_attributes: c.additional_attributes,
-    avatar: '',
-    custom_attributes: c.custom_attributes,
-    email: c.email,
-    id: c.id,
-    identifier: c.identifier,
-    name: c.name,
-    phone_number: c.phone_number,
-    thumbnail: '',
-    blocked: c.blocked,
-  };
 }
 
 /** `Contact#webhook_data` merged with `event`. */

@@ -245,26 +245,31 @@ export function renderConversationWebhookData(s: ChatwootState, c: Conversation)
   };
 }
 
+/** `Contact#webhook_data`. */
+export function renderContactWebhookData(
+  s: ChatwootState,
+  c: Contact,
+): Record<string, unknown> & { id: number } {
+  return {
+    account: { id: c.account_id, name: s.accounts.find((a) => a.id === c.account_id)?.name ?? '' },
+    additional_attributes: c.additional_attributes,
+    avatar: '',
+    custom_attributes: c.custom_attributes,
+    email: c.email,
+    id: c.id,
+    identifier: c.identifier,
+    name: c.name,
+    phone_number: c.phone_number,
+    thumbnail: '',
+    blocked: c.blocked,
+  };
+}
+
 /** `Contact#webhook_data` / `User#webhook_data` as a message webhook's `sender`. */
 function renderSenderWebhook(s: ChatwootState, m: Message): Record<string, unknown> | null {
   if (m.sender_type === 'Contact') {
     const c = s.contacts.find((x) => x.id === m.sender_id);
-    return c
-      ? {
-          account: { id: c.account_id, name: s.accounts.find((a) => a.id === c.account_id)?.name ?? '' },
-          additional_attributes: c.additional_attributes,
-          avatar: '',
-          custom_attributes: c.custom_attributes,
-          email: c.email,
-          id: c.id,
-          identifier: c.identifier,
-          name: c.name,
-          phone_number: c.phone_number,
-          thumbnail: '',
-          blocked: c.blocked,
-          type: 'contact',
-        }
-      : null;
+    return c ? { ...renderContactWebhookData(s, c), type: 'contact' } : null;
   }
   if (m.sender_type === 'User') {
     const a = s.agents.find((x) => x.id === m.sender_id);
