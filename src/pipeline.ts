@@ -7,7 +7,7 @@ import { DroppedConnection } from './errors.ts';
 import { explainUnmatched, type KnownRoute } from './explain.ts';
 import type { FaultTable } from './faults.ts';
 import { type JournalEntry, toHeaderRecord } from './journal.ts';
-import type { CoreError, ProviderDefinition } from './provider.ts';
+import type { CoreError, ProviderContext, ProviderDefinition } from './provider.ts';
 import type { SignalBus } from './signals.ts';
 import type { Store } from './store.ts';
 
@@ -25,6 +25,7 @@ export type PipelineDeps = {
   faults: FaultTable;
   signals: SignalBus;
   bodyLimit: number;
+  contextOf(name: string): ProviderContext<unknown, unknown>;
   onInternalError(error: unknown, c: Context): void;
 };
 
@@ -55,7 +56,7 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   const renderCoreError = (c: Context<SimEnv>, error: CoreError, extra: Record<string, unknown> = {}) => {
     const provider = providers.find((p) => p.name === c.get('provider'));
     return provider
-      ? provider.renderError(c, error)
+      ? provider.renderError(c, error, deps.contextOf(provider.name))
       : c.json({ error: error.message, ...extra }, error.status as 400);
   };
 

@@ -25,7 +25,7 @@ export type ProviderDefinition<State = unknown, Fixtures = unknown, Options = un
   /** Builds the provider's routes; paths are absolute (they include the base path). */
   createRoutes(ctx: ProviderContext<State, Options>): Hono;
   /** Renders the provider's own error envelope for errors the core detects. */
-  renderError(c: Context, error: CoreError): Response;
+  renderError(c: Context, error: CoreError, ctx: ProviderContext<State, Options>): Response;
   /** Webhook delivery policy and signing. */
   webhooks?: WebhookPolicy<State, Options>;
   /** Agent and customer actions, callable from the admin API and scenarios (`agent.say`, `customer.leave`...). */

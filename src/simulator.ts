@@ -239,6 +239,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     faults,
     signals,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    contextOf: (name) => contexts.get(name)!,
     onInternalError(error, c) {
       const message = errorText(error);
       internalErrors.push({ time: clock!.now(), method: c.req.method, path: c.req.path, message });

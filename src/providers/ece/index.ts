@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { type CoreError, defineProvider } from '../../provider.ts';
 import { eceActions } from './actions.ts';
 import { createEceAdminRoutes } from './admin.ts';
-import { onCallbackSettled, scheduleAssignment } from './dispatch.ts';
+import { type EceContext, onCallbackSettled, scheduleAssignment } from './dispatch.ts';
 import type { ErrorKey } from './errors.ts';
 import {
   checkEceFixtures,
@@ -23,13 +23,11 @@ const CORE_ERRORS: Partial<Record<CoreError['kind'], ErrorKey>> = {
   internal: 'internal',
 };
 
-/** Languages the catalogue is written in; core errors cannot see the partition's own list (no ctx in renderError). */
-const CATALOGUE_LANGUAGES = ['en-US', 'fr-FR', 'es-ES'];
-
-function renderCoreError(c: Context, error: CoreError): Response {
+function renderCoreError(c: Context, error: CoreError, ctx: EceContext): Response {
   const format = toErrorFormat(c.req.header('accept'));
-  const picked = parseAcceptLanguage(c.req.header('accept-language'), CATALOGUE_LANGUAGES);
-  const language = picked.ok ? picked.value : 'en-US';
+  const languages = ctx.state().settings.languages;
+  const picked = parseAcceptLanguage(c.req.header('accept-language'), languages);
+  const language = picked.ok ? picked.value : (languages[0] ?? 'en-US');
   const key = error.kind === 'fault' && error.status === 500 ? 'internal' : CORE_ERRORS[error.kind];
   if (key) return renderWsError(c, format, language, { error: key, detail: error.message });
   // An injected fault with another status: the WSError of that status, sub-code 000.

@@ -1,6 +1,7 @@
 // Seed 003 "Request headers", "401", "403", "406"; reference 2.1 (tokens).
 import { Hono } from 'hono';
 import { describe, expect, test } from 'vitest';
+import type { EceContext } from '../../../src/providers/ece/dispatch.ts';
 import { eceProvider } from '../../../src/providers/ece/index.ts';
 import { createEceSim, getToken, SHORT_BASE, settle, start, startOk, wsError } from './helpers.ts';
 
@@ -117,12 +118,24 @@ describe('start conversation headers', () => {
 
   test('an internal error answers 500 WSError without a stack trace', async () => {
     const app = new Hono();
+    const ctx = { state: () => ({ settings: { languages: ['en-US'] } }) } as unknown as EceContext;
     app.get('/x', (c) =>
-      eceProvider.renderError(c, { status: 500, kind: 'internal', message: 'Internal server error' }),
+      eceProvider.renderError(c, { status: 500, kind: 'internal', message: 'Internal server error' }, ctx),
     );
     const res = await app.request('/x', { headers: { accept: 'application/json' } });
     const body = await wsError(res);
     expect(body).toMatchObject({ status: 500, code: '500-101', developerMessage: 'Internal server error' });
+  });
+
+  test("errors the core answers use the partition's default language when Accept-Language is absent", async () => {
+    const { sim } = await createEceSim({
+      fixtures: { ece: { settings: { languages: ['fr-FR', 'en-US'] } } },
+    });
+    const res = await sim.app.request('/system/ws/v19/clientapplications/no/such/route', {
+      headers: { accept: 'application/json' },
+    });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { userMessage: string }).userMessage).toBe("La ressource n'existe pas.");
   });
 
   test('a started conversation is listed by the admin API', async () => {
