@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ProviderAction } from '../../provider.ts';
 import type { EightByEightOptions } from './fixtures.ts';
-import { applyOutcome, type Ctx, makeInteractionId } from './glue.ts';
+import { applyOutcome, type Ctx, findWebhookUri, makeInteractionId } from './glue.ts';
 import { type EightByEightState, type Outcome, StateError, toOpenInteraction } from './model.ts';
 import {
   applyAgentJoin,
@@ -29,14 +29,27 @@ function run(ctx: Ctx, id: string, transition: (draft: EightByEightState) => Out
   return { conversationId: id, events: outcome.happenings.map((h) => h.kind) };
 }
 
-const textArgs = z.object({ text: z.string().min(1) });
+const textArgs = z.object({ text: z.string().min(1) }).strict();
+const none = z.object({}).strict();
+
+/** Neutral id argument: a string, or a number read as its decimal string (8x8 ids are strings). */
+const idArg = z.union([z.string().min(1), z.number().int()]).transform(String);
+
+/** The neutral raw.event arguments, the same on every provider. */
+const rawEventArgs = z
+  .object({
+    type: z.string().min(1),
+    body: z.unknown(),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .catchall(z.unknown());
 
 /** The neutral actions this provider supports. */
 export const eightByEightActions: Record<string, Action> = {
   'agent.join': {
     description:
       'An agent accepts the queued interaction (AGENT_JOINED / MEMBERS_CHANGED joined). args: {agentId?}',
-    args: z.object({ agentId: z.string().optional() }),
+    args: z.object({ agentId: idArg.optional() }).strict(),
     run: (ctx, id, args) => {
       const { agentId } = args as { agentId?: string };
       return run(ctx, id, (d) => applyAgentJoin(d, id, agentId));
@@ -53,7 +66,7 @@ export const eightByEightActions: Record<string, Action> = {
   },
   'agent.typing': {
     description: 'Gateway only: the agent starts or stops typing (ACTIVITY typing). args: {typing?: boolean}',
-    args: z.object({ typing: z.boolean().default(true) }),
+    args: z.object({ typing: z.boolean().default(true) }).strict(),
     run: (ctx, id, args) => {
       const conversation = requireConversation(ctx, id);
       if (conversation.api !== 'gateway') throw new StateError('Chat API v2 has no typing event.');
@@ -69,7 +82,7 @@ export const eightByEightActions: Record<string, Action> = {
     description:
       'The agent transfers (TRANSFER, old agent left, new agent joined). args: {agentId?, queueId?}; ' +
       'without an agent the first available one of the queue joins, or the interaction waits queued.',
-    args: z.object({ agentId: z.string().optional(), queueId: z.string().optional() }),
+    args: z.object({ agentId: idArg.optional(), queueId: idArg.optional() }).strict(),
     run: (ctx, id, args) => {
       const target = args as { agentId?: string; queueId?: string };
       return run(ctx, id, (d) => applyTransfer(d, id, target));
@@ -77,7 +90,7 @@ export const eightByEightActions: Record<string, Action> = {
   },
   'agent.leave': {
     description: 'The agent ends the interaction (AGENT_LEFT / MEMBERS_CHANGED left, idle).',
-    args: z.object({}).optional(),
+    args: none,
     run: (ctx, id) => {
       const now = ctx.clock.now();
       return run(ctx, id, (d) => applyAgentLeave(d, id, now));
@@ -106,10 +119,38 @@ export const eightByEightActions: Record<string, Action> = {
   'customer.leave': {
     description:
       'The customer leaves, as DELETE participants/customer (v2) or PATCH participants/user (Gateway).',
-    args: z.object({}).optional(),
+    args: none,
     run: (ctx, id) => {
       const now = ctx.clock.now();
       return run(ctx, id, (d) => applyCustomerLeave(d, id, now));
+    },
+  },
+  'raw.event': {
+    description:
+      "Posts args.body to the conversation's channel webhook as is (a string verbatim, anything else as JSON), " +
+      'signed like every 8x8 webhook, with args.type as the delivery type and args.headers added. Bypasses every rule. ' +
+      'args: {type, body, headers?}',
+    args: rawEventArgs,
+    run: (ctx, id, raw) => {
+      const args = raw as z.output<typeof rawEventArgs>;
+      const conversation = requireConversation(ctx, id);
+      const uri = findWebhookUri(ctx.state(), conversation.api, conversation.channelId);
+      if (!uri) {
+        throw new StateError(
+          `Conversation ${id} has no webhook: its ${conversation.api} channel ${conversation.channelId} is gone or has no web-hook.`,
+        );
+      }
+      const eventId = ctx.emit({
+        type: args.type,
+        url: uri,
+        orderKey: id,
+        conversationId: id,
+        body: args.body,
+        contentType: 'application/json',
+        ...(args.headers ? { headers: args.headers } : {}),
+        meta: { raw: true },
+      });
+      return { conversationId: id, eventId };
     },
   },
 };

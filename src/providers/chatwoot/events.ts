@@ -3,8 +3,6 @@ import type { WebhookEvent } from '../../provider.ts';
 import type { ChangedAttribute, ChatwootState, Contact, Conversation, Inbox } from './model.ts';
 import { renderContactWebhookData, toIso } from './render.ts';
 
-export { renderContactWebhookData };
-
 type Json = Record<string, unknown>;
 
 /** A conversation payload: `conversation.webhook_data` merged with `event`. */
@@ -67,7 +65,8 @@ export type Destination = { url: string; secret: string; kind: 'account' | 'api_
 export function listDestinations(
   s: ChatwootState,
   accountId: number,
-  event: ChatwootEventName,
+  // Any name: raw events (the raw.event action) are routed by their own type.
+  event: string,
   inbox: Inbox | null,
 ): Destination[] {
   const out: Destination[] = [];

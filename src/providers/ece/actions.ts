@@ -44,6 +44,18 @@ function define<S extends z.ZodType>(
 
 const none = z.object({}).strict();
 
+/** Neutral id argument: a string, or a number read as its decimal string (ECE ids are strings). */
+const idArg = z.union([z.string().min(1), z.number().int()]).transform(String);
+
+/** The neutral raw.event arguments, the same on every provider. */
+const rawEventArgs = z
+  .object({
+    type: z.string().min(1),
+    body: z.unknown(),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .catchall(z.unknown());
+
 /** Scenario steps written as a string arrive as {text}; some actions read that text as another argument. */
 function textAs(name: string) {
   return (value: unknown) => {
@@ -70,7 +82,7 @@ const fileSchema = z.preprocess(
 export const eceActions: Record<string, Action> = {
   'agent.join': define(
     'Assign a waiting chat to an agent (args.agentId, else the least busy available agent): the assigned callback.',
-    z.object({ agentId: z.string().optional() }).strict(),
+    z.object({ agentId: idArg.optional() }).strict(),
     (ctx, id, args) =>
       run(ctx, (draft, now) => {
         const conversation = requireOpen(draft, id);
@@ -108,7 +120,7 @@ export const eceActions: Record<string, Action> = {
   ),
   'agent.transfer': define(
     'The agent transfers the chat to another agent (agentId) or to a queue (queueId, default its own).',
-    z.object({ agentId: z.string().optional(), queueId: z.string().optional() }).strict(),
+    z.object({ agentId: idArg.optional(), queueId: idArg.optional() }).strict(),
     (ctx, id, args) => {
       const result = run(ctx, (draft, now) => applyTransfer(draft, id, args, now));
       if (args.agentId === undefined) scheduleAssignment(ctx);
@@ -185,8 +197,8 @@ export const eceActions: Record<string, Action> = {
     },
   ),
   'raw.event': define(
-    "Posts args.body to the conversation's callback URL as is (a string verbatim, an object in the application's format), with args.type as the delivery type. Bypasses every rule.",
-    z.object({ type: z.string().min(1), body: z.unknown() }).catchall(z.unknown()),
+    "Posts args.body to the conversation's callback URL as is (a string verbatim, an object in the application's format), with args.type as the delivery type and args.headers added. Bypasses every rule.",
+    rawEventArgs,
     (ctx, id, args) => {
       const conversation = ctx.state().conversations[id];
       if (!conversation) throw new ConversationStateError(`Conversation '${id}' does not exist`);
@@ -206,7 +218,7 @@ export const eceActions: Record<string, Action> = {
         conversationId: id,
         body,
         contentType: xml ? 'application/xml' : 'application/json',
-        headers: toCallbackHeaders(app),
+        headers: { ...toCallbackHeaders(app), ...args.headers },
         meta: { clientKey: app.key, raw: true },
       });
       return { eventId };

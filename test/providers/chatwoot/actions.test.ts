@@ -1,6 +1,52 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import type { OutboundRequest } from '../../../src/dispatcher.ts';
 import { startReceiver } from '../../support/receiver.ts';
-import { call, createChatwootSim, createConversation } from './helpers.ts';
+import { call, createChatwootSim, createConversation, type Json } from './helpers.ts';
+
+const API_INBOX_HOOK = 'http://sut.test/api-inbox';
+const ACCOUNT_HOOK = 'http://sut.test/account';
+
+/**
+ * A simulator whose API inbox posts to API_INBOX_HOOK and whose account webhook (ACCOUNT_HOOK) subscribes to
+ * `subscriptions`; conversation 1:1 is started and its start webhooks are cleared.
+ */
+async function setUpConversation(subscriptions: string[], inboxWebhook: string | null = API_INBOX_HOOK) {
+  const sent: OutboundRequest[] = [];
+  const sim = await createChatwootSim({
+    fixtures: {
+      inboxes: [
+        {
+          id: 1,
+          account_id: 1,
+          name: 'API Inbox',
+          channel_type: 'Channel::Api',
+          webhook_url: inboxWebhook,
+          secret: 'api-inbox-secret',
+          member_ids: [1, 2],
+        },
+      ],
+    },
+    send: async (request) => {
+      sent.push(request);
+      return { status: 200, body: '' };
+    },
+  });
+  const hook = await call(sim, 'POST', '/1/webhooks', { url: ACCOUNT_HOOK, subscriptions });
+  expect(hook.status).toBe(200);
+  await createConversation(sim);
+  await sim.control.idle();
+  sent.length = 0;
+  const act = async (action: string, args?: unknown) => {
+    const result = await sim.control.act({ provider: 'chatwoot', conversationId: '1:1', action, args });
+    await sim.control.idle();
+    return result;
+  };
+  const bodies = () => sent.map((r) => ({ url: r.url, json: JSON.parse(r.body) as Json }));
+  return { sim, sent, act, bodies, secret: hook.json.payload.webhook.secret as string };
+}
+
+const TYPING = ['conversation_typing_on', 'conversation_typing_off'];
 
 describe('chatwoot actions', () => {
   test('a bot answers and resolves a conversation through the actions', async () => {
@@ -26,13 +72,13 @@ describe('chatwoot actions', () => {
         provider: 'chatwoot',
         conversationId: id,
         action: 'agent.join',
-        args: { agentId: 2 },
+        args: { agentId: '2' },
       });
       await sim.control.act({
         provider: 'chatwoot',
         conversationId: id,
         action: 'agent.typing',
-        args: { on: true },
+        args: { typing: true },
       });
       await sim.control.act({
         provider: 'chatwoot',
@@ -93,5 +139,112 @@ describe('chatwoot actions', () => {
     expect(sim.control.conversations({ provider: 'chatwoot' })).toMatchObject([
       { provider: 'chatwoot', id: '1:1', status: 'open' },
     ]);
+  });
+
+  test('agent.typing {typing: false} sends conversation_typing_off from the acting agent', async () => {
+    const { act, bodies } = await setUpConversation(TYPING, null);
+    await act('agent.typing', { typing: false, agentId: '2' });
+    expect(bodies()).toEqual([
+      {
+        url: ACCOUNT_HOOK,
+        json: expect.objectContaining({
+          event: 'conversation_typing_off',
+          user: expect.objectContaining({ id: 2 }),
+        }),
+      },
+    ]);
+  });
+
+  test('agent.typing without arguments starts typing', async () => {
+    const { act, bodies } = await setUpConversation(TYPING, null);
+    await act('agent.typing', {});
+    expect(bodies().map((b) => b.json.event)).toEqual(['conversation_typing_on']);
+  });
+
+  test('agent.typing still reads the old argument name on as typing', async () => {
+    const { act, bodies } = await setUpConversation(TYPING, null);
+    await act('agent.typing', { on: false });
+    expect(bodies().map((b) => b.json.event)).toEqual(['conversation_typing_off']);
+  });
+
+  test('customer.typing {typing: false} sends conversation_typing_off from the contact', async () => {
+    const { act, bodies } = await setUpConversation(TYPING, null);
+    await act('customer.typing', { typing: false });
+    expect(bodies()).toEqual([
+      {
+        url: ACCOUNT_HOOK,
+        json: expect.objectContaining({
+          event: 'conversation_typing_off',
+          user: expect.objectContaining({ id: 1 }),
+        }),
+      },
+    ]);
+  });
+
+  test('agent.join reads a string agentId as the numeric Chatwoot agent id', async () => {
+    const { sim, act } = await setUpConversation([]);
+    expect(await act('agent.join', { agentId: '2' })).toEqual({ assigneeId: 2 });
+    expect((await call(sim, 'GET', '/1/conversations/1')).json.meta.assignee.id).toBe(2);
+  });
+
+  test('agent.join with an agentId that is not a number is refused with 400', async () => {
+    const { act } = await setUpConversation([]);
+    await expect(act('agent.join', { agentId: 'bob' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/agentId must be a Chatwoot agent id/),
+    });
+  });
+
+  test('agent.join with an unknown agent answers 409 and lists the agents of the account', async () => {
+    const { act } = await setUpConversation([]);
+    await expect(act('agent.join', { agentId: '9' })).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(
+        /agent 9 is not an agent of account 1; its agents: 1 \(Alice Admin\), 2/,
+      ),
+    });
+  });
+
+  test('raw.event posts the body to the API inbox webhook_url and to account webhooks subscribed to its type, signed', async () => {
+    const { act, sent, secret } = await setUpConversation(['message_updated']);
+    const body = { event: 'message_updated', id: 99, content: 'edited' };
+    await act('raw.event', { type: 'message_updated', body, headers: { 'x-test': 'yes' } });
+    expect(sent.map((r) => r.url).sort()).toEqual([ACCOUNT_HOOK, API_INBOX_HOOK]);
+    for (const request of sent) {
+      expect(request.body).toBe(JSON.stringify(body));
+      const ts = request.headers['X-Chatwoot-Timestamp']!;
+      const key = request.url === ACCOUNT_HOOK ? secret : 'api-inbox-secret';
+      const digest = createHmac('sha256', key).update(`${ts}.${request.body}`).digest('hex');
+      expect(request.headers).toMatchObject({ 'x-test': 'yes', 'X-Chatwoot-Signature': `sha256=${digest}` });
+    }
+  });
+
+  test('raw.event skips account webhooks not subscribed to its type', async () => {
+    const { act, sent } = await setUpConversation(['message_created']);
+    await act('raw.event', { type: 'custom_event', body: { event: 'custom_event' } });
+    expect(sent.map((r) => r.url)).toEqual([API_INBOX_HOOK]);
+  });
+
+  test('raw.event that no webhook receives answers 409 with the reason', async () => {
+    const { act } = await setUpConversation(['message_created'], null);
+    await expect(act('raw.event', { type: 'custom_event', body: {} })).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/no webhook receives 'custom_event' for chatwoot conversation 1:1/),
+    });
+  });
+
+  test('raw.event on an unknown conversation answers 409', async () => {
+    const sim = await createChatwootSim();
+    await expect(
+      sim.control.act({
+        provider: 'chatwoot',
+        conversationId: '1:9',
+        action: 'raw.event',
+        args: { type: 'x', body: {} },
+      }),
+    ).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/no chatwoot conversation '1:9'/),
+    });
   });
 });

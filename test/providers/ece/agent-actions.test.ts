@@ -253,3 +253,77 @@ test('scenario-style string arguments name the page push URL and the attachment 
     expect.objectContaining({ type: { value: 'uploadAttachment' }, content: 'terms.pdf' }),
   ]);
 });
+
+test('agent.join reads a numeric agentId as the agent id string', async () => {
+  const { sim, messages } = await createEceSim({
+    providerOptions: { ece: { callbackUrl: 'http://callback.test/ece', autoAssign: false } },
+  });
+  const conversation = await startOk(sim);
+  await sim.control.act({
+    provider: 'ece',
+    conversationId: conversation.id,
+    action: 'agent.join',
+    args: { agentId: 2 },
+  });
+  await sim.control.idle();
+  expect(messages()[0]).toMatchObject({ type: { value: 'assigned' }, sender: { user: { id: '2' } } });
+});
+
+test('agent.transfer reads a numeric agentId as the agent id string', async () => {
+  const { sim, messages } = await createEceSim();
+  const conversation = await startOk(sim);
+  await settle(sim);
+  await sim.control.act({
+    provider: 'ece',
+    conversationId: conversation.id,
+    action: 'agent.transfer',
+    args: { agentId: 2 },
+  });
+  await sim.control.idle();
+  expect(messages().at(-1)).toMatchObject({ type: { value: 'assigned' }, sender: { user: { id: '2' } } });
+});
+
+test('raw.event sends the callback authorization and adds args.headers', async () => {
+  const { sim, sent } = await createEceSim();
+  const conversation = await startOk(sim);
+  await admin(sim, 'PUT', '/providers/ece/client-applications/ece-chat-key/callback', {
+    auth: { type: 'bearer', token: 'sut-token' },
+  });
+  await sim.control.act({
+    provider: 'ece',
+    conversationId: conversation.id,
+    action: 'raw.event',
+    args: { type: 'custom', body: 'not even JSON', headers: { 'x-test': 'yes' } },
+  });
+  await sim.control.idle();
+  const raw = sent.find((s) => s.body === 'not even JSON');
+  expect(raw?.headers).toMatchObject({ authorization: 'Bearer sut-token', 'x-test': 'yes' });
+});
+
+test('raw.event on an unknown conversation answers 409 with the reason', async () => {
+  const { sim } = await createEceSim();
+  await expect(
+    sim.control.act({
+      provider: 'ece',
+      conversationId: 'nope',
+      action: 'raw.event',
+      args: { type: 'custom', body: {} },
+    }),
+  ).rejects.toMatchObject({
+    status: 409,
+    message: expect.stringMatching(/Conversation 'nope' does not exist/),
+  });
+});
+
+test('raw.event without a body is refused with 400', async () => {
+  const { sim } = await createEceSim();
+  const conversation = await startOk(sim);
+  await expect(
+    sim.control.act({
+      provider: 'ece',
+      conversationId: conversation.id,
+      action: 'raw.event',
+      args: { type: 'x' },
+    }),
+  ).rejects.toMatchObject({ status: 400 });
+});
