@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from './clock.ts';
 import type { Random } from './random.ts';
 
@@ -186,6 +186,24 @@ export const NEUTRAL_ACTIONS = [
   // verbs do not cover. Scenarios' `raw` steps call it.
   'raw.event',
 ] as const;
+
+/** Argument schemas of the neutral verbs, shared so that a verb takes the same arguments on every provider. */
+export const neutralArgs = {
+  /** agent.say, customer.say: `{ text }`. */
+  text: z.object({ text: z.string().min(1) }).strict(),
+  /** agent.leave, agent.complete, customer.leave: no arguments. */
+  none: z.object({}).strict(),
+  /** An agent or queue id: a string, or a number read as its decimal string. */
+  id: z.union([z.string().min(1), z.number().int()]).transform(String),
+  /** raw.event: the event type, its body, and extra headers; providers may read more keys. */
+  rawEvent: z
+    .object({
+      type: z.string().min(1),
+      body: z.unknown(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .catchall(z.unknown()),
+} as const;
 
 /** Identity helper that keeps a provider definition's type parameters. */
 export function defineProvider<State, Fixtures, Options = Record<string, never>>(

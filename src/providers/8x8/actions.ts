@@ -1,7 +1,7 @@
 // Agent and customer actions of the 8x8 provider (control API and scenarios).
 // Everything an agent does besides auto-accept comes from here (seed 004: join, TEXT, transfer, leave).
 import { z } from 'zod';
-import type { ProviderAction } from '../../provider.ts';
+import { neutralArgs, type ProviderAction } from '../../provider.ts';
 import type { EightByEightOptions } from './fixtures.ts';
 import { applyOutcome, type Ctx, findWebhookUri, makeInteractionId } from './glue.ts';
 import { type EightByEightState, type Outcome, StateError, toOpenInteraction } from './model.ts';
@@ -29,20 +29,12 @@ function run(ctx: Ctx, id: string, transition: (draft: EightByEightState) => Out
   return { conversationId: id, events: outcome.happenings.map((h) => h.kind) };
 }
 
-const textArgs = z.object({ text: z.string().min(1) }).strict();
-const none = z.object({}).strict();
+const textArgs = neutralArgs.text;
+const none = neutralArgs.none;
 
-/** Neutral id argument: a string, or a number read as its decimal string (8x8 ids are strings). */
-const idArg = z.union([z.string().min(1), z.number().int()]).transform(String);
+const idArg = neutralArgs.id;
 
-/** The neutral raw.event arguments, the same on every provider. */
-const rawEventArgs = z
-  .object({
-    type: z.string().min(1),
-    body: z.unknown(),
-    headers: z.record(z.string(), z.string()).optional(),
-  })
-  .catchall(z.unknown());
+const rawEventArgs = neutralArgs.rawEvent;
 
 /** The neutral actions this provider supports. */
 export const eightByEightActions: Record<string, Action> = {

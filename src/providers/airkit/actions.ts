@@ -1,22 +1,15 @@
-import { z } from 'zod';
-import type { ProviderAction } from '../../provider.ts';
+import type { z } from 'zod';
+import { neutralArgs, type ProviderAction } from '../../provider.ts';
 import type { AirkitOptions } from './fixtures.ts';
 import type { AirkitState } from './model.ts';
 import { runCustomerMessage, runEnd, runThirdPartyMessage } from './operations.ts';
 
 type Action = ProviderAction<AirkitState, AirkitOptions>;
 
-const textArgs = z.object({ text: z.string().min(1) }).strict();
-const none = z.object({}).strict();
+const textArgs = neutralArgs.text;
+const none = neutralArgs.none;
 
-/** The neutral raw.event arguments, the same on every provider. */
-const rawEventArgs = z
-  .object({
-    type: z.string().min(1),
-    body: z.unknown(),
-    headers: z.record(z.string(), z.string()).optional(),
-  })
-  .catchall(z.unknown());
+const rawEventArgs = neutralArgs.rawEvent;
 
 /** End-user actions (the simulated web chat session or phone) and third-party stand-ins for scenarios. */
 export const airkitActions: Record<string, Action> = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProviderAction } from '../../provider.ts';
+import { neutralArgs, type ProviderAction } from '../../provider.ts';
 import { listDestinations, toConversationKey } from './events.ts';
 import type { ChatwootOptions } from './fixtures.ts';
 import type { ChatwootState, Conversation } from './model.ts';
@@ -65,14 +65,7 @@ const agentSayArgs = z
 const agentTypingArgs = typingArgs({ agentId: agentIdArg.optional() });
 const customerTypingArgs = typingArgs({});
 
-/** The neutral raw.event arguments, the same on every provider. */
-const rawEventArgs = z
-  .object({
-    type: z.string().min(1),
-    body: z.unknown(),
-    headers: z.record(z.string(), z.string()).optional(),
-  })
-  .catchall(z.unknown());
+const rawEventArgs = neutralArgs.rawEvent;
 
 const text = (kind: 'outgoing' | 'incoming', content: string, isPrivate = false) => ({
   content,

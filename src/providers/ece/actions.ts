@@ -1,7 +1,7 @@
 /** Agent and customer actions (admin API and scenarios), in the neutral verbs of src/provider.ts. */
 import { z } from 'zod';
 import { renderXml } from '../../http.ts';
-import type { ProviderAction } from '../../provider.ts';
+import { neutralArgs, type ProviderAction } from '../../provider.ts';
 import {
   applyAgentAttachment,
   applyAgentEvent,
@@ -42,19 +42,11 @@ function define<S extends z.ZodType>(
   };
 }
 
-const none = z.object({}).strict();
+const none = neutralArgs.none;
 
-/** Neutral id argument: a string, or a number read as its decimal string (ECE ids are strings). */
-const idArg = z.union([z.string().min(1), z.number().int()]).transform(String);
+const idArg = neutralArgs.id;
 
-/** The neutral raw.event arguments, the same on every provider. */
-const rawEventArgs = z
-  .object({
-    type: z.string().min(1),
-    body: z.unknown(),
-    headers: z.record(z.string(), z.string()).optional(),
-  })
-  .catchall(z.unknown());
+const rawEventArgs = neutralArgs.rawEvent;
 
 /** Scenario steps written as a string arrive as {text}; some actions read that text as another argument. */
 function textAs(name: string) {
