@@ -22,6 +22,11 @@ export type ProviderDefinition<State = unknown, Fixtures = unknown, Options = un
   options?: z.ZodType<Options>;
   /** Builds the provider's initial state from its merged fixtures. Called at first start and on reset. */
   createState(fixtures: Fixtures, ctx: ProviderContext<State, Options>): State;
+  /**
+   * Called once the state is ready: at start (fresh or restored from a store file) and after each reset.
+   * Timers do not survive a restart; this is where a provider arms again the ones its state still needs.
+   */
+  onStart?(ctx: ProviderContext<State, Options>): void;
   /** Builds the provider's routes; paths are absolute (they include the base path). */
   createRoutes(ctx: ProviderContext<State, Options>): Hono;
   /** Renders the provider's own error envelope for errors the core detects. */

@@ -203,6 +203,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     }
   };
   applyFixtures(true);
+  const startProviders = () => {
+    for (const provider of providers) provider.onStart?.(contexts.get(provider.name)!);
+  };
 
   const reset = async () => {
     dispatcher.clear();
@@ -216,6 +219,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     random.reseed(seed, stream);
     eventRandom.reseed(seed, stream + 1);
     applyFixtures(false);
+    startProviders();
     for (const extension of built) await extension.reset?.();
     await store.flush();
   };
@@ -279,6 +283,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   app.route('/__admin', createAdminRoutes(control, providerAdmin, extensionAdmin));
   for (const provider of providers) app.route('/', provider.createRoutes(contexts.get(provider.name)!));
   dispatcher.resume();
+  startProviders();
 
   let server: ServerType | null = null;
   let url: string | null = null;

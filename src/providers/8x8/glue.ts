@@ -73,6 +73,16 @@ export function applyOutcome(ctx: Ctx, conversationId: string, outcome: Outcome)
   }
 }
 
+/** Arms auto-accept again for interactions still queued in restored state (timers do not survive a restart). */
+export function resumeAutoAccept(ctx: Ctx): void {
+  for (const conversation of ctx.state().conversations) {
+    const open = toOpenInteraction(conversation);
+    if (open && !open.agentId && open.queueId) {
+      scheduleAutoAccept(ctx, conversation.id, { interactionId: open.id, queueId: open.queueId });
+    }
+  }
+}
+
 /** With auto-accept on (option, or the queue's own setting), an available agent accepts after the delay. */
 function scheduleAutoAccept(ctx: Ctx, conversationId: string, queued: NonNullable<Outcome['queued']>): void {
   const queue = ctx.state().queues.find((q) => q.id === queued.queueId);

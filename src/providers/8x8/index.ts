@@ -13,6 +13,7 @@ import {
   eightByEightOptions,
 } from './fixtures.ts';
 import { createGatewayRoutes } from './gateway-routes.ts';
+import { resumeAutoAccept } from './glue.ts';
 import { type EightByEightState, toConversationSummaries } from './model.ts';
 import { createV2Routes } from './v2-routes.ts';
 
@@ -35,6 +36,7 @@ export const eightByEightProvider = defineProvider<
   checkFixtures: checkEightByEightFixtures,
   options: eightByEightOptions,
   createState: (fixtures) => createEightByEightState(fixtures),
+  onStart: resumeAutoAccept,
   createRoutes(ctx) {
     const app = new Hono();
     app.route('/', createV2Routes(ctx));

@@ -47,11 +47,11 @@ export const eceProvider = defineProvider<EceState, EceFixtures, EceOptions>({
   checkFixtures: checkEceFixtures,
   options: eceOptionsSchema,
   createState: (fixtures, ctx) => createEceState(fixtures, ctx.options, ctx.clock.now()),
-  createRoutes: (ctx) => {
+  onStart: (ctx) => {
     // Chats restored from a store file may still wait in a queue; their assignment timer did not survive.
     if (Object.values(ctx.state().conversations).some((c) => c.status === 'waiting')) scheduleAssignment(ctx);
-    return createEceRoutes(ctx);
   },
+  createRoutes: createEceRoutes,
   renderError: renderCoreError,
   webhooks: {
     // Simulator choice: ECE's retry policy is not public (reference 2.7).

@@ -133,6 +133,33 @@ describe('8x8 provider integration with the core', () => {
     expect((await call(sim, 'GET', '/chat-gateway/v1/jwk/key1/public')).status).toBe(404);
   });
 
+  test('an interaction still queued when the simulator stops is accepted after a restart', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'convosim-8x8-'));
+    const file = path.join(dir, 'store.json');
+    try {
+      const first = await createEightByEightSim({ store: file });
+      const channelId = await setUpGatewayChannel(gatewayClient(first.sim));
+      const created = await gatewayClient(first.sim)('POST', '/conversations', {
+        channelId,
+        user: { name: 'Restarted User' },
+      });
+      expect(created.status).toBe(202);
+      await first.sim.close();
+
+      const second = await createEightByEightSim({ store: file });
+      await second.sim.control.advance('2s');
+      expect(second.events('MEMBERS_CHANGED')).toEqual([
+        expect.objectContaining({
+          conversationId: created.json.conversationId,
+          data: expect.objectContaining({ change: 'joined' }),
+        }),
+      ]);
+      await second.sim.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('state survives a restart on a store file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'convosim-8x8-'));
     const file = path.join(dir, 'store.json');
