@@ -114,7 +114,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const timers = new Set<{ cancel(): void }>();
   let generation = 0;
 
+  // An attempt that ends after clear() (reset or close) is not recorded: the delivery stays unsettled in the
+  // store and is sent again at the next start, so it is delivered at least once, never lost.
   const attemptOnce = async (delivery: Delivery, event: WebhookEvent, policy: DeliveryPolicy) => {
+    const gen = generation;
     const attemptNo = delivery.attempts.length;
     const time = deps.clock.now();
     const signed = policy.sign
@@ -150,6 +153,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       responseBody,
       ok: status !== null && status >= 200 && status < 300,
     };
+    if (gen !== generation) return attempt;
     delivery.attempts.push(attempt);
     deps.changed();
     deps.signals.emit('delivery.attempt', { delivery, attempt });
@@ -241,7 +245,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       try {
         const policy = deps.policyOf(provider);
         const attempt = await attemptOnce(delivery, { ...event }, policy);
-        settle(delivery, attempt.ok ? 'delivered' : 'failed', { ...policy, onSettled: undefined });
+        if (delivery.attempts.length > 0) {
+          settle(delivery, attempt.ok ? 'delivered' : 'failed', { ...policy, onSettled: undefined });
+        }
         return attempt;
       } finally {
         end();

@@ -286,6 +286,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   startProviders();
 
   let server: ServerType | null = null;
+  let closed = false;
   let url: string | null = null;
 
   return {
@@ -313,6 +314,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       return { url, port: address.port };
     },
     async close() {
+      if (closed) return;
+      closed = true;
       for (const extension of built) await extension.close?.();
       dispatcher.clear();
       for (const handle of scheduled) handle.cancel();
@@ -325,7 +328,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           if ('closeAllConnections' in closing) closing.closeAllConnections();
         });
       }
-      await store.flush();
+      await store.close();
       pooledSender?.close();
     },
   };

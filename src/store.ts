@@ -38,6 +38,8 @@ export type Store = {
   touch(): void;
   /** Writes now if anything changed; resolves when the file is on disk. */
   flush(): Promise<void>;
+  /** Writes what is pending, then ignores every later change (the simulator is closing). */
+  close(): Promise<void>;
   /** Number of writes the adapter has performed (for tests of coalescing). */
   writes(): number;
 };
@@ -80,6 +82,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   if (restored) db.data.meta.boots++;
 
   let dirty = false;
+  let closed = false;
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> | null = null;
   // How long the last write blocked the event loop (serializing the whole document is synchronous).
@@ -118,6 +121,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       store.touch();
     },
     touch() {
+      if (closed) return;
       dirty = true;
       if (timer || location === 'memory') return;
       // A large store takes long to serialize: wait ten times as long as the last write took, so that
@@ -136,6 +140,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       timer = null;
       if (location === 'memory') dirty = false;
       await write();
+    },
+    async close() {
+      await store.flush();
+      closed = true;
     },
     writes: () => adapter.count,
   };

@@ -119,3 +119,34 @@ test('deliveries left unsettled by a stopped process are resumed at the next sta
   expect(receiver.requests).toHaveLength(2);
   await receiver.close();
 });
+
+test('a delivery in flight when the simulator closes is sent again at the next start, not lost', async () => {
+  const file = tempFile();
+  const fixtures = {
+    echo: { tokens: [{ id: 'good-token', tenant: 't' }], webhookUrl: 'http://hooks.test/echo' },
+  };
+  let release: (status: number) => void = () => {};
+  const first = await createTestSimulator({
+    store: file,
+    fixtures,
+    send: () => new Promise((resolve) => (release = (status) => resolve({ status, body: '' }))),
+  });
+  await startEcho(first);
+  expect(first.control.deliveries()[0]?.state).toBe('in-flight');
+  await first.close();
+  release(200);
+  await first.close();
+
+  const sent: string[] = [];
+  const second = await createTestSimulator({
+    store: file,
+    fixtures,
+    send: async (request) => {
+      sent.push(request.body);
+      return { status: 200, body: '' };
+    },
+  });
+  await second.control.idle();
+  expect(sent).toHaveLength(1);
+  expect(second.control.deliveries()[0]).toMatchObject({ state: 'delivered', attempts: [{ status: 200 }] });
+});

@@ -2,6 +2,7 @@
 // Payloads: reference/providers.md 1.1 "Webhook events, notification version v2.0" and 1.2 "Gateway webhook
 // events"; signature: 1.1 "Webhook signing" (verify-webhook-callbacks.md, validating-webhook-events.md).
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import type { Conversation, EightByEightState, Happening, Message } from './model.ts';
 
@@ -255,21 +256,26 @@ export function toProtectedHeader(kid: string): string {
   return JSON.stringify({ b64: false, crit: ['b64'], kid, alg: 'RS256' });
 }
 
-/** Signs a webhook body: a compact detached JWS `<header>..<signature>` (RS256, deterministic). */
-export function createSignature(
+/**
+ * Signs a webhook body: a compact detached JWS `<header>..<signature>` (RS256, deterministic). The RSA work runs
+ * on libuv's thread pool (crypto.sign with a callback), so signing does not hold up the requests being served.
+ */
+export async function createSignature(
   body: string,
   fields: SignatureFields,
   key: EightByEightState['signingKey'],
-): string {
+): Promise<string> {
   const header = Buffer.from(toProtectedHeader(key.kid)).toString('base64url');
   const input = `${header}.${toSignedPayload(body, fields)}`;
   const privateKey = createPrivateKey({
     key: key.privateJwk as import('node:crypto').JsonWebKey,
     format: 'jwk',
   });
-  const signature = sign('sha256', Buffer.from(input, 'utf8'), privateKey);
+  const signature = await signOffThread('sha256', Buffer.from(input, 'utf8'), privateKey);
   return `${header}..${signature.toString('base64url')}`;
 }
+
+const signOffThread = promisify(sign);
 
 /** The public JWK served by the jwk endpoints. */
 export function toPublicJwk(key: EightByEightState['signingKey']): {
@@ -285,16 +291,16 @@ export function toPublicJwk(key: EightByEightState['signingKey']): {
 }
 
 /** The six x-8x8-* headers of one delivery attempt. */
-export function makeSignedHeaders(
+export async function makeSignedHeaders(
   body: string,
   fields: SignatureFields,
   key: EightByEightState['signingKey'],
-): Record<string, string> {
+): Promise<Record<string, string>> {
   return {
     'x-8x8-customer-id': fields.cid,
     'x-8x8-event-id': fields.eid,
     'x-8x8-retry': String(fields.retry),
-    'x-8x8-signature': createSignature(body, fields, key),
+    'x-8x8-signature': await createSignature(body, fields, key),
     'x-8x8-tenant-id': fields.tid,
     'x-8x8-transmission-time': String(fields.tt),
   };
