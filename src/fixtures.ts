@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { ProviderDefinition } from './provider.ts';
+import { lineOf, toIssuePath } from './yaml-lines.ts';
 
 /** The fixtures shipped with convosim: fixtures/<provider>/*.yaml|json. */
 export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
@@ -40,23 +41,12 @@ export function loadFixtureFile<F>(file: string, schema: z.ZodType<F>): F {
   const result = schema.safeParse(doc.toJS() ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const at = toIssuePath(issue);
   const line = lineOf(doc, lineCounter, at);
   throw new FixtureError(
     `Failed to load fixtures ${file}${line ? `:${line}` : ''}: ${formatPath(at) || '(root)'}: ${issue.message}. ` +
       'Please fix this field or remove it to use the default.',
   );
-}
-
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, at: (string | number)[]) {
-  for (let n = at.length; n >= 0; n--) {
-    const node = doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && (isMap(node) || isSeq(node) || node.range)) {
-      const range = (node as { range?: [number, number, number] }).range;
-      if (range) return counter.linePos(range[0]).line;
-    }
-  }
-  return null;
 }
 
 /** Formats a schema path like `entryPoints[0].queue`. */
@@ -108,7 +98,7 @@ export function loadProviderFixtures<F>(
     const result = provider.fixtures.safeParse(inline);
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const at = toIssuePath(issue);
       throw new FixtureError(
         `Failed to load inline fixtures for ${provider.name}: ${formatPath(at) || '(root)'}: ${issue.message}.`,
       );

@@ -7,13 +7,14 @@ import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START 
 import { type Control, createControl } from './control.ts';
 import { createDispatcher, createHttpSender, type Sender } from './dispatcher.ts';
 import { createFaultTable } from './faults.ts';
-import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
+import { DEFAULT_FIXTURES_DIR, formatPath, loadProviderFixtures } from './fixtures.ts';
 import { errorText } from './http.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
 import type { ProviderContext, ProviderDefinition } from './provider.ts';
 import { createRandom } from './random.ts';
 import { createSignalBus, type SignalBus } from './signals.ts';
 import { createStore } from './store.ts';
+import { toIssuePath } from './yaml-lines.ts';
 
 /** Log levels, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -354,7 +355,7 @@ function parseProviderOptions(
   const result = provider.options!.safeParse(value ?? {});
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new Error(`Invalid option ${provider.name}.${issue.path.join('.')}: ${issue.message}.`);
+    throw new Error(`Invalid option ${provider.name}.${formatPath(toIssuePath(issue))}: ${issue.message}.`);
   }
   return result.data;
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { closest } from 'fastest-levenshtein';
-import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatPath } from '../fixtures.ts';
+import { lineOf, toIssuePath } from '../yaml-lines.ts';
 import { toScenario } from './normalize.ts';
 import { type Scenario, STEP_VERBS, scenarioFileSchema } from './schema.ts';
 
@@ -107,7 +108,7 @@ function toScenarioError(
   name: string,
 ): ScenarioError {
   const issue = pickIssue(error.issues[0]!);
-  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const at = toIssuePath(issue);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const line = lineOf(doc, counter, [...at, key], true);
@@ -147,23 +148,3 @@ function knownKeys(at: (string | number)[]): string[] {
 }
 
 /** The line of the deepest node on `at` that the document has; for a key, the line of the key itself. */
-function lineOf(doc: Document, counter: LineCounter, at: (string | number)[], isKey = false): number | null {
-  if (isKey && at.length > 0) {
-    const parent = doc.getIn(at.slice(0, -1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find(
-        (item) => isPair(item) && isScalar(item.key) && item.key.value === at.at(-1),
-      );
-      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return counter.linePos(range[0]).line;
-    }
-  }
-  for (let n = at.length; n >= 0; n--) {
-    const node = (n === 0 ? doc.contents : doc.getIn(at.slice(0, n), true)) as
-      | { range?: [number, number, number] }
-      | null
-      | undefined;
-    if (node?.range) return counter.linePos(node.range[0]).line;
-  }
-  return null;
-}
