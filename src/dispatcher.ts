@@ -95,12 +95,15 @@ export type DispatcherDeps = {
   send: Sender;
   activity: ActivityTracker;
   signals: SignalBus;
-  deliveries(): Delivery[];
+  /** Records a new delivery (the delivery log owns it from here). */
+  record(delivery: Delivery): void;
+  /** Deliveries left unsettled by a previous process, oldest first (for `resume`). */
+  unsettled(): Iterable<Delivery>;
   nextDeliveryId(): string;
   /** The provider's policy; the default is used when the provider has none. */
   policyOf(provider: string): DeliveryPolicy;
   /** Called after every change to a delivery record. */
-  changed(): void;
+  changed(delivery: Delivery): void;
 };
 
 /** Serializes an event body: strings are sent as is, anything else as JSON. */
@@ -155,14 +158,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     };
     if (gen !== generation) return attempt;
     delivery.attempts.push(attempt);
-    deps.changed();
+    deps.changed(delivery);
     deps.signals.emit('delivery.attempt', { delivery, attempt });
     return attempt;
   };
 
   const settle = (delivery: Delivery, state: 'delivered' | 'failed', policy: DeliveryPolicy) => {
     delivery.state = state;
-    deps.changed();
+    deps.changed(delivery);
     deps.signals.emit('delivery.settled', delivery);
     policy.onSettled?.(delivery);
   };
@@ -189,7 +192,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return;
       }
       delivery.state = 'retrying';
-      deps.changed();
+      deps.changed(delivery);
       const delay = policy.retryDelaysMs[retriesUsed] ?? 0;
       const timer = deps.activity.schedule(delay, () => {
         timers.delete(timer);
@@ -227,8 +230,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       attempts: [],
       meta: { ...event.meta, event: { ...event, body: undefined } },
     };
-    deps.deliveries().push(delivery);
-    deps.changed();
+    deps.record(delivery);
     deps.signals.emit('delivery.created', delivery);
     return delivery;
   };
@@ -254,7 +256,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
     },
     resume() {
-      for (const delivery of deps.deliveries()) {
+      for (const delivery of deps.unsettled()) {
         if (delivery.state === 'delivered' || delivery.state === 'failed') continue;
         delivery.state = 'queued';
         push(delivery);

@@ -151,7 +151,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     send: options.send ?? pooledSender!,
     activity,
     signals,
-    deliveries: () => store.data.deliveries,
+    record: (delivery) => {
+      store.data.deliveries.push(delivery);
+      store.touch();
+    },
+    unsettled: () => store.data.deliveries.filter((d) => d.state !== 'delivered' && d.state !== 'failed'),
     nextDeliveryId: () => `dlv-${++store.data.meta.deliverySeq}`,
     changed: () => store.touch(),
     policyOf(name) {
