@@ -1,0 +1,17 @@
+/** Default length of a piece of request input quoted in an error message or a log line. */
+export const ECHO_LIMIT = 120;
+
+/**
+ * Quotes request input for an error message or a log line: JSON-escaped (so a newline cannot forge a log line and
+ * control characters show as escapes) and cut to `max` characters, with the cut marked.
+ */
+export function toEcho(value: unknown, max = ECHO_LIMIT): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  const cut = text.length > max ? `${text.slice(0, max)}…(+${text.length - max} chars)` : text;
+  return JSON.stringify(cut);
+}
