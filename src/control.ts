@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { ActivityTracker } from './activity.ts';
 import type { Clock, VirtualClock } from './clock.ts';
+import type { DeliveryKeys, DeliveryLog } from './delivery-log.ts';
 import { parseDuration } from './duration.ts';
 import { ControlError } from './errors.ts';
 import type { Fault, FaultSpec, FaultTable } from './faults.ts';
-import { type JournalEntry, type RequestFilter, selectRequests, toRequestPredicate } from './journal.ts';
+import type { Journal, JournalEntry, RequestFilter, WindowStats } from './journal.ts';
 import type { ConversationSummary, Delivery, ProviderContext, ProviderDefinition } from './provider.ts';
 import type { SignalBus } from './signals.ts';
-import type { Store } from './store.ts';
+import type { Store, StoreStatus } from './store.ts';
 
 /** A filter of recorded deliveries. */
 export const deliveryFilterSchema = z
@@ -35,6 +36,11 @@ export type Health = {
   seed: number;
   store: string;
   pending: { running: number; timers: number };
+  /** The store's files: whether writes succeed, log size, snapshots. */
+  storage: StoreStatus;
+  /** How much of the request journal and the delivery log is held in memory, and how much was evicted. */
+  journal: WindowStats;
+  deliveries: WindowStats & { pending: number };
 };
 
 /** An agent or customer action on a conversation. */
@@ -69,6 +75,8 @@ export type ControlDeps = {
   providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
   contextOf(name: string): ProviderContext<unknown, unknown>;
   store: Store;
+  journal: Journal;
+  deliveryLog: DeliveryLog;
   clock: Clock;
   activity: ActivityTracker;
   signals: SignalBus;
@@ -92,7 +100,20 @@ export function toDeliveryPredicate(match: DeliveryMatch = {}): (delivery: Deliv
 
 /** Creates the control functions. */
 export function createControl(deps: ControlDeps): Control {
-  const { store, clock, activity, signals, faults } = deps;
+  const { store, journal, deliveryLog, clock, activity, signals, faults } = deps;
+  // Deliveries matching a filter, found through the log's indexes (the window only).
+  const findDeliveries = (match: DeliveryMatch = {}): Delivery[] => {
+    const predicate = toDeliveryPredicate(match);
+    const keys: DeliveryKeys = typeof match === 'function' ? {} : match;
+    return deliveryLog
+      .candidates({
+        provider: keys.provider,
+        type: keys.type,
+        conversationId: keys.conversationId,
+        url: keys.url,
+      })
+      .filter(predicate);
+  };
   const providerOf = (name: string) => {
     const provider = deps.providers.find((p) => p.name === name);
     if (!provider) {
@@ -141,15 +162,15 @@ export function createControl(deps: ControlDeps): Control {
       seed: deps.seed,
       store: store.location,
       pending: activity.counts(),
+      storage: store.status(),
+      journal: journal.stats(),
+      deliveries: deliveryLog.stats(),
     }),
     reset: () => deps.reset(),
-    requests: (filter = {}) => selectRequests(store.data.journal, filter),
-    countRequests: (filter = {}) => store.data.journal.filter(toRequestPredicate(filter)).length,
-    clearRequests() {
-      store.data.journal.length = 0;
-      store.touch();
-    },
-    deliveries: (match) => store.data.deliveries.filter(toDeliveryPredicate(match)),
+    requests: (filter = {}) => journal.select(filter),
+    countRequests: (filter = {}) => journal.count(filter),
+    clearRequests: () => journal.clear(),
+    deliveries: (match) => findDeliveries(match),
     conversations: (filter = {}) =>
       deps.providers
         .filter((p) => filter.provider === undefined || p.name === filter.provider)
@@ -231,11 +252,13 @@ export function createControl(deps: ControlDeps): Control {
       const predicate = toDeliveryPredicate(match);
       const stated = typeof match === 'object' && match.state !== undefined;
       return waitFor(
-        () => store.data.deliveries.find((d) => predicate(d) && (stated || d.attempts.length > 0)),
+        () => findDeliveries(match).find((d) => predicate(d) && (stated || d.attempts.length > 0)),
         ['delivery.attempt', 'delivery.settled'],
         timeoutMs,
         () => {
-          const seen = store.data.deliveries.slice(-5).map((d) => `${d.provider} ${d.type} (${d.state})`);
+          const seen = findDeliveries()
+            .slice(-5)
+            .map((d) => `${d.provider} ${d.type} (${d.state})`);
           return (
             `No delivery matching ${typeof match === 'function' ? 'the predicate' : JSON.stringify(match)} within ${timeoutMs} ms. ` +
             `Last deliveries: ${seen.join(', ') || 'none'}.` +
@@ -245,9 +268,8 @@ export function createControl(deps: ControlDeps): Control {
       );
     },
     waitForRequest(filter, { timeoutMs = 5000 } = {}) {
-      const predicate = toRequestPredicate(filter);
       return waitFor(
-        () => store.data.journal.find(predicate),
+        () => journal.find(filter),
         ['request'],
         timeoutMs,
         () => `No request matching ${JSON.stringify(filter)} within ${timeoutMs} ms.`,

@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { type NdjsonLog, openNdjsonLog } from './ndjson-log.ts';
+import { createWindow, type RecordWindow } from './record-window.ts';
 
 /** One inbound request as recorded, with the answer it got. */
 export type JournalEntry = {
@@ -49,13 +51,6 @@ export function toRequestPredicate(filter: RequestFilter): (entry: JournalEntry)
     (f.since === undefined || e.time >= f.since);
 }
 
-/** Selects journal entries matching a filter, oldest first, at most `limit` (the newest ones). */
-export function selectRequests(journal: readonly JournalEntry[], filter: RequestFilter): JournalEntry[] {
-  const matches = journal.filter(toRequestPredicate(filter));
-  const limit = filter.limit === undefined ? undefined : Number(filter.limit);
-  return limit === undefined ? matches : matches.slice(-limit);
-}
-
 /** Turns a Headers object into a plain record with lower-case names. */
 export function toHeaderRecord(headers: Headers): Record<string, string> {
   const record: Record<string, string> = {};
@@ -63,4 +58,96 @@ export function toHeaderRecord(headers: Headers): Record<string, string> {
     record[name] = value;
   });
   return record;
+}
+
+/** How much of the journal is held, and how much was let go. */
+export type WindowStats = { size: number; limit: number; evicted: number; oldestSeq: number | null };
+
+/**
+ * The request journal: an append-only NDJSON file beside the store (rotated by size) and a bounded window of
+ * the newest entries in memory, indexed for the admin queries. Entries older than the window are evicted from
+ * memory (still in the file until rotated away).
+ */
+export type Journal = {
+  /** The next request sequence number (ids are never handed out twice, across restarts too). */
+  nextSeq(): number;
+  /** Records an entry (written to the file before returning). */
+  append(entry: JournalEntry): void;
+  /** Entries matching a filter, oldest first, at most `limit` (the newest ones). */
+  select(filter?: RequestFilter): JournalEntry[];
+  count(filter?: RequestFilter): number;
+  /** The oldest entry in the window matching a filter. */
+  find(filter: RequestFilter): JournalEntry | undefined;
+  stats(): WindowStats;
+  /** Empties the journal (memory and files); `restartIds` also starts request ids from 1 again (reset). */
+  clear(restartIds?: boolean): void;
+  close(): void;
+};
+
+/** Options of `createJournal`. */
+export type JournalOptions = {
+  /** The NDJSON file, or null to keep the journal in memory only. */
+  file: string | null;
+  /** Entries kept in memory (default 10,000). */
+  limit?: number;
+  /** Rotate the file past this size (default 32 MiB). */
+  maxFileBytes?: number;
+};
+
+const INDEXED = ['provider', 'route', 'status', 'method'] as const;
+
+/** Opens the journal; a file journal refills its window from the file's tail. */
+export function createJournal(options: JournalOptions): Journal {
+  const limit = options.limit ?? 10_000;
+  const file: NdjsonLog | null = options.file
+    ? openNdjsonLog(options.file, { maxBytes: options.maxFileBytes })
+    : null;
+  let window: RecordWindow<JournalEntry> = createWindow(limit, INDEXED);
+  let seq = 0;
+  for (const entry of (file?.readTail(limit) ?? []) as JournalEntry[]) {
+    window.add(entry);
+    seq = Math.max(seq, entry.seq);
+  }
+
+  const candidates = (filter: RequestFilter) =>
+    window.candidates({
+      provider: filter.provider,
+      route: filter.route,
+      status: filter.status === undefined ? undefined : Number(filter.status),
+      method: filter.method?.toUpperCase(),
+    });
+
+  const select = (filter: RequestFilter = {}) => {
+    const predicate = toRequestPredicate(filter);
+    const limitOf = filter.limit === undefined ? Number.POSITIVE_INFINITY : Number(filter.limit);
+    const out: JournalEntry[] = [];
+    const list = candidates(filter);
+    for (let i = list.length - 1; i >= 0 && out.length < limitOf; i--) {
+      if (predicate(list[i]!)) out.push(list[i]!);
+    }
+    return out.reverse();
+  };
+
+  return {
+    nextSeq: () => ++seq,
+    append(entry) {
+      window.add(entry);
+      file?.append(entry);
+    },
+    select,
+    count: (filter = {}) => select({ ...filter, limit: undefined }).length,
+    find(filter) {
+      const predicate = toRequestPredicate(filter);
+      return candidates(filter).find(predicate);
+    },
+    stats: () => window.stats(),
+    clear(restartIds = false) {
+      file?.clear();
+      window = createWindow(limit, INDEXED);
+      if (restartIds) seq = 0;
+    },
+    close() {
+      file?.close();
+    },
+  };
 }

@@ -6,10 +6,10 @@ import type { Clock } from './clock.ts';
 import { DroppedConnection } from './errors.ts';
 import { explainUnmatched, type KnownRoute } from './explain.ts';
 import type { FaultTable } from './faults.ts';
-import { type JournalEntry, toHeaderRecord } from './journal.ts';
+import { type Journal, type JournalEntry, toHeaderRecord } from './journal.ts';
 import type { CoreError, ProviderContext, ProviderDefinition } from './provider.ts';
 import type { SignalBus } from './signals.ts';
-import type { Store } from './store.ts';
+import { StoreWriteError } from './store.ts';
 
 /** Per-request variables the core sets. */
 export type SimEnv = {
@@ -21,12 +21,14 @@ export type SimEnv = {
 export type PipelineDeps = {
   providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
   clock: Clock;
-  store: Store;
+  journal: Journal;
   faults: FaultTable;
   signals: SignalBus;
   bodyLimit: number;
   contextOf(name: string): ProviderContext<unknown, unknown>;
   onInternalError(error: unknown, c: Context): void;
+  /** Called when the journal file cannot be written. */
+  onJournalError?(error: unknown): void;
 };
 
 const ADMIN = '/__admin';
@@ -37,7 +39,7 @@ const MAX_RECORDED_BODY = 64 * 1024;
  * explained 404s and one error handler. Provider routes and admin routes are mounted by the caller.
  */
 export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
-  const { providers, clock, store, faults, signals } = deps;
+  const { providers, clock, journal, faults, signals } = deps;
   const app = new Hono<SimEnv>();
   const providerFor = (path: string) => {
     let best: { provider: ProviderDefinition<unknown, unknown, unknown>; length: number } | null = null;
@@ -99,9 +101,10 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       }
     }
     const response = thrown ? null : c.res;
+    const seq = journal.nextSeq();
     const entry: JournalEntry = {
-      id: `req-${++store.data.meta.requestSeq}`,
-      seq: store.data.meta.requestSeq,
+      id: `req-${seq}`,
+      seq,
       time,
       provider: c.get('provider'),
       method: c.req.method,
@@ -116,8 +119,12 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       fault: c.get('fault'),
       note: thrown instanceof DroppedConnection ? 'connection dropped (fault)' : c.get('note'),
     };
-    store.data.journal.push(entry);
-    store.touch();
+    try {
+      journal.append(entry);
+    } catch (error) {
+      // The answer is already decided; the entry stays in memory, and the failure is reported by the logger.
+      deps.onJournalError?.(error);
+    }
     signals.emit('request', entry);
   };
 
@@ -183,6 +190,10 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
 
   app.onError((error, c) => {
     if (error instanceof DroppedConnection) throw error;
+    if (error instanceof StoreWriteError) {
+      c.set('note', error.message);
+      return renderCoreError(c, { status: 503, kind: 'internal', message: error.message });
+    }
     deps.onInternalError(error, c);
     c.set('note', `internal error: ${error.message}`);
     return renderCoreError(c, { status: 500, kind: 'internal', message: 'Internal server error' });

@@ -5,15 +5,17 @@ import { createActivityTracker } from './activity.ts';
 import { createAdminRoutes } from './admin-routes.ts';
 import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START } from './clock.ts';
 import { type Control, createControl } from './control.ts';
+import { createDeliveryLog } from './delivery-log.ts';
 import { createDispatcher, createHttpSender, type Sender } from './dispatcher.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, formatPath, loadProviderFixtures } from './fixtures.ts';
 import { errorText } from './http.ts';
+import { createJournal } from './journal.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
 import type { ProviderContext, ProviderDefinition } from './provider.ts';
 import { createRandom } from './random.ts';
 import { createSignalBus, type SignalBus } from './signals.ts';
-import { createStore } from './store.ts';
+import { createStore, type Store } from './store.ts';
 import { toIssuePath } from './yaml-lines.ts';
 
 /** Log levels, lowest first. */
@@ -27,8 +29,8 @@ export type SimulatorOptions = {
   /** The provider plug-ins to serve. The core has none of its own. */
   // biome-ignore lint/suspicious/noExplicitAny: providers differ in state, fixture and option types.
   providers?: readonly ProviderDefinition<any, any, any>[];
-  /** 'memory' (default) or the path of a JSON store file. */
-  store?: string;
+  /** 'memory' (default), the path of a JSON store file, or a store of your own (opened with `createStore`). */
+  store?: string | Store;
   /** 'real' (default), 'virtual', or a clock of your own. */
   clock?: 'real' | 'virtual' | Clock;
   /** Start of virtual time (epoch ms or ISO string) when the store has none. */
@@ -47,8 +49,10 @@ export type SimulatorOptions = {
   send?: Sender;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Real milliseconds to gather store changes before one write (default 20). */
-  flushDelayMs?: number;
+  /** Requests and deliveries kept in memory for the admin queries (default 10,000 each; files keep more). */
+  journalLimit?: number;
+  /** Log size in bytes after which the store takes a background snapshot (default 16 MiB). */
+  snapshotBytes?: number;
   /** Log sink (default: warnings and errors to stderr). */
   logger?: Logger;
   /** Add-ons such as the scenario engine; the core knows none of them. */
@@ -113,14 +117,23 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const signals = createSignalBus((error) => log('error', 'a signal listener threw', error));
 
   let clock: Clock | undefined;
-  const store = await createStore({
-    location: options.store ?? 'memory',
-    seed,
-    flushDelayMs: options.flushDelayMs,
-    beforeWrite: (data) => {
-      data.meta.clockNow = clock?.kind === 'virtual' ? clock.now() : null;
-    },
-    onError: (error) => log('error', 'store write failed', error),
+  const injected = typeof options.store === 'object' ? options.store : null;
+  const store =
+    injected ??
+    (await createStore({
+      location: (options.store as string | undefined) ?? 'memory',
+      seed,
+      snapshotBytes: options.snapshotBytes,
+      beforeWrite: (data) => {
+        data.meta.clockNow = clock?.kind === 'virtual' ? clock.now() : null;
+      },
+      onWarning: (message) => log('warn', message),
+      onError: (error) => log('error', 'store write failed', error),
+    }));
+  const journal = createJournal({ file: store.sidecar('requests.ndjson'), limit: options.journalLimit });
+  const deliveryLog = createDeliveryLog({
+    file: store.sidecar('deliveries.ndjson'),
+    limit: options.journalLimit,
   });
   clock = resolveClock(options.clock, store.data.meta.clockNow ?? toEpoch(options.startTime));
   const stream = store.data.meta.boots * 10;
@@ -151,13 +164,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     send: options.send ?? pooledSender!,
     activity,
     signals,
-    record: (delivery) => {
-      store.data.deliveries.push(delivery);
-      store.touch();
-    },
-    unsettled: () => store.data.deliveries.filter((d) => d.state !== 'delivered' && d.state !== 'failed'),
-    nextDeliveryId: () => `dlv-${++store.data.meta.deliverySeq}`,
-    changed: () => store.touch(),
+    record: (delivery) => deliveryLog.record(delivery),
+    unsettled: () => deliveryLog.unsettled(),
+    nextDeliveryId: () => deliveryLog.nextId(),
+    changed: (delivery) => deliveryLog.changed(delivery),
     policyOf(name) {
       const policy = byName.get(name)?.webhooks;
       const ctx = contexts.get(name)!;
@@ -217,10 +227,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     for (const handle of scheduled) handle.cancel();
     scheduled.clear();
     faults.clear();
-    store.data.journal.length = 0;
-    store.data.deliveries.length = 0;
-    store.data.meta.requestSeq = 0;
-    store.data.meta.deliverySeq = 0;
+    journal.clear(true);
+    deliveryLog.clear(true);
     random.reseed(seed, stream);
     eventRandom.reseed(seed, stream + 1);
     applyFixtures(false);
@@ -233,6 +241,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     providers,
     contextOf: (name) => contexts.get(name)!,
     store,
+    journal,
+    deliveryLog,
     clock,
     activity,
     signals,
@@ -244,11 +254,12 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const app = createPipeline({
     providers,
     clock,
-    store,
+    journal,
     faults,
     signals,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     contextOf: (name) => contexts.get(name)!,
+    onJournalError: (error) => log('error', 'the request journal cannot be written', error),
     onInternalError(error, c) {
       const message = errorText(error);
       internalErrors.push({ time: clock!.now(), method: c.req.method, path: c.req.path, message });
@@ -334,6 +345,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         });
       }
       await store.close();
+      journal.close();
+      deliveryLog.close();
       pooledSender?.close();
     },
   };

@@ -1,46 +1,65 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { type Adapter, Low, Memory } from 'lowdb';
-import { DataFile } from 'lowdb/node';
-import { create } from 'mutative';
-import type { JournalEntry } from './journal.ts';
-import type { Delivery } from './provider.ts';
+import { type SnapshotStats, writeJsonInSlices } from './snapshot.ts';
+import { applyOps, runTransaction, type StateOp } from './state-tx.ts';
+import { listSegments, openWriteAheadLog, readSegments, type WriteAheadLog } from './wal.ts';
 
-/** Everything the simulator persists, in one JSON document. */
-export type StoreData = {
-  version: 1;
-  meta: {
-    seed: number;
-    /** How many times a simulator has opened this store; separates random streams across restarts. */
-    boots: number;
-    /** Virtual clock time at the last write, so that virtual time survives a restart. */
-    clockNow: number | null;
-    requestSeq: number;
-    deliverySeq: number;
-  };
-  providers: Record<string, unknown>;
-  journal: JournalEntry[];
-  deliveries: Delivery[];
+/** What a store file holds besides the provider states. */
+export type StoreMeta = {
+  seed: number;
+  /** How many times a simulator has opened this store; separates random streams across restarts. */
+  boots: number;
+  /** Virtual clock time, so that virtual time survives a restart. */
+  clockNow: number | null;
 };
 
-/** The embedded store: lowdb over a JSON file or memory, with atomic provider updates and coalesced writes. */
+/** The state document: provider states and meta. The journal and the delivery log live in files of their own. */
+export type StoreData = {
+  version: 2;
+  meta: StoreMeta;
+  providers: Record<string, unknown>;
+};
+
+/** The health of the store's files. */
+export type StoreStatus = {
+  ok: boolean;
+  /** The last write error, while writes fail. */
+  error: string | null;
+  /** Writes that failed since start (each answered 503, nothing changed). */
+  failures: number;
+  /** Bytes in the write-ahead log since the last snapshot. */
+  logBytes: number;
+  snapshots: number;
+  lastSnapshot: SnapshotStats | null;
+};
+
+/** Raised when a change cannot be made durable: the change is rolled back, the request answered 503. */
+export class StoreWriteError extends Error {
+  override readonly name = 'StoreWriteError';
+}
+
+/** The embedded store: provider states changed atomically in place, each change logged before it is answered. */
 export type Store = {
   readonly data: StoreData;
   readonly location: string;
   /** True when this store was read from an existing file (state survived a restart). */
   readonly restored: boolean;
-  /** Applies a draft recipe (mutative) to one provider's state; on a throw nothing changes. */
+  /** Applies `recipe` to one provider's state atomically: on a throw, or a failed log write, nothing changes. */
   update<S, T>(provider: string, recipe: (draft: S) => T): T;
   /** Replaces one provider's state (reset). */
   replace(provider: string, state: unknown): void;
-  /** Notes that `data` changed in place (journal, deliveries) and schedules a coalesced write. */
+  /** Stamps the meta (`beforeWrite`) and logs it when it changed. */
   touch(): void;
-  /** Writes now if anything changed; resolves when the file is on disk. */
+  /** The path of a file beside the store (journal, delivery log), or null for a memory store. */
+  sidecar(suffix: string): string | null;
+  status(): StoreStatus;
+  /** Takes a snapshot now and drops the log it covers (also runs by itself as the log grows). */
+  snapshot(): Promise<void>;
+  /** Resolves once every acknowledged change is on disk (it is as soon as it is acknowledged) and no snapshot runs. */
   flush(): Promise<void>;
-  /** Writes what is pending, then ignores every later change (the simulator is closing). */
+  /** Takes a last snapshot, releases the lock, and ignores every later change (the simulator is closing). */
   close(): Promise<void>;
-  /** Number of writes the adapter has performed (for tests of coalescing). */
+  /** Number of log lines and snapshots written (for tests). */
   writes(): number;
 };
 
@@ -49,131 +68,258 @@ export type StoreOptions = {
   /** A file path, or 'memory'. */
   location: string;
   seed: number;
-  /** How long to gather changes before one write, in real ms. */
-  flushDelayMs?: number;
-  /** Called with data before every write (e.g. to stamp the virtual clock). */
+  /** Log size after which a background snapshot is taken (default 16 MiB). */
+  snapshotBytes?: number;
+  /** Longest slice of snapshot work between two turns of the event loop, in ms (default 4). */
+  snapshotSliceMs?: number;
+  /** Called before meta is written (e.g. to stamp the virtual clock). */
   beforeWrite?(data: StoreData): void;
-  /** Called when a background write fails. */
+  /** Warnings while opening (a torn log line, an old store format). */
+  onWarning?(message: string): void;
+  /** Called when a background snapshot or a write fails. */
   onError?(error: unknown): void;
+  /** Opens the write-ahead log (injected by tests to simulate a full disk). */
+  openLog?(file: string, segment: number): WriteAheadLog;
 };
 
 /** Creates the initial, empty store document. */
 export function createStoreData(seed: number): StoreData {
-  return {
-    version: 1,
-    meta: { seed, boots: 0, clockNow: null, requestSeq: 0, deliverySeq: 0 },
-    providers: {},
-    journal: [],
-    deliveries: [],
-  };
+  return { version: 2, meta: { seed, boots: 0, clockNow: null }, providers: {} };
 }
 
-/** Opens (or creates) a store. A file that is not a convosim store is refused with a one-line reason. */
+/** Opens (or creates) a store. A file that is not a convosim store, or one in use, is refused with a one-line reason. */
 export async function createStore(options: StoreOptions): Promise<Store> {
-  const { location, seed, flushDelayMs = 20 } = options;
-  const adapter = countWrites(location === 'memory' ? new Memory<StoreData>() : createFileAdapter(location));
-  const initial = createStoreData(seed);
-  const db = new Low<StoreData>(adapter, initial);
-  await db.read();
-  const restored = db.data !== initial;
-  if (db.data.version !== 1 || typeof db.data.providers !== 'object' || !Array.isArray(db.data.journal)) {
-    throw new Error(`${location} is not a convosim store (version 1). Please point --db at another file.`);
+  const { location, seed } = options;
+  const memory = location === 'memory';
+  const warn = options.onWarning ?? (() => {});
+  let data = createStoreData(seed);
+  let restored = false;
+  let releaseLock = () => {};
+  let wal: WriteAheadLog | null = null;
+  let walFrom = 1;
+
+  if (!memory) {
+    mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
+    releaseLock = acquireLock(location);
+    try {
+      const loaded = loadSnapshot(location, seed, warn);
+      data = loaded.data;
+      walFrom = loaded.walFrom;
+      const changes = readSegments(location, walFrom, warn);
+      for (const ops of changes) applyOps(data as unknown as Record<string, unknown>, ops);
+      restored = loaded.restored || changes.length > 0;
+      const segments = listSegments(location);
+      wal = (options.openLog ?? openWriteAheadLog)(
+        location,
+        Math.max(walFrom, (segments.at(-1)?.segment ?? 0) + 1),
+      );
+    } catch (error) {
+      releaseLock();
+      throw error;
+    }
   }
-  if (restored) db.data.meta.boots++;
 
-  let dirty = false;
   let closed = false;
-  let timer: NodeJS.Timeout | null = null;
-  let writing: Promise<void> | null = null;
-  // How long the last write blocked the event loop (serializing the whole document is synchronous).
-  let lastWriteMs = 0;
+  let writes = 0;
+  let failures = 0;
+  let lastError: string | null = null;
+  let snapshots = 0;
+  let lastSnapshot: SnapshotStats | null = null;
+  let snapshotting: Promise<void> | null = null;
+  let loggedMeta = JSON.stringify(data.meta);
+  const snapshotBytes = options.snapshotBytes ?? 16 * 1024 * 1024;
 
-  const write = async (): Promise<void> => {
-    if (writing) await writing;
-    if (!dirty) return;
-    dirty = false;
-    options.beforeWrite?.(db.data);
-    const started = performance.now();
-    writing = db.write().finally(() => {
-      writing = null;
-    });
-    lastWriteMs = performance.now() - started;
-    await writing;
+  const log = (ops: readonly StateOp[]) => {
+    if (!wal || closed || ops.length === 0) return;
+    try {
+      wal.append(ops);
+      writes++;
+      lastError = null;
+    } catch (error) {
+      failures++;
+      lastError = (error as Error).message;
+      options.onError?.(error);
+      throw new StoreWriteError(`The store cannot be written: ${lastError}`);
+    }
+    if (wal.bytes >= snapshotBytes && !snapshotting) void store.snapshot().catch(() => {});
+  };
+
+  const takeSnapshot = async () => {
+    if (!wal) return;
+    options.beforeWrite?.(data);
+    const from = wal.rotate();
+    const stats = await writeJsonInSlices(
+      location,
+      { version: 2, walFrom: from, meta: data.meta, providers: data.providers },
+      options.snapshotSliceMs,
+    );
+    wal.dropBefore(from);
+    writes++;
+    snapshots++;
+    lastSnapshot = stats;
   };
 
   const store: Store = {
     get data() {
-      return db.data;
+      return data;
     },
     location,
     restored,
     update<S, T>(provider: string, recipe: (draft: S) => T): T {
-      let result: T | undefined;
-      const next = create(db.data.providers[provider] as S & object, (draft) => {
-        result = recipe(draft as S);
-      });
-      db.data.providers[provider] = next;
-      store.touch();
-      return result as T;
+      const tx = runTransaction(data.providers[provider] as S, ['providers', provider], recipe);
+      try {
+        log(tx.ops);
+      } catch (error) {
+        tx.rollback();
+        throw error;
+      }
+      return tx.result;
     },
     replace(provider, state) {
-      db.data.providers[provider] = state;
-      store.touch();
+      const had = Object.hasOwn(data.providers, provider);
+      const old = data.providers[provider];
+      data.providers[provider] = state;
+      try {
+        log([[['providers', provider], state]]);
+      } catch (error) {
+        if (had) data.providers[provider] = old;
+        else delete data.providers[provider];
+        throw error;
+      }
     },
     touch() {
-      if (closed) return;
-      dirty = true;
-      if (timer || location === 'memory') return;
-      // A large store takes long to serialize: wait ten times as long as the last write took, so that
-      // writing never takes more than about a tenth of the time however much traffic there is.
-      timer = setTimeout(
-        () => {
-          timer = null;
-          write().catch((error) => options.onError?.(error));
-        },
-        Math.max(flushDelayMs, lastWriteMs * 10),
-      );
-      timer.unref();
+      options.beforeWrite?.(data);
+      const meta = JSON.stringify(data.meta);
+      if (meta === loggedMeta) return;
+      loggedMeta = meta;
+      log([[['meta'], data.meta]]);
+    },
+    sidecar: (suffix) => (memory ? null : `${location}.${suffix}`),
+    status: () => ({
+      ok: lastError === null,
+      error: lastError,
+      failures,
+      logBytes: wal?.bytes ?? 0,
+      snapshots,
+      lastSnapshot,
+    }),
+    snapshot() {
+      if (!wal || closed) return Promise.resolve();
+      snapshotting ??= takeSnapshot()
+        .catch((error) => {
+          failures++;
+          lastError = `snapshot failed: ${(error as Error).message}`;
+          options.onError?.(error);
+          throw error;
+        })
+        .finally(() => {
+          snapshotting = null;
+        });
+      return snapshotting;
     },
     async flush() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (location === 'memory') dirty = false;
-      await write();
+      if (snapshotting) await snapshotting.catch(() => {});
     },
     async close() {
-      await store.flush();
-      closed = true;
+      if (closed) return;
+      try {
+        await store.flush();
+        store.touch();
+        if (wal && wal.bytes > 0) await store.snapshot();
+      } finally {
+        closed = true;
+        wal?.close();
+        releaseLock();
+      }
     },
-    writes: () => adapter.count,
+    writes: () => writes,
   };
-  store.touch();
+  if (restored) data.meta.boots++;
+  loggedMeta = JSON.stringify(data.meta);
+  log([[['meta'], data.meta]]);
   return store;
 }
 
-function createFileAdapter(file: string): Adapter<StoreData> {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  // steno (under lowdb's DataFile) writes a temp file and renames it: a killed process leaves the old or the new file.
-  return new DataFile<StoreData>(file, {
-    parse: (text) => {
-      try {
-        return JSON.parse(text) as StoreData;
-      } catch {
-        throw new Error(`${file} is not valid JSON. Please delete it or point --db at another file.`);
-      }
+function loadSnapshot(
+  file: string,
+  seed: number,
+  warn: (message: string) => void,
+): { data: StoreData; walFrom: number; restored: boolean } {
+  if (!existsSync(file)) return { data: createStoreData(seed), walFrom: 1, restored: false };
+  const text = readFileSync(file, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${file} is not valid JSON. Please delete it or point --db at another file.`);
+  }
+  const doc = parsed as (Partial<Omit<StoreData, 'version'>> & { version?: number; walFrom?: number }) | null;
+  const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (
+    !isRecord(doc) ||
+    (doc!.version !== 1 && doc!.version !== 2) ||
+    !isRecord(doc!.providers) ||
+    !isRecord(doc!.meta) ||
+    typeof doc!.meta!.seed !== 'number' ||
+    typeof doc!.meta!.boots !== 'number'
+  ) {
+    throw new Error(`${file} is not a convosim store. Please point --db at another file.`);
+  }
+  if (doc!.version === 1) {
+    warn(
+      `${file} is a version 1 store: its state is kept; its journal and delivery log are not carried over.`,
+    );
+  }
+  const meta = doc!.meta!;
+  return {
+    data: {
+      version: 2,
+      meta: {
+        seed: meta.seed,
+        boots: meta.boots,
+        clockNow: typeof meta.clockNow === 'number' ? meta.clockNow : null,
+      },
+      providers: doc!.providers!,
     },
-    stringify: (data) => JSON.stringify(data),
-  });
+    walFrom: typeof doc!.walFrom === 'number' ? doc!.walFrom : 1,
+    restored: true,
+  };
 }
 
-function countWrites<T>(adapter: Adapter<T>): Adapter<T> & { count: number } {
-  const counted = {
-    count: 0,
-    read: () => adapter.read(),
-    write: (data: T) => {
-      counted.count++;
-      return adapter.write(data);
-    },
-  };
-  return counted;
+/** One process per store file: a lock file holds the owner's pid; a lock whose process is gone is taken over. */
+function acquireLock(file: string): () => void {
+  const lock = `${file}.lock`;
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => {
+        try {
+          unlinkSync(lock);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+      if (Number.isInteger(owner) && isAlive(owner)) {
+        throw new Error(
+          `${file} is in use by process ${owner}. Please stop it, or point --db at another file.`,
+        );
+      }
+      unlinkSync(lock);
+    }
+  }
+  throw new Error(`Could not lock ${file}. Please delete ${lock} if no convosim uses it.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -51,8 +51,9 @@ test('serve prints the URLs, answers health, and flushes the store and exits 0 o
   expect(await cli.exited).toBe(0);
   expect(cli.output().stdout).toMatch(/\/__admin/);
   expect(cli.output().stdout).toMatch(/stopped \(SIGTERM\); store flushed/);
-  const saved = JSON.parse(readFileSync(db, 'utf8'));
-  expect(saved.journal.map((e: { path: string }) => e.path)).toEqual(['/no/such/route']);
+  expect(JSON.parse(readFileSync(db, 'utf8'))).toMatchObject({ version: 2, meta: { seed: 42 } });
+  const journal = readFileSync(`${db}.requests.ndjson`, 'utf8').trim().split('\n');
+  expect(journal.map((line) => JSON.parse(line).path)).toEqual(['/no/such/route']);
 });
 
 test('a process killed during a burst of requests leaves a valid store file', async () => {
@@ -64,9 +65,12 @@ test('a process killed during a burst of requests leaves a valid store file', as
   cli.child.kill('SIGKILL');
   await cli.exited;
   await Promise.all(burst);
-  const saved = JSON.parse(readFileSync(db, 'utf8'));
-  expect(saved.version).toBe(1);
-  expect(Array.isArray(saved.journal)).toBe(true);
+  const again = run(['serve', '--port', '0', '--db', db]);
+  const next = /listening on (\S+)/.exec(await again.firstLine)?.[1];
+  const { count } = (await (await fetch(`${next}/__admin/requests/count`)).json()) as { count: number };
+  expect(count).toBeGreaterThanOrEqual(50);
+  again.child.kill('SIGTERM');
+  expect(await again.exited).toBe(0);
 });
 
 test('a taken port gives a one-line error and exit code 1', async () => {

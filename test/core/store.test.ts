@@ -1,13 +1,28 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { createStore } from '../../src/store.ts';
+import { createStore, StoreWriteError } from '../../src/store.ts';
+import type { WriteAheadLog } from '../../src/wal.ts';
 import { startReceiver } from '../support/receiver.ts';
 import { startEcho } from '../support/requests.ts';
 import { createTestSimulator } from '../support/simulator.ts';
 
 const tempFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'convosim-store-')), 'nested', 'db.json');
+
+/** Copies a store's files (not its lock) to a new folder, as a killed process would leave them. */
+function copyStore(file: string): string {
+  const target = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-copy-')), 'db.json');
+  const dir = path.dirname(file);
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.lock')) continue;
+    copyFileSync(
+      path.join(dir, name),
+      path.join(path.dirname(target), name.replace(path.basename(file), 'db.json')),
+    );
+  }
+  return target;
+}
 
 test('state, journal and virtual time survive a restart on the same store file', async () => {
   const file = tempFile();
@@ -25,30 +40,155 @@ test('state, journal and virtual time survive a restart on the same store file',
   expect(second.control.requests().at(-1)?.id).toBe('req-3');
 });
 
-test('a burst of changes is coalesced into a few writes of the store file', async () => {
-  const store = await createStore({ location: tempFile(), seed: 1, flushDelayMs: 20 });
-  await store.flush();
-  const before = store.writes();
+test('every acknowledged change is in the log before update returns, without a flush', async () => {
+  const file = tempFile();
+  const store = await createStore({ location: file, seed: 1 });
   store.replace('p', { n: 0 });
   for (let i = 0; i < 500; i++)
     store.update<{ n: number }, void>('p', (d) => {
       d.n += 1;
     });
-  await store.flush();
-  expect(store.writes() - before).toBe(1);
-  expect(JSON.parse(readFileSync(store.location, 'utf8')).providers.p).toEqual({ n: 500 });
+  // As if the process were killed now: another process opens a copy of the files (not the lock).
+  const copy = copyStore(file);
+  const reopened = await createStore({ location: copy, seed: 1 });
+  expect(reopened.data.providers.p).toEqual({ n: 500 });
+  expect(reopened.restored).toBe(true);
+  await reopened.close();
+  await store.close();
 });
 
-test('a burst of requests does not rewrite the store once per request', async () => {
+test('a snapshot replaces the log it covers, and a restart reads the snapshot then the newer log', async () => {
   const file = tempFile();
-  const sim = await createTestSimulator({ store: file, flushDelayMs: 50 });
-  await sim.store.flush();
-  const before = sim.store.writes();
+  const store = await createStore({ location: file, seed: 1 });
+  store.replace('p', { items: [] as number[] });
+  for (let i = 0; i < 50; i++)
+    store.update<{ items: number[] }, void>('p', (d) => {
+      d.items.push(i);
+    });
+  await store.snapshot();
+  const segments = readdirSync(path.dirname(file)).filter((f) => f.includes('.wal.'));
+  expect(segments).toHaveLength(1);
+  expect(JSON.parse(readFileSync(file, 'utf8')).providers.p.items).toHaveLength(50);
+  store.update<{ items: number[] }, void>('p', (d) => {
+    d.items.shift();
+  });
+  const reopened = await createStore({ location: copyStore(file), seed: 1 });
+  expect((reopened.data.providers.p as { items: number[] }).items).toEqual(
+    Array.from({ length: 49 }, (_, i) => i + 1),
+  );
+  await reopened.close();
+  await store.close();
+});
+
+test('a torn last line of the log is ignored with a warning', async () => {
+  const file = tempFile();
+  const store = await createStore({ location: file, seed: 1 });
+  store.replace('p', { n: 1 });
+  const copy = copyStore(file);
+  const segment = readdirSync(path.dirname(copy)).find((f) => f.includes('.wal.'))!;
+  appendFileSync(path.join(path.dirname(copy), segment), '[[["providers","p","n"],2');
+  const warnings: string[] = [];
+  const reopened = await createStore({ location: copy, seed: 1, onWarning: (m) => warnings.push(m) });
+  expect(reopened.data.providers.p).toEqual({ n: 1 });
+  expect(warnings.join('\n')).toMatch(/ignoring a torn last line/);
+  await reopened.close();
+  await store.close();
+});
+
+test('a damaged line before the end of the log is refused with a one-line reason', async () => {
+  const file = tempFile();
+  const store = await createStore({ location: file, seed: 1 });
+  store.replace('p', { n: 1 });
+  const copy = copyStore(file);
+  const segment = path.join(
+    path.dirname(copy),
+    readdirSync(path.dirname(copy)).find((f) => f.includes('.wal.'))!,
+  );
+  writeFileSync(segment, `garbage\n${readFileSync(segment, 'utf8')}`);
+  await expect(createStore({ location: copy, seed: 1 })).rejects.toThrow(/:1 is not a valid log line/);
+  await store.close();
+});
+
+test('a second simulator on the same store file is refused, naming the process that holds it', async () => {
+  const file = tempFile();
+  const store = await createStore({ location: file, seed: 1 });
+  await expect(createStore({ location: file, seed: 1 })).rejects.toThrow(
+    new RegExp(`is in use by process ${process.pid}\\. Please stop it`),
+  );
+  await store.close();
+  const again = await createStore({ location: file, seed: 1 });
+  await again.close();
+});
+
+test('a lock left by a process that is gone is taken over', async () => {
+  const file = tempFile();
+  await (await createStore({ location: file, seed: 1 })).close();
+  writeFileSync(`${file}.lock`, '999999999\n');
+  const store = await createStore({ location: file, seed: 1 });
+  expect(readFileSync(`${file}.lock`, 'utf8').trim()).toBe(String(process.pid));
+  await store.close();
+});
+
+test('a change that cannot be written is rolled back and answered 503 in the provider envelope', async () => {
+  const failing: WriteAheadLog = {
+    append() {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+    bytes: 0,
+    rotate: () => 2,
+    dropBefore() {},
+    close() {},
+  };
+  const store = await createStore({ location: tempFile(), seed: 1, openLog: () => failing }).catch((e) => e);
+  // Opening logs the meta: a store that cannot write at all fails at once, loudly.
+  expect(store).toBeInstanceOf(StoreWriteError);
+
+  let full = false;
+  const sometimes: WriteAheadLog = {
+    ...failing,
+    append: (ops) => {
+      if (full) failing.append(ops);
+    },
+  };
+  const opened = await createStore({ location: tempFile(), seed: 1, openLog: () => sometimes });
+  const sim = await createTestSimulator({ store: opened });
+  const before = sim.control.state('echo');
+  full = true;
+  const res = await startEcho(sim);
+  expect(res.status).toBe(503);
+  expect(await res.json()).toMatchObject({
+    fault: { status: 503, message: expect.stringMatching(/cannot be written: ENOSPC/) },
+  });
+  expect(sim.control.state('echo')).toEqual(before);
+  expect(sim.control.health().storage).toMatchObject({ ok: false, failures: 1 });
+  full = false;
+  expect((await startEcho(sim)).status).toBe(201);
+  expect(sim.control.health().storage.ok).toBe(true);
+});
+
+test('the journal keeps a bounded window in memory and says how much it evicted', async () => {
+  const sim = await createTestSimulator({ journalLimit: 10 });
+  for (let i = 0; i < 25; i++) await startEcho(sim);
+  const requests = sim.control.requests();
+  expect(requests).toHaveLength(10);
+  expect(requests.at(-1)?.id).toBe('req-25');
+  expect(sim.control.health().journal).toMatchObject({ size: 10, limit: 10, evicted: 15 });
+  expect(sim.control.requests({ provider: 'echo', limit: 3 }).map((r) => r.id)).toEqual([
+    'req-23',
+    'req-24',
+    'req-25',
+  ]);
+});
+
+test('requests are journaled to a file beside the store, one line each', async () => {
+  const file = tempFile();
+  const sim = await createTestSimulator({ store: file });
   await Promise.all(Array.from({ length: 100 }, () => startEcho(sim)));
+  const lines = readFileSync(`${file}.requests.ndjson`, 'utf8').trim().split('\n');
+  expect(lines).toHaveLength(100);
+  expect(JSON.parse(lines[99]!)).toMatchObject({ provider: 'echo', status: 201 });
   await sim.close();
-  expect(sim.store.writes() - before).toBeLessThan(25);
-  const saved = JSON.parse(readFileSync(file, 'utf8'));
-  expect(saved.journal).toHaveLength(100);
+  expect(JSON.parse(readFileSync(file, 'utf8'))).not.toHaveProperty('journal');
 });
 
 test('an update that throws changes nothing', async () => {
@@ -66,7 +206,7 @@ test('an update that throws changes nothing', async () => {
 
 test('a store file that is not JSON is refused with a one-line reason', async () => {
   const file = tempFile();
-  await (await createStore({ location: file, seed: 1 })).flush();
+  await (await createStore({ location: file, seed: 1 })).close();
   writeFileSync(file, '{ not json');
   await expect(createStore({ location: file, seed: 1 })).rejects.toThrow(
     /is not valid JSON\. Please delete it/,
@@ -74,10 +214,17 @@ test('a store file that is not JSON is refused with a one-line reason', async ()
 });
 
 test('a JSON file that is not a convosim store is refused', async () => {
-  const file = tempFile();
-  await (await createStore({ location: file, seed: 1 })).flush();
-  writeFileSync(file, '{"hello":"world"}');
-  await expect(createStore({ location: file, seed: 1 })).rejects.toThrow(/is not a convosim store/);
+  for (const text of [
+    '{"hello":"world"}',
+    'null',
+    '[]',
+    '{"version":2,"meta":{"seed":1,"boots":0},"providers":null}',
+  ]) {
+    const file = tempFile();
+    await (await createStore({ location: file, seed: 1 })).close();
+    writeFileSync(file, text);
+    await expect(createStore({ location: file, seed: 1 })).rejects.toThrow(/is not a convosim store/);
+  }
 });
 
 test('reset restores the fixtures and clears journal, deliveries and faults', async () => {

@@ -1,0 +1,170 @@
+/**
+ * Atomic, in-place changes of a JSON state tree with a redo log. A recipe changes a proxy of the tree; every
+ * assignment and deletion is applied to the tree at once, remembered for rollback (if the recipe throws, the
+ * tree is put back as it was) and recorded as an operation (path, new value) for the write-ahead log.
+ *
+ * Why not mutative or immer (used before): copy-on-write copies every object on the path of a change, so adding
+ * one conversation to a collection of 100k copies the 100k keys (measured: 67 ms per write at 100k, 3 ms at
+ * 10k). Changing in place costs what the recipe touches, whatever the size of the store.
+ */
+
+/** A path from the root of the tree. */
+export type StatePath = readonly string[];
+
+/** One recorded change: set `path` to `value`, or delete `path` when there is no value. */
+export type StateOp = readonly [path: StatePath, value: unknown] | readonly [path: StatePath];
+
+/** The outcome of a committed transaction. */
+export type Transaction<T> = {
+  result: T;
+  ops: StateOp[];
+  /** Puts the tree back as it was before the recipe (used when the change cannot be logged). */
+  rollback(): void;
+};
+
+type Undo = [target: Record<string, unknown>, key: string, had: boolean, old: unknown];
+
+const isContainer = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object';
+
+/** Runs `recipe` on a draft of `root` (a child of `base` at `basePath`); applies in place; rolls back on a throw. */
+export function runTransaction<S, T>(base: S, basePath: StatePath, recipe: (draft: S) => T): Transaction<T> {
+  const undo: Undo[] = [];
+  const ops: StateOp[] = [];
+  // Where each object touched through the draft lives: its parent and key (the root has none).
+  const parents = new WeakMap<object, readonly [parent: Record<string, unknown>, key: string]>();
+  const proxies = new WeakMap<object, object>();
+  const targets = new WeakMap<object, Record<string, unknown>>();
+
+  const wrap = (target: Record<string, unknown>): object => {
+    let proxy = proxies.get(target);
+    if (!proxy) {
+      proxy = new Proxy(target, handler);
+      proxies.set(target, proxy);
+      targets.set(proxy, target);
+    }
+    return proxy;
+  };
+
+  const pathOf = (target: Record<string, unknown>, key: string): string[] => {
+    const keys = [key];
+    for (let link = parents.get(target); link; link = parents.get(link[0])) keys.push(link[1]);
+    keys.push(...[...basePath].reverse());
+    return keys.reverse();
+  };
+
+  const isInPlace = (target: Record<string, unknown>): boolean => {
+    const link = parents.get(target);
+    return link !== undefined && Object.hasOwn(link[0], link[1]) && link[0][link[1]] === target;
+  };
+
+  const assign = (target: Record<string, unknown>, key: string, value: unknown) => {
+    if (key === '__proto__') {
+      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+    } else {
+      target[key] = value;
+    }
+  };
+
+  // A value about to be stored: drafts become their plain objects. An object that still lives elsewhere in the
+  // tree is copied, so that the tree stays a tree (one place per object) and the log replays to the same state.
+  const toPlain = (value: unknown, seen: Set<object>): unknown => {
+    if (!isContainer(value)) return value;
+    const target = targets.get(value);
+    if (target) return isInPlace(target) ? structuredClone(target) : target;
+    if (seen.has(value)) return value;
+    seen.add(value);
+    for (const key of Object.keys(value)) {
+      const child = value[key];
+      if (isContainer(child)) {
+        const plain = toPlain(child, seen) as Record<string, unknown>;
+        if (plain !== child) assign(value, key, plain);
+        parents.set(plain, [value, key]);
+      }
+    }
+    return value;
+  };
+
+  const handler: ProxyHandler<Record<string, unknown>> = {
+    get(target, key) {
+      if (typeof key === 'symbol') return Reflect.get(target, key);
+      const value = Object.hasOwn(target, key) ? target[key] : Reflect.get(target, key);
+      if (isContainer(value) && Object.hasOwn(target, key)) {
+        const link = parents.get(value);
+        if (!link || link[0] !== target || link[1] !== key) parents.set(value, [target, key]);
+        return wrap(value);
+      }
+      return value;
+    },
+    set(target, key, value) {
+      if (typeof key === 'symbol') return Reflect.set(target, key, value);
+      const plain = toPlain(value, new Set());
+      const had = Object.hasOwn(target, key);
+      const old = had ? target[key] : undefined;
+      if (had && old === plain && !isContainer(plain)) return true;
+      // Setting an index can grow an array by itself: remember its length first, so rollback can shrink it back.
+      if (Array.isArray(target) && key !== 'length') undo.push([target, 'length', true, target.length]);
+      undo.push([target, key, had, old]);
+      assign(target, key, plain);
+      if (isContainer(plain)) parents.set(plain, [target, key]);
+      ops.push([pathOf(target, key), plain]);
+      return true;
+    },
+    deleteProperty(target, key) {
+      if (typeof key === 'symbol') return Reflect.deleteProperty(target, key);
+      if (!Object.hasOwn(target, key)) return true;
+      undo.push([target, key, true, target[key]]);
+      delete target[key];
+      ops.push([pathOf(target, key)]);
+      return true;
+    },
+    defineProperty(target, key, descriptor) {
+      if (typeof key === 'symbol' || !('value' in descriptor))
+        return Reflect.defineProperty(target, key, descriptor);
+      return handler.set!(target, key, descriptor.value, target);
+    },
+  };
+
+  const rollback = () => {
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const [target, key, had, old] = undo[i]!;
+      if (had) assign(target, key, old);
+      else delete target[key];
+    }
+    undo.length = 0;
+  };
+
+  if (!isContainer(base)) throw new Error('The state of a provider must be an object.');
+  const draft = wrap(base) as S;
+  let result: T;
+  try {
+    result = recipe(draft);
+  } catch (error) {
+    rollback();
+    throw error;
+  }
+  const plainResult = (isContainer(result) ? (targets.get(result) ?? result) : result) as T;
+  return { result: plainResult, ops, rollback };
+}
+
+/** Applies logged operations to a tree (replay at start). Operations whose parent is missing are skipped. */
+export function applyOps(root: Record<string, unknown>, ops: readonly StateOp[]): void {
+  for (const op of ops) {
+    const path = op[0];
+    let node: unknown = root;
+    for (let i = 0; i < path.length - 1 && isContainer(node); i++) {
+      node = Object.hasOwn(node, path[i]!) ? node[path[i]!] : undefined;
+    }
+    if (!isContainer(node)) continue;
+    const key = path[path.length - 1]!;
+    if (op.length === 1) delete node[key];
+    else if (key === '__proto__') {
+      Object.defineProperty(node, key, {
+        value: op[1],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else node[key] = op[1];
+  }
+}

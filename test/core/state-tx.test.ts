@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { applyOps, runTransaction } from '../../src/state-tx.ts';
+
+type Doc = { providers: { p: Record<string, unknown> } };
+const fresh = (): Doc => ({
+  providers: {
+    p: {
+      conversations: { c1: { id: 'c1', messages: [{ text: 'a' }], status: 'open' } },
+      queue: ['c1', 'c2', 'c3'],
+      counters: { next: 3 },
+    },
+  },
+});
+// biome-ignore lint/suspicious/noExplicitAny: drafts are untyped in these tests.
+type Draft = any;
+const replay = (recipe: (d: Draft) => unknown) => {
+  const live = fresh();
+  const copy = fresh();
+  const tx = runTransaction(live.providers.p, ['providers', 'p'], recipe);
+  applyOps(copy as unknown as Record<string, unknown>, JSON.parse(JSON.stringify(tx.ops)));
+  return { live, copy, tx };
+};
+
+describe('state transactions', () => {
+  test('a change is applied in place and its log replays to the same state', () => {
+    const { live, copy } = replay((d) => {
+      d.conversations.c2 = { id: 'c2', messages: [], status: 'open' };
+      d.conversations.c1.messages.push({ text: 'b' });
+      d.conversations.c1.status = 'closed';
+      d.queue.shift();
+      d.queue.sort().reverse();
+      d.counters.next++;
+      delete d.conversations.c2.status;
+    });
+    expect(live.providers.p.conversations).toMatchObject({ c1: { status: 'closed' }, c2: { id: 'c2' } });
+    expect(copy).toEqual(live);
+  });
+
+  test('a recipe that throws leaves the state as it was', () => {
+    const live = fresh();
+    const before = JSON.stringify(live);
+    expect(() =>
+      runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+        d.conversations.c1.messages.push({ text: 'b' });
+        d.queue.splice(0, 2, 'x');
+        d.conversations.c9 = { id: 'c9' };
+        delete d.counters.next;
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(JSON.stringify(live)).toBe(before);
+  });
+
+  test('rollback after a commit puts the state back', () => {
+    const live = fresh();
+    const before = JSON.stringify(live);
+    const tx = runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+      d.conversations.c1.status = 'x';
+      d.queue.push('c4');
+    });
+    tx.rollback();
+    expect(JSON.stringify(live)).toBe(before);
+  });
+
+  test('__proto__ is stored as an own key and never changes a prototype', () => {
+    const { live, copy } = replay((d) => {
+      d.conversations['__proto__'] = { id: '__proto__' };
+    });
+    expect(Object.hasOwn(live.providers.p.conversations as object, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(live.providers.p.conversations)).toBe(Object.prototype);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(live));
+  });
+
+  test('an object moved elsewhere is logged at its new place', () => {
+    const { live, copy } = replay((d) => {
+      const moved = d.conversations.c1;
+      delete d.conversations.c1;
+      d.conversations.archived = moved;
+      moved.status = 'archived';
+    });
+    expect(live.providers.p.conversations).toEqual({
+      archived: { id: 'c1', messages: [{ text: 'a' }], status: 'archived' },
+    });
+    expect(copy).toEqual(live);
+  });
+
+  test('an object copied to a second place does not alias the first', () => {
+    const { live, copy } = replay((d) => {
+      d.conversations.c2 = d.conversations.c1;
+      d.conversations.c2.status = 'copy';
+    });
+    const conversations = live.providers.p.conversations as Record<string, { status: string }>;
+    expect(conversations.c1?.status).toBe('open');
+    expect(conversations.c2?.status).toBe('copy');
+    expect(copy).toEqual(live);
+  });
+
+  test('the result is returned as a plain value', () => {
+    const live = fresh();
+    const { result } = runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => d.conversations.c1);
+    expect(result).toBe((live.providers.p.conversations as Record<string, unknown>).c1);
+  });
+
+  test('random changes replay to the same state (property)', () => {
+    const action = fc.oneof(
+      fc.record({
+        op: fc.constant('set' as const),
+        key: fc.constantFrom('a', 'b', 'c', '__proto__', 'constructor'),
+        value: fc.jsonValue(),
+      }),
+      fc.record({ op: fc.constant('del' as const), key: fc.constantFrom('a', 'b', 'c') }),
+      fc.record({ op: fc.constant('push' as const), value: fc.jsonValue() }),
+      fc.record({ op: fc.constant('shift' as const) }),
+      fc.record({ op: fc.constant('splice' as const), at: fc.nat(5), n: fc.nat(3) }),
+      fc.record({ op: fc.constant('nested' as const), key: fc.constantFrom('a', 'b'), value: fc.integer() }),
+    );
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 30 }), (actions) => {
+        const init = () => ({
+          providers: { p: { obj: {} as Record<string, unknown>, list: [1, 2, 3] as unknown[] } },
+        });
+        const live = init();
+        const copy = init();
+        const tx = runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+          for (const a of actions) {
+            if (a.op === 'set') d.obj[a.key] = a.value;
+            else if (a.op === 'del') delete d.obj[a.key];
+            else if (a.op === 'push') d.list.push(a.value);
+            else if (a.op === 'shift') d.list.shift();
+            else if (a.op === 'splice') d.list.splice(a.at, a.n, 'x');
+            else {
+              d.obj[a.key] = { inner: { v: 0 } };
+              d.obj[a.key].inner.v = a.value;
+            }
+          }
+        });
+        applyOps(copy as unknown as Record<string, unknown>, JSON.parse(JSON.stringify(tx.ops)));
+        expect(JSON.stringify(copy)).toBe(JSON.stringify(live));
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+});
