@@ -74,25 +74,26 @@ export async function writeJsonInSlices(file: string, value: unknown, sliceMs = 
     let parts: string[] = [];
     let size = 0;
     let sliceStart = performance.now();
-    const endSlice = async () => {
+    const flushParts = async () => {
+      const text = parts.join('');
+      parts = [];
+      size = 0;
+      bytes += Buffer.byteLength(text);
+      await handle.write(text);
+    };
+    const endSlice = async (write: boolean) => {
       maxSliceMs = Math.max(maxSliceMs, performance.now() - sliceStart);
-      if (size > 0) {
-        const text = parts.join('');
-        parts = [];
-        size = 0;
-        bytes += Buffer.byteLength(text);
-        await handle.write(text);
-      } else {
-        await nextTurn();
-      }
+      if (write) await flushParts();
+      else await nextTurn();
       sliceStart = performance.now();
     };
     for (const piece of toJsonPieces(value)) {
       parts.push(piece);
       size += piece.length;
-      if (size >= WRITE_BYTES || performance.now() - sliceStart >= sliceMs) await endSlice();
+      if (size >= WRITE_BYTES) await endSlice(true);
+      else if (performance.now() - sliceStart >= sliceMs) await endSlice(false);
     }
-    await endSlice();
+    await endSlice(true);
     await handle.sync();
   } finally {
     await handle.close();

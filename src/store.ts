@@ -1,5 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type Adapter, Low, Memory } from 'lowdb';
 import { type SnapshotStats, writeJsonInSlices } from './snapshot.ts';
 import { applyOps, runTransaction, type StateOp } from './state-tx.ts';
 import { listSegments, openWriteAheadLog, readSegments, type WriteAheadLog } from './wal.ts';
@@ -16,6 +18,8 @@ export type StoreMeta = {
 /** The state document: provider states and meta. The journal and the delivery log live in files of their own. */
 export type StoreData = {
   version: 2;
+  /** The first write-ahead log segment this snapshot does not cover (replayed over it at start). */
+  walFrom: number;
   meta: StoreMeta;
   providers: Record<string, unknown>;
 };
@@ -84,7 +88,7 @@ export type StoreOptions = {
 
 /** Creates the initial, empty store document. */
 export function createStoreData(seed: number): StoreData {
-  return { version: 2, meta: { seed, boots: 0, clockNow: null }, providers: {} };
+  return { version: 2, walFrom: 1, meta: { seed, boots: 0, clockNow: null }, providers: {} };
 }
 
 /** Opens (or creates) a store. A file that is not a convosim store, or one in use, is refused with a one-line reason. */
@@ -92,32 +96,41 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const { location, seed } = options;
   const memory = location === 'memory';
   const warn = options.onWarning ?? (() => {});
-  let data = createStoreData(seed);
-  let restored = false;
   let releaseLock = () => {};
   let wal: WriteAheadLog | null = null;
-  let walFrom = 1;
+  let sliceStats: SnapshotStats | null = null;
+  // lowdb holds the snapshot: its adapter reads the JSON file and writes it in slices (see snapshot.ts).
+  const adapter: Adapter<StoreData> = memory
+    ? new Memory<StoreData>()
+    : {
+        read: () => readSnapshot(location),
+        write: async (doc) => {
+          sliceStats = await writeJsonInSlices(location, doc, options.snapshotSliceMs);
+        },
+      };
+  const db = new Low<StoreData>(adapter, createStoreData(seed));
+  let restored = false;
 
   if (!memory) {
     mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
     releaseLock = acquireLock(location);
     try {
-      const loaded = loadSnapshot(location, seed, warn);
-      data = loaded.data;
-      walFrom = loaded.walFrom;
-      const changes = readSegments(location, walFrom, warn);
-      for (const ops of changes) applyOps(data as unknown as Record<string, unknown>, ops);
-      restored = loaded.restored || changes.length > 0;
+      const initial = db.data;
+      await db.read();
+      const existed = db.data !== initial;
+      db.data = toStoreData(db.data, location, warn);
+      const changes = readSegments(location, db.data.walFrom, warn);
+      for (const ops of changes) applyOps(db.data as unknown as Record<string, unknown>, ops);
+      restored = existed || changes.length > 0;
       const segments = listSegments(location);
-      wal = (options.openLog ?? openWriteAheadLog)(
-        location,
-        Math.max(walFrom, (segments.at(-1)?.segment ?? 0) + 1),
-      );
+      const next = Math.max(db.data.walFrom, (segments.at(-1)?.segment ?? 0) + 1);
+      wal = (options.openLog ?? openWriteAheadLog)(location, next);
     } catch (error) {
       releaseLock();
       throw error;
     }
   }
+  const data = db.data;
 
   let closed = false;
   let writes = 0;
@@ -147,16 +160,12 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const takeSnapshot = async () => {
     if (!wal) return;
     options.beforeWrite?.(data);
-    const from = wal.rotate();
-    const stats = await writeJsonInSlices(
-      location,
-      { version: 2, walFrom: from, meta: data.meta, providers: data.providers },
-      options.snapshotSliceMs,
-    );
-    wal.dropBefore(from);
+    data.walFrom = wal.rotate();
+    await db.write();
+    wal.dropBefore(data.walFrom);
     writes++;
     snapshots++;
-    lastSnapshot = stats;
+    lastSnapshot = sliceStats;
   };
 
   const store: Store = {
@@ -240,20 +249,25 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   return store;
 }
 
-function loadSnapshot(
-  file: string,
-  seed: number,
-  warn: (message: string) => void,
-): { data: StoreData; walFrom: number; restored: boolean } {
-  if (!existsSync(file)) return { data: createStoreData(seed), walFrom: 1, restored: false };
-  const text = readFileSync(file, 'utf8');
-  let parsed: unknown;
+async function readSnapshot(file: string): Promise<StoreData | null> {
+  let text: string;
   try {
-    parsed = JSON.parse(text);
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    // A file holding `null` must be refused, not read as "no file": lowdb treats a null read as empty.
+    return (JSON.parse(text) ?? { notAStore: true }) as StoreData;
   } catch {
     throw new Error(`${file} is not valid JSON. Please delete it or point --db at another file.`);
   }
-  const doc = parsed as (Partial<Omit<StoreData, 'version'>> & { version?: number; walFrom?: number }) | null;
+}
+
+/** Checks what lowdb read: a version 2 snapshot, or a version 1 document (its journal is dropped). */
+function toStoreData(read: unknown, file: string, warn: (message: string) => void): StoreData {
+  const doc = read as (Partial<Omit<StoreData, 'version'>> & { version?: number }) | null;
   const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
   if (
     !isRecord(doc) ||
@@ -272,17 +286,14 @@ function loadSnapshot(
   }
   const meta = doc!.meta!;
   return {
-    data: {
-      version: 2,
-      meta: {
-        seed: meta.seed,
-        boots: meta.boots,
-        clockNow: typeof meta.clockNow === 'number' ? meta.clockNow : null,
-      },
-      providers: doc!.providers!,
-    },
+    version: 2,
     walFrom: typeof doc!.walFrom === 'number' ? doc!.walFrom : 1,
-    restored: true,
+    meta: {
+      seed: meta.seed,
+      boots: meta.boots,
+      clockNow: typeof meta.clockNow === 'number' ? meta.clockNow : null,
+    },
+    providers: doc!.providers!,
   };
 }
 
