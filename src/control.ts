@@ -24,6 +24,19 @@ export const deliveryFilterSchema = z
 /** A filter of recorded deliveries, or a predicate. */
 export type DeliveryMatch = z.input<typeof deliveryFilterSchema> | ((delivery: Delivery) => boolean);
 
+/** A page of the cross-provider conversation listing. */
+export const conversationFilterSchema = z
+  .object({
+    provider: z.string().optional(),
+    status: z.string().optional(),
+    limit: z.coerce.number().int().positive().max(100_000).default(1000),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+/** A filter and page of the conversation listing. */
+export type ConversationFilter = z.input<typeof conversationFilterSchema>;
+
 /** Options of the `wait*` functions. */
 export type WaitOptions = { timeoutMs?: number };
 
@@ -54,7 +67,8 @@ export type Control = {
   countRequests(filter?: RequestFilter): number;
   clearRequests(): void;
   deliveries(filter?: DeliveryMatch): Delivery[];
-  conversations(filter?: { provider?: string }): ConversationSummary[];
+  /** Conversations across providers, in provider order then each provider's own; `limit` (default 1,000) and `offset` page it. */
+  conversations(filter?: ConversationFilter): ConversationSummary[];
   /** A deep copy of one provider's state (for debugging, snapshots and tests). */
   state(provider: string): unknown;
   actions(provider?: string): { provider: string; action: string; description: string }[];
@@ -171,10 +185,23 @@ export function createControl(deps: ControlDeps): Control {
     countRequests: (filter = {}) => journal.count(filter),
     clearRequests: () => journal.clear(),
     deliveries: (match) => findDeliveries(match),
-    conversations: (filter = {}) =>
-      deps.providers
-        .filter((p) => filter.provider === undefined || p.name === filter.provider)
-        .flatMap((p) => p.listConversations(store.data.providers[p.name])),
+    conversations(filter = {}) {
+      const parsed = conversationFilterSchema.safeParse(filter);
+      if (!parsed.success) throw new ControlError(400, `Invalid filter: ${z.prettifyError(parsed.error)}`);
+      const { provider, status, limit, offset } = parsed.data;
+      const page: ConversationSummary[] = [];
+      let skipped = 0;
+      for (const p of deps.providers) {
+        if (provider !== undefined && p.name !== provider) continue;
+        for (const summary of p.listConversations(store.data.providers[p.name])) {
+          if (status !== undefined && summary.status !== status) continue;
+          if (skipped++ < offset) continue;
+          page.push(summary);
+          if (page.length >= limit) return page;
+        }
+      }
+      return page;
+    },
     state: (name) => structuredClone(store.data.providers[providerOf(name).name]),
     actions: (name) =>
       deps.providers
