@@ -39,6 +39,11 @@ export type ProviderDefinition<State = unknown, Fixtures = unknown, Options = un
   listConversations(state: State): ConversationSummary[];
   /** Provider-specific admin routes, mounted under /__admin/providers/<name>. */
   createAdminRoutes?(ctx: ProviderContext<State, Options>): Hono;
+  /**
+   * Deletes one ended conversation and everything kept for it (messages, index entries), for `--retain`.
+   * Called only for conversations the provider reported ended; a conversation already gone is ignored.
+   */
+  expireConversation?(ctx: ProviderContext<State, Options>, conversationId: string): void;
 };
 
 /** What the core hands a provider: its state, time, randomness, and the webhook dispatcher. */

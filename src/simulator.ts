@@ -7,6 +7,7 @@ import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START 
 import { type Control, createControl } from './control.ts';
 import { createDeliveryLog } from './delivery-log.ts';
 import { createDispatcher, createHttpSender, type Sender } from './dispatcher.ts';
+import { parseDuration } from './duration.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, formatPath, loadProviderFixtures } from './fixtures.ts';
 import { errorText } from './http.ts';
@@ -14,6 +15,7 @@ import { createJournal } from './journal.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
 import type { ProviderContext, ProviderDefinition } from './provider.ts';
 import { createRandom } from './random.ts';
+import { createRetention } from './retention.ts';
 import { createSignalBus, type SignalBus } from './signals.ts';
 import { createStore, type Store } from './store.ts';
 import { toIssuePath } from './yaml-lines.ts';
@@ -53,6 +55,8 @@ export type SimulatorOptions = {
   journalLimit?: number;
   /** Log size in bytes after which the store takes a background snapshot (default 16 MiB). */
   snapshotBytes?: number;
+  /** Expire ended conversations this long after they ended (ms or a duration like '1h'); off by default. */
+  retain?: number | string;
   /** Log sink (default: warnings and errors to stderr). */
   logger?: Logger;
   /** Add-ons such as the scenario engine; the core knows none of them. */
@@ -222,6 +226,29 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     for (const provider of providers) provider.onStart?.(contexts.get(provider.name)!);
   };
 
+  const retention = createRetention({
+    store,
+    clock,
+    retainMs: options.retain === undefined ? null : parseDuration(options.retain),
+    expire(name, conversationId) {
+      const provider = byName.get(name);
+      if (!provider?.expireConversation) return;
+      try {
+        provider.expireConversation(contexts.get(name)!, conversationId);
+      } catch (error) {
+        log('error', `${name}: expiring conversation ${conversationId} failed`, error);
+      }
+    },
+  });
+  // Deferred past the change that raised the signal, so that expiry never runs inside a provider's update.
+  signals.on('conversation', (signal) =>
+    queueMicrotask(() => {
+      if (signal.type === 'conversation.ended') retention.noteEnded(signal.provider, signal.conversationId);
+      retention.sweep();
+    }),
+  );
+  signals.on('request', () => queueMicrotask(() => retention.sweep()));
+
   const reset = async () => {
     dispatcher.clear();
     for (const handle of scheduled) handle.cancel();
@@ -229,6 +256,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     faults.clear();
     journal.clear(true);
     deliveryLog.clear(true);
+    retention.clear();
     random.reseed(seed, stream);
     eventRandom.reseed(seed, stream + 1);
     applyFixtures(false);

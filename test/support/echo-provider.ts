@@ -42,7 +42,25 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
     timeoutMs: 1000,
     sign: ({ attempt, time }) => ({ 'x-echo-attempt': String(attempt), 'x-echo-time': String(time) }),
   },
+  expireConversation(ctx, conversationId) {
+    ctx.update((draft) => {
+      delete draft.conversations[conversationId];
+    });
+  },
   actions: {
+    'agent.complete': {
+      description: 'The agent ends the conversation',
+      args: z.object({}).strict(),
+      run(ctx, conversationId) {
+        ctx.update((draft: EchoState) => {
+          const conversation = draft.conversations[conversationId];
+          if (!conversation) throw new Error(`no conversation ${conversationId}`);
+          conversation.status = 'closed';
+        });
+        ctx.notify({ type: 'conversation.ended', conversationId });
+        return { ended: conversationId };
+      },
+    },
     'agent.say': {
       description: 'The agent says something',
       args: z.object({ text: z.string().min(1) }).strict(),
