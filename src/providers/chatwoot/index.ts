@@ -9,10 +9,11 @@ import {
   chatwootOptionsSchema,
   checkChatwootFixtures,
 } from './fixtures.ts';
-import { type ChatwootState, createChatwootState } from './model.ts';
+import type { ChatwootState } from './model.ts';
 import { runMarkMessageFailed } from './operations.ts';
 import { createConversationRoutes } from './routes-conversations.ts';
 import { createResourceRoutes } from './routes-resources.ts';
+import { createChatwootState } from './transitions.ts';
 
 /** Chatwoot Application API (and Chatwoot-compatible APIs such as Konverte Digital's). */
 export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, ChatwootOptions>({
@@ -59,7 +60,7 @@ export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, 
   },
   actions: chatwootActions,
   listConversations: (s) =>
-    s.conversations.map((c) => ({
+    Object.values(s.conversations).map((c) => ({
       provider: 'chatwoot',
       id: toConversationKey(c),
       status: c.status,
