@@ -57,7 +57,7 @@ export const airkitProvider = defineProvider<AirkitState, AirkitFixtures, Airkit
   },
   actions: airkitActions,
   listConversations: (s) =>
-    s.conversations.map((c) => ({
+    Object.values(s.conversations).map((c) => ({
       provider: 'airkit',
       id: c.id,
       status: c.status,
