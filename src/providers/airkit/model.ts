@@ -1,4 +1,4 @@
-import { getOwn } from '../../own.ts';
+import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
 import type { AirkitFixtures } from './fixtures.ts';
 
 /** A Conversation Hub. */
@@ -69,8 +69,17 @@ export type AirkitState = {
   index: AirkitIndex;
 };
 
-/** Builds the initial state from merged fixtures (ids are checked safe as record keys at load). */
-export function createAirkitState(f: AirkitFixtures): AirkitState {
+/** Every record of an airkit state, as lists (fixtures, or a store written before the state was indexed). */
+export type AirkitRecords = {
+  apiKeys: ApiKey[];
+  hubs: Hub[];
+  resources: Resource[];
+  conversations: AirkitConversation[];
+  messages: AirkitMessage[];
+};
+
+/** Builds a state, with its indexes, from records in their order (ids are checked safe as keys at load). */
+export function createStateFrom(r: AirkitRecords): AirkitState {
   const s: AirkitState = {
     apiKeys: {},
     hubs: {},
@@ -79,13 +88,36 @@ export function createAirkitState(f: AirkitFixtures): AirkitState {
     messages: {},
     index: { keys: {}, conversationIds: [], conversationsOfResource: {}, messagesOfConversation: {} },
   };
-  for (const k of f.apiKeys ?? []) {
-    s.apiKeys[k.id] = { ...k };
+  for (const k of r.apiKeys) {
+    if (!isSafeKey(k.id)) continue;
+    s.apiKeys[k.id] = k;
     s.index.keys[`k:${k.key}`] = k.id;
   }
-  for (const h of f.hubs ?? []) s.hubs[h.id] = { ...h };
-  for (const r of f.resources ?? []) s.resources[r.id] = { ...r };
+  for (const h of r.hubs) if (isSafeKey(h.id)) s.hubs[h.id] = h;
+  for (const res of r.resources) if (isSafeKey(res.id)) s.resources[res.id] = res;
+  for (const c of r.conversations) if (isSafeKey(c.id)) applyConversation(s, c);
+  for (const m of r.messages) {
+    if (!isSafeKey(m.id) || !hasOwn(s.conversations, m.conversationId)) continue;
+    s.messages[m.id] = m;
+    getOwn(s.index.messagesOfConversation, m.conversationId)!.push(m.id);
+  }
   return s;
+}
+
+/** Builds the initial state from merged fixtures. */
+export function createAirkitState(f: AirkitFixtures): AirkitState {
+  return createStateFrom({
+    apiKeys: (f.apiKeys ?? []).map((k) => ({ ...k })),
+    hubs: (f.hubs ?? []).map((h) => ({ ...h })),
+    resources: (f.resources ?? []).map((res) => ({ ...res })),
+    conversations: [],
+    messages: [],
+  });
+}
+
+/** Whether a stored state predates the indexed shape (its collections are lists). */
+export function isListState(state: unknown): state is AirkitRecords {
+  return typeof state === 'object' && state !== null && Array.isArray((state as AirkitRecords).conversations);
 }
 
 /** A conversation by id (an own entry only). */

@@ -3,6 +3,9 @@
 import { getOwn, hasOwn } from '../../own.ts';
 import type { ChatwootFixtures } from './fixtures.ts';
 import {
+  type Account,
+  type Agent,
+  type AgentBot,
   type Attachment,
   type ChatwootState,
   type Contact,
@@ -13,8 +16,10 @@ import {
   DEFAULT_SUBSCRIPTIONS,
   getConversation,
   getEntry,
+  type Inbox,
   type Message,
   type MessageTypeName,
+  type Team,
   type Webhook,
 } from './model.ts';
 
@@ -91,12 +96,27 @@ export function applyWebhookRemoval(s: ChatwootState, webhookId: number): void {
   if (at >= 0) ids.splice(at, 1);
 }
 
-/** Builds the initial state from merged fixtures; missing secrets come from `makeSecret` (seeded). */
-export function createChatwootState(
-  f: ChatwootFixtures,
-  now: number,
-  makeSecret: () => string,
-): ChatwootState {
+/** Every record of a chatwoot state, as lists (fixtures, or a store written before the state was indexed). */
+export type ChatwootRecords = {
+  accounts: Account[];
+  agents: Agent[];
+  agentBots: AgentBot[];
+  inboxes: Inbox[];
+  teams: Team[];
+  contacts: Contact[];
+  contactInboxes: ContactInbox[];
+  conversations: Conversation[];
+  messages: Message[];
+  webhooks: Webhook[];
+};
+
+const maxId = (items: ReadonlyArray<{ id: number }>) => items.reduce((m, i) => Math.max(m, i.id), 0);
+
+/**
+ * Builds a state, with all its indexes, from records. Conversations enter the listing order by last activity, then
+ * id; `seq` keeps the given sequences (display ids...) and otherwise starts after the largest ids.
+ */
+export function createStateFrom(r: ChatwootRecords, seq: Partial<ChatwootState['seq']> = {}): ChatwootState {
   const s: ChatwootState = {
     accounts: {},
     agents: {},
@@ -122,46 +142,101 @@ export function createChatwootState(
       webhooksOfAccount: {},
     },
     seq: {
-      contact: 0,
-      contactInbox: 0,
-      conversation: 0,
-      message: 0,
+      contact: maxId(r.contacts),
+      contactInbox: maxId(r.contactInboxes),
+      conversation: maxId(r.conversations),
+      message: maxId(r.messages),
       attachment: 0,
-      webhook: 0,
+      webhook: maxId(r.webhooks),
       rank: 0,
       displayIds: {},
+      ...seq,
     },
   };
-  for (const a of f.accounts ?? []) s.accounts[String(a.id)] = { ...a };
-  for (const a of f.agents ?? []) {
-    s.agents[String(a.id)] = { ...a, account_ids: [...a.account_ids] };
+  for (const a of r.accounts) s.accounts[String(a.id)] = a;
+  for (const a of r.agents) {
+    s.agents[String(a.id)] = a;
     s.index.tokens[`t:${a.access_token}`] = { kind: 'user', id: a.id };
   }
-  for (const b of f.agent_bots ?? []) {
-    s.agentBots[String(b.id)] = { ...b };
+  for (const b of r.agentBots) {
+    s.agentBots[String(b.id)] = b;
     // A user's token wins over a bot's, as the token lookup tries users first.
     if (!hasOwn(s.index.tokens, `t:${b.access_token}`))
       s.index.tokens[`t:${b.access_token}`] = { kind: 'bot', id: b.id };
   }
-  for (const i of f.inboxes ?? []) s.inboxes[String(i.id)] = { ...i, secret: i.secret ?? makeSecret() };
-  for (const t of f.teams ?? []) s.teams[String(t.id)] = { ...t, agent_ids: [...t.agent_ids] };
-  for (const c of f.contacts ?? []) {
-    storeContact(s, { ...c, created_at: now, last_activity_at: null });
-    s.seq.contact = Math.max(s.seq.contact, c.id);
+  for (const i of r.inboxes) s.inboxes[String(i.id)] = i;
+  for (const t of r.teams) s.teams[String(t.id)] = t;
+  for (const c of r.contacts) storeContact(s, c);
+  for (const ci of r.contactInboxes) storeContactInbox(s, ci);
+  for (const w of r.webhooks) applyWebhook(s, w);
+  const byActivity = [...r.conversations].sort(
+    (a, b) => a.last_activity_at - b.last_activity_at || a.id - b.id,
+  );
+  for (const c of byActivity) {
+    s.conversations[String(c.id)] = c;
+    s.index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
+    s.index.conversations[String(c.id)] = {
+      messageIds: [],
+      incoming: 0,
+      lastChatId: null,
+      rank: 0,
+      bucket: '',
+      prev: null,
+      next: null,
+    };
+    linkConversation(s, c, getEntry(s, c.id));
   }
-  for (const ci of f.contact_inboxes ?? []) {
-    storeContactInbox(s, { ...ci, hmac_verified: false, created_at: now, updated_at: now });
-    s.seq.contactInbox = Math.max(s.seq.contactInbox, ci.id);
+  for (const c of [...r.conversations].sort((a, b) => a.id - b.id)) {
+    s.index.lastConversationOfContactInbox[String(c.contact_inbox_id)] = c.id;
   }
-  for (const w of f.webhooks ?? []) {
-    applyWebhook(s, {
+  for (const m of [...r.messages].sort((a, b) => a.id - b.id)) {
+    const entry = getOwn(s.index.conversations, String(m.conversation_id));
+    if (!entry) continue;
+    s.messages[String(m.id)] = m;
+    entry.messageIds.push(m.id);
+    if (m.message_type === 'incoming') entry.incoming += 1;
+    if (m.message_type !== 'activity' && !m.private) entry.lastChatId = m.id;
+    for (const a of m.attachments) s.seq.attachment = Math.max(s.seq.attachment, a.id);
+  }
+  return s;
+}
+
+/** Builds the initial state from merged fixtures; missing secrets come from `makeSecret` (seeded). */
+export function createChatwootState(
+  f: ChatwootFixtures,
+  now: number,
+  makeSecret: () => string,
+): ChatwootState {
+  return createStateFrom({
+    accounts: (f.accounts ?? []).map((a) => ({ ...a })),
+    agents: (f.agents ?? []).map((a) => ({ ...a, account_ids: [...a.account_ids] })),
+    agentBots: (f.agent_bots ?? []).map((b) => ({ ...b })),
+    inboxes: (f.inboxes ?? []).map((i) => ({ ...i, secret: i.secret ?? makeSecret() })),
+    teams: (f.teams ?? []).map((t) => ({ ...t, agent_ids: [...t.agent_ids] })),
+    contacts: (f.contacts ?? []).map((c) => ({ ...c, created_at: now, last_activity_at: null })),
+    contactInboxes: (f.contact_inboxes ?? []).map((ci) => ({
+      ...ci,
+      hmac_verified: false,
+      created_at: now,
+      updated_at: now,
+    })),
+    conversations: [],
+    messages: [],
+    webhooks: (f.webhooks ?? []).map((w) => ({
       ...w,
       subscriptions: w.subscriptions ?? [...DEFAULT_SUBSCRIPTIONS],
       secret: w.secret ?? makeSecret(),
-    });
-    s.seq.webhook = Math.max(s.seq.webhook, w.id);
-  }
-  return s;
+    })),
+  });
+}
+
+/** Whether a stored state predates the indexed shape (its collections are lists). */
+export function isListState(
+  state: unknown,
+): state is ChatwootRecords & { seq?: Partial<ChatwootState['seq']> } {
+  return (
+    typeof state === 'object' && state !== null && Array.isArray((state as ChatwootRecords).conversations)
+  );
 }
 
 const toBucketKey = (c: Conversation): string =>
