@@ -158,6 +158,8 @@ export function listConversations(
   if (!query.q && query.labels.length === 0) {
     for (const b of base) addToCounts(counts, b.assignee_id, viewerId, b.count);
     const chosen = base.filter((b) => isAssigneeWanted(query.assigneeType, b.assignee_id, viewerId));
+    // A page past the end is empty: known from the bucket sizes, without walking to it.
+    if (start >= chosen.reduce((n, b) => n + b.count, 0)) return { counts, page };
     let seen = 0;
     for (const c of walkByActivity(s, chosen)) {
       if (seen >= start + pageSize) break;

@@ -32,6 +32,7 @@ describe('chatwoot conversation listing order, pages and search bounds', () => {
     for (let page = 1; page <= 4; page++)
       pages.push(ids(await call(sim, 'GET', `/1/conversations?page=${page}`)));
     expect(pages).toEqual([[5, 4], [3, 2], [1], []]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?page=999999999999999'))).toEqual([]);
     const assigned = await call(sim, 'GET', '/1/conversations?assignee_type=assigned&page=2');
     expect(ids(assigned)).toEqual([1]);
     expect(assigned.json.data.meta).toEqual({
