@@ -1,7 +1,9 @@
 import type { z } from 'zod';
+import { getOwn } from '../../own.ts';
 import { neutralArgs, type ProviderAction } from '../../provider.ts';
+import { toQuoted } from './errors.ts';
 import type { AirkitOptions } from './fixtures.ts';
-import type { AirkitState } from './model.ts';
+import { type AirkitState, getConversation } from './model.ts';
 import { runCustomerMessage, runEnd, runThirdPartyMessage } from './operations.ts';
 
 type Action = ProviderAction<AirkitState, AirkitOptions>;
@@ -45,17 +47,17 @@ export const airkitActions: Record<string, Action> = {
     run: (ctx, id, raw) => {
       const args = raw as z.output<typeof rawEventArgs>;
       const state = ctx.state();
-      const conv = state.conversations.find((c) => c.id === id);
-      if (!conv) throw new Error(`No conversation '${id}'`);
+      const conv = getConversation(state, id);
+      if (!conv) throw new Error(`No conversation ${toQuoted(id)}`);
       // Only third-party managed conversations notify a third-party system at all.
       if (!conv.managedByThirdPartySystem) {
         throw new Error(
-          `Conversation '${id}' is not managed by a third-party system, so no webhook receives its events`,
+          `Conversation ${toQuoted(id)} is not managed by a third-party system, so no webhook receives its events`,
         );
       }
-      const resource = state.resources.find((r) => r.id === conv.resourceId);
+      const resource = getOwn(state.resources, conv.resourceId);
       if (!resource?.webhookUrl)
-        throw new Error(`Resource '${conv.resourceId}' of '${id}' has no webhookUrl`);
+        throw new Error(`Resource ${toQuoted(conv.resourceId)} of ${toQuoted(id)} has no webhookUrl`);
       const bodyEventId = (args.body as { eventId?: unknown } | null)?.eventId;
       const eventId = ctx.emit({
         type: args.type,

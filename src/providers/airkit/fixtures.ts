@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSafeKey } from '../../own.ts';
 
 /** Channels a Conversation Hub channel resource serves: a Chat Web Control, or SMS. */
 export const RESOURCE_CHANNELS = ['chat', 'sms'] as const;
@@ -17,6 +18,18 @@ export const resourceSchema = z.object({
   secret: z.string().min(1).default('airkit-webhook-secret'),
 });
 
+/**
+ * A change of a resource (admin PATCH): every field optional and without defaults, so a change touches only the
+ * fields it names.
+ */
+export const resourcePatchSchema = z.object({
+  name: z.string().optional(),
+  hubId: z.string().min(1).nullable().optional(),
+  channel: z.enum(RESOURCE_CHANNELS).optional(),
+  webhookUrl: z.string().url().nullable().optional(),
+  secret: z.string().min(1).optional(),
+});
+
 /** One fixture file of the airkit provider; collections merge by `id`. */
 export const airkitFixturesSchema = z.object({
   apiKeys: z.array(z.object({ id: z.string().min(1), key: z.string().min(1) })).optional(),
@@ -33,6 +46,8 @@ export const airkitOptionsSchema = z.object({
   signWebhooks: z.boolean().default(true),
   /** Let the end user write before the third-party system's first message (the seed says the third party starts). */
   allowCustomerFirst: z.boolean().default(false),
+  /** Conversations or messages per page of a listing when the request names no `pageSize` (simulator choice). */
+  pageSize: z.number().int().positive().max(1000).default(100),
 });
 
 /** Parsed airkit options. */
@@ -40,8 +55,20 @@ export type AirkitOptions = z.infer<typeof airkitOptionsSchema>;
 
 /** Problems across fixture collections, as `path: message`. */
 export function checkAirkitFixtures(f: AirkitFixtures): string[] {
+  const problems: string[] = [];
+  // Ids key plain-object records: `__proto__` would set a prototype instead of adding an entry.
+  for (const [name, list] of [
+    ['apiKeys', f.apiKeys],
+    ['hubs', f.hubs],
+    ['resources', f.resources],
+  ] as const) {
+    for (const [i, item] of (list ?? []).entries()) {
+      if (!isSafeKey(item.id)) problems.push(`${name}[${i}].id: '${item.id}' cannot be an id`);
+    }
+  }
   const hubs = new Set((f.hubs ?? []).map((h) => h.id));
-  return (f.resources ?? []).flatMap((r, i) =>
-    r.hubId !== null && !hubs.has(r.hubId) ? [`resources[${i}].hubId: no hub '${r.hubId}'`] : [],
-  );
+  for (const [i, r] of (f.resources ?? []).entries()) {
+    if (r.hubId !== null && !hubs.has(r.hubId)) problems.push(`resources[${i}].hubId: no hub '${r.hubId}'`);
+  }
+  return problems;
 }

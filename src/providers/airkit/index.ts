@@ -11,7 +11,7 @@ import {
   airkitOptionsSchema,
   checkAirkitFixtures,
 } from './fixtures.ts';
-import { type AirkitState, createAirkitState } from './model.ts';
+import { type AirkitState, createAirkitState, createStateFrom, isListState } from './model.ts';
 import { AIRKIT_BASE, createAirkitRoutes } from './routes.ts';
 
 const CODES: Record<string, string> = {
@@ -30,6 +30,16 @@ export const airkitProvider = defineProvider<AirkitState, AirkitFixtures, Airkit
   checkFixtures: checkAirkitFixtures,
   options: airkitOptionsSchema,
   createState: (fixtures) => createAirkitState(fixtures),
+  onStart(ctx) {
+    // A store written before the state was indexed holds lists: index them once.
+    const state: unknown = ctx.state();
+    if (!isListState(state)) return;
+    const indexed = createStateFrom(state);
+    ctx.update((draft) => {
+      Object.assign(draft, indexed);
+    });
+    ctx.log('info', 'indexed an airkit state stored by an earlier version');
+  },
   createRoutes(ctx) {
     const app = new Hono();
     app.route('/', createAirkitRoutes(ctx));
@@ -57,7 +67,7 @@ export const airkitProvider = defineProvider<AirkitState, AirkitFixtures, Airkit
   },
   actions: airkitActions,
   listConversations: (s) =>
-    s.conversations.map((c) => ({
+    Object.values(s.conversations).map((c) => ({
       provider: 'airkit',
       id: c.id,
       status: c.status,

@@ -1,3 +1,4 @@
+import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
 import type { AirkitFixtures } from './fixtures.ts';
 
 /** A Conversation Hub. */
@@ -43,30 +44,107 @@ export type AirkitMessage = {
   /** For third-party messages: whether the simulated end user received it (web chat session or phone). */
   delivered: boolean;
 };
-/** The airkit state. */
+/** An API key a third-party system sends as `Authorization: Bearer <key>`. */
+export type ApiKey = { id: string; key: string };
+
+/** Indexes kept by the transitions, so that no request reads a whole collection. */
+export type AirkitIndex = {
+  /** `k:<api key>` -> api key id. */
+  keys: Record<string, string>;
+  /** Conversation ids, oldest first: the listing order. */
+  conversationIds: string[];
+  /** Resource id -> ids of its conversations, oldest first. */
+  conversationsOfResource: Record<string, string[]>;
+  /** Conversation id -> ids of its messages, oldest first. */
+  messagesOfConversation: Record<string, string[]>;
+};
+
+/** The airkit state: collections keyed by id, and their indexes. */
 export type AirkitState = {
-  apiKeys: Array<{ id: string; key: string }>;
+  apiKeys: Record<string, ApiKey>;
+  hubs: Record<string, Hub>;
+  resources: Record<string, Resource>;
+  conversations: Record<string, AirkitConversation>;
+  messages: Record<string, AirkitMessage>;
+  index: AirkitIndex;
+};
+
+/** Every record of an airkit state, as lists (fixtures, or a store written before the state was indexed). */
+export type AirkitRecords = {
+  apiKeys: ApiKey[];
   hubs: Hub[];
   resources: Resource[];
   conversations: AirkitConversation[];
   messages: AirkitMessage[];
 };
 
+/** Builds a state, with its indexes, from records in their order (ids are checked safe as keys at load). */
+export function createStateFrom(r: AirkitRecords): AirkitState {
+  const s: AirkitState = {
+    apiKeys: {},
+    hubs: {},
+    resources: {},
+    conversations: {},
+    messages: {},
+    index: { keys: {}, conversationIds: [], conversationsOfResource: {}, messagesOfConversation: {} },
+  };
+  for (const k of r.apiKeys) {
+    if (!isSafeKey(k.id)) continue;
+    s.apiKeys[k.id] = k;
+    s.index.keys[`k:${k.key}`] = k.id;
+  }
+  for (const h of r.hubs) if (isSafeKey(h.id)) s.hubs[h.id] = h;
+  for (const res of r.resources) if (isSafeKey(res.id)) s.resources[res.id] = res;
+  for (const c of r.conversations) if (isSafeKey(c.id)) applyConversation(s, c);
+  for (const m of r.messages) {
+    if (!isSafeKey(m.id) || !hasOwn(s.conversations, m.conversationId)) continue;
+    s.messages[m.id] = m;
+    getOwn(s.index.messagesOfConversation, m.conversationId)!.push(m.id);
+  }
+  return s;
+}
+
 /** Builds the initial state from merged fixtures. */
 export function createAirkitState(f: AirkitFixtures): AirkitState {
-  return {
+  return createStateFrom({
     apiKeys: (f.apiKeys ?? []).map((k) => ({ ...k })),
     hubs: (f.hubs ?? []).map((h) => ({ ...h })),
-    resources: (f.resources ?? []).map((r) => ({ ...r })),
+    resources: (f.resources ?? []).map((res) => ({ ...res })),
     conversations: [],
     messages: [],
-  };
+  });
+}
+
+/** Whether a stored state predates the indexed shape (its collections are lists). */
+export function isListState(state: unknown): state is AirkitRecords {
+  return typeof state === 'object' && state !== null && Array.isArray((state as AirkitRecords).conversations);
+}
+
+/** A conversation by id (an own entry only). */
+export function getConversation(s: AirkitState, id: string): AirkitConversation | undefined {
+  return getOwn(s.conversations, id);
+}
+
+/** The message ids of a conversation, oldest first. */
+export function listMessageIds(s: AirkitState, conversationId: string): readonly string[] {
+  return getOwn(s.index.messagesOfConversation, conversationId) ?? [];
+}
+
+/** Adds a conversation and indexes it by resource and in the listing order. */
+export function applyConversation(s: AirkitState, conv: AirkitConversation): void {
+  s.conversations[conv.id] = conv;
+  s.index.conversationIds.push(conv.id);
+  const ofResource = getOwn(s.index.conversationsOfResource, conv.resourceId);
+  if (ofResource) ofResource.push(conv.id);
+  else s.index.conversationsOfResource[conv.resourceId] = [conv.id];
+  s.index.messagesOfConversation[conv.id] = [];
 }
 
 /** Adds a message and moves the conversation along (the third party's first message makes it active). */
 export function applyMessage(s: AirkitState, conversationId: string, message: AirkitMessage): void {
-  const conv = s.conversations.find((c) => c.id === conversationId)!;
-  s.messages.push(message);
+  const conv = getConversation(s, conversationId)!;
+  s.messages[message.id] = message;
+  getOwn(s.index.messagesOfConversation, conversationId)!.push(message.id);
   conv.updatedAt = message.sentAt;
   if (message.sender === 'third-party' && conv.status === 'awaiting-first-message') conv.status = 'active';
 }
@@ -78,7 +156,7 @@ export function applyEnd(
   by: 'customer' | 'third-party',
   now: number,
 ): void {
-  const conv = s.conversations.find((c) => c.id === conversationId)!;
+  const conv = getConversation(s, conversationId)!;
   conv.status = 'ended';
   conv.endedBy = by;
   conv.updatedAt = now;

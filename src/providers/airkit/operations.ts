@@ -1,13 +1,16 @@
+import { getOwn } from '../../own.ts';
 import type { ProviderContext } from '../../provider.ts';
-import type { AirkitFailure } from './errors.ts';
+import { type AirkitFailure, toQuoted } from './errors.ts';
 import { type AirkitEventName, createEventPayload, toWebhookEvent } from './events.ts';
 import type { AirkitOptions } from './fixtures.ts';
 import {
   type AirkitConversation,
   type AirkitMessage,
   type AirkitState,
+  applyConversation,
   applyEnd,
   applyMessage,
+  getConversation,
 } from './model.ts';
 import type { StartPlan } from './rules.ts';
 
@@ -23,7 +26,7 @@ export class AirkitOperationError extends Error {
   }
 }
 
-const conversationOf = (ctx: AirkitContext, id: string) => ctx.state().conversations.find((c) => c.id === id);
+const conversationOf = (ctx: AirkitContext, id: string) => getConversation(ctx.state(), id);
 
 function emit(
   ctx: AirkitContext,
@@ -33,7 +36,7 @@ function emit(
 ): void {
   const conv = conversationOf(ctx, conversationId)!;
   if (!conv.managedByThirdPartySystem) return;
-  const resource = ctx.state().resources.find((r) => r.id === conv.resourceId);
+  const resource = getOwn(ctx.state().resources, conv.resourceId);
   if (!resource?.webhookUrl) {
     ctx.log('warn', `resource ${conv.resourceId} has no webhookUrl; ${type} for ${conv.id} not sent`);
     return;
@@ -51,8 +54,8 @@ function emit(
 export function runStart(ctx: AirkitContext, plan: StartPlan): AirkitConversation {
   const id = `conv_${ctx.random.id(16)}`;
   const now = ctx.clock.now();
-  ctx.update((s) => {
-    s.conversations.push({
+  ctx.update((s) =>
+    applyConversation(s, {
       id,
       resourceId: plan.resource.id,
       hubId: plan.resource.hubId,
@@ -64,8 +67,8 @@ export function runStart(ctx: AirkitContext, plan: StartPlan): AirkitConversatio
       endedBy: null,
       createdAt: now,
       updatedAt: now,
-    });
-  });
+    }),
+  );
   emit(ctx, 'conversation.started', id);
   const conv = conversationOf(ctx, id)!;
   ctx.notify({
@@ -82,13 +85,13 @@ function requireOpen(ctx: AirkitContext, id: string): AirkitConversation {
     throw new AirkitOperationError({
       status: 404,
       code: 'CONVERSATION_NOT_FOUND',
-      message: `No conversation '${id}'`,
+      message: `No conversation ${toQuoted(id)}`,
     });
   if (conv.status === 'ended') {
     throw new AirkitOperationError({
       status: 409,
       code: 'CONVERSATION_ENDED',
-      message: `Conversation '${id}' has ended`,
+      message: `Conversation ${toQuoted(id)} has ended`,
     });
   }
   return conv;
@@ -105,7 +108,7 @@ export function runThirdPartyMessage(
     throw new AirkitOperationError({
       status: 409,
       code: 'NOT_THIRD_PARTY_MANAGED',
-      message: `Conversation '${conversationId}' was started with managedByThirdPartySystem false; no third-party system may write to it`,
+      message: `Conversation ${toQuoted(conversationId)} was started with managedByThirdPartySystem false; no third-party system may write to it`,
     });
   }
   const message: AirkitMessage = {
@@ -128,7 +131,7 @@ export function runCustomerMessage(ctx: AirkitContext, conversationId: string, t
     throw new AirkitOperationError({
       status: 409,
       code: 'AWAITING_FIRST_MESSAGE',
-      message: `Conversation '${conversationId}' waits for the third-party system's first message`,
+      message: `Conversation ${toQuoted(conversationId)} waits for the third-party system's first message`,
     });
   }
   const message: AirkitMessage = {

@@ -3,7 +3,9 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { readBody } from '../../http.ts';
-import { type AirkitFailure, renderAirkitError } from './errors.ts';
+import { getOwn, hasOwn } from '../../own.ts';
+import { type AirkitFailure, renderAirkitError, toQuoted } from './errors.ts';
+import { getConversation, listMessageIds } from './model.ts';
 import {
   type AirkitContext,
   AirkitOperationError,
@@ -12,7 +14,7 @@ import {
   runThirdPartyMessage,
 } from './operations.ts';
 import { renderConversation, renderMessage } from './render.ts';
-import { parseMessageText, parseStartConversation } from './rules.ts';
+import { parseMessageText, parsePageRequest, parseStartConversation, toPage } from './rules.ts';
 
 /** The base path of the simulated Conversation Hub API. */
 export const AIRKIT_BASE = '/airkit/v1';
@@ -32,7 +34,7 @@ function checkApiKey(ctx: AirkitContext, c: Context): AirkitFailure | null {
       message: 'Send the API key as Authorization: Bearer <key>',
     };
   }
-  if (!ctx.state().apiKeys.some((k) => k.key === match[1])) {
+  if (!hasOwn(ctx.state().index.keys, `k:${match[1]}`)) {
     return { status: 401, code: 'UNAUTHENTICATED', message: 'Invalid API key' };
   }
   return null;
@@ -83,17 +85,27 @@ export function createAirkitRoutes(ctx: AirkitContext): Hono {
   app.get(
     `${AIRKIT_BASE}/conversations`,
     guarded(ctx, (c) => {
+      const page = parsePageRequest(c.req.query('pageSize'), c.req.query('pageToken'), ctx.options.pageSize);
+      if (!page.ok) return renderFailure(c, page.error);
+      const s = ctx.state();
       const resource = c.req.query('conversationHubChannelResource');
-      const list = ctx.state().conversations.filter((x) => !resource || x.resourceId === resource);
-      return c.json({ conversations: list.map(renderConversation) }, 200);
+      const ids = resource
+        ? (getOwn(s.index.conversationsOfResource, resource) ?? [])
+        : s.index.conversationIds;
+      const { ids: pageIds, nextPageToken } = toPage(ids, page.value);
+      return c.json(
+        { conversations: pageIds.map((id) => renderConversation(getConversation(s, id)!)), nextPageToken },
+        200,
+      );
     }),
   );
 
   app.get(
     `${AIRKIT_BASE}/conversations/:id`,
     guarded(ctx, (c) => {
-      const conv = ctx.state().conversations.find((x) => x.id === c.req.param('id'));
-      if (!conv) return renderFailure(c, notFound(c.req.param('id')));
+      const id = c.req.param('id') ?? '';
+      const conv = getConversation(ctx.state(), id);
+      if (!conv) return renderFailure(c, notFound(id));
       return c.json(renderConversation(conv), 200);
     }),
   );
@@ -102,9 +114,12 @@ export function createAirkitRoutes(ctx: AirkitContext): Hono {
     `${AIRKIT_BASE}/conversations/:id/messages`,
     guarded(ctx, (c) => {
       const id = c.req.param('id') ?? '';
-      if (!ctx.state().conversations.some((x) => x.id === id)) return renderFailure(c, notFound(id));
-      const list = ctx.state().messages.filter((m) => m.conversationId === id);
-      return c.json({ messages: list.map(renderMessage) }, 200);
+      const s = ctx.state();
+      if (!getConversation(s, id)) return renderFailure(c, notFound(id));
+      const page = parsePageRequest(c.req.query('pageSize'), c.req.query('pageToken'), ctx.options.pageSize);
+      if (!page.ok) return renderFailure(c, page.error);
+      const { ids, nextPageToken } = toPage(listMessageIds(s, id), page.value);
+      return c.json({ messages: ids.map((m) => renderMessage(getOwn(s.messages, m)!)), nextPageToken }, 200);
     }),
   );
 
@@ -112,7 +127,7 @@ export function createAirkitRoutes(ctx: AirkitContext): Hono {
     `${AIRKIT_BASE}/conversations/:id/messages`,
     guarded(ctx, async (c) => {
       const id = c.req.param('id') ?? '';
-      if (!ctx.state().conversations.some((x) => x.id === id)) return renderFailure(c, notFound(id));
+      if (!getConversation(ctx.state(), id)) return renderFailure(c, notFound(id));
       const body = await readJson(c);
       if (!body.ok) return renderFailure(c, body.error);
       const text = parseMessageText(body.value);
@@ -129,6 +144,6 @@ export function createAirkitRoutes(ctx: AirkitContext): Hono {
   return app;
 }
 
-function notFound(id: string | undefined): AirkitFailure {
-  return { status: 404, code: 'CONVERSATION_NOT_FOUND', message: `No conversation '${id ?? ''}'` };
+function notFound(id: string): AirkitFailure {
+  return { status: 404, code: 'CONVERSATION_NOT_FOUND', message: `No conversation ${toQuoted(id)}` };
 }

@@ -1,4 +1,5 @@
-import type { AirkitFailure, AirkitResult } from './errors.ts';
+import { getOwn, hasOwn } from '../../own.ts';
+import { type AirkitFailure, type AirkitResult, toInputText, toQuoted } from './errors.ts';
 import type { AirkitState, CustomerDestination, Resource } from './model.ts';
 
 type Body = Record<string, unknown>;
@@ -92,28 +93,30 @@ export function parseStartConversation(body: unknown, s: AirkitState): AirkitRes
     'customerIdentifier',
     'managedByThirdPartySystem',
   ]);
-  for (const key of Object.keys(b))
-    if (!known.has(key)) issues.push({ field: key, issue: 'is not an input of Start Conversation' });
+  for (const key of Object.keys(b)) {
+    if (!known.has(key))
+      issues.push({ field: toInputText(key), issue: 'is not an input of Start Conversation' });
+  }
   if (issues.length > 0 || !destination) return { ok: false, error: invalid(issues) };
 
-  const resource = s.resources.find((r) => r.id === resourceId);
+  const resource = getOwn(s.resources, resourceId as string);
   if (!resource) {
     return {
       ok: false,
       error: {
         status: 404,
         code: 'RESOURCE_NOT_FOUND',
-        message: `No Conversation Hub Channel Resource '${String(resourceId)}'`,
+        message: `No Conversation Hub Channel Resource ${toQuoted(resourceId)}`,
       },
     };
   }
-  if (resource.hubId === null || !s.hubs.some((h) => h.id === resource.hubId)) {
+  if (resource.hubId === null || !hasOwn(s.hubs, resource.hubId)) {
     return {
       ok: false,
       error: {
         status: 409,
         code: 'RESOURCE_NOT_ASSOCIATED',
-        message: `Conversation Hub Channel Resource '${resource.id}' must be associated with a Conversation Hub before it can be used`,
+        message: `Conversation Hub Channel Resource ${toQuoted(resource.id)} must be associated with a Conversation Hub before it can be used`,
       },
     };
   }
@@ -136,7 +139,7 @@ export function parseStartConversation(body: unknown, s: AirkitState): AirkitRes
       error: {
         status: 409,
         code: 'RESOURCE_NOT_CONFIGURED',
-        message: `Conversation Hub Channel Resource '${resource.id}' has no third-party webhook URL; set resources[].webhookUrl in fixtures or PATCH /__admin/providers/airkit/resources/${resource.id}`,
+        message: `Conversation Hub Channel Resource ${toQuoted(resource.id)} has no third-party webhook URL; set resources[].webhookUrl in fixtures or PATCH /__admin/providers/airkit/resources/${encodeURIComponent(resource.id)}`,
       },
     };
   }
@@ -160,4 +163,43 @@ export function parseMessageText(body: unknown): AirkitResult<string> {
   if (text.length > 4096)
     return { ok: false, error: invalid([{ field: 'text', issue: 'is longer than 4096 characters' }]) };
   return { ok: true, value: text };
+}
+
+/** Largest `pageSize` a listing accepts (simulator choice). */
+export const MAX_PAGE_SIZE = 1000;
+
+/** One page of a listing: where it starts and how many items it holds. */
+export type PageRequest = { offset: number; size: number };
+
+/**
+ * Reads the paging query of a listing (simulator choice, in the style of Google's list APIs): `pageSize` from 1 to
+ * MAX_PAGE_SIZE (default `defaultSize`) and `pageToken`, the `nextPageToken` of the previous page.
+ */
+export function parsePageRequest(
+  pageSize: string | undefined,
+  pageToken: string | undefined,
+  defaultSize: number,
+): AirkitResult<PageRequest> {
+  const issues: Issue[] = [];
+  let size = defaultSize;
+  if (pageSize !== undefined && pageSize !== '') {
+    size = /^\d{1,7}$/.test(pageSize) ? Number(pageSize) : 0;
+    if (size < 1 || size > MAX_PAGE_SIZE)
+      issues.push({ field: 'pageSize', issue: `expects a whole number from 1 to ${MAX_PAGE_SIZE}` });
+  }
+  let offset = 0;
+  if (pageToken !== undefined && pageToken !== '') {
+    if (/^\d{1,15}$/.test(pageToken)) offset = Number(pageToken);
+    else issues.push({ field: 'pageToken', issue: 'expects a nextPageToken this API returned' });
+  }
+  return issues.length > 0 ? { ok: false, error: invalid(issues) } : { ok: true, value: { offset, size } };
+}
+
+/** The ids of one page of `ids`, and the token of the next page (null on the last one). */
+export function toPage(
+  ids: readonly string[],
+  page: PageRequest,
+): { ids: string[]; nextPageToken: string | null } {
+  const end = page.offset + page.size;
+  return { ids: ids.slice(page.offset, end), nextPageToken: end < ids.length ? String(end) : null };
 }

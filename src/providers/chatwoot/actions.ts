@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { getOwn, hasOwn } from '../../own.ts';
 import { neutralArgs, type ProviderAction } from '../../provider.ts';
+import { toInputText } from './errors.ts';
 import { listDestinations, toConversationKey } from './events.ts';
 import type { ChatwootOptions } from './fixtures.ts';
 import type { ChatwootState, Conversation } from './model.ts';
@@ -17,13 +19,15 @@ type Action = ProviderAction<ChatwootState, ChatwootOptions>;
 
 function load(ctx: ChatwootContext, key: string): Conversation {
   const conv = findConversationByKey(ctx.state(), key);
-  if (!conv) throw new Error(`no chatwoot conversation '${key}' (use <account_id>:<display_id>)`);
+  if (!conv)
+    throw new Error(`no chatwoot conversation '${toInputText(key)}' (use <account_id>:<display_id>)`);
   return conv;
 }
 
 /** The agent who acts: the one named, else the assignee, else the account's first agent. */
 function pickAgent(ctx: ChatwootContext, conv: Conversation, agentId: number | undefined) {
-  const agents = ctx.state().agents.filter((a) => a.account_ids.includes(conv.account_id));
+  // Agents come from fixtures: few, whatever the store holds.
+  const agents = Object.values(ctx.state().agents).filter((a) => a.account_ids.includes(conv.account_id));
   const agent =
     agentId !== undefined
       ? agents.find((a) => a.id === agentId)
@@ -51,7 +55,8 @@ const agentIdArg = z
 
 /** `on` was this provider's name for the neutral `typing` argument; it is still read. */
 function readTypingAlias(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || !('on' in value) || 'typing' in value) return value;
+  if (typeof value !== 'object' || value === null || !hasOwn(value, 'on') || hasOwn(value, 'typing'))
+    return value;
   const { on, ...rest } = value as Record<string, unknown>;
   return { ...rest, typing: on };
 }
@@ -152,7 +157,7 @@ export const chatwootActions: Record<string, Action> = {
     run(ctx, conversationId, raw) {
       const args = raw as z.output<typeof customerTypingArgs>;
       const conv = load(ctx, conversationId);
-      const contact = ctx.state().contacts.find((c) => c.id === conv.contact_id)!;
+      const contact = getOwn(ctx.state().contacts, String(conv.contact_id))!;
       runTyping(ctx, conv.id, args.typing, renderContactWebhookData(ctx.state(), contact), false);
       return { typing: args.typing };
     },
@@ -167,7 +172,7 @@ export const chatwootActions: Record<string, Action> = {
       const args = raw as z.output<typeof rawEventArgs>;
       const conv = load(ctx, conversationId);
       const s = ctx.state();
-      const inbox = s.inboxes.find((i) => i.id === conv.inbox_id) ?? null;
+      const inbox = getOwn(s.inboxes, String(conv.inbox_id)) ?? null;
       const destinations = listDestinations(s, conv.account_id, args.type, inbox);
       const key = toConversationKey(conv);
       if (destinations.length === 0) {

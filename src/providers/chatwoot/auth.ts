@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { getOwn, hasOwn } from '../../own.ts';
 import {
   type ChatwootFailure,
   type ChatwootResult,
@@ -36,11 +37,12 @@ export function checkAccess(
   rule: AccessRule,
 ): ChatwootResult<{ actor: Actor; accountId: number }> {
   if (token === undefined || token === '') return fail(ERROR_SIGN_IN);
-  const agent = s.agents.find((a) => a.access_token === token);
-  const bot = agent ? undefined : s.agentBots.find((b) => b.access_token === token);
+  const holder = getOwn(s.index.tokens, `t:${token}`);
+  const agent = holder?.kind === 'user' ? getOwn(s.agents, String(holder.id)) : undefined;
+  const bot = holder?.kind === 'bot' ? getOwn(s.agentBots, String(holder.id)) : undefined;
   if (!agent && !bot) return fail(ERROR_INVALID_TOKEN);
   const accountId = toRecordId(accountParam);
-  if (accountId === null || !s.accounts.some((a) => a.id === accountId)) return fail(ERROR_NOT_FOUND);
+  if (accountId === null || !hasOwn(s.accounts, String(accountId))) return fail(ERROR_NOT_FOUND);
   if (agent) {
     if (!agent.account_ids.includes(accountId)) return fail(ERROR_NOT_MEMBER);
     if (rule.adminOnly && agent.role !== 'administrator') return fail(ERROR_NOT_ALLOWED);

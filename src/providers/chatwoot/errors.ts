@@ -1,3 +1,5 @@
+import { toEcho } from '../../echo.ts';
+
 /** A Chatwoot error answer: HTTP status and the exact JSON body Chatwoot renders. */
 export type ChatwootFailure = { status: number; body: unknown };
 
@@ -60,4 +62,12 @@ export function toInvalidRecord(
 /** 422 `{"error": message}` as rendered by `render_could_not_create_error`. */
 export function toUnprocessable(message: string): ChatwootFailure {
   return { status: 422, body: { error: message } };
+}
+
+/**
+ * Request input as an error message quotes it: escaped and cut by `toEcho`, without the JSON quotes (Chatwoot's
+ * messages quote with single quotes around the value).
+ */
+export function toInputText(value: unknown): string {
+  return toEcho(typeof value === 'string' ? value : String(value)).slice(1, -1);
 }

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { getOwn } from '../../own.ts';
 import type { WebhookEvent } from '../../provider.ts';
-import type { ChangedAttribute, ChatwootState, Contact, Conversation, Inbox } from './model.ts';
+import type { ChatwootState, Contact, Conversation, Inbox } from './model.ts';
 import { renderContactWebhookData, toIso } from './render.ts';
+import type { ChangedAttribute } from './transitions.ts';
 
 type Json = Record<string, unknown>;
 
@@ -70,8 +72,9 @@ export function listDestinations(
   inbox: Inbox | null,
 ): Destination[] {
   const out: Destination[] = [];
-  for (const w of s.webhooks) {
-    if (w.account_id !== accountId || !w.subscriptions.includes(event)) continue;
+  for (const id of getOwn(s.index.webhooksOfAccount, String(accountId)) ?? []) {
+    const w = getOwn(s.webhooks, String(id))!;
+    if (!w.subscriptions.includes(event)) continue;
     if (w.inbox_id !== null && w.inbox_id !== inbox?.id) continue;
     out.push({ url: w.url, secret: w.secret, kind: 'account' });
   }

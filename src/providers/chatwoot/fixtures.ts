@@ -105,6 +105,11 @@ export const chatwootOptionsSchema = z.object({
   seedOutputFields: z.boolean().default(true),
   /** Conversations per page in list endpoints (Chatwoot uses 25). */
   pageSize: z.number().int().positive().default(25),
+  /**
+   * Most conversations and messages one search (`q`, `labels`, `/filter`, contact search) reads, newest first.
+   * Simulator choice: a search costs at most this much however large the store grows.
+   */
+  searchLimit: z.number().int().positive().default(10_000),
 });
 
 /** Parsed chatwoot options. */

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { isSafeKey } from '../../own.ts';
 import { type AccessRule, checkAccess, readAccessToken, renderFailure } from './auth.ts';
 import type { ChatwootContext, Sender } from './operations.ts';
 import { type Params, readParams } from './params.ts';
@@ -38,7 +39,8 @@ export function readQuery(c: Context): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [key, values] of Object.entries(c.req.queries())) {
     const k = key.replace(/\[\]$/, '');
-    out[k] = values.length === 1 && !key.endsWith('[]') ? values[0]! : values;
+    // No Chatwoot query param is named __proto__; assigning it would change the record's prototype.
+    if (isSafeKey(k)) out[k] = values.length === 1 && !key.endsWith('[]') ? values[0]! : values;
   }
   return out;
 }

@@ -9,10 +9,11 @@ import {
   chatwootOptionsSchema,
   checkChatwootFixtures,
 } from './fixtures.ts';
-import { type ChatwootState, createChatwootState } from './model.ts';
+import type { ChatwootState } from './model.ts';
 import { runMarkMessageFailed } from './operations.ts';
 import { createConversationRoutes } from './routes-conversations.ts';
 import { createResourceRoutes } from './routes-resources.ts';
+import { createChatwootState, createStateFrom, isListState } from './transitions.ts';
 
 /** Chatwoot Application API (and Chatwoot-compatible APIs such as Konverte Digital's). */
 export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, ChatwootOptions>({
@@ -23,6 +24,16 @@ export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, 
   checkFixtures: checkChatwootFixtures,
   options: chatwootOptionsSchema,
   createState: (fixtures, ctx) => createChatwootState(fixtures, ctx.clock.now(), () => ctx.random.id(24)),
+  onStart(ctx) {
+    // A store written before the state was indexed holds lists: index them once.
+    const state: unknown = ctx.state();
+    if (!isListState(state)) return;
+    const indexed = createStateFrom(state, state.seq);
+    ctx.update((draft) => {
+      Object.assign(draft, indexed);
+    });
+    ctx.log('info', 'indexed a chatwoot state stored by an earlier version');
+  },
   createRoutes(ctx) {
     const app = new Hono();
     app.route('/', createConversationRoutes(ctx));
@@ -59,7 +70,7 @@ export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, 
   },
   actions: chatwootActions,
   listConversations: (s) =>
-    s.conversations.map((c) => ({
+    Object.values(s.conversations).map((c) => ({
       provider: 'chatwoot',
       id: toConversationKey(c),
       status: c.status,

@@ -1,4 +1,4 @@
-import type { ChatwootFixtures } from './fixtures.ts';
+import { getOwn } from '../../own.ts';
 
 type Attrs = Record<string, unknown>;
 
@@ -137,19 +137,78 @@ export type Webhook = {
   secret: string;
 };
 
-/** The whole chatwoot state. */
+/** Per-conversation data derived from the messages and kept by the transitions. */
+export type ConversationEntry = {
+  /** Ids of the conversation's messages, oldest first. */
+  messageIds: number[];
+  /** Number of incoming messages (the unread count while no agent has seen the conversation). */
+  incoming: number;
+  /** The last non-activity, non-private message (what `messages[]` shows). */
+  lastChatId: number | null;
+  /** Activity rank: the higher, the more recent the conversation's last activity. */
+  rank: number;
+  /** Key of the listing bucket the conversation is in (see `Bucket`). */
+  bucket: string;
+  /** The neighbour with the next higher rank in the bucket, or null at its head. */
+  prev: number | null;
+  /** The neighbour with the next lower rank in the bucket, or null at its tail. */
+  next: number | null;
+};
+
+/**
+ * The conversations of one account that share inbox, status, assignee and team, as a list linked through
+ * `ConversationEntry.prev/next`, most recent activity first. Listings merge the buckets their filters select,
+ * and their counts add up bucket counts, so neither reads more than a page of conversations.
+ */
+export type Bucket = {
+  inbox_id: number;
+  status: string;
+  assignee_id: number | null;
+  team_id: number | null;
+  head: number | null;
+  count: number;
+};
+
+/** Indexes kept by the transitions, so that no request reads more than its answer needs. */
+export type ChatwootIndex = {
+  /** `t:<access token>` -> the user or agent bot holding it. */
+  tokens: Record<string, { kind: 'user' | 'bot'; id: number }>;
+  /** `<account_id>:<display_id>` -> conversation id. */
+  displayIds: Record<string, number>;
+  /** Conversation id -> its derived data and place in the listing order. */
+  conversations: Record<string, ConversationEntry>;
+  /** Account id -> bucket key -> bucket. */
+  buckets: Record<string, Record<string, Bucket>>;
+  /** `<inbox_id>:<source_id>` -> contact inbox id. */
+  contactInboxBySource: Record<string, number>;
+  /** `s:<source_id>` -> ids of the contact inboxes with that source id (one per inbox). */
+  sourceIds: Record<string, number[]>;
+  /** Contact id -> ids of its contact inboxes. */
+  contactInboxesOfContact: Record<string, number[]>;
+  /** Contact inbox id -> its latest conversation id. */
+  lastConversationOfContactInbox: Record<string, number>;
+  /** Account id -> contact ids, oldest first. */
+  contactsOfAccount: Record<string, number[]>;
+  /** `<account_id>:email:<lower-case email>`, `...:phone_number:<number>`, `...:identifier:<id>` -> contact id. */
+  contactKeys: Record<string, number>;
+  /** Account id -> webhook ids, oldest first. */
+  webhooksOfAccount: Record<string, number[]>;
+};
+
+/** The whole chatwoot state: collections keyed by id, their indexes and the id sequences. */
 export type ChatwootState = {
-  accounts: Account[];
-  agents: Agent[];
-  agentBots: AgentBot[];
-  inboxes: Inbox[];
-  teams: Team[];
-  contacts: Contact[];
-  contactInboxes: ContactInbox[];
-  conversations: Conversation[];
-  messages: Message[];
-  webhooks: Webhook[];
-  /** Last used ids; `displayIds` is per account. */
+  accounts: Record<string, Account>;
+  agents: Record<string, Agent>;
+  agentBots: Record<string, AgentBot>;
+  inboxes: Record<string, Inbox>;
+  teams: Record<string, Team>;
+  contacts: Record<string, Contact>;
+  contactInboxes: Record<string, ContactInbox>;
+  conversations: Record<string, Conversation>;
+  messages: Record<string, Message>;
+  webhooks: Record<string, Webhook>;
+  index: ChatwootIndex;
+  /** Last used ids; `displayIds` is per account; `rank` orders conversation activity. */
   seq: {
     contact: number;
     contactInbox: number;
@@ -157,6 +216,7 @@ export type ChatwootState = {
     message: number;
     attachment: number;
     webhook: number;
+    rank: number;
     displayIds: Record<string, number>;
   };
 };
@@ -182,48 +242,14 @@ export const WEBHOOK_EVENTS = [
   'inbox_updated',
 ] as const;
 
-const maxId = (items: ReadonlyArray<{ id: number }>) => items.reduce((m, i) => Math.max(m, i.id), 0);
+/** A conversation by its internal id. */
+export function getConversation(s: ChatwootState, id: number): Conversation | undefined {
+  return getOwn(s.conversations, String(id));
+}
 
-/** Builds the initial state from merged fixtures; missing secrets come from `makeSecret` (seeded). */
-export function createChatwootState(
-  f: ChatwootFixtures,
-  now: number,
-  makeSecret: () => string,
-): ChatwootState {
-  const contacts = (f.contacts ?? []).map((c) => ({ ...c, created_at: now, last_activity_at: null }));
-  const contactInboxes = (f.contact_inboxes ?? []).map((ci) => ({
-    ...ci,
-    hmac_verified: false,
-    created_at: now,
-    updated_at: now,
-  }));
-  const inboxes = (f.inboxes ?? []).map((i) => ({ ...i, secret: i.secret ?? makeSecret() }));
-  const webhooks = (f.webhooks ?? []).map((w) => ({
-    ...w,
-    subscriptions: w.subscriptions ?? [...DEFAULT_SUBSCRIPTIONS],
-    secret: w.secret ?? makeSecret(),
-  }));
-  return {
-    accounts: (f.accounts ?? []).map((a) => ({ ...a })),
-    agents: (f.agents ?? []).map((a) => ({ ...a, account_ids: [...a.account_ids] })),
-    agentBots: (f.agent_bots ?? []).map((b) => ({ ...b })),
-    inboxes,
-    teams: (f.teams ?? []).map((t) => ({ ...t, agent_ids: [...t.agent_ids] })),
-    contacts,
-    contactInboxes,
-    conversations: [],
-    messages: [],
-    webhooks,
-    seq: {
-      contact: maxId(contacts),
-      contactInbox: maxId(contactInboxes),
-      conversation: 0,
-      message: 0,
-      attachment: 0,
-      webhook: maxId(webhooks),
-      displayIds: {},
-    },
-  };
+/** The derived data of a conversation (every stored conversation has one). */
+export function getEntry(s: ChatwootState, conversationId: number): ConversationEntry {
+  return getOwn(s.index.conversations, String(conversationId))!;
 }
 
 /** Finds a conversation by account and display id. */
@@ -232,98 +258,28 @@ export function findConversation(
   accountId: number,
   displayId: number,
 ): Conversation | undefined {
-  return s.conversations.find((c) => c.account_id === accountId && c.display_id === displayId);
+  const id = getOwn(s.index.displayIds, `${accountId}:${displayId}`);
+  return id === undefined ? undefined : getConversation(s, id);
 }
 
 /** The last non-activity, non-private message of a conversation (what `messages[]` shows). */
 export function findLastChatMessage(s: ChatwootState, conversationId: number): Message | undefined {
-  let last: Message | undefined;
-  for (const m of s.messages) {
-    if (m.conversation_id === conversationId && m.message_type !== 'activity' && !m.private) last = m;
-  }
-  return last;
+  const id = getOwn(s.index.conversations, String(conversationId))?.lastChatId ?? null;
+  return id === null ? undefined : getOwn(s.messages, String(id));
 }
 
-/** What a new message needs; ids and times are filled by `applyMessage`. */
-export type NewMessage = {
-  content: string | null;
-  message_type: MessageTypeName;
-  content_type: string;
-  content_attributes: Attrs;
-  private: boolean;
-  source_id: string | null;
-  echo_id: string | null;
-  sender_type: Message['sender_type'];
-  sender_id: number | null;
-  attachments: Array<Omit<Attachment, 'id'>>;
-};
-
-/** Adds a message to a conversation and updates the conversation's activity times; returns the message. */
-export function applyMessage(
-  s: ChatwootState,
-  conversation: Conversation,
-  input: NewMessage,
-  now: number,
-): Message {
-  s.seq.message += 1;
-  const message: Message = {
-    id: s.seq.message,
-    account_id: conversation.account_id,
-    inbox_id: conversation.inbox_id,
-    conversation_id: conversation.id,
-    content: input.content,
-    message_type: input.message_type,
-    content_type: input.content_type,
-    content_attributes: input.content_attributes,
-    additional_attributes: {},
-    private: input.private,
-    status: 'sent',
-    source_id: input.source_id,
-    echo_id: input.echo_id,
-    sender_type: input.sender_type,
-    sender_id: input.sender_id,
-    attachments: input.attachments.map((a) => {
-      s.seq.attachment += 1;
-      return { ...a, id: s.seq.attachment };
-    }),
-    created_at: now,
-    updated_at: now,
-  };
-  s.messages.push(message);
-  if (input.message_type !== 'activity') conversation.last_activity_at = now;
-  if (input.message_type === 'incoming' && conversation.waiting_since === null)
-    conversation.waiting_since = now;
-  if (input.message_type === 'outgoing' && !input.private && input.sender_type === 'User') {
-    if (conversation.first_reply_created_at === null) conversation.first_reply_created_at = now;
-    conversation.waiting_since = null;
+/**
+ * Incoming messages the agents have not seen: all of them while `agent_last_seen_at` is unset, else those created
+ * after it, counted from the newest back (messages are stored in time order).
+ */
+export function countUnread(s: ChatwootState, c: Conversation): number {
+  const entry = getEntry(s, c.id);
+  if (c.agent_last_seen_at === null) return entry.incoming;
+  let unread = 0;
+  for (let i = entry.messageIds.length - 1; i >= 0; i--) {
+    const m = getOwn(s.messages, String(entry.messageIds[i]))!;
+    if (m.created_at <= c.agent_last_seen_at) break;
+    if (m.message_type === 'incoming') unread++;
   }
-  conversation.updated_at = now;
-  if (input.message_type === 'incoming') {
-    const contact = s.contacts.find((c) => c.id === conversation.contact_id);
-    if (contact) contact.last_activity_at = now;
-  }
-  return message;
-}
-
-/** A change of one conversation attribute, as `changed_attributes` reports it. */
-export type ChangedAttribute = { name: string; previous: unknown; current: unknown };
-
-/** Applies attribute changes to a conversation and returns what actually changed. */
-export function applyConversationChanges(
-  conversation: Conversation,
-  changes: Partial<
-    Pick<Conversation, 'status' | 'assignee_id' | 'team_id' | 'snoozed_until' | 'custom_attributes'>
-  >,
-  now: number,
-): ChangedAttribute[] {
-  const changed: ChangedAttribute[] = [];
-  for (const [key, value] of Object.entries(changes) as Array<[keyof typeof changes, unknown]>) {
-    if (value === undefined) continue;
-    const previous = conversation[key];
-    if (JSON.stringify(previous) === JSON.stringify(value)) continue;
-    changed.push({ name: key, previous, current: value });
-    (conversation as Record<string, unknown>)[key] = value;
-  }
-  if (changed.length > 0) conversation.updated_at = now;
-  return changed;
+  return unread;
 }

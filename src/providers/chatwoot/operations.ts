@@ -1,3 +1,4 @@
+import { getOwn } from '../../own.ts';
 import type { ProviderContext } from '../../provider.ts';
 import {
   type ChatwootEventName,
@@ -9,18 +10,23 @@ import {
 } from './events.ts';
 import type { ChatwootOptions } from './fixtures.ts';
 import {
-  applyConversationChanges,
-  applyMessage,
-  type ChangedAttribute,
   type ChatwootState,
   type Conversation,
   type ConversationStatus,
   findConversation,
+  getConversation,
   type Message,
-  type NewMessage,
 } from './model.ts';
 import { renderConversationWebhookData, renderMessageWebhookData } from './render.ts';
 import type { AssignmentPlan, CreateConversationPlan, MessageInput } from './rules.ts';
+import {
+  applyContactInbox,
+  applyConversation,
+  applyConversationChanges,
+  applyMessage,
+  type ChangedAttribute,
+  type NewMessage,
+} from './transitions.ts';
 
 /** The chatwoot provider context. */
 export type ChatwootContext = ProviderContext<ChatwootState, ChatwootOptions>;
@@ -28,21 +34,25 @@ export type ChatwootContext = ProviderContext<ChatwootState, ChatwootOptions>;
 /** Who a message or typing event comes from. */
 export type Sender = { type: 'Contact' | 'User' | 'AgentBot'; id: number };
 
-/** Emits one event to all its destinations (account webhooks, API inbox webhook_url). */
+/**
+ * Emits one event to all its destinations (account webhooks, API inbox webhook_url). The payload is rendered only
+ * when some destination takes the event.
+ */
 export function emitChatwootEvent<E extends ChatwootEventName>(
   ctx: ChatwootContext,
   conversation: Conversation,
   event: E,
-  payload: ChatwootEvents[E],
+  render: () => ChatwootEvents[E],
   messageId?: number,
 ): void {
   const s = ctx.state();
-  const inbox = s.inboxes.find((i) => i.id === conversation.inbox_id) ?? null;
+  const inbox = getOwn(s.inboxes, String(conversation.inbox_id)) ?? null;
   const destinations = listDestinations(s, conversation.account_id, event, inbox);
+  if (destinations.length === 0) return;
   const events = toWebhookEvents(
     destinations,
     event,
-    payload,
+    render(),
     {
       orderKey: `conversation-${conversation.id}`,
       conversationId: toConversationKey(conversation),
@@ -53,8 +63,7 @@ export function emitChatwootEvent<E extends ChatwootEventName>(
   for (const e of events) ctx.emit(e);
 }
 
-const current = (ctx: ChatwootContext, id: number): Conversation =>
-  ctx.state().conversations.find((c) => c.id === id)!;
+const current = (ctx: ChatwootContext, id: number): Conversation => getConversation(ctx.state(), id)!;
 
 function emitConversationEvent(
   ctx: ChatwootContext,
@@ -63,32 +72,43 @@ function emitConversationEvent(
   changes: ChangedAttribute[] | null,
 ): void {
   const conv = current(ctx, conversationId);
-  const data = renderConversationWebhookData(ctx.state(), conv);
-  const payload = {
-    ...data,
-    id: conv.display_id,
+  emitChatwootEvent(
+    ctx,
+    conv,
     event,
-    ...(changes ? { changed_attributes: renderChangedAttributes(changes) } : {}),
-  } as ChatwootEvents[typeof event];
-  emitChatwootEvent(ctx, conv, event, payload);
+    () =>
+      ({
+        ...renderConversationWebhookData(ctx.state(), conv),
+        id: conv.display_id,
+        event,
+        ...(changes ? { changed_attributes: renderChangedAttributes(changes) } : {}),
+      }) as ChatwootEvents[typeof event],
+  );
 }
 
-function emitMessageCreated(ctx: ChatwootContext, message: Message): void {
+function emitMessageEvent(
+  ctx: ChatwootContext,
+  messageId: number,
+  event: 'message_created' | 'message_updated',
+): void {
   const s = ctx.state();
-  const conv = s.conversations.find((c) => c.id === message.conversation_id)!;
-  const payload = {
-    ...renderMessageWebhookData(s, message),
-    event: 'message_created' as const,
-  } as ChatwootEvents['message_created'];
-  emitChatwootEvent(ctx, conv, 'message_created', payload, message.id);
+  const message = getOwn(s.messages, String(messageId))!;
+  const conv = getConversation(s, message.conversation_id)!;
+  emitChatwootEvent(
+    ctx,
+    conv,
+    event,
+    () => ({ ...renderMessageWebhookData(ctx.state(), message), event }) as ChatwootEvents[typeof event],
+    message.id,
+  );
 }
 
 /** Emits status and update events for changes, status first (Conversation#after_update_commit order). */
 function emitChanges(ctx: ChatwootContext, conversationId: number, changes: ChangedAttribute[]): void {
   if (changes.length === 0) return;
-  const conv = current(ctx, conversationId);
   if (changes.some((c) => c.name === 'status')) {
     emitConversationEvent(ctx, conversationId, 'conversation_status_changed', changes);
+    const conv = current(ctx, conversationId);
     ctx.notify({
       type: conv.status === 'resolved' ? 'conversation.ended' : 'conversation.updated',
       conversationId: toConversationKey(conv),
@@ -134,85 +154,62 @@ export function runCreateConversation(
 ): { conversation: Conversation; message: Message | null } {
   const uuid = ctx.random.uuid();
   const now = ctx.clock.now();
+  const inboxId = plan.inbox.id;
+  const contactId = plan.contact.id;
   const result = ctx.update((s) => {
-    let contactInboxId: number;
-    if ('existingId' in plan.contactInbox) contactInboxId = plan.contactInbox.existingId;
-    else {
-      s.seq.contactInbox += 1;
-      contactInboxId = s.seq.contactInbox;
-      s.contactInboxes.push({
-        id: contactInboxId,
-        contact_id: plan.contact.id,
-        inbox_id: plan.inbox.id,
-        source_id: plan.contactInbox.newSourceId,
-        hmac_verified: false,
-        created_at: now,
-        updated_at: now,
-      });
-    }
-    let conv =
-      plan.reuseConversationId === null
-        ? undefined
-        : s.conversations.find((c) => c.id === plan.reuseConversationId);
-    const created = !conv;
-    if (!conv) {
-      s.seq.conversation += 1;
-      const displayId = (s.seq.displayIds[String(accountId)] ?? 0) + 1;
-      s.seq.displayIds[String(accountId)] = displayId;
-      conv = {
-        id: s.seq.conversation,
-        display_id: displayId,
-        account_id: accountId,
-        inbox_id: plan.inbox.id,
-        contact_id: plan.contact.id,
-        contact_inbox_id: contactInboxId,
-        uuid,
-        status: plan.status,
-        assignee_id: plan.assignee_id,
-        team_id: plan.team_id,
-        additional_attributes: plan.additional_attributes,
-        custom_attributes: plan.custom_attributes,
-        labels: [],
-        snoozed_until: plan.snoozed_until,
-        priority: null,
-        created_at: now,
-        updated_at: now,
-        last_activity_at: now,
-        waiting_since: now,
-        first_reply_created_at: null,
-        agent_last_seen_at: null,
-        contact_last_seen_at: null,
-        assignee_last_seen_at: null,
-      };
-      s.conversations.push(conv);
-    }
-    const message = plan.message
+    const contactInboxId =
+      'existingId' in plan.contactInbox
+        ? plan.contactInbox.existingId
+        : applyContactInbox(
+            s,
+            { contact_id: contactId, inbox_id: inboxId, source_id: plan.contactInbox.newSourceId },
+            now,
+          );
+    const created = plan.reuseConversationId === null;
+    const conversationId =
+      plan.reuseConversationId ??
+      applyConversation(
+        s,
+        {
+          account_id: accountId,
+          inbox_id: inboxId,
+          contact_id: contactId,
+          contact_inbox_id: contactInboxId,
+          uuid,
+          status: plan.status,
+          assignee_id: plan.assignee_id,
+          team_id: plan.team_id,
+          additional_attributes: plan.additional_attributes,
+          custom_attributes: plan.custom_attributes,
+          snoozed_until: plan.snoozed_until,
+        },
+        now,
+      );
+    const conv = getConversation(s, conversationId)!;
+    const messageId = plan.message
       ? applyMessage(
           s,
           conv,
           toNewMessage(
             plan.message,
-            plan.message.message_type === 'incoming'
-              ? { type: 'Contact', id: conv.contact_id }
-              : initialSender,
+            plan.message.message_type === 'incoming' ? { type: 'Contact', id: contactId } : initialSender,
           ),
           now,
         )
       : null;
-    return { conversationId: conv.id, created, messageId: message?.id ?? null };
+    return { conversationId: conv.id, created, messageId };
   });
-  const conv = current(ctx, result.conversationId);
   if (result.created) {
-    emitConversationEvent(ctx, conv.id, 'conversation_created', null);
+    emitConversationEvent(ctx, result.conversationId, 'conversation_created', null);
+    const conv = current(ctx, result.conversationId);
     ctx.notify({
       type: 'conversation.started',
       conversationId: toConversationKey(conv),
       data: { accountId, displayId: conv.display_id, inboxId: conv.inbox_id, status: conv.status },
     });
   }
-  const message =
-    result.messageId === null ? null : ctx.state().messages.find((m) => m.id === result.messageId)!;
-  if (message) emitMessageCreated(ctx, message);
+  if (result.messageId !== null) emitMessageEvent(ctx, result.messageId, 'message_created');
+  const message = result.messageId === null ? null : getOwn(ctx.state().messages, String(result.messageId))!;
   return { conversation: current(ctx, result.conversationId), message };
 }
 
@@ -225,21 +222,20 @@ export function runCreateMessage(
 ): Message {
   const now = ctx.clock.now();
   const result = ctx.update((s) => {
-    const conv = s.conversations.find((c) => c.id === conversationId)!;
-    const message = applyMessage(s, conv, toNewMessage(input, sender), now);
+    const conv = getConversation(s, conversationId)!;
+    const messageId = applyMessage(s, conv, toNewMessage(input, sender), now);
     const changes =
       input.message_type === 'incoming' && (conv.status === 'resolved' || conv.status === 'snoozed')
-        ? applyConversationChanges(conv, { status: 'open', snoozed_until: null }, now)
+        ? applyConversationChanges(s, conv, { status: 'open', snoozed_until: null }, now)
         : [];
-    return { messageId: message.id, changes };
+    return { messageId, changes };
   });
-  const message = ctx.state().messages.find((m) => m.id === result.messageId)!;
-  emitMessageCreated(ctx, message);
+  emitMessageEvent(ctx, result.messageId, 'message_created');
   emitChanges(ctx, conversationId, result.changes);
-  const conv = current(ctx, conversationId);
+  const message = getOwn(ctx.state().messages, String(result.messageId))!;
   ctx.notify({
     type: 'conversation.updated',
-    conversationId: toConversationKey(conv),
+    conversationId: toConversationKey(current(ctx, conversationId)),
     data: { messageId: message.id, messageType: message.message_type, content: message.content },
   });
   return message;
@@ -253,14 +249,14 @@ export function runChangeStatus(
   snoozedUntil: number | null,
 ): Conversation {
   const now = ctx.clock.now();
-  const changes = ctx.update((s) => {
-    const conv = s.conversations.find((c) => c.id === conversationId)!;
-    return applyConversationChanges(
-      conv,
+  const changes = ctx.update((s) =>
+    applyConversationChanges(
+      s,
+      getConversation(s, conversationId)!,
       { status, snoozed_until: status === 'snoozed' ? snoozedUntil : null },
       now,
-    );
-  });
+    ),
+  );
   emitChanges(ctx, conversationId, changes);
   return current(ctx, conversationId);
 }
@@ -269,14 +265,14 @@ export function runChangeStatus(
 export function runAssign(ctx: ChatwootContext, conversationId: number, plan: AssignmentPlan): Conversation {
   if (plan.kind === 'none') return current(ctx, conversationId);
   const now = ctx.clock.now();
-  const changes = ctx.update((s) => {
-    const conv = s.conversations.find((c) => c.id === conversationId)!;
-    return applyConversationChanges(
-      conv,
+  const changes = ctx.update((s) =>
+    applyConversationChanges(
+      s,
+      getConversation(s, conversationId)!,
       plan.kind === 'agent' ? { assignee_id: plan.id } : { team_id: plan.id },
       now,
-    );
-  });
+    ),
+  );
   emitChanges(ctx, conversationId, changes);
   return current(ctx, conversationId);
 }
@@ -290,21 +286,21 @@ export function runTyping(
   isPrivate: boolean,
 ): void {
   const conv = current(ctx, conversationId);
-  const data = renderConversationWebhookData(ctx.state(), conv);
+  const render = () => renderConversationWebhookData(ctx.state(), conv);
   if (on) {
-    emitChatwootEvent(ctx, conv, 'conversation_typing_on', {
+    emitChatwootEvent(ctx, conv, 'conversation_typing_on', () => ({
       event: 'conversation_typing_on',
       user,
-      conversation: data,
+      conversation: render(),
       is_private: isPrivate,
-    });
+    }));
   } else {
-    emitChatwootEvent(ctx, conv, 'conversation_typing_off', {
+    emitChatwootEvent(ctx, conv, 'conversation_typing_off', () => ({
       event: 'conversation_typing_off',
       user,
-      conversation: data,
+      conversation: render(),
       is_private: isPrivate,
-    });
+    }));
   }
 }
 
@@ -312,26 +308,24 @@ export function runTyping(
 export function findConversationByKey(s: ChatwootState, key: string): Conversation | undefined {
   const m = /^(\d+):(\d+)$/.exec(key);
   if (m) return findConversation(s, Number(m[1]), Number(m[2]));
-  if (/^\d+$/.test(key)) return s.conversations.find((c) => c.display_id === Number(key));
+  if (!/^\d+$/.test(key)) return undefined;
+  // Accounts come from fixtures: few.
+  for (const account of Object.values(s.accounts)) {
+    const conv = findConversation(s, account.id, Number(key));
+    if (conv) return conv;
+  }
   return undefined;
 }
 
 /** Marks a message failed after its API-inbox webhook failed; the change itself is a message_updated event. */
 export function runMarkMessageFailed(ctx: ChatwootContext, messageId: number): void {
+  const now = ctx.clock.now();
   const changed = ctx.update((s) => {
-    const m = s.messages.find((x) => x.id === messageId);
+    const m = getOwn(s.messages, String(messageId));
     if (!m || m.status === 'failed') return false;
     m.status = 'failed';
-    m.updated_at = ctx.clock.now();
+    m.updated_at = now;
     return true;
   });
-  if (!changed) return;
-  const s = ctx.state();
-  const message = s.messages.find((m) => m.id === messageId)!;
-  const conv = s.conversations.find((c) => c.id === message.conversation_id)!;
-  const payload = {
-    ...renderMessageWebhookData(s, message),
-    event: 'message_updated' as const,
-  } as ChatwootEvents['message_updated'];
-  emitChatwootEvent(ctx, conv, 'message_updated', payload, message.id);
+  if (changed) emitMessageEvent(ctx, messageId, 'message_updated');
 }

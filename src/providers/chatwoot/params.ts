@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { readBody } from '../../http.ts';
+import { isSafeKey } from '../../own.ts';
 import type { ChatwootFailure } from './errors.ts';
-import type { UploadedFile } from './rules.ts';
+import { isNestedWithin, MAX_JSON_NESTING, type UploadedFile } from './rules.ts';
 
 /** Rails' answer to an unparsable body (ActionDispatch::Http::Parameters::ParseError). */
 export const ERROR_BAD_REQUEST: ChatwootFailure = {
@@ -14,7 +15,7 @@ export type Params = { body: Record<string, unknown>; files: UploadedFile[] };
 
 /**
  * Reads the body into params. Like Rails, a body of another media type (or a JSON array) adds no params;
- * malformed JSON answers 400.
+ * malformed JSON, or JSON nested deeper than Ruby's JSON.parse reads, answers 400.
  */
 export async function readParams(
   c: Context,
@@ -25,6 +26,7 @@ export async function readParams(
     return { ok: true, value: { body: {}, files: [] } };
   }
   const value = result.value;
+  if (!isNestedWithin(value, MAX_JSON_NESTING)) return { ok: false, error: ERROR_BAD_REQUEST };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: true, value: { body: {}, files: [] } };
   }
@@ -40,7 +42,9 @@ export async function readParams(
       else if (item instanceof File)
         files.push({ name: item.name, size: item.size, type: item.type || 'application/octet-stream' });
     }
-    if (strings.length > 0) body[key.replace(/\[\]$/, '')] = key.endsWith('[]') ? strings : strings[0];
+    const name = key.replace(/\[\]$/, '');
+    // No Chatwoot param is named __proto__; assigning it would change the body's prototype.
+    if (strings.length > 0 && isSafeKey(name)) body[name] = key.endsWith('[]') ? strings : strings[0];
   }
   return { ok: true, value: { body, files } };
 }

@@ -1,3 +1,4 @@
+import { getOwn } from '../../own.ts';
 import type { Agent, ChatwootState, Contact, Inbox, Team, Webhook } from './model.ts';
 import { toSeconds } from './render.ts';
 
@@ -18,12 +19,11 @@ export function renderContact(s: ChatwootState, c: Contact, withInboxes: boolean
     created_at: toSeconds(c.created_at),
   };
   if (withInboxes) {
-    out.contact_inboxes = s.contactInboxes
-      .filter((ci) => ci.contact_id === c.id)
-      .map((ci) => ({
-        source_id: ci.source_id,
-        inbox: renderInbox(s.inboxes.find((i) => i.id === ci.inbox_id)!),
-      }));
+    // A contact has one contact inbox per inbox it talks through: few, whatever the store holds.
+    out.contact_inboxes = (getOwn(s.index.contactInboxesOfContact, String(c.id)) ?? []).map((id) => {
+      const ci = getOwn(s.contactInboxes, String(id))!;
+      return { source_id: ci.source_id, inbox: renderInbox(getOwn(s.inboxes, String(ci.inbox_id))!) };
+    });
   }
   return out;
 }
@@ -102,7 +102,7 @@ export function renderWebhook(s: ChatwootState, w: Webhook): Record<string, unkn
     subscriptions: w.subscriptions,
     secret: w.secret,
   };
-  const inbox = s.inboxes.find((i) => i.id === w.inbox_id);
+  const inbox = w.inbox_id === null ? undefined : getOwn(s.inboxes, String(w.inbox_id));
   if (inbox) out.inbox = { id: inbox.id, name: inbox.name };
   return out;
 }

@@ -1,3 +1,4 @@
+import { getOwn } from '../../own.ts';
 import type {
   Agent,
   AgentBot,
@@ -9,7 +10,7 @@ import type {
   Inbox,
   Message,
 } from './model.ts';
-import { findLastChatMessage, MESSAGE_TYPES } from './model.ts';
+import { countUnread, findLastChatMessage, getConversation, MESSAGE_TYPES } from './model.ts';
 
 /** Epoch ms to Chatwoot's integer epoch seconds. */
 export const toSeconds = (ms: number): number => Math.floor(ms / 1000);
@@ -55,15 +56,15 @@ export function renderBotEvent(b: AgentBot): Record<string, unknown> {
 /** The push data of a message's sender, or undefined when it has none. */
 export function renderSenderEvent(s: ChatwootState, m: Message): Record<string, unknown> | undefined {
   if (m.sender_type === 'Contact') {
-    const c = s.contacts.find((x) => x.id === m.sender_id);
+    const c = getOwn(s.contacts, String(m.sender_id));
     return c ? renderContactEvent(c) : undefined;
   }
   if (m.sender_type === 'User') {
-    const a = s.agents.find((x) => x.id === m.sender_id);
+    const a = getOwn(s.agents, String(m.sender_id));
     return a ? renderAgentEvent(a) : undefined;
   }
   if (m.sender_type === 'AgentBot') {
-    const b = s.agentBots.find((x) => x.id === m.sender_id);
+    const b = getOwn(s.agentBots, String(m.sender_id));
     return b ? renderBotEvent(b) : undefined;
   }
   return undefined;
@@ -85,7 +86,7 @@ function renderAttachment(a: Attachment, m: Message): Record<string, unknown> {
 
 /** `Message#push_event_data`: integer `message_type`, epoch `created_at`, display id as `conversation_id`. */
 export function renderMessageEvent(s: ChatwootState, m: Message): Record<string, unknown> {
-  const conv = s.conversations.find((c) => c.id === m.conversation_id)!;
+  const conv = getConversation(s, m.conversation_id)!;
   const out: Record<string, unknown> = {
     id: m.id,
     content: m.content,
@@ -108,10 +109,10 @@ export function renderMessageEvent(s: ChatwootState, m: Message): Record<string,
     sentiment: {},
     conversation: {
       assignee_id: conv.assignee_id,
-      unread_count: unreadCount(s, conv),
+      unread_count: countUnread(s, conv),
       last_activity_at: toSeconds(conv.last_activity_at),
       contact_inbox: {
-        source_id: s.contactInboxes.find((ci) => ci.id === conv.contact_inbox_id)?.source_id ?? null,
+        source_id: getOwn(s.contactInboxes, String(conv.contact_inbox_id))?.source_id ?? null,
       },
     },
   };
@@ -123,7 +124,7 @@ export function renderMessageEvent(s: ChatwootState, m: Message): Record<string,
 
 /** The `_message.json.jbuilder` partial (messages create/list answers). */
 export function renderMessage(s: ChatwootState, m: Message): Record<string, unknown> {
-  const conv = s.conversations.find((c) => c.id === m.conversation_id)!;
+  const conv = getConversation(s, m.conversation_id)!;
   const out: Record<string, unknown> = {
     id: m.id,
     content: m.content,
@@ -144,20 +145,13 @@ export function renderMessage(s: ChatwootState, m: Message): Record<string, unkn
   return out;
 }
 
-function unreadCount(s: ChatwootState, c: Conversation): number {
-  const seen = c.agent_last_seen_at ?? -1;
-  return s.messages.filter(
-    (m) => m.conversation_id === c.id && m.message_type === 'incoming' && m.created_at > seen,
-  ).length;
-}
-
 function renderMeta(s: ChatwootState, c: Conversation, inbox: Inbox): Record<string, unknown> {
-  const contact = s.contacts.find((x) => x.id === c.contact_id)!;
-  const ci = s.contactInboxes.find((x) => x.id === c.contact_inbox_id);
+  const contact = getOwn(s.contacts, String(c.contact_id))!;
+  const ci = getOwn(s.contactInboxes, String(c.contact_inbox_id));
   const meta: Record<string, unknown> = { sender: renderContactEvent(contact), channel: inbox.channel_type };
-  const assignee = s.agents.find((a) => a.id === c.assignee_id);
+  const assignee = c.assignee_id === null ? undefined : getOwn(s.agents, String(c.assignee_id));
   if (assignee) meta.assignee = renderAgentEvent(assignee);
-  const team = s.teams.find((t) => t.id === c.team_id);
+  const team = c.team_id === null ? undefined : getOwn(s.teams, String(c.team_id));
   if (team) meta.team = { id: team.id, name: team.name };
   meta.hmac_verified = ci?.hmac_verified ?? false;
   return meta;
@@ -165,7 +159,7 @@ function renderMeta(s: ChatwootState, c: Conversation, inbox: Inbox): Record<str
 
 /** The `_conversation.json.jbuilder` partial: the full conversation body of create/show/list. */
 export function renderConversation(s: ChatwootState, c: Conversation): Record<string, unknown> {
-  const inbox = s.inboxes.find((i) => i.id === c.inbox_id)!;
+  const inbox = getOwn(s.inboxes, String(c.inbox_id))!;
   const last = findLastChatMessage(s, c.id);
   return {
     meta: renderMeta(s, c, inbox),
@@ -188,7 +182,7 @@ export function renderConversation(s: ChatwootState, c: Conversation): Record<st
     updated_at: c.updated_at / 1000,
     timestamp: toSeconds(c.last_activity_at),
     first_reply_created_at: toSecondsOrZero(c.first_reply_created_at),
-    unread_count: unreadCount(s, c),
+    unread_count: countUnread(s, c),
     last_non_activity_message: last ? renderMessageEvent(s, last) : null,
     last_activity_at: toSeconds(c.last_activity_at),
     priority: c.priority,
@@ -214,7 +208,7 @@ function renderContactInbox(ci: ContactInbox | undefined): Record<string, unknow
 
 /** `Conversations::EventDataPresenter#push_data` (= `conversation.webhook_data`). */
 export function renderConversationWebhookData(s: ChatwootState, c: Conversation): Record<string, unknown> {
-  const inbox = s.inboxes.find((i) => i.id === c.inbox_id)!;
+  const inbox = getOwn(s.inboxes, String(c.inbox_id))!;
   const last = findLastChatMessage(s, c.id);
   const meta = renderMeta(s, c, inbox);
   delete meta.channel;
@@ -223,7 +217,7 @@ export function renderConversationWebhookData(s: ChatwootState, c: Conversation)
     additional_attributes: c.additional_attributes,
     can_reply: true,
     channel: inbox.channel_type,
-    contact_inbox: renderContactInbox(s.contactInboxes.find((ci) => ci.id === c.contact_inbox_id)),
+    contact_inbox: renderContactInbox(getOwn(s.contactInboxes, String(c.contact_inbox_id))),
     id: c.display_id,
     inbox_id: c.inbox_id,
     messages: last ? [renderMessageEvent(s, last)] : [],
@@ -232,7 +226,7 @@ export function renderConversationWebhookData(s: ChatwootState, c: Conversation)
     status: c.status,
     custom_attributes: c.custom_attributes,
     snoozed_until: c.snoozed_until === null ? null : toIso(c.snoozed_until),
-    unread_count: unreadCount(s, c),
+    unread_count: countUnread(s, c),
     first_reply_created_at: c.first_reply_created_at === null ? null : toIso(c.first_reply_created_at),
     priority: c.priority,
     waiting_since: toSecondsOrZero(c.waiting_since),
@@ -251,7 +245,7 @@ export function renderContactWebhookData(
   c: Contact,
 ): Record<string, unknown> & { id: number } {
   return {
-    account: { id: c.account_id, name: s.accounts.find((a) => a.id === c.account_id)?.name ?? '' },
+    account: { id: c.account_id, name: getOwn(s.accounts, String(c.account_id))?.name ?? '' },
     additional_attributes: c.additional_attributes,
     avatar: '',
     custom_attributes: c.custom_attributes,
@@ -268,15 +262,15 @@ export function renderContactWebhookData(
 /** `Contact#webhook_data` / `User#webhook_data` as a message webhook's `sender`. */
 function renderSenderWebhook(s: ChatwootState, m: Message): Record<string, unknown> | null {
   if (m.sender_type === 'Contact') {
-    const c = s.contacts.find((x) => x.id === m.sender_id);
+    const c = getOwn(s.contacts, String(m.sender_id));
     return c ? { ...renderContactWebhookData(s, c), type: 'contact' } : null;
   }
   if (m.sender_type === 'User') {
-    const a = s.agents.find((x) => x.id === m.sender_id);
+    const a = getOwn(s.agents, String(m.sender_id));
     return a ? { id: a.id, name: a.name, email: a.email, type: 'user' } : null;
   }
   if (m.sender_type === 'AgentBot') {
-    const b = s.agentBots.find((x) => x.id === m.sender_id);
+    const b = getOwn(s.agentBots, String(m.sender_id));
     return b ? { id: b.id, name: b.name, type: 'agent_bot' } : null;
   }
   return null;
@@ -284,9 +278,9 @@ function renderSenderWebhook(s: ChatwootState, m: Message): Record<string, unkno
 
 /** `Message#webhook_data`: string `message_type`, ISO `created_at`, the conversation's webhook data. */
 export function renderMessageWebhookData(s: ChatwootState, m: Message): Record<string, unknown> {
-  const conv = s.conversations.find((c) => c.id === m.conversation_id)!;
-  const inbox = s.inboxes.find((i) => i.id === m.inbox_id)!;
-  const account = s.accounts.find((a) => a.id === m.account_id);
+  const conv = getConversation(s, m.conversation_id)!;
+  const inbox = getOwn(s.inboxes, String(m.inbox_id))!;
+  const account = getOwn(s.accounts, String(m.account_id));
   return {
     account: { id: m.account_id, name: account?.name ?? '' },
     additional_attributes: m.additional_attributes,
@@ -315,7 +309,7 @@ export function renderSeedOutputFields(
   message: Message | null,
 ): Record<string, unknown> {
   return {
-    source_id: s.contactInboxes.find((ci) => ci.id === c.contact_inbox_id)?.source_id ?? null,
+    source_id: getOwn(s.contactInboxes, String(c.contact_inbox_id))?.source_id ?? null,
     contact_id: c.contact_id,
     assignee_id: c.assignee_id,
     team_id: c.team_id,

@@ -1,11 +1,12 @@
 // Imitates https://developers.chatwoot.com/api-reference/conversations (Application API, /api/v1/accounts/{account_id}).
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { getOwn } from '../../own.ts';
 import { renderFailure } from './auth.ts';
 import { ERROR_NOT_FOUND } from './errors.ts';
 import { createHandler, readQuery, toActorSender } from './handler.ts';
 import { filterConversations, listConversations, parseConversationQuery } from './listing.ts';
-import { type Conversation, findConversation } from './model.ts';
+import { type Conversation, findConversation, getEntry } from './model.ts';
 import {
   type ChatwootContext,
   runAssign,
@@ -43,14 +44,29 @@ function loadConversation(ctx: ChatwootContext, c: Context, accountId: number): 
   return id === null ? undefined : findConversation(ctx.state(), accountId, id);
 }
 
+/** Messages per page of `GET /messages` (MessageFinder). */
+const MESSAGES_PAGE = 20;
+
+/** How many of the ascending `ids` are below `limit`. */
+function countBelow(ids: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const viewerOf = (actor: Actor) => (actor.kind === 'user' ? actor.agent.id : null);
 
 /** Inboxes whose conversations the actor lists: all for administrators and bots, member inboxes for agents. */
 function visibleInboxes(ctx: ChatwootContext, actor: Actor, accountId: number): Set<number> {
+  // Inboxes come from fixtures: few, whatever the store holds.
   return new Set(
-    ctx
-      .state()
-      .inboxes.filter((i) => i.account_id === accountId && isInboxVisible(actor, i))
+    Object.values(ctx.state().inboxes)
+      .filter((i) => i.account_id === accountId && isInboxVisible(actor, i))
       .map((i) => i.id),
   );
 }
@@ -90,6 +106,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
         visibleInboxes(ctx, actor, accountId),
         query,
         ctx.options.pageSize,
+        ctx.options.searchLimit,
       );
       const s = ctx.state();
       return c.json(
@@ -110,6 +127,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
         visibleInboxes(ctx, actor, accountId),
         query,
         ctx.options.pageSize,
+        ctx.options.searchLimit,
       );
       return c.json({ meta: counts }, 200);
     }),
@@ -121,18 +139,23 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
       const conditions = parseFilterPayload(params.body);
       if (!conditions.ok) return renderFailure(c, conditions.error);
       const s = ctx.state();
-      const all = filterConversations(s, accountId, conditions.value);
-      const page = Math.max(1, Number(c.req.query('page')) || 1);
-      const size = ctx.options.pageSize;
-      const viewer = viewerOf(actor);
+      const { counts, page } = filterConversations(
+        s,
+        accountId,
+        viewerOf(actor),
+        conditions.value,
+        Math.max(1, Number(c.req.query('page')) || 1),
+        ctx.options.pageSize,
+        ctx.options.searchLimit,
+      );
       return c.json(
         {
           meta: {
-            mine_count: all.filter((x) => viewer !== null && x.assignee_id === viewer).length,
-            unassigned_count: all.filter((x) => x.assignee_id === null).length,
-            all_count: all.length,
+            mine_count: counts.mine_count,
+            unassigned_count: counts.unassigned_count,
+            all_count: counts.all_count,
           },
-          payload: all.slice((page - 1) * size, page * size).map((conv) => renderConversation(s, conv)),
+          payload: page.map((conv) => renderConversation(s, conv)),
         },
         200,
       );
@@ -197,10 +220,10 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
       const updated = runAssign(ctx, conv.id, plan.value);
       const s = ctx.state();
       if (plan.value.kind === 'agent' && updated.assignee_id !== null) {
-        return c.json(renderAgent(s.agents.find((a) => a.id === updated.assignee_id)!, accountId), 200);
+        return c.json(renderAgent(getOwn(s.agents, String(updated.assignee_id))!, accountId), 200);
       }
       if (plan.value.kind === 'team' && updated.team_id !== null) {
-        const t = s.teams.find((x) => x.id === updated.team_id)!;
+        const t = getOwn(s.teams, String(updated.team_id))!;
         return c.json(
           {
             id: t.id,
@@ -221,7 +244,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
     createHandler(ctx, { bots: true }, ({ c, actor, accountId, params }) => {
       const conv = loadConversation(ctx, c, accountId);
       if (!conv) return renderFailure(c, ERROR_NOT_FOUND);
-      const inbox = ctx.state().inboxes.find((i) => i.id === conv.inbox_id)!;
+      const inbox = getOwn(ctx.state().inboxes, String(conv.inbox_id))!;
       const input = parseMessageCreate(params.body, inbox, params.files);
       if (!input.ok) return renderFailure(c, input.error);
       const sender =
@@ -240,11 +263,12 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
       if (!conv) return renderFailure(c, ERROR_NOT_FOUND);
       const s = ctx.state();
       const before = toRecordId(c.req.query('before'));
-      const all = s.messages.filter(
-        (m) => m.conversation_id === conv.id && (before === null || m.id < before),
-      );
-      const contact = s.contacts.find((x) => x.id === conv.contact_id)!;
-      const assignee = s.agents.find((a) => a.id === conv.assignee_id);
+      const ids = getEntry(s, conv.id).messageIds;
+      // Messages.where('id < before').last(20): ids are ascending, so the cut is found by bisection.
+      const end = before === null ? ids.length : countBelow(ids, before);
+      const page = ids.slice(Math.max(0, end - MESSAGES_PAGE), end);
+      const contact = getOwn(s.contacts, String(conv.contact_id))!;
+      const assignee = conv.assignee_id === null ? undefined : getOwn(s.agents, String(conv.assignee_id));
       return c.json(
         {
           meta: {
@@ -256,7 +280,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
             assignee_last_seen_at:
               conv.assignee_last_seen_at === null ? null : toSeconds(conv.assignee_last_seen_at),
           },
-          payload: all.slice(-20).map((m) => renderMessage(s, m)),
+          payload: page.map((id) => renderMessage(s, getOwn(s.messages, String(id))!)),
         },
         200,
       );

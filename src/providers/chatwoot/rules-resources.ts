@@ -1,3 +1,4 @@
+import { getOwn, hasOwn } from '../../own.ts';
 import {
   type ChatwootFailure,
   type ChatwootResult,
@@ -5,11 +6,13 @@ import {
   ERROR_SOURCE_ID_TAKEN,
   fail,
   ok,
+  toInputText,
   toInvalidRecord,
   toUnprocessable,
 } from './errors.ts';
 import type { ChatwootState, Inbox } from './model.ts';
-import { isPresent, toAttrs, toRecordId } from './rules.ts';
+import { findInbox, isPresent, toAttrs, toRecordId } from './rules.ts';
+import { toContactKey } from './transitions.ts';
 
 type Attrs = Record<string, unknown>;
 type Body = Record<string, unknown>;
@@ -38,7 +41,7 @@ export function parseContactCreate(
   let inbox: Inbox | null = null;
   if (isPresent(body.inbox_id)) {
     const id = toRecordId(body.inbox_id);
-    inbox = s.inboxes.find((i) => i.account_id === accountId && i.id === id) ?? null;
+    inbox = findInbox(s, accountId, id) ?? null;
     if (!inbox) return fail(ERROR_NOT_FOUND);
   }
   const invalid: Array<{ attribute: string; message: string }> = [];
@@ -54,18 +57,19 @@ export function parseContactCreate(
   const email = str(body.email, 'email');
   const phone = str(body.phone_number, 'phone_number');
   const identifier = str(body.identifier, 'identifier');
-  const inAccount = s.contacts.filter((c) => c.account_id === accountId);
+  const taken = (field: 'email' | 'phone_number' | 'identifier', value: string | null) =>
+    value !== null && hasOwn(s.index.contactKeys, toContactKey(accountId, field, value));
   if (email !== null && !EMAIL.test(email))
     invalid.push({ attribute: 'email', message: 'Email Invalid email' });
-  else if (email !== null && inAccount.some((c) => c.email?.toLowerCase() === email.toLowerCase())) {
+  else if (taken('email', email)) {
     invalid.push({ attribute: 'email', message: 'Email has already been taken' });
   }
   if (phone !== null && !E164.test(phone)) {
     invalid.push({ attribute: 'phone_number', message: 'Phone number should be in e164 format' });
-  } else if (phone !== null && inAccount.some((c) => c.phone_number === phone)) {
+  } else if (taken('phone_number', phone)) {
     invalid.push({ attribute: 'phone_number', message: 'Phone number has already been taken' });
   }
-  if (identifier !== null && inAccount.some((c) => c.identifier === identifier)) {
+  if (taken('identifier', identifier)) {
     invalid.push({ attribute: 'identifier', message: 'Identifier has already been taken' });
   }
   const additional = toAttrs(body.additional_attributes);
@@ -77,11 +81,7 @@ export function parseContactCreate(
     invalid.push({ attribute: 'custom_attributes', message: 'Custom attributes must be an object' });
   const sourceId = str(body.source_id, 'source_id');
   if (invalid.length > 0) return fail(toInvalidRecord(invalid));
-  if (
-    inbox &&
-    sourceId !== null &&
-    s.contactInboxes.some((ci) => ci.inbox_id === inbox.id && ci.source_id === sourceId)
-  ) {
+  if (inbox && sourceId !== null && hasOwn(s.index.contactInboxBySource, `${inbox.id}:${sourceId}`)) {
     return fail(ERROR_SOURCE_ID_TAKEN);
   }
   return ok({
@@ -118,11 +118,11 @@ export function parseWebhookInput(
   existing: { id: number; url: string } | null,
 ): ChatwootResult<WebhookInput> {
   let inboxId: number | null | undefined;
-  if ('inbox_id' in body) {
+  if (hasOwn(body, 'inbox_id')) {
     if (!isPresent(body.inbox_id)) inboxId = null;
     else {
       const id = toRecordId(body.inbox_id);
-      if (!s.inboxes.some((i) => i.account_id === accountId && i.id === id)) return fail(ERROR_NOT_FOUND);
+      if (!findInbox(s, accountId, id)) return fail(ERROR_NOT_FOUND);
       inboxId = id;
     }
   }
@@ -130,7 +130,7 @@ export function parseWebhookInput(
   const url = body.url === undefined && existing ? existing.url : body.url;
   if (typeof url !== 'string' || !isHttpUrl(url))
     invalid.push({ attribute: 'url', message: 'Url is invalid' });
-  else if (s.webhooks.some((w) => w.account_id === accountId && w.url === url && w.id !== existing?.id)) {
+  else if (isUrlTaken(s, accountId, url, existing?.id ?? null)) {
     invalid.push({ attribute: 'url', message: 'Url has already been taken' });
   }
   let subscriptions: string[] | null = null;
@@ -150,6 +150,12 @@ export function parseWebhookInput(
     subscriptions,
     inbox_id: inboxId,
   });
+}
+
+/** Whether another webhook of the account has `url` (an account has few webhooks). */
+function isUrlTaken(s: ChatwootState, accountId: number, url: string, exceptId: number | null): boolean {
+  const ids = getOwn(s.index.webhooksOfAccount, String(accountId)) ?? [];
+  return ids.some((id) => id !== exceptId && getOwn(s.webhooks, String(id))?.url === url);
 }
 
 function isHttpUrl(value: string): boolean {
@@ -199,7 +205,7 @@ export function parseFilterPayload(body: Body): ChatwootResult<FilterCondition[]
     const c = raw as Body;
     const key = String(c.attribute_key ?? '');
     if (!(FILTER_KEYS as readonly string[]).includes(key))
-      return fail(invalidFilter(`Invalid attribute key - [${key}]`));
+      return fail(invalidFilter(`Invalid attribute key - [${toInputText(key)}]`));
     const op = String(c.filter_operator ?? '');
     if (!(FILTER_OPERATORS as readonly string[]).includes(op)) {
       return fail(

@@ -1,3 +1,4 @@
+import { getOwn, hasOwn } from '../../own.ts';
 import {
   type ChatwootResult,
   ERROR_NOT_ALLOWED,
@@ -5,6 +6,7 @@ import {
   ERROR_SOURCE_ID_TAKEN,
   fail,
   ok,
+  toInputText,
   toInvalidRecord,
   toUnprocessable,
 } from './errors.ts';
@@ -49,7 +51,33 @@ export function toBoolean(value: unknown): boolean | null {
   return null;
 }
 
-/** Reads a JSON object param; multipart sends objects as JSON strings. Returns undefined if absent, null if not an object. */
+/**
+ * Deepest nesting of arrays and objects Rails reads from JSON: Ruby's `JSON.parse` defaults to `max_nesting: 100`
+ * and ActiveSupport::JSON.decode keeps it, so a deeper body is a ParseError (400 Bad Request).
+ */
+export const MAX_JSON_NESTING = 100;
+
+/**
+ * Whether `value` nests arrays and objects at most `max` levels deep (the value itself is level 1 when it is one).
+ * Walks with an explicit stack, so no input can overflow the call stack.
+ */
+export function isNestedWithin(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, depth] = item;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return false;
+    const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
+    for (const child of children)
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+/**
+ * Reads a JSON object param; multipart sends objects as JSON strings. Returns undefined if absent, null if not an
+ * object (or nested deeper than Rails would read).
+ */
 export function toAttrs(value: unknown): Attrs | null | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   let v = value;
@@ -59,6 +87,7 @@ export function toAttrs(value: unknown): Attrs | null | undefined {
     } catch {
       return null;
     }
+    if (!isNestedWithin(v, MAX_JSON_NESTING)) return null;
   }
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Attrs) : null;
 }
@@ -72,6 +101,28 @@ export function toTime(value: unknown): number | null {
     return Number.isNaN(t) ? null : t;
   }
   return null;
+}
+
+/** The inbox `id` of the account, if any. */
+export function findInbox(s: ChatwootState, accountId: number, id: number | null): Inbox | undefined {
+  const inbox = id === null ? undefined : getOwn(s.inboxes, String(id));
+  return inbox && inbox.account_id === accountId ? inbox : undefined;
+}
+
+/** The contact `id` of the account, if any. */
+export function findContact(s: ChatwootState, accountId: number, id: number | null): Contact | undefined {
+  const contact = id === null ? undefined : getOwn(s.contacts, String(id));
+  return contact && contact.account_id === accountId ? contact : undefined;
+}
+
+/** Whether `id` is an agent of the account. */
+function isAccountAgent(s: ChatwootState, accountId: number, id: number | null): boolean {
+  return id !== null && (getOwn(s.agents, String(id))?.account_ids.includes(accountId) ?? false);
+}
+
+/** Whether `id` is a team of the account. */
+function isAccountTeam(s: ChatwootState, accountId: number, id: number | null): boolean {
+  return id !== null && getOwn(s.teams, String(id))?.account_id === accountId;
 }
 
 /** Whether the actor may see an inbox: administrators and bots always, agents when they are inbox members. */
@@ -112,14 +163,12 @@ export function parseCreateConversation(
   let inbox: Inbox | undefined;
   let contact: Contact | undefined;
   if (isPresent(body.inbox_id)) {
-    const id = toRecordId(body.inbox_id);
-    inbox = s.inboxes.find((i) => i.account_id === accountId && i.id === id);
+    inbox = findInbox(s, accountId, toRecordId(body.inbox_id));
     if (!inbox) return fail(ERROR_NOT_FOUND);
     if (!isInboxVisible(actor, inbox)) return fail(ERROR_NOT_ALLOWED);
   }
   if (isPresent(body.contact_id)) {
-    const id = toRecordId(body.contact_id);
-    contact = s.contacts.find((c) => c.account_id === accountId && c.id === id);
+    contact = findContact(s, accountId, toRecordId(body.contact_id));
     if (!contact) return fail(ERROR_NOT_FOUND);
   }
   const sourceId = typeof body.source_id === 'number' ? String(body.source_id) : body.source_id;
@@ -128,17 +177,19 @@ export function parseCreateConversation(
   let contactInbox: CreateConversationPlan['contactInbox'];
   if (inbox && contact) {
     const wanted = isPresent(sourceId) ? (sourceId as string) : newSourceId();
-    const inboxId = inbox.id;
-    const existing = s.contactInboxes.find((ci) => ci.inbox_id === inboxId && ci.source_id === wanted);
+    const existingId = getOwn(s.index.contactInboxBySource, `${inbox.id}:${wanted}`);
+    const existing = existingId === undefined ? undefined : getOwn(s.contactInboxes, String(existingId));
     if (existing && existing.contact_id !== contact.id) return fail(ERROR_SOURCE_ID_TAKEN);
     contactInbox = existing ? { existingId: existing.id } : { newSourceId: wanted };
   } else {
     if (!isPresent(sourceId)) return fail(ERROR_NOT_FOUND);
-    const inboxIds = new Set(s.inboxes.filter((i) => i.account_id === accountId).map((i) => i.id));
-    const existing = s.contactInboxes.find((ci) => ci.source_id === sourceId && inboxIds.has(ci.inbox_id));
+    // One contact inbox per inbox may hold a source id: the first in this account is the one.
+    const existing = (getOwn(s.index.sourceIds, `s:${sourceId as string}`) ?? [])
+      .map((id) => getOwn(s.contactInboxes, String(id))!)
+      .find((ci) => findInbox(s, accountId, ci.inbox_id) !== undefined);
     if (!existing) return fail(ERROR_NOT_FOUND);
-    inbox = s.inboxes.find((i) => i.id === existing.inbox_id)!;
-    contact = s.contacts.find((c) => c.id === existing.contact_id)!;
+    inbox = getOwn(s.inboxes, String(existing.inbox_id))!;
+    contact = getOwn(s.contacts, String(existing.contact_id))!;
     contactInbox = { existingId: existing.id };
   }
 
@@ -146,7 +197,7 @@ export function parseCreateConversation(
   let status: ConversationStatus = 'open';
   if (isPresent(body.status)) {
     if (!(CONVERSATION_STATUSES as readonly unknown[]).includes(body.status)) {
-      return fail(toUnprocessable(`'${String(body.status)}' is not a valid status`));
+      return fail(toUnprocessable(`'${toInputText(body.status)}' is not a valid status`));
     }
     status = body.status as ConversationStatus;
   }
@@ -154,13 +205,9 @@ export function parseCreateConversation(
   if (contact.blocked) status = 'resolved';
   else if (inbox.agent_bot_id !== null) status = 'pending';
 
-  const assignee = readReference(body.assignee_id, (id) =>
-    s.agents.some((a) => a.id === id && a.account_ids.includes(accountId)),
-  );
+  const assignee = readReference(body.assignee_id, (id) => isAccountAgent(s, accountId, id));
   if (assignee === 'invalid') invalid.push({ attribute: 'assignee', message: 'Assignee must exist' });
-  const team = readReference(body.team_id, (id) =>
-    s.teams.some((t) => t.id === id && t.account_id === accountId),
-  );
+  const team = readReference(body.team_id, (id) => isAccountTeam(s, accountId, id));
   if (team === 'invalid') invalid.push({ attribute: 'team', message: 'Team must exist' });
   const additional = toAttrs(body.additional_attributes);
   if (additional === null) {
@@ -190,9 +237,8 @@ export function parseCreateConversation(
 
   let reuseConversationId: number | null = null;
   if (inbox.lock_to_single_conversation && 'existingId' in contactInbox) {
-    const ciId = contactInbox.existingId;
-    const last = s.conversations.filter((c) => c.contact_inbox_id === ciId).at(-1);
-    reuseConversationId = last ? last.id : null;
+    reuseConversationId =
+      getOwn(s.index.lastConversationOfContactInbox, String(contactInbox.existingId)) ?? null;
   }
 
   return ok({
@@ -255,14 +301,14 @@ export function parseMessageCreate(
 ): ChatwootResult<MessageInput> {
   const type = isPresent(body.message_type) ? body.message_type : 'outgoing';
   if (type !== 'outgoing' && type !== 'incoming' && type !== 'template') {
-    return fail(toUnprocessable(`'${String(type)}' is not a valid message_type`));
+    return fail(toUnprocessable(`'${toInputText(type)}' is not a valid message_type`));
   }
   if (type === 'incoming' && inbox.channel_type !== 'Channel::Api') {
     return fail(toUnprocessable('Incoming messages are only allowed in Api inboxes'));
   }
   const contentType = isPresent(body.content_type) ? body.content_type : 'text';
   if (!(CONTENT_TYPES as readonly unknown[]).includes(contentType)) {
-    return fail(toUnprocessable(`'${String(contentType)}' is not a valid content_type`));
+    return fail(toUnprocessable(`'${toInputText(contentType)}' is not a valid content_type`));
   }
   const content = body.content;
   if (content !== undefined && content !== null && typeof content !== 'string') {
@@ -301,7 +347,7 @@ export function parseToggleStatus(
   if (!isPresent(body.status))
     return ok({ status: current === 'open' ? 'resolved' : 'open', snoozed_until: null });
   if (!(CONVERSATION_STATUSES as readonly unknown[]).includes(body.status)) {
-    return fail(toUnprocessable(`'${String(body.status)}' is not a valid status`));
+    return fail(toUnprocessable(`'${toInputText(body.status)}' is not a valid status`));
   }
   let snoozed: number | null = null;
   if (body.status === 'snoozed' && isPresent(body.snoozed_until)) {
@@ -317,7 +363,7 @@ export function parseToggleStatus(
 export function parseTypingStatus(body: Body): ChatwootResult<{ on: boolean; isPrivate: boolean }> {
   const t = body.typing_status;
   if (t !== 'on' && t !== 'off' && t !== 'recording') {
-    return fail(toUnprocessable(`'${String(t ?? '')}' is not a valid typing_status`));
+    return fail(toUnprocessable(`'${toInputText(t ?? '')}' is not a valid typing_status`));
   }
   return ok({ on: t !== 'off', isPrivate: toBoolean(body.is_private) ?? false });
 }
@@ -334,16 +380,16 @@ export function parseAssignment(
   s: ChatwootState,
   accountId: number,
 ): ChatwootResult<AssignmentPlan> {
-  if ('assignee_id' in body) {
+  if (hasOwn(body, 'assignee_id')) {
     if (!isPresent(body.assignee_id)) return ok({ kind: 'agent', id: null });
     const id = toRecordId(body.assignee_id);
-    if (!s.agents.some((a) => a.id === id && a.account_ids.includes(accountId))) return fail(ERROR_NOT_FOUND);
+    if (!isAccountAgent(s, accountId, id)) return fail(ERROR_NOT_FOUND);
     return ok({ kind: 'agent', id });
   }
-  if ('team_id' in body) {
+  if (hasOwn(body, 'team_id')) {
     if (!isPresent(body.team_id)) return ok({ kind: 'team', id: null });
     const id = toRecordId(body.team_id);
-    if (!s.teams.some((t) => t.id === id && t.account_id === accountId)) return fail(ERROR_NOT_FOUND);
+    if (!isAccountTeam(s, accountId, id)) return fail(ERROR_NOT_FOUND);
     return ok({ kind: 'team', id });
   }
   return ok({ kind: 'none' });

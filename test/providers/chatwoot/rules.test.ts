@@ -2,13 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { checkAccess } from '../../../src/providers/chatwoot/auth.ts';
 import { createSignatureHeaders, renderChangedAttributes } from '../../../src/providers/chatwoot/events.ts';
 import { chatwootFixturesSchema } from '../../../src/providers/chatwoot/fixtures.ts';
-import { createChatwootState } from '../../../src/providers/chatwoot/model.ts';
 import {
   parseMessageCreate,
   parseToggleStatus,
   toAttrs,
   toRecordId,
 } from '../../../src/providers/chatwoot/rules.ts';
+import { createChatwootState } from '../../../src/providers/chatwoot/transitions.ts';
 
 const state = () =>
   createChatwootState(
@@ -53,7 +53,7 @@ describe('chatwoot rules', () => {
   });
 
   test('message_type defaults to outgoing and content_type to text', () => {
-    const inbox = state().inboxes[0]!;
+    const inbox = state().inboxes['1']!;
     const result = parseMessageCreate({ content: 'x' }, inbox, []);
     expect(result.ok && result.value).toMatchObject({
       message_type: 'outgoing',
@@ -63,7 +63,7 @@ describe('chatwoot rules', () => {
   });
 
   test('an unknown content_type answers 422', () => {
-    const result = parseMessageCreate({ content: 'x', content_type: 'video' }, state().inboxes[0]!, []);
+    const result = parseMessageCreate({ content: 'x', content_type: 'video' }, state().inboxes['1']!, []);
     expect(result.ok ? null : result.error).toEqual({
       status: 422,
       body: { error: "'video' is not a valid content_type" },

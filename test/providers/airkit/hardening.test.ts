@@ -1,0 +1,103 @@
+import { describe, expect, test } from 'vitest';
+import { call, createAirkitSim, type Json } from './helpers.ts';
+
+const ADMIN = '/__admin/providers/airkit/resources';
+
+async function admin(
+  sim: Awaited<ReturnType<typeof createAirkitSim>>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Json }> {
+  const res = await sim.app.request(path, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+describe('airkit hostile input and admin changes', () => {
+  test('an admin PATCH of a resource changes only the fields it names', async () => {
+    const sim = await createAirkitSim();
+    const res = await admin(sim, 'PATCH', `${ADMIN}/hub-default`, { webhookUrl: 'http://sut.test/hook' });
+    expect(res.status).toBe(200);
+    const expected = {
+      id: 'hub-default',
+      name: 'Default Conversation Hub channel',
+      hubId: 'hub-main',
+      channel: 'chat',
+      webhookUrl: 'http://sut.test/hook',
+      secret: 'airkit-webhook-secret',
+    };
+    expect(res.json).toEqual(expected);
+    expect((await admin(sim, 'GET', ADMIN)).json.resources).toEqual([expected]);
+    const renamed = await admin(sim, 'PATCH', `${ADMIN}/hub-default`, { name: 'Renamed' });
+    expect(renamed.json).toEqual({ ...expected, name: 'Renamed' });
+  });
+
+  test('an admin PATCH may clear a nullable field by naming it with null', async () => {
+    const sim = await createAirkitSim({ webhookUrl: 'http://sut.test/hook' });
+    const res = await admin(sim, 'PATCH', `${ADMIN}/hub-default`, { webhookUrl: null });
+    expect(res.json).toMatchObject({ webhookUrl: null, hubId: 'hub-main', secret: 'airkit-webhook-secret' });
+  });
+
+  test('ids named after Object.prototype members behave like unknown ids', async () => {
+    const sim = await createAirkitSim({ webhookUrl: 'http://sut.test/hook' });
+    for (const id of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const get = await call(sim, 'GET', `/airkit/v1/conversations/${id}`);
+      expect(get, id).toMatchObject({ status: 404, json: { error: { code: 'CONVERSATION_NOT_FOUND' } } });
+      expect((await call(sim, 'GET', `/airkit/v1/conversations/${id}/messages`)).status, id).toBe(404);
+      expect((await call(sim, 'POST', `/airkit/v1/conversations/${id}/end`)).status, id).toBe(404);
+      const start = await call(sim, 'POST', '/airkit/v1/conversations', {
+        conversationHubChannelResource: id,
+        customerDestination: 's',
+      });
+      expect(start, id).toMatchObject({ status: 404, json: { error: { code: 'RESOURCE_NOT_FOUND' } } });
+      const list = await call(sim, 'GET', `/airkit/v1/conversations?conversationHubChannelResource=${id}`);
+      expect(list, id).toMatchObject({ status: 200, json: { conversations: [] } });
+      const key = await call(sim, 'GET', '/airkit/v1/conversations', undefined, {
+        authorization: `Bearer ${id}`,
+      });
+      expect(key.status, id).toBe(401);
+      expect((await admin(sim, 'PATCH', `${ADMIN}/${id}`, { name: 'x' })).status, id).toBe(404);
+      const hub = await admin(sim, 'PATCH', `${ADMIN}/hub-default`, { hubId: id });
+      expect(hub, id).toMatchObject({ status: 404, json: { error: { code: 'HUB_NOT_FOUND' } } });
+      expect((await sim.app.request(`/__admin/providers/airkit/conversations/${id}/transcript`)).status).toBe(
+        404,
+      );
+      await expect(
+        sim.control.act({
+          provider: 'airkit',
+          conversationId: id,
+          action: 'customer.say',
+          args: { text: 'x' },
+        }),
+      ).rejects.toThrow();
+    }
+  });
+
+  test('a resource id __proto__ is refused with 400 and creates nothing', async () => {
+    const sim = await createAirkitSim();
+    const res = await admin(sim, 'POST', ADMIN, { id: '__proto__', hubId: 'hub-main' });
+    expect(res).toMatchObject({ status: 400, json: { error: { code: 'INVALID_ARGUMENT' } } });
+    expect((await admin(sim, 'GET', ADMIN)).json.resources.map((r: { id: string }) => r.id)).toEqual([
+      'hub-default',
+    ]);
+  });
+
+  test('a fixture id __proto__ fails at load', async () => {
+    await expect(createAirkitSim({ fixtures: { hubs: [{ id: '__proto__' }] } })).rejects.toThrow(
+      /hubs\[\d+\]\.id: '__proto__' cannot be an id/,
+    );
+  });
+
+  test('an unknown id is quoted escaped in the error message', async () => {
+    const sim = await createAirkitSim();
+    const res = await call(sim, 'GET', '/airkit/v1/conversations/a%0Aforged');
+    expect(res.status).toBe(404);
+    expect(res.json.error.message).not.toContain('\n');
+    expect(res.json.error.message).toContain('a\\nforged');
+  });
+});

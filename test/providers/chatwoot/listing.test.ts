@@ -1,0 +1,101 @@
+import { describe, expect, test } from 'vitest';
+import { call, createChatwootSim, createConversation, type Json } from './helpers.ts';
+
+const ids = (res: { json: Json }) => res.json.data.payload.map((c: { id: number }) => c.id);
+
+describe('chatwoot conversation listing order, pages and search bounds', () => {
+  test('a new message moves its conversation to the top of the list', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    expect(ids(await call(sim, 'GET', '/1/conversations'))).toEqual([3, 2, 1]);
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'bump' });
+    expect(ids(await call(sim, 'GET', '/1/conversations'))).toEqual([1, 3, 2]);
+  });
+
+  test('a status change or an assignment counts as activity, as the activity message Chatwoot writes for it', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    await sim.control.advance('1m');
+    const before = (await call(sim, 'GET', '/1/conversations/1')).json.last_activity_at;
+    await call(sim, 'POST', '/1/conversations/1/assignments', { assignee_id: 2 });
+    const after = await call(sim, 'GET', '/1/conversations/1');
+    expect(after.json.last_activity_at).toBe(before + 60);
+    expect(ids(await call(sim, 'GET', '/1/conversations'))).toEqual([1, 3, 2]);
+    await call(sim, 'POST', '/1/conversations/2/toggle_status', { status: 'pending' });
+    expect(ids(await call(sim, 'GET', '/1/conversations?status=all'))).toEqual([2, 1, 3]);
+  });
+
+  test('pages follow each other without gaps or repeats, pageSize per page', async () => {
+    const sim = await createChatwootSim({ providerOptions: { chatwoot: { pageSize: 2 } } });
+    for (let i = 0; i < 5; i++) await createConversation(sim, i % 2 === 0 ? { assignee_id: 2 } : {});
+    const pages = [];
+    for (let page = 1; page <= 4; page++)
+      pages.push(ids(await call(sim, 'GET', `/1/conversations?page=${page}`)));
+    expect(pages).toEqual([[5, 4], [3, 2], [1], []]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?page=999999999999999'))).toEqual([]);
+    const assigned = await call(sim, 'GET', '/1/conversations?assignee_type=assigned&page=2');
+    expect(ids(assigned)).toEqual([1]);
+    expect(assigned.json.data.meta).toEqual({
+      mine_count: 0,
+      assigned_count: 3,
+      unassigned_count: 2,
+      all_count: 5,
+    });
+  });
+
+  test('counts follow status and assignee changes', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/assignments', { assignee_id: 1 });
+    await call(sim, 'POST', '/1/conversations/2/toggle_status', { status: 'resolved' });
+    const open = await call(sim, 'GET', '/1/conversations/meta');
+    expect(open.json.meta).toEqual({ mine_count: 1, assigned_count: 1, unassigned_count: 1, all_count: 2 });
+    await call(sim, 'POST', '/1/conversations/1/assignments', { assignee_id: null });
+    const resolved = await call(sim, 'GET', '/1/conversations/meta?status=resolved');
+    expect(resolved.json.meta).toEqual({
+      mine_count: 0,
+      assigned_count: 0,
+      unassigned_count: 1,
+      all_count: 1,
+    });
+    const all = await call(sim, 'GET', '/1/conversations/meta?status=all');
+    expect(all.json.meta).toEqual({ mine_count: 0, assigned_count: 0, unassigned_count: 3, all_count: 3 });
+  });
+
+  test('q reads at most searchLimit conversations and messages, newest first (simulator choice)', async () => {
+    const sim = await createChatwootSim({ providerOptions: { chatwoot: { searchLimit: 4 } } });
+    await createConversation(sim, { message: { content: 'Refund please' } });
+    for (let i = 0; i < 2; i++) await createConversation(sim, { message: { content: 'Hello' } });
+    // Two newer conversations with one message each use the budget of 4 before the oldest is read.
+    const res = await call(sim, 'GET', '/1/conversations?q=refund');
+    expect(res.json.data).toEqual({
+      meta: { mine_count: 0, assigned_count: 0, unassigned_count: 0, all_count: 0 },
+      payload: [],
+    });
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'still there?' });
+    expect(ids(await call(sim, 'GET', '/1/conversations?q=refund'))).toEqual([1]);
+  });
+
+  test('contact search reads at most searchLimit contacts, newest first (simulator choice)', async () => {
+    const sim = await createChatwootSim({ providerOptions: { chatwoot: { searchLimit: 2 } } });
+    for (const name of ['Ann One', 'Ann Two', 'Ann Three']) await call(sim, 'POST', '/1/contacts', { name });
+    const res = await call(sim, 'GET', '/1/contacts/search?q=ann');
+    expect(res.json.meta.count).toBe(2);
+    expect(res.json.payload.map((c: { name: string }) => c.name)).toEqual(['Ann Three', 'Ann Two']);
+  });
+
+  test('list messages answers the last 20 before the given id', async () => {
+    const sim = await createChatwootSim();
+    await createConversation(sim);
+    for (let i = 1; i <= 30; i++)
+      await call(sim, 'POST', '/1/conversations/1/messages', { content: `m${i}` });
+    const last = await call(sim, 'GET', '/1/conversations/1/messages');
+    expect(last.json.payload.map((m: { content: string }) => m.content)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `m${i + 11}`),
+    );
+    const before = await call(sim, 'GET', `/1/conversations/1/messages?before=${last.json.payload[0].id}`);
+    expect(before.json.payload.map((m: { content: string }) => m.content)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m${i + 1}`),
+    );
+  });
+});

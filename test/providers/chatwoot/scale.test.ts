@@ -1,0 +1,260 @@
+import { expect, test } from 'vitest';
+import type { OutboundRequest } from '../../../src/dispatcher.ts';
+import type { ProviderContext } from '../../../src/provider.ts';
+import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
+import { type ChatwootState, getConversation } from '../../../src/providers/chatwoot/model.ts';
+import {
+  applyContact,
+  applyContactInbox,
+  applyConversation,
+  applyMessage,
+} from '../../../src/providers/chatwoot/transitions.ts';
+import type { Simulator } from '../../../src/simulator.ts';
+import { guardScans } from '../../support/scan-guard.ts';
+import { createTestSimulator } from '../../support/simulator.ts';
+import { call } from './helpers.ts';
+
+/** Stored contacts, conversations and messages: more than THRESHOLD of each. */
+const STORED = 1500;
+const THRESHOLD = 1000;
+const FAILING_INBOX_HOOK = 'http://sut.test/api-inbox';
+
+type Filled = {
+  sim: Simulator;
+  ctx: ProviderContext<ChatwootState>;
+  /** Whether the store copies a record on its first change in an update (mutative) instead of changing it in place. */
+  copiesOnWrite: boolean;
+  /** Display id of the conversation the checks act on: in inbox 3, with STORED messages. */
+  displayId: number;
+};
+
+/**
+ * A simulator holding STORED contacts, each with a conversation and a message in the default API inbox, written
+ * through the provider's own transitions in one update (filling through HTTP would take a minute). Inbox 3 is an
+ * API inbox whose webhook_url answers 500 (a failed message webhook marks the message failed), and an account
+ * webhook takes every event, so the checked requests render and send payloads.
+ */
+async function createFilledSim(): Promise<Filled> {
+  let captured: ProviderContext<ChatwootState> | undefined;
+  const sim = await createTestSimulator({
+    providers: [
+      {
+        ...chatwootProvider,
+        createState: (fixtures, c) => {
+          captured = c as ProviderContext<ChatwootState>;
+          return chatwootProvider.createState(fixtures, c);
+        },
+      },
+    ],
+    defaultFixtures: true,
+    fixtures: {
+      chatwoot: {
+        inboxes: [
+          {
+            id: 3,
+            account_id: 1,
+            name: 'Failing API inbox',
+            channel_type: 'Channel::Api',
+            webhook_url: FAILING_INBOX_HOOK,
+            member_ids: [1, 2],
+          },
+        ],
+      },
+    },
+    send: async (request: OutboundRequest) => ({
+      status: request.url === FAILING_INBOX_HOOK ? 500 : 200,
+      body: '',
+    }),
+  });
+  const ctx = captured!;
+  const now = ctx.clock.now();
+  const text = (content: string, type: 'incoming' | 'outgoing') => ({
+    content,
+    message_type: type,
+    content_type: 'text',
+    content_attributes: {},
+    private: false,
+    source_id: null,
+    echo_id: null,
+    sender_type: type === 'incoming' ? ('Contact' as const) : ('User' as const),
+    sender_id: 1,
+    attachments: [],
+  });
+  const displayId = ctx.update((s) => {
+    for (let i = 1; i <= STORED; i++) {
+      const contactId = applyContact(
+        s,
+        {
+          account_id: 1,
+          name: `Person ${i}`,
+          email: `person${i}@fill.test`,
+          phone_number: null,
+          identifier: `fill-${i}`,
+          additional_attributes: {},
+          custom_attributes: {},
+        },
+        now,
+      );
+      const inbox = i === STORED ? 3 : 1;
+      const contactInboxId = applyContactInbox(
+        s,
+        { contact_id: contactId, inbox_id: inbox, source_id: `fill-${i}` },
+        now,
+      );
+      const id = applyConversation(
+        s,
+        {
+          account_id: 1,
+          inbox_id: inbox,
+          contact_id: contactId,
+          contact_inbox_id: contactInboxId,
+          uuid: `uuid-${i}`,
+          status: i % 3 === 0 ? 'resolved' : 'open',
+          assignee_id: i % 2 === 0 ? 2 : null,
+          team_id: null,
+          additional_attributes: {},
+          custom_attributes: {},
+          snoozed_until: null,
+        },
+        now,
+      );
+      const messages = i === STORED ? STORED : 1;
+      for (let m = 1; m <= messages; m++) {
+        applyMessage(
+          s,
+          getConversation(s, id)!,
+          text(`filler ${i}.${m}`, m % 2 === 0 ? 'incoming' : 'outgoing'),
+          now,
+        );
+      }
+    }
+    return getConversation(s, s.seq.conversation)!.display_id;
+  });
+  const before = ctx.state().conversations;
+  ctx.update((s) => {
+    getConversation(s, 1)!.updated_at += 1;
+  });
+  const copiesOnWrite = ctx.state().conversations !== before;
+  ctx.update((s) => {
+    getConversation(s, 1)!.updated_at -= 1;
+  });
+  const hook = await call(sim, 'POST', '/1/webhooks', { url: 'http://sut.test/account' });
+  expect(hook.status).toBe(200);
+  // Open it, so that actions and writes act on an open conversation.
+  expect(
+    (await call(sim, 'POST', `/1/conversations/${displayId}/toggle_status`, { status: 'open' })).status,
+  ).toBe(200);
+  await sim.control.idle();
+  return { sim, ctx, copiesOnWrite, displayId };
+}
+
+/**
+ * Runs `run` under the scan guard and answers what it scanned, less the copies a copy-on-write store makes:
+ * mutative copies a record with `Object.keys(...).forEach` when a recipe first touches it. The store is being
+ * replaced by one that changes state in place; once it is, `copiesOnWrite` is false and every scan counts.
+ */
+async function scansOf<T>(f: Filled, run: () => Promise<T>): Promise<string[]> {
+  const { scans } = await guardScans(THRESHOLD, run);
+  if (!f.copiesOnWrite) return scans;
+  const copies = new Set(
+    scans.filter((s) => s.startsWith('Object.keys ')).map((s) => s.slice('Object.keys '.length)),
+  );
+  return scans.filter((s) => {
+    const rest = s.replace(/^(Object\.keys|Array#forEach) /, '');
+    return !(copies.has(rest) && /^(Object\.keys|Array#forEach) /.test(s));
+  });
+}
+
+/** Sends one request under the guard; expects `status` and no scan. */
+async function expectNoScan(f: Filled, method: string, path: string, body: unknown, status = 200) {
+  let answered = 0;
+  const scans = await scansOf(f, async () => {
+    answered = (await call(f.sim, method, path, body)).status;
+    await f.sim.control.idle();
+  });
+  expect(answered, `${method} ${path}`).toBe(status);
+  expect(scans, `${method} ${path}`).toEqual([]);
+}
+
+test('with 1,500 conversations, contacts and messages stored, no write route reads a whole collection', async () => {
+  const f = await createFilledSim();
+  const conv = `/1/conversations/${f.displayId}`;
+  await expectNoScan(f, 'POST', '/1/conversations', {
+    inbox_id: 1,
+    contact_id: 7,
+    message: { content: 'new one' },
+  });
+  await expectNoScan(f, 'POST', '/1/conversations', { source_id: 'fill-9', status: 'pending' });
+  await expectNoScan(f, 'POST', '/1/conversations', { source_id: 'nobody' }, 404);
+  await expectNoScan(f, 'POST', `${conv}/messages`, { content: 'agent reply' });
+  await expectNoScan(f, 'POST', `${conv}/toggle_status`, { status: 'resolved' });
+  await expectNoScan(f, 'POST', `${conv}/messages`, { content: 'back again', message_type: 'incoming' });
+  await expectNoScan(f, 'POST', `${conv}/toggle_status`, {});
+  await expectNoScan(f, 'POST', `${conv}/toggle_typing_status`, { typing_status: 'on' });
+  await expectNoScan(f, 'POST', `${conv}/assignments`, { assignee_id: 2 });
+  await expectNoScan(f, 'POST', `${conv}/assignments`, { team_id: 1 });
+  await expectNoScan(
+    f,
+    'POST',
+    '/1/contacts',
+    {
+      name: 'Late',
+      email: 'person5@fill.test',
+      inbox_id: 1,
+    },
+    422,
+  );
+  await expectNoScan(f, 'POST', '/1/contacts', { name: 'Late', email: 'late@x.test', inbox_id: 1 });
+  await expectNoScan(f, 'POST', '/1/webhooks', { url: 'http://sut.test/second' });
+  await expectNoScan(f, 'PATCH', '/1/webhooks/2', { subscriptions: ['message_created'] });
+  await expectNoScan(f, 'DELETE', '/1/webhooks/2', undefined);
+  await expectNoScan(f, 'POST', '/1/conversations/filter', {
+    payload: [{ attribute_key: 'status', filter_operator: 'equal_to', values: ['open'] }],
+  });
+  // The failed API-inbox webhooks marked the checked conversation's new messages failed (delivery hook).
+  const messages = await call(f.sim, 'GET', `${conv}/messages`);
+  expect(messages.json.payload.at(-1)).toMatchObject({ content: 'back again', status: 'failed' });
+}, 60_000);
+
+test('with 1,500 conversations, contacts and messages stored, reads answer one page without a scan', async () => {
+  const f = await createFilledSim();
+  const conv = `/1/conversations/${f.displayId}`;
+  await expectNoScan(f, 'GET', '/1/conversations', undefined);
+  await expectNoScan(f, 'GET', '/1/conversations?status=all&page=7', undefined);
+  await expectNoScan(f, 'GET', '/1/conversations?assignee_type=unassigned&inbox_id=1&page=3', undefined);
+  await expectNoScan(f, 'GET', '/1/conversations/meta?status=resolved', undefined);
+  await expectNoScan(f, 'GET', '/1/conversations?q=filler%201400.1', undefined);
+  await expectNoScan(f, 'GET', '/1/conversations?status=all&q=nothing-has-this', undefined);
+  await expectNoScan(f, 'GET', conv, undefined);
+  await expectNoScan(f, 'GET', `${conv}/messages`, undefined);
+  await expectNoScan(f, 'GET', `${conv}/messages?before=1000`, undefined);
+  await expectNoScan(f, 'GET', '/1/contacts?page=50', undefined);
+  await expectNoScan(f, 'GET', '/1/contacts/search?q=person14', undefined);
+  await expectNoScan(f, 'GET', '/1/contacts/1400', undefined);
+  await expectNoScan(f, 'GET', '/1/webhooks', undefined);
+  const agent = await call(f.sim, 'GET', '/1/conversations?assignee_type=me&status=all', undefined, {
+    api_access_token: 'chatwoot-agent-token',
+  });
+  expect(agent.json.data.meta).toEqual({
+    mine_count: STORED / 2,
+    assigned_count: STORED / 2,
+    unassigned_count: STORED / 2,
+    all_count: STORED,
+  });
+}, 60_000);
+
+test('with 1,500 conversations, contacts and messages stored, no action reads a whole collection', async () => {
+  const f = await createFilledSim();
+  const act = (action: string, args: unknown) =>
+    scansOf(f, async () => {
+      await f.sim.control.act({ provider: 'chatwoot', conversationId: `1:${f.displayId}`, action, args });
+      await f.sim.control.idle();
+    });
+  expect(await act('agent.say', { text: 'hello' })).toEqual([]);
+  expect(await act('agent.typing', { typing: true })).toEqual([]);
+  expect(await act('agent.join', { agentId: 2 })).toEqual([]);
+  expect(await act('customer.say', { text: 'hi' })).toEqual([]);
+  expect(await act('customer.typing', { typing: false })).toEqual([]);
+  expect(await act('raw.event', { type: 'message_created', body: { x: 1 } })).toEqual([]);
+  expect(await act('agent.complete', {})).toEqual([]);
+}, 60_000);
