@@ -63,14 +63,18 @@ export function applyAssign(
 
 /**
  * One assignment pass: waiting conversations, in the order they entered their queues, go to agents with spare
- * capacity. It walks only the heads of the waiting lists: a queue leaves the pass as soon as no agent can take
- * its first chat (nothing behind it could be taken either), so the cost is the chats assigned times the
- * (configured) queues and agents, whatever the number of conversations.
+ * capacity. It walks only the heads of the waiting lists of queues some agent serves: a queue leaves the pass as
+ * soon as no agent can take its first chat (nothing behind it could be taken either), so the cost is the chats
+ * assigned times the (configured) queues and agents, whatever the number of conversations or queues with chats.
  */
 export function applyAssignWaiting(draft: EceState, now: number): Posting[] {
   if (!draft.settings.assignmentServiceRunning) return [];
   const postings: Posting[] = [];
-  const open = new Set(Object.keys(draft.indexes.waiting));
+  const open = new Set<string>();
+  for (const agent of Object.values(draft.agents)) {
+    if (!agent.loggedIn || !agent.available) continue;
+    for (const queueId of agent.queues) if (getOwn(draft.indexes.waiting, queueId)) open.add(queueId);
+  }
   while (open.size > 0) {
     let first: { queueId: string; conversationId: string; rank: number } | null = null;
     for (const queueId of open) {
