@@ -1,6 +1,8 @@
 /** Agent and customer actions (admin API and scenarios), in the neutral verbs of src/provider.ts. */
 import { z } from 'zod';
+import { toEcho } from '../../echo.ts';
 import { renderXml } from '../../http.ts';
+import { getOwn, hasOwn } from '../../own.ts';
 import { neutralArgs, type ProviderAction } from '../../provider.ts';
 import {
   applyAgentAttachment,
@@ -51,7 +53,8 @@ const rawEventArgs = neutralArgs.rawEvent;
 /** Scenario steps written as a string arrive as {text}; some actions read that text as another argument. */
 function textAs(name: string) {
   return (value: unknown) => {
-    if (typeof value !== 'object' || value === null || !('text' in value) || name in value) return value;
+    if (typeof value !== 'object' || value === null || !hasOwn(value, 'text') || hasOwn(value, name))
+      return value;
     const { text, ...rest } = value as Record<string, unknown>;
     return { ...rest, [name]: text };
   };
@@ -79,10 +82,12 @@ export const eceActions: Record<string, Action> = {
       run(ctx, (draft, now) => {
         const conversation = requireOpen(draft, id);
         if (conversation.status !== 'waiting')
-          throw new ConversationStateError(`Conversation '${id}' is already assigned`);
+          throw new ConversationStateError(`Conversation ${toEcho(id)} is already assigned`);
         const agentId = args.agentId ?? pickAgent(draft, conversation.queueId)?.id;
         if (!agentId)
-          throw new ConversationStateError(`No agent with capacity serves queue '${conversation.queueId}'`);
+          throw new ConversationStateError(
+            `No agent with capacity serves queue ${toEcho(conversation.queueId)}`,
+          );
         return applyAssign(draft, id, agentId, now);
       }),
   ),
@@ -192,9 +197,9 @@ export const eceActions: Record<string, Action> = {
     "Posts args.body to the conversation's callback URL as is (a string verbatim, an object in the application's format), with args.type as the delivery type and args.headers added. Bypasses every rule.",
     rawEventArgs,
     (ctx, id, args) => {
-      const conversation = ctx.state().conversations[id];
-      if (!conversation) throw new ConversationStateError(`Conversation '${id}' does not exist`);
-      const app = ctx.state().clientApplications[conversation.clientKey];
+      const conversation = getOwn(ctx.state().conversations, id);
+      if (!conversation) throw new ConversationStateError(`Conversation ${toEcho(id)} does not exist`);
+      const app = getOwn(ctx.state().clientApplications, conversation.clientKey);
       if (!app?.callback.url) throw new ConversationStateError('The client application has no callback URL');
       const xml = app.callback.format === 'xml';
       const body =

@@ -1,8 +1,15 @@
 /** ECE admin routes under /__admin/providers/ece: callback URL, agents, settings, entry points, conversations. */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { toEcho } from '../../echo.ts';
 import { readBody } from '../../http.ts';
+import { getOwn, isSafeKey } from '../../own.ts';
 import { type EceContext, runAssignment } from './dispatch.ts';
+import { hasId, toNextId, toPage } from './ordered.ts';
+
+/** Page size of the conversation listing, by default and at most (simulator choice). */
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 500;
 
 const callbackSchema = z
   .object({
@@ -45,18 +52,43 @@ async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.o
   return parsed.data;
 }
 
+/**
+ * Resolves the `:id` of an admin route in one collection: `__proto__` answers 400 (it can never name an item),
+ * any id the collection does not hold as its own answers 404, in the admin envelope `{error}`.
+ */
+function resolveId<T>(
+  c: Context,
+  what: string,
+  collection: Readonly<Record<string, T>>,
+  param: string,
+): { id: string; item: T } | Response {
+  const id = c.req.param(param) ?? '';
+  if (!isSafeKey(id)) return c.json({ error: `${toEcho(id)} is not a valid ${what} id.` }, 400);
+  const item = getOwn(collection, id);
+  if (item === undefined) return c.json({ error: `No ${what} ${toEcho(id)}.` }, 404);
+  return { id, item };
+}
+
+/** Query of the conversation listing: a page size and the id to continue after. */
+const pageSchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
+    after: z.string().min(1).optional(),
+  })
+  .strict();
+
 /** Builds the ECE admin routes. */
 export function createEceAdminRoutes(ctx: EceContext): Hono {
   const app = new Hono();
 
   app.put('/client-applications/:key/callback', async (c) => {
-    const key = c.req.param('key');
-    if (!ctx.state().clientApplications[key])
-      return c.json({ error: `No client application '${key}'.` }, 404);
+    const found = resolveId(c, 'client application', ctx.state().clientApplications, 'key');
+    if (found instanceof Response) return found;
+    const { id: key } = found;
     const input = await readJson(c, callbackSchema);
     if (input instanceof Response) return input;
     ctx.update((draft) => {
-      const target = draft.clientApplications[key]!.callback;
+      const target = getOwn(draft.clientApplications, key)!.callback;
       if (input.url !== undefined) target.url = input.url;
       if (input.format !== undefined) target.format = input.format;
       if (input.auth !== undefined) target.auth = input.auth;
@@ -65,19 +97,19 @@ export function createEceAdminRoutes(ctx: EceContext): Hono {
         if (input.active) target.consecutiveFailures = 0;
       }
     });
-    return c.json({ key, callback: ctx.state().clientApplications[key]!.callback });
+    return c.json({ key, callback: getOwn(ctx.state().clientApplications, key)!.callback });
   });
 
   app.put('/agents/:id', async (c) => {
-    const id = c.req.param('id');
-    if (!ctx.state().agents[id]) return c.json({ error: `No agent '${id}'.` }, 404);
+    const found = resolveId(c, 'agent', ctx.state().agents, 'id');
+    if (found instanceof Response) return found;
     const input = await readJson(c, agentSchema);
     if (input instanceof Response) return input;
     ctx.update((draft) => {
-      Object.assign(draft.agents[id]!, input);
+      Object.assign(getOwn(draft.agents, found.id)!, input);
     });
     runAssignment(ctx);
-    return c.json({ agent: ctx.state().agents[id] });
+    return c.json({ agent: getOwn(ctx.state().agents, found.id) });
   });
 
   app.put('/settings', async (c) => {
@@ -91,21 +123,36 @@ export function createEceAdminRoutes(ctx: EceContext): Hono {
   });
 
   app.put('/entry-points/:id', async (c) => {
-    const id = c.req.param('id');
-    if (!ctx.state().entryPoints[id]) return c.json({ error: `No entry point '${id}'.` }, 404);
+    const found = resolveId(c, 'entry point', ctx.state().entryPoints, 'id');
+    if (found instanceof Response) return found;
     const input = await readJson(c, entryPointSchema);
     if (input instanceof Response) return input;
     const lastModified = input.lastModified ?? new Date(ctx.clock.now()).toISOString();
     ctx.update((draft) => {
-      draft.entryPoints[id]!.lastModified = lastModified;
+      getOwn(draft.entryPoints, found.id)!.lastModified = lastModified;
     });
-    return c.json({ entryPoint: ctx.state().entryPoints[id] });
+    return c.json({ entryPoint: getOwn(ctx.state().entryPoints, found.id) });
+  });
+
+  app.get('/conversations', (c) => {
+    const query = pageSchema.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
+    if (!query.success) return c.json({ error: `Invalid query: ${z.prettifyError(query.error)}` }, 400);
+    const { limit, after } = query.data;
+    const state = ctx.state();
+    if (after !== undefined && !hasId(state.indexes.conversations, after))
+      return c.json({ error: `No conversation ${toEcho(after)} to continue after.` }, 404);
+    const conversations = toPage(state.indexes.conversations, after ?? null, limit).map(
+      (id) => getOwn(state.conversations, id)!,
+    );
+    const last = conversations.at(-1);
+    const next = last && toNextId(state.indexes.conversations, last.id) !== null ? last.id : null;
+    return c.json({ conversations, next });
   });
 
   app.get('/conversations/:id', (c) => {
-    const conversation = ctx.state().conversations[c.req.param('id')];
-    if (!conversation) return c.json({ error: `No conversation '${c.req.param('id')}'.` }, 404);
-    return c.json({ conversation });
+    const found = resolveId(c, 'conversation', ctx.state().conversations, 'id');
+    if (found instanceof Response) return found;
+    return c.json({ conversation: found.item });
   });
 
   app.get('/client-applications', (c) =>

@@ -1,4 +1,7 @@
 /** Agents and assignment: availability, capacity, and the agent side of a conversation (callbacks to the client). */
+import { toEcho } from '../../echo.ts';
+import { getOwn, isSafeKey } from '../../own.ts';
+import { countActiveChat, dequeueWaiting, enqueueWaiting, toActiveChats } from './indexes.ts';
 import {
   appendEntry,
   ConversationStateError,
@@ -10,16 +13,12 @@ import {
 } from './model.ts';
 import type { Agent, Attachment, CallbackKind, Conversation, EceState } from './types.ts';
 
-/** Number of open conversations assigned to an agent. */
-export function countActiveChats(state: EceState, agentId: string): number {
-  return Object.values(state.conversations).filter((c) => c.agentId === agentId && c.status === 'assigned')
-    .length;
-}
-
 /** Whether an agent is logged in and available for a queue (capacity aside). */
 export function isServing(agent: Agent, queueId: string): boolean {
   return agent.loggedIn && agent.available && agent.queues.includes(queueId);
 }
+
+// Agents are configuration (fixtures, admin changes), not data that grows with traffic: walking them is fine.
 
 /** Whether any agent is logged in and available for the queue: the start precondition of seed 003. */
 export function hasAgentForQueue(state: EceState, queueId: string): boolean {
@@ -31,14 +30,14 @@ export function pickAgent(state: EceState, queueId: string): Agent | null {
   let best: { agent: Agent; load: number } | null = null;
   for (const agent of Object.values(state.agents)) {
     if (!isServing(agent, queueId)) continue;
-    const load = countActiveChats(state, agent.id);
+    const load = toActiveChats(state, agent.id);
     if (load >= agent.maxChats) continue;
     if (!best || load < best.load) best = { agent, load };
   }
   return best?.agent ?? null;
 }
 
-/** Assigns a conversation to an agent (the `assigned` callback). */
+/** Assigns a conversation to an agent (the `assigned` callback): out of the queue, or away from its agent. */
 export function applyAssign(
   draft: EceState,
   conversationId: string,
@@ -46,10 +45,13 @@ export function applyAssign(
   now: number,
 ): Posting[] {
   const conversation = requireOpen(draft, conversationId);
-  const agent = draft.agents[agentId];
-  if (!agent) throw new ConversationStateError(`Agent '${agentId}' does not exist`);
+  const agent = getOwn(draft.agents, agentId);
+  if (!agent) throw new ConversationStateError(`Agent ${toEcho(agentId)} does not exist`);
+  if (conversation.status === 'waiting') dequeueWaiting(draft, conversation);
+  else if (conversation.agentId !== null) countActiveChat(draft, conversation.agentId, -1);
+  countActiveChat(draft, agent.id, 1);
   conversation.status = 'assigned';
-  conversation.agentId = agentId;
+  conversation.agentId = agent.id;
   const entry = appendEntry(
     draft,
     conversation,
@@ -59,25 +61,51 @@ export function applyAssign(
   return [{ conversationId, entry }];
 }
 
-/** Assigns waiting conversations, oldest first, while agents have capacity. */
+/**
+ * One assignment pass: waiting conversations, in the order they entered their queues, go to agents with spare
+ * capacity. It walks only the heads of the waiting lists of queues some agent serves: a queue leaves the pass as
+ * soon as no agent can take its first chat (nothing behind it could be taken either), so the cost is the chats
+ * assigned times the (configured) queues and agents, whatever the number of conversations or queues with chats.
+ */
 export function applyAssignWaiting(draft: EceState, now: number): Posting[] {
   if (!draft.settings.assignmentServiceRunning) return [];
-  const waiting = Object.values(draft.conversations)
-    .filter((c) => c.status === 'waiting')
-    .sort((a, b) => a.createdAt - b.createdAt);
   const postings: Posting[] = [];
-  for (const conversation of waiting) {
-    const agent = pickAgent(draft, conversation.queueId);
-    if (agent) postings.push(...applyAssign(draft, conversation.id, agent.id, now));
+  const open = new Set<string>();
+  for (const agent of Object.values(draft.agents)) {
+    if (!agent.loggedIn || !agent.available) continue;
+    for (const queueId of agent.queues) if (getOwn(draft.indexes.waiting, queueId)) open.add(queueId);
+  }
+  while (open.size > 0) {
+    let first: { queueId: string; conversationId: string; rank: number } | null = null;
+    for (const queueId of open) {
+      const list = getOwn(draft.indexes.waiting, queueId);
+      const head = list?.head ?? null;
+      if (!list || head === null) {
+        open.delete(queueId);
+        continue;
+      }
+      const rank = list.links[head]!.rank;
+      if (!first || rank < first.rank) first = { queueId, conversationId: head, rank };
+    }
+    if (!first) break;
+    const agent = pickAgent(draft, first.queueId);
+    if (!agent) {
+      open.delete(first.queueId);
+      continue;
+    }
+    postings.push(...applyAssign(draft, first.conversationId, agent.id, now));
   }
   return postings;
 }
 
-/** Removes HTML tags for clients without rich text (seed 003 isRichTextSupported=false). */
+/**
+ * Removes HTML tags for clients without rich text (seed 003 isRichTextSupported=false). A tag cannot contain `<`:
+ * with /<[^>]*>/ a long run of `<` without `>` would be rescanned from every `<` (quadratic); this stays linear.
+ */
 export function toPlainText(html: string): string {
   return html
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
+    .replace(/<[^<>]*>/g, '')
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -138,8 +166,9 @@ export function applyTransfer(
   const conversation: Conversation = requireAssigned(draft, conversationId);
   const from = conversation.agentId;
   if (target.agentId !== undefined) {
-    const agent = draft.agents[target.agentId];
-    if (!agent?.loggedIn) throw new ConversationStateError(`Agent '${target.agentId}' is not logged in`);
+    const agent = getOwn(draft.agents, target.agentId);
+    if (!agent?.loggedIn)
+      throw new ConversationStateError(`Agent ${toEcho(target.agentId)} is not logged in`);
     const entry = appendEntry(
       draft,
       conversation,
@@ -154,6 +183,7 @@ export function applyTransfer(
     return [{ conversationId, entry }, ...applyAssign(draft, conversationId, agent.id, now)];
   }
   const queueId = target.queueId ?? conversation.queueId;
+  if (!isSafeKey(queueId)) throw new ConversationStateError(`Queue ${toEcho(queueId)} cannot be used`);
   const entry = appendEntry(
     draft,
     conversation,
@@ -165,9 +195,11 @@ export function applyTransfer(
     },
     now,
   );
+  if (from !== null) countActiveChat(draft, from, -1);
   conversation.queueId = queueId;
   conversation.status = 'waiting';
   conversation.agentId = null;
+  enqueueWaiting(draft, conversation);
   return [{ conversationId, entry }];
 }
 
@@ -184,7 +216,7 @@ export function applyAgentAttachment(
   if (kind === 'uploadAttachment') {
     attachments = makeAttachments(draft, input.file ? [input.file] : []);
   } else {
-    const found = findAttachment(conversation, 'fromClient', input.attachmentId ?? null);
+    const found = findAttachment(draft, conversation, 'fromClient', input.attachmentId ?? null);
     if (!found) throw new ConversationStateError('The customer has uploaded no such attachment');
     attachments = [found];
   }

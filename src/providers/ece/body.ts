@@ -2,6 +2,8 @@
  * Pure readers of the start-conversation and sendmessage bodies (JSON, XML or multipart already parsed by
  * src/http.ts). XML arrives as strings and single-element lists, so every reader accepts both shapes.
  */
+import { toEcho } from '../../echo.ts';
+import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
 import { fail, type Result, succeed } from './errors.ts';
 import type { AttributeDefinition, ClientInfo, Contact, PhoneType, SocialType } from './types.ts';
 
@@ -31,7 +33,7 @@ export function pick(value: unknown, path: string): unknown {
   let current = value;
   for (const key of path.split('.')) {
     if (!isDict(current)) return undefined;
-    current = current[key];
+    current = getOwn(current, key);
   }
   return current;
 }
@@ -69,25 +71,41 @@ const SOCIAL_TYPES: readonly SocialType[] = ['facebook', 'twitter', 'instagram']
  */
 export const ALLOWED_ATTRIBUTE_CHARS = /^[\p{L}\p{N} .,\-_@:/()+#?!']*$/u;
 
+/** `__proto__` cannot be stored as an attribute name; it is no configured attribute, and is refused as one. */
+function refuseUnsafeName(name: string, where: string): Result<never> | null {
+  if (isSafeKey(name)) return null;
+  return fail(
+    'attribute.invalid',
+    `${where}: ${toEcho(name)} is not a custom attribute configured in the application`,
+  );
+}
+
+/** Simulator choice: an integer custom attribute holds at most 19 digits and a sign (a 64-bit integer). */
+const INTEGER_MAX_LENGTH = 20;
+
 /** Reads name/value pairs from `{name: value}` or `{attribute: [{name, value}]}`. */
 export function readAttributes(value: unknown, where: string): Result<Record<string, string>> {
   if (value === undefined || value === '') return succeed({});
   if (!isDict(value)) return fail('body.invalid', `${where} must be an object of name/value pairs`);
   const out: Record<string, string> = {};
-  const entries = 'attribute' in value ? toList(value.attribute) : null;
+  const entries = hasOwn(value, 'attribute') ? toList(value.attribute) : null;
   if (entries) {
     for (const entry of entries) {
       const name = toText(pick(entry, 'name'));
       const text = toText(pick(entry, 'value'));
       if (name === null || text === null)
         return fail('body.invalid', `${where}.attribute entries need name and value`);
+      const refused = refuseUnsafeName(name, where);
+      if (refused) return refused;
       out[name] = text;
     }
     return succeed(out);
   }
   for (const [name, raw] of Object.entries(value)) {
+    const refused = refuseUnsafeName(name, where);
+    if (refused) return refused;
     const text = toText(raw);
-    if (text === null) return fail('body.invalid', `${where}.${name} must be a scalar value`);
+    if (text === null) return fail('body.invalid', `${where}.${toEcho(name)} must be a scalar value`);
     out[name] = text;
   }
   return succeed(out);
@@ -100,27 +118,28 @@ export function checkAttributes(
   where: string,
 ): Result<Record<string, string>> {
   for (const [name, value] of Object.entries(values)) {
-    const definition = definitions[name];
+    const quoted = toEcho(name);
+    const definition = getOwn(definitions, name);
     if (!definition)
       return fail(
         'attribute.invalid',
-        `${where}: '${name}' is not a custom attribute configured in the application`,
+        `${where}: ${quoted} is not a custom attribute configured in the application`,
       );
     if (definition.type === 'enumeration' && !definition.values.includes(value)) {
       return fail(
         'attribute.invalid',
-        `${where}: '${value}' is not a predefined value of '${name}' (${definition.values.join(', ')})`,
+        `${where}: ${toEcho(value)} is not a predefined value of ${quoted} (${definition.values.join(', ')})`,
       );
     }
-    if (definition.type === 'integer' && !/^-?\d+$/.test(value)) {
-      return fail('attribute.invalid', `${where}: '${name}' must be an integer`);
+    if (definition.type === 'integer' && (value.length > INTEGER_MAX_LENGTH || !/^-?\d+$/.test(value))) {
+      return fail('attribute.invalid', `${where}: ${quoted} must be an integer`);
     }
     if (definition.type === 'string') {
-      if (!ALLOWED_ATTRIBUTE_CHARS.test(value)) {
-        return fail('attribute.invalid', `${where}: '${name}' contains characters that are not allowed`);
-      }
       if (value.length > definition.maxLength) {
-        return fail('attribute.invalid', `${where}: '${name}' exceeds ${definition.maxLength} characters`);
+        return fail('attribute.invalid', `${where}: ${quoted} exceeds ${definition.maxLength} characters`);
+      }
+      if (!ALLOWED_ATTRIBUTE_CHARS.test(value)) {
+        return fail('attribute.invalid', `${where}: ${quoted} contains characters that are not allowed`);
       }
     }
   }

@@ -1,4 +1,6 @@
 /** Customer look-up, creation and case rules of start conversation (seed 003). Pure: (input, state) -> plan. */
+import { toEcho } from '../../echo.ts';
+import { getOwn } from '../../own.ts';
 import type { CustomerInput } from './body.ts';
 import { fail, type Result, succeed } from './errors.ts';
 import type { ContactPoint, SearchAttribute, StartQuery } from './rules.ts';
@@ -18,30 +20,57 @@ export function toAttributeValues(contact: ContactLike, attribute: SearchAttribu
     const type = attribute.slice('social.'.length, -'Id'.length);
     return contact.social.filter((s) => s.type === type).map((s) => s.socialId);
   }
-  const custom = contact.custom[attribute.slice('custom.'.length)];
+  const custom = getOwn(contact.custom, attribute.slice('custom.'.length));
   return custom === undefined ? [] : [custom];
 }
 
-function sameValue(attribute: SearchAttribute, a: string, b: string): boolean {
-  if (attribute === 'email.emailAddress') return a.toLowerCase() === b.toLowerCase();
-  if (attribute.endsWith('.phone')) return a.replace(/\D/g, '') === b.replace(/\D/g, '');
-  return a === b;
+/** Every (attribute, value) pair a contact can be found by: what the customer index holds for it. */
+export function toSearchPairs(contact: ContactLike): Array<[SearchAttribute, string]> {
+  const pairs: Array<[SearchAttribute, string]> = [];
+  for (const address of contact.email) pairs.push(['email.emailAddress', address]);
+  for (const phone of contact.phones) pairs.push([`${phone.type}.phone`, phone.number]);
+  for (const social of contact.social) pairs.push([`social.${social.type}Id`, social.socialId]);
+  if (contact.externalId) pairs.push(['externalId', contact.externalId]);
+  for (const [name, value] of Object.entries(contact.custom)) pairs.push([`custom.${name}`, value]);
+  return pairs;
 }
 
-/** Customers with a contact holding `value` for `attribute`, within a department when given. */
+/** The form a value is compared in: e-mail ignores case, phones compare digits only (simulator choice). */
+function toComparable(attribute: SearchAttribute, value: string): string {
+  if (attribute === 'email.emailAddress') return value.toLowerCase();
+  if (attribute.endsWith('.phone')) return value.replace(/\D/g, '');
+  return value;
+}
+
+function sameValue(attribute: SearchAttribute, a: string, b: string): boolean {
+  return toComparable(attribute, a) === toComparable(attribute, b);
+}
+
+/** The customer index key of a value (never `__proto__`: it always starts with the attribute). */
+export function toContactKey(attribute: SearchAttribute, value: string): string {
+  return `${attribute}:${toComparable(attribute, value)}`;
+}
+
+/**
+ * Customers with a contact holding `value` for `attribute`, within a department when given: the candidates come
+ * from the customer index, and each is checked against its contacts (keys of two attributes could collide).
+ */
 export function findCustomers(
   state: EceState,
   attribute: SearchAttribute,
   value: string,
   departmentId: string | null,
 ): Customer[] {
-  return Object.values(state.customers).filter(
-    (customer) =>
-      (departmentId === null || customer.departmentId === departmentId) &&
-      customer.contacts.some((contact) =>
-        toAttributeValues(contact, attribute).some((v) => sameValue(attribute, v, value)),
-      ),
-  );
+  const found: Customer[] = [];
+  for (const id of getOwn(state.indexes.customersByContact, toContactKey(attribute, value)) ?? []) {
+    const customer = getOwn(state.customers, id);
+    if (!customer || (departmentId !== null && customer.departmentId !== departmentId)) continue;
+    const holds = customer.contacts.some((contact) =>
+      toAttributeValues(contact, attribute).some((v) => sameValue(attribute, v, value)),
+    );
+    if (holds) found.push(customer);
+  }
+  return found;
 }
 
 /** What start conversation does about the customer. */
@@ -51,16 +80,32 @@ export type CustomerPlan =
   | { kind: 'create'; customer: CustomerInput; departmentId: string };
 
 const CUSTOMER_TYPES = ['individual', 'group', 'organization'];
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Simulator choice: the longest e-mail address a contact may hold, RFC 5321's 254 characters. */
+export const EMAIL_MAX_LENGTH = 254;
+
+/**
+ * Whether a value is an e-mail address: `local@domain.tld` without spaces, one `@`, a dot inside the domain
+ * (what /^[^\s@]+@[^\s@]+\.[^\s@]+$/ accepts, checked in linear time: that expression backtracks
+ * quadratically on a long crafted value), at most EMAIL_MAX_LENGTH characters.
+ */
+export function isEmailAddress(value: string): boolean {
+  if (value.length > EMAIL_MAX_LENGTH || /\s/.test(value)) return false;
+  const at = value.indexOf('@');
+  if (at < 1 || value.includes('@', at + 1)) return false;
+  const domain = value.slice(at + 1);
+  const dot = domain.indexOf('.', 1);
+  return dot !== -1 && dot < domain.length - 1;
+}
 
 /** Why creating a customer from these details would fail, if it would. */
 export function checkCustomerCreation(customer: CustomerInput): string | null {
   if (!CUSTOMER_TYPES.includes(customer.type))
-    return `customer type '${customer.type}' is not one of ${CUSTOMER_TYPES.join(', ')}`;
-  const bad = customer.contact.email.find((e) => !EMAIL.test(e));
-  if (bad !== undefined) return `'${bad}' is not a valid email address`;
+    return `customer type ${toEcho(customer.type)} is not one of ${CUSTOMER_TYPES.join(', ')}`;
+  const bad = customer.contact.email.find((e) => !isEmailAddress(e));
+  if (bad !== undefined) return `${toEcho(bad)} is not a valid email address`;
   const phone = customer.contact.phones.find((p) => !/^[\d\s()+-]{3,20}$/.test(p.number));
-  if (phone) return `'${phone.number}' is not a valid phone number`;
+  if (phone) return `${toEcho(phone.number)} is not a valid phone number`;
   for (const name of [customer.contact.firstName, customer.contact.lastName]) {
     if (name !== null && name.length > 50) return 'contact names are limited to 50 characters';
   }
@@ -122,7 +167,7 @@ export function checkConversationContact(
   if (point === null) return succeed(null);
   const contacts: ContactLike[] =
     plan.kind === 'existing'
-      ? (state.customers[plan.customerId]?.contacts ?? [])
+      ? (getOwn(state.customers, plan.customerId)?.contacts ?? [])
       : plan.kind === 'create'
         ? [plan.customer.contact]
         : [];
@@ -139,12 +184,12 @@ export function checkCase(state: EceState, plan: CustomerPlan, caseId: string | 
   if (plan.kind === 'anonymous') {
     return fail('case.invalid', 'activity.case.id can be provided only with searchContactOnAttribute');
   }
-  const found = state.cases[caseId];
-  if (!found) return fail('case.invalid', `Case '${caseId}' does not exist`);
+  const found = getOwn(state.cases, caseId);
+  if (!found) return fail('case.invalid', `Case ${toEcho(caseId)} does not exist`);
   if (plan.kind !== 'existing' || found.customerId !== plan.customerId) {
     return fail(
       'case.invalid',
-      `Case '${caseId}' does not belong to the customer initiating the conversation`,
+      `Case ${toEcho(caseId)} does not belong to the customer initiating the conversation`,
     );
   }
   return succeed(caseId);

@@ -4,6 +4,7 @@
  */
 
 import { renderXml } from '../../http.ts';
+import { getOwn } from '../../own.ts';
 import type { WebhookEvent } from '../../provider.ts';
 import type { Posting } from './model.ts';
 import type {
@@ -58,7 +59,7 @@ export function toCallbackMessage(
   };
   if (entry.content !== null) message.content = entry.content;
   if (entry.attachments.length > 0) message.attachments = { attachment: entry.attachments };
-  message.sender = toSender(entry, entry.agentId ? state.agents[entry.agentId] : undefined);
+  message.sender = toSender(entry, entry.agentId ? getOwn(state.agents, entry.agentId) : undefined);
   message.timeStamp = entry.timeStamp;
   message.id = entry.id;
   return message as CallbackMessage;
@@ -87,8 +88,8 @@ export function toCallbackEvents(state: EceState, postings: Posting[]): WebhookE
   const events: WebhookEvent[] = [];
   for (const { conversationId, entry } of postings) {
     if (!entry.posted) continue;
-    const conversation = state.conversations[conversationId];
-    const app = conversation ? state.clientApplications[conversation.clientKey] : undefined;
+    const conversation = getOwn(state.conversations, conversationId);
+    const app = conversation ? getOwn(state.clientApplications, conversation.clientKey) : undefined;
     if (!app?.callback.url) continue;
     const format = app.callback.format;
     events.push({

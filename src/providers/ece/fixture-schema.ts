@@ -4,6 +4,8 @@
  * `checkEceFixtures` reports what is still missing once layers are merged.
  */
 import { z } from 'zod';
+import { isSafeKey } from '../../own.ts';
+import { createIndexes, TOKEN_LIFETIME_MS } from './indexes.ts';
 import type {
   AttributeDefinition,
   CallbackAuth,
@@ -169,6 +171,22 @@ export const eceOptionsSchema = z
 /** Reports what merged fixtures still miss, and references that point nowhere. */
 export function checkEceFixtures(fixtures: EceFixtures): string[] {
   const problems: string[] = [];
+  // Ids become keys of plain objects: `__proto__` would set a prototype instead of adding an item.
+  const keyed: Array<[string, Array<string | undefined>]> = [
+    ['clientApplications[].key', (fixtures.clientApplications ?? []).map((a) => a.key)],
+    ['sessions[].token', (fixtures.sessions ?? []).map((s) => s.token)],
+    ['sessions[].clientKey', (fixtures.sessions ?? []).map((s) => s.clientKey)],
+    ['entryPoints[].id', (fixtures.entryPoints ?? []).map((e) => e.id)],
+    ['entryPoints[].queueId', (fixtures.entryPoints ?? []).map((e) => e.queueId)],
+    ['agents[].id', (fixtures.agents ?? []).map((a) => a.id)],
+    ['agents[].queues', (fixtures.agents ?? []).flatMap((a) => a.queues ?? [])],
+    ['customers[].id', (fixtures.customers ?? []).map((c) => c.id)],
+    ['cases[].id', (fixtures.cases ?? []).map((c) => c.id)],
+  ];
+  for (const [where, ids] of keyed) {
+    if (ids.some((id) => id !== undefined && !isSafeKey(id)))
+      problems.push(`${where}: '__proto__' cannot be used as an id`);
+  }
   const entryPoints = new Set((fixtures.entryPoints ?? []).map((e) => e.id));
   const customers = new Set((fixtures.customers ?? []).map((c) => c.id));
   const apps = new Set((fixtures.clientApplications ?? []).map((a) => a.key));
@@ -194,8 +212,6 @@ export function checkEceFixtures(fixtures: EceFixtures): string[] {
   return problems;
 }
 
-const DAY_MS = 86_400_000;
-
 function maxNumeric(ids: string[], floor: number): number {
   return ids.reduce((max, value) => (/^\d+$/.test(value) ? Math.max(max, Number(value) + 1) : max), floor);
 }
@@ -212,7 +228,7 @@ function toDefinitions(
 
 /** Builds the initial state; `callbackUrl` from the options overrides every application's callback URL. */
 export function createEceState(fixtures: EceFixtures, options: EceOptions, now: number): EceState {
-  const state: EceState = {
+  const records: Omit<EceState, 'indexes'> = {
     settings: {
       assignmentServiceRunning: fixtures.settings?.assignmentServiceRunning ?? true,
       customerDepartmentalization: fixtures.settings?.customerDepartmentalization ?? false,
@@ -227,8 +243,10 @@ export function createEceState(fixtures: EceFixtures, options: EceOptions, now: 
     activityAttributes: toDefinitions(fixtures.activityAttributes),
     contactAttributes: toDefinitions(fixtures.contactAttributes),
     conversations: {},
+    assignment: { dueAt: null },
     counters: { activity: 0, case: 0, customer: 0, contact: 0, message: 3_118_908_800, attachment: 1 },
   };
+  const state = records as EceState;
   for (const app of fixtures.clientApplications ?? []) {
     state.clientApplications[app.key] = {
       key: app.key,
@@ -248,7 +266,7 @@ export function createEceState(fixtures: EceFixtures, options: EceOptions, now: 
   for (const s of fixtures.sessions ?? []) {
     const expiresAt =
       s.expiresAt === undefined
-        ? now + DAY_MS
+        ? now + TOKEN_LIFETIME_MS
         : typeof s.expiresAt === 'number'
           ? s.expiresAt
           : Date.parse(s.expiresAt);
@@ -309,5 +327,6 @@ export function createEceState(fixtures: EceFixtures, options: EceOptions, now: 
   state.counters.contact = maxNumeric(contactIds, 4001);
   state.counters.case = maxNumeric(Object.keys(state.cases), 2001);
   state.counters.activity = 5001;
+  state.indexes = createIndexes(records);
   return state;
 }

@@ -1,9 +1,10 @@
 /** Cisco ECE v19 asynchronous messaging (Interaction API client applications), as a convosim provider. */
 import type { Context } from 'hono';
-import { type CoreError, defineProvider } from '../../provider.ts';
+import { getOwn } from '../../own.ts';
+import { type ConversationSummary, type CoreError, defineProvider } from '../../provider.ts';
 import { eceActions } from './actions.ts';
 import { createEceAdminRoutes } from './admin.ts';
-import { type EceContext, onCallbackSettled, scheduleAssignment } from './dispatch.ts';
+import { type EceContext, onCallbackSettled, resumeAssignment } from './dispatch.ts';
 import type { ErrorKey } from './errors.ts';
 import {
   checkEceFixtures,
@@ -12,6 +13,8 @@ import {
   eceFixturesSchema,
   eceOptionsSchema,
 } from './fixture-schema.ts';
+import { createIndexes } from './indexes.ts';
+import { toPage } from './ordered.ts';
 import { renderBody, renderWsError, toWsError } from './render.ts';
 import { BASE_PATHS, createEceRoutes } from './routes.ts';
 import { parseAcceptLanguage, toErrorFormat } from './rules.ts';
@@ -38,30 +41,36 @@ function renderCoreError(c: Context, error: CoreError, ctx: EceContext): Respons
   return renderBody(c, format, 'WSError', body, error.status);
 }
 
-/** The ECE provider definition. */
-export const eceProvider = defineProvider<EceState, EceFixtures, EceOptions>({
-  name: 'ece',
-  title: 'Cisco ECE v19 asynchronous messaging',
-  basePaths: BASE_PATHS,
-  fixtures: eceFixturesSchema,
-  checkFixtures: checkEceFixtures,
-  options: eceOptionsSchema,
-  createState: (fixtures, ctx) => createEceState(fixtures, ctx.options, ctx.clock.now()),
-  onStart: (ctx) => {
-    // Chats restored from a store file may still wait in a queue; their assignment timer did not survive.
-    if (Object.values(ctx.state().conversations).some((c) => c.status === 'waiting')) scheduleAssignment(ctx);
-  },
-  createRoutes: createEceRoutes,
-  renderError: renderCoreError,
-  webhooks: {
-    // Simulator choice: ECE's retry policy is not public (reference 2.7).
-    retryDelaysMs: [1000, 5000],
-    timeoutMs: 5000,
-    onSettled: onCallbackSettled,
-  },
-  actions: eceActions,
-  listConversations: (state) =>
-    Object.values(state.conversations).map((conversation) => ({
+/**
+ * A store written before the indexes existed gets them here, built in one pass over its records (the only
+ * whole-collection walk, once per process and only for such a store).
+ */
+function prepareState(ctx: EceContext): void {
+  const state = ctx.state();
+  if (state.indexes !== undefined && state.assignment !== undefined) return;
+  const indexes = state.indexes ?? createIndexes(state);
+  ctx.update((draft) => {
+    draft.indexes = indexes;
+    draft.assignment ??= { dueAt: null };
+  });
+}
+
+/**
+ * Conversation summaries for the cross-provider listing, in creation order. With `page` only that page is read
+ * (from the one after `page.after`), through the creation-order index; without it, all of them.
+ */
+function toConversationSummaries(
+  state: EceState,
+  page?: { after?: string | null; limit?: number },
+): ConversationSummary[] {
+  const ids = toPage(
+    state.indexes.conversations,
+    page?.after ?? null,
+    page?.limit ?? Number.POSITIVE_INFINITY,
+  );
+  return ids.map((id) => {
+    const conversation = getOwn(state.conversations, id)!;
+    return {
       provider: 'ece',
       id: conversation.id,
       status: conversation.status,
@@ -76,6 +85,33 @@ export const eceProvider = defineProvider<EceState, EceFixtures, EceOptions>({
         entryPointId: conversation.entryPointId,
         clientKey: conversation.clientKey,
       },
-    })),
+    };
+  });
+}
+
+/** The ECE provider definition. */
+export const eceProvider = defineProvider<EceState, EceFixtures, EceOptions>({
+  name: 'ece',
+  title: 'Cisco ECE v19 asynchronous messaging',
+  basePaths: BASE_PATHS,
+  fixtures: eceFixturesSchema,
+  checkFixtures: checkEceFixtures,
+  options: eceOptionsSchema,
+  createState: (fixtures, ctx) => createEceState(fixtures, ctx.options, ctx.clock.now()),
+  onStart: (ctx) => {
+    prepareState(ctx);
+    // Chats restored from a store file may still wait in a queue; their assignment timer did not survive.
+    resumeAssignment(ctx);
+  },
+  createRoutes: createEceRoutes,
+  renderError: renderCoreError,
+  webhooks: {
+    // Simulator choice: ECE's retry policy is not public (reference 2.7).
+    retryDelaysMs: [1000, 5000],
+    timeoutMs: 5000,
+    onSettled: onCallbackSettled,
+  },
+  actions: eceActions,
+  listConversations: toConversationSummaries,
   createAdminRoutes: createEceAdminRoutes,
 });

@@ -1,4 +1,5 @@
 /** Pure reader of the sendmessage body (reference 2.4): {conversation:{id}, type:{value}, content, attachments}. */
+import { toEcho } from '../../echo.ts';
 import { isDict, pick, toList, toText } from './body.ts';
 import { fail, type Result, succeed } from './errors.ts';
 import type { Attachment } from './types.ts';
@@ -36,7 +37,7 @@ export function parseSendMessageBody(document: unknown): Result<SendMessageBody>
   const kind = toText(pick(document, 'type.value'));
   if (!kind) return fail('body.required', 'type.value is required');
   if (!(CLIENT_KINDS as readonly string[]).includes(kind)) {
-    return fail('body.invalid', `type.value '${kind}' is not one of ${CLIENT_KINDS.join(', ')}`);
+    return fail('body.invalid', `type.value ${toEcho(kind)} is not one of ${CLIENT_KINDS.join(', ')}`);
   }
   const contentValue = document.content;
   const content = contentValue === undefined ? null : toText(contentValue);

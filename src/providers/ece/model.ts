@@ -2,8 +2,12 @@
  * Conversation state and transitions: start, assignment, agent and customer actions, completion. Every function
  * works on a draft (ctx.update) and returns the transcript entries to post to the callback URL; callers validate first.
  */
+import { toEcho } from '../../echo.ts';
+import { getOwn } from '../../own.ts';
 import type { StartBody } from './body.ts';
 import type { CustomerPlan } from './customer.ts';
+import { addCustomer, countActiveChat, dequeueWaiting, enqueueWaiting, noteUploads } from './indexes.ts';
+import { appendId } from './ordered.ts';
 import type { StartQuery } from './rules.ts';
 import type {
   Attachment,
@@ -24,7 +28,7 @@ export class ConversationStateError extends Error {
 
 /** Whether the callback for this kind is posted at all (callback active; typing only when asked for). */
 function isPosted(state: EceState, conversation: Conversation, kind: string): boolean {
-  const app = state.clientApplications[conversation.clientKey];
+  const app = getOwn(state.clientApplications, conversation.clientKey);
   if (!app?.callback.active || !app.callback.url) return false;
   if (kind === 'startTyping' || kind === 'endTyping') return conversation.sendTypingNotification;
   return true;
@@ -46,7 +50,10 @@ export function appendEntry(
     timeStamp: now,
     posted: entry.direction === 'toClient' && isPosted(draft, conversation, entry.kind),
   };
+  const index = conversation.transcript.length;
   conversation.transcript.push(full);
+  if (full.kind === 'uploadAttachment')
+    noteUploads(draft, conversation.id, full.direction, index, full.attachments);
   return full;
 }
 
@@ -62,19 +69,24 @@ export type StartInput = {
   now: number;
 };
 
-/** Creates the customer (when new), the case (when not given), the chat activity and the conversation. */
+/**
+ * Creates the customer (when new), the case (when not given), the chat activity and the conversation, which
+ * enters its queue's waiting list. Touches only the records it adds, whatever the size of the partition.
+ */
 export function applyStart(draft: EceState, input: StartInput): Conversation {
   const { plan, body, now } = input;
   let customerId: string | null = null;
   if (plan.kind === 'existing') customerId = plan.customerId;
   if (plan.kind === 'create') {
     customerId = String(draft.counters.customer++);
-    draft.customers[customerId] = {
+    const customer = {
       id: customerId,
       departmentId: plan.departmentId,
       type: plan.customer.type,
       contacts: [{ id: String(draft.counters.contact++), ...plan.customer.contact }],
     };
+    draft.customers[customerId] = customer;
+    addCustomer(draft, customer);
   }
   let caseId = body.caseId;
   if (caseId === null) {
@@ -101,16 +113,19 @@ export function applyStart(draft: EceState, input: StartInput): Conversation {
     transcript: [],
   };
   draft.conversations[conversation.id] = conversation;
+  appendId(draft.indexes.conversations, conversation.id, now);
+  enqueueWaiting(draft, conversation);
   return conversation;
 }
 
 /** Finds an open conversation or throws. */
 export function requireOpen(draft: EceState, conversationId: string): Conversation {
-  const conversation = draft.conversations[conversationId];
-  if (!conversation) throw new ConversationStateError(`Conversation '${conversationId}' does not exist`);
+  const conversation = getOwn(draft.conversations, conversationId);
+  if (!conversation)
+    throw new ConversationStateError(`Conversation ${toEcho(conversationId)} does not exist`);
   if (conversation.status === 'completed') {
     throw new ConversationStateError(
-      `Conversation '${conversationId}' is completed; nothing follows complete`,
+      `Conversation ${toEcho(conversationId)} is completed; nothing follows complete`,
     );
   }
   return conversation;
@@ -121,7 +136,7 @@ export function requireAssigned(draft: EceState, conversationId: string): Conver
   const conversation = requireOpen(draft, conversationId);
   if (conversation.agentId === null) {
     throw new ConversationStateError(
-      `Conversation '${conversationId}' is waiting in the queue; no agent is assigned`,
+      `Conversation ${toEcho(conversationId)} is waiting in the queue; no agent is assigned`,
     );
   }
   return conversation as Conversation & { agentId: string };
@@ -129,20 +144,25 @@ export function requireAssigned(draft: EceState, conversationId: string): Conver
 
 /** The screen name of an agent, for system messages. */
 export function agentName(draft: EceState, agentId: string | null): string {
-  return (agentId && draft.agents[agentId]?.screenName) || 'Agent';
+  return (agentId && getOwn(draft.agents, agentId)?.screenName) || 'Agent';
 }
 
-/** Finds an attachment of the conversation sent in one direction. */
+/**
+ * Finds an attachment uploaded in this conversation in one direction (the latest when `attachmentId` is null),
+ * through the upload index: a plain copy, never the stored object.
+ */
 export function findAttachment(
+  state: EceState,
   conversation: Conversation,
   direction: 'toClient' | 'fromClient',
   attachmentId: string | null,
 ): Attachment | null {
-  const uploaded = conversation.transcript
-    .filter((e) => e.direction === direction && e.kind === 'uploadAttachment')
-    .flatMap((e) => e.attachments);
-  if (attachmentId === null) return uploaded.at(-1) ?? null;
-  return uploaded.find((a) => a.id === attachmentId) ?? null;
+  const id = attachmentId ?? getOwn(state.indexes.latestUploads, conversation.id)?.[direction] ?? null;
+  if (id === null) return null;
+  const place = getOwn(state.indexes.uploads, id);
+  if (!place || place.conversationId !== conversation.id || place.direction !== direction) return null;
+  const found = conversation.transcript[place.entry]?.attachments[place.slot];
+  return found ? { ...found } : null;
 }
 
 /** Gives attachments their ids. */
@@ -175,6 +195,9 @@ export function applyComplete(
     { direction: 'toClient', kind: 'complete', content, agentId: null },
     now,
   );
+  if (conversation.status === 'waiting') dequeueWaiting(draft, conversation);
+  if (conversation.status === 'assigned' && conversation.agentId !== null)
+    countActiveChat(draft, conversation.agentId, -1);
   conversation.status = 'completed';
   conversation.completedAt = now;
   return [{ conversationId, entry }];

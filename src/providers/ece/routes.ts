@@ -1,13 +1,16 @@
 // Imitates https://pubhub.devnetcloud.com/media/enterprise-chat-and-email/docs/guides/interaction-api-developer-guide/d2/d44/classclientapplications_1_1pages_1_1asyncmessaging_1_1_start_conversation_page.html
 // (seed 003) plus the token, configuration and sendmessage calls of reference section 2.
 import { type Context, Hono } from 'hono';
+import { toEcho } from '../../echo.ts';
 import { readBody } from '../../http.ts';
+import { getOwn } from '../../own.ts';
 import { hasAgentForQueue } from './agent.ts';
 import { checkAttributes, parseStartBody } from './body.ts';
 import { checkCase, checkConversationContact, planCustomer } from './customer.ts';
 import { type EceContext, postCallbacks, scheduleAssignment } from './dispatch.ts';
 import { readDocument } from './document.ts';
 import { type EceError, fail, type Result, succeed } from './errors.ts';
+import { addIssuedSession, endClientSessions, endExpiredSessions, TOKEN_LIFETIME_MS } from './indexes.ts';
 import { parseSendMessageBody, type SendMessageBody } from './message-body.ts';
 import {
   applyComplete,
@@ -43,8 +46,6 @@ import type { ClientApplication, EceState } from './types.ts';
 
 /** Both spellings of the base path: the server's /system/ws/... and the documentation's /ws/... */
 export const BASE_PATHS = ['/system/ws/v19/clientapplications', '/ws/v19/clientapplications'] as const;
-
-const TOKEN_LIFETIME_S = 86_400;
 
 /** Response format and language, negotiated before anything else can fail. */
 type Negotiated = { format: Format; language: string };
@@ -117,22 +118,20 @@ function handleToken(ctx: EceContext, c: Context) {
     const token = ctx.random.uuid();
     const now = ctx.clock.now();
     ctx.update((draft) => {
-      for (const session of Object.values(draft.sessions)) {
-        // Expired sessions are forgotten here so a long run does not keep every token ever issued.
-        const ended = session.expiresAt <= now || (forceLogin && session.clientKey === app.key);
-        if (ended) delete draft.sessions[session.token];
-      }
-      draft.sessions[token] = {
+      // Expired sessions are forgotten, oldest first, so a long run does not keep every token ever issued.
+      endExpiredSessions(draft, now);
+      if (forceLogin) endClientSessions(draft, app.key);
+      addIssuedSession(draft, {
         token,
         kind: 'clientApplication',
         clientKey: app.key,
         createdAt: now,
-        expiresAt: now + TOKEN_LIFETIME_S * 1000,
-      };
+        expiresAt: now + TOKEN_LIFETIME_MS,
+      });
     });
     return renderBody(c, format, 'token', {
       access_token: token,
-      expires_in: TOKEN_LIFETIME_S,
+      expires_in: TOKEN_LIFETIME_MS / 1000,
       token_type: 'Bearer',
     });
   });
@@ -145,7 +144,8 @@ function handleConfiguration(ctx: EceContext, c: Context) {
     const { format } = negotiate(c, state);
     const id = unwrap(parseConfigurationQuery(new URL(c.req.url).searchParams));
     unwrap(checkEntryPoint(state, app, id, null));
-    return renderBody(c, format, 'entryPointConfigurations', toConfigurationBody(state.entryPoints[id]!));
+    const entryPoint = getOwn(state.entryPoints, id)!;
+    return renderBody(c, format, 'entryPointConfigurations', toConfigurationBody(entryPoint));
   });
 }
 
@@ -153,14 +153,14 @@ function checkPreconditions(state: EceState, app: ClientApplication, queueId: st
   if (!state.settings.assignmentServiceRunning)
     return fail('assignment.down', 'The assignment service is not running');
   if (!hasAgentForQueue(state, queueId)) {
-    return fail('agent.unavailable', `No agent is logged in and available for queue '${queueId}'`);
+    return fail('agent.unavailable', `No agent is logged in and available for queue ${toEcho(queueId)}`);
   }
   if (!app.callback.active || !app.callback.url) {
     return fail(
       'callback.inactive',
       app.callback.url
-        ? `The callback URL of client application '${app.key}' has been deactivated; reactivate it through the admin API`
-        : `Client application '${app.key}' has no callback URL`,
+        ? `The callback URL of client application ${toEcho(app.key)} has been deactivated; reactivate it through the admin API`
+        : `Client application ${toEcho(app.key)} has no callback URL`,
     );
   }
   return succeed(true);
@@ -175,7 +175,7 @@ function handleStart(ctx: EceContext, c: Context) {
     const { document } = unwrap(await readDocument(c));
     const body = unwrap(parseStartBody(document, state.activityAttributes));
     unwrap(checkEntryPoint(state, app, body.entryPointId, body.lastModified));
-    const entryPoint = state.entryPoints[body.entryPointId]!;
+    const entryPoint = getOwn(state.entryPoints, body.entryPointId)!;
     const plan = unwrap(planCustomer(state, query, body.customer, entryPoint));
     if (plan.kind === 'create' && body.customer) {
       const where = 'activity.customer.contacts.contact.customAttributes';
@@ -186,44 +186,41 @@ function handleStart(ctx: EceContext, c: Context) {
     unwrap(checkPreconditions(state, app, entryPoint.queueId));
     const id = ctx.random.uuid();
     const now = ctx.clock.now();
-    const conversation = ctx.update((draft) =>
-      applyStart(draft, { id, app, entryPoint, query, body, plan, contactPoint, now }),
+    const answer = ctx.update((draft) =>
+      toConversationBody(applyStart(draft, { id, app, entryPoint, query, body, plan, contactPoint, now })),
     );
     ctx.notify({ type: 'conversation.started', conversationId: id, data: { entryPointId: entryPoint.id } });
     scheduleAssignment(ctx);
-    return renderBody(c, format, 'conversation', toConversationBody(conversation));
+    return renderBody(c, format, 'conversation', answer);
   });
 }
 
 function checkSendMessage(state: EceState, app: ClientApplication, message: SendMessageBody): Result<true> {
-  const conversation = state.conversations[message.conversationId];
-  if (!conversation)
-    return fail('conversation.notFound', `Conversation '${message.conversationId}' does not exist`);
+  const id = toEcho(message.conversationId);
+  const conversation = getOwn(state.conversations, message.conversationId);
+  if (!conversation) return fail('conversation.notFound', `Conversation ${id} does not exist`);
   if (conversation.clientKey !== app.key) {
     return fail(
       'conversation.notOwned',
-      `Conversation '${message.conversationId}' was not started by client application '${app.key}'`,
+      `Conversation ${id} was not started by client application ${toEcho(app.key)}`,
     );
   }
   if (conversation.status === 'completed') {
-    return fail(
-      'conversation.completed',
-      `Conversation '${message.conversationId}' has already been completed`,
-    );
+    return fail('conversation.completed', `Conversation ${id} has already been completed`);
   }
-  const entryPoint = state.entryPoints[conversation.entryPointId];
+  const entryPoint = getOwn(state.entryPoints, conversation.entryPointId);
   if (message.lastModified !== null && entryPoint && message.lastModified !== entryPoint.lastModified) {
     return fail(
       'entryPoint.stale',
-      `lastModified.date '${message.lastModified}' does not match '${entryPoint.lastModified}'`,
+      `lastModified.date ${toEcho(message.lastModified)} does not match ${toEcho(entryPoint.lastModified)}`,
     );
   }
   if (message.kind === 'acceptAttachment' || message.kind === 'rejectAttachment') {
     for (const attachment of message.attachments) {
-      if (!findAttachment(conversation, 'toClient', attachment.id)) {
+      if (!findAttachment(state, conversation, 'toClient', attachment.id)) {
         return fail(
           'body.invalid',
-          `Attachment '${attachment.id}' was not uploaded by the agent in this conversation`,
+          `Attachment ${toEcho(attachment.id)} was not uploaded by the agent in this conversation`,
         );
       }
     }
@@ -241,13 +238,12 @@ function handleSendMessage(ctx: EceContext, c: Context) {
     const message = unwrap(parseSendMessageBody(withFiles(document, files)));
     unwrap(checkSendMessage(state, app, message));
     const now = ctx.clock.now();
-    const { entry, postings } = ctx.update((draft) => {
+    const { answer, postings } = ctx.update((draft) => {
+      const conversation = getOwn(draft.conversations, message.conversationId)!;
       const attachments =
         message.kind === 'uploadAttachment'
           ? makeAttachments(draft, message.attachments)
-          : message.attachments.map(
-              (a) => findAttachment(draft.conversations[message.conversationId]!, 'toClient', a.id)!,
-            );
+          : message.attachments.map((a) => findAttachment(draft, conversation, 'toClient', a.id)!);
       const entry = applyCustomerMessage(
         draft,
         message.conversationId,
@@ -258,11 +254,11 @@ function handleSendMessage(ctx: EceContext, c: Context) {
       );
       const postings: Posting[] =
         message.kind === 'complete' ? applyComplete(draft, message.conversationId, 'customer', now) : [];
-      return { entry, postings };
+      return { answer: toSentMessageBody(message.conversationId, entry), postings };
     });
     postCallbacks(ctx, postings);
     if (postings.length > 0) scheduleAssignment(ctx);
-    return renderBody(c, format, 'message', toSentMessageBody(message.conversationId, entry));
+    return renderBody(c, format, 'message', answer);
   });
 }
 

@@ -1,4 +1,6 @@
 /** Pure request rules for ECE v19 asynchronous messaging: headers, query parameters, sessions. No Hono, no I/O. */
+import { toEcho } from '../../echo.ts';
+import { getOwn, hasOwn } from '../../own.ts';
 import { fail, type Result, succeed } from './errors.ts';
 import type { AttributeDefinition, ClientApplication, EceState, Session } from './types.ts';
 
@@ -22,7 +24,10 @@ export function parseAccept(header: string | undefined): Result<Format> {
     if (range.type === 'application/xml' || range.type === 'text/xml') return succeed('xml');
     if (range.type === '*/*' || range.type === 'application/*') return succeed('json');
   }
-  return fail('accept.invalid', `Accept '${header}' names neither application/json nor application/xml`);
+  return fail(
+    'accept.invalid',
+    `Accept ${toEcho(header)} names neither application/json nor application/xml`,
+  );
 }
 
 /** A format to render errors in even when the Accept header is unusable. */
@@ -46,7 +51,7 @@ export function parseAcceptLanguage(
     const qParam = params.find((p) => p.toLowerCase().startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if ((tag !== '*' && !LANGUAGE_RANGE.test(tag)) || !Number.isFinite(q) || q < 0 || q > 1) {
-      return fail('language.invalid', `Accept-Language '${header}' is not a valid language list`);
+      return fail('language.invalid', `Accept-Language ${toEcho(header)} is not a valid language list`);
     }
     if (q > 0) ranges.push({ tag, q, index });
   }
@@ -61,7 +66,7 @@ export function parseAcceptLanguage(
   }
   return fail(
     'language.invalid',
-    `Accept-Language '${header}' names no supported language (supported: ${supported.join(', ')})`,
+    `Accept-Language ${toEcho(header)} names no supported language (supported: ${supported.join(', ')})`,
   );
 }
 
@@ -82,7 +87,7 @@ export function checkSession(
 ): Result<{ session: Session; app: ClientApplication }> {
   const token = parseBearer(header);
   if (!token.ok) return token;
-  const session = state.sessions[token.value];
+  const session = getOwn(state.sessions, token.value);
   if (!session)
     return fail('auth.session', 'Session does not exist corresponding to the provided access token');
   if (session.expiresAt <= now)
@@ -93,7 +98,7 @@ export function checkSession(
       'The session identified by the access token is not a client application session',
     );
   }
-  const app = state.clientApplications[session.clientKey];
+  const app = getOwn(state.clientApplications, session.clientKey);
   if (!app) return fail('auth.session', 'The client application of this session no longer exists');
   return succeed({ session, app });
 }
@@ -101,7 +106,10 @@ export function checkSession(
 /** Requires a client application of type Chat (seed 003: only 'Chat' applications may call). */
 export function checkChatApplication(app: ClientApplication): Result<ClientApplication> {
   if (app.type.toLowerCase() !== 'chat') {
-    return fail('app.notChat', `Client application '${app.key}' is of type '${app.type}', not 'Chat'`);
+    return fail(
+      'app.notChat',
+      `Client application ${toEcho(app.key)} is of type ${toEcho(app.type)}, not 'Chat'`,
+    );
   }
   return succeed(app);
 }
@@ -120,7 +128,7 @@ export function checkClientCredentials(
   const colon = decoded.indexOf(':');
   const key = colon < 0 ? decoded : decoded.slice(0, colon);
   const secret = colon < 0 ? '' : decoded.slice(colon + 1);
-  const app = state.clientApplications[key];
+  const app = getOwn(state.clientApplications, key);
   if (!app || app.secret !== secret)
     return fail('auth.credentials', 'Client key or client secret is not valid');
   return succeed(app);
@@ -130,7 +138,8 @@ export function checkClientCredentials(
 export function toQueryMap(search: URLSearchParams): Result<Map<string, string>> {
   const map = new Map<string, string>();
   for (const [name, value] of search) {
-    if (map.has(name)) return fail('query.invalid', `Query parameter '${name}' is given more than once`);
+    if (map.has(name))
+      return fail('query.invalid', `Query parameter ${toEcho(name)} is given more than once`);
     map.set(name, value);
   }
   return succeed(map);
@@ -142,7 +151,7 @@ export function checkQueryNames(query: Map<string, string>, allowed: readonly st
     if (!allowed.includes(name)) {
       return fail(
         'query.unsupported',
-        `Unsupported query parameter '${name}'; supported: ${allowed.join(', ')}`,
+        `Unsupported query parameter ${toEcho(name)}; supported: ${allowed.join(', ')}`,
       );
     }
   }
@@ -205,25 +214,28 @@ export function parseStartQuery(
     );
   }
   if (anonymous !== undefined && anonymous !== 'yes') {
-    return fail('query.invalid', `anonymousCustomer must be 'yes', got '${anonymous}'`);
+    return fail('query.invalid', `anonymousCustomer must be 'yes', got ${toEcho(anonymous)}`);
   }
   let searchAttribute: SearchAttribute | null = null;
   if (attribute !== undefined) {
     if (isContactPoint(attribute) || attribute === 'externalId') searchAttribute = attribute;
-    else if (attribute.startsWith('custom.') && contactAttributes[attribute.slice('custom.'.length)]) {
+    else if (
+      attribute.startsWith('custom.') &&
+      hasOwn(contactAttributes, attribute.slice('custom.'.length))
+    ) {
       searchAttribute = attribute as `custom.${string}`;
     } else {
       return fail(
         'query.invalid',
         attribute.startsWith('custom.')
-          ? `searchContactOnAttribute '${attribute}' names no custom contact attribute configured in the application`
-          : `searchContactOnAttribute '${attribute}' is not supported`,
+          ? `searchContactOnAttribute ${toEcho(attribute)} names no custom contact attribute configured in the application`
+          : `searchContactOnAttribute ${toEcho(attribute)} is not supported`,
       );
     }
   }
   const typing = query.get('sendTypingNotification') ?? 'no';
   if (typing !== 'yes' && typing !== 'no') {
-    return fail('query.invalid', `sendTypingNotification must be 'yes' or 'no', got '${typing}'`);
+    return fail('query.invalid', `sendTypingNotification must be 'yes' or 'no', got ${toEcho(typing)}`);
   }
   const contact = query.get('conversationContact');
   if (contact !== undefined) {
@@ -231,7 +243,7 @@ export function parseStartQuery(
       return fail('query.invalid', 'conversationContact can be provided only with searchContactOnAttribute');
     }
     if (!isContactPoint(contact))
-      return fail('query.invalid', `conversationContact '${contact}' is not supported`);
+      return fail('query.invalid', `conversationContact ${toEcho(contact)} is not supported`);
   }
   return succeed({
     search: searchAttribute,
@@ -271,18 +283,18 @@ export function checkEntryPoint(
   entryPointId: string,
   lastModified: string | null,
 ): Result<string> {
-  const entryPoint = state.entryPoints[entryPointId];
-  if (!entryPoint) return fail('entryPoint.notFound', `Entry point '${entryPointId}' does not exist`);
+  const entryPoint = getOwn(state.entryPoints, entryPointId);
+  if (!entryPoint) return fail('entryPoint.notFound', `Entry point ${toEcho(entryPointId)} does not exist`);
   if (!app.entryPoints.includes(entryPointId)) {
     return fail(
       'entryPoint.notConfigured',
-      `Client application '${app.key}' is not configured to use entry point '${entryPointId}'`,
+      `Client application ${toEcho(app.key)} is not configured to use entry point ${toEcho(entryPointId)}`,
     );
   }
   if (lastModified !== null && lastModified !== entryPoint.lastModified) {
     return fail(
       'entryPoint.stale',
-      `entryPointConfiguration.lastModified.date '${lastModified}' does not match the current '${entryPoint.lastModified}'`,
+      `entryPointConfiguration.lastModified.date ${toEcho(lastModified)} does not match the current ${toEcho(entryPoint.lastModified)}`,
     );
   }
   return succeed(entryPointId);

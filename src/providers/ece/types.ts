@@ -1,4 +1,5 @@
 /** The state of the simulated ECE v19 partition: applications, sessions, routing, customers and conversations. */
+import type { OrderedIds } from './ordered.ts';
 
 /** How ECE authenticates itself when it calls a client application's callback URL. */
 export type CallbackAuth =
@@ -166,6 +167,40 @@ export type EceSettings = {
   languages: string[];
 };
 
+/** Where an attachment was uploaded: its conversation, direction, transcript entry and place in that entry. */
+export type UploadPlace = {
+  conversationId: string;
+  direction: 'toClient' | 'fromClient';
+  entry: number;
+  slot: number;
+};
+
+/**
+ * Derived indexes, kept by the same transitions that change the records they index, so that no request, action
+ * or timer has to scan a collection that grows with use. `createIndexes` rebuilds them from the records (at most
+ * once per process, for a store written before they existed).
+ */
+export type EceIndexes = {
+  /** Waiting conversations per queue, in the order they entered the queue (rank: arrival sequence). */
+  waiting: Record<string, OrderedIds>;
+  /** The next arrival sequence number of a queue. */
+  arrivals: number;
+  /** Number of open chats assigned to each agent. */
+  activeChats: Record<string, number>;
+  /** Every conversation, in creation order (paged listings). */
+  conversations: OrderedIds;
+  /** Tokens issued by the Authentication API, oldest first: they expire in that order. */
+  sessionsByAge: OrderedIds;
+  /** Client-application sessions per client key (forceLogin ends them). */
+  sessionsByClient: Record<string, OrderedIds>;
+  /** Customer ids per searchable contact value, keyed `<attribute>:<normalized value>` (candidates, verified on use). */
+  customersByContact: Record<string, string[]>;
+  /** Attachments by id. */
+  uploads: Record<string, UploadPlace>;
+  /** The latest attachment uploaded in each direction, per conversation. */
+  latestUploads: Record<string, { toClient: string | null; fromClient: string | null }>;
+};
+
 /** The whole provider state. */
 export type EceState = {
   settings: EceSettings;
@@ -178,6 +213,9 @@ export type EceState = {
   activityAttributes: Record<string, AttributeDefinition>;
   contactAttributes: Record<string, AttributeDefinition>;
   conversations: Record<string, Conversation>;
+  indexes: EceIndexes;
+  /** When the pending automatic assignment pass runs (simulator clock), or null when none is pending. */
+  assignment: { dueAt: number | null };
   counters: {
     activity: number;
     case: number;

@@ -311,7 +311,7 @@ test('raw.event on an unknown conversation answers 409 with the reason', async (
     }),
   ).rejects.toMatchObject({
     status: 409,
-    message: expect.stringMatching(/Conversation 'nope' does not exist/),
+    message: expect.stringMatching(/Conversation "nope" does not exist/),
   });
 });
 

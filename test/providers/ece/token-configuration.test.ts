@@ -108,6 +108,30 @@ describe('authentication API', () => {
     expect((await start(sim, { token })).status).toBe(401);
   });
 
+  test('expired sessions are forgotten by a later token request, oldest first', async () => {
+    const { sim } = await createEceSim();
+    const old = await getToken(sim);
+    await sim.control.advance('1h');
+    const younger = await getToken(sim);
+    await sim.control.advance('86399s');
+    const fresh = await getToken(sim);
+    const sessions = (sim.control.state('ece') as { sessions: Record<string, unknown> }).sessions;
+    expect([old, younger, fresh].map((t) => t in sessions)).toEqual([false, true, true]);
+  });
+
+  test('forceLogin=yes of one application leaves the sessions of another valid', async () => {
+    const { sim } = await createEceSim();
+    const other = await getToken(sim, 'ece-email-key', 'ece-email-secret');
+    const res = await requestToken(
+      sim,
+      basic('ece-chat-key', 'ece-chat-secret'),
+      undefined,
+      '?forceLogin=yes',
+    );
+    expect(res.status).toBe(200);
+    expect(await wsError(await start(sim, { token: other }))).toMatchObject({ status: 403, code: '403-101' });
+  });
+
   test('the short base path serves the token endpoint', async () => {
     const { sim } = await createEceSim();
     const res = await sim.app.request(`${SHORT_BASE}/authentication/oauth2/token`, {
