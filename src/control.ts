@@ -30,7 +30,8 @@ export const conversationFilterSchema = z
     provider: z.string().optional(),
     status: z.string().optional(),
     limit: z.coerce.number().int().positive().max(100_000).default(1000),
-    offset: z.coerce.number().int().min(0).default(0),
+    /** The cursor: `<provider>:<id>` of the last conversation of the previous page. */
+    after: z.string().optional(),
   })
   .strict();
 
@@ -67,7 +68,10 @@ export type Control = {
   countRequests(filter?: RequestFilter): number;
   clearRequests(): void;
   deliveries(filter?: DeliveryMatch): Delivery[];
-  /** Conversations across providers, in provider order then each provider's own; `limit` (default 1,000) and `offset` page it. */
+  /**
+   * Conversations across providers, in provider order then each provider's own; `limit` (default 1,000) and
+   * `after` (the `<provider>:<id>` of the previous page's last one) page it.
+   */
   conversations(filter?: ConversationFilter): ConversationSummary[];
   /** A deep copy of one provider's state (for debugging, snapshots and tests). */
   state(provider: string): unknown;
@@ -188,17 +192,32 @@ export function createControl(deps: ControlDeps): Control {
     conversations(filter = {}) {
       const parsed = conversationFilterSchema.safeParse(filter);
       if (!parsed.success) throw new ControlError(400, `Invalid filter: ${z.prettifyError(parsed.error)}`);
-      const { provider, status, limit, offset } = parsed.data;
+      const { provider, status, limit, after } = parsed.data;
+      const cut = after === undefined ? -1 : after.indexOf(':');
+      const afterProvider = cut < 0 ? null : after!.slice(0, cut);
+      let started = afterProvider === null;
       const page: ConversationSummary[] = [];
-      let skipped = 0;
       for (const p of deps.providers) {
         if (provider !== undefined && p.name !== provider) continue;
-        for (const summary of p.listConversations(store.data.providers[p.name])) {
-          if (status !== undefined && summary.status !== status) continue;
-          if (skipped++ < offset) continue;
-          page.push(summary);
-          if (page.length >= limit) return page;
+        let from = !started && p.name === afterProvider ? after!.slice(cut + 1) : null;
+        if (!started && from === null) continue;
+        started = true;
+        // A provider reads one page through its own index; one that returns more is cut here. With a status
+        // filter, pages are read until this one is full or the provider has no more.
+        while (page.length < limit) {
+          const want = limit - page.length;
+          let summaries = p.listConversations(store.data.providers[p.name], { after: from, limit: want });
+          if (summaries.length > want || (from !== null && summaries[0]?.id === from)) {
+            const at = from === null ? -1 : summaries.findIndex((s) => s.id === from);
+            summaries = summaries.slice(at + 1, at + 1 + want);
+          }
+          for (const summary of summaries) {
+            if (status === undefined || summary.status === status) page.push(summary);
+          }
+          if (summaries.length < want) break;
+          from = summaries.at(-1)!.id;
         }
+        if (page.length >= limit) break;
       }
       return page;
     },

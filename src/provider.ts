@@ -35,8 +35,12 @@ export type ProviderDefinition<State = unknown, Fixtures = unknown, Options = un
   webhooks?: WebhookPolicy<State, Options>;
   /** Agent and customer actions, callable from the admin API and scenarios (`agent.say`, `customer.leave`...). */
   actions?: Record<string, ProviderAction<State, Options>>;
-  /** Summaries of this provider's conversations, for the cross-provider admin listing. */
-  listConversations(state: State): ConversationSummary[];
+  /**
+   * Summaries of this provider's conversations for the cross-provider admin listing, in the provider's own order:
+   * the ones after `page.after` (an id this listing returned; null = from the first), at most `page.limit`.
+   * A provider that ignores `page` may return them all (the core cuts the page, at a cost that grows).
+   */
+  listConversations(state: State, page: ConversationPage): ConversationSummary[];
   /** Provider-specific admin routes, mounted under /__admin/providers/<name>. */
   createAdminRoutes?(ctx: ProviderContext<State, Options>): Hono;
   /**
@@ -160,6 +164,9 @@ export type ProviderAction<State = unknown, Options = unknown> = {
     args: unknown,
   ): unknown | Promise<unknown>;
 };
+
+/** One page of a provider's conversation listing. */
+export type ConversationPage = { after: string | null; limit: number };
 
 /** A conversation as the admin API lists it across providers. */
 export type ConversationSummary = {
