@@ -155,7 +155,10 @@ test('agent actions run through the admin API with validated arguments', async (
   });
   expect(unknownConversation.status).toBe(409);
   expect(await (await admin(sim, 'GET', '/actions')).json()).toEqual({
-    actions: [{ provider: 'echo', action: 'agent.say', description: 'The agent says something' }],
+    actions: [
+      { provider: 'echo', action: 'agent.complete', description: 'The agent ends the conversation' },
+      { provider: 'echo', action: 'agent.say', description: 'The agent says something' },
+    ],
   });
 });
 
