@@ -66,18 +66,26 @@ export const airkitProvider = defineProvider<AirkitState, AirkitFixtures, Airkit
     },
   },
   actions: airkitActions,
-  listConversations: (s) =>
-    Object.values(s.conversations).map((c) => ({
-      provider: 'airkit',
-      id: c.id,
-      status: c.status,
-      createdAt: c.createdAt,
-      participants: [
-        c.customerDestination.type === 'Text'
-          ? `session:${c.customerDestination.sessionId}`
-          : `phone:${c.customerDestination.phoneNumber}`,
-        ...(c.managedByThirdPartySystem ? [`third-party:${c.resourceId}`] : []),
-      ],
-      detail: { resourceId: c.resourceId, hubId: c.hubId, customerIdentifier: c.customerIdentifier },
-    })),
+  // The listing order is the start order index; the page starts after the position of `after`.
+  listConversations: (s, page) => {
+    const ids = s.index.conversationIds;
+    const from = page.after === null ? 0 : ids.lastIndexOf(page.after) + 1;
+    if (page.after !== null && from === 0) return [];
+    return ids.slice(from, from + page.limit).map((id) => {
+      const c = s.conversations[id]!;
+      return {
+        provider: 'airkit',
+        id: c.id,
+        status: c.status,
+        createdAt: c.createdAt,
+        participants: [
+          c.customerDestination.type === 'Text'
+            ? `session:${c.customerDestination.sessionId}`
+            : `phone:${c.customerDestination.phoneNumber}`,
+          ...(c.managedByThirdPartySystem ? [`third-party:${c.resourceId}`] : []),
+        ],
+        detail: { resourceId: c.resourceId, hubId: c.hubId, customerIdentifier: c.customerIdentifier },
+      };
+    });
+  },
 });

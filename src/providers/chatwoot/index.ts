@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { defineProvider } from '../../provider.ts';
+import { getOwn } from '../../own.ts';
+import { type ConversationSummary, defineProvider } from '../../provider.ts';
 import { chatwootActions } from './actions.ts';
 import { createSignatureHeaders, toConversationKey } from './events.ts';
 import {
@@ -69,16 +70,26 @@ export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, 
     },
   },
   actions: chatwootActions,
-  listConversations: (s) =>
-    Object.values(s.conversations).map((c) => ({
-      provider: 'chatwoot',
-      id: toConversationKey(c),
-      status: c.status,
-      createdAt: c.created_at,
-      participants: [
-        `contact:${c.contact_id}`,
-        ...(c.assignee_id !== null ? [`agent:${c.assignee_id}`] : []),
-      ],
-      detail: { accountId: c.account_id, displayId: c.display_id, inboxId: c.inbox_id },
-    })),
+  // Conversation ids are sequential integers, so a page walks ids upward from the one after `after`.
+  listConversations: (s, page) => {
+    const afterId = page.after === null ? 0 : (getOwn(s.index.displayIds, page.after) ?? Number.NaN);
+    const out: ConversationSummary[] = [];
+    if (Number.isNaN(afterId)) return out;
+    for (let id = afterId + 1; id <= s.seq.conversation && out.length < page.limit; id++) {
+      const c = getOwn(s.conversations, String(id));
+      if (!c) continue;
+      out.push({
+        provider: 'chatwoot',
+        id: toConversationKey(c),
+        status: c.status,
+        createdAt: c.created_at,
+        participants: [
+          `contact:${c.contact_id}`,
+          ...(c.assignee_id !== null ? [`agent:${c.assignee_id}`] : []),
+        ],
+        detail: { accountId: c.account_id, displayId: c.display_id, inboxId: c.inbox_id },
+      });
+    }
+    return out;
+  },
 });

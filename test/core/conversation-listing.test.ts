@@ -1,0 +1,54 @@
+import { expect, test } from 'vitest';
+import { defaultProviders } from '../../src/providers/registry.ts';
+import { start } from '../providers/airkit/helpers.ts';
+import { createConversation } from '../providers/chatwoot/helpers.ts';
+import { startEcho } from '../support/requests.ts';
+import { createTestSimulator } from '../support/simulator.ts';
+
+const pageIds = (summaries: { provider: string; id: string }[]) =>
+  summaries.map((s) => `${s.provider}:${s.id}`);
+
+test('the admin conversation listing pages with limit and after, across providers', async () => {
+  const resource = {
+    id: 'hub-default',
+    name: 'Default',
+    hubId: 'hub-main',
+    channel: 'chat',
+    webhookUrl: 'http://127.0.0.1:9/hooks',
+    secret: 's',
+  };
+  const sim = await createTestSimulator({
+    providers: defaultProviders,
+    defaultFixtures: true,
+    fixtures: { airkit: { resources: [resource] } },
+    send: async () => ({ status: 200, body: '' }),
+  });
+  for (let i = 0; i < 3; i++) await createConversation(sim);
+  for (let i = 0; i < 3; i++) await start(sim);
+  const all = pageIds(sim.control.conversations({ limit: 100 })).filter((id) =>
+    /^(chatwoot|airkit):/.test(id),
+  );
+  expect(all).toHaveLength(6);
+  const walked: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = pageIds(sim.control.conversations({ limit: 2, after }));
+    if (page.length === 0) break;
+    expect(page.length).toBeLessThanOrEqual(2);
+    walked.push(...page);
+    after = page.at(-1);
+  }
+  expect(walked.filter((id) => /^(chatwoot|airkit):/.test(id))).toEqual(all);
+});
+
+test('a provider that ignores the page is cut to it by the core', async () => {
+  const sim = await createTestSimulator();
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push(((await (await startEcho(sim)).json()) as { id: string }).id);
+  expect(sim.control.conversations({ limit: 2 }).map((s) => s.id)).toEqual(ids.slice(0, 2));
+  expect(sim.control.conversations({ limit: 2, after: `echo:${ids[1]}` }).map((s) => s.id)).toEqual(
+    ids.slice(2, 4),
+  );
+  const res = await sim.app.request('/__admin/conversations?limit=abc');
+  expect(res.status).toBe(400);
+});
