@@ -190,7 +190,7 @@ export function checkGatewayCreateConversation(
     object.value.assignment === undefined ? undefined : checkAssignment(r, object.value.assignment, state);
   const history = checkHistory(r, object.value.history, (item, path) => {
     const checked = checkGatewayMessage(item, () => false, `${path}.`);
-    if (!checked.ok) r.issues.push(...checked.issues);
+    if (!checked.ok) r.add(...checked.issues);
     return checked.ok ? checked.value : (undefined as unknown as GatewayMessageInput);
   });
   return r.done({

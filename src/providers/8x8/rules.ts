@@ -152,6 +152,9 @@ export const issue = (field: string, value: unknown, message: string, code = 'in
   message,
 });
 
+/** Most issues one answer lists. */
+export const MAX_ISSUES = 50;
+
 /** Collects issues while reading fields of a body. */
 export class Reader {
   readonly issues: Issue[] = [];
@@ -166,15 +169,15 @@ export class Reader {
     const name = opts.path ?? field;
     const value = getOwn(source, field);
     if (value === undefined || value === null || value === '') {
-      if (opts.required) this.issues.push(issue(name, value, 'May not be empty.'));
+      if (opts.required) this.add(issue(name, value, 'May not be empty.'));
       return undefined;
     }
     if (typeof value !== 'string') {
-      this.issues.push(issue(name, value, 'Must be a string.'));
+      this.add(issue(name, value, 'Must be a string.'));
       return undefined;
     }
     if (opts.max !== undefined && value.length > opts.max) {
-      this.issues.push(issue(name, value, `Size must be between 1 and ${opts.max}.`));
+      this.add(issue(name, value, `Size must be between 1 and ${opts.max}.`));
       return undefined;
     }
     return value;
@@ -189,7 +192,7 @@ export class Reader {
     const value = this.string(field, { required: opts.required, from: opts.from, path: opts.path });
     if (value === undefined) return undefined;
     if (!(allowed as readonly string[]).includes(value)) {
-      this.issues.push(issue(opts.path ?? field, value, `Must be one of ${allowed.join(', ')}.`));
+      this.add(issue(opts.path ?? field, value, `Must be one of ${allowed.join(', ')}.`));
       return undefined;
     }
     return value as T;
@@ -206,14 +209,19 @@ export class Reader {
       url = undefined;
     }
     if (!url || !['http:', 'https:'].includes(url.protocol)) {
-      this.issues.push(issue(field, value, 'Must be a valid absolute URI.'));
+      this.add(issue(field, value, 'Must be a valid absolute URI.'));
       return undefined;
     }
     return value;
   }
 
   fail(field: string, value: unknown, message: string, code?: string) {
-    this.issues.push(issue(field, value, message, code));
+    this.add(issue(field, value, message, code));
+  }
+
+  /** Records issues, at most MAX_ISSUES: a body of a million bad items gets a bounded answer. */
+  add(...found: Issue[]) {
+    for (const one of found) if (this.issues.length < MAX_ISSUES) this.issues.push(one);
   }
 
   done<T>(value: T): Checked<T> {
@@ -304,7 +312,10 @@ export function checkHistory<T>(r: Reader, history: unknown, item: (value: Obj, 
     r.fail('history.messages', history, 'May not be empty.');
     return [];
   }
-  if (history.messages.length > 200) r.fail('history.messages', '', 'Must have at most 200 items.');
+  if (history.messages.length > 200) {
+    r.fail('history.messages', '', 'Must have at most 200 items.');
+    return [];
+  }
   return history.messages.map((value, index) => {
     const path = `history.messages[${index}]`;
     if (!isObject(value)) {

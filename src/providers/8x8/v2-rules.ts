@@ -37,7 +37,7 @@ export function checkV2CreateConversation(
     else {
       const entries = Object.entries(rawCustomer);
       if (entries.length > 30) r.fail('customer', '', 'Must have at most 30 properties.');
-      for (const [key, value] of entries) {
+      for (const [key, value] of entries.length > 30 ? [] : entries) {
         if (typeof value !== 'string') r.fail(`customer.${show(key)}`, value, 'Must be a string.');
         else if (!isSafeKey(key)) r.fail(`customer.${key}`, value, 'Is not a customer property.');
         else customer[key] = value;

@@ -280,6 +280,38 @@ describe('8x8 attachment names', () => {
   });
 });
 
+describe('8x8 bounded answers', () => {
+  test('a body with thousands of bad items answers 400 with at most 50 issues', async () => {
+    const { api, channelId } = await setUpGateway();
+    const additionalProperties = Array.from({ length: 5_000 }, () => ({ key: 1 }));
+    const answer = await api('POST', '/conversations', {
+      channelId,
+      user: { name: 'J', additionalProperties },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json.errors).toHaveLength(50);
+    expect(answer.json.errors[0]).toEqual({
+      code: 'invalid_parameter',
+      message: 'user.additionalProperties: Must have at most 30 items.',
+    });
+  });
+
+  test('a long or multi-line value is quoted cut and escaped in a 400 answer', async () => {
+    const { sim } = await createEightByEightSim();
+    const api = v2Client(sim, await getToken(sim));
+    const answer = await api('POST', '/channels', {
+      name: 'x',
+      webHookId: `evil\n${'w'.repeat(5_000)}`,
+      routingOptions: { type: 'queue', id: '100' },
+    });
+    expect(answer.status).toBe(400);
+    const [validation] = answer.json.validations;
+    expect(validation.message.length).toBeLessThan(250);
+    expect(validation.message).not.toContain('\n');
+    expect(validation.value.length).toBeLessThan(250);
+  });
+});
+
 describe('8x8 linear-time matching', () => {
   test('a FIQL filter with many wildcards answers at once on a long value', async () => {
     const { sim } = await createEightByEightSim();
