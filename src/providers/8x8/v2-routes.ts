@@ -85,7 +85,9 @@ export function createV2Routes(ctx: Ctx): Hono {
     if (!checked.ok) return renderProblem(c, v2Errors.oauth(checked.status, checked.code, checked.error));
     const accessToken = ctx.random.id(28);
     const issuedAt = ctx.clock.now();
-    const ttlMs = state.tokenTtlSeconds * 1000;
+    // Values of the state are copied before the update changes it.
+    const ttlSeconds = state.tokenTtlSeconds;
+    const applicationName = `${state.tenant}-chat-api`;
     ctx.update((draft) => {
       // Tokens expire in the order they were issued (one lifetime for all): the oldest few are forgotten as
       // new ones are issued, so the store does not grow without bound and no request walks every token.
@@ -98,7 +100,7 @@ export function createV2Routes(ctx: Ctx): Hono {
         delete queue.ids[String(queue.head)];
         queue.head += 1;
       }
-      draft.tokens[accessToken] = { issuedAt, expiresAt: issuedAt + ttlMs };
+      draft.tokens[accessToken] = { issuedAt, expiresAt: issuedAt + ttlSeconds * 1000 };
       queue.ids[String(queue.tail)] = accessToken;
       queue.tail += 1;
     });
@@ -107,9 +109,9 @@ export function createV2Routes(ctx: Ctx): Hono {
       renderToken({
         accessToken,
         clientId: checked.clientId,
-        applicationName: `${state.tenant}-chat-api`,
+        applicationName,
         issuedAt,
-        ttlSeconds: state.tokenTtlSeconds,
+        ttlSeconds,
       }),
     );
   });

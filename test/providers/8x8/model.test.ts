@@ -145,6 +145,21 @@ describe('8x8 fixtures and filters', () => {
     ]);
   });
 
+  test('fixture checks refuse __proto__ as the id of a queue, agent, web-hook or channel', () => {
+    const problems = checkEightByEightFixtures({
+      queues: [{ id: '__proto__', name: 'Q' }],
+      agents: [{ id: '__proto__', name: 'A', queues: [] }],
+      signingKey: KEY,
+    });
+    expect(problems).toEqual([
+      "queues[0].id: '__proto__' cannot be used as an id",
+      "agents[0].id: '__proto__' cannot be used as an id",
+    ]);
+    const state = createEightByEightState({ queues: [{ id: '__proto__', name: 'Q' }], signingKey: KEY });
+    expect(Object.getPrototypeOf(state.queues)).toBe(Object.prototype);
+    expect(Object.keys(state.queues)).toEqual([]);
+  });
+
   test('FIQL filters support ==, !=, * wildcards, ; (and) and , (or)', () => {
     const item = { name: 'Support line', routingOptions: { id: '100' } };
     const match = (raw: string) => {
