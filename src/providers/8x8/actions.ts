@@ -1,10 +1,14 @@
 // Agent and customer actions of the 8x8 provider (control API and scenarios).
 // Everything an agent does besides auto-accept comes from here (seed 004: join, TEXT, transfer, leave).
 import { z } from 'zod';
+import { toEcho } from '../../echo.ts';
+import { ControlError } from '../../errors.ts';
+import { getOwn } from '../../own.ts';
 import { neutralArgs, type ProviderAction } from '../../provider.ts';
 import type { EightByEightOptions } from './fixtures.ts';
 import { applyOutcome, type Ctx, findWebhookUri, makeInteractionId } from './glue.ts';
 import { type EightByEightState, type Outcome, StateError, toOpenInteraction } from './model.ts';
+import { checkJsonShape } from './rules.ts';
 import {
   applyAgentJoin,
   applyAgentLeave,
@@ -17,8 +21,8 @@ import {
 type Action = ProviderAction<EightByEightState, EightByEightOptions>;
 
 function requireConversation(ctx: Ctx, id: string) {
-  const conversation = ctx.state().conversations.find((c) => c.id === id);
-  if (!conversation) throw new StateError(`Conversation ${id} was not found.`);
+  const conversation = getOwn(ctx.state().conversations, id);
+  if (!conversation) throw new StateError(`Conversation ${toEcho(id)} was not found.`);
   return conversation;
 }
 
@@ -63,7 +67,7 @@ export const eightByEightActions: Record<string, Action> = {
       const conversation = requireConversation(ctx, id);
       if (conversation.api !== 'gateway') throw new StateError('Chat API v2 has no typing event.');
       const agentId = toOpenInteraction(conversation)?.agentId;
-      if (!agentId) throw new StateError(`No agent is in conversation ${id}.`);
+      if (!agentId) throw new StateError(`No agent is in conversation ${toEcho(id)}.`);
       const { typing = true } = args as { typing?: boolean };
       const outcome: Outcome = { happenings: [{ kind: 'agent-typing', agentId, typing }] };
       applyOutcome(ctx, id, outcome);
@@ -125,11 +129,14 @@ export const eightByEightActions: Record<string, Action> = {
     args: rawEventArgs,
     run: (ctx, id, raw) => {
       const args = raw as z.output<typeof rawEventArgs>;
+      // The body is sent as is, but it is serialized (recursively) first: bound its depth.
+      const refused = checkJsonShape(args.body, { allowProtoKey: true });
+      if (refused) throw new ControlError(400, `raw.event body: ${refused}`);
       const conversation = requireConversation(ctx, id);
       const uri = findWebhookUri(ctx.state(), conversation.api, conversation.channelId);
       if (!uri) {
         throw new StateError(
-          `Conversation ${id} has no webhook: its ${conversation.api} channel ${conversation.channelId} is gone or has no web-hook.`,
+          `Conversation ${toEcho(id)} has no webhook: its ${conversation.api} channel ${conversation.channelId} is gone or has no web-hook.`,
         );
       }
       const eventId = ctx.emit({

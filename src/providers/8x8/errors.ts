@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CoreError } from '../../provider.ts';
 import { toChecksum } from './events.ts';
+import { show } from './rules.ts';
 
 /** An error answer: status and body (always application/problem+json, as both specs document). */
 export type ApiError = { status: number; body: unknown };
@@ -34,12 +35,12 @@ export const v2Errors = {
     status: 403,
     body: {
       message: 'The tenant does not belong to customer.',
-      errors: [`Tenant ${tenant} does not belong to customer ${customerId}.`],
+      errors: [`Tenant ${show(tenant)} does not belong to customer ${customerId}.`],
     },
   }),
   /** 404 ResourceNotFoundProblem. */
   notFound: (resourceType: string, resourceId: string): ApiError => {
-    const message = `Resource of type ${resourceType} with id ${resourceId} was not found.`;
+    const message = `Resource of type ${resourceType} with id ${show(resourceId)} was not found.`;
     return { status: 404, body: { message, errors: [message] } };
   },
   /** 400 ConstraintViolationProblem. */
@@ -65,7 +66,7 @@ export const v2Errors = {
       status: 404,
       detail: 'Resource may not exist or is not accessible.',
       resourceType: 'JWKPublic',
-      resourceId: jwkId,
+      resourceId: show(jwkId),
       instance: 'ResourceNotFound',
     },
   }),
@@ -101,12 +102,12 @@ export const gatewayErrors = {
   }),
   /** 404 ResourceNotFoundProblem. */
   notFound: (resourceType: string, resourceId: string): ApiError => {
-    const message = `Resource of type ${resourceType} with id ${resourceId} was not found.`;
+    const message = `Resource of type ${resourceType} with id ${show(resourceId)} was not found.`;
     return { status: 404, body: { message, errors: [message] } };
   },
   /** 404 where the spec documents none: the operation's `default`, GenericExceptionPayload. */
   notFoundGeneric: (resourceType: string, resourceId: string): ApiError => {
-    const message = `Resource of type ${resourceType} with id ${resourceId} was not found.`;
+    const message = `Resource of type ${resourceType} with id ${show(resourceId)} was not found.`;
     return { status: 404, body: { message, errors: [{ code: 'resource_not_found', message }] } };
   },
   /** 404 ResourceNotFoundExceptionPayload (typing, thinking, read-receipt). */
@@ -115,7 +116,10 @@ export const gatewayErrors = {
     body: {
       message: 'Resource not found',
       errors: [
-        { code: 'resource_not_found', message: `Entity of type ${entity} with id ${id} was not found.` },
+        {
+          code: 'resource_not_found',
+          message: `Entity of type ${entity} with id ${show(id)} was not found.`,
+        },
       ],
     },
   }),

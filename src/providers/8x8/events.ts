@@ -4,6 +4,7 @@
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
+import { getOwn } from '../../own.ts';
 import type { Conversation, EightByEightState, Happening, Message } from './model.ts';
 
 /** Chat API v2 events (notification version v2.0), keyed by eventType. */
@@ -88,8 +89,15 @@ export function makeVerifyEvent(version: string): V2Events['WEB_HOOK_VERIFY'] {
   return { notificationVersion: version, eventType: 'WEB_HOOK_VERIFY' };
 }
 
-const agentName = (state: EightByEightState, id: string) => state.agents.find((a) => a.id === id)?.name ?? id;
-const queueName = (state: EightByEightState, id: string) => state.queues.find((q) => q.id === id)?.name ?? id;
+const agentName = (state: EightByEightState, id: string) => getOwn(state.agents, id)?.name ?? id;
+const queueName = (state: EightByEightState, id: string) => getOwn(state.queues, id)?.name ?? id;
+
+/** A message of the conversation by id, looked up from the newest (events are about the last messages). */
+function findMessage(conversation: Conversation, id: string): Message | undefined {
+  const messages = conversation.messages;
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.id === id) return messages[i];
+  return undefined;
+}
 
 /**
  * Turns one happening into the v2 event body, or null when v2 has no such event. Key order follows the
@@ -125,7 +133,7 @@ export function toV2Event(
     case 'transfer':
       return { eventType: 'TRANSFER', messageType: 'SYSTEM', conversationId, timestamp };
     case 'agent-message': {
-      const message = conversation.messages.find((m) => m.id === happening.messageId);
+      const message = findMessage(conversation, happening.messageId);
       if (!message) return null;
       return {
         eventType: 'TEXT',
@@ -145,7 +153,7 @@ export function toV2Event(
 /** Attachment metadata of a Gateway MESSAGE event; the URL points at the host the file was uploaded to. */
 function toEventAttachments(state: EightByEightState, message: Message) {
   return message.attachments.map(({ id }) => {
-    const attachment = state.attachments.find((a) => a.id === id);
+    const attachment = getOwn(state.attachments, id);
     const major = attachment?.contentType.split('/')[0] ?? 'file';
     return {
       id,
@@ -204,7 +212,7 @@ export function toGatewayEvent(
     case 'transfer':
       return { eventType: 'TRANSFER', ...envelope };
     case 'agent-message': {
-      const message = conversation.messages.find((m) => m.id === happening.messageId);
+      const message = findMessage(conversation, happening.messageId);
       if (!message) return null;
       const data: GatewayEvents['MESSAGE']['data'] = {
         isEcho: false,

@@ -1,6 +1,7 @@
 // Fixture and option schemas of the 8x8 provider, and the initial state built from them.
 import { z } from 'zod';
-import type { EightByEightState } from './model.ts';
+import { isSafeKey } from '../../own.ts';
+import { type Channel, createConversationIndexes, type EightByEightState, type Webhook } from './model.ts';
 import { REGIONS } from './rules.ts';
 
 const api = z.enum(['v2', 'gateway']);
@@ -76,9 +77,15 @@ export const eightByEightOptions = z.object({
 /** Parsed options. */
 export type EightByEightOptions = z.infer<typeof eightByEightOptions>;
 
-/** Checks references between fixture collections. */
+/** Checks references between fixture collections, and ids that cannot key a collection. */
 export function checkEightByEightFixtures(f: EightByEightFixtures): string[] {
   const problems: string[] = [];
+  const collections = { queues: f.queues, agents: f.agents, webhooks: f.webhooks, channels: f.channels };
+  for (const [name, items] of Object.entries(collections)) {
+    (items ?? []).forEach((item, i) => {
+      if (!isSafeKey(item.id)) problems.push(`${name}[${i}].id: '${item.id}' cannot be used as an id`);
+    });
+  }
   const queues = new Set((f.queues ?? []).map((q) => q.id));
   (f.agents ?? []).forEach((a, i) => {
     for (const q of a.queues)
@@ -97,9 +104,16 @@ export function checkEightByEightFixtures(f: EightByEightFixtures): string[] {
 const numericMax = (ids: string[]) =>
   ids.reduce((max, id) => (/^\d+$/.test(id) ? Math.max(max, Number(id)) : max), 0);
 
+/** Keys items by id; an id that cannot be an own key (`__proto__`) is left out (checkFixtures reports it). */
+function toRecord<T extends { id: string }>(items: T[]): Record<string, T> {
+  const record: Record<string, T> = {};
+  for (const item of items) if (isSafeKey(item.id)) record[item.id] = item;
+  return record;
+}
+
 /** Builds the initial state from merged fixtures (defaults: tenant acme, region us). */
 export function createEightByEightState(f: EightByEightFixtures): EightByEightState {
-  const webhooks = (f.webhooks ?? []).map((w) => ({
+  const webhooks: Webhook[] = (f.webhooks ?? []).map((w) => ({
     id: w.id,
     api: w.api,
     name: w.name,
@@ -107,7 +121,7 @@ export function createEightByEightState(f: EightByEightFixtures): EightByEightSt
     version: w.version ?? (w.api === 'v2' ? 'v2.0' : 'Chat Gateway v1.0'),
     revision: 1,
   }));
-  const channels = (f.channels ?? []).map((c) => ({
+  const channels: Channel[] = (f.channels ?? []).map((c) => ({
     id: c.id,
     api: c.api,
     name: c.name,
@@ -115,6 +129,11 @@ export function createEightByEightState(f: EightByEightFixtures): EightByEightSt
     webHookId: c.webHookId,
     routingOptions: { type: 'queue' as const, id: c.queueId },
     revision: 1,
+  }));
+  const agents = (f.agents ?? []).map((a) => ({
+    ...a,
+    queues: [...a.queues],
+    available: a.available ?? true,
   }));
   if (!f.signingKey) throw new Error('8x8 fixtures need a signingKey (see fixtures/8x8/signing-key.json).');
   return {
@@ -128,13 +147,20 @@ export function createEightByEightState(f: EightByEightFixtures): EightByEightSt
     },
     tokenTtlSeconds: f.tokenTtlSeconds ?? 3600,
     tokens: {},
-    queues: (f.queues ?? []).map((q) => ({ ...q })),
-    agents: (f.agents ?? []).map((a) => ({ ...a, queues: [...a.queues], available: a.available ?? true })),
-    webhooks,
-    channels,
-    conversations: [],
-    attachments: [],
-    seq: { webhook: numericMax(webhooks.map((w) => w.id)), channel: numericMax(channels.map((c) => c.id)) },
+    tokenQueue: { head: 0, tail: 0, ids: {} },
+    queues: toRecord((f.queues ?? []).map((q) => ({ ...q }))),
+    agents: toRecord(agents),
+    agentOrder: agents.map((a) => a.id).filter(isSafeKey),
+    webhooks: toRecord(webhooks),
+    channels: toRecord(channels),
+    conversations: {},
+    attachments: {},
+    index: createConversationIndexes(),
+    seq: {
+      webhook: numericMax(webhooks.map((w) => w.id)),
+      channel: numericMax(channels.map((c) => c.id)),
+      conversation: 0,
+    },
     signingKey: { kid: f.signingKey.kid, privateJwk: { ...f.signingKey.privateJwk } },
   };
 }

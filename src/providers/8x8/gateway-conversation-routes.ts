@@ -1,8 +1,16 @@
 // Imitates the 8x8 Chat Gateway v1 conversations: https://developer.8x8.com/actions-events/reference
 // (OAS reference/8x8/chat-gateway-v1.openapi.yml, tags Conversations and Participants; chat-workflow.md).
 import { Hono } from 'hono';
+import { getOwn } from '../../own.ts';
 import { gatewayErrors, renderProblem } from './errors.ts';
-import { GATEWAY_BASE, readGatewayJson, renderGatewayList, toGatewayGeneric } from './gateway-http.ts';
+import {
+  GATEWAY_BASE,
+  readGatewayJson,
+  readGatewayListQuery,
+  renderGatewayList,
+  renderGatewayPage,
+  toGatewayGeneric,
+} from './gateway-http.ts';
 import { createGatewayMessageRoutes, toStoredMessage } from './gateway-message-routes.ts';
 import {
   checkGatewayConversationChange,
@@ -13,14 +21,15 @@ import {
   checkUserRemoval,
 } from './gateway-rules.ts';
 import { applyOutcome, type Ctx, makeInteractionId, makeReferenceId } from './glue.ts';
-import { type Conversation, findConversation } from './model.ts';
+import { type Conversation, type EightByEightState, findChannel, findConversation } from './model.ts';
 import {
   renderGatewayConversation,
   renderGatewayParticipants,
   renderInteraction,
   renderJson,
 } from './render.ts';
-import type { Checked } from './rules.ts';
+import { type Checked, isFilterMatch } from './rules.ts';
+import { sliceIds, walkIds } from './sorted-index.ts';
 import { applyConversationChange, applyCreateConversation, applyCustomerLeave } from './transitions.ts';
 
 const CONVERSATIONS = `${GATEWAY_BASE}/conversations`;
@@ -30,20 +39,32 @@ export function createGatewayConversationRoutes(ctx: Ctx): Hono {
   const app = new Hono();
   const find = (id: string) => findConversation(ctx.state(), 'gateway', id);
 
-  app.get(CONVERSATIONS, (c) =>
-    renderGatewayList(
-      c,
-      'conversations',
-      ctx.state().conversations.filter((conv) => conv.api === 'gateway'),
-      {
-        sortable: ['id', 'channelId', 'createdAt', 'state'],
-        defaultSort: 'id:asc',
-        render: renderGatewayConversation,
-        key: (conv, field) =>
-          field === 'createdAt' ? conv.createdAt : renderGatewayConversation(conv)[field as 'id'],
-      },
-    ),
-  );
+  // One page from the index of the sort field (O(page)); a filter walks that index in order (no index per
+  // filterable field: simulator choice) and renders each conversation it tests.
+  app.get(CONVERSATIONS, (c) => {
+    const query = readGatewayListQuery(c, ['id', 'channelId', 'createdAt', 'state'], 'id:asc');
+    if (!query.ok) return query.response;
+    const { size, page, field, direction, filter } = query.value;
+    const state = ctx.state();
+    const index = state.index.gateway[field as keyof EightByEightState['index']['gateway']];
+    const conversationOf = (id: string) => getOwn(state.conversations, id)!;
+    const offset = page * size;
+    if (filter.length === 0) {
+      const items = sliceIds(index, offset, size, direction).map((id) =>
+        renderGatewayConversation(conversationOf(id)),
+      );
+      return renderGatewayPage(c, 'conversations', { items, size, number: page, total: index.size });
+    }
+    const items: ReturnType<typeof renderGatewayConversation>[] = [];
+    let total = 0;
+    walkIds(index, direction, (id) => {
+      const rendered = renderGatewayConversation(conversationOf(id));
+      if (!isFilterMatch(rendered, filter)) return;
+      if (total >= offset && items.length < size) items.push(rendered);
+      total += 1;
+    });
+    return renderGatewayPage(c, 'conversations', { items, size, number: page, total });
+  });
 
   app.post(CONVERSATIONS, async (c) => {
     const body = await readGatewayJson(c);
@@ -51,13 +72,15 @@ export function createGatewayConversationRoutes(ctx: Ctx): Hono {
     const checked = checkGatewayCreateConversation(body.value, ctx.state());
     if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
     const { channelId, user, assignment, history } = checked.value;
-    const channel = ctx.state().channels.find((ch) => ch.api === 'gateway' && ch.id === channelId)!;
+    const channel = findChannel(ctx.state(), 'gateway', channelId)!;
     const queueId = assignment?.type === 'queue' ? assignment.id : channel.routingOptions.id;
     const now = ctx.clock.now();
     const id = ctx.random.id(22);
-    const userParticipantId = typeof user.userId === 'string' ? user.userId : ctx.random.id(22);
+    const userId = getOwn(user, 'userId');
+    const userParticipantId = typeof userId === 'string' ? userId : ctx.random.id(22);
     const interactionId = makeInteractionId(ctx);
-    const conversation: Conversation = {
+    const language = getOwn(user, 'language');
+    const conversation: Omit<Conversation, 'seq'> = {
       id,
       api: 'gateway',
       channelId,
@@ -66,7 +89,7 @@ export function createGatewayConversationRoutes(ctx: Ctx): Hono {
       user,
       assignment: assignment ?? { type: 'queue', id: queueId },
       userParticipantId,
-      language: typeof user.language === 'string' ? user.language : 'en',
+      language: typeof language === 'string' ? language : 'en',
       lastQueueId: queueId,
       customerLeft: false,
       agentIds: [],
@@ -75,6 +98,7 @@ export function createGatewayConversationRoutes(ctx: Ctx): Hono {
         ...toStoredMessage(ctx, m, userParticipantId, now),
         interactionId,
       })),
+      attachmentIds: [],
     };
     const outcome = ctx.update((draft) => applyCreateConversation(draft, conversation, interactionId));
     applyOutcome(ctx, id, outcome);

@@ -2,11 +2,12 @@
 // (OAS reference/8x8/chat-gateway-v1.openapi.yml, tags Messages and Attachments).
 import { Hono } from 'hono';
 import { readBody } from '../../http.ts';
+import { getOwn } from '../../own.ts';
 import { gatewayErrors, renderProblem } from './errors.ts';
 import { GATEWAY_BASE, readGatewayJson, renderGatewayList } from './gateway-http.ts';
 import { checkGatewayMessage, type GatewayMessageInput } from './gateway-rules.ts';
 import { applyOutcome, type Ctx, makeInteractionId, makeReferenceId } from './glue.ts';
-import { type Attachment, findConversation, type Message } from './model.ts';
+import { type Attachment, type Conversation, findChannel, findConversation, type Message } from './model.ts';
 import { renderAttachment, renderCard, renderGatewayMessage, renderJson } from './render.ts';
 import { applyCustomerMessage } from './transitions.ts';
 
@@ -37,6 +38,26 @@ export function toStoredMessage(
   };
 }
 
+/**
+ * `Content-Disposition: attachment` for any file name (RFC 6266): an ASCII `filename` fallback (other characters,
+ * quotes and backslashes as `_`) and, when that differs from the name, `filename*=UTF-8''<percent-encoded>`
+ * (RFC 5987). A header value must be Latin-1 text, so the name is never written raw.
+ */
+export function toContentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (fallback === filename) return `attachment; filename="${fallback}"`;
+  // encodeURIComponent throws on a lone surrogate: such a half character becomes U+FFFD first.
+  const wellFormed = filename.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
+  const encoded = encodeURIComponent(wellFormed).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
 /** The Gateway message and attachment routes. */
 export function createGatewayMessageRoutes(ctx: Ctx): Hono {
   const app = new Hono();
@@ -60,17 +81,17 @@ export function createGatewayMessageRoutes(ctx: Ctx): Hono {
     if (!conv) return renderProblem(c, notFound('Conversation', id));
     const body = await readGatewayJson(c);
     if (!body.ok) return body.response;
-    const attachmentIds = ctx
-      .state()
-      .attachments.filter((a) => a.conversationId === id)
-      .map((a) => a.id);
-    const checked = checkGatewayMessage(body.value, attachmentIds);
+    const attachments = ctx.state().attachments;
+    const checked = checkGatewayMessage(
+      body.value,
+      (attachmentId) => getOwn(attachments, attachmentId)?.conversationId === id,
+    );
     if (!checked.ok) {
       const first = checked.issues[0]!;
       const text = first.field.endsWith('authorType') ? first.message : `${first.field}: ${first.message}`;
       return renderProblem(c, gatewayErrors.badRequest(text, first.code, makeReferenceId(ctx)));
     }
-    if (!ctx.state().channels.some((ch) => ch.api === 'gateway' && ch.id === conv.channelId)) {
+    if (!findChannel(ctx.state(), 'gateway', conv.channelId)) {
       return renderProblem(c, notFound('Channel', conv.channelId));
     }
     const message = toStoredMessage(ctx, checked.value, conv.userParticipantId, ctx.clock.now());
@@ -104,12 +125,17 @@ export function createGatewayMessageRoutes(ctx: Ctx): Hono {
     });
   });
 
-  const attachmentsOf = (id: string) => ctx.state().attachments.filter((a) => a.conversationId === id);
+  /** The attachments of a conversation, from its own list of ids (not a walk through every upload). */
+  const attachmentsOf = (conv: Conversation) => {
+    const attachments = ctx.state().attachments;
+    return conv.attachmentIds.map((attachmentId) => getOwn(attachments, attachmentId)!);
+  };
 
   app.get(`${CONVERSATIONS}/:id/attachments`, (c) => {
     const id = c.req.param('id');
-    if (!find(id)) return renderProblem(c, notFound('Conversation', id));
-    return renderGatewayList(c, 'attachments', attachmentsOf(id), {
+    const conv = find(id);
+    if (!conv) return renderProblem(c, notFound('Conversation', id));
+    return renderGatewayList(c, 'attachments', attachmentsOf(conv), {
       sortable: ['id', 'filename', 'createdAt'],
       defaultSort: 'id:asc',
       render: renderAttachment,
@@ -150,13 +176,16 @@ export function createGatewayMessageRoutes(ctx: Ctx): Hono {
       contentBase64: bytes.toString('base64'),
     };
     ctx.update((draft) => {
-      draft.attachments.push(attachment);
+      draft.attachments[attachment.id] = attachment;
+      getOwn(draft.conversations, id)!.attachmentIds.push(attachment.id);
     });
     return renderJson(c, renderAttachment(attachment), 200, true);
   });
 
-  const findAttachment = (id: string, attachmentId: string) =>
-    attachmentsOf(id).find((a) => a.id === attachmentId);
+  const findAttachment = (id: string, attachmentId: string) => {
+    const attachment = getOwn(ctx.state().attachments, attachmentId);
+    return attachment?.conversationId === id ? attachment : undefined;
+  };
 
   app.get(`${CONVERSATIONS}/:id/attachments/:attachmentId`, (c) => {
     const id = c.req.param('id');
@@ -173,7 +202,7 @@ export function createGatewayMessageRoutes(ctx: Ctx): Hono {
     if (!attachment) return renderProblem(c, notFound('Attachment', c.req.param('attachmentId')));
     return c.body(new Uint8Array(Buffer.from(attachment.contentBase64, 'base64')), 200, {
       'content-type': 'application/octet-stream',
-      'content-disposition': `attachment; filename="${attachment.filename.replace(/"/g, '')}"`,
+      'content-disposition': toContentDisposition(attachment.filename),
     });
   });
 

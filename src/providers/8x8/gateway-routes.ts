@@ -13,9 +13,10 @@ import {
   toGatewayGeneric,
 } from './gateway-http.ts';
 import type { Ctx } from './glue.ts';
-import type { Channel } from './model.ts';
+import { findChannel, findWebhook } from './model.ts';
 import { renderChannel, renderJson, renderWebhook } from './render.ts';
 import {
+  applyChannelCreate,
   applyChannelDelete,
   applyChannelUpdate,
   applyWebhookCreate,
@@ -39,8 +40,8 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
   app.use(`${GATEWAY_BASE}/*`, createGatewayAuth(ctx));
 
   // --- webhooks ---
-  const webhooks = () => ctx.state().webhooks.filter((w) => w.api === 'gateway');
-  const findWebhook = (id: string) => webhooks().find((w) => w.id === id);
+  const webhooks = () => Object.values(ctx.state().webhooks).filter((w) => w.api === 'gateway');
+  const findGatewayWebhook = (id: string) => findWebhook(ctx.state(), 'gateway', id);
 
   app.get(`${GATEWAY_BASE}/webhooks`, (c) =>
     renderGatewayList(c, 'webhooks', webhooks(), {
@@ -75,14 +76,14 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
   });
 
   app.get(`${GATEWAY_BASE}/webhooks/:id`, (c) => {
-    const webhook = findWebhook(c.req.param('id'));
+    const webhook = findGatewayWebhook(c.req.param('id'));
     if (!webhook) return renderProblem(c, gatewayErrors.notFound('WebHook', c.req.param('id')));
     return renderJson(c, renderWebhook(webhook), 200, true);
   });
 
   app.put(`${GATEWAY_BASE}/webhooks/:id`, async (c) => {
     const id = c.req.param('id');
-    if (!findWebhook(id)) return renderProblem(c, gatewayErrors.notFound('WebHook', id));
+    if (!findGatewayWebhook(id)) return renderProblem(c, gatewayErrors.notFound('WebHook', id));
     const body = await readGatewayJson(c);
     if (!body.ok) return body.response;
     const checked = checkWebhookBody('gateway', body.value);
@@ -93,14 +94,14 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
 
   app.delete(`${GATEWAY_BASE}/webhooks/:id`, (c) => {
     const id = c.req.param('id');
-    if (!findWebhook(id)) return renderProblem(c, gatewayErrors.notFound('WebHook', id));
+    if (!findGatewayWebhook(id)) return renderProblem(c, gatewayErrors.notFound('WebHook', id));
     ctx.update((draft) => applyWebhookDelete(draft, 'gateway', id));
     return c.body(null, 204);
   });
 
   // --- channels ---
-  const channels = () => ctx.state().channels.filter((ch) => ch.api === 'gateway');
-  const findChannel = (id: string) => channels().find((ch) => ch.id === id);
+  const channels = () => Object.values(ctx.state().channels).filter((ch) => ch.api === 'gateway');
+  const findGatewayChannel = (id: string) => findChannel(ctx.state(), 'gateway', id);
 
   app.get(`${GATEWAY_BASE}/channels`, (c) =>
     renderGatewayList(c, 'channels', channels(), {
@@ -116,8 +117,8 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
     const checked = checkChannelBody('gateway', body.value, ctx.state());
     if (!checked.ok) return renderProblem(c, toGatewayGeneric(checked));
     const id = ctx.random.faker.string.alphanumeric({ length: 18, casing: 'lower' });
-    const channel = ctx.update((draft) => {
-      const created: Channel = {
+    const channel = ctx.update((draft) =>
+      applyChannelCreate(draft, {
         id,
         api: 'gateway',
         name: checked.value.name,
@@ -125,22 +126,20 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
         webHookId: checked.value.webHookId,
         routingOptions: { type: 'queue', id: checked.value.queueId },
         revision: 1,
-      };
-      draft.channels.push(created);
-      return created;
-    });
+      }),
+    );
     return renderJson(c, renderChannel(channel), 200, true);
   });
 
   app.get(`${GATEWAY_BASE}/channels/:id`, (c) => {
-    const channel = findChannel(c.req.param('id'));
+    const channel = findGatewayChannel(c.req.param('id'));
     if (!channel) return renderProblem(c, gatewayErrors.notFound('Channel', c.req.param('id')));
     return renderJson(c, renderChannel(channel), 200, true);
   });
 
   app.put(`${GATEWAY_BASE}/channels/:id`, async (c) => {
     const id = c.req.param('id');
-    if (!findChannel(id)) return renderProblem(c, gatewayErrors.notFound('Channel', id));
+    if (!findGatewayChannel(id)) return renderProblem(c, gatewayErrors.notFound('Channel', id));
     const body = await readGatewayJson(c);
     if (!body.ok) return body.response;
     const checked = checkChannelBody('gateway', body.value, ctx.state());
@@ -151,7 +150,7 @@ export function createGatewayRoutes(ctx: Ctx): Hono {
 
   app.delete(`${GATEWAY_BASE}/channels/:id`, (c) => {
     const id = c.req.param('id');
-    if (!findChannel(id)) return renderProblem(c, gatewayErrors.notFound('Channel', id));
+    if (!findGatewayChannel(id)) return renderProblem(c, gatewayErrors.notFound('Channel', id));
     ctx.update((draft) => applyChannelDelete(draft, 'gateway', id));
     return c.body(null, 204);
   });

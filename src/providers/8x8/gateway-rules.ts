@@ -1,5 +1,6 @@
 // Pure validation of Chat Gateway v1 conversation and message bodies (OAS GW CreateTransactionRequest,
 // SendConversationMessagePayload, Typing/Thinking/ReadReceipt/PatchUserParticipant requests).
+import { getOwn } from '../../own.ts';
 import type { EightByEightState } from './model.ts';
 import {
   CARD_CONTENT_TYPES,
@@ -25,7 +26,7 @@ export type GatewayMessageInput = {
 /** Gateway SendConversationMessagePayload (or the externalProvider variant). */
 export function checkGatewayMessage(
   body: unknown,
-  attachmentIds: readonly string[],
+  hasAttachment: (id: string) => boolean,
   path = '',
 ): Checked<GatewayMessageInput> {
   const object = checkObject(body);
@@ -68,7 +69,7 @@ export function checkGatewayMessage(
   else {
     rawAttachments.forEach((a, i) => {
       const id = isObject(a) ? a.id : undefined;
-      if (typeof id !== 'string' || !attachmentIds.includes(id)) {
+      if (typeof id !== 'string' || !hasAttachment(id)) {
         r.fail(
           `${path}attachments[${i}].id`,
           id,
@@ -161,8 +162,8 @@ function checkAssignment(r: Reader, assignment: unknown, state: EightByEightStat
   const type =
     r.oneOf('type', ['queue', 'script'] as const, { from: assignment, path: 'assignment.type' }) ?? 'queue';
   const id = r.string('id', { required: true, from: assignment, path: 'assignment.id' });
-  if (id && type === 'queue' && !state.queues.some((q) => q.id === id)) {
-    r.fail('assignment.id', id, `Queue ID ${id} is invalid.`, 'invalid_queue');
+  if (id && type === 'queue' && !getOwn(state.queues, id)) {
+    r.fail('assignment.id', id, `Queue ID ${show(id)} is invalid.`, 'invalid_queue');
   }
   return id ? { type, id } : undefined;
 }
@@ -188,8 +189,8 @@ export function checkGatewayCreateConversation(
   const assignment =
     object.value.assignment === undefined ? undefined : checkAssignment(r, object.value.assignment, state);
   const history = checkHistory(r, object.value.history, (item, path) => {
-    const checked = checkGatewayMessage(item, [], `${path}.`);
-    if (!checked.ok) r.issues.push(...checked.issues);
+    const checked = checkGatewayMessage(item, () => false, `${path}.`);
+    if (!checked.ok) r.add(...checked.issues);
     return checked.ok ? checked.value : (undefined as unknown as GatewayMessageInput);
   });
   return r.done({

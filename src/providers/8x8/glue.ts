@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { readBody } from '../../http.ts';
+import { getOwn } from '../../own.ts';
 import type { ProviderContext } from '../../provider.ts';
 import { toGatewayEvent, toV2Event } from './events.ts';
 import type { EightByEightOptions } from './fixtures.ts';
@@ -9,10 +10,14 @@ import {
   type Api,
   type EightByEightState,
   findAvailableAgent,
+  findChannel,
+  findWebhook,
   type Outcome,
   toOpenInteraction,
 } from './model.ts';
+import { checkJsonShape } from './rules.ts';
 import { applyAgentJoin } from './transitions.ts';
+import { upgradeState } from './upgrade.ts';
 
 /** The context every 8x8 module receives. */
 export type Ctx = ProviderContext<EightByEightState, EightByEightOptions>;
@@ -29,34 +34,36 @@ export function makeReferenceId(ctx: Ctx): string {
 
 /** The webhook URL a conversation's events go to (through its channel), if any. */
 export function findWebhookUri(state: EightByEightState, api: Api, channelId: string): string | undefined {
-  const channel = state.channels.find((c) => c.api === api && c.id === channelId);
-  return channel && state.webhooks.find((w) => w.api === api && w.id === channel.webHookId)?.uri;
+  const channel = findChannel(state, api, channelId);
+  return channel && findWebhook(state, api, channel.webHookId)?.uri;
 }
 
 /**
  * Emits the webhooks of a transition (in order, keyed by conversation), schedules auto-accept for a queued
- * interaction, and tells the core about the conversation's life.
+ * interaction, and tells the core about the conversation's life. Without a web-hook for the conversation's
+ * channel no payload is built (nor signed): the events are only counted in one log line.
  */
 export function applyOutcome(ctx: Ctx, conversationId: string, outcome: Outcome): void {
   const state = ctx.state();
-  const conversation = state.conversations.find((c) => c.id === conversationId);
+  const conversation = getOwn(state.conversations, conversationId);
   if (!conversation) return;
-  const uri = findWebhookUri(state, conversation.api, conversation.channelId);
-  const now = ctx.clock.now();
-  for (const happening of outcome.happenings) {
-    const body =
-      conversation.api === 'v2'
-        ? toV2Event(state, conversation, happening, now)
-        : toGatewayEvent(state, conversation, happening, now);
-    if (!body) continue;
-    if (!uri) {
-      ctx.log(
-        'warn',
-        `conversation ${conversationId}: no webhook on channel ${conversation.channelId}; ${body.eventType} dropped`,
-      );
-      continue;
+  const api = conversation.api;
+  const uri = outcome.happenings.length > 0 ? findWebhookUri(state, api, conversation.channelId) : undefined;
+  if (uri) {
+    const now = ctx.clock.now();
+    for (const happening of outcome.happenings) {
+      const body =
+        api === 'v2'
+          ? toV2Event(state, conversation, happening, now)
+          : toGatewayEvent(state, conversation, happening, now);
+      if (body) ctx.emit({ type: body.eventType, url: uri, orderKey: conversationId, conversationId, body });
     }
-    ctx.emit({ type: body.eventType, url: uri, orderKey: conversationId, conversationId, body });
+  } else if (outcome.happenings.length > 0) {
+    ctx.log(
+      'warn',
+      `conversation ${conversationId}: no web-hook on ${api} channel ${conversation.channelId}; ` +
+        `${outcome.happenings.map((h) => h.kind).join(', ')} not sent`,
+    );
   }
   if (outcome.queued) scheduleAutoAccept(ctx, conversationId, outcome.queued);
   if (outcome.signal) {
@@ -65,7 +72,7 @@ export function applyOutcome(ctx: Ctx, conversationId: string, outcome: Outcome)
       type: outcome.signal,
       conversationId,
       data: {
-        api: conversation.api,
+        api,
         agentId: open?.agentId ?? null,
         queueId: open?.queueId ?? conversation.lastQueueId,
       },
@@ -73,28 +80,28 @@ export function applyOutcome(ctx: Ctx, conversationId: string, outcome: Outcome)
   }
 }
 
-/** Arms auto-accept again for interactions still queued in restored state (timers do not survive a restart). */
+/**
+ * Arms auto-accept again for interactions still queued in restored state (timers do not survive a restart).
+ * One pass over the index of queued conversations; a store written before that index existed is upgraded first.
+ */
 export function resumeAutoAccept(ctx: Ctx): void {
-  for (const conversation of ctx.state().conversations) {
-    const open = toOpenInteraction(conversation);
-    if (open && !open.agentId && open.queueId) {
-      scheduleAutoAccept(ctx, conversation.id, { interactionId: open.id, queueId: open.queueId });
-    }
-  }
+  upgradeState(ctx);
+  const queued = Object.entries(ctx.state().index.queued).map(([id, q]) => [id, { ...q }] as const);
+  for (const [conversationId, waiting] of queued) scheduleAutoAccept(ctx, conversationId, waiting);
 }
 
 /** With auto-accept on (option, or the queue's own setting), an available agent accepts after the delay. */
 function scheduleAutoAccept(ctx: Ctx, conversationId: string, queued: NonNullable<Outcome['queued']>): void {
-  const queue = ctx.state().queues.find((q) => q.id === queued.queueId);
+  const queue = getOwn(ctx.state().queues, queued.queueId);
   if (!(queue?.autoAccept ?? ctx.options.autoAccept)) return;
   const delay = queue?.autoAcceptDelayMs ?? ctx.options.autoAcceptDelayMs;
+  const { interactionId, queueId } = queued;
   ctx.schedule(delay, () => {
     const state = ctx.state();
-    const conversation = state.conversations.find((c) => c.id === conversationId);
-    const open = conversation && toOpenInteraction(conversation);
+    const waiting = getOwn(state.index.queued, conversationId);
     // The interaction may have been accepted, transferred or ended meanwhile.
-    if (!open || open.id !== queued.interactionId || open.agentId || open.queueId !== queued.queueId) return;
-    if (!findAvailableAgent(state, queued.queueId)) return;
+    if (!waiting || waiting.interactionId !== interactionId || waiting.queueId !== queueId) return;
+    if (!findAvailableAgent(state, queueId)) return;
     applyOutcome(
       ctx,
       conversationId,
@@ -109,18 +116,14 @@ export async function readJson(
 ): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   const body = await readBody(c, ['json']);
   if (!body.ok) return { ok: false, message: body.message };
+  const refused = checkJsonShape(body.value);
+  if (refused) return { ok: false, message: refused };
   return { ok: true, value: body.value };
 }
 
 /** The query string as a flat record (first value of each key). */
 export function readQuery(c: Context): Record<string, string | undefined> {
   return c.req.query();
-}
-
-/** Compares ids: numerically when both are numbers, else as strings. */
-export function compareIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** True when a route of this provider (not only middleware) matches the request. */

@@ -2,7 +2,14 @@
 
 import { makeVerifyEvent } from './events.ts';
 import type { Ctx } from './glue.ts';
-import type { Api, Channel, EightByEightState, Webhook } from './model.ts';
+import {
+  type Api,
+  type Channel,
+  type EightByEightState,
+  findChannel,
+  findWebhook,
+  type Webhook,
+} from './model.ts';
 import type { checkChannelBody, checkVerifyBody, checkWebhookBody } from './rules.ts';
 
 type Valid<F extends (...args: never[]) => unknown> =
@@ -10,50 +17,56 @@ type Valid<F extends (...args: never[]) => unknown> =
 type WebhookInput = Valid<typeof checkWebhookBody>;
 type ChannelInput = Valid<typeof checkChannelBody>;
 
-/** Adds a web-hook with the next id of the shared sequence. */
+/** Adds a web-hook with the next id of the shared sequence; returns a copy. */
 export function applyWebhookCreate(draft: EightByEightState, api: Api, input: WebhookInput): Webhook {
   draft.seq.webhook += 1;
   const created: Webhook = { id: String(draft.seq.webhook), api, ...input, revision: 1 };
-  draft.webhooks.push(created);
-  return created;
+  draft.webhooks[created.id] = created;
+  return { ...created };
 }
 
-/** Replaces a web-hook's fields and bumps its revision. */
+/** Replaces a web-hook's fields and bumps its revision; returns a copy (the id was checked by the route). */
 export function applyWebhookUpdate(
   draft: EightByEightState,
   api: Api,
   id: string,
   input: WebhookInput,
 ): Webhook {
-  const target = draft.webhooks.find((w) => w.api === api && w.id === id)!;
+  const target = findWebhook(draft, api, id)!;
   Object.assign(target, input, { revision: target.revision + 1 });
   return { ...target };
 }
 
 /** Removes a web-hook. */
 export function applyWebhookDelete(draft: EightByEightState, api: Api, id: string): void {
-  draft.webhooks = draft.webhooks.filter((w) => !(w.api === api && w.id === id));
+  if (findWebhook(draft, api, id)) delete draft.webhooks[id];
 }
 
-/** Replaces a channel's fields (the Gateway keeps its channel type) and bumps its revision. */
+/** Adds a channel (its id made by the caller, unique); returns a copy. */
+export function applyChannelCreate(draft: EightByEightState, channel: Channel): Channel {
+  draft.channels[channel.id] = channel;
+  return { ...channel, routingOptions: { ...channel.routingOptions } };
+}
+
+/** Replaces a channel's fields (the Gateway keeps its channel type) and bumps its revision; returns a copy. */
 export function applyChannelUpdate(
   draft: EightByEightState,
   api: Api,
   id: string,
   input: ChannelInput,
 ): Channel {
-  const target = draft.channels.find((ch) => ch.api === api && ch.id === id)!;
+  const target = findChannel(draft, api, id)!;
   target.name = input.name;
   if (api === 'gateway') target.type = input.type ?? target.type ?? 'ChatAPI';
   target.webHookId = input.webHookId;
   target.routingOptions = { type: 'queue', id: input.queueId };
   target.revision += 1;
-  return { ...target };
+  return { ...target, routingOptions: { ...target.routingOptions } };
 }
 
 /** Removes a channel. */
 export function applyChannelDelete(draft: EightByEightState, api: Api, id: string): void {
-  draft.channels = draft.channels.filter((ch) => !(ch.api === api && ch.id === id));
+  if (findChannel(draft, api, id)) delete draft.channels[id];
 }
 
 /** Sends WEB_HOOK_VERIFY to the uri now; returns null when it answered 2xx, else why it failed. */

@@ -1,5 +1,9 @@
 // Transitions of the 8x8 conversation state machine (pure: drafts in, outcomes out).
 // Source: seeds/004_1f4e3fa8a13d5760.txt; reference/providers.md 1.1 "Behaviour" and 1.2 key elements.
+// Each one looks its conversation up by id and moves it in the indexes it changed: O(1) in the number of
+// stored conversations (O(log) in the ordered indexes).
+import { toEcho } from '../../echo.ts';
+import { getOwn } from '../../own.ts';
 import {
   type Agent,
   type Conversation,
@@ -7,41 +11,60 @@ import {
   findAvailableAgent,
   type GatewayUser,
   type Happening,
+  indexConversation,
   type Message,
   type Outcome,
+  reindexConversation,
   StateError,
   toGatewayState,
+  toIndexKeys,
   toOpenInteraction,
 } from './model.ts';
 
-function requireConversation(draft: EightByEightState, id: string): Conversation {
-  const conversation = draft.conversations.find((c) => c.id === id);
-  if (!conversation) throw new StateError(`Conversation ${id} was not found.`);
-  return conversation;
+/** Runs `change` on a conversation of the draft, then moves it in the indexes whose keys changed. */
+function changeConversation<T>(
+  draft: EightByEightState,
+  id: string,
+  change: (conversation: Conversation) => T,
+): T {
+  const conversation = getOwn(draft.conversations, id);
+  if (!conversation) throw new StateError(`Conversation ${toEcho(id)} was not found.`);
+  const before = toIndexKeys(conversation);
+  const result = change(conversation);
+  reindexConversation(draft, conversation, before);
+  return result;
 }
 
-/** Adds a conversation and opens its first interaction in `queueId`. */
+/** Adds a conversation (its `seq` is assigned here) and opens its first interaction in `lastQueueId`. */
 export function applyCreateConversation(
   draft: EightByEightState,
-  conversation: Conversation,
+  conversation: Omit<Conversation, 'seq'>,
   interactionId: string,
 ): Outcome {
-  draft.conversations.push(conversation);
-  const target = draft.conversations.at(-1)!;
-  target.interactions.push({
-    id: interactionId,
-    queueId: target.lastQueueId,
-    agentId: null,
-    startTime: conversation.createdAt,
-    endTime: null,
-  });
+  draft.seq.conversation += 1;
+  draft.conversations[conversation.id] = {
+    ...conversation,
+    seq: draft.seq.conversation,
+    interactions: [
+      ...conversation.interactions,
+      {
+        id: interactionId,
+        queueId: conversation.lastQueueId,
+        agentId: null,
+        startTime: conversation.createdAt,
+        endTime: null,
+      },
+    ],
+  };
+  indexConversation(draft, draft.conversations[conversation.id]!);
+  const queueId = conversation.lastQueueId;
   return {
     happenings: [
       { kind: 'conversation-update', state: 'created' },
       { kind: 'conversation-update', state: 'active' },
-      { kind: 'queued', queueId: target.lastQueueId },
+      { kind: 'queued', queueId },
     ],
-    queued: { interactionId, queueId: target.lastQueueId },
+    queued: { interactionId, queueId },
     signal: 'conversation.started',
   };
 }
@@ -52,28 +75,31 @@ export function applyAgentJoin(
   conversationId: string,
   agentId: string | undefined,
 ): Outcome {
-  const conversation = requireConversation(draft, conversationId);
-  const open = toOpenInteraction(conversation);
-  if (!open || open.agentId)
-    throw new StateError(`Conversation ${conversationId} has no queued interaction.`);
-  const agent = agentId
-    ? draft.agents.find((a) => a.id === agentId)
-    : findAvailableAgent(draft, open.queueId);
-  if (!agent) {
-    throw new StateError(
-      agentId ? `Agent ${agentId} does not exist.` : `No available agent in queue ${open.queueId}.`,
-    );
-  }
-  open.agentId = agent.id;
-  if (!conversation.agentIds.includes(agent.id)) conversation.agentIds.push(agent.id);
-  conversation.assignment = { type: 'agent', id: agent.id };
-  return {
-    happenings: [
-      { kind: 'agent-joined', agentId: agent.id },
-      { kind: 'conversation-update', state: 'active' },
-    ],
-    signal: 'conversation.updated',
-  };
+  return changeConversation(draft, conversationId, (conversation) => {
+    const open = toOpenInteraction(conversation);
+    if (!open || open.agentId)
+      throw new StateError(`Conversation ${toEcho(conversationId)} has no queued interaction.`);
+    const agent =
+      agentId !== undefined ? getOwn(draft.agents, agentId) : findAvailableAgent(draft, open.queueId);
+    if (!agent) {
+      throw new StateError(
+        agentId !== undefined
+          ? `Agent ${toEcho(agentId)} does not exist.`
+          : `No available agent in queue ${toEcho(open.queueId)}.`,
+      );
+    }
+    const joined = agent.id;
+    open.agentId = joined;
+    if (!conversation.agentIds.includes(joined)) conversation.agentIds.push(joined);
+    conversation.assignment = { type: 'agent', id: joined };
+    return {
+      happenings: [
+        { kind: 'agent-joined', agentId: joined },
+        { kind: 'conversation-update', state: 'active' },
+      ],
+      signal: 'conversation.updated',
+    };
+  });
 }
 
 /** The agent writes a message (TEXT / MESSAGE). */
@@ -82,16 +108,20 @@ export function applyAgentMessage(
   conversationId: string,
   message: Omit<Message, 'interactionId' | 'participantId' | 'authorType'>,
 ): Outcome {
-  const conversation = requireConversation(draft, conversationId);
-  const open = toOpenInteraction(conversation);
-  if (!open?.agentId) throw new StateError(`No agent is in conversation ${conversationId}.`);
-  conversation.messages.push({
-    ...message,
-    interactionId: open.id,
-    authorType: 'agent',
-    participantId: open.agentId,
+  return changeConversation(draft, conversationId, (conversation) => {
+    const open = toOpenInteraction(conversation);
+    if (!open?.agentId) throw new StateError(`No agent is in conversation ${toEcho(conversationId)}.`);
+    conversation.messages.push({
+      ...message,
+      interactionId: open.id,
+      authorType: 'agent',
+      participantId: open.agentId,
+    });
+    return {
+      happenings: [{ kind: 'agent-message', messageId: message.id }],
+      signal: 'conversation.updated',
+    };
   });
-  return { happenings: [{ kind: 'agent-message', messageId: message.id }], signal: 'conversation.updated' };
 }
 
 /**
@@ -104,44 +134,45 @@ export function applyCustomerMessage(
   message: Omit<Message, 'interactionId'>,
   newInteractionId: string,
 ): Outcome {
-  const conversation = requireConversation(draft, conversationId);
-  let open = toOpenInteraction(conversation);
-  const outcome: Outcome = { happenings: [], signal: 'conversation.updated' };
-  if (!open) {
-    conversation.customerLeft = false;
-    conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
-    conversation.interactions.push({
-      id: newInteractionId,
-      queueId: conversation.lastQueueId,
-      agentId: null,
-      startTime: message.createdAt,
-      endTime: null,
-    });
-    open = conversation.interactions.at(-1)!;
-    outcome.happenings.push(
-      { kind: 'conversation-update', state: 'active' },
-      { kind: 'queued', queueId: conversation.lastQueueId },
-    );
-    outcome.queued = { interactionId: newInteractionId, queueId: conversation.lastQueueId };
-  }
-  conversation.messages.push({ ...message, interactionId: open.id });
-  return outcome;
+  return changeConversation(draft, conversationId, (conversation) => {
+    let openId = toOpenInteraction(conversation)?.id;
+    const outcome: Outcome = { happenings: [], signal: 'conversation.updated' };
+    if (openId === undefined) {
+      const queueId = conversation.lastQueueId;
+      conversation.customerLeft = false;
+      conversation.assignment = { type: 'queue', id: queueId };
+      conversation.interactions.push({
+        id: newInteractionId,
+        queueId,
+        agentId: null,
+        startTime: message.createdAt,
+        endTime: null,
+      });
+      openId = newInteractionId;
+      outcome.happenings.push({ kind: 'conversation-update', state: 'active' }, { kind: 'queued', queueId });
+      outcome.queued = { interactionId: newInteractionId, queueId };
+    }
+    conversation.messages.push({ ...message, interactionId: openId });
+    return outcome;
+  });
 }
 
 /** The agent ends the interaction (AGENT_LEFT). */
 export function applyAgentLeave(draft: EightByEightState, conversationId: string, now: number): Outcome {
-  const conversation = requireConversation(draft, conversationId);
-  const open = toOpenInteraction(conversation);
-  if (!open?.agentId) throw new StateError(`No agent is in conversation ${conversationId}.`);
-  open.endTime = now;
-  conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
-  return {
-    happenings: [
-      { kind: 'agent-left', agentId: open.agentId },
-      { kind: 'conversation-update', state: 'idle' },
-    ],
-    signal: 'conversation.ended',
-  };
+  return changeConversation(draft, conversationId, (conversation) => {
+    const open = toOpenInteraction(conversation);
+    if (!open?.agentId) throw new StateError(`No agent is in conversation ${toEcho(conversationId)}.`);
+    const agentId = open.agentId;
+    open.endTime = now;
+    conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
+    return {
+      happenings: [
+        { kind: 'agent-left', agentId },
+        { kind: 'conversation-update', state: 'idle' },
+      ],
+      signal: 'conversation.ended',
+    };
+  });
 }
 
 /**
@@ -149,16 +180,18 @@ export function applyAgentLeave(draft: EightByEightState, conversationId: string
  * interaction; the agent, if any, is freed (AGENT_LEFT). Without an open interaction nothing happens.
  */
 export function applyCustomerLeave(draft: EightByEightState, conversationId: string, now: number): Outcome {
-  const conversation = requireConversation(draft, conversationId);
-  const open = toOpenInteraction(conversation);
-  conversation.customerLeft = true;
-  if (!open) return { happenings: [] };
-  open.endTime = now;
-  conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
-  const happenings: Happening[] = [{ kind: 'user-left' }];
-  if (open.agentId) happenings.push({ kind: 'agent-left', agentId: open.agentId });
-  happenings.push({ kind: 'conversation-update', state: 'idle' });
-  return { happenings, signal: 'conversation.ended' };
+  return changeConversation(draft, conversationId, (conversation): Outcome => {
+    const open = toOpenInteraction(conversation);
+    conversation.customerLeft = true;
+    if (!open) return { happenings: [] };
+    const agentId = open.agentId;
+    open.endTime = now;
+    conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
+    const happenings: Happening[] = [{ kind: 'user-left' }];
+    if (agentId) happenings.push({ kind: 'agent-left', agentId });
+    happenings.push({ kind: 'conversation-update', state: 'idle' });
+    return { happenings, signal: 'conversation.ended' };
+  });
 }
 
 /**
@@ -170,37 +203,40 @@ export function applyTransfer(
   conversationId: string,
   target: { agentId?: string; queueId?: string },
 ): Outcome {
-  const conversation = requireConversation(draft, conversationId);
-  const open = toOpenInteraction(conversation);
-  if (!open?.agentId) throw new StateError(`No agent is in conversation ${conversationId}.`);
-  const queueId = target.queueId ?? open.queueId;
-  if (!draft.queues.some((q) => q.id === queueId)) throw new StateError(`Queue ${queueId} does not exist.`);
-  const oldAgent = open.agentId;
-  let next: Agent | undefined;
-  if (target.agentId) {
-    next = draft.agents.find((a) => a.id === target.agentId);
-    if (!next) throw new StateError(`Agent ${target.agentId} does not exist.`);
-    if (next.id === oldAgent) throw new StateError(`Agent ${oldAgent} already handles the conversation.`);
-  } else {
-    next = findAvailableAgent(draft, queueId, oldAgent);
-  }
-  open.queueId = queueId;
-  conversation.lastQueueId = queueId;
-  const happenings: Happening[] = [{ kind: 'transfer' }, { kind: 'agent-left', agentId: oldAgent }];
-  if (next) {
-    open.agentId = next.id;
-    if (!conversation.agentIds.includes(next.id)) conversation.agentIds.push(next.id);
-    conversation.assignment = { type: 'agent', id: next.id };
-    happenings.push(
-      { kind: 'agent-joined', agentId: next.id },
-      { kind: 'conversation-update', state: 'active' },
-    );
-    return { happenings, signal: 'conversation.updated' };
-  }
-  open.agentId = null;
-  conversation.assignment = { type: 'queue', id: queueId };
-  happenings.push({ kind: 'queued', queueId });
-  return { happenings, queued: { interactionId: open.id, queueId }, signal: 'conversation.updated' };
+  return changeConversation(draft, conversationId, (conversation) => {
+    const open = toOpenInteraction(conversation);
+    if (!open?.agentId) throw new StateError(`No agent is in conversation ${toEcho(conversationId)}.`);
+    const queueId = target.queueId ?? open.queueId;
+    if (!getOwn(draft.queues, queueId)) throw new StateError(`Queue ${toEcho(queueId)} does not exist.`);
+    const oldAgent = open.agentId;
+    let next: Agent | undefined;
+    if (target.agentId !== undefined) {
+      next = getOwn(draft.agents, target.agentId);
+      if (!next) throw new StateError(`Agent ${toEcho(target.agentId)} does not exist.`);
+      if (next.id === oldAgent)
+        throw new StateError(`Agent ${toEcho(oldAgent)} already handles the conversation.`);
+    } else {
+      next = findAvailableAgent(draft, queueId, oldAgent);
+    }
+    const nextId = next?.id;
+    open.queueId = queueId;
+    conversation.lastQueueId = queueId;
+    const happenings: Happening[] = [{ kind: 'transfer' }, { kind: 'agent-left', agentId: oldAgent }];
+    if (nextId !== undefined) {
+      open.agentId = nextId;
+      if (!conversation.agentIds.includes(nextId)) conversation.agentIds.push(nextId);
+      conversation.assignment = { type: 'agent', id: nextId };
+      happenings.push(
+        { kind: 'agent-joined', agentId: nextId },
+        { kind: 'conversation-update', state: 'active' },
+      );
+      return { happenings, signal: 'conversation.updated' };
+    }
+    open.agentId = null;
+    conversation.assignment = { type: 'queue', id: queueId };
+    happenings.push({ kind: 'queued', queueId });
+    return { happenings, queued: { interactionId: open.id, queueId }, signal: 'conversation.updated' };
+  });
 }
 
 /**
@@ -212,29 +248,30 @@ export function applyConversationChange(
   conversationId: string,
   change: { user?: GatewayUser; channelId?: string; assignment?: { type: string; id: string } },
 ): Outcome {
-  const conversation = requireConversation(draft, conversationId);
-  if (change.user) conversation.user = change.user;
-  if (change.channelId) conversation.channelId = change.channelId;
-  const outcome: Outcome = { happenings: [], signal: 'conversation.updated' };
-  const assignment = change.assignment;
-  const open = toOpenInteraction(conversation);
-  const reroute =
-    assignment &&
-    !(assignment.type === conversation.assignment.type && assignment.id === conversation.assignment.id) &&
-    !(open?.agentId === null && assignment.type === 'queue' && assignment.id === open.queueId);
-  if (!assignment || !reroute) {
+  return changeConversation(draft, conversationId, (conversation) => {
+    if (change.user) conversation.user = change.user;
+    if (change.channelId) conversation.channelId = change.channelId;
+    const outcome: Outcome = { happenings: [], signal: 'conversation.updated' };
+    const assignment = change.assignment;
+    const open = toOpenInteraction(conversation);
+    const reroute =
+      assignment &&
+      !(assignment.type === conversation.assignment.type && assignment.id === conversation.assignment.id) &&
+      !(open?.agentId === null && assignment.type === 'queue' && assignment.id === open.queueId);
+    if (!assignment || !reroute) {
+      outcome.happenings.push({ kind: 'conversation-update', state: toGatewayState(conversation) });
+      return outcome;
+    }
+    conversation.assignment = { type: assignment.type, id: assignment.id };
+    if (assignment.type === 'queue') conversation.lastQueueId = assignment.id;
     outcome.happenings.push({ kind: 'conversation-update', state: toGatewayState(conversation) });
+    if (open && assignment.type === 'queue') {
+      if (open.agentId) outcome.happenings.push({ kind: 'agent-left', agentId: open.agentId });
+      open.agentId = null;
+      open.queueId = assignment.id;
+      outcome.happenings.push({ kind: 'queued', queueId: assignment.id });
+      outcome.queued = { interactionId: open.id, queueId: assignment.id };
+    }
     return outcome;
-  }
-  conversation.assignment = { type: assignment.type, id: assignment.id };
-  if (assignment.type === 'queue') conversation.lastQueueId = assignment.id;
-  outcome.happenings.push({ kind: 'conversation-update', state: toGatewayState(conversation) });
-  if (open && assignment.type === 'queue') {
-    if (open.agentId) outcome.happenings.push({ kind: 'agent-left', agentId: open.agentId });
-    open.agentId = null;
-    open.queueId = assignment.id;
-    outcome.happenings.push({ kind: 'queued', queueId: assignment.id });
-    outcome.queued = { interactionId: open.id, queueId: assignment.id };
-  }
-  return outcome;
+  });
 }

@@ -1,32 +1,98 @@
 // Imitates the 8x8 Chat API v2 conversations: https://developer.8x8.com/contactcenter/reference
 // (OAS reference/8x8/chat-api-v2.openapi.json, tag Conversations; workflow in seeds/004_1f4e3fa8a13d5760.txt).
 import { Hono } from 'hono';
+import { getOwn } from '../../own.ts';
 import { renderProblem, v2Errors } from './errors.ts';
 import { applyOutcome, type Ctx, makeInteractionId, readQuery } from './glue.ts';
-import { type Conversation, findConversation, toV2Status } from './model.ts';
 import {
+  type Conversation,
+  type EightByEightState,
+  findChannel,
+  findConversation,
+  toIndexKey,
+  toV2Status,
+} from './model.ts';
+import {
+  type Page,
   renderJson,
   renderV2Conversation,
   renderV2List,
   renderV2Message,
   renderV2Participants,
-  toPage,
 } from './render.ts';
 import { checkPaging } from './rules.ts';
+import { createSortedIndex, type SortedIndex, sliceIds, walkIds } from './sorted-index.ts';
 import { applyCreateConversation, applyCustomerLeave, applyCustomerMessage } from './transitions.ts';
 import { readV2Json, toV2Constraint, V2_BASE } from './v2-http.ts';
-import { checkV2ConversationQuery, checkV2CreateConversation, checkV2Message } from './v2-rules.ts';
+import {
+  checkV2ConversationQuery,
+  checkV2CreateConversation,
+  checkV2Message,
+  type V2ConversationQuery,
+} from './v2-rules.ts';
 
-/** True when a conversation passes the v2 list filters. */
-function isListed(
-  conv: Conversation,
-  q: ReturnType<typeof checkV2ConversationQuery> & { ok: true },
-): boolean {
-  const f = q.value;
-  if (f.channelId && conv.channelId !== f.channelId) return false;
-  if (f.status !== 'all' && toV2Status(conv) !== f.status) return false;
-  if (f.userId && conv.customer.customerId !== f.userId && conv.customer.userId !== f.userId) return false;
-  return Object.entries(f.customer).every(([key, value]) => conv.customer[key] === value);
+type ListFilter = 'channel' | 'user' | 'status';
+
+/** True when a conversation passes the v2 list filters, except the one its index already applied. */
+function isListed(conv: Conversation, f: V2ConversationQuery, applied: ListFilter | null): boolean {
+  if (applied !== 'channel' && f.channelId !== undefined && conv.channelId !== f.channelId) return false;
+  if (applied !== 'status' && f.status !== 'all' && toV2Status(conv) !== f.status) return false;
+  if (
+    applied !== 'user' &&
+    f.userId !== undefined &&
+    getOwn(conv.customer, 'customerId') !== f.userId &&
+    getOwn(conv.customer, 'userId') !== f.userId
+  )
+    return false;
+  return f.customer.every(([key, value]) => getOwn(conv.customer, key) === value);
+}
+
+const EMPTY = createSortedIndex();
+
+/**
+ * One page of the v2 conversation list, in creation order (`order`). The channel, user and status filters each
+ * have an index: with at most one of them, the page is read straight from it (O(page)). Other combinations, and
+ * `customer.<key>` filters, walk the smallest of those indexes and test the rest (simulator choice: no index
+ * per customer property).
+ */
+function toConversationPage(
+  state: EightByEightState,
+  f: V2ConversationQuery,
+  paging: { size: number; page: number },
+): Page<Conversation> {
+  const index = state.index.v2;
+  const choices: { applied: ListFilter | null; index: SortedIndex }[] = [
+    { applied: null, index: index.created },
+  ];
+  if (f.channelId !== undefined)
+    choices.push({ applied: 'channel', index: getOwn(index.byChannel, toIndexKey(f.channelId)) ?? EMPTY });
+  if (f.userId !== undefined)
+    choices.push({ applied: 'user', index: getOwn(index.byUser, toIndexKey(f.userId)) ?? EMPTY });
+  if (f.status !== 'all')
+    choices.push({ applied: 'status', index: getOwn(index.byStatus, f.status) ?? EMPTY });
+  let chosen = choices[0]!;
+  for (const choice of choices) if (choice.index.size <= chosen.index.size) chosen = choice;
+  const rest = choices.length - (chosen.applied === null ? 1 : 2) + f.customer.length;
+  const conversationOf = (id: string) => getOwn(state.conversations, id)!;
+  const offset = paging.page * paging.size;
+  if (rest === 0) {
+    const ids = sliceIds(chosen.index, offset, paging.size, f.order);
+    return {
+      items: ids.map(conversationOf),
+      size: paging.size,
+      number: paging.page,
+      total: chosen.index.size,
+    };
+  }
+  const items: Conversation[] = [];
+  let total = 0;
+  walkIds(chosen.index, f.order, (id) => {
+    const conv = conversationOf(id);
+    if (!isListed(conv, f, chosen.applied)) return;
+    if (total >= offset && items.length < paging.size) items.push(conv);
+    total += 1;
+  });
+  return { items, size: paging.size, number: paging.page, total };
 }
 
 /** The v2 conversation routes (behind the v2 auth middleware of v2-routes.ts). */
@@ -40,13 +106,7 @@ export function createV2ConversationRoutes(ctx: Ctx): Hono {
     if (!paging.ok) return renderProblem(c, toV2Constraint(paging));
     const filters = checkV2ConversationQuery(query);
     if (!filters.ok) return renderProblem(c, toV2Constraint(filters));
-    const listed = ctx
-      .state()
-      .conversations.filter((conv) => conv.api === 'v2' && isListed(conv, filters))
-      .sort((a, b) =>
-        filters.value.order === 'asc' ? a.createdAt - b.createdAt : b.createdAt - a.createdAt,
-      );
-    const page = toPage(listed, paging.value.size, paging.value.page);
+    const page = toConversationPage(ctx.state(), filters.value, paging.value);
     return renderJson(c, renderV2List({ ...page, items: page.items.map(renderV2Conversation) }));
   });
 
@@ -57,10 +117,11 @@ export function createV2ConversationRoutes(ctx: Ctx): Hono {
     if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
     const { channelId, customer, history } = checked.value;
     const state = ctx.state();
-    const channel = state.channels.find((ch) => ch.api === 'v2' && ch.id === channelId)!;
+    const channel = findChannel(state, 'v2', channelId)!;
+    const queueId = channel.routingOptions.id;
     const now = ctx.clock.now();
     const id = ctx.random.id(22);
-    const userParticipantId = customer.customerId ?? ctx.random.id(22);
+    const userParticipantId = getOwn(customer, 'customerId') ?? ctx.random.id(22);
     const interactionId = makeInteractionId(ctx);
     const messages = history.map((m) => ({
       id: ctx.random.id(22),
@@ -72,21 +133,22 @@ export function createV2ConversationRoutes(ctx: Ctx): Hono {
       attachments: [],
       cards: [],
     }));
-    const conversation: Conversation = {
+    const conversation: Omit<Conversation, 'seq'> = {
       id,
       api: 'v2',
       channelId,
       createdAt: now,
       customer,
       user: {},
-      assignment: { type: 'queue', id: channel.routingOptions.id },
+      assignment: { type: 'queue', id: queueId },
       userParticipantId,
-      language: customer.language ?? 'en',
-      lastQueueId: channel.routingOptions.id,
+      language: getOwn(customer, 'language') ?? 'en',
+      lastQueueId: queueId,
       customerLeft: false,
       agentIds: [],
       interactions: [],
       messages,
+      attachmentIds: [],
     };
     const outcome = ctx.update((draft) => applyCreateConversation(draft, conversation, interactionId));
     applyOutcome(ctx, id, outcome);
@@ -136,7 +198,7 @@ export function createV2ConversationRoutes(ctx: Ctx): Hono {
     if (!body.ok) return body.response;
     const checked = checkV2Message(body.value);
     if (!checked.ok) return renderProblem(c, toV2Constraint(checked));
-    if (!ctx.state().channels.some((ch) => ch.api === 'v2' && ch.id === conv.channelId)) {
+    if (!findChannel(ctx.state(), 'v2', conv.channelId)) {
       return renderProblem(c, v2Errors.notFound('Channel', conv.channelId));
     }
     const now = ctx.clock.now();

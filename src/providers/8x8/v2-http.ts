@@ -1,5 +1,6 @@
 // HTTP helpers shared by the 8x8 Chat API v2 route files: base path, auth, body reading, 400 rendering.
 import type { Context, MiddlewareHandler } from 'hono';
+import { getOwn } from '../../own.ts';
 import { type ApiError, renderProblem, v2Errors } from './errors.ts';
 import { type Ctx, isRouteMatched, readJson } from './glue.ts';
 import { type Checked, REGIONS } from './rules.ts';
@@ -28,7 +29,8 @@ export function createV2Auth(ctx: Ctx): MiddlewareHandler {
     if (!isRouteMatched(c)) return next();
     const state = ctx.state();
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
-    const token = match ? state.tokens[match[1]!] : undefined;
+    // An own-property lookup: `Bearer constructor` or `Bearer __proto__` is an unknown token like any other.
+    const token = match ? getOwn(state.tokens, match[1]!) : undefined;
     if (!token) return renderProblem(c, v2Errors.unauthorized());
     if (token.expiresAt <= ctx.clock.now()) return renderProblem(c, v2Errors.unauthorized(true));
     const region = c.req.param('region') ?? '';

@@ -3,10 +3,11 @@
 
 import { type Context, Hono } from 'hono';
 import { readBody } from '../../http.ts';
+import { getOwn } from '../../own.ts';
 import { type ApiError, renderProblem, v2Errors } from './errors.ts';
 import { toPublicJwk } from './events.ts';
-import { type Ctx, compareIds, readJson, readQuery } from './glue.ts';
-import type { Channel } from './model.ts';
+import { type Ctx, readJson, readQuery } from './glue.ts';
+import { findChannel, findWebhook } from './model.ts';
 import {
   type Page,
   renderChannel,
@@ -17,6 +18,7 @@ import {
   toPage,
 } from './render.ts';
 import {
+  applyChannelCreate,
   applyChannelDelete,
   applyChannelUpdate,
   applyWebhookCreate,
@@ -34,8 +36,17 @@ import {
   checkWebhookBody,
   isFilterMatch,
 } from './rules.ts';
+import { compareIds } from './sorted-index.ts';
 import { createV2ConversationRoutes } from './v2-conversation-routes.ts';
 import { createV2Auth, readV2Json, toV2Constraint, V2_BASE } from './v2-http.ts';
+
+/** Most expired tokens one token request forgets: the work per request stays bounded, the queue drains. */
+const TOKENS_PRUNED_PER_ISSUE = 8;
+
+/** Web-hooks and channels of one API, for their lists (a handful: they are not indexed). */
+function toListItems<T extends { api: string }>(record: Record<string, T>, api: string): T[] {
+  return Object.values(record).filter((item) => item.api === api);
+}
 
 function listOf<T extends { id: string }>(
   c: Context,
@@ -50,15 +61,15 @@ function listOf<T extends { id: string }>(
   const filter = checkFilter(query.filter);
   if (!filter.ok) return { error: toV2Constraint(filter) };
   const { field, direction } = sort.value;
+  // Each sort key is read once, not at every comparison.
   const sorted = items
     .filter((item) => isFilterMatch(item, filter.value))
+    .map((item) => ({ item, key: String((item as Record<string, unknown>)[field]) }))
     .sort((a, b) => {
-      const order = compareIds(
-        String((a as Record<string, unknown>)[field]),
-        String((b as Record<string, unknown>)[field]),
-      );
+      const order = compareIds(a.key, b.key);
       return direction === 'asc' ? order : -order;
-    });
+    })
+    .map(({ item }) => item);
   return { page: toPage(sorted, paging.value.size, paging.value.page) };
 }
 
@@ -74,20 +85,33 @@ export function createV2Routes(ctx: Ctx): Hono {
     if (!checked.ok) return renderProblem(c, v2Errors.oauth(checked.status, checked.code, checked.error));
     const accessToken = ctx.random.id(28);
     const issuedAt = ctx.clock.now();
+    // Values of the state are copied before the update changes it.
+    const ttlSeconds = state.tokenTtlSeconds;
+    const applicationName = `${state.tenant}-chat-api`;
     ctx.update((draft) => {
-      // Expired tokens are forgotten as new ones are issued, so the store does not grow without bound.
-      for (const [key, t] of Object.entries(draft.tokens))
-        if (t.expiresAt <= issuedAt) delete draft.tokens[key];
-      draft.tokens[accessToken] = { issuedAt, expiresAt: issuedAt + state.tokenTtlSeconds * 1000 };
+      // Tokens expire in the order they were issued (one lifetime for all): the oldest few are forgotten as
+      // new ones are issued, so the store does not grow without bound and no request walks every token.
+      const queue = draft.tokenQueue;
+      for (let pruned = 0; pruned < TOKENS_PRUNED_PER_ISSUE && queue.head < queue.tail; pruned++) {
+        const oldest = getOwn(queue.ids, String(queue.head));
+        const token = oldest === undefined ? undefined : getOwn(draft.tokens, oldest);
+        if (token && token.expiresAt > issuedAt) break;
+        if (oldest !== undefined) delete draft.tokens[oldest];
+        delete queue.ids[String(queue.head)];
+        queue.head += 1;
+      }
+      draft.tokens[accessToken] = { issuedAt, expiresAt: issuedAt + ttlSeconds * 1000 };
+      queue.ids[String(queue.tail)] = accessToken;
+      queue.tail += 1;
     });
     return renderJson(
       c,
       renderToken({
         accessToken,
         clientId: checked.clientId,
-        applicationName: `${state.tenant}-chat-api`,
+        applicationName,
         issuedAt,
-        ttlSeconds: state.tokenTtlSeconds,
+        ttlSeconds,
       }),
     );
   });
@@ -101,8 +125,8 @@ export function createV2Routes(ctx: Ctx): Hono {
   app.use(`${V2_BASE}/*`, createV2Auth(ctx));
 
   // --- web-hooks ---
-  const v2Webhooks = () => ctx.state().webhooks.filter((w) => w.api === 'v2');
-  const findWebhook = (id: string) => v2Webhooks().find((w) => w.id === id);
+  const v2Webhooks = () => toListItems(ctx.state().webhooks, 'v2');
+  const findV2Webhook = (id: string) => findWebhook(ctx.state(), 'v2', id);
 
   app.get(`${V2_BASE}/web-hooks`, (c) => {
     const list = listOf(c, v2Webhooks(), ['id', 'name', 'uri']);
@@ -130,14 +154,14 @@ export function createV2Routes(ctx: Ctx): Hono {
   });
 
   app.get(`${V2_BASE}/web-hooks/:id`, (c) => {
-    const webhook = findWebhook(c.req.param('id'));
+    const webhook = findV2Webhook(c.req.param('id'));
     if (!webhook) return renderProblem(c, v2Errors.notFound('WebHook', c.req.param('id')));
     return renderJson(c, renderWebhook(webhook));
   });
 
   app.put(`${V2_BASE}/web-hooks/:id`, async (c) => {
     const id = c.req.param('id');
-    if (!findWebhook(id)) return renderProblem(c, v2Errors.notFound('WebHook', id));
+    if (!findV2Webhook(id)) return renderProblem(c, v2Errors.notFound('WebHook', id));
     const body = await readV2Json(c);
     if (!body.ok) return body.response;
     const checked = checkWebhookBody('v2', body.value);
@@ -148,14 +172,14 @@ export function createV2Routes(ctx: Ctx): Hono {
 
   app.delete(`${V2_BASE}/web-hooks/:id`, (c) => {
     const id = c.req.param('id');
-    if (!findWebhook(id)) return renderProblem(c, v2Errors.notFound('WebHook', id));
+    if (!findV2Webhook(id)) return renderProblem(c, v2Errors.notFound('WebHook', id));
     ctx.update((draft) => applyWebhookDelete(draft, 'v2', id));
     return c.body(null, 204);
   });
 
   // --- channels ---
-  const v2Channels = () => ctx.state().channels.filter((ch) => ch.api === 'v2');
-  const findChannel = (id: string) => v2Channels().find((ch) => ch.id === id);
+  const v2Channels = () => toListItems(ctx.state().channels, 'v2');
+  const findV2Channel = (id: string) => findChannel(ctx.state(), 'v2', id);
 
   app.get(`${V2_BASE}/channels`, (c) => {
     const list = listOf(c, v2Channels(), ['id', 'name', 'webHookId']);
@@ -176,29 +200,27 @@ export function createV2Routes(ctx: Ctx): Hono {
     if (!checked.ok) return renderProblem(c, v2Errors.validation(checked.issues));
     const channel = ctx.update((draft) => {
       draft.seq.channel += 1;
-      const created: Channel = {
+      return applyChannelCreate(draft, {
         id: String(draft.seq.channel),
         api: 'v2',
         name: checked.value.name,
         webHookId: checked.value.webHookId,
         routingOptions: { type: 'queue', id: checked.value.queueId },
         revision: 1,
-      };
-      draft.channels.push(created);
-      return created;
+      });
     });
     return renderJson(c, renderChannel(channel));
   });
 
   app.get(`${V2_BASE}/channels/:id`, (c) => {
-    const channel = findChannel(c.req.param('id'));
+    const channel = findV2Channel(c.req.param('id'));
     if (!channel) return renderProblem(c, v2Errors.notFound('Channel', c.req.param('id')));
     return renderJson(c, renderChannel(channel));
   });
 
   app.put(`${V2_BASE}/channels/:id`, async (c) => {
     const id = c.req.param('id');
-    if (!findChannel(id)) return renderProblem(c, v2Errors.notFound('Channel', id));
+    if (!findV2Channel(id)) return renderProblem(c, v2Errors.notFound('Channel', id));
     const body = await readV2Json(c);
     if (!body.ok) return body.response;
     const checked = checkChannelBody('v2', body.value, ctx.state());
@@ -209,7 +231,7 @@ export function createV2Routes(ctx: Ctx): Hono {
 
   app.delete(`${V2_BASE}/channels/:id`, (c) => {
     const id = c.req.param('id');
-    if (!findChannel(id)) return renderProblem(c, v2Errors.notFound('Channel', id));
+    if (!findV2Channel(id)) return renderProblem(c, v2Errors.notFound('Channel', id));
     ctx.update((draft) => applyChannelDelete(draft, 'v2', id));
     return c.body(null, 204);
   });

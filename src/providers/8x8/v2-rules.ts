@@ -1,5 +1,6 @@
 // Pure validation of Chat API v2 conversation bodies and queries (OAS v2 CreateTransactionRequest,
 // SendConversationMessagePayload, GET /conversations parameters).
+import { getOwn, isSafeKey } from '../../own.ts';
 import type { EightByEightState } from './model.ts';
 import {
   type Checked,
@@ -9,6 +10,7 @@ import {
   isObject,
   LANGUAGES,
   Reader,
+  show,
   V2_STATUSES,
 } from './rules.ts';
 
@@ -35,14 +37,16 @@ export function checkV2CreateConversation(
     else {
       const entries = Object.entries(rawCustomer);
       if (entries.length > 30) r.fail('customer', '', 'Must have at most 30 properties.');
-      for (const [key, value] of entries) {
-        if (typeof value !== 'string') r.fail(`customer.${key}`, value, 'Must be a string.');
+      for (const [key, value] of entries.length > 30 ? [] : entries) {
+        if (typeof value !== 'string') r.fail(`customer.${show(key)}`, value, 'Must be a string.');
+        else if (!isSafeKey(key)) r.fail(`customer.${key}`, value, 'Is not a customer property.');
         else customer[key] = value;
       }
-      if (customer.language !== undefined)
+      if (getOwn(customer, 'language') !== undefined)
         r.oneOf('language', LANGUAGES, { from: customer, path: 'customer.language' });
-      if (customer.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(customer.email)) {
-        r.fail('customer.email', customer.email, 'Must be a well-formed email address.');
+      const email = getOwn(customer, 'email');
+      if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email)) {
+        r.fail('customer.email', email, 'Must be a well-formed email address.');
       }
     }
   }
@@ -70,7 +74,8 @@ export type V2ConversationQuery = {
   order: 'asc' | 'desc';
   channelId?: string;
   userId?: string;
-  customer: Record<string, string>;
+  /** `customer.<key>=<value>` pairs (a list: the keys come from the request). */
+  customer: [key: string, value: string][];
 };
 
 /** Reads the v2 conversation-list filters. */
@@ -80,15 +85,18 @@ export function checkV2ConversationQuery(
   const r = new Reader(query);
   const status = r.oneOf('status', V2_STATUSES) ?? 'all';
   const order = r.oneOf('order', ['asc', 'desc'] as const) ?? 'asc';
-  const customer: Record<string, string> = {};
+  const customer: [string, string][] = [];
   for (const [key, value] of Object.entries(query)) {
-    if (key.startsWith('customer.') && value !== undefined) customer[key.slice('customer.'.length)] = value;
+    if (key.startsWith('customer.') && value !== undefined)
+      customer.push([key.slice('customer.'.length), value]);
   }
+  const channelId = getOwn(query, 'channel-id');
+  const userId = getOwn(query, 'userId');
   return r.done({
     status,
     order,
-    ...(query['channel-id'] ? { channelId: query['channel-id'] } : {}),
-    ...(query.userId ? { userId: query.userId } : {}),
+    ...(channelId ? { channelId } : {}),
+    ...(userId ? { userId } : {}),
     customer,
   });
 }

@@ -81,7 +81,7 @@ test('raw.event on an unknown conversation answers 409 with the reason', async (
   const { sim } = await createEightByEightSim();
   await expect(act(sim, 'nope', 'raw.event', { type: 'X', body: {} })).rejects.toMatchObject({
     status: 409,
-    message: expect.stringMatching(/Conversation nope was not found/),
+    message: expect.stringMatching(/Conversation "nope" was not found/),
   });
 });
 
@@ -115,7 +115,7 @@ test('agent.join reads a numeric agentId as the agent id string and names an unk
   const { sim, id } = await startV2({ providerOptions: { '8x8': { autoAccept: false } } });
   await expect(act(sim, id, 'agent.join', { agentId: 7 })).rejects.toMatchObject({
     status: 409,
-    message: expect.stringMatching(/Agent 7 does not exist/),
+    message: expect.stringMatching(/Agent "7" does not exist/),
   });
 });
 

@@ -33,7 +33,7 @@ function makeState(): EightByEightState {
   });
 }
 
-function makeConversation(): Conversation {
+function makeConversation(): Omit<Conversation, 'seq'> {
   return {
     id: 'c1',
     api: 'v2',
@@ -49,6 +49,7 @@ function makeConversation(): Conversation {
     agentIds: [],
     interactions: [],
     messages: [],
+    attachmentIds: [],
   };
 }
 
@@ -67,7 +68,7 @@ describe('8x8 conversation state machine', () => {
     const state = produce(makeState(), (d) => {
       applyCreateConversation(d, makeConversation(), 'i1');
     });
-    const conversation = state.conversations[0]!;
+    const conversation = state.conversations.c1!;
     expect(conversation.interactions).toEqual([
       { id: 'i1', queueId: '100', agentId: null, startTime: 0, endTime: null },
     ]);
@@ -79,7 +80,7 @@ describe('8x8 conversation state machine', () => {
     let state = produce(makeState(), (d) => {
       applyCreateConversation(d, makeConversation(), 'i1');
     });
-    const status = () => toV2Status(state.conversations[0]!);
+    const status = () => toV2Status(state.conversations.c1!);
     state = produce(state, (d) => {
       applyAgentJoin(d, 'c1', undefined);
     });
@@ -93,7 +94,7 @@ describe('8x8 conversation state machine', () => {
       expect(outcome.queued).toEqual({ interactionId: 'i2', queueId: '100' });
     });
     expect(status()).toBe('pending');
-    expect(state.conversations[0]!.messages[0]!.interactionId).toBe('i2');
+    expect(state.conversations.c1!.messages[0]!.interactionId).toBe('i2');
   });
 
   test('a customer leave ends the interaction with v2 status deleted; a second leave changes nothing', () => {
@@ -106,11 +107,11 @@ describe('8x8 conversation state machine', () => {
         'conversation-update',
       ]);
     });
-    expect(toV2Status(state.conversations[0]!)).toBe('deleted');
+    expect(toV2Status(state.conversations.c1!)).toBe('deleted');
     state = produce(state, (d) => {
       expect(applyCustomerLeave(d, 'c1', 4).happenings).toEqual([]);
     });
-    expect(state.conversations[0]!.interactions[0]!.endTime).toBe(3);
+    expect(state.conversations.c1!.interactions[0]!.endTime).toBe(3);
   });
 
   test('a transfer to a queue without other available agents leaves the interaction queued there', () => {
@@ -122,8 +123,8 @@ describe('8x8 conversation state machine', () => {
       const outcome = applyTransfer(d, 'c1', { queueId: '200' });
       expect(outcome.happenings.map((h) => h.kind)).toEqual(['transfer', 'agent-left', 'queued']);
     });
-    expect(state.conversations[0]!.interactions[0]).toMatchObject({ agentId: null, queueId: '200' });
-    expect(state.conversations[0]!.lastQueueId).toBe('200');
+    expect(state.conversations.c1!.interactions[0]).toMatchObject({ agentId: null, queueId: '200' });
+    expect(state.conversations.c1!.lastQueueId).toBe('200');
   });
 
   test('transitions that do not fit the state throw and the immer draft is discarded', () => {
@@ -142,6 +143,21 @@ describe('8x8 fixtures and filters', () => {
       "agents[0].queues: queue '9' is not defined",
       'signingKey: a signing key (kid and privateJwk) is required',
     ]);
+  });
+
+  test('fixture checks refuse __proto__ as the id of a queue, agent, web-hook or channel', () => {
+    const problems = checkEightByEightFixtures({
+      queues: [{ id: '__proto__', name: 'Q' }],
+      agents: [{ id: '__proto__', name: 'A', queues: [] }],
+      signingKey: KEY,
+    });
+    expect(problems).toEqual([
+      "queues[0].id: '__proto__' cannot be used as an id",
+      "agents[0].id: '__proto__' cannot be used as an id",
+    ]);
+    const state = createEightByEightState({ queues: [{ id: '__proto__', name: 'Q' }], signingKey: KEY });
+    expect(Object.getPrototypeOf(state.queues)).toBe(Object.prototype);
+    expect(Object.keys(state.queues)).toEqual([]);
   });
 
   test('FIQL filters support ==, !=, * wildcards, ; (and) and , (or)', () => {

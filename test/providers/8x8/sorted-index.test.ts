@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  BUCKET_SIZE,
+  compareEntries,
+  createSortedIndex,
+  insertEntry,
+  removeEntry,
+  sliceIds,
+  toEntry,
+  walkIds,
+} from '../../../src/providers/8x8/sorted-index.ts';
+
+const allIds = (index: ReturnType<typeof createSortedIndex>) => {
+  const ids: string[] = [];
+  walkIds(index, 'asc', (id) => {
+    ids.push(id);
+  });
+  return ids;
+};
+
+describe('8x8 sorted index', () => {
+  test('entries order by key as ids (numbers numerically), then by creation sequence', () => {
+    expect(compareEntries(toEntry('9', 5, 'a'), toEntry('10', 1, 'b'))).toBeLessThan(0);
+    expect(compareEntries(toEntry('b', 1, 'x'), toEntry('a', 9, 'y'))).toBeGreaterThan(0);
+    expect(compareEntries(toEntry('idle', 2, 'x'), toEntry('idle', 10, 'y'))).toBeLessThan(0);
+    expect(compareEntries(toEntry('a\u0000b', 1, 'x'), toEntry('a\u0000b', 1, 'x'))).toBe(0);
+  });
+
+  test('inserts, removals and pages agree with a sorted array, across bucket splits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            key: fc.constantFrom('', '1', '2', '10', 'active', 'idle', 'x\u0000y'),
+            remove: fc.boolean(),
+          }),
+          { maxLength: 3 * BUCKET_SIZE },
+        ),
+        fc.nat({ max: 3 * BUCKET_SIZE }),
+        fc.integer({ min: 1, max: 40 }),
+        (ops, offset, limit) => {
+          const index = createSortedIndex();
+          const model: string[] = [];
+          ops.forEach(({ key, remove }, seq) => {
+            if (remove && model.length > 0) {
+              const victim = model[(seq * 7) % model.length]!;
+              expect(removeEntry(index, victim)).toBe(true);
+              model.splice(model.indexOf(victim), 1);
+            } else {
+              const entry = toEntry(key, seq, `id${seq}`);
+              insertEntry(index, entry);
+              model.push(entry);
+              model.sort(compareEntries);
+            }
+          });
+          const ids = model.map((entry) => entry.slice(entry.lastIndexOf('\u0000') + 1));
+          expect(index.size).toBe(model.length);
+          expect(allIds(index)).toEqual(ids);
+          expect(index.buckets.every((b) => b.length > 0 && b.length <= BUCKET_SIZE)).toBe(true);
+          expect(sliceIds(index, offset, limit, 'asc')).toEqual(ids.slice(offset, offset + limit));
+          const reversed = [...ids].reverse();
+          expect(sliceIds(index, offset, limit, 'desc')).toEqual(reversed.slice(offset, offset + limit));
+        },
+      ),
+      { numRuns: 60, seed: 8 },
+    );
+  });
+
+  test('removing an entry the index does not hold changes nothing', () => {
+    const index = createSortedIndex();
+    insertEntry(index, toEntry('a', 1, 'x'));
+    expect(removeEntry(index, toEntry('a', 2, 'x'))).toBe(false);
+    expect(index.size).toBe(1);
+  });
+});
