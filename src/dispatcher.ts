@@ -210,7 +210,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       mean !== null && mean >= limits.slowLatencyMs
         ? `its last attempts took ${Math.round(mean)} ms on average (threshold ${limits.slowLatencyMs} ms)`
         : dest.held >= limits.slowQueued
-          ? `${dest.held} deliveries are waiting for it (threshold ${limits.slowQueued})`
+          ? `${dest.held} deliveries are held for it, waiting or in flight (threshold ${limits.slowQueued})`
           : null;
     if ((reason === null) === (dest.slowReason === null)) {
       dest.slowReason = reason;
