@@ -14,7 +14,8 @@ import {
   startTricklingReceiver,
 } from '../support/hostile-receivers.ts';
 
-const once = { policy: { retryDelaysMs: [] } };
+// 200 ms deadlines where the deadline is the point; longer ones where a loaded machine must not hit it.
+const once = { policy: { retryDelaysMs: [], timeoutMs: 200 } };
 
 test('a receiver that never answers fails the attempt at its total deadline', async () => {
   const receiver = await startHangingReceiver();
@@ -30,16 +31,17 @@ test('a receiver that never answers fails the attempt at its total deadline', as
 
 test('a receiver that trickles its answer one byte at a time fails the attempt at its total deadline', async () => {
   const receiver = await startTricklingReceiver(10);
-  const h = createDispatchHarness(once);
+  // Long enough for the status line to arrive on a busy machine, far shorter than the trickle.
+  const h = createDispatchHarness({ policy: { retryDelaysMs: [], timeoutMs: 1000 } });
   const delivery = h.emit(receiver.url, 'c1');
   await h.idle();
   expect(delivery.state).toBe('failed');
   expect(delivery.attempts[0]).toMatchObject({
     status: null,
     ok: false,
-    error: 'timeout after 200 ms (status 200 received, answer body incomplete)',
+    error: 'timeout after 1000 ms (status 200 received, answer body incomplete)',
   });
-  expect(delivery.attempts[0]!.latencyMs).toBeLessThan(2000);
+  expect(delivery.attempts[0]!.latencyMs).toBeLessThan(3000);
   await receiver.waitForClientCloses(1);
 });
 
@@ -133,7 +135,7 @@ test('every delivery to a hostile receiver ends delivered, failed or dropped onc
     startEndlessReceiver(),
   ]);
   const urls = [...receivers.map((r) => r.url), await findClosedUrl()];
-  const h = createDispatchHarness({ limits: { maxQueued: 3 } });
+  const h = createDispatchHarness({ policy: { timeoutMs: 200 }, limits: { maxQueued: 3 } });
   const settled: Delivery[] = [];
   h.signals.on('delivery.settled', (delivery) => settled.push(delivery));
   for (const url of urls) {
@@ -148,9 +150,12 @@ test('every delivery to a hostile receiver ends delivered, failed or dropped onc
   expect(new Set(h.log.map((d) => d.state))).toEqual(new Set(['delivered', 'failed', 'dropped']));
   expect(settled).toHaveLength(28);
   expect(new Set(settled.map((d) => d.id)).size).toBe(28);
+  const endless = receivers[5]!.url;
   for (const delivery of h.log) {
-    const expected = delivery.state === 'dropped' ? 0 : delivery.state === 'delivered' ? 1 : 3;
-    expect(delivery.attempts, `${delivery.url} ${delivery.state}`).toHaveLength(expected);
+    if (delivery.state === 'dropped') expect(delivery.attempts).toEqual([]);
+    // On a loaded machine the endless answer may miss the 200 ms deadline once and be retried.
+    else if (delivery.url === endless) expect(delivery.state).toBe('delivered');
+    else expect([delivery.state, delivery.attempts.length], delivery.url).toEqual(['failed', 3]);
   }
   expect(h.dispatcher.stats().map((s) => [s.queued, s.inFlight, s.dropped])).toEqual(
     urls.map(() => [0, 0, 1]),

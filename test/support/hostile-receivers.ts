@@ -243,7 +243,8 @@ afterEach(() => {
 
 /**
  * The dispatcher without a simulator around it: a virtual clock, the real HTTP sender, and an array as the
- * delivery log. The default policy retries after 1 s and 2 s, with a total deadline of 200 ms per attempt.
+ * delivery log. The default policy retries after 1 s and 2 s, with a total deadline of 5 s per attempt (tests of the
+ * deadline pass a short one).
  */
 export function createDispatchHarness(options: DispatchHarnessOptions = {}) {
   const clock = createVirtualClock();
@@ -256,7 +257,7 @@ export function createDispatchHarness(options: DispatchHarnessOptions = {}) {
   const messages: string[] = [];
   let deliverySeq = 0;
   let eventSeq = 0;
-  const policy: DeliveryPolicy = { retryDelaysMs: [1000, 2000], timeoutMs: 200, ...options.policy };
+  const policy: DeliveryPolicy = { retryDelaysMs: [1000, 2000], timeoutMs: 5000, ...options.policy };
   const dispatcher = createDispatcher({
     clock,
     send: options.send ?? pooled!,
