@@ -409,15 +409,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       armTimer(dest);
       deps.changed(delivery);
     } catch (error) {
-      // Only a failing store or signal listener gets here; the conversation must still move on.
+      // Only a failing delivery log (record/changed) or policy lookup gets here: the delivery ends failed, said
+      // why, and its conversation moves on.
       log('error', `webhook delivery ${delivery.id} could not be processed`, error);
-      if (gen !== generation) return;
-      if (delivery.state === 'in-flight') {
-        dest.inFlight--;
-        dest.held--;
-        totalHeld--;
-        advanceLane(dest, key);
+      if (gen !== generation || delivery.state !== 'in-flight') return;
+      dest.inFlight--;
+      dest.held--;
+      totalHeld--;
+      advanceLane(dest, key);
+      delivery.state = 'failed';
+      delivery.note = `failed: the dispatcher could not process it (${describeSendError(error)})`;
+      count(dest, 'failed');
+      try {
+        deps.changed(delivery);
+      } catch {
+        // Already logged above: the log that failed once is failing still.
       }
+      deps.signals.emit('delivery.settled', delivery);
     } finally {
       if (gen === generation) {
         drain(dest);

@@ -278,6 +278,23 @@ test('a settled hook that throws is logged and the next delivery still goes', as
   ]);
 });
 
+test('a delivery the log fails to record ends failed with a note and its conversation moves on', async () => {
+  const receiver = await startStatusReceiver(200);
+  let failures = 1;
+  const h = createDispatchHarness({
+    changed: (delivery) => {
+      if (delivery.id === 'dlv-1' && failures-- > 0) throw new Error('disk full');
+    },
+  });
+  const first = h.emit(receiver.url, 'c1');
+  const second = h.emit(receiver.url, 'c1');
+  await h.idle();
+  expect([first.state, second.state]).toEqual(['failed', 'delivered']);
+  expect(first.note).toBe('failed: the dispatcher could not process it (disk full)');
+  expect(h.messages).toEqual(['error webhook delivery dlv-1 could not be processed']);
+  expect(h.dispatcher.stats()[0]).toMatchObject({ queued: 0, inFlight: 0, delivered: 1, failed: 1 });
+});
+
 test('stats keep the counters of at most maxIdleDestinations idle destinations, the most recent', async () => {
   const h = createDispatchHarness({
     limits: { maxIdleDestinations: 2 },

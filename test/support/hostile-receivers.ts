@@ -234,6 +234,8 @@ export type DispatchHarnessOptions = {
   send?: Sender;
   /** Deliveries a previous process left unsettled (for `resume`). */
   unsettled?: Delivery[];
+  /** Called for every change to a delivery (the delivery log's `changed`). */
+  changed?: (delivery: Delivery) => void;
 };
 
 const harnesses: { close(): void }[] = [];
@@ -264,7 +266,7 @@ export function createDispatchHarness(options: DispatchHarnessOptions = {}) {
     activity,
     signals,
     record: (delivery) => log.push(delivery),
-    changed: () => {},
+    changed: options.changed ?? (() => {}),
     unsettled: () => options.unsettled ?? [],
     nextDeliveryId: () => `dlv-${++deliverySeq}`,
     policyOf: () => policy,
