@@ -121,11 +121,14 @@ export type Delivery = {
   url: string;
   conversationId: string | null;
   orderKey: string | null;
-  state: 'queued' | 'in-flight' | 'retrying' | 'delivered' | 'failed';
+  /** Settled states: 'delivered', 'failed' (retries exhausted) and 'dropped' (never sent: queue limit). */
+  state: 'queued' | 'in-flight' | 'retrying' | 'delivered' | 'failed' | 'dropped';
   createdAt: number;
   body: string;
   attempts: DeliveryAttempt[];
   meta: Record<string, unknown>;
+  /** Why the delivery settled as it did (e.g. the queue limit that dropped it); absent when nothing to add. */
+  note?: string;
 };
 
 /** Delivery policy of a provider. */
