@@ -2,11 +2,18 @@ import { z } from 'zod';
 import type { ActivityTracker } from './activity.ts';
 import type { Clock, VirtualClock } from './clock.ts';
 import type { DeliveryKeys, DeliveryLog } from './delivery-log.ts';
+import type { DestinationStats, Dispatcher, DispatchLimits } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
 import { ControlError } from './errors.ts';
 import type { Fault, FaultSpec, FaultTable } from './faults.ts';
 import type { Journal, JournalEntry, RequestFilter, WindowStats } from './journal.ts';
-import type { ConversationSummary, Delivery, ProviderContext, ProviderDefinition } from './provider.ts';
+import {
+  type ConversationSummary,
+  type Delivery,
+  isSettled,
+  type ProviderContext,
+  type ProviderDefinition,
+} from './provider.ts';
 import type { SignalBus } from './signals.ts';
 import type { Store, StoreStatus } from './store.ts';
 
@@ -17,7 +24,9 @@ export const deliveryFilterSchema = z
     type: z.string().optional(),
     conversationId: z.string().optional(),
     url: z.string().optional(),
-    state: z.enum(['queued', 'in-flight', 'retrying', 'delivered', 'failed', 'settled']).optional(),
+    state: z
+      .enum(['queued', 'in-flight', 'retrying', 'delivered', 'failed', 'dropped', 'settled'])
+      .optional(),
   })
   .strict();
 
@@ -55,6 +64,8 @@ export type Health = {
   /** How much of the request journal and the delivery log is held in memory, and how much was evicted. */
   journal: WindowStats;
   deliveries: WindowStats & { pending: number };
+  /** Webhook destinations: queued and in-flight deliveries, outcomes, latency, and whether they are slow. */
+  webhooks: { limits: Readonly<DispatchLimits>; destinations: DestinationStats[] };
 };
 
 /** An agent or customer action on a conversation. */
@@ -95,6 +106,7 @@ export type ControlDeps = {
   store: Store;
   journal: Journal;
   deliveryLog: DeliveryLog;
+  dispatcher: Pick<Dispatcher, 'stats' | 'limits'>;
   clock: Clock;
   activity: ActivityTracker;
   signals: SignalBus;
@@ -112,8 +124,7 @@ export function toDeliveryPredicate(match: DeliveryMatch = {}): (delivery: Deliv
     (f.type === undefined || d.type === f.type) &&
     (f.conversationId === undefined || d.conversationId === f.conversationId) &&
     (f.url === undefined || d.url === f.url) &&
-    (f.state === undefined ||
-      (f.state === 'settled' ? d.state === 'delivered' || d.state === 'failed' : d.state === f.state));
+    (f.state === undefined || (f.state === 'settled' ? isSettled(d) : d.state === f.state));
 }
 
 /** Creates the control functions. */
@@ -183,6 +194,7 @@ export function createControl(deps: ControlDeps): Control {
       storage: store.status(),
       journal: journal.stats(),
       deliveries: deliveryLog.stats(),
+      webhooks: { limits: deps.dispatcher.limits, destinations: deps.dispatcher.stats() },
     }),
     reset: () => deps.reset(),
     requests: (filter = {}) => journal.select(filter),

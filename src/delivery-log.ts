@@ -1,5 +1,5 @@
 import { type NdjsonLog, openNdjsonLog } from './ndjson-log.ts';
-import type { Delivery, DeliveryAttempt } from './provider.ts';
+import { type Delivery, type DeliveryAttempt, isSettled } from './provider.ts';
 import { createWindow, type RecordWindow, type RecordWindowStats } from './record-window.ts';
 
 /** The fields deliveries are looked up by. */
@@ -39,7 +39,7 @@ type Held = {
   url: string;
 };
 
-const isPending = (d: Delivery) => d.state === 'queued' || d.state === 'in-flight' || d.state === 'retrying';
+const isPending = (d: Delivery) => !isSettled(d);
 const FIELDS = ['provider', 'type', 'conversationId', 'url'] as const;
 
 /** Opens the delivery log; a file log restores its window and its pending deliveries from the current file. */

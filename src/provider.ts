@@ -131,6 +131,11 @@ export type Delivery = {
   note?: string;
 };
 
+/** True once a delivery is over: delivered, failed for good, or dropped (its destination's queue was full). */
+export function isSettled(delivery: Pick<Delivery, 'state'>): boolean {
+  return delivery.state === 'delivered' || delivery.state === 'failed' || delivery.state === 'dropped';
+}
+
 /** Delivery policy of a provider. */
 export type WebhookPolicy<State = unknown, Options = unknown> = {
   /** Delays before each retry, in ms; its length is the number of retries. */
@@ -142,7 +147,7 @@ export type WebhookPolicy<State = unknown, Options = unknown> = {
     input: SignInput,
     ctx: ProviderContext<State, Options>,
   ): Promise<Record<string, string>> | Record<string, string>;
-  /** Called once a delivery has succeeded or exhausted its retries. */
+  /** Called once a delivery has succeeded, exhausted its retries, or been dropped (its destination was full). */
   onSettled?(delivery: Delivery, ctx: ProviderContext<State, Options>): void;
 };
 

@@ -6,7 +6,7 @@ import { createAdminRoutes } from './admin-routes.ts';
 import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START } from './clock.ts';
 import { type Control, createControl } from './control.ts';
 import { createDeliveryLog } from './delivery-log.ts';
-import { createDispatcher, createHttpSender, type Sender } from './dispatcher.ts';
+import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, formatPath, loadProviderFixtures } from './fixtures.ts';
@@ -55,6 +55,8 @@ export type SimulatorOptions = {
   journalLimit?: number;
   /** Log size in bytes after which the store takes a background snapshot (default 16 MiB). */
   snapshotBytes?: number;
+  /** Webhook delivery limits per destination (concurrency, queue sizes, what counts as slow). */
+  webhooks?: Partial<DispatchLimits>;
   /** Expire ended conversations this long after they ended (ms or a duration like '1h'); off by default. */
   retain?: number | string;
   /** Log sink (default: warnings and errors to stderr). */
@@ -164,6 +166,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const byName = new Map(providers.map((p) => [p.name, p]));
   const pooledSender = options.send ? null : createHttpSender();
   const dispatcher = createDispatcher({
+    limits: options.webhooks,
+    log: (level, message, data) => log(level, message, data),
     clock,
     send: options.send ?? pooledSender!,
     activity,
@@ -271,6 +275,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     store,
     journal,
     deliveryLog,
+    dispatcher,
     clock,
     activity,
     signals,

@@ -1,5 +1,5 @@
 import type { JournalEntry } from '../journal.ts';
-import type { Delivery } from '../provider.ts';
+import { type Delivery, isSettled } from '../provider.ts';
 import {
   DEFAULT_IGNORED_KEYS,
   isRelatedTo,
@@ -109,7 +109,7 @@ export function createExpectation(step: Step, view: RunView, scenario: Scenario)
     case 'expect.acks': {
       const check = (): ExpectationResult | null => {
         const deliveries = view.deliveries();
-        if (deliveries.some((d) => d.state !== 'delivered' && d.state !== 'failed')) return null;
+        if (deliveries.some((d) => !isSettled(d))) return null;
         return toAcksVerdict(deliveries);
       };
       return {
@@ -117,7 +117,7 @@ export function createExpectation(step: Step, view: RunView, scenario: Scenario)
         check,
         listen: listenWith(check),
         onDeadline: () => {
-          const open = view.deliveries().filter((d) => d.state !== 'delivered' && d.state !== 'failed');
+          const open = view.deliveries().filter((d) => !isSettled(d));
           return {
             ok: false,
             message: `expected every delivery acknowledged with 2xx within ${within(step.within)} ms; ${open.length} still unsettled`,
@@ -136,7 +136,7 @@ export function createExpectation(step: Step, view: RunView, scenario: Scenario)
         const index = deliveries.findIndex(
           (d, i) =>
             i >= view.deliveryCursor &&
-            (d.state === 'delivered' || d.state === 'failed') &&
+            isSettled(d) &&
             (step.state === undefined || d.state === step.state) &&
             typeMatches(d.type) &&
             bodyMatches(d.body),

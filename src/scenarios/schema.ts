@@ -130,7 +130,7 @@ const stepShape = {
   'expect.delivery': z
     .object({
       type: patternSchema.optional(),
-      state: z.enum(['delivered', 'failed']).optional(),
+      state: z.enum(['delivered', 'failed', 'dropped']).optional(),
       body: patternSchema.optional(),
       within: durationSchema.optional(),
     })
@@ -214,7 +214,7 @@ export type Step = {
   | {
       kind: 'expect.delivery';
       type?: string;
-      state?: 'delivered' | 'failed';
+      state?: 'delivered' | 'failed' | 'dropped';
       body?: string;
       within: number | null;
     }
