@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { toIsoTime } from './clock.ts';
 import { type Control, deliveryFilterSchema } from './control.ts';
 import { parseDuration } from './duration.ts';
 import { ControlError } from './errors.ts';
@@ -69,7 +70,7 @@ export function createAdminRoutes(
     return c.json({ result: result ?? null });
   });
 
-  app.get('/clock', (c) => c.json({ now: control.now(), iso: new Date(control.now()).toISOString() }));
+  app.get('/clock', (c) => c.json({ now: control.now(), iso: toIsoTime(control.now()) }));
   app.post('/clock/advance', async (c) => {
     const { by } = parseWith(advanceSchema, await readJson(c), 'body');
     return c.json(await control.advance(by));
