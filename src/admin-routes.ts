@@ -109,7 +109,7 @@ export function createAdminRoutes(
   app.all('*', (c) =>
     c.json(
       {
-        error: `No admin route ${c.req.method} ${c.req.path}.`,
+        error: `No admin route ${c.req.method} ${toEcho(c.req.path, 200).slice(1, -1)}.`,
         routes: app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} /__admin${r.path}`),
       },
       404,

@@ -1,5 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Context } from 'hono';
+import { toEcho } from './echo.ts';
 
 /** The outcome of reading a request body: the parsed value, or why it could not be read. */
 export type BodyResult =
@@ -152,7 +153,7 @@ export async function readBody(c: Context, kinds: BodyKinds): Promise<BodyResult
     return {
       ok: false,
       reason: 'unsupported-media-type',
-      message: `Unsupported Content-Type '${mediaType || '(none)'}'; expected ${kinds.join(' or ')}`,
+      message: `Unsupported Content-Type '${mediaType ? toEcho(mediaType, 80).slice(1, -1) : '(none)'}'; expected ${kinds.join(' or ')}`,
       raw,
     };
   }

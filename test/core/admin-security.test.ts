@@ -249,3 +249,12 @@ test('admin routes answer bad input with 4xx in the admin envelope, never 500', 
   expect(sim.control.now()).toBe(Date.parse('2025-01-01T00:00:00.000Z'));
   expect(sim.internalErrors).toEqual([]);
 });
+
+test('an unknown admin route names the path escaped and cut, so it cannot forge lines', async () => {
+  const sim = await createTestSimulator();
+  const res = await get(sim, `/nope%0Aforged${'x'.repeat(5000)}`);
+  expect(res.status).toBe(404);
+  const { error } = (await res.json()) as { error: string };
+  expect(error).not.toContain('\n');
+  expect(error.length).toBeLessThan(300);
+});

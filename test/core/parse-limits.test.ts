@@ -144,3 +144,10 @@ test('Airkit answers a 10,000-level nested start body with a 4xx', async () => {
   await expect4xx(await post(sim, '/airkit/v1/conversations', auth, 'application/json', body));
   expect(sim.internalErrors).toEqual([]);
 });
+
+test('an unsupported Content-Type is quoted escaped and cut in the error message', async () => {
+  const read = reader(['json']);
+  const result = await read(`text/x-${'y'.repeat(5000)}`, 'body');
+  expect(result).toMatchObject({ ok: false, reason: 'unsupported-media-type' });
+  expect(result.message!.length).toBeLessThan(200);
+});
