@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // The CLI: the only file that reads argv and env, opens a port and handles signals.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER, assertAdminBind, assertAdminToken } from './admin-security.ts';
+import {
+  ADMIN_TOKEN_ENV,
+  ADMIN_TOKEN_HEADER,
+  assertAdminBind,
+  assertAdminToken,
+  isLoopbackHost,
+} from './admin-security.ts';
 import { parseDuration } from './duration.ts';
 import { defaultProviders } from './providers/registry.ts';
 import {
@@ -218,9 +224,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   const lines = [`convosim listening on ${url}`];
   const guard = flags.adminToken
     ? 'token required'
-    : flags.allowRemoteAdmin
-      ? 'open, no token'
-      : 'loopback only';
+    : isLoopbackHost(flags.host)
+      ? 'loopback only'
+      : 'open to the network, no token';
   for (const p of sim.providers)
     lines.push(`  ${p.name.padEnd(9)} ${p.title}: ${p.basePaths.map((b) => url + b).join(' ')}`);
   lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health) · ${guard}`);
