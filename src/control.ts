@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActivityTracker } from './activity.ts';
-import { type Clock, toIsoTime, type VirtualClock } from './clock.ts';
+import { type Clock, isValidTime, MAX_TIME, toIsoTime, type VirtualClock } from './clock.ts';
 import { parseDuration } from './duration.ts';
 import { BusyError, ControlError } from './errors.ts';
 import type { Fault, FaultSpec, FaultTable } from './faults.ts';
@@ -196,11 +196,6 @@ export function createControl(deps: ControlDeps): Control {
     // Advances are queued: each one waits for the previous, so concurrent calls add up instead of racing.
     advance: (() => {
       let queue: Promise<unknown> = Promise.resolve();
-      const toControlError = (error: unknown) => {
-        if (error instanceof BusyError) return new ControlError(408, error.message);
-        if (error instanceof RangeError) return new ControlError(400, error.message);
-        return error;
-      };
       return async (by: number | string) => {
         if (clock.kind !== 'virtual') {
           throw new ControlError(
@@ -215,12 +210,19 @@ export function createControl(deps: ControlDeps): Control {
           throw new ControlError(400, (error as Error).message);
         }
         const run = queue.then(async () => {
+          if (!isValidTime(clock.now() + ms)) {
+            throw new ControlError(
+              400,
+              `Advancing by ${ms} ms would move the clock past the last date it can hold (${MAX_TIME} ms).`,
+            );
+          }
           try {
             await activity.idle();
             await (clock as VirtualClock).advance(ms, () => activity.idle());
             await activity.idle();
           } catch (error) {
-            throw toControlError(error);
+            // Still busy at the deadline is an answer (408), not an internal error.
+            throw error instanceof BusyError ? new ControlError(408, error.message) : error;
           } finally {
             store.touch();
           }

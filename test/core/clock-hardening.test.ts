@@ -188,3 +188,12 @@ test('idle that times out answers 408 in the admin envelope and is not an intern
   finish();
   expect(sim.internalErrors).toEqual([]);
 });
+
+test('advances that would leave the date range answer 400, even when each is within 10 years', async () => {
+  const sim = await createTestSimulator({ startTime: MAX_TIME - 1000 });
+  const res = await admin(sim, 'POST', '/clock/advance', { by: '2s' });
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as { error: string }).error).toMatch(/past the last date/);
+  expect(sim.control.now()).toBe(MAX_TIME - 1000);
+  expect((await admin(sim, 'GET', '/health')).status).toBe(200);
+});
