@@ -169,21 +169,19 @@ function toLiteral(pattern: readonly (Test<string> | null)[], text: string): str
   return literal.length === pattern.length ? literal : null;
 }
 
+// Splits at unescaped slashes (a character class never holds one: findClassEnd refuses it).
 function splitSegments(glob: string): string[] {
   const segments: string[] = [];
   let current = '';
-  let inClass = false;
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
     if (ch === '\\') {
       current += glob.slice(i, i + 2);
       i++;
-    } else if (ch === '/' && !inClass) {
+    } else if (ch === '/') {
       segments.push(current);
       current = '';
     } else {
-      if (ch === '[' && !inClass && findClassEnd(glob, i) !== -1) inClass = true;
-      else if (ch === ']' && inClass) inClass = false;
       current += ch;
     }
   }
