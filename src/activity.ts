@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import { BusyError } from './errors.ts';
 import type { SignalBus } from './signals.ts';
 
 /** Tracks work in progress so that `idle()` can be awaited instead of slept on. */
@@ -11,7 +12,7 @@ export type ActivityTracker = {
   isIdle(): boolean;
   /** Work running now and timers pending. */
   counts(): { running: number; timers: number };
-  /** Resolves once idle; rejects after `timeoutMs` of real time with what was still busy. */
+  /** Resolves once idle; rejects with a BusyError after `timeoutMs` of real time, saying what was still busy. */
   idle(timeoutMs?: number): Promise<void>;
 };
 
@@ -66,7 +67,7 @@ export function createActivityTracker(clock: Clock, signals: SignalBus): Activit
         const timeout = setTimeout(() => {
           off();
           reject(
-            new Error(
+            new BusyError(
               `Simulator still busy after ${timeoutMs} ms: ${running} running, ${timers} timers pending.`,
             ),
           );

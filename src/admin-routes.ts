@@ -1,7 +1,10 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { type AdminSecurity, createAdminGuard, redactSecrets } from './admin-security.ts';
+import { toIsoTime } from './clock.ts';
 import { type Control, deliveryFilterSchema } from './control.ts';
 import { parseDuration } from './duration.ts';
+import { toEcho } from './echo.ts';
 import { ControlError } from './errors.ts';
 import { faultSpecSchema } from './faults.ts';
 import { readBody } from './http.ts';
@@ -10,14 +13,20 @@ import { requestFilterSchema } from './journal.ts';
 const actSchema = z.object({ action: z.string().min(1), args: z.unknown().optional() }).strict();
 const advanceSchema = z.object({ by: z.union([z.number(), z.string()]) }).strict();
 const waitSchema = z.object({ timeout: z.string().optional() });
+const stateQuerySchema = z.object({ secrets: z.enum(['true', 'false']).optional() }).strict();
 
-/** The admin HTTP API under /__admin: thin glue over the control functions. */
+/**
+ * The admin HTTP API under /__admin: thin glue over the control functions, behind the guard of `security`
+ * (token, cross-site and Host checks: see admin-security.ts), which covers provider and extension routes too.
+ */
 export function createAdminRoutes(
   control: Control,
   providerAdmin: Record<string, Hono>,
   extensionAdmin: Record<string, Hono> = {},
+  security: AdminSecurity = {},
 ): Hono {
   const app = new Hono();
+  app.use('*', createAdminGuard(security));
 
   app.get('/health', (c) => c.json(control.health()));
   app.post('/reset', async (c) => {
@@ -56,10 +65,16 @@ export function createAdminRoutes(
   });
 
   app.get('/conversations', (c) => c.json({ conversations: control.conversations(c.req.query()) }));
-  app.get('/state/:provider', (c) => c.json(control.state(c.req.param('provider')) ?? null));
+  // Secrets (client secrets, tokens, keys) are redacted unless asked for with ?secrets=true.
+  app.get('/state/:provider', (c) => {
+    const { secrets } = parseQuery(c, stateQuerySchema);
+    const state = control.state(c.req.param('provider')) ?? null;
+    return c.json((secrets === 'true' ? state : redactSecrets(state)) as object);
+  });
   app.get('/actions', (c) => c.json({ actions: control.actions(c.req.query('provider')) }));
   app.post('/conversations/:provider/:conversationId/actions', async (c) => {
     const body = parseWith(actSchema, await readJson(c), 'body');
+    refuseInheritedAction(control, c.req.param('provider'), body.action);
     const result = await control.act({
       provider: c.req.param('provider'),
       conversationId: c.req.param('conversationId'),
@@ -69,7 +84,7 @@ export function createAdminRoutes(
     return c.json({ result: result ?? null });
   });
 
-  app.get('/clock', (c) => c.json({ now: control.now(), iso: new Date(control.now()).toISOString() }));
+  app.get('/clock', (c) => c.json({ now: control.now(), iso: toIsoTime(control.now()) }));
   app.post('/clock/advance', async (c) => {
     const { by } = parseWith(advanceSchema, await readJson(c), 'body');
     return c.json(await control.advance(by));
@@ -94,7 +109,7 @@ export function createAdminRoutes(
   app.all('*', (c) =>
     c.json(
       {
-        error: `No admin route ${c.req.method} ${c.req.path}.`,
+        error: `No admin route ${c.req.method} ${toEcho(c.req.path, 200).slice(1, -1)}.`,
         routes: app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} /__admin${r.path}`),
       },
       404,
@@ -110,6 +125,25 @@ export function createAdminRoutes(
     throw error;
   });
   return app;
+}
+
+// control.act looks actions up with `provider.actions[action]`, so `constructor` or `toString` would reach
+// Object.prototype and answer 500; until it uses an own-property lookup, such names are refused here as unknown.
+function refuseInheritedAction(control: Control, provider: string, action: string) {
+  if (!(action in Object.prototype)) return;
+  const known = control.actions(provider).map((a) => a.action);
+  if (known.includes(action)) return;
+  const providers = control.health().providers.map((p) => p.name);
+  if (!providers.includes(provider)) {
+    throw new ControlError(
+      404,
+      `Unknown provider ${toEcho(provider, 60)}. Providers: ${providers.join(', ')}.`,
+    );
+  }
+  throw new ControlError(
+    400,
+    `Provider '${provider}' has no action '${action}'. Actions: ${known.join(', ') || '(none)'}.`,
+  );
 }
 
 async function readJson(c: Context): Promise<unknown> {

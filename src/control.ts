@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { ActivityTracker } from './activity.ts';
-import type { Clock, VirtualClock } from './clock.ts';
+import { type Clock, isValidTime, MAX_TIME, toIsoTime, type VirtualClock } from './clock.ts';
 import type { DeliveryKeys, DeliveryLog } from './delivery-log.ts';
 import type { DestinationStats, Dispatcher, DispatchLimits } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
-import { ControlError } from './errors.ts';
+import { BusyError, ControlError } from './errors.ts';
 import type { Fault, FaultSpec, FaultTable } from './faults.ts';
 import type { Journal, JournalEntry, RequestFilter, WindowStats } from './journal.ts';
 import {
@@ -187,7 +187,7 @@ export function createControl(deps: ControlDeps): Control {
       status: 'ok',
       ready: true,
       providers: deps.providers.map((p) => ({ name: p.name, title: p.title, basePaths: p.basePaths })),
-      clock: { kind: clock.kind, now: new Date(clock.now()).toISOString() },
+      clock: { kind: clock.kind, now: toIsoTime(clock.now()) },
       seed: deps.seed,
       store: store.location,
       pending: activity.counts(),
@@ -272,25 +272,45 @@ export function createControl(deps: ControlDeps): Control {
       }
     },
     now: () => clock.now(),
-    async advance(by) {
-      if (clock.kind !== 'virtual') {
-        throw new ControlError(
-          409,
-          "The clock is real. Please start with clock 'virtual' (--clock virtual) to advance it.",
-        );
-      }
-      let ms: number;
-      try {
-        ms = parseDuration(by);
-      } catch (error) {
-        throw new ControlError(400, (error as Error).message);
-      }
-      await activity.idle();
-      await (clock as VirtualClock).advance(ms, () => activity.idle());
-      await activity.idle();
-      store.touch();
-      return { now: clock.now() };
-    },
+    // Advances are queued: each one waits for the previous, so concurrent calls add up instead of racing.
+    advance: (() => {
+      let queue: Promise<unknown> = Promise.resolve();
+      return async (by: number | string) => {
+        if (clock.kind !== 'virtual') {
+          throw new ControlError(
+            409,
+            "The clock is real. Please start with clock 'virtual' (--clock virtual) to advance it.",
+          );
+        }
+        let ms: number;
+        try {
+          ms = parseDuration(by);
+        } catch (error) {
+          throw new ControlError(400, (error as Error).message);
+        }
+        const run = queue.then(async () => {
+          if (!isValidTime(clock.now() + ms)) {
+            throw new ControlError(
+              400,
+              `Advancing by ${ms} ms would move the clock past the last date it can hold (${MAX_TIME} ms).`,
+            );
+          }
+          try {
+            await activity.idle();
+            await (clock as VirtualClock).advance(ms, () => activity.idle());
+            await activity.idle();
+          } catch (error) {
+            // Still busy at the deadline is an answer (408), not an internal error.
+            throw error instanceof BusyError ? new ControlError(408, error.message) : error;
+          } finally {
+            store.touch();
+          }
+          return { now: clock.now() };
+        });
+        queue = run.catch(() => {});
+        return run;
+      };
+    })(),
     addFault(spec) {
       try {
         return faults.add(spec);
@@ -305,7 +325,15 @@ export function createControl(deps: ControlDeps): Control {
       if (!faults.remove(id)) throw new ControlError(404, `No fault '${id}'.`);
     },
     clearFaults: () => faults.clear(),
-    idle: ({ timeoutMs = 5000 } = {}) => activity.idle(timeoutMs),
+    async idle({ timeoutMs = 5000 } = {}) {
+      try {
+        await activity.idle(timeoutMs);
+      } catch (error) {
+        // Still busy at the deadline is an answer (408), not an internal error.
+        if (error instanceof BusyError) throw new ControlError(408, error.message);
+        throw error;
+      }
+    },
     waitForDelivery(match, { timeoutMs = 5000 } = {}) {
       const predicate = toDeliveryPredicate(match);
       const stated = typeof match === 'object' && match.state !== undefined;

@@ -14,3 +14,8 @@ export class ControlError extends Error {
 export class DroppedConnection extends Error {
   override name = 'DroppedConnection';
 }
+
+/** The simulator did not become idle in time (`idle()` and `advance()` waiting for work in progress). */
+export class BusyError extends Error {
+  override name = 'BusyError';
+}

@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import { z } from 'zod';
+import { pathGlobSchema, toPathMatcher } from './glob.ts';
 import type { Random } from './random.ts';
 
 /** A fault rule as the admin API and the library take it. */
@@ -10,7 +10,7 @@ export const faultSpecSchema = z
       .string()
       .transform((m) => m.toUpperCase())
       .optional(),
-    path: z.string().optional().describe('picomatch glob on the URL path, e.g. **/conversation/start'),
+    path: pathGlobSchema.optional().describe('a path glob (src/glob.ts), e.g. **/conversation/start'),
     status: z.number().int().min(100).max(599).optional(),
     latencyMs: z.number().int().min(0).max(600_000).optional(),
     drop: z.boolean().optional(),
@@ -57,7 +57,7 @@ export function createFaultTable(random: Random): FaultTable {
         id: `fault-${++seq}`,
         hits: 0,
         remaining: parsed.times ?? null,
-        matches: parsed.path ? picomatch(parsed.path, { dot: true }) : () => true,
+        matches: parsed.path ? toPathMatcher(parsed.path) : () => true,
       };
       faults.push(fault);
       return strip(fault);

@@ -1,5 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Context } from 'hono';
+import { toEcho } from './echo.ts';
 
 /** The outcome of reading a request body: the parsed value, or why it could not be read. */
 export type BodyResult =
@@ -9,7 +10,21 @@ export type BodyResult =
 /** The media types a route accepts. */
 export type BodyKinds = ReadonlyArray<'json' | 'xml' | 'form' | 'multipart' | 'text'>;
 
-const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false });
+/** The deepest nesting of objects and arrays a JSON body may have; deeper bodies are malformed (400, not a crash). */
+export const MAX_JSON_DEPTH = 64;
+/** The deepest nesting of elements an XML body may have. */
+export const MAX_XML_DEPTH = 64;
+/** The most fields a form (urlencoded or multipart) may have. */
+export const MAX_FORM_FIELDS = 1000;
+/** The longest field name of a form. */
+export const MAX_FORM_FIELD_NAME = 1024;
+
+const xmlParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  maxNestedTags: MAX_XML_DEPTH + 1,
+});
 
 /** The bare media type of a Content-Type header ('application/json; charset=utf-8' -> 'application/json'). */
 export function parseMediaType(header: string | undefined | null): string {
@@ -26,11 +41,78 @@ export function toBodyKind(mediaType: string): BodyKinds[number] | null {
   return null;
 }
 
-/** Parses an XML document into a plain object (attributes as `@name`). Throws on malformed XML. */
+/**
+ * Parses JSON text like JSON.parse, but first refuses (SyntaxError) nesting deeper than `maxDepth`, so that no
+ * later recursive walk (validation, cloning, rendering) can overflow the stack.
+ */
+export function parseJson(text: string, maxDepth: number = MAX_JSON_DEPTH): unknown {
+  if (exceedsJsonDepth(text, maxDepth)) throw new SyntaxError(`nesting deeper than ${maxDepth} levels`);
+  return JSON.parse(text);
+}
+
+// A linear scan: brackets outside strings. Malformed text is left to JSON.parse to report.
+function exceedsJsonDepth(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Parses an XML document into a plain object (attributes as `@name`). Throws on malformed XML, on a DOCTYPE
+ * (no entity can be declared, so none is expanded and nothing external is read) and on nesting deeper than
+ * `MAX_XML_DEPTH` elements.
+ */
 export function parseXml(text: string): unknown {
+  checkXmlStructure(text, MAX_XML_DEPTH);
   const verdict = XMLValidator.validate(text);
   if (verdict !== true) throw new SyntaxError(`${verdict.err.msg} (line ${verdict.err.line})`);
   return xmlParser.parse(text);
+}
+
+// A linear scan of tags before the parser sees the text: refuses declarations and counts open elements.
+function checkXmlStructure(text: string, maxDepth: number): void {
+  let depth = 0;
+  for (let i = text.indexOf('<'); i !== -1 && i < text.length; i = text.indexOf('<', i + 1)) {
+    if (text.startsWith('<!--', i)) i = text.indexOf('-->', i + 4);
+    else if (text.startsWith('<![CDATA[', i)) i = text.indexOf(']]>', i + 9);
+    else if (text.startsWith('<!', i)) {
+      throw new SyntaxError('DOCTYPE and entity declarations are not accepted');
+    } else if (text.startsWith('<?', i)) i = text.indexOf('?>', i + 2);
+    else if (text[i + 1] === '/') {
+      depth--;
+      i = text.indexOf('>', i);
+    } else {
+      const end = findTagEnd(text, i + 1);
+      if (end === -1) return;
+      if (text[end - 1] !== '/' && ++depth > maxDepth) {
+        throw new SyntaxError(`elements nested deeper than ${maxDepth} levels`);
+      }
+      i = end;
+    }
+    if (i === -1) return;
+  }
+}
+
+function findTagEnd(text: string, from: number): number {
+  let quote = '';
+  for (let j = from; j < text.length; j++) {
+    const ch = text[j];
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '>') return j;
+  }
+  return -1;
 }
 
 const xmlBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: false });
@@ -50,6 +132,11 @@ export async function readBody(c: Context, kinds: BodyKinds): Promise<BodyResult
   if (kind === 'multipart' && kinds.includes('multipart')) {
     try {
       const form = await c.req.parseBody({ all: true });
+      checkFormFields(
+        Object.entries(form).flatMap(([name, value]) =>
+          Array.isArray(value) ? value.map(() => name) : [name],
+        ),
+      );
       return { ok: true, kind, value: form, raw: '' };
     } catch (error) {
       return {
@@ -66,14 +153,18 @@ export async function readBody(c: Context, kinds: BodyKinds): Promise<BodyResult
     return {
       ok: false,
       reason: 'unsupported-media-type',
-      message: `Unsupported Content-Type '${mediaType || '(none)'}'; expected ${kinds.join(' or ')}`,
+      message: `Unsupported Content-Type '${mediaType ? toEcho(mediaType, 80).slice(1, -1) : '(none)'}'; expected ${kinds.join(' or ')}`,
       raw,
     };
   }
   try {
-    if (kind === 'json') return { ok: true, kind, value: JSON.parse(raw), raw };
+    if (kind === 'json') return { ok: true, kind, value: parseJson(raw), raw };
     if (kind === 'xml') return { ok: true, kind, value: parseXml(raw), raw };
-    if (kind === 'form') return { ok: true, kind, value: Object.fromEntries(new URLSearchParams(raw)), raw };
+    if (kind === 'form') {
+      const params = [...new URLSearchParams(raw)];
+      checkFormFields(params.map(([name]) => name));
+      return { ok: true, kind, value: Object.fromEntries(params), raw };
+    }
     return { ok: true, kind: 'text', value: raw, raw };
   } catch (error) {
     return {
@@ -82,6 +173,15 @@ export async function readBody(c: Context, kinds: BodyKinds): Promise<BodyResult
       message: `Malformed ${kind.toUpperCase()} body: ${errorText(error)}`,
       raw,
     };
+  }
+}
+
+function checkFormFields(names: readonly string[]): void {
+  if (names.length > MAX_FORM_FIELDS) {
+    throw new SyntaxError(`${names.length} fields; the limit is ${MAX_FORM_FIELDS}`);
+  }
+  if (names.some((name) => name.length > MAX_FORM_FIELD_NAME)) {
+    throw new SyntaxError(`a field name is longer than ${MAX_FORM_FIELD_NAME} characters`);
   }
 }
 

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 // The CLI: the only file that reads argv and env, opens a port and handles signals.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  ADMIN_TOKEN_ENV,
+  ADMIN_TOKEN_HEADER,
+  assertAdminBind,
+  assertAdminToken,
+  isLoopbackHost,
+} from './admin-security.ts';
 import { parseDuration } from './duration.ts';
 import { defaultProviders } from './providers/registry.ts';
 import {
@@ -37,6 +44,9 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+// Names that would reach Object.prototype (or a constructor) instead of an option of their own.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Turns `--option ece.callbackUrl=http://x` flags into { ece: { callbackUrl: 'http://x' } }. */
 export function parseProviderOptions(pairs: readonly string[]): Record<string, Record<string, unknown>> {
   const options: Record<string, Record<string, unknown>> = {};
@@ -44,10 +54,48 @@ export function parseProviderOptions(pairs: readonly string[]): Record<string, R
     const match = /^([^.=]+)\.([^=]+)=(.*)$/.exec(pair);
     if (!match) throw new InvalidArgumentError(`'${pair}' must look like <provider>.<key>=<value>.`);
     const [, provider, key, raw] = match as unknown as [string, string, string, string];
-    options[provider] ??= {};
-    options[provider][key] = /^(true|false|-?\d+(\.\d+)?)$/.test(raw) ? JSON.parse(raw) : raw;
+    const forbidden = [provider, key].find((name) => FORBIDDEN_KEYS.has(name));
+    if (forbidden !== undefined) {
+      throw new InvalidArgumentError(
+        `'${pair}' uses the reserved name '${forbidden}'. Please name a real option.`,
+      );
+    }
+    if (!Object.hasOwn(options, provider)) options[provider] = {};
+    const own = options[provider]!;
+    own[key] = /^(true|false|-?\d+(\.\d+)?)$/.test(raw) ? JSON.parse(raw) : raw;
   }
   return options;
+}
+
+/** Sends the admin token with every request the CLI makes to `<url>/__admin` (run, replay, transcript). */
+function useAdminToken(url: string, token: string | undefined): void {
+  if (token === undefined) return;
+  const send = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const target = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!target.startsWith(`${url}/__admin`)) return send(input, init);
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    headers.set(ADMIN_TOKEN_HEADER, token);
+    return send(input, { ...init, headers });
+  };
+}
+
+function toAdminToken(value: string): string {
+  try {
+    assertAdminToken(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return value;
+}
+
+function adminTokenOption(): Option {
+  const option = new Option(
+    '--admin-token <token>',
+    `token every /__admin request must carry (default: $${ADMIN_TOKEN_ENV})`,
+  ).argParser(toAdminToken);
+  const fromEnv = process.env[ADMIN_TOKEN_ENV];
+  return fromEnv ? option.default(toAdminToken(fromEnv), `$${ADMIN_TOKEN_ENV}`) : option;
 }
 
 type ServeFlags = {
@@ -63,10 +111,13 @@ type ServeFlags = {
   startTime?: string;
   logLevel: LogLevel;
   scenario: string[];
+  adminToken?: string;
+  allowRemoteAdmin?: boolean;
 };
 
 type FollowFlags = {
   url: string;
+  adminToken?: string;
   timeout: number;
   drive: boolean;
   settle: number;
@@ -82,6 +133,7 @@ function toDuration(value: string): number {
 }
 
 function toFollowOptions(flags: FollowFlags) {
+  useAdminToken(flags.url.replace(/\/+$/, ''), flags.adminToken);
   return {
     url: flags.url.replace(/\/+$/, ''),
     timeoutMs: flags.timeout,
@@ -113,10 +165,12 @@ function addFollowOptions(command: Command): Command {
         .default(50)
         .argParser(toPositive),
     )
-    .option('--report <formatAndPath...>', 'write a report file: junit PATH or json PATH (repeatable)');
+    .option('--report <formatAndPath...>', 'write a report file: junit PATH or json PATH (repeatable)')
+    .addOption(adminTokenOption());
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
+  assertAdminBind(flags.host, { token: flags.adminToken, allowRemote: flags.allowRemoteAdmin });
   const wanted = flags.providers
     ?.split(',')
     .map((p) => p.trim())
@@ -139,6 +193,8 @@ async function serve(flags: ServeFlags): Promise<void> {
     providerOptions: parseProviderOptions(flags.option),
     bodyLimit: flags.bodyLimit,
     extensions: [scenarioExtension()],
+    adminToken: flags.adminToken,
+    allowRemoteAdmin: flags.allowRemoteAdmin,
     logger: (level, message) => {
       if (LEVELS.indexOf(level) >= threshold) process.stderr.write(`[convosim] ${level}: ${message}\n`);
     },
@@ -166,9 +222,14 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   const url = sim.url!;
   const lines = [`convosim listening on ${url}`];
+  const guard = flags.adminToken
+    ? 'token required'
+    : isLoopbackHost(flags.host)
+      ? 'loopback only'
+      : 'open to the network, no token';
   for (const p of sim.providers)
     lines.push(`  ${p.name.padEnd(9)} ${p.title}: ${p.basePaths.map((b) => url + b).join(' ')}`);
-  lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health)`);
+  lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health) · ${guard}`);
   lines.push(`  store ${flags.db} · clock ${flags.clock} · seed ${flags.seed}`);
   for (const armed of scenarios.armed())
     lines.push(`  scenario  ${armed.scenario.name} (${armed.scenario.file}) armed`);
@@ -233,6 +294,11 @@ export function createProgram(): Command {
       collect,
       [],
     )
+    .addOption(adminTokenOption())
+    .option(
+      '--allow-remote-admin',
+      'serve the admin API on a non-loopback --host without a token (anyone who can reach it controls it)',
+    )
     .action((flags: ServeFlags) => serve(flags));
 
   addFollowOptions(
@@ -278,16 +344,24 @@ export function createProgram(): Command {
       process.env.CONVOSIM_URL ?? 'http://127.0.0.1:4010',
     )
     .option('--scenario', 'print a scenario file (YAML) made from the transcript')
-    .action(async (provider: string, conversationId: string, flags: { url: string; scenario?: boolean }) => {
-      process.stdout.write(
-        await fetchTranscript(
-          flags.url.replace(/\/+$/, ''),
-          provider,
-          conversationId,
-          flags.scenario === true,
-        ),
-      );
-    });
+    .addOption(adminTokenOption())
+    .action(
+      async (
+        provider: string,
+        conversationId: string,
+        flags: { url: string; scenario?: boolean; adminToken?: string },
+      ) => {
+        useAdminToken(flags.url.replace(/\/+$/, ''), flags.adminToken);
+        process.stdout.write(
+          await fetchTranscript(
+            flags.url.replace(/\/+$/, ''),
+            provider,
+            conversationId,
+            flags.scenario === true,
+          ),
+        );
+      },
+    );
   return program;
 }
 

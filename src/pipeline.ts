@@ -130,12 +130,16 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
 
   const limitBody = bodyLimit({
     maxSize: deps.bodyLimit,
-    onError: (c) =>
-      renderCoreError(c as Context<SimEnv>, {
+    onError: (c) => {
+      const res = renderCoreError(c as Context<SimEnv>, {
         status: 413,
         kind: 'payload-too-large',
         message: `Request body exceeds the limit of ${deps.bodyLimit} bytes`,
-      }),
+      });
+      // The rest of the body is never read, so the connection cannot carry another request: say so.
+      res.headers.set('connection', 'close');
+      return res;
+    },
   });
   // GET and HEAD carry no body; skipping the check spares building a full Request object for each of them.
   app.use('*', (c, next) =>

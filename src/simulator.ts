@@ -3,6 +3,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createActivityTracker } from './activity.ts';
 import { createAdminRoutes } from './admin-routes.ts';
+import { type AdminSecurity, assertAdminBind, isLoopbackHost } from './admin-security.ts';
 import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START } from './clock.ts';
 import { type Control, createControl } from './control.ts';
 import { createDeliveryLog } from './delivery-log.ts';
@@ -63,6 +64,10 @@ export type SimulatorOptions = {
   logger?: Logger;
   /** Add-ons such as the scenario engine; the core knows none of them. */
   extensions?: readonly SimulatorExtension[];
+  /** Token every /__admin request must carry (Bearer, or x-convosim-admin-token); none by default. */
+  adminToken?: string;
+  /** Let `listen` serve the admin API on a non-loopback address without a token (refused by default). */
+  allowRemoteAdmin?: boolean;
 };
 
 /** What an extension (e.g. the scenario engine) gets from the simulator it extends. */
@@ -329,7 +334,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     ...extension.create(host),
   }));
   const extensionAdmin = Object.fromEntries(built.filter((e) => e.routes).map((e) => [e.name, e.routes!]));
-  app.route('/__admin', createAdminRoutes(control, providerAdmin, extensionAdmin));
+  const security: AdminSecurity = { token: options.adminToken, allowRemote: options.allowRemoteAdmin };
+  app.route('/__admin', createAdminRoutes(control, providerAdmin, extensionAdmin, security));
   for (const provider of providers) app.route('/', provider.createRoutes(contexts.get(provider.name)!));
   dispatcher.resume();
   startProviders();
@@ -352,6 +358,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     },
     async listen(port = 0, host = '127.0.0.1') {
       if (server) throw new Error(`This simulator is already listening on ${url}.`);
+      assertAdminBind(host, security);
+      if (!isLoopbackHost(host) && security.token === undefined) {
+        log('warn', `the admin API on ${host} is open to anyone who can reach it (no admin token).`);
+      }
       const started = serve({ fetch: app.fetch, port, hostname: host });
       await new Promise<void>((resolve, reject) => {
         started.once('listening', resolve);

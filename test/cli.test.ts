@@ -13,8 +13,11 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-function run(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   children.push(child);
   let stderr = '';
   let stdout = '';
@@ -105,4 +108,49 @@ test('a malformed provider option gives a one-line error', async () => {
   const cli = run(['serve', '--option', 'nodot', '--db', 'memory']);
   expect(await cli.exited).toBe(1);
   expect(cli.output().stderr.trim()).toMatch(/must look like <provider>\.<key>=<value>/);
+});
+
+/** How a serve process ended up: it exited (with its code) or it started listening. */
+const settle = (cli: ReturnType<typeof run>) =>
+  Promise.race([cli.exited.then((code) => ({ code })), cli.firstLine.then((line) => ({ line }))]);
+
+test.each([
+  ['__proto__.polluted=1', '__proto__'],
+  ['ece.__proto__=1', '__proto__'],
+  ['ece.constructor=1', 'constructor'],
+  ['prototype.x=1', 'prototype'],
+])('the provider option %s is refused with one line and exit code 1', async (option, name) => {
+  const cli = run(['serve', '--port', '0', '--db', 'memory', '--option', option]);
+  expect(await settle(cli)).toEqual({ code: 1 });
+  expect(cli.output().stderr.trim().split('\n')).toEqual([
+    `convosim: '${option}' uses the reserved name '${name}'. Please name a real option.`,
+  ]);
+});
+
+test('serve refuses a non-loopback host without an admin token, with one line and exit code 1', async () => {
+  const cli = run(['serve', '--port', '0', '--db', 'memory', '--host', '0.0.0.0']);
+  expect(await settle(cli)).toEqual({ code: 1 });
+  expect(cli.output().stderr.trim().split('\n')).toEqual([
+    'convosim: refusing to serve the admin API on "0.0.0.0" (not loopback) without an admin token. Please set one ' +
+      '(--admin-token, CONVOSIM_ADMIN_TOKEN, or the adminToken option), or allow an open admin API with ' +
+      '--allow-remote-admin (allowRemoteAdmin: true).',
+  ]);
+});
+
+test('serve with CONVOSIM_ADMIN_TOKEN requires it on the admin API, and transcript sends it with --admin-token', async () => {
+  const token = 'cli-admin-token-42';
+  const cli = run(['serve', '--port', '0', '--db', 'memory'], { CONVOSIM_ADMIN_TOKEN: token });
+  const first = await cli.firstLine;
+  const url = /listening on (\S+)/.exec(first)?.[1];
+  expect((await fetch(`${url}/__admin/health`)).status).toBe(401);
+  const authorized = await fetch(`${url}/__admin/health`, { headers: { authorization: `Bearer ${token}` } });
+  expect(authorized.status).toBe(200);
+  const without = run(['transcript', 'ece', 'nope', '--url', url!], { CONVOSIM_ADMIN_TOKEN: '' });
+  expect(await without.exited).toBe(1);
+  expect(without.output().stderr).toMatch(/The admin API needs its token/);
+  const withToken = run(['transcript', 'ece', 'nope', '--url', url!, '--admin-token', token]);
+  expect(await withToken.exited).toBe(1);
+  expect(withToken.output().stderr).not.toMatch(/needs its token/);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(cli.output().stdout).toMatch(/\/__admin .*token required/);
 });

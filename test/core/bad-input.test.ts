@@ -1,3 +1,5 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import request from 'supertest';
 import { expect, test } from 'vitest';
 import { startEcho } from '../support/requests.ts';
@@ -99,4 +101,48 @@ test('malformed JSON gets the provider error, writes nothing, and the server kee
   expect(res.status).toBe(400);
   expect(sim.control.conversations()).toEqual([]);
   expect((await startEcho(sim)).status).toBe(201);
+});
+
+test('a 413 answer closes the connection, so no later request is sent on a socket with an unread body', async () => {
+  const sim = await createTestSimulator({ bodyLimit: 1024 });
+  const { port } = await sim.listen(0);
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => {
+    received += chunk;
+  });
+  const ended = new Promise<void>((resolve) => socket.once('end', resolve));
+  const body = JSON.stringify({ text: 'x'.repeat(5000) });
+  socket.write(
+    'POST /echo/v1/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer good-token\r\n' +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+  );
+  socket.write('GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  await ended;
+  socket.destroy();
+  const answers = received.match(/^HTTP\/1\.1 \d+/gm);
+  expect(answers).toEqual(['HTTP/1.1 413']);
+  expect(received).toMatch(/^connection: close$/im);
+  expect(sim.control.conversations()).toEqual([]);
+});
+
+test('after a 413 on a keep-alive agent the next request goes through on a new connection', async () => {
+  const sim = await createTestSimulator({ bodyLimit: 1024 });
+  const { port } = await sim.listen(0);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (method: string, path: string, body?: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        { port, host: '127.0.0.1', method, path, agent, headers: { authorization: 'Bearer good-token' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  expect(await send('POST', '/echo/v1/conversations', 'x'.repeat(3 * 1024 * 1024))).toBe(413);
+  expect(await send('GET', '/__admin/health')).toBe(200);
+  agent.destroy();
 });

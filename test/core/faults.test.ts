@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { expect, test } from 'vitest';
+import { toPathMatcher } from '../../src/glob.ts';
 import { admin, startEcho } from '../support/requests.ts';
 import { createTestSimulator } from '../support/simulator.ts';
 
@@ -109,4 +110,52 @@ test('faults are listed and removed one by one or all at once', async () => {
   expect((await admin(sim, 'DELETE', `/faults/${a.id}`)).status).toBe(404);
   expect((await admin(sim, 'DELETE', '/faults')).status).toBe(204);
   expect(sim.control.faults()).toEqual([]);
+});
+
+test('a fault path glob built to backtrack (**/*a*a…*b) is matched in bounded time', async () => {
+  const sim = await createTestSimulator();
+  sim.control.addFault({ provider: 'echo', path: `**/${'*a'.repeat(12)}*b`, status: 500 });
+  const started = performance.now();
+  const res = await sim.app.request(`/echo/v1/${'a'.repeat(28)}`);
+  expect(performance.now() - started).toBeLessThan(250);
+  expect(res.status).toBe(404);
+  expect((await sim.app.request(`/echo/v1/${'a'.repeat(28)}b`)).status).toBe(500);
+});
+
+test('an over-long, over-complex or unsupported fault glob is refused with 400 and the reason', async () => {
+  const sim = await createTestSimulator();
+  const refused = async (path: string) => {
+    const res = await admin(sim, 'POST', '/faults', { path, status: 500 });
+    expect(res.status, path).toBe(400);
+    return ((await res.json()) as { error: string }).error;
+  };
+  expect(await refused('a'.repeat(300))).toMatch(/limit is 256/);
+  expect(await refused('*a'.repeat(40))).toMatch(/40 wildcards; the limit is 32/);
+  expect(await refused('{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}')).toMatch(/more than 32 alternatives/);
+  expect(await refused('**/@(start|end)')).toMatch(/Extglob/);
+  expect(await refused('/v{1..3}/x')).toMatch(/ranges/);
+  expect(sim.control.faults()).toEqual([]);
+});
+
+test.each([
+  ['**/conversations/*', '/echo/v1/conversations/abc', true],
+  ['**/conversations/*', '/echo/v1/conversations', false],
+  ['**/conversations/*', '/echo/v1/conversations/a/b', false],
+  ['/echo/v1/**', '/echo/v1', true],
+  ['/echo/v1/**', '/echo/v1/a/b/c', true],
+  ['/echo/*/conversations', '/echo/v1/conversations/', true],
+  ['**/nope', '/echo/v1/conversations/nope', true],
+  ['**/{start,end}', '/x/end', true],
+  ['**/{start,end}', '/x/middle', false],
+  ['**/conv?', '/x/conv1', true],
+  ['**/v[0-9]/*', '/echo/v1/x', true],
+  ['**/v[!0-9]/*', '/echo/v1/x', false],
+  ['**/a\\*b', '/x/a*b', true],
+  ['**/a\\*b', '/x/axxb', false],
+  ['!**/health', '/echo/v1/health', false],
+  ['!**/health', '/echo/v1/start', true],
+  ['*/echo/**', '/echo/v1', true],
+  ['**/.well-known/*', '/x/.well-known/jwks', true],
+] as const)('the path glob %s matching %s is %s', (glob, path, expected) => {
+  expect(toPathMatcher(glob)(path)).toBe(expected);
 });
