@@ -74,7 +74,6 @@ export function createAdminRoutes(
   app.get('/actions', (c) => c.json({ actions: control.actions(c.req.query('provider')) }));
   app.post('/conversations/:provider/:conversationId/actions', async (c) => {
     const body = parseWith(actSchema, await readJson(c), 'body');
-    refuseInheritedAction(control, c.req.param('provider'), body.action);
     const result = await control.act({
       provider: c.req.param('provider'),
       conversationId: c.req.param('conversationId'),
@@ -103,6 +102,14 @@ export function createAdminRoutes(
     return c.body(null, 204);
   });
 
+  // Provider admin answers show state too (resources, client applications): secrets are hidden the same way.
+  app.use('/providers/*', async (c, next) => {
+    await next();
+    if (c.req.query('secrets') === 'true' || !c.res.headers.get('content-type')?.includes('json')) return;
+    const redacted = redactSecrets(await c.res.json());
+    c.res = undefined;
+    c.res = c.json(redacted as object, c.res.status as 200);
+  });
   for (const [name, routes] of Object.entries(providerAdmin)) app.route(`/providers/${name}`, routes);
   for (const [name, routes] of Object.entries(extensionAdmin)) app.route(`/${name}`, routes);
 
@@ -125,25 +132,6 @@ export function createAdminRoutes(
     throw error;
   });
   return app;
-}
-
-// control.act looks actions up with `provider.actions[action]`, so `constructor` or `toString` would reach
-// Object.prototype and answer 500; until it uses an own-property lookup, such names are refused here as unknown.
-function refuseInheritedAction(control: Control, provider: string, action: string) {
-  if (!(action in Object.prototype)) return;
-  const known = control.actions(provider).map((a) => a.action);
-  if (known.includes(action)) return;
-  const providers = control.health().providers.map((p) => p.name);
-  if (!providers.includes(provider)) {
-    throw new ControlError(
-      404,
-      `Unknown provider ${toEcho(provider, 60)}. Providers: ${providers.join(', ')}.`,
-    );
-  }
-  throw new ControlError(
-    400,
-    `Provider '${provider}' has no action '${action}'. Actions: ${known.join(', ') || '(none)'}.`,
-  );
 }
 
 async function readJson(c: Context): Promise<unknown> {

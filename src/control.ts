@@ -4,9 +4,11 @@ import { type Clock, isValidTime, MAX_TIME, toIsoTime, type VirtualClock } from 
 import type { DeliveryKeys, DeliveryLog } from './delivery-log.ts';
 import type { DestinationStats, Dispatcher, DispatchLimits } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
+import { toEcho } from './echo.ts';
 import { BusyError, ControlError } from './errors.ts';
 import type { Fault, FaultSpec, FaultTable } from './faults.ts';
 import type { Journal, JournalEntry, RequestFilter, WindowStats } from './journal.ts';
+import { getOwn } from './own.ts';
 import {
   type ConversationSummary,
   type Delivery,
@@ -148,7 +150,7 @@ export function createControl(deps: ControlDeps): Control {
     if (!provider) {
       throw new ControlError(
         404,
-        `Unknown provider '${name}'. Providers: ${deps.providers.map((p) => p.name).join(', ')}.`,
+        `Unknown provider ${toEcho(name, 60)}. Providers: ${deps.providers.map((p) => p.name).join(', ')}.`,
       );
     }
     return provider;
@@ -246,12 +248,12 @@ export function createControl(deps: ControlDeps): Control {
         ),
     async act({ provider: name, conversationId, action, args }) {
       const provider = providerOf(name);
-      const definition = provider.actions?.[action];
+      const definition = getOwn(provider.actions, action);
       if (!definition) {
         const known = Object.keys(provider.actions ?? {});
         throw new ControlError(
           400,
-          `Provider '${name}' has no action '${action}'. Actions: ${known.join(', ') || '(none)'}.`,
+          `Provider '${name}' has no action ${toEcho(action, 60)}. Actions: ${known.join(', ') || '(none)'}.`,
         );
       }
       const parsed = definition.args.safeParse(args ?? {});
@@ -322,7 +324,7 @@ export function createControl(deps: ControlDeps): Control {
     },
     faults: () => faults.list(),
     removeFault(id) {
-      if (!faults.remove(id)) throw new ControlError(404, `No fault '${id}'.`);
+      if (!faults.remove(id)) throw new ControlError(404, `No fault ${toEcho(id, 60)}.`);
     },
     clearFaults: () => faults.clear(),
     async idle({ timeoutMs = 5000 } = {}) {

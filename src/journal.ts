@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import { z } from 'zod';
+import { pathGlobSchema, toPathMatcher } from './glob.ts';
 import { type NdjsonLog, openNdjsonLog } from './ndjson-log.ts';
 import { createWindow, type RecordWindow } from './record-window.ts';
 
@@ -27,7 +27,7 @@ export const requestFilterSchema = z
   .object({
     provider: z.string().optional(),
     method: z.string().optional(),
-    path: z.string().optional().describe('a picomatch glob on the URL path, e.g. **/conversation/start'),
+    path: pathGlobSchema.optional().describe('a glob on the URL path, e.g. **/conversation/start'),
     route: z.string().optional(),
     status: z.coerce.number().int().min(100).max(599).optional(),
     since: z.coerce.number().optional().describe('only entries at or after this time (epoch ms)'),
@@ -41,7 +41,7 @@ export type RequestFilter = z.input<typeof requestFilterSchema>;
 /** Makes a predicate from a journal filter. */
 export function toRequestPredicate(filter: RequestFilter): (entry: JournalEntry) => boolean {
   const f = requestFilterSchema.parse(filter);
-  const pathMatches = f.path ? picomatch(f.path, { dot: true }) : null;
+  const pathMatches = f.path ? toPathMatcher(f.path) : null;
   return (e) =>
     (f.provider === undefined || e.provider === f.provider) &&
     (f.method === undefined || e.method === f.method.toUpperCase()) &&

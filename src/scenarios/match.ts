@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { toPathMatcher } from '../glob.ts';
 import type { JournalEntry } from '../journal.ts';
 import type { RequestMatch } from './schema.ts';
 
@@ -76,7 +76,7 @@ export function toEntryPredicate(
   match: RequestMatch,
   ignored: (key: string) => boolean,
 ): (entry: JournalEntry) => boolean {
-  const path = match.path ? picomatch(match.path, { dot: true }) : null;
+  const path = match.path ? toPathMatcher(match.path) : null;
   const body = match.body;
   const bodyTest =
     body === undefined

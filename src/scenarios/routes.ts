@@ -1,7 +1,8 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { parseDuration } from '../duration.ts';
 import { ControlError } from '../errors.ts';
+import { parseJson } from '../http.ts';
 import type { ScenarioApi } from './engine.ts';
 import { ScenarioError } from './load.ts';
 import { fromTranscript } from './replay.ts';
@@ -64,7 +65,7 @@ export function createScenarioRoutes(api: ScenarioApi): Hono {
   );
   app.get('/runs', (c) => c.json({ runs: api.runs().map((r) => r.report()) }));
   app.post('/runs', async (c) => {
-    const body = parse(runBodySchema, await c.req.json().catch(() => undefined));
+    const body = parse(runBodySchema, await readJsonBody(c));
     const scenario = load(body.source, body.file);
     const run = api.run(scenario, {
       conversationId: body.conversationId,
@@ -94,7 +95,7 @@ export function createScenarioRoutes(api: ScenarioApi): Hono {
     return c.json(runOf(c.req.param('id')).report());
   });
   app.post('/armed', async (c) => {
-    const body = parse(armBodySchema, await c.req.json().catch(() => undefined));
+    const body = parse(armBodySchema, await readJsonBody(c));
     const armed = api.arm(load(body.source, body.file));
     return c.json({ id: armed.id, scenario: armed.scenario.name }, 201);
   });
@@ -117,7 +118,7 @@ export function createScenarioRoutes(api: ScenarioApi): Hono {
     return c.json(transcript);
   });
   app.post('/replays', async (c) => {
-    const body = parse(replayBodySchema, await c.req.json().catch(() => undefined));
+    const body = parse(replayBodySchema, await readJsonBody(c));
     let text: string;
     try {
       text = fromTranscript(body.transcript as never, { ignore: body.ignore, within: body.within }).text;
@@ -163,5 +164,14 @@ function toTimeout(value: string | undefined): number {
     return value === undefined ? 30_000 : Math.min(parseDuration(value), 300_000);
   } catch (error) {
     throw new ControlError(400, (error as Error).message);
+  }
+}
+
+// The admin body, parsed with the core's depth limit; anything unreadable is undefined (the schema says why).
+async function readJsonBody(c: Context): Promise<unknown> {
+  try {
+    return parseJson(await c.req.text());
+  } catch {
+    return undefined;
   }
 }

@@ -143,7 +143,7 @@ test('agent actions run through the admin API with validated arguments', async (
     action: 'agent.dance',
   });
   expect(((await unknownAction.json()) as { error: string }).error).toMatch(
-    /has no action 'agent.dance'. Actions: agent.complete, agent.say/,
+    /has no action "agent.dance". Actions: agent.complete, agent.say/,
   );
   const unknownProvider = await admin(sim, 'POST', `/conversations/nope/${id}/actions`, {
     action: 'agent.say',

@@ -1,3 +1,4 @@
+import { parseJson } from '../../http.ts';
 import { getOwn, hasOwn } from '../../own.ts';
 import {
   type ChatwootResult,
@@ -80,14 +81,14 @@ export function isNestedWithin(value: unknown, max: number): boolean {
  */
 export function toAttrs(value: unknown): Attrs | null | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  let v = value;
+  let v: unknown = value;
   if (typeof v === 'string') {
     try {
-      v = JSON.parse(v);
+      // The depth is checked on the text, before parsing builds anything.
+      v = parseJson(v, MAX_JSON_NESTING);
     } catch {
       return null;
     }
-    if (!isNestedWithin(v, MAX_JSON_NESTING)) return null;
   }
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Attrs) : null;
 }

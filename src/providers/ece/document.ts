@@ -1,6 +1,6 @@
 /** Reads a request document as JSON, XML or multipart/form-data (seed 003 Content-Type). */
 import type { Context } from 'hono';
-import { parseXml, readBody } from '../../http.ts';
+import { parseJson, parseXml, readBody } from '../../http.ts';
 import { unwrapXml } from './body.ts';
 import { fail, type Result, succeed } from './errors.ts';
 
@@ -15,7 +15,7 @@ export function parseDocumentText(text: string): Result<unknown> {
   const trimmed = text.trim();
   try {
     if (trimmed.startsWith('<')) return succeed(unwrapXml(parseXml(trimmed)));
-    return succeed(JSON.parse(trimmed));
+    return succeed(parseJson(trimmed));
   } catch (error) {
     return fail(
       'body.malformed',
