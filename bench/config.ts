@@ -1,5 +1,6 @@
 // What one benchmark run measures and for how long: defaults, the --quick preset, and BENCH_* overrides.
 import path from 'node:path';
+import { type EndpointId, FILL_ENDPOINTS } from './endpoints.ts';
 
 /** Where a simulator under load keeps its state. */
 export type StoreKind = 'memory' | 'file';
@@ -24,6 +25,8 @@ export type BenchConfig = {
   scaleSizes: number[];
   /** Real seconds the whole pre-fill may take; a step not reached in time is skipped with a note. */
   fillBudgetSeconds: number;
+  /** The creates the pre-fill cycles through (BENCH_FILL_ENDPOINTS; default: one per provider). */
+  fillEndpoints: EndpointId[];
   /** Seconds to wait after an 8x8 load for the webhooks still queued. */
   drainSeconds: number;
   signSeconds: number;
@@ -61,8 +64,8 @@ function toList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): numbe
 /** Reads --quick, --help and the BENCH_* variables (see USAGE). */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
   const quick = argv.includes('--quick') || env.BENCH_QUICK === '1';
-  const longSeconds = toNumber(env, 'BENCH_SECONDS', quick ? 5 : 20);
-  const shortSeconds = toNumber(env, 'BENCH_SHORT_SECONDS', Math.min(longSeconds, quick ? 3 : 8));
+  const longSeconds = toNumber(env, 'BENCH_SECONDS', quick ? 4 : 20);
+  const shortSeconds = toNumber(env, 'BENCH_SHORT_SECONDS', Math.min(longSeconds, quick ? 2 : 8));
   const sections = env.BENCH_SECTIONS
     ? new Set(
         env.BENCH_SECTIONS.split(',').map((s) => {
@@ -81,13 +84,20 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     quick,
     longSeconds,
     shortSeconds,
-    bareSeconds: toNumber(env, 'BENCH_BARE_SECONDS', Math.min(shortSeconds, quick ? 3 : 5)),
-    scaleSeconds: toNumber(env, 'BENCH_SCALE_SECONDS', quick ? 3 : 4),
+    bareSeconds: toNumber(env, 'BENCH_BARE_SECONDS', Math.min(shortSeconds, quick ? 2 : 5)),
+    scaleSeconds: toNumber(env, 'BENCH_SCALE_SECONDS', quick ? 2 : 4),
     connections: toList(env, 'BENCH_CONNECTIONS', [10, 50]),
     stores,
-    scaleSizes: toList(env, 'BENCH_SCALE_SIZES', quick ? [0, 2000] : [0, 10_000, 100_000]),
-    fillBudgetSeconds: toNumber(env, 'BENCH_FILL_BUDGET_SECONDS', quick ? 60 : 180),
-    drainSeconds: toNumber(env, 'BENCH_DRAIN_SECONDS', quick ? 4 : 8),
+    scaleSizes: toList(env, 'BENCH_SCALE_SIZES', quick ? [0, 1000] : [0, 10_000, 100_000]),
+    fillBudgetSeconds: toNumber(env, 'BENCH_FILL_BUDGET_SECONDS', quick ? 45 : 180),
+    fillEndpoints: env.BENCH_FILL_ENDPOINTS
+      ? env.BENCH_FILL_ENDPOINTS.split(',').map((id) => {
+          if (!FILL_ENDPOINTS.includes(id.trim() as EndpointId))
+            throw new Error(`BENCH_FILL_ENDPOINTS lists '${id}'; known: ${FILL_ENDPOINTS.join(', ')}.`);
+          return id.trim() as EndpointId;
+        })
+      : [...FILL_ENDPOINTS],
+    drainSeconds: toNumber(env, 'BENCH_DRAIN_SECONDS', quick ? 3 : 8),
     signSeconds: toNumber(env, 'BENCH_SIGN_SECONDS', quick ? 2 : 4),
     readyTimeoutSeconds: toNumber(env, 'BENCH_READY_TIMEOUT_SECONDS', 60),
     listingTimeoutSeconds: toNumber(env, 'BENCH_LISTING_TIMEOUT_SECONDS', 10),
@@ -107,6 +117,8 @@ Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
   BENCH_SCALE_SECONDS=4          each endpoint at each scale step
   BENCH_SCALE_SIZES=0,10k,100k   stored conversations per step
   BENCH_FILL_BUDGET_SECONDS=180  real time the whole pre-fill may take (steps beyond it are skipped)
+  BENCH_FILL_ENDPOINTS=<ids>     creates the pre-fill cycles through (default: ece-start, 8x8-v2-create,
+                                 gateway-create, chatwoot-create-conversation, airkit-start)
   BENCH_CONNECTIONS=10,50        BENCH_STORES=memory,file     BENCH_SECTIONS=matrix,signing,scale
   BENCH_ONLY=<regexp>            only endpoints whose id matches (ids: ece-start, 8x8-v2-create,
                                  gateway-create, chatwoot-create-conversation, chatwoot-create-message,

@@ -21,7 +21,10 @@ export type LoadResult = {
   p50: number;
   p99: number;
   max: number;
+  /** 2xx answers in the full seconds of the run. */
   ok: number;
+  /** 2xx answers in all, including those that came after the last full second. */
+  okTotal: number;
   non2xx: number;
   /** Status counts other than 2xx, e.g. { '500': 3 }. */
   statuses: Record<string, number>;
@@ -68,7 +71,7 @@ export function runLoad(
         }
         const full = Math.max(1, Math.floor(options.seconds));
         const series = Array.from({ length: full }, (_, i) => buckets[i] ?? 0);
-        const ok = buckets.reduce((sum, n) => sum + (n ?? 0), 0);
+        const okTotal = buckets.reduce((sum, n) => sum + (n ?? 0), 0);
         const memoryAtEnd = options.pid === undefined ? null : readMemory(options.pid);
         resolve({
           seconds: options.seconds,
@@ -77,7 +80,8 @@ export function runLoad(
           p50: result.latency.p50,
           p99: result.latency.p99,
           max: result.latency.max,
-          ok,
+          ok: series.reduce((sum, n) => sum + n, 0),
+          okTotal,
           non2xx: Object.values(statuses).reduce((sum, n) => sum + n, 0),
           statuses,
           errors: result.errors,

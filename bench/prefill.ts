@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSimulator, type Simulator } from '../src/index.ts';
-import { FILL_ENDPOINTS, setUpEndpoint } from './endpoints.ts';
+import { type EndpointId, FILL_ENDPOINTS, setUpEndpoint } from './endpoints.ts';
 import type { LoadRequest } from './load.ts';
 
 /** Creates between two advances of the virtual clock. */
@@ -35,8 +35,12 @@ export type FillProgress = {
   firstFailure: string | null;
 };
 
-/** Opens a simulator on `storeFile` and sets up one create of each provider. */
-export async function createFiller(storeFile: string, hooksUrl: string): Promise<Filler> {
+/** Opens a simulator on `storeFile` and sets up each create of `ids`. */
+export async function createFiller(
+  storeFile: string,
+  hooksUrl: string,
+  ids: readonly EndpointId[] = FILL_ENDPOINTS,
+): Promise<Filler> {
   const sim: Simulator = await createSimulator({
     store: storeFile,
     clock: 'virtual',
@@ -47,7 +51,7 @@ export async function createFiller(storeFile: string, hooksUrl: string): Promise
   });
   const call = async (path: string, init: RequestInit) => sim.app.request(path, init);
   const creates: LoadRequest[] = [];
-  for (const id of FILL_ENDPOINTS) creates.push(await setUpEndpoint(id, call, hooksUrl));
+  for (const id of ids) creates.push(await setUpEndpoint(id, call, hooksUrl));
   let count = 0;
   let attempts = 0;
   let ms = 0;
@@ -107,6 +111,7 @@ export type FillReport = FillProgress & { target: number };
 export function runFillChild(
   storeFile: string,
   hooksUrl: string,
+  ids: readonly EndpointId[],
   target: number,
   budgetMs: number,
 ): Promise<FillReport | { error: string }> {
@@ -119,7 +124,8 @@ export function runFillChild(
       storeFile,
       hooksUrl,
       String(target),
-      String(budgetMs),
+      String(Math.ceil(budgetMs)),
+      ids.join(','),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -132,15 +138,21 @@ export function runFillChild(
     stderr = (stderr + chunk.toString('utf8')).slice(-2000);
   });
   return new Promise((resolve) => {
-    // The child stops creating at its deadline; flush and close get a grace period on top.
-    const timer = setTimeout(() => child.kill('SIGKILL'), Math.ceil(budgetMs) + 60_000);
+    // The child stops creating at its deadline, but one advance of the clock (timers of the current code)
+    // cannot be cut short: past a grace period for that and for flush and close, it is killed.
+    const timer = setTimeout(() => child.kill('SIGKILL'), Math.ceil(budgetMs) + 30_000);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       const last = stdout.trim().split('\n').at(-1) ?? '';
       try {
         resolve(JSON.parse(last) as FillReport);
       } catch {
-        resolve({ error: `fill process ended (${signal ?? `code ${code}`}): ${stderr.trim().slice(-400)}` });
+        resolve({
+          error:
+            signal === 'SIGKILL'
+              ? 'the fill process overran its budget by 30 s (in one advance of the clock, or in flush) and was killed'
+              : `fill process ended (${signal ?? `code ${code}`}): ${stderr.trim().slice(-400)}`,
+        });
       }
     });
   });

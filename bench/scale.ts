@@ -75,7 +75,7 @@ export async function runScale(
       if (filled < size && left > 0) {
         log(`  pre-fill ${filled} -> ${size} (budget left ${(left / 1000).toFixed(0)} s)`);
         const fillBegan = performance.now();
-        const report = await runFillChild(fillFile, receiver.url, size - filled, left);
+        const report = await runFillChild(fillFile, receiver.url, config.fillEndpoints, size - filled, left);
         fillMs += performance.now() - fillBegan;
         if ('error' in report) {
           fillBroken = `pre-fill failed at about ${filled} conversations: ${report.error}`;
