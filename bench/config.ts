@@ -84,7 +84,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     quick,
     longSeconds,
     shortSeconds,
-    bareSeconds: toNumber(env, 'BENCH_BARE_SECONDS', Math.min(shortSeconds, quick ? 2 : 5)),
+    bareSeconds: toNumber(env, 'BENCH_BARE_SECONDS', Math.min(shortSeconds, quick ? 2 : 4)),
     scaleSeconds: toNumber(env, 'BENCH_SCALE_SECONDS', quick ? 2 : 4),
     connections: toList(env, 'BENCH_CONNECTIONS', [10, 50]),
     stores,
@@ -97,7 +97,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
           return id.trim() as EndpointId;
         })
       : [...FILL_ENDPOINTS],
-    drainSeconds: toNumber(env, 'BENCH_DRAIN_SECONDS', quick ? 3 : 8),
+    drainSeconds: toNumber(env, 'BENCH_DRAIN_SECONDS', quick ? 3 : 5),
     signSeconds: toNumber(env, 'BENCH_SIGN_SECONDS', quick ? 2 : 4),
     readyTimeoutSeconds: toNumber(env, 'BENCH_READY_TIMEOUT_SECONDS', 60),
     listingTimeoutSeconds: toNumber(env, 'BENCH_LISTING_TIMEOUT_SECONDS', 10),
@@ -113,7 +113,7 @@ export const USAGE = `npm run bench [-- --quick]
 Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
   --quick                        short runs and a small scale curve (for development; figures are noisy)
   BENCH_SECONDS=20               each write endpoint at the lowest connection count (the stall check)
-  BENCH_SHORT_SECONDS=8          other matrix runs            BENCH_BARE_SECONDS=5   bare-route runs
+  BENCH_SHORT_SECONDS=8          other matrix runs            BENCH_BARE_SECONDS=4   bare-route runs
   BENCH_SCALE_SECONDS=4          each endpoint at each scale step
   BENCH_SCALE_SIZES=0,10k,100k   stored conversations per step
   BENCH_FILL_BUDGET_SECONDS=180  real time the whole pre-fill may take (steps beyond it are skipped)
@@ -123,7 +123,7 @@ Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
   BENCH_ONLY=<regexp>            only endpoints whose id matches (ids: ece-start, 8x8-v2-create,
                                  gateway-create, chatwoot-create-conversation, chatwoot-create-message,
                                  airkit-start, 8x8-v2-get)
-  BENCH_DRAIN_SECONDS=8          wait for queued 8x8 webhooks after a load
+  BENCH_DRAIN_SECONDS=5          wait for queued 8x8 webhooks after a load
   BENCH_SIGN_SECONDS=4           RS256 signing measurement
   BENCH_READY_TIMEOUT_SECONDS=60 BENCH_LISTING_TIMEOUT_SECONDS=10   BENCH_OUT=bench/results.md
 `;

@@ -373,6 +373,14 @@ function renderProblems(results: BenchResults): string[] {
       lines.push(`- ${label(cell)}: server stderr: ${cell.stderr.slice(-3).join(' | ')}`);
   }
   for (const step of results.scale)
+    for (const { endpoint, load } of step.loads) {
+      const statuses = Object.entries(load?.statuses ?? {});
+      if (statuses.length > 0 || (load?.errors ?? 0) > 0)
+        lines.push(
+          `- scale ${fmt(step.size)}, ${endpoint.title}: non-2xx answers ${statuses.map(([st, n]) => `${n}× ${st}`).join(', ') || 'none'}, errors ${load?.errors ?? 0} (timeouts ${load?.timeouts ?? 0})`,
+        );
+    }
+  for (const step of results.scale)
     if (step.stderr.length > 0)
       lines.push(`- scale ${fmt(step.size)}: server stderr: ${step.stderr.slice(-3).join(' | ')}`);
   return lines.length === 0 ? [] : ['## Problems seen', '', ...lines, ''];
