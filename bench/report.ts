@@ -195,7 +195,7 @@ function renderScale(results: BenchResults): string[] {
       s.reset ? `${fmt(s.reset.ms)}${s.reset.status === 200 ? '' : ` (${s.reset.status})`}` : 'n/a',
     ),
     row(
-      'servers (restarts) / stopped by',
+      'servers started (restarts after no health) / stopped by',
       (s) => `${s.stops.length} (${s.restarts.length}) / ${[...new Set(s.stops)].join(', ') || 'n/a'}`,
     ),
   ];
