@@ -1,70 +1,19 @@
 // bench/results.md: the machine and settings, the bare baseline, the endpoint matrix with its per-second series,
 // webhook fan-out, the signing bound, the scale curve, and the goals of issue 9 with pass/fail.
-import type { BenchConfig } from './config.ts';
-import { type Endpoint, LISTINGS } from './endpoints.ts';
+import { evaluateGoals } from './goals.ts';
 import type { LoadResult } from './load.ts';
-import type { BareRuns, Cell, FanOut } from './matrix.ts';
+import {
+  type BenchResults,
+  checkStall,
+  fmt,
+  label,
+  mb,
+  ratioOf,
+  ratioText,
+  steadyDeliveries,
+  verdict,
+} from './measures.ts';
 import type { ScaleStep } from './scale.ts';
-import type { SigningRate } from './signing.ts';
-
-/** Everything one run measured. */
-export type BenchResults = {
-  config: BenchConfig;
-  startedAt: Date;
-  totalSeconds: number;
-  machine: { cores: number; cpu: string; node: string; loadStart: number[]; loadEnd: number[] };
-  bareStart?: BareRuns;
-  bareEnd?: BareRuns;
-  cells: Cell[];
-  signing?: SigningRate;
-  scale: ScaleStep[];
-  endpoints: readonly Endpoint[];
-};
-
-const fmt = (n: number | undefined | null, digits = 0) =>
-  n === undefined || n === null || !Number.isFinite(n)
-    ? 'n/a'
-    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ratioText = (n: number | null) => (n === null ? 'n/a' : n < 0.1 ? n.toPrecision(2) : n.toFixed(2));
-const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : fmt(bytes / 1024 / 1024, 1));
-const verdict = (pass: boolean | null) => (pass === null ? 'not measured' : pass ? '**pass**' : '**FAIL**');
-
-/** Mean 2xx req/s of the bare route at the start and the end, for an endpoint kind and connection count. */
-export function bareRps(results: BenchResults, kind: 'write' | 'read', connections: number): number | null {
-  const pick = (runs?: BareRuns) => (kind === 'write' ? runs?.post : runs?.get)?.[connections]?.rps;
-  const values = [pick(results.bareStart), pick(results.bareEnd)].filter((v): v is number => v !== undefined);
-  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function ratioOf(results: BenchResults, cell: Cell): number | null {
-  const bare = bareRps(results, cell.endpoint.kind, cell.connections);
-  return bare && cell.load ? cell.load.rps / bare : null;
-}
-
-/** First and last full second of a series, and whether the last is at least 70% of the first. */
-export function checkStall(series: readonly number[]): { first: number; last: number; pass: boolean } | null {
-  if (series.length < 2) return null;
-  const first = series[0]!;
-  const last = series.at(-1)!;
-  return { first, last, pass: first > 0 && last >= 0.7 * first };
-}
-
-/**
- * Deliveries per second once both events of a create flow: the mean of the series after its first two
- * seconds (AGENT_JOINED follows QUEUED by the 2 s auto-accept delay).
- */
-export function steadyDeliveries(fanOut: FanOut): number {
-  const steady = fanOut.series.length > 3 ? fanOut.series.slice(2) : fanOut.series;
-  return steady.reduce((a, b) => a + b, 0) / Math.max(1, steady.length);
-}
-
-/** Creates per second that the webhooks kept up with: min(2xx creates/s, steady deliveries/s / 2). */
-export function sustainedCreates(cell: Cell): number | null {
-  if (!cell.load || !cell.fanOut) return null;
-  return Math.min(cell.load.rps, steadyDeliveries(cell.fanOut) / 2);
-}
-
-const label = (cell: Cell) => `${cell.endpoint.title} (${cell.store}, ${cell.connections} conn.)`;
 
 function renderBare(results: BenchResults): string[] {
   const lines = [
@@ -162,10 +111,6 @@ function renderSigning(results: BenchResults): string[] {
   ];
 }
 
-function largestStep(results: BenchResults): ScaleStep | undefined {
-  return [...results.scale].sort((a, b) => b.size - a.size)[0];
-}
-
 function renderScale(results: BenchResults): string[] {
   if (results.scale.length === 0) return [];
   const sizes = results.scale;
@@ -228,140 +173,6 @@ function renderScale(results: BenchResults): string[] {
   return lines;
 }
 
-type Goal = { goal: string; measured: string; pass: boolean | null };
-
-function goals(results: BenchResults): Goal[] {
-  const list: Goal[] = [];
-  const lowest = Math.min(...results.config.connections);
-  const stallCells = results.cells.filter((c) => c.connections === lowest && c.load);
-  if (stallCells.length > 0) {
-    const failing = stallCells.filter((c) => !checkStall(c.load!.series)?.pass);
-    const shortest = Math.min(
-      ...stallCells.filter((c) => c.endpoint.kind === 'write').map((c) => c.load!.seconds),
-    );
-    list.push({
-      goal: `No stall: last full second ≥ 70% of the first (${lowest} connections; writes ${shortest} s${shortest < 20 ? ', the goal reads 20 s runs' : ''}, read ${results.config.shortSeconds} s)`,
-      measured:
-        failing.length === 0
-          ? `all ${stallCells.length} runs`
-          : `${failing.length} of ${stallCells.length} stall: ${failing
-              .map((c) => {
-                const s = checkStall(c.load!.series);
-                return `${label(c)} ${s?.first ?? '?'} → ${s?.last ?? '?'}`;
-              })
-              .join('; ')}`,
-      pass: failing.length === 0,
-    });
-  }
-  const ratioGoal = (goal: string, ids: string[], stores: string[], min: number) => {
-    const cells = results.cells.filter(
-      (c) => ids.includes(c.endpoint.id) && stores.includes(c.store) && c.load,
-    );
-    if (cells.length === 0) return list.push({ goal, measured: 'not run', pass: null });
-    const ratios = cells.map((c) => ({ c, r: ratioOf(results, c) ?? 0 }));
-    const worst = ratios.reduce((a, b) => (b.r < a.r ? b : a));
-    list.push({
-      goal,
-      measured: `${ratios.map(({ c, r }) => `${ids.length > 1 ? `${c.endpoint.title} ` : ''}${c.store === stores[0] && stores.length === 1 ? '' : `${c.store} `}c${c.connections} ${ratioText(r)}`).join(', ')} (worst ${ratioText(worst.r)})`,
-      pass: ratios.every(({ r }) => r >= min),
-    });
-  };
-  ratioGoal('ECE start ≥ 0.3× bare Hono (memory store)', ['ece-start'], ['memory'], 0.3);
-  ratioGoal('ECE start ≥ 0.2× bare Hono (file store)', ['ece-start'], ['file'], 0.2);
-  for (const id of [
-    'chatwoot-create-conversation',
-    'chatwoot-create-message',
-    'airkit-start',
-    'gateway-create',
-  ]) {
-    const title = results.endpoints.find((e) => e.id === id)?.title ?? id;
-    ratioGoal(`${title} without webhooks ≥ 0.2× bare Hono`, [id], ['memory', 'file'], 0.2);
-  }
-  const v2 = results.cells.filter((c) => c.endpoint.id === '8x8-v2-create' && c.load && c.fanOut);
-  if (v2.length > 0 && results.signing) {
-    const bound = results.signing.perSecond / 2;
-    const rates = v2.map((c) => ({ c, r: sustainedCreates(c) ?? 0 }));
-    list.push({
-      goal: `8x8 v2 creates with webhooks ≥ 70% of the RS256 bound (${fmt(bound)} creates/s; rate = min(2xx/s, steady deliveries/s ÷ 2))`,
-      measured: rates
-        .map(({ c, r }) => `${c.store} c${c.connections} ${fmt(r, 1)}/s = ${fmt((r / bound) * 100)}%`)
-        .join(', '),
-      pass: rates.every(({ r }) => r >= 0.7 * bound),
-    });
-  } else {
-    list.push({
-      goal: '8x8 v2 creates with webhooks ≥ 70% of the RS256 bound',
-      measured: 'not run',
-      pass: null,
-    });
-  }
-  const empty = results.scale.find((s) => s.size === 0 && !s.skipped);
-  const big = largestStep(results);
-  const at = big ? `at ${fmt(big.size)}` : 'at 100k';
-  const bigOk = big && big.size > 0 && !big.skipped ? big : undefined;
-  const skippedNote = big?.skipped ? `skipped: ${big.skipped}` : 'not run';
-  if (bigOk && empty) {
-    const ratios = results.endpoints.map((e) => {
-      const a = empty.loads.find((l) => l.endpoint.id === e.id)?.load;
-      const b = bigOk.loads.find((l) => l.endpoint.id === e.id)?.load;
-      return { e, a, b, r: a && b ? Math.max(b.p99, 1) / Math.max(a.p99, 1) : null };
-    });
-    list.push({
-      goal: `${at}: p99 of create and get within 1.5× of an empty store (ms floored at 1)`,
-      measured: ratios
-        .map(
-          ({ e, a, b, r }) =>
-            `${e.id} ${fmt(a?.p99)} → ${fmt(b?.p99)} ms (${r === null ? 'n/a' : `${r.toFixed(1)}×`})`,
-        )
-        .join(', '),
-      pass: ratios.every(({ r }) => r !== null && r <= 1.5),
-    });
-  } else {
-    list.push({
-      goal: `${at}: p99 of create and get within 1.5× of an empty store`,
-      measured: skippedNote,
-      pass: null,
-    });
-  }
-  list.push({
-    goal: `${at}: RSS < 400 MB (peak of the server process)`,
-    measured: bigOk ? `${fmt(bigOk.peakRssMb)} MB` : skippedNote,
-    pass: bigOk?.peakRssMb === undefined ? null : bigOk.peakRssMb < 400,
-  });
-  list.push({
-    goal: `${at}: restart to ready < 3 s (spawn to first health 200)`,
-    measured: bigOk
-      ? bigOk.healthMs === null
-        ? 'never answered'
-        : `${fmt(bigOk.healthMs)} ms`
-      : skippedNote,
-    pass: bigOk ? bigOk.healthMs !== null && bigOk.healthMs !== undefined && bigOk.healthMs < 3000 : null,
-  });
-  if (bigOk && bigOk.listings.length > 0) {
-    const slow = bigOk.listings.filter((l) => l.status !== 200 || l.ms >= 100);
-    list.push({
-      goal: `${at}: search, list and admin listings answered in < 100 ms`,
-      measured:
-        slow.length === 0
-          ? `all ${bigOk.listings.length}, slowest ${fmt(Math.max(...bigOk.listings.map((l) => l.ms)))} ms`
-          : slow.map((l) => `${l.title} ${l.status === 0 ? 'timeout' : `${fmt(l.ms)} ms`}`).join('; '),
-      pass: slow.length === 0 && bigOk.listings.length === LISTINGS.length,
-    });
-  } else {
-    list.push({
-      goal: `${at}: search, list and admin listings answered in < 100 ms`,
-      measured: skippedNote,
-      pass: null,
-    });
-  }
-  list.push({
-    goal: '`kill -9` during a write burst loses no acknowledged change',
-    measured: 'a test, not the benchmark',
-    pass: null,
-  });
-  return list;
-}
-
 function renderProblems(results: BenchResults): string[] {
   const lines: string[] = [];
   for (const cell of results.cells) {
@@ -405,7 +216,7 @@ export function renderReport(results: BenchResults): string {
     '',
     '| goal | measured | verdict |',
     '| --- | --- | --- |',
-    ...goals(results).map((g) => `| ${g.goal} | ${g.measured} | ${verdict(g.pass)} |`),
+    ...evaluateGoals(results).map((g) => `| ${g.goal} | ${g.measured} | ${verdict(g.pass)} |`),
     '',
     ...renderBare(results),
     ...renderMatrix(results),

@@ -9,8 +9,9 @@ import { performance } from 'node:perf_hooks';
 import { estimateSeconds, loadConfig, USAGE } from './config.ts';
 import { ENDPOINTS } from './endpoints.ts';
 import { type Cell, measureBare, runCell } from './matrix.ts';
+import type { BenchResults } from './measures.ts';
 import { startReceiver } from './receiver.ts';
-import { type BenchResults, renderReport } from './report.ts';
+import { renderReport } from './report.ts';
 import { runScale } from './scale.ts';
 import { measureSigning } from './signing.ts';
 
