@@ -1,4 +1,5 @@
 // What one benchmark run measures and for how long: defaults, the --quick preset, and BENCH_* overrides.
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type EndpointId, FILL_ENDPOINTS } from './endpoints.ts';
 
@@ -103,15 +104,19 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     listingTimeoutSeconds: toNumber(env, 'BENCH_LISTING_TIMEOUT_SECONDS', 10),
     only: env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : null,
     sections,
-    out: path.resolve(env.BENCH_OUT ?? 'bench/results.md'),
+    // A quick run never overwrites the reference figures in bench/results.md.
+    out: path.resolve(
+      env.BENCH_OUT ?? (quick ? path.join(tmpdir(), 'convosim-bench-quick.md') : 'bench/results.md'),
+    ),
   };
 }
 
 /** The usage text of `npm run bench -- --help`. */
-export const USAGE = `npm run bench [-- --quick]
+export const USAGE = `npm run bench [-- --quick]     (or npm run bench:quick)
 
 Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
-  --quick                        short runs and a small scale curve (for development; figures are noisy)
+  --quick                        short runs and a small scale curve, for development (npm run bench:quick);
+                                 writes <tmpdir>/convosim-bench-quick.md unless BENCH_OUT is set
   BENCH_SECONDS=20               each write endpoint at the lowest connection count (the stall check)
   BENCH_SHORT_SECONDS=8          other matrix runs            BENCH_BARE_SECONDS=4   bare-route runs
   BENCH_SCALE_SECONDS=4          each endpoint at each scale step
