@@ -1,0 +1,158 @@
+// What one benchmark run measures and for how long: defaults, the --quick preset, and BENCH_* overrides.
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type EndpointId, FILL_ENDPOINTS } from './endpoints.ts';
+
+/** Where a simulator under load keeps its state. */
+export type StoreKind = 'memory' | 'file';
+
+/** The parts of the benchmark that can be run alone (BENCH_SECTIONS). */
+export type Section = 'matrix' | 'signing' | 'scale';
+
+/** Everything a run needs to know; built once from argv and env by `loadConfig`. */
+export type BenchConfig = {
+  quick: boolean;
+  /** Seconds of each write endpoint at the lowest connection count: the run the stall goal reads (20 s). */
+  longSeconds: number;
+  /** Seconds of every other matrix run (higher connection counts, the read endpoint). */
+  shortSeconds: number;
+  /** Seconds of each bare-route run (at the start and at the end of the matrix). */
+  bareSeconds: number;
+  /** Seconds of each endpoint at each scale step. */
+  scaleSeconds: number;
+  connections: number[];
+  stores: StoreKind[];
+  /** Stored conversations at each step of the scale curve. */
+  scaleSizes: number[];
+  /** Real seconds the whole pre-fill may take; a step not reached in time is skipped with a note. */
+  fillBudgetSeconds: number;
+  /** The creates the pre-fill cycles through (BENCH_FILL_ENDPOINTS; default: one per provider). */
+  fillEndpoints: EndpointId[];
+  /** Seconds to wait after an 8x8 load for the webhooks still queued. */
+  drainSeconds: number;
+  signSeconds: number;
+  /** Seconds to wait for a server to print its URL, and then to answer its first health check. */
+  readyTimeoutSeconds: number;
+  /** Timeout of one listing request at a scale step. */
+  listingTimeoutSeconds: number;
+  /** Only endpoints whose id matches (BENCH_ONLY, a regular expression). */
+  only: RegExp | null;
+  sections: Set<Section>;
+  out: string;
+};
+
+const SECTIONS: readonly Section[] = ['matrix', 'signing', 'scale'];
+
+function toNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got '${raw}'.`);
+  return n;
+}
+
+function toList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw.split(',').map((part) => {
+    const n = Number(part.trim().replace(/k$/i, '000'));
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`${name} must list non-negative integers, got '${raw}'.`);
+    return n;
+  });
+}
+
+/** Reads --quick, --help and the BENCH_* variables (see USAGE). */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
+  const quick = argv.includes('--quick') || env.BENCH_QUICK === '1';
+  const longSeconds = toNumber(env, 'BENCH_SECONDS', quick ? 4 : 20);
+  const shortSeconds = toNumber(env, 'BENCH_SHORT_SECONDS', Math.min(longSeconds, quick ? 2 : 8));
+  const sections = env.BENCH_SECTIONS
+    ? new Set(
+        env.BENCH_SECTIONS.split(',').map((s) => {
+          const section = s.trim() as Section;
+          if (!SECTIONS.includes(section))
+            throw new Error(`BENCH_SECTIONS lists '${s}'; known: ${SECTIONS.join(', ')}.`);
+          return section;
+        }),
+      )
+    : new Set(SECTIONS);
+  const stores = (env.BENCH_STORES ?? 'memory,file').split(',').map((s) => {
+    if (s !== 'memory' && s !== 'file') throw new Error(`BENCH_STORES lists '${s}'; known: memory, file.`);
+    return s as StoreKind;
+  });
+  return {
+    quick,
+    longSeconds,
+    shortSeconds,
+    bareSeconds: toNumber(env, 'BENCH_BARE_SECONDS', Math.min(shortSeconds, quick ? 2 : 4)),
+    scaleSeconds: toNumber(env, 'BENCH_SCALE_SECONDS', quick ? 2 : 4),
+    connections: toList(env, 'BENCH_CONNECTIONS', [10, 50]),
+    stores,
+    scaleSizes: toList(env, 'BENCH_SCALE_SIZES', quick ? [0, 1000] : [0, 10_000, 100_000]),
+    fillBudgetSeconds: toNumber(env, 'BENCH_FILL_BUDGET_SECONDS', quick ? 45 : 180),
+    fillEndpoints: env.BENCH_FILL_ENDPOINTS
+      ? env.BENCH_FILL_ENDPOINTS.split(',').map((id) => {
+          if (!FILL_ENDPOINTS.includes(id.trim() as EndpointId))
+            throw new Error(`BENCH_FILL_ENDPOINTS lists '${id}'; known: ${FILL_ENDPOINTS.join(', ')}.`);
+          return id.trim() as EndpointId;
+        })
+      : [...FILL_ENDPOINTS],
+    drainSeconds: toNumber(env, 'BENCH_DRAIN_SECONDS', quick ? 3 : 5),
+    signSeconds: toNumber(env, 'BENCH_SIGN_SECONDS', quick ? 2 : 4),
+    readyTimeoutSeconds: toNumber(env, 'BENCH_READY_TIMEOUT_SECONDS', 60),
+    listingTimeoutSeconds: toNumber(env, 'BENCH_LISTING_TIMEOUT_SECONDS', 10),
+    only: env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : null,
+    sections,
+    // A quick run never overwrites the reference figures in bench/results.md.
+    out: path.resolve(
+      env.BENCH_OUT ?? (quick ? path.join(tmpdir(), 'convosim-bench-quick.md') : 'bench/results.md'),
+    ),
+  };
+}
+
+/** The usage text of `npm run bench -- --help`. */
+export const USAGE = `npm run bench [-- --quick]     (or npm run bench:quick)
+
+Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
+  --quick                        short runs and a small scale curve, for development (npm run bench:quick);
+                                 writes <tmpdir>/convosim-bench-quick.md unless BENCH_OUT is set
+  BENCH_SECONDS=20               each write endpoint at the lowest connection count (the stall check)
+  BENCH_SHORT_SECONDS=8          other matrix runs            BENCH_BARE_SECONDS=4   bare-route runs
+  BENCH_SCALE_SECONDS=4          each endpoint at each scale step
+  BENCH_SCALE_SIZES=0,10k,100k   stored conversations per step
+  BENCH_FILL_BUDGET_SECONDS=180  real time the whole pre-fill may take (steps beyond it are skipped)
+  BENCH_FILL_ENDPOINTS=<ids>     creates the pre-fill cycles through (default: ece-start, 8x8-v2-create,
+                                 gateway-create, chatwoot-create-conversation, airkit-start)
+  BENCH_CONNECTIONS=10,50        BENCH_STORES=memory,file     BENCH_SECTIONS=matrix,signing,scale
+  BENCH_ONLY=<regexp>            only endpoints whose id matches (ids: ece-start, 8x8-v2-create,
+                                 gateway-create, chatwoot-create-conversation, chatwoot-create-message,
+                                 airkit-start, 8x8-v2-get)
+  BENCH_DRAIN_SECONDS=5          wait for queued 8x8 webhooks after a load
+  BENCH_SIGN_SECONDS=4           RS256 signing measurement
+  BENCH_READY_TIMEOUT_SECONDS=60 BENCH_LISTING_TIMEOUT_SECONDS=10   BENCH_OUT=bench/results.md
+`;
+
+/** An upper estimate of the run's wall time in seconds, printed before it starts. */
+export function estimateSeconds(config: BenchConfig, endpoints: { kind: 'write' | 'read' }[]): number {
+  const spawn = 2;
+  let total = 0;
+  if (config.sections.has('matrix')) {
+    const lowest = Math.min(...config.connections);
+    total += 2 * 2 * config.connections.length * (config.bareSeconds + spawn);
+    for (const endpoint of endpoints)
+      for (const _ of config.stores)
+        for (const c of config.connections)
+          total +=
+            spawn +
+            (endpoint.kind === 'write' && c === lowest ? config.longSeconds : config.shortSeconds) +
+            (endpoint.kind === 'write' ? 1 : 0);
+    total += config.stores.length * config.connections.length * config.drainSeconds;
+  }
+  if (config.sections.has('signing')) total += 2 * config.signSeconds;
+  if (config.sections.has('scale')) {
+    total += config.fillBudgetSeconds;
+    total += config.scaleSizes.length * (10 + endpoints.length * (config.scaleSeconds + 1) + 7 * 2);
+  }
+  return total;
+}

@@ -1,0 +1,148 @@
+// The goals of issue 9, each with its measured value and a verdict (null: not measured in this run).
+import { ENDPOINTS, LISTINGS } from './endpoints.ts';
+import {
+  type BenchResults,
+  checkStall,
+  fmt,
+  label,
+  largestStep,
+  ratioOf,
+  ratioText,
+  sustainedCreates,
+} from './measures.ts';
+
+/** One row of the goals table. */
+export type Goal = { goal: string; measured: string; pass: boolean | null };
+
+/** Evaluates every goal against one run. */
+export function evaluateGoals(results: BenchResults): Goal[] {
+  const list: Goal[] = [];
+  const lowest = Math.min(...results.config.connections);
+  const stallCells = results.cells.filter((c) => c.connections === lowest && c.load);
+  if (stallCells.length > 0) {
+    const failing = stallCells.filter((c) => !checkStall(c.load!.series)?.pass);
+    const shortest = Math.min(
+      ...stallCells.filter((c) => c.endpoint.kind === 'write').map((c) => c.load!.seconds),
+    );
+    list.push({
+      goal: `No stall: last full second ≥ 70% of the first (${lowest} connections; writes ${shortest} s${shortest < 20 ? ', the goal reads 20 s runs' : ''}, read ${results.config.shortSeconds} s)`,
+      measured:
+        failing.length === 0
+          ? `all ${stallCells.length} runs`
+          : `${failing.length} of ${stallCells.length} stall: ${failing
+              .map((c) => {
+                const s = checkStall(c.load!.series);
+                return `${label(c)} ${s?.first ?? '?'} → ${s?.last ?? '?'}`;
+              })
+              .join('; ')}`,
+      pass: failing.length === 0,
+    });
+  }
+  const ratioGoal = (goal: string, ids: string[], stores: string[], min: number) => {
+    const cells = results.cells.filter(
+      (c) => ids.includes(c.endpoint.id) && stores.includes(c.store) && c.load,
+    );
+    if (cells.length === 0) return list.push({ goal, measured: 'not run', pass: null });
+    const ratios = cells.map((c) => ({ c, r: ratioOf(results, c) ?? 0 }));
+    const worst = ratios.reduce((a, b) => (b.r < a.r ? b : a));
+    list.push({
+      goal,
+      measured: `${ratios.map(({ c, r }) => `${ids.length > 1 ? `${c.endpoint.title} ` : ''}${c.store === stores[0] && stores.length === 1 ? '' : `${c.store} `}c${c.connections} ${ratioText(r)}`).join(', ')} (worst ${ratioText(worst.r)})`,
+      pass: ratios.every(({ r }) => r >= min),
+    });
+  };
+  ratioGoal('ECE start ≥ 0.3× bare Hono (memory store)', ['ece-start'], ['memory'], 0.3);
+  ratioGoal('ECE start ≥ 0.2× bare Hono (file store)', ['ece-start'], ['file'], 0.2);
+  for (const id of [
+    'chatwoot-create-conversation',
+    'chatwoot-create-message',
+    'airkit-start',
+    'gateway-create',
+  ]) {
+    const title = ENDPOINTS.find((e) => e.id === id)?.title ?? id;
+    ratioGoal(`${title} without webhooks ≥ 0.2× bare Hono`, [id], ['memory', 'file'], 0.2);
+  }
+  const v2 = results.cells.filter((c) => c.endpoint.id === '8x8-v2-create' && c.load && c.fanOut);
+  if (v2.length > 0 && results.signing) {
+    const bound = results.signing.perSecond / 2;
+    const rates = v2.map((c) => ({ c, r: sustainedCreates(c) ?? 0 }));
+    list.push({
+      goal: `8x8 v2 creates with webhooks ≥ 70% of the RS256 bound (${fmt(bound)} creates/s; rate = min(2xx/s, steady deliveries/s ÷ 2))`,
+      measured: rates
+        .map(({ c, r }) => `${c.store} c${c.connections} ${fmt(r, 1)}/s = ${fmt((r / bound) * 100)}%`)
+        .join(', '),
+      pass: rates.every(({ r }) => r >= 0.7 * bound),
+    });
+  } else {
+    list.push({
+      goal: '8x8 v2 creates with webhooks ≥ 70% of the RS256 bound',
+      measured: 'not run',
+      pass: null,
+    });
+  }
+  const empty = results.scale.find((s) => s.size === 0 && !s.skipped);
+  const big = largestStep(results);
+  const at = big ? `at ${fmt(big.size)}` : 'at 100k';
+  const bigOk = big && big.size > 0 && !big.skipped ? big : undefined;
+  const skippedNote = big?.skipped ? `skipped: ${big.skipped}` : 'not run';
+  if (bigOk && empty) {
+    const ratios = results.endpoints.map((e) => {
+      const a = empty.loads.find((l) => l.endpoint.id === e.id)?.load;
+      const b = bigOk.loads.find((l) => l.endpoint.id === e.id)?.load;
+      return { e, a, b, r: a && b ? Math.max(b.p99, 1) / Math.max(a.p99, 1) : null };
+    });
+    list.push({
+      goal: `${at}: p99 of create and get within 1.5× of an empty store (ms floored at 1)`,
+      measured: ratios
+        .map(
+          ({ e, a, b, r }) =>
+            `${e.id} ${fmt(a?.p99)} → ${fmt(b?.p99)} ms (${r === null ? 'n/a' : `${r.toFixed(1)}×`})`,
+        )
+        .join(', '),
+      pass: ratios.every(({ r }) => r !== null && r <= 1.5),
+    });
+  } else {
+    list.push({
+      goal: `${at}: p99 of create and get within 1.5× of an empty store`,
+      measured: skippedNote,
+      pass: null,
+    });
+  }
+  list.push({
+    goal: `${at}: RSS < 400 MB (peak of the server process)`,
+    measured: bigOk ? `${fmt(bigOk.peakRssMb)} MB` : skippedNote,
+    pass: bigOk?.peakRssMb === undefined ? null : bigOk.peakRssMb < 400,
+  });
+  list.push({
+    goal: `${at}: restart to ready < 3 s (spawn to first health 200)`,
+    measured: bigOk
+      ? bigOk.healthMs === null
+        ? 'never answered'
+        : `${fmt(bigOk.healthMs)} ms`
+      : skippedNote,
+    pass: bigOk ? bigOk.healthMs !== null && bigOk.healthMs !== undefined && bigOk.healthMs < 3000 : null,
+  });
+  if (bigOk && bigOk.listings.length > 0) {
+    const slow = bigOk.listings.filter((l) => l.status !== 200 || l.ms >= 100);
+    list.push({
+      goal: `${at}: search, list and admin listings answered in < 100 ms`,
+      measured:
+        slow.length === 0
+          ? `all ${bigOk.listings.length}, slowest ${fmt(Math.max(...bigOk.listings.map((l) => l.ms)))} ms`
+          : slow.map((l) => `${l.title} ${l.status === 0 ? 'timeout' : `${fmt(l.ms)} ms`}`).join('; '),
+      pass: slow.length === 0 && bigOk.listings.length === LISTINGS.length,
+    });
+  } else {
+    list.push({
+      goal: `${at}: search, list and admin listings answered in < 100 ms`,
+      measured: skippedNote,
+      pass: null,
+    });
+  }
+  list.push({
+    goal: '`kill -9` during a write burst loses no acknowledged change',
+    measured: 'a test, not the benchmark',
+    pass: null,
+  });
+  return list;
+}

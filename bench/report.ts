@@ -1,0 +1,228 @@
+// bench/results.md: the machine and settings, the bare baseline, the endpoint matrix with its per-second series,
+// webhook fan-out, the signing bound, the scale curve, and the goals of issue 9 with pass/fail.
+import { evaluateGoals } from './goals.ts';
+import type { LoadResult } from './load.ts';
+import {
+  type BenchResults,
+  checkStall,
+  fmt,
+  label,
+  mb,
+  ratioOf,
+  ratioText,
+  steadyDeliveries,
+  verdict,
+} from './measures.ts';
+import type { ScaleStep } from './scale.ts';
+
+function renderBare(results: BenchResults): string[] {
+  const lines = [
+    '## Bare Hono baseline',
+    '',
+    'Measured at the start and at the end of the matrix; ratios divide by the mean of both. A large drift means the machine was busy.',
+    '',
+    '| route | conn. | start req/s | end req/s | drift | start p99 ms | end p99 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [kind, route] of [
+    ['post', 'POST /bare'],
+    ['get', 'GET /bare/:id'],
+  ] as const) {
+    for (const c of results.config.connections) {
+      const a = results.bareStart?.[kind][c];
+      const b = results.bareEnd?.[kind][c];
+      const drift = a && b ? `${fmt(((b.rps - a.rps) / a.rps) * 100)}%` : 'n/a';
+      lines.push(
+        `| ${route} | ${c} | ${fmt(a?.rps)} | ${fmt(b?.rps)} | ${drift} | ${fmt(a?.p99)} | ${fmt(b?.p99)} |`,
+      );
+    }
+  }
+  return [...lines, ''];
+}
+
+function renderMemory(load: LoadResult | undefined): string {
+  const m = load?.memory;
+  return m ? `${fmt(m.startMb)} → ${fmt(m.endMb)} (${fmt(m.peakMb)})` : 'n/a';
+}
+
+function renderMatrix(results: BenchResults): string[] {
+  const lines = [
+    '## Endpoints against the bare route',
+    '',
+    'Each row is a fresh `convosim serve` process (`--db memory` or a new store file). req/s counts 2xx answers only, over the full seconds of the run; the ratio divides by the bare route (POST for writes, GET for the read) at the same connection count. "first → last" are the 2xx of the first and last full second (stall check: last ≥ 70% of first).',
+    '',
+    '| endpoint | store | conn. | s | 2xx req/s | ratio | p50 ms | p99 ms | 2xx | non-2xx | errors (timeouts) | RSS MB start → end (peak) | store MB | first → last | stop |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |',
+  ];
+  for (const cell of results.cells) {
+    const l = cell.load;
+    const stall = l ? checkStall(l.series) : null;
+    lines.push(
+      `| ${cell.endpoint.title} | ${cell.store} | ${cell.connections} | ${l?.seconds ?? 'n/a'} | ${fmt(l?.rps, 1)} | ${ratioText(ratioOf(results, cell))} | ${fmt(l?.p50)} | ${fmt(l?.p99)} | ${fmt(l?.okTotal)} | ${fmt(l?.non2xx)} | ${l ? `${l.errors} (${l.timeouts})` : 'n/a'} | ${renderMemory(l)} | ${cell.store === 'file' ? mb(cell.storeBytes) : '-'} | ${stall ? `${stall.first} → ${stall.last}${stall.pass ? '' : ' **stall**'}` : 'n/a'} | ${cell.stop ? `${cell.stop.signal}${cell.stop.signal === 'SIGKILL' ? ' (SIGTERM ignored 5 s)' : ''}` : 'n/a'} |`,
+    );
+  }
+  lines.push('', '### Per-second 2xx series', '', '```');
+  for (const cell of results.cells)
+    lines.push(
+      `${`${cell.endpoint.id} ${cell.store} c${cell.connections}`.padEnd(42)} ${cell.load ? cell.load.series.join(' ') : cell.problem}`,
+    );
+  lines.push('```', '');
+  return lines;
+}
+
+function renderFanOut(results: BenchResults): string[] {
+  const cells = results.cells.filter((c) => c.fanOut);
+  if (cells.length === 0) return [];
+  const lines = [
+    '## Webhook fan-out to a loopback receiver',
+    '',
+    'The receiver (in the benchmark process) answers 200 at once. 8x8 v2: each create sends QUEUED, then AGENT_JOINED after the 2 s auto-accept delay, both signed (RS256); "steady/s" is the mean after the first two seconds. ECE: callbacks come once an agent is assigned (the default fixtures have 4 agent slots on entry point 1001, so at most a few per run). After the load the benchmark waits until no delivery came for a second (at most BENCH_DRAIN_SECONDS). "per create" divides all deliveries by all 2xx creates (including answers after the last full second).',
+    '',
+    '| endpoint | store | conn. | 2xx creates | deliveries during load | deliveries/s | steady/s | incl. drain | per create | drain ms |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const cell of cells) {
+    const f = cell.fanOut!;
+    const l = cell.load!;
+    lines.push(
+      `| ${cell.endpoint.title} | ${cell.store} | ${cell.connections} | ${fmt(l.okTotal)} | ${fmt(f.duringLoad)} | ${fmt(f.duringLoad / l.seconds, 1)} | ${fmt(steadyDeliveries(f), 1)} | ${fmt(f.total)} | ${l.okTotal ? fmt(f.total / l.okTotal, 2) : 'n/a'} | ${fmt(f.drainMs)}${f.drained ? '' : ' (still delivering)'} |`,
+    );
+  }
+  lines.push('', 'Deliveries per second during the load:', '', '```');
+  for (const cell of cells)
+    lines.push(
+      `${`${cell.endpoint.id} ${cell.store} c${cell.connections}`.padEnd(42)} ${cell.fanOut!.series.join(' ')}`,
+    );
+  lines.push('```', '');
+  return lines;
+}
+
+function renderSigning(results: BenchResults): string[] {
+  const s = results.signing;
+  if (!s) return [];
+  return [
+    '## RS256 signing rate (the 8x8 bound)',
+    '',
+    `crypto.sign with a callback (libuv thread pool, UV_THREADPOOL_SIZE ${s.threadPool}, ${s.inFlight} in flight), 8x8 fixture key (fixtures/8x8/signing-key.json), measured in the benchmark process with no server running:`,
+    '',
+    `- parsed key (what the machine can do): **${fmt(s.perSecond)} signatures/s** → bound for 8x8 v2 creates with webhooks (two signatures each): **${fmt(s.perSecond / 2)} creates/s**`,
+    `- the provider's \`createSignature\` (src/providers/8x8/events.ts, parses the JWK on every call): ${fmt(s.providerPerSecond)} signatures/s (${fmt((s.providerPerSecond / s.perSecond) * 100)}% of the parsed-key rate)`,
+    '',
+  ];
+}
+
+function renderScale(results: BenchResults): string[] {
+  if (results.scale.length === 0) return [];
+  const sizes = results.scale;
+  const head = sizes.map((s) => fmt(s.size)).join(' | ');
+  const sep = sizes.map(() => '---:').join(' | ');
+  const row = (name: string, f: (s: ScaleStep) => string) =>
+    `| ${name} | ${sizes.map((s) => (s.skipped ? 'skipped' : f(s))).join(' | ')} |`;
+  const lines = [
+    '## Scale curve',
+    '',
+    `Stores pre-filled through the library (\`createSimulator\` with \`store: <file>\`, virtual clock, webhooks answered by a stub, creates round-robin over ${results.config.fillEndpoints.join(', ')}, the clock advanced 3 s every 500 creates so that auto-accept and assignment run), then \`convosim serve\` started on a copy. Pre-fill budget ${results.config.fillBudgetSeconds} s in all. Each endpoint then ran ${results.config.scaleSeconds} s at ${Math.min(...results.config.connections)} connections.`,
+    '',
+    `| stored conversations | ${head} |`,
+    `| --- | ${sep} |`,
+    row('pre-fill time s (ms per create at the end)', (s) =>
+      s.fill ? `${fmt(s.fill.ms / 1000, 1)} (${fmt(s.fill.lastMsPerCreate, 2)})` : '-',
+    ),
+    row(
+      'store on disk MB, pre-filled → after the loads',
+      (s) => `${mb(s.storeBytes)} → ${mb(s.storeBytesAfter)}`,
+    ),
+    row('spawn to listening ms', (s) => fmt(s.readyMs)),
+    row('spawn to first health 200 ms', (s) => (s.healthMs === null ? 'never' : fmt(s.healthMs))),
+    row('RSS idle after start MB', (s) => fmt(s.idleRssMb)),
+    row('RSS peak MB', (s) => fmt(s.peakRssMb)),
+    row('POST /__admin/reset ms', (s) =>
+      s.reset ? `${fmt(s.reset.ms)}${s.reset.status === 200 ? '' : ` (${s.reset.status})`}` : 'n/a',
+    ),
+    row(
+      'servers started (restarts after no health) / stopped by',
+      (s) => `${s.stops.length} (${s.restarts.length}) / ${[...new Set(s.stops)].join(', ') || 'n/a'}`,
+    ),
+  ];
+  for (const endpoint of results.endpoints) {
+    lines.push(
+      row(`${endpoint.title}: p99 ms / 2xx req/s / non-2xx`, (s) => {
+        const entry = s.loads.find((l) => l.endpoint.id === endpoint.id);
+        if (!entry?.load) return entry?.problem ? 'failed' : 'n/a';
+        return `${fmt(entry.load.p99)} / ${fmt(entry.load.rps, 1)} / ${entry.load.non2xx + entry.load.errors}`;
+      }),
+    );
+  }
+  for (const title of new Set(sizes.flatMap((s) => s.listings.map((l) => l.title)))) {
+    lines.push(
+      row(`${title}: ms (KB)`, (s) => {
+        const l = s.listings.find((x) => x.title === title);
+        if (!l) return 'n/a';
+        return l.status === 0
+          ? `timeout ${fmt(l.ms)}`
+          : `${fmt(l.ms)} (${fmt(l.bytes / 1024)})${l.status === 200 ? '' : ` ${l.status}`}`;
+      }),
+    );
+  }
+  lines.push('');
+  for (const s of sizes) if (s.skipped) lines.push(`- ${fmt(s.size)}: skipped: ${s.skipped}`);
+  for (const s of sizes) for (const r of s.restarts) lines.push(`- ${fmt(s.size)}: ${r}`);
+  for (const s of sizes)
+    for (const l of s.loads) if (l.problem) lines.push(`- ${fmt(s.size)}, ${l.endpoint.title}: ${l.problem}`);
+  lines.push('');
+  return lines;
+}
+
+function renderProblems(results: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const cell of results.cells) {
+    if (cell.problem) lines.push(`- ${label(cell)}: ${cell.problem}`);
+    const statuses = Object.entries(cell.load?.statuses ?? {});
+    if (statuses.length > 0)
+      lines.push(`- ${label(cell)}: non-2xx answers ${statuses.map(([s, n]) => `${n}× ${s}`).join(', ')}`);
+    if (cell.stderr.length > 0)
+      lines.push(`- ${label(cell)}: server stderr: ${cell.stderr.slice(-3).join(' | ')}`);
+  }
+  for (const step of results.scale)
+    for (const { endpoint, load } of step.loads) {
+      const statuses = Object.entries(load?.statuses ?? {});
+      if (statuses.length > 0 || (load?.errors ?? 0) > 0)
+        lines.push(
+          `- scale ${fmt(step.size)}, ${endpoint.title}: non-2xx answers ${statuses.map(([st, n]) => `${n}× ${st}`).join(', ') || 'none'}, errors ${load?.errors ?? 0} (timeouts ${load?.timeouts ?? 0})`,
+        );
+    }
+  for (const step of results.scale)
+    if (step.stderr.length > 0)
+      lines.push(`- scale ${fmt(step.size)}: server stderr: ${step.stderr.slice(-3).join(' | ')}`);
+  return lines.length === 0 ? [] : ['## Problems seen', '', ...lines, ''];
+}
+
+/** The whole results.md. */
+export function renderReport(results: BenchResults): string {
+  const c = results.config;
+  const m = results.machine;
+  const noisy =
+    m.loadStart[0]! > m.cores * 0.5
+      ? `**Noisy machine:** load average ${m.loadStart.map((n) => n.toFixed(2)).join(' ')} at the start on ${m.cores} cores; read ratios, not absolute figures.`
+      : '';
+  return [
+    '# Benchmark results',
+    '',
+    `Run ${results.startedAt.toISOString()}${c.quick ? ' (**--quick**: short runs, development only)' : ''}, ${fmt(results.totalSeconds)} s in all, on ${m.cores} cores (${m.cpu}), Node ${m.node}; load average ${m.loadStart.map((n) => n.toFixed(2)).join(' ')} at the start, ${m.loadEnd.map((n) => n.toFixed(2)).join(' ')} at the end. Loopback only; load from autocannon in the benchmark process.`,
+    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, scale steps ${c.scaleSeconds} s per endpoint; connections ${c.connections.join(', ')}; stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
+    ...(noisy ? ['', noisy] : []),
+    '',
+    '## Goals of issue 9',
+    '',
+    '| goal | measured | verdict |',
+    '| --- | --- | --- |',
+    ...evaluateGoals(results).map((g) => `| ${g.goal} | ${g.measured} | ${verdict(g.pass)} |`),
+    '',
+    ...renderBare(results),
+    ...renderMatrix(results),
+    ...renderFanOut(results),
+    ...renderSigning(results),
+    ...renderScale(results),
+    ...renderProblems(results),
+  ].join('\n');
+}

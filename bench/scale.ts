@@ -1,0 +1,223 @@
+// The scale curve: a store pre-filled to each size (through the library, in a child process, within a time
+// budget), then a server started on a copy of it: time to ready, RSS, store size, p99 of every endpoint,
+// listing times, and the time of POST /__admin/reset.
+import { cpSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { BenchConfig } from './config.ts';
+import { type Endpoint, LISTINGS, setUpEndpoint, toHttpCall } from './endpoints.ts';
+import { type LoadResult, runLoad, timeRequest } from './load.ts';
+import { runFillChild } from './prefill.ts';
+import type { Receiver } from './receiver.ts';
+import {
+  measureDir,
+  readMemory,
+  type Server,
+  startServer,
+  stopServer,
+  toServeArgs,
+  waitForHealth,
+} from './server.ts';
+
+/** One timed listing. */
+export type Listing = { title: string; status: number; ms: number; bytes: number };
+
+/** One step of the scale curve. */
+export type ScaleStep = {
+  size: number;
+  /** Why the step was not measured (pre-fill over budget, server not ready...). */
+  skipped?: string;
+  fill?: { ms: number; lastMsPerCreate: number; non2xx: number };
+  storeBytes?: number;
+  storeBytesAfter?: number;
+  readyMs?: number;
+  healthMs?: number | null;
+  idleRssMb?: number;
+  peakRssMb?: number;
+  loads: { endpoint: Endpoint; load?: LoadResult; problem?: string }[];
+  listings: Listing[];
+  reset?: { status: number; ms: number };
+  /** How each server of the step stopped (SIGKILL: SIGTERM was not honoured within 5 s). */
+  stops: string[];
+  /** Why a server was replaced by a fresh one on a copy of the same store. */
+  restarts: string[];
+  stderr: string[];
+};
+
+/** Fills and measures each size in order; a size the fill cannot reach within the budget is skipped. */
+export async function runScale(
+  config: BenchConfig,
+  receiver: Receiver,
+  tmp: string,
+  endpoints: readonly Endpoint[],
+  log: (line: string) => void,
+): Promise<ScaleStep[]> {
+  const fillDir = path.join(tmp, 'fill');
+  mkdirSync(fillDir, { recursive: true });
+  const fillFile = path.join(fillDir, 'db.json');
+  const budgetMs = config.fillBudgetSeconds * 1000;
+  let filled = 0;
+  let fillMs = 0;
+  let fillBroken: string | null = null;
+  const steps: ScaleStep[] = [];
+  for (const size of [...config.scaleSizes].sort((a, b) => a - b)) {
+    const step: ScaleStep = { size, loads: [], listings: [], stops: [], restarts: [], stderr: [] };
+    steps.push(step);
+    const stepDir = path.join(tmp, `scale-${size}`);
+    mkdirSync(path.join(stepDir, 'pristine'), { recursive: true });
+    if (size > 0) {
+      if (fillBroken) {
+        step.skipped = fillBroken;
+        continue;
+      }
+      // The budget counts fill time only (the child's whole life), not the measurements between steps.
+      const left = budgetMs - fillMs;
+      if (filled < size && left > 0) {
+        log(`  pre-fill ${filled} -> ${size} (budget left ${(left / 1000).toFixed(0)} s)`);
+        const fillBegan = performance.now();
+        const report = await runFillChild(fillFile, receiver.url, config.fillEndpoints, size - filled, left);
+        fillMs += performance.now() - fillBegan;
+        if ('error' in report) {
+          fillBroken = `pre-fill failed at about ${filled} conversations: ${report.error}`;
+          step.skipped = fillBroken;
+          continue;
+        }
+        filled += report.reached;
+        step.fill = { ms: fillMs, lastMsPerCreate: report.lastMsPerCreate, non2xx: report.non2xx };
+        if (report.firstFailure) fillBroken = `pre-fill creates failed: ${report.firstFailure}`;
+      }
+      if (filled < size) {
+        step.skipped =
+          `pre-fill reached ${filled} of ${size} conversations within the ${config.fillBudgetSeconds} s budget` +
+          (step.fill ? ` (${step.fill.lastMsPerCreate.toFixed(1)} ms per create at the end)` : '');
+        fillBroken ??= step.skipped;
+        continue;
+      }
+      cpSync(fillDir, path.join(stepDir, 'pristine'), { recursive: true });
+    }
+    await measureStep(config, receiver, step, stepDir, endpoints);
+    log(
+      `  scale ${size}: ready ${step.readyMs?.toFixed(0)} ms, health ${step.healthMs?.toFixed(0) ?? 'none'} ms, peak RSS ${step.peakRssMb?.toFixed(0)} MB`,
+    );
+  }
+  return steps;
+}
+
+/** Fresh servers a step may start after its first (each may wait the ready timeout), to bound its time. */
+const MAX_RESTARTS = 2;
+
+/** Runs the scale loads with the write endpoint that can stall the server (ECE) last. */
+function toRunOrder(endpoints: readonly Endpoint[]): Endpoint[] {
+  return [...endpoints.filter((e) => e.id !== 'ece-start'), ...endpoints.filter((e) => e.id === 'ece-start')];
+}
+
+async function measureStep(
+  config: BenchConfig,
+  receiver: Receiver,
+  step: ScaleStep,
+  dir: string,
+  endpoints: readonly Endpoint[],
+): Promise<void> {
+  const pristine = path.join(dir, 'pristine');
+  step.storeBytes = measureDir(pristine);
+  const timeoutMs = config.listingTimeoutSeconds * 1000;
+  let runs = 0;
+  let runDir = pristine;
+  let server: Server | null = null;
+  let peak = 0;
+
+  const close = async (s: Server) => {
+    peak = Math.max(peak, readMemory(s.pid)?.peakMb ?? 0);
+    step.stops.push((await stopServer(s)).signal);
+    step.stderr.push(...s.stderr);
+  };
+  // A server on a fresh copy of the pre-filled store; the first one gives the restart figures.
+  const open = async (): Promise<Server | null> => {
+    runs++;
+    runDir = path.join(dir, `run-${runs}`);
+    cpSync(pristine, runDir, { recursive: true });
+    let s: Server;
+    try {
+      s = await startServer(
+        toServeArgs(path.join(runDir, 'db.json'), ['--option', `ece.callbackUrl=${receiver.url}/ece`]),
+        config.readyTimeoutSeconds * 1000,
+      );
+    } catch (error) {
+      step.restarts.push(`server did not start: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+    const began = performance.now() - s.readyMs;
+    const health = await waitForHealth(s.url, config.readyTimeoutSeconds * 1000);
+    if (runs === 1) {
+      step.readyMs = s.readyMs;
+      step.healthMs = health === null ? null : performance.now() - began;
+      step.idleRssMb = readMemory(s.pid)?.rssMb;
+    }
+    if (health === null) {
+      step.restarts.push(`no health answer within ${config.readyTimeoutSeconds} s of start`);
+      await close(s);
+      return null;
+    }
+    return s;
+  };
+  // The current server if it still answers health within the timeout, else a fresh one.
+  const healthy = async (after: string): Promise<Server | null> => {
+    if (server && (await waitForHealth(server.url, timeoutMs)) !== null) return server;
+    if (server) {
+      step.restarts.push(
+        `no health answer within ${config.listingTimeoutSeconds} s after ${after}; restarted`,
+      );
+      await close(server);
+    }
+    server = runs > MAX_RESTARTS ? null : await open();
+    return server;
+  };
+
+  try {
+    let previous = 'start';
+    // Listings first, on exactly the pre-filled store; then the loads, ECE last; then reset.
+    for (const listing of LISTINGS) {
+      const s = await healthy(previous);
+      previous = listing.title;
+      if (!s) break;
+      const timed = await timeRequest(s.url, listing.request, timeoutMs);
+      step.listings.push({ title: listing.title, status: timed.status, ms: timed.ms, bytes: timed.bytes });
+    }
+    for (const endpoint of toRunOrder(endpoints)) {
+      const s = await healthy(previous);
+      previous = endpoint.title;
+      if (!s) {
+        step.loads.push({ endpoint, problem: 'skipped: no server answering' });
+        continue;
+      }
+      try {
+        const request = await setUpEndpoint(endpoint.id, toHttpCall(s.url, timeoutMs), receiver.url);
+        const load = await runLoad(s.url, request, {
+          connections: Math.min(...config.connections),
+          seconds: config.scaleSeconds,
+          pid: s.pid,
+        });
+        step.loads.push({ endpoint, load });
+      } catch (error) {
+        step.loads.push({ endpoint, problem: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    // Reset on a fresh server on the pre-filled store: after the loads (ECE's above all) the current one may
+    // still be busy with timers, which would time the backlog instead of the reset.
+    step.storeBytesAfter = measureDir(runDir);
+    if (server) await close(server);
+    server = await open();
+    const s = server;
+    if (s) {
+      const reset = await timeRequest(
+        s.url,
+        { method: 'POST', path: '/__admin/reset', headers: {} },
+        timeoutMs * 6,
+      );
+      step.reset = { status: reset.status, ms: reset.ms };
+    }
+  } finally {
+    if (server) await close(server);
+  }
+  step.peakRssMb = peak || undefined;
+}
