@@ -113,6 +113,10 @@ type ServeFlags = {
   scenario: string[];
   adminToken?: string;
   allowRemoteAdmin?: boolean;
+  journalLimit?: number;
+  retain?: string;
+  webhookConcurrency?: number;
+  webhookQueueLimit?: number;
 };
 
 type FollowFlags = {
@@ -195,6 +199,12 @@ async function serve(flags: ServeFlags): Promise<void> {
     extensions: [scenarioExtension()],
     adminToken: flags.adminToken,
     allowRemoteAdmin: flags.allowRemoteAdmin,
+    journalLimit: flags.journalLimit,
+    retain: flags.retain,
+    webhooks: {
+      ...(flags.webhookConcurrency ? { concurrency: flags.webhookConcurrency } : {}),
+      ...(flags.webhookQueueLimit ? { maxQueued: flags.webhookQueueLimit } : {}),
+    },
     logger: (level, message) => {
       if (LEVELS.indexOf(level) >= threshold) process.stderr.write(`[convosim] ${level}: ${message}\n`);
     },
@@ -239,7 +249,19 @@ async function serve(flags: ServeFlags): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    await sim.close();
+    let closeError: unknown = null;
+    await sim.close().catch((error) => {
+      closeError = error;
+    });
+    const { storage } = sim.control.health();
+    if (closeError || storage.failures > 0) {
+      // Writes were refused (answered 503) or the last snapshot failed: say so, and let the caller see it.
+      const reason = closeError ? (closeError as Error).message : storage.error;
+      process.stderr.write(
+        `convosim: the store ${flags.db} could not be written (${storage.failures} failed writes; ${reason ?? 'see the log above'}).\n`,
+      );
+      process.exit(1);
+    }
     process.stdout.write(`convosim stopped (${signal}); store flushed to ${flags.db}\n`);
     process.exit(0);
   };
@@ -293,6 +315,27 @@ export function createProgram(): Command {
       'scenario file to run on every matching conversation start (repeatable)',
       collect,
       [],
+    )
+    .addOption(
+      new Option('--journal-limit <n>', 'requests and deliveries kept in memory (default 10000)').argParser(
+        toPositive,
+      ),
+    )
+    .option(
+      '--retain <duration>',
+      'expire ended conversations this long after they end (e.g. 1h); off by default',
+    )
+    .addOption(
+      new Option(
+        '--webhook-concurrency <n>',
+        'webhook attempts in flight per destination (default 8)',
+      ).argParser(toPositive),
+    )
+    .addOption(
+      new Option(
+        '--webhook-queue-limit <n>',
+        'webhooks held per destination before new ones are dropped (default 10000)',
+      ).argParser(toPositive),
     )
     .addOption(adminTokenOption())
     .option(

@@ -4,7 +4,13 @@ import type { Hono } from 'hono';
 import { createActivityTracker } from './activity.ts';
 import { createAdminRoutes } from './admin-routes.ts';
 import { type AdminSecurity, assertAdminBind, isLoopbackHost } from './admin-security.ts';
-import { type Clock, createRealClock, createVirtualClock, DEFAULT_VIRTUAL_START } from './clock.ts';
+import {
+  type Clock,
+  createRealClock,
+  createVirtualClock,
+  DEFAULT_VIRTUAL_START,
+  isValidTime,
+} from './clock.ts';
 import { type Control, createControl } from './control.ts';
 import { createDeliveryLog } from './delivery-log.ts';
 import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } from './dispatcher.ts';
@@ -146,7 +152,12 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     file: store.sidecar('deliveries.ndjson'),
     limit: options.journalLimit,
   });
-  clock = resolveClock(options.clock, store.data.meta.clockNow ?? toEpoch(options.startTime));
+  let savedNow = store.data.meta.clockNow;
+  if (savedNow !== null && !isValidTime(savedNow)) {
+    log('warn', `the store's virtual time ${savedNow} is out of range; starting from the start time instead`);
+    savedNow = null;
+  }
+  clock = resolveClock(options.clock, savedNow ?? toEpoch(options.startTime));
   const stream = store.data.meta.boots * 10;
   const random = createRandom(seed, stream);
   const eventRandom = createRandom(seed, stream + 1);
