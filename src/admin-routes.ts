@@ -106,9 +106,10 @@ export function createAdminRoutes(
   app.use('/providers/*', async (c, next) => {
     await next();
     if (c.req.query('secrets') === 'true' || !c.res.headers.get('content-type')?.includes('json')) return;
+    const { status } = c.res;
     const redacted = redactSecrets(await c.res.json());
     c.res = undefined;
-    c.res = c.json(redacted as object, c.res.status as 200);
+    c.res = c.json(redacted as object, status as 200);
   });
   for (const [name, routes] of Object.entries(providerAdmin)) app.route(`/providers/${name}`, routes);
   for (const [name, routes] of Object.entries(extensionAdmin)) app.route(`/${name}`, routes);

@@ -39,10 +39,14 @@ export const SECRET_KEY_PARTS = [
   'credential',
 ] as const;
 
-/** Key endings that name secrets (`access_token`, `tokens`; `sessions` because sessions are keyed by their token). */
+/**
+ * Key endings that name secrets (`access_token`, `tokens`; `sessions` because sessions are keyed by their token;
+ * `keys` because indexes of API keys are keyed by the key).
+ */
 export const SECRET_KEY_ENDINGS = [
   'token',
   'tokens',
+  'keys',
   'hmac',
   'sessions',
   'authorization',

@@ -126,7 +126,11 @@ export function renderXml(root: string, value: unknown): string {
  * Reads and parses the request body by its Content-Type, accepting only `kinds`.
  * Never throws: a malformed or unsupported body is reported, so routes can answer in the provider's envelope.
  */
-export async function readBody(c: Context, kinds: BodyKinds): Promise<BodyResult> {
+export async function readBody(
+  c: Context,
+  kinds: BodyKinds,
+  options: { maxJsonDepth?: number } = {},
+): Promise<BodyResult> {
   const mediaType = parseMediaType(c.req.header('content-type'));
   const kind = toBodyKind(mediaType);
   if (kind === 'multipart' && kinds.includes('multipart')) {
@@ -158,7 +162,7 @@ export async function readBody(c: Context, kinds: BodyKinds): Promise<BodyResult
     };
   }
   try {
-    if (kind === 'json') return { ok: true, kind, value: parseJson(raw), raw };
+    if (kind === 'json') return { ok: true, kind, value: parseJson(raw, options.maxJsonDepth), raw };
     if (kind === 'xml') return { ok: true, kind, value: parseXml(raw), raw };
     if (kind === 'form') {
       const params = [...new URLSearchParams(raw)];

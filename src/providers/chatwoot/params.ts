@@ -20,7 +20,7 @@ export type Params = { body: Record<string, unknown>; files: UploadedFile[] };
 export async function readParams(
   c: Context,
 ): Promise<{ ok: true; value: Params } | { ok: false; error: ChatwootFailure }> {
-  const result = await readBody(c, ['json', 'form', 'multipart']);
+  const result = await readBody(c, ['json', 'form', 'multipart'], { maxJsonDepth: MAX_JSON_NESTING });
   if (!result.ok) {
     if (result.reason === 'malformed') return { ok: false, error: ERROR_BAD_REQUEST };
     return { ok: true, value: { body: {}, files: [] } };

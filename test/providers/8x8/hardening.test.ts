@@ -190,7 +190,7 @@ describe('8x8 deep nesting', () => {
       });
       expect(answer.status).toBe(400);
       expect(answer.json.errors).toEqual([
-        { code: 'invalid_json_object', message: 'Must not be nested deeper than 64 levels.' },
+        { code: 'invalid_json_object', message: 'Malformed JSON body: nesting deeper than 64 levels' },
       ]);
     }
     const listed = await call(sim, 'GET', `${GW}/webhooks`, { headers: GW_KEY });
@@ -222,7 +222,7 @@ describe('8x8 deep nesting', () => {
       body: nested(10_000),
     });
     expect(answer.status).toBe(400);
-    expect(answer.json.errors).toEqual(['body: Must not be nested deeper than 64 levels.']);
+    expect(answer.json.errors).toEqual(['body: Malformed JSON body: nesting deeper than 64 levels']);
   });
 
   test('raw.event with a body nested deeper than 64 levels is refused with 400 and sends nothing', async () => {

@@ -29,9 +29,13 @@ describe('airkit hostile input and admin changes', () => {
       hubId: 'hub-main',
       channel: 'chat',
       webhookUrl: 'http://sut.test/hook',
-      secret: 'airkit-webhook-secret',
+      // Admin answers hide secrets unless ?secrets=true asks for them.
+      secret: '[redacted]',
     };
     expect(res.json).toEqual(expected);
+    expect((await admin(sim, 'GET', `${ADMIN}?secrets=true`)).json.resources[0].secret).toBe(
+      'airkit-webhook-secret',
+    );
     expect((await admin(sim, 'GET', ADMIN)).json.resources).toEqual([expected]);
     const renamed = await admin(sim, 'PATCH', `${ADMIN}/hub-default`, { name: 'Renamed' });
     expect(renamed.json).toEqual({ ...expected, name: 'Renamed' });
@@ -40,7 +44,7 @@ describe('airkit hostile input and admin changes', () => {
   test('an admin PATCH may clear a nullable field by naming it with null', async () => {
     const sim = await createAirkitSim({ webhookUrl: 'http://sut.test/hook' });
     const res = await admin(sim, 'PATCH', `${ADMIN}/hub-default`, { webhookUrl: null });
-    expect(res.json).toMatchObject({ webhookUrl: null, hubId: 'hub-main', secret: 'airkit-webhook-secret' });
+    expect(res.json).toMatchObject({ webhookUrl: null, hubId: 'hub-main', secret: '[redacted]' });
   });
 
   test('ids named after Object.prototype members behave like unknown ids', async () => {
