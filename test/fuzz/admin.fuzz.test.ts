@@ -32,8 +32,20 @@ const routes: FuzzRoute<Env>[] = [
     envelope: adminEnvelope,
     prepare: () => ({
       params: {},
-      body: json({ provider: 'airkit', method: 'POST', path: '/nowhere/**', status: 503, times: 1 }),
+      body: json({ provider: 'airkit', method: 'GET', path: '/nowhere/**', status: 503, times: 1 }),
     }),
+    // Every provider request is matched against the fault globs: one added must not make the next request slow.
+    async afterAccepted(sim) {
+      const cpu = process.cpuUsage();
+      await send(sim, 'GET', `/airkit/v1/${'a'.repeat(40)}`, {
+        headers: { authorization: 'Bearer airkit-token' },
+      });
+      const used = process.cpuUsage(cpu);
+      const ms = (used.user + used.system) / 1000;
+      return ms > 1000
+        ? `the next provider request took ${Math.round(ms)} ms of CPU to match the fault rules`
+        : null;
+    },
   },
   {
     method: 'POST',

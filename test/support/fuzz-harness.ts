@@ -24,6 +24,7 @@ import {
   RAW_XML_BODIES,
   RawJson,
   type RouteTraits,
+  targeted,
   toJsonText,
   withOwn,
 } from './fuzz-inputs.ts';
@@ -74,6 +75,8 @@ export type FuzzRoute<Env> = {
   /** The route shares its handler with a fully fuzzed one (an alias path): a shorter catalogue, the same random runs. */
   light?: boolean;
   envelope: Envelope;
+  /** After a 2xx: what else must still work (e.g. a fault rule just added must not block the next request). */
+  afterAccepted?(sim: Simulator, env: Env): Promise<string | null>;
   /** Builds a valid request; may create what it needs (a webhook to delete, a conversation to message). */
   prepare(env: Env, sim: Simulator): Promise<ValidRequest> | ValidRequest;
 };
@@ -126,7 +129,7 @@ export type Finding = {
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const SEED = Number(process.env.FUZZ_SEED ?? 1);
-const SLOW_MS = 2000;
+const SLOW_MS = 1000;
 const HANG_MS = 10_000;
 const MAX_ERROR_BODY = 16 * 1024;
 const OUT_DIR = join(process.cwd(), '.vitest', 'fuzz');
@@ -261,6 +264,24 @@ function getAt(value: unknown, path: Path): unknown {
   return current;
 }
 
+function getAtOrUndefined(value: unknown, path: Path): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+/** True when every field a case aims at (`at` mutations) exists in the valid body. */
+function fits(valid: ValidRequest, fuzz: FuzzCase): boolean {
+  return fuzz.mutations.every(
+    (m) =>
+      m.kind !== 'at' ||
+      (valid.body.kind === 'json' && getAtOrUndefined(valid.body.value, m.path.slice(0, -1)) !== undefined),
+  );
+}
+
 function setAt(root: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
   const parent = getAt(root, path.slice(0, -1)) as Record<string | number, unknown>;
@@ -341,6 +362,15 @@ export function buildRequest(route: FuzzRoute<unknown>, valid: ValidRequest, fuz
           mutations.push(`body = ${describeValue(m.value)}`);
           signature.push(`body:${classifyValue(m.value)}`);
         }
+        break;
+      }
+      case 'at': {
+        if (body.kind !== 'json') break;
+        const parent = m.path.length === 0 ? null : getAtOrUndefined(body.value, m.path.slice(0, -1));
+        if (parent === null || typeof parent !== 'object') break;
+        body = { kind: 'json', value: setAt(body.value, m.path, copyValue(m.value)) };
+        mutations.push(`${showPath(m.path)} = ${describeValue(m.value)}`);
+        signature.push(`at:${m.path.join('.')}:${classifyValue(m.value)}`);
         break;
       }
       case 'drop': {
@@ -760,6 +790,9 @@ export function defineFuzzSuite<Env>(suite: FuzzSuite<Env>): void {
             await reboot();
             valid = await route.prepare(live.env, live.sim);
           }
+          // A case aimed at one field of one variant of the body (prepare may alternate variants) waits for it.
+          for (let tries = 0; tries < 3 && !fits(valid, fuzz); tries++)
+            valid = await route.prepare(live.env, live.sim);
           await live.sim.control.idle({ timeoutMs: 5000 }).catch(() => {});
           lap('prepare');
           const built = buildRequest(route as FuzzRoute<unknown>, valid, fuzz);
@@ -802,7 +835,7 @@ export function defineFuzzSuite<Env>(suite: FuzzSuite<Env>): void {
             answer: shorten(answer, 400),
           });
 
-          const started = performance.now();
+          const cpuStarted = process.cpuUsage();
           let outcome: Response | 'hang' | 'crash';
           try {
             outcome = await withWatchdog(Promise.resolve(live.sim.app.request(request)), HANG_MS);
@@ -834,7 +867,9 @@ export function defineFuzzSuite<Env>(suite: FuzzSuite<Env>): void {
           }
           const res = outcome;
           const text = await res.text();
-          const elapsed = performance.now() - started;
+          // CPU time, not wall time: a blocked event loop shows up on a busy machine and an idle one alike.
+          const cpu = process.cpuUsage(cpuStarted);
+          const elapsed = (cpu.user + cpu.system) / 1000;
           lap('request');
           const answer: Answer = {
             method: built.method,
@@ -901,7 +936,7 @@ export function defineFuzzSuite<Env>(suite: FuzzSuite<Env>): void {
           if (elapsed > SLOW_MS) {
             log.add(
               `slow|${built.signature.join('+')}`,
-              finding('slow', `took ${Math.round(elapsed)} ms`, status, text),
+              finding('slow', `took ${Math.round(elapsed)} ms of CPU`, status, text),
             );
           }
           const newLogs = live.logs.slice(logsBefore);
@@ -929,6 +964,12 @@ export function defineFuzzSuite<Env>(suite: FuzzSuite<Env>): void {
             );
           }
 
+          if (status >= 200 && status < 300 && route.afterAccepted) {
+            const problem = await route.afterAccepted(live.sim, live.env).catch((e: unknown) => String(e));
+            if (problem) {
+              log.add(`after|${normalize(problem)}`, finding('after-accepted', problem, status, text));
+            }
+          }
           lap('checks');
           live.sim.control.clearFaults();
           if (pollution) {
@@ -975,17 +1016,21 @@ export function defineFuzzSuite<Env>(suite: FuzzSuite<Env>): void {
             headers: built.headers,
             body: built.body,
           });
-          return { built, status: res.status, text: await res.text() };
+          return { valid, built, status: res.status, text: await res.text() };
         };
         // The valid request (each variant, when prepare alternates) must work before the run, or the spec is wrong.
+        const validBodies: unknown[] = [];
         for (let i = 0; i < 2; i++) {
-          const { status, text } = await sendValid();
+          const { status, text, valid } = await sendValid();
+          if (valid.body.kind === 'json') validBodies.push(valid.body.value);
           expect(status, `the valid ${key} request: ${text.slice(0, 300)}`).toBeGreaterThanOrEqual(200);
           expect(status, `the valid ${key} request: ${text.slice(0, 300)}`).toBeLessThan(300);
         }
         // Faults match provider requests only; the admin API (and provider admin routes under it) never sees them.
         const withFaults = suite.faults && !route.route.startsWith('/__admin');
-        const examples = catalogue(traits, route.light === true).map((c) => [c] as [FuzzCase]);
+        const examples = [...catalogue(traits, route.light === true), ...targeted(validBodies)].map(
+          (c) => [c] as [FuzzCase],
+        );
         try {
           // fast-check counts the examples among numRuns: the catalogue runs whole, then RUNS generated cases.
           await fc.assert(

@@ -106,6 +106,11 @@ export function classifyValue(value: unknown): string {
   return typeof value;
 }
 
+/** An e-mail address that costs a backtracking `^[^\s@]+@[^\s@]+\.[^\s@]+$` quadratic time (issue 10 item 6). */
+export const EMAIL_BOMB = `a@${'.'.repeat(60_000)} `;
+/** A glob that costs a backtracking matcher exponential time (issue 10 item 6). */
+export const GLOB_BOMB = `**/${'*a'.repeat(8)}*b`;
+
 const protoObjects: unknown[] = [
   withOwn({}, '__proto__', { polluted: 'yes' }),
   withOwn({}, 'constructor', { prototype: { polluted: 'yes' } }),
@@ -148,7 +153,6 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
       "' OR 1=1 --",
       '%00',
       '../../etc/passwd',
-      '**/*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b',
       [],
       {},
       [null],
@@ -159,7 +163,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   },
   { arbitrary: fc.constantFrom<unknown>(...PROTO_NAMES), weight: 3 },
   { arbitrary: fc.constantFrom<unknown>(...protoObjects), weight: 3 },
-  { arbitrary: fc.constantFrom<unknown>(HUGE, HUGE_DIGITS, LONG_EMAIL, DOTTED), weight: 2 },
+  { arbitrary: fc.constantFrom<unknown>(HUGE, HUGE_DIGITS, LONG_EMAIL, DOTTED, GLOB_BOMB), weight: 2 },
   {
     arbitrary: fc.constantFrom<unknown>(
       deepJson(2000, 'array'),
@@ -173,6 +177,38 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })), weight: 2 },
   { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 2 },
 );
+
+/**
+ * Cases aimed at the fields of a valid body by what they hold: an e-mail-like string gets the e-mail bomb, a path or
+ * glob gets the glob bomb. Built from the valid bodies of the route (both variants when `prepare` alternates).
+ */
+export function targeted(bodies: readonly unknown[]): FuzzCase[] {
+  const cases: FuzzCase[] = [];
+  const seen = new Set<string>();
+  const visit = (value: unknown, path: Array<string | number>) => {
+    if (typeof value === 'string') {
+      const key = String(path.at(-1) ?? '');
+      const bomb = value.includes('@')
+        ? EMAIL_BOMB
+        : key === 'path' || value.includes('*')
+          ? GLOB_BOMB
+          : null;
+      const id = path.join('.');
+      if (bomb && !seen.has(id)) {
+        seen.add(id);
+        cases.push({ mutations: [{ kind: 'at', path, value: bomb }], fault: null });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        visit(item, [...path, i]);
+      });
+    } else if (value !== null && typeof value === 'object') {
+      for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], [...path, key]);
+    }
+  };
+  for (const body of bodies) visit(body, []);
+  return cases;
+}
 
 /** The values most likely to break a field's handling, tried once each on a route's first fields. */
 const SHARP_VALUES: readonly unknown[] = [
@@ -355,6 +391,7 @@ export const MULTIPART_VARIANTS = [
 /** One change made to a valid request; `pick` chooses among the request's own fields, params or query names. */
 export type Mutation =
   | { kind: 'field'; pick: number; value: unknown }
+  | { kind: 'at'; path: Array<string | number>; value: unknown }
   | { kind: 'drop'; pick: number }
   | { kind: 'extra'; pick: number; key: string; value: unknown }
   | { kind: 'raw-json'; index: number }
