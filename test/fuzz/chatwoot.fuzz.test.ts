@@ -151,22 +151,25 @@ const routes: FuzzRoute<Env>[] = [
     route: `${ACCOUNT}/webhooks/:webhook_id`,
     auth,
     envelope: chatwootEnvelope,
-    prepare: (env) =>
-      request({ webhook_id: env.webhookId }, json({ webhook: { subscriptions: ['message_created'] } })),
+    // Rails' ParamsWrapper form (`{webhook: {...}}`) and the SDK's bare form, alternately (docs/providers/chatwoot.md).
+    prepare: (env) => {
+      const change = { subscriptions: ['message_created'] };
+      return request({ webhook_id: env.webhookId }, json(++env.seq % 2 === 0 ? { webhook: change } : change));
+    },
   },
   {
     method: 'PUT',
     route: `${ACCOUNT}/webhooks/:webhook_id`,
     auth,
     envelope: chatwootEnvelope,
-    prepare: (env) =>
-      request(
-        { webhook_id: env.webhookId },
-        json({
-          url: `https://hooks.test/put-${++env.seq}`,
-          subscriptions: ['conversation_created', 'message_created'],
-        }),
-      ),
+    prepare: (env) => {
+      const n = ++env.seq;
+      const change = {
+        url: `https://hooks.test/put-${n}`,
+        subscriptions: ['conversation_created', 'message_created'],
+      };
+      return request({ webhook_id: env.webhookId }, json(n % 2 === 0 ? { webhook: change } : change));
+    },
   },
   {
     method: 'DELETE',

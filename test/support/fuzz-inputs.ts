@@ -108,6 +108,8 @@ export function classifyValue(value: unknown): string {
 
 /** An e-mail address that costs a backtracking `^[^\s@]+@[^\s@]+\.[^\s@]+$` quadratic time (issue 10 item 6). */
 export const EMAIL_BOMB = `a@${'.'.repeat(60_000)} `;
+/** A string that forges a log line when a message quotes it raw. */
+export const FORGED_LINE = 'line\r\nX-Forged: 1\n[convosim] error: forged';
 /** A glob that costs a backtracking matcher exponential time (issue 10 item 6). */
 export const GLOB_BOMB = `**/${'*a'.repeat(8)}*b`;
 
@@ -143,7 +145,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
       'null',
       'true',
       '\u0000',
-      'line\r\nX-Forged: 1\n[convosim] error: forged',
+      FORGED_LINE,
       '\u202e\u0007\u001b[31m',
       '\ud800',
       '😀'.repeat(20),
@@ -203,6 +205,12 @@ export function targeted(bodies: readonly unknown[]): FuzzCase[] {
         visit(item, [...path, i]);
       });
     } else if (value !== null && typeof value === 'object') {
+      // An object field given a string that forges a log line if it is quoted raw (issue 10 item 10).
+      const id = `${path.join('.')}#forged`;
+      if (path.length > 0 && !seen.has(id)) {
+        seen.add(id);
+        cases.push({ mutations: [{ kind: 'at', path, value: FORGED_LINE }], fault: null });
+      }
       for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], [...path, key]);
     }
   };
@@ -223,7 +231,7 @@ const SHARP_VALUES: readonly unknown[] = [
   HUGE,
   protoObjects[0],
   protoObjects[1],
-  'line\r\nX-Forged: 1\n[convosim] error: forged',
+  FORGED_LINE,
 ];
 
 /** Malformed or hostile JSON documents, replacing the whole body. */
