@@ -676,6 +676,8 @@ async function withWatchdog<T>(promise: Promise<T>, ms: number): Promise<T | 'ha
 
 const shorten = (text: string, max = 400) =>
   text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+/** The first words of an error message: messages that go on to quote the input group together. */
+const headOf = (text: string) => normalize(text).split(/\s+/).slice(0, 6).join(' ');
 const normalize = (text: string) =>
   text
     .replace(/'[^']*'|"[^"]*"/g, "'…'")
@@ -889,7 +891,7 @@ export function defineFuzzSuite<Env>(suite: FuzzSuite<Env>): void {
           if (status >= 500 && !injected) {
             const internal = live.sim.internalErrors.slice(internalBefore).map((e) => e.message);
             log.add(
-              `5xx|${status}|${normalize(internal[0] ?? text)}`,
+              `5xx|${status}|${headOf(internal[0] ?? text)}`,
               finding(
                 '5xx',
                 internal.length > 0
@@ -943,7 +945,7 @@ export function defineFuzzSuite<Env>(suite: FuzzSuite<Env>): void {
           const forged = newLogs.find((l) => /[\r\n]/.test(l.message) || l.message.length > 2000);
           if (forged) {
             log.add(
-              `log|${normalize(forged.message)}`,
+              `log|${headOf(forged.message)}`,
               finding(
                 'log-injection',
                 `a log line quotes input raw: ${JSON.stringify(shorten(forged.message, 200))}`,
