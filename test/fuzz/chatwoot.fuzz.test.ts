@@ -1,0 +1,209 @@
+// Fuzz suite of the Chatwoot-compatible provider (issue 10 deliverable 3). Findings: /work/notes/fuzz-chatwoot.md.
+import type { Simulator } from '../../src/simulator.ts';
+import { defineFuzzSuite, type FuzzRoute, send, sendOk, type ValidRequest } from '../support/fuzz-harness.ts';
+import { chatwootEnvelope } from './envelopes.ts';
+
+type Env = { conversationId: string; webhookId: string; seq: number };
+
+const ACCOUNT = '/api/v1/accounts/:account_id';
+const TOKEN = { api_access_token: 'chatwoot-token' };
+const auth = { header: 'api_access_token', scheme: 'raw' } as const;
+const json = (value: unknown) => ({ kind: 'json', value }) as const;
+
+function request(params: Record<string, string>, body: ValidRequest['body']): ValidRequest {
+  return { params: { account_id: '1', ...params }, headers: TOKEN, body };
+}
+
+async function createWebhook(sim: Simulator, env: Env): Promise<string> {
+  const created = await sendOk(sim, 'POST', '/api/v1/accounts/1/webhooks', {
+    headers: TOKEN,
+    json: { url: `https://hooks.test/set-up-${++env.seq}`, subscriptions: ['conversation_created'] },
+  });
+  return String(created.payload.webhook.id);
+}
+
+const routes: FuzzRoute<Env>[] = [
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/contacts`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env) => {
+      const n = ++env.seq;
+      return request(
+        {},
+        json({
+          inbox_id: 1,
+          name: 'Sam',
+          email: `sam-${n}@x.test`,
+          phone_number: `+1555${String(n).padStart(7, '0')}`,
+          identifier: `sam-${n}`,
+          custom_attributes: { tier: 'gold' },
+        }),
+      );
+    },
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/conversations`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: () =>
+      request(
+        {},
+        json({
+          source_id: 'contact-source-1',
+          inbox_id: 1,
+          contact_id: 1,
+          additional_attributes: { browser: 'Firefox' },
+          custom_attributes: { plan: 'gold' },
+          status: 'pending',
+          assignee_id: 2,
+          team_id: 1,
+          snoozed_until: null,
+          message: { content: 'Hello', message_type: 'incoming' },
+        }),
+      ),
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/conversations/:conversation_id/assignments`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env) =>
+      request(
+        { conversation_id: env.conversationId },
+        json(++env.seq % 2 === 0 ? { assignee_id: 2 } : { team_id: 1 }),
+      ),
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/conversations/:conversation_id/messages`,
+    auth,
+    multipart: true,
+    envelope: chatwootEnvelope,
+    prepare: (env) =>
+      ++env.seq % 3 === 0
+        ? request(
+            { conversation_id: env.conversationId },
+            {
+              kind: 'multipart',
+              fields: { content: 'with file', private: 'false', content_attributes: '{"k":"v"}' },
+              files: [{ field: 'attachments[]', fileName: 'pic.png', content: 'abc', type: 'image/png' }],
+            },
+          )
+        : request(
+            { conversation_id: env.conversationId },
+            json({
+              content: 'Hi there',
+              message_type: 'outgoing',
+              private: false,
+              content_type: 'text',
+              content_attributes: { k: 'v' },
+            }),
+          ),
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/conversations/:conversation_id/toggle_status`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env) =>
+      request(
+        { conversation_id: env.conversationId },
+        json(++env.seq % 2 === 0 ? { status: 'snoozed', snoozed_until: 1735776000 } : { status: 'open' }),
+      ),
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/conversations/:conversation_id/toggle_typing_status`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env) =>
+      request({ conversation_id: env.conversationId }, json({ typing_status: 'on', is_private: false })),
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/conversations/filter`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: () =>
+      request(
+        {},
+        json({
+          payload: [
+            { attribute_key: 'status', filter_operator: 'equal_to', values: ['open'], query_operator: 'OR' },
+            { attribute_key: 'inbox_id', filter_operator: 'equal_to', values: [1], query_operator: null },
+          ],
+        }),
+      ),
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/webhooks`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env) =>
+      request({}, json({ url: `https://hooks.test/new-${++env.seq}`, subscriptions: ['message_created'] })),
+  },
+  {
+    method: 'PATCH',
+    route: `${ACCOUNT}/webhooks/:webhook_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    // Rails' ParamsWrapper form (`{webhook: {...}}`) and the SDK's bare form, alternately (docs/providers/chatwoot.md).
+    prepare: (env) => {
+      const change = { subscriptions: ['message_created'] };
+      return request({ webhook_id: env.webhookId }, json(++env.seq % 2 === 0 ? { webhook: change } : change));
+    },
+  },
+  {
+    method: 'PUT',
+    route: `${ACCOUNT}/webhooks/:webhook_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env) => {
+      const n = ++env.seq;
+      const change = {
+        url: `https://hooks.test/put-${n}`,
+        subscriptions: ['conversation_created', 'message_created'],
+      };
+      return request({ webhook_id: env.webhookId }, json(n % 2 === 0 ? { webhook: change } : change));
+    },
+  },
+  {
+    method: 'DELETE',
+    route: `${ACCOUNT}/webhooks/:webhook_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: async (env, sim) => request({ webhook_id: await createWebhook(sim, env) }, { kind: 'none' }),
+  },
+];
+
+defineFuzzSuite<Env>({
+  name: 'chatwoot',
+  owns: (r) => r.path.startsWith('/api/v1/accounts'),
+  routes,
+  faults: true,
+  async setup(sim) {
+    const env: Env = { conversationId: '', webhookId: '', seq: 0 };
+    const conversation = await sendOk(sim, 'POST', '/api/v1/accounts/1/conversations', {
+      headers: TOKEN,
+      json: { source_id: 'contact-source-1' },
+    });
+    env.conversationId = String(conversation.id);
+    env.webhookId = await createWebhook(sim, env);
+    return env;
+  },
+  async probe(sim, env) {
+    const inboxes = await send(sim, 'GET', '/api/v1/accounts/1/inboxes', { headers: TOKEN });
+    if (inboxes.status !== 200) return `GET inboxes answered ${inboxes.status} ${inboxes.text.slice(0, 200)}`;
+    const conversation = await send(sim, 'GET', `/api/v1/accounts/1/conversations/${env.conversationId}`, {
+      headers: TOKEN,
+    });
+    return conversation.status === 200
+      ? null
+      : `GET the conversation answered ${conversation.status} ${conversation.text.slice(0, 200)}`;
+  },
+  snapshot: (sim) => sim.control.state('chatwoot'),
+});
