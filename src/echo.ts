@@ -10,7 +10,8 @@ export function toEcho(value: unknown, max = ECHO_LIMIT): string {
   try {
     text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
-    text = String(value);
+    // Too deep or cyclic to serialize (String() of a deep array recurses too): say what it is instead.
+    text = Array.isArray(value) ? '[array]' : typeof value === 'object' ? '[object]' : typeof value;
   }
   const cut = text.length > max ? `${text.slice(0, max)}…(+${text.length - max} chars)` : text;
   return JSON.stringify(cut);

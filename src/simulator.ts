@@ -15,6 +15,7 @@ import { type Control, createControl } from './control.ts';
 import { createDeliveryLog } from './delivery-log.ts';
 import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
+import { toEcho } from './echo.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, formatPath, loadProviderFixtures } from './fixtures.ts';
 import { errorText } from './http.ts';
@@ -310,7 +311,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     contextOf: (name) => contexts.get(name)!,
     onJournalError: (error) => log('error', 'the request journal cannot be written', error),
     onInternalError(error, c) {
-      const message = errorText(error);
+      // The message may quote request input: escaped and cut, so it cannot forge or flood log lines.
+      const message = toEcho(errorText(error), 500).slice(1, -1);
       internalErrors.push({ time: clock!.now(), method: c.req.method, path: c.req.path, message });
       log(
         'error',

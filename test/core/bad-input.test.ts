@@ -146,3 +146,12 @@ test('after a 413 on a keep-alive agent the next request goes through on a new c
   expect(await send('GET', '/__admin/health')).toBe(200);
   agent.destroy();
 });
+
+test('toEcho quotes input escaped and cut, and survives values too deep to serialize', async () => {
+  const { toEcho } = await import('../../src/echo.ts');
+  expect(toEcho('a\nb')).toBe('"a\\nb"');
+  expect(toEcho('x'.repeat(300), 10)).toBe(`"${'x'.repeat(10)}…(+290 chars)"`);
+  let deep: unknown[] = [];
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  expect(toEcho(deep)).toBe('"[array]"');
+});
