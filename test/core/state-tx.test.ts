@@ -65,7 +65,8 @@ describe('state transactions', () => {
 
   test('__proto__ is stored as an own key and never changes a prototype', () => {
     const { live, copy } = replay((d) => {
-      d.conversations['__proto__'] = { id: '__proto__' };
+      const key = '__proto__';
+      d.conversations[key] = { id: key };
     });
     expect(Object.hasOwn(live.providers.p.conversations as object, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(live.providers.p.conversations)).toBe(Object.prototype);
