@@ -34,7 +34,13 @@ export function createAdminRoutes(
     return c.json({ reset: true });
   });
 
-  app.get('/requests', (c) => c.json({ requests: control.requests(parseQuery(c, requestFilterSchema)) }));
+  // Each listing says how much of the history the window holds: `evicted` older entries are in the files only.
+  app.get('/requests', (c) =>
+    c.json({
+      requests: control.requests(parseQuery(c, requestFilterSchema)),
+      window: control.health().journal,
+    }),
+  );
   app.get('/requests/count', (c) =>
     c.json({ count: control.countRequests(parseQuery(c, requestFilterSchema)) }),
   );
@@ -51,7 +57,10 @@ export function createAdminRoutes(
   });
 
   app.get('/deliveries', (c) =>
-    c.json({ deliveries: control.deliveries(parseQuery(c, deliveryFilterSchema)) }),
+    c.json({
+      deliveries: control.deliveries(parseQuery(c, deliveryFilterSchema)),
+      window: control.health().deliveries,
+    }),
   );
   app.get('/deliveries/wait', async (c) => {
     const { timeout, ...filter } = c.req.query();
@@ -64,7 +73,14 @@ export function createAdminRoutes(
     return c.json({ idle: true });
   });
 
-  app.get('/conversations', (c) => c.json({ conversations: control.conversations(c.req.query()) }));
+  app.get('/conversations', (c) => {
+    const conversations = control.conversations(c.req.query());
+    const last = conversations.at(-1);
+    // The cursor of the next page, or null when this page is not full (there is no more).
+    const limit = Number(c.req.query('limit') ?? 1000);
+    const next = last && conversations.length >= limit ? `${last.provider}:${last.id}` : null;
+    return c.json({ conversations, next });
+  });
   // Secrets (client secrets, tokens, keys) are redacted unless asked for with ?secrets=true.
   app.get('/state/:provider', (c) => {
     const { secrets } = parseQuery(c, stateQuerySchema);

@@ -52,3 +52,22 @@ test('a provider that ignores the page is cut to it by the core', async () => {
   const res = await sim.app.request('/__admin/conversations?limit=abc');
   expect(res.status).toBe(400);
 });
+
+test('the admin conversation listing answers the cursor of the next page', async () => {
+  const sim = await createTestSimulator();
+  for (let i = 0; i < 3; i++) await startEcho(sim);
+  const first = (await (await sim.app.request('/__admin/conversations?limit=2')).json()) as {
+    conversations: { id: string }[];
+    next: string | null;
+  };
+  expect(first.conversations).toHaveLength(2);
+  expect(first.next).toBe(`echo:${first.conversations[1]!.id}`);
+  const second = (await (
+    await sim.app.request(`/__admin/conversations?limit=2&after=${first.next}`)
+  ).json()) as {
+    conversations: unknown[];
+    next: string | null;
+  };
+  expect(second).toMatchObject({ next: null });
+  expect(second.conversations).toHaveLength(1);
+});

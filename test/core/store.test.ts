@@ -297,3 +297,16 @@ test('a delivery in flight when the simulator closes is sent again at the next s
   expect(sent).toHaveLength(1);
   expect(second.control.deliveries()[0]).toMatchObject({ state: 'delivered', attempts: [{ status: 200 }] });
 });
+
+test('the admin listings of requests and deliveries say how much of the history was evicted', async () => {
+  const sim = await createTestSimulator({ journalLimit: 5 });
+  for (let i = 0; i < 8; i++) await startEcho(sim);
+  const res = (await (await sim.app.request('/__admin/requests')).json()) as {
+    requests: unknown[];
+    window: { size: number; evicted: number; limit: number };
+  };
+  expect(res.requests).toHaveLength(5);
+  expect(res.window).toMatchObject({ size: 5, limit: 5, evicted: 3 });
+  const deliveries = (await (await sim.app.request('/__admin/deliveries')).json()) as { window: object };
+  expect(deliveries.window).toMatchObject({ size: 0, limit: 5, evicted: 0 });
+});
