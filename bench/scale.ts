@@ -1,6 +1,7 @@
 // The scale curve: a store pre-filled to each size (through the library, in a child process, within a time
 // budget), then a server started on a copy of it: time to ready, RSS, store size, p99 of every endpoint,
 // listing times, and the time of POST /__admin/reset.
+
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +19,7 @@ import {
   toServeArgs,
   waitForHealth,
 } from './server.ts';
+import { measureSnapshotPause, type SnapshotPause } from './snapshot-pause.ts';
 
 /** One timed listing. */
 export type Listing = { title: string; status: number; ms: number; bytes: number };
@@ -37,6 +39,8 @@ export type ScaleStep = {
   loads: { endpoint: Endpoint; load?: LoadResult; problem?: string }[];
   listings: Listing[];
   reset?: { status: number; ms: number };
+  /** One background snapshot of the pre-filled store, and the longest the event loop waited meanwhile. */
+  snapshot?: SnapshotPause;
   /** How each server of the step stopped (SIGKILL: SIGTERM was not honoured within 5 s). */
   stops: string[];
   /** Why a server was replaced by a fresh one on a copy of the same store. */
@@ -96,6 +100,7 @@ export async function runScale(
       cpSync(fillDir, path.join(stepDir, 'pristine'), { recursive: true });
     }
     await measureStep(config, receiver, step, stepDir, endpoints);
+    if (size > 0) step.snapshot = await measureSnapshotPause(path.join(stepDir, 'pristine', 'db.json'));
     log(
       `  scale ${size}: ready ${step.readyMs?.toFixed(0)} ms, health ${step.healthMs?.toFixed(0) ?? 'none'} ms, peak RSS ${step.peakRssMb?.toFixed(0)} MB`,
     );
