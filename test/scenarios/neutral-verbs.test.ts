@@ -1,26 +1,23 @@
 // The neutral verbs take the same arguments on every provider that offers them, and every provider plays raw steps.
 import { expect, test } from 'vitest';
-import type { OutboundRequest } from '../../src/dispatcher.ts';
 import { eightByEightProvider } from '../../src/providers/8x8/index.ts';
 import { airkitProvider } from '../../src/providers/airkit/index.ts';
 import { chatwootProvider } from '../../src/providers/chatwoot/index.ts';
 import { eceProvider } from '../../src/providers/ece/index.ts';
 import { scenarioExtension, toScenarioApi } from '../../src/scenarios/index.ts';
 import type { Simulator, SimulatorOptions } from '../../src/simulator.ts';
+import { createRecordingSender } from '../support/recording-sender.ts';
 import { createTestSimulator } from '../support/simulator.ts';
 
 const HOOK = 'http://sut.test/hook';
 
 /** A simulator whose webhooks all go to a recorder that answers 200. */
 async function createRecordingSim(options: SimulatorOptions) {
-  const sent: OutboundRequest[] = [];
+  const { send, sent } = createRecordingSender();
   const sim = await createTestSimulator({
     defaultFixtures: true,
     fixtures: {},
-    send: async (request) => {
-      sent.push(request);
-      return { status: 200, body: '' };
-    },
+    send,
     extensions: [scenarioExtension()],
     ...options,
   });

@@ -13,7 +13,7 @@ import {
   setUpGatewayChannel,
   setUpV2Channel,
   v2Client,
-} from './support.ts';
+} from './helpers.ts';
 
 /** Verifies a delivery's detached JWS with the provider's public JWK, as a receiver would. */
 async function verifySignature(sim: Simulator, request: OutboundRequest) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { SimulatorOptions } from '../../../src/simulator.ts';
-import { call, createEightByEightSim, GW, gatewayClient, setUpGatewayChannel } from './support.ts';
+import { call, createEightByEightSim, GW, gatewayClient, setUpGatewayChannel } from './helpers.ts';
 
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 const USER = { name: 'James Jones', userId: 'u-42', email: 'user@example.com', language: 'en' };

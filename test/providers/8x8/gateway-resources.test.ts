@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { call, createEightByEightSim, GW, gatewayClient, HOOK_URL, setUpGatewayChannel } from './support.ts';
+import { call, createEightByEightSim, GW, gatewayClient, HOOK_URL, setUpGatewayChannel } from './helpers.ts';
 
 async function setUp(headers: Record<string, string> = {}) {
   const env = await createEightByEightSim();

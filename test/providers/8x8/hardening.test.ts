@@ -11,7 +11,7 @@ import {
   setUpV2Channel,
   V2,
   v2Client,
-} from './support.ts';
+} from './helpers.ts';
 
 const INHERITED = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
 const GW_KEY = { 'x-api-key': '8x8-gateway-key' };

@@ -8,7 +8,7 @@ import {
   setUpGatewayChannel,
   setUpV2Channel,
   v2Client,
-} from './support.ts';
+} from './helpers.ts';
 
 vi.mock('../../../src/providers/8x8/events.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../../src/providers/8x8/events.ts')>();

@@ -11,7 +11,7 @@ import {
   setUpGatewayChannel,
   setUpV2Channel,
   v2Client,
-} from './support.ts';
+} from './helpers.ts';
 
 describe('8x8 provider integration with the core', () => {
   test('the default fixtures serve tenant acme in region us with queues 100 and 200', async () => {

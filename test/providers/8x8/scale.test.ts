@@ -12,7 +12,7 @@ import {
   setUpGatewayChannel,
   setUpV2Channel,
   v2Client,
-} from './support.ts';
+} from './helpers.ts';
 
 const PER_API = 1_050;
 const TOKENS = 1_050;

@@ -12,7 +12,7 @@ import {
   setUpGatewayChannel,
   setUpV2Channel,
   v2Client,
-} from './support.ts';
+} from './helpers.ts';
 
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 

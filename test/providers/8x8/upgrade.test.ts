@@ -10,7 +10,7 @@ import {
   setUpGatewayChannel,
   setUpV2Channel,
   v2Client,
-} from './support.ts';
+} from './helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BASIC, call, createEightByEightSim, getToken, V2, v2Client } from './support.ts';
+import { BASIC, call, createEightByEightSim, getToken, V2, v2Client } from './helpers.ts';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { SimulatorOptions } from '../../../src/simulator.ts';
-import { createEightByEightSim, getToken, setUpV2Channel, v2Client } from './support.ts';
+import { createEightByEightSim, getToken, setUpV2Channel, v2Client } from './helpers.ts';
 
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createEightByEightSim, getToken, HOOK_URL, setUpV2Channel, v2Client } from './support.ts';
+import { createEightByEightSim, getToken, HOOK_URL, setUpV2Channel, v2Client } from './helpers.ts';
 
 async function setUp() {
   const env = await createEightByEightSim();

@@ -1,20 +1,14 @@
 // The neutral action arguments on Airkit and the raw.event action (emit a body to the resource webhook as is).
 import { createHmac } from 'node:crypto';
 import { expect, test } from 'vitest';
-import type { OutboundRequest } from '../../../src/dispatcher.ts';
+import { createRecordingSender } from '../../support/recording-sender.ts';
 import { createAirkitSim, start } from './helpers.ts';
 
 const HOOK = 'http://sut.test/airkit';
 
 async function setUp(extra: Record<string, unknown> = {}) {
-  const sent: OutboundRequest[] = [];
-  const sim = await createAirkitSim({
-    webhookUrl: HOOK,
-    send: async (request) => {
-      sent.push(request);
-      return { status: 200, body: '' };
-    },
-  });
+  const { send, sent } = createRecordingSender();
+  const sim = await createAirkitSim({ webhookUrl: HOOK, send });
   const conversation = await start(sim, extra);
   await sim.control.idle();
   const act = async (action: string, args?: unknown) => {

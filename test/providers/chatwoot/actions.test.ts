@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import type { OutboundRequest } from '../../../src/dispatcher.ts';
 import { startReceiver } from '../../support/receiver.ts';
+import { createRecordingSender } from '../../support/recording-sender.ts';
 import { call, createChatwootSim, createConversation, type Json } from './helpers.ts';
 
 const API_INBOX_HOOK = 'http://sut.test/api-inbox';
@@ -12,7 +12,7 @@ const ACCOUNT_HOOK = 'http://sut.test/account';
  * `subscriptions`; conversation 1:1 is started and its start webhooks are cleared.
  */
 async function setUpConversation(subscriptions: string[], inboxWebhook: string | null = API_INBOX_HOOK) {
-  const sent: OutboundRequest[] = [];
+  const { send, sent } = createRecordingSender();
   const sim = await createChatwootSim({
     fixtures: {
       inboxes: [
@@ -27,10 +27,7 @@ async function setUpConversation(subscriptions: string[], inboxWebhook: string |
         },
       ],
     },
-    send: async (request) => {
-      sent.push(request);
-      return { status: 200, body: '' };
-    },
+    send,
   });
   const hook = await call(sim, 'POST', '/1/webhooks', { url: ACCOUNT_HOOK, subscriptions });
   expect(hook.status).toBe(200);

@@ -1,7 +1,8 @@
-import { afterEach, expect } from 'vitest';
-import type { OutboundRequest } from '../../../src/dispatcher.ts';
+import { expect } from 'vitest';
 import { eceProvider } from '../../../src/providers/ece/index.ts';
-import { createSimulator, type Simulator, type SimulatorOptions } from '../../../src/simulator.ts';
+import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
+import { createRecordingSender, type RecordingSender } from '../../support/recording-sender.ts';
+import { createTestSimulator } from '../../support/simulator.ts';
 
 /** The two base paths; most tests use the server form. */
 export const BASE = '/system/ws/v19/clientapplications';
@@ -9,63 +10,32 @@ export const SHORT_BASE = '/ws/v19/clientapplications';
 export const LAST_MODIFIED = '2024-11-05T09:30:00.000Z';
 export const CALLBACK_URL = 'http://callback.test/ece';
 
-/** A callback request as the fake sender got it. */
-export type Sent = { url: string; headers: Record<string, string>; body: string; json: unknown };
-
 /** An ECE simulator for one test, with a fake outbound sender that records callbacks. */
-export type EceSim = {
+export type EceSim = Pick<RecordingSender, 'sent' | 'respondWith'> & {
   sim: Simulator;
-  sent: Sent[];
-  /** Status the fake receiver answers with. */
-  respondWith(status: number | ((request: Sent) => number)): void;
   /** Callback messages posted so far, flattened from {"message":[...]}. */
   messages(): Array<Record<string, unknown> & { type: { value: string } }>;
 };
 
-const open: Simulator[] = [];
-
 /** A fresh simulator: memory store, virtual clock, seed 1, default fixtures, callbacks to a fake receiver. */
 export async function createEceSim(options: SimulatorOptions = {}): Promise<EceSim> {
-  const sent: Sent[] = [];
-  let responder: number | ((request: Sent) => number) = 200;
-  const sim = await createSimulator({
+  const { send, sent, respondWith } = createRecordingSender();
+  const sim = await createTestSimulator({
     providers: [eceProvider],
-    store: 'memory',
-    clock: 'virtual',
-    seed: 1,
-    logger: () => {},
+    defaultFixtures: true,
+    fixtures: {},
     providerOptions: { ece: { callbackUrl: CALLBACK_URL } },
-    send: async (request: OutboundRequest) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(request.body);
-      } catch {
-        json = undefined;
-      }
-      const record = { url: request.url, headers: request.headers, body: request.body, json };
-      sent.push(record);
-      const status = typeof responder === 'number' ? responder : responder(record);
-      return { status, body: 'ok' };
-    },
+    send,
     ...options,
   });
-  open.push(sim);
   return {
     sim,
     sent,
-    respondWith(next) {
-      responder = next;
-    },
+    respondWith,
     messages: () =>
       sent.flatMap((s) => ((s.json as { message?: unknown[] } | undefined)?.message ?? []) as never[]),
   };
 }
-
-afterEach(async () => {
-  const sims = open.splice(0);
-  await Promise.all(sims.map((s) => s.close()));
-  for (const sim of sims) expect(sim.internalErrors, 'internal errors during the test').toEqual([]);
-});
 
 /** Gets an access token from the Authentication API. */
 export async function getToken(

@@ -177,7 +177,7 @@ export type ContractResponse = {
 };
 
 /** Creates the validator; `seen` collects the spec operations checked so far. */
-export function createContract() {
+export function createOpenApiValidator() {
   const specs = loadSpecs();
   // biome-ignore lint/suspicious/noExplicitAny: ajv-formats ships CJS typings without a proper default.
   const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (

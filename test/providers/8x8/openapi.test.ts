@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { createContract, SPEC_OVERRIDES } from './contract.ts';
 import {
   allOperations,
   call,
@@ -12,7 +11,8 @@ import {
   setUpGatewayChannel,
   setUpV2Channel,
   v2Client,
-} from './support.ts';
+} from './helpers.ts';
+import { createOpenApiValidator, SPEC_OVERRIDES } from './openapi.ts';
 
 /** Operations the simulator does not serve (documented in docs/providers/8x8.md, "Not simulated"). */
 const NOT_SIMULATED = [
@@ -22,7 +22,7 @@ const NOT_SIMULATED = [
 ];
 
 describe('8x8 contract validator', () => {
-  const { check } = createContract();
+  const { check } = createOpenApiValidator();
   const webhooks = '/vcc/us/chat/v2/tenant/acme/web-hooks/1';
 
   test('a body that breaks the response schema is reported', () => {
@@ -67,7 +67,7 @@ describe('8x8 contract validator', () => {
   });
 
   test('every override names a real operation and a reason', () => {
-    const operations = createContract().operations;
+    const operations = createOpenApiValidator().operations;
     for (const [key, override] of Object.entries(SPEC_OVERRIDES)) {
       expect(operations).toContain(key.split(' ').slice(0, 3).join(' '));
       expect(override.reason.length).toBeGreaterThan(10);

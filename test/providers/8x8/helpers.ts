@@ -1,53 +1,43 @@
 // Test helpers for the 8x8 provider: a fresh simulator with a fake webhook sender, and request helpers that
-// validate every answer against 8x8's OpenAPI files (contract.ts).
+// validate every answer against 8x8's OpenAPI files (openapi.ts).
 import { expect } from 'vitest';
-import type { OutboundRequest } from '../../../src/dispatcher.ts';
 import { eightByEightProvider } from '../../../src/providers/8x8/index.ts';
 import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
+import { createRecordingSender, type RecordingSender } from '../../support/recording-sender.ts';
 import { createTestSimulator } from '../../support/simulator.ts';
-import { createContract } from './contract.ts';
+import { createOpenApiValidator } from './openapi.ts';
 
-const contract = createContract();
+const validator = createOpenApiValidator();
 
 /** The spec operations that answered through `call` in this test file. */
-export const seenOperations = contract.seen;
+export const seenOperations = validator.seen;
 /** Every operation of both specs. */
-export const allOperations = contract.operations;
+export const allOperations = validator.operations;
 
 /** Where test webhooks go (the fake sender records them; no socket is opened). */
 export const HOOK_URL = 'http://hooks.test/8x8';
 
 /** A fresh 8x8 simulator plus the webhooks it sent. */
-export type EightByEightSim = {
+export type EightByEightSim = Pick<RecordingSender, 'sent' | 'respondWith'> & {
   sim: Simulator;
-  /** Every outbound request, in order. */
-  sent: OutboundRequest[];
-  /** Sets the status the fake receiver answers. */
-  respondWith(status: number | ((request: OutboundRequest) => number)): void;
   /** Bodies (parsed) of the webhooks sent, optionally only of one event type. */
   events(type?: string): Record<string, unknown>[];
 };
 
 /** Creates a simulator with the 8x8 provider, default fixtures, virtual clock, seed 1. */
 export async function createEightByEightSim(options: SimulatorOptions = {}): Promise<EightByEightSim> {
-  const sent: OutboundRequest[] = [];
-  let responder: number | ((request: OutboundRequest) => number) = 200;
+  const { send, sent, respondWith } = createRecordingSender();
   const sim = await createTestSimulator({
     providers: [eightByEightProvider],
     defaultFixtures: true,
     fixtures: {},
-    send: async (request) => {
-      sent.push(request);
-      return { status: typeof responder === 'number' ? responder : responder(request), body: 'ok' };
-    },
+    send,
     ...options,
   });
   return {
     sim,
     sent,
-    respondWith(next) {
-      responder = next;
-    },
+    respondWith,
     events(type) {
       return sent
         .map((r) => JSON.parse(r.body) as Record<string, unknown>)
@@ -84,7 +74,7 @@ export async function call(
   } catch {
     json = undefined;
   }
-  const violations = contract.check({
+  const violations = validator.check({
     method,
     path: new URL(path, 'http://x').pathname,
     status: response.status,
