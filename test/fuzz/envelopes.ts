@@ -179,14 +179,18 @@ export const airkitEnvelope: Envelope = (answer) => {
 
 /**
  * A provider's admin routes answer in `own`; what the admin API itself answers under /__admin (an unknown admin
- * route after a `..` segment, a body over the limit) is in the admin `{error}` envelope.
+ * route after a `..` segment, a body over the limit, a refused token or cross-site origin) is in the admin
+ * `{error}` envelope.
  */
 export function providerAdminEnvelope(own: Envelope): Envelope {
   return (answer) => {
     const result = own(answer);
     if (result === null) return null;
     const coreAnswer =
-      answer.status === 413 || (answer.status === 404 && isObject(answer.json) && 'routes' in answer.json);
+      answer.status === 413 ||
+      answer.status === 401 ||
+      answer.status === 403 ||
+      (answer.status === 404 && isObject(answer.json) && 'routes' in answer.json);
     return coreAnswer && adminEnvelope(answer) === null ? null : result;
   };
 }
