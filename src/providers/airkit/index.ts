@@ -11,7 +11,17 @@ import {
   airkitOptionsSchema,
   checkAirkitFixtures,
 } from './fixtures.ts';
-import { type AirkitState, createAirkitState, createStateFrom, isListState } from './model.ts';
+import {
+  type AirkitState,
+  applyExpire,
+  createAirkitState,
+  createStateFrom,
+  getConversation,
+  isArrayIndexState,
+  isListState,
+  toRecordsOfArrayIndex,
+} from './model.ts';
+import { slicePagedIdsAfter } from './paged-ids.ts';
 import { AIRKIT_BASE, createAirkitRoutes } from './routes.ts';
 
 const CODES: Record<string, string> = {
@@ -31,10 +41,16 @@ export const airkitProvider = defineProvider<AirkitState, AirkitFixtures, Airkit
   options: airkitOptionsSchema,
   createState: (fixtures) => createAirkitState(fixtures),
   onStart(ctx) {
-    // A store written before the state was indexed holds lists: index them once.
+    // A store written before the state was indexed holds lists, and one written before conversations could be
+    // removed keeps their ids in arrays: index them once.
     const state: unknown = ctx.state();
-    if (!isListState(state)) return;
-    const indexed = createStateFrom(state);
+    const records = isListState(state)
+      ? state
+      : isArrayIndexState(state)
+        ? toRecordsOfArrayIndex(state)
+        : null;
+    if (!records) return;
+    const indexed = createStateFrom(records);
     ctx.update((draft) => {
       Object.assign(draft, indexed);
     });
@@ -66,13 +82,13 @@ export const airkitProvider = defineProvider<AirkitState, AirkitFixtures, Airkit
     },
   },
   actions: airkitActions,
-  // The listing order is the start order index; the page starts after the position of `after`.
+  expireConversation(ctx, conversationId) {
+    ctx.update((draft) => applyExpire(draft, conversationId));
+  },
+  // The listing order is the start order index; the page starts after `after` (none when it is not held).
   listConversations: (s, page) => {
-    const ids = s.index.conversationIds;
-    const from = page.after === null ? 0 : ids.lastIndexOf(page.after) + 1;
-    if (page.after !== null && from === 0) return [];
-    return ids.slice(from, from + page.limit).map((id) => {
-      const c = s.conversations[id]!;
+    return slicePagedIdsAfter(s.index.conversations, page.after, page.limit).map((id) => {
+      const c = getConversation(s, id)!;
       return {
         provider: 'airkit',
         id: c.id,

@@ -1,5 +1,6 @@
 import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
 import type { AirkitFixtures } from './fixtures.ts';
+import { appendPagedId, createPagedIds, isPagedIds, type PagedIds, removePagedId } from './paged-ids.ts';
 
 /** A Conversation Hub. */
 export type Hub = { id: string; name: string };
@@ -52,9 +53,9 @@ export type AirkitIndex = {
   /** `k:<api key>` -> api key id. */
   keys: Record<string, string>;
   /** Conversation ids, oldest first: the listing order. */
-  conversationIds: string[];
+  conversations: PagedIds;
   /** Resource id -> ids of its conversations, oldest first. */
-  conversationsOfResource: Record<string, string[]>;
+  conversationsOfResource: Record<string, PagedIds>;
   /** Conversation id -> ids of its messages, oldest first. */
   messagesOfConversation: Record<string, string[]>;
 };
@@ -86,7 +87,12 @@ export function createStateFrom(r: AirkitRecords): AirkitState {
     resources: {},
     conversations: {},
     messages: {},
-    index: { keys: {}, conversationIds: [], conversationsOfResource: {}, messagesOfConversation: {} },
+    index: {
+      keys: {},
+      conversations: createPagedIds(),
+      conversationsOfResource: {},
+      messagesOfConversation: {},
+    },
   };
   for (const k of r.apiKeys) {
     if (!isSafeKey(k.id)) continue;
@@ -120,6 +126,37 @@ export function isListState(state: unknown): state is AirkitRecords {
   return typeof state === 'object' && state !== null && Array.isArray((state as AirkitRecords).conversations);
 }
 
+/** The index as an earlier version kept it: conversation ids in plain arrays. */
+type ArrayIndexState = Omit<AirkitState, 'index'> & {
+  index: Pick<AirkitIndex, 'keys' | 'messagesOfConversation'> & { conversationIds: string[] };
+};
+
+/** Whether a stored state keeps its conversation ids in plain arrays (an earlier indexed shape). */
+export function isArrayIndexState(state: unknown): state is ArrayIndexState {
+  if (typeof state !== 'object' || state === null || isListState(state)) return false;
+  const index = (state as { index?: { conversations?: unknown; conversationIds?: unknown } }).index;
+  return (
+    typeof index === 'object' &&
+    index !== null &&
+    !isPagedIds(index.conversations) &&
+    Array.isArray(index.conversationIds)
+  );
+}
+
+/** The records of a state whose conversation ids are plain arrays, in their order (read once, at start). */
+export function toRecordsOfArrayIndex(s: ArrayIndexState): AirkitRecords {
+  const conversations = s.index.conversationIds.flatMap((id) => getOwn(s.conversations, id) ?? []);
+  return {
+    apiKeys: Object.values(s.apiKeys),
+    hubs: Object.values(s.hubs),
+    resources: Object.values(s.resources),
+    conversations,
+    messages: conversations.flatMap((c) =>
+      (getOwn(s.index.messagesOfConversation, c.id) ?? []).flatMap((id) => getOwn(s.messages, id) ?? []),
+    ),
+  };
+}
+
 /** A conversation by id (an own entry only). */
 export function getConversation(s: AirkitState, id: string): AirkitConversation | undefined {
   return getOwn(s.conversations, id);
@@ -133,10 +170,10 @@ export function listMessageIds(s: AirkitState, conversationId: string): readonly
 /** Adds a conversation and indexes it by resource and in the listing order. */
 export function applyConversation(s: AirkitState, conv: AirkitConversation): void {
   s.conversations[conv.id] = conv;
-  s.index.conversationIds.push(conv.id);
-  const ofResource = getOwn(s.index.conversationsOfResource, conv.resourceId);
-  if (ofResource) ofResource.push(conv.id);
-  else s.index.conversationsOfResource[conv.resourceId] = [conv.id];
+  appendPagedId(s.index.conversations, conv.id);
+  if (!getOwn(s.index.conversationsOfResource, conv.resourceId))
+    s.index.conversationsOfResource[conv.resourceId] = createPagedIds();
+  appendPagedId(getOwn(s.index.conversationsOfResource, conv.resourceId)!, conv.id);
   s.index.messagesOfConversation[conv.id] = [];
 }
 
@@ -160,4 +197,23 @@ export function applyEnd(
   conv.status = 'ended';
   conv.endedBy = by;
   conv.updatedAt = now;
+}
+
+/**
+ * Deletes an ended conversation with its messages and its index entries (start order, its resource's list, its
+ * message list), for `--retain`. Costs what the conversation holds. A conversation that is gone or not ended is
+ * left alone (false).
+ */
+export function applyExpire(s: AirkitState, conversationId: string): boolean {
+  const conv = getConversation(s, conversationId);
+  if (conv?.status !== 'ended') return false;
+  removePagedId(s.index.conversations, conversationId);
+  const ofResource = getOwn(s.index.conversationsOfResource, conv.resourceId);
+  if (ofResource) removePagedId(ofResource, conversationId);
+  const messageIds = getOwn(s.index.messagesOfConversation, conversationId) ?? [];
+  // An indexed loop: the cost is this conversation's messages, read once.
+  for (let i = 0; i < messageIds.length; i++) delete s.messages[messageIds[i]!];
+  delete s.index.messagesOfConversation[conversationId];
+  delete s.conversations[conversationId];
+  return true;
 }

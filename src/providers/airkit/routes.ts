@@ -14,7 +14,7 @@ import {
   runThirdPartyMessage,
 } from './operations.ts';
 import { renderConversation, renderMessage } from './render.ts';
-import { parseMessageText, parsePageRequest, parseStartConversation, toPage } from './rules.ts';
+import { parseMessageText, parsePageRequest, parseStartConversation, toPage, toPagedPage } from './rules.ts';
 
 /** The base path of the simulated Conversation Hub API. */
 export const AIRKIT_BASE = '/airkit/v1';
@@ -89,10 +89,8 @@ export function createAirkitRoutes(ctx: AirkitContext): Hono {
       if (!page.ok) return renderFailure(c, page.error);
       const s = ctx.state();
       const resource = c.req.query('conversationHubChannelResource');
-      const ids = resource
-        ? (getOwn(s.index.conversationsOfResource, resource) ?? [])
-        : s.index.conversationIds;
-      const { ids: pageIds, nextPageToken } = toPage(ids, page.value);
+      const ids = resource ? getOwn(s.index.conversationsOfResource, resource) : s.index.conversations;
+      const { ids: pageIds, nextPageToken } = toPagedPage(ids, page.value);
       return c.json(
         { conversations: pageIds.map((id) => renderConversation(getConversation(s, id)!)), nextPageToken },
         200,

@@ -1,6 +1,7 @@
 import { getOwn, hasOwn } from '../../own.ts';
 import { type AirkitFailure, type AirkitResult, toInputText, toQuoted } from './errors.ts';
 import type { AirkitState, CustomerDestination, Resource } from './model.ts';
+import { type PagedIds, slicePagedIds } from './paged-ids.ts';
 
 type Body = Record<string, unknown>;
 type Issue = { field: string; issue: string };
@@ -193,6 +194,19 @@ export function parsePageRequest(
     else issues.push({ field: 'pageToken', issue: 'expects a nextPageToken this API returned' });
   }
   return issues.length > 0 ? { ok: false, error: invalid(issues) } : { ok: true, value: { offset, size } };
+}
+
+/** One page of an indexed id list (none when there is no list), and the token of the next page. */
+export function toPagedPage(
+  list: PagedIds | undefined,
+  page: PageRequest,
+): { ids: string[]; nextPageToken: string | null } {
+  if (!list) return { ids: [], nextPageToken: null };
+  const end = page.offset + page.size;
+  return {
+    ids: slicePagedIds(list, page.offset, page.size),
+    nextPageToken: end < list.size ? String(end) : null,
+  };
 }
 
 /** The ids of one page of `ids`, and the token of the next page (null on the last one). */

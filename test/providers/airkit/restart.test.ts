@@ -21,7 +21,7 @@ describe('airkit state stored by an earlier version', () => {
       apiKeys: Object.values(state.apiKeys),
       hubs: Object.values(state.hubs),
       resources: Object.values(state.resources),
-      conversations: state.index.conversationIds.map((id: string) => state.conversations[id]),
+      conversations: Object.values(state.conversations),
       messages: Object.values(state.messages),
     };
     const dir = mkdtempSync(path.join(tmpdir(), 'convosim-airkit-'));
