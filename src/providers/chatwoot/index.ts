@@ -10,11 +10,11 @@ import {
   chatwootOptionsSchema,
   checkChatwootFixtures,
 } from './fixtures.ts';
-import type { ChatwootState } from './model.ts';
+import { type ChatwootState, findConversation } from './model.ts';
 import { runMarkMessageFailed } from './operations.ts';
 import { createConversationRoutes } from './routes-conversations.ts';
 import { createResourceRoutes } from './routes-resources.ts';
-import { createChatwootState, createStateFrom, isListState } from './transitions.ts';
+import { applyConversationExpiry, createChatwootState, createStateFrom, isListState } from './transitions.ts';
 
 /** Chatwoot Application API (and Chatwoot-compatible APIs such as Konverte Digital's). */
 export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, ChatwootOptions>({
@@ -70,6 +70,15 @@ export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, 
     },
   },
   actions: chatwootActions,
+  // The id is the one `conversation.ended` carried: `<account_id>:<display_id>`.
+  expireConversation(ctx, conversationId) {
+    const key = /^(\d{1,15}):(\d{1,15})$/.exec(conversationId);
+    if (!key) return;
+    const conversation = findConversation(ctx.state(), Number(key[1]), Number(key[2]));
+    if (!conversation) return;
+    const id = conversation.id;
+    ctx.update((draft) => applyConversationExpiry(draft, id));
+  },
   // Conversation ids are sequential integers, so a page walks ids upward from the one after `after`.
   listConversations: (s, page) => {
     const afterId = page.after === null ? 0 : (getOwn(s.index.displayIds, page.after) ?? Number.NaN);

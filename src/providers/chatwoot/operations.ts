@@ -207,6 +207,14 @@ export function runCreateConversation(
       conversationId: toConversationKey(conv),
       data: { accountId, displayId: conv.display_id, inboxId: conv.inbox_id, status: conv.status },
     });
+    // Created resolved (a blocked contact, or `status: resolved` asked for): it ends as it starts.
+    if (conv.status === 'resolved') {
+      ctx.notify({
+        type: 'conversation.ended',
+        conversationId: toConversationKey(conv),
+        data: { status: conv.status },
+      });
+    }
   }
   if (result.messageId !== null) emitMessageEvent(ctx, result.messageId, 'message_created');
   const message = result.messageId === null ? null : getOwn(ctx.state().messages, String(result.messageId))!;

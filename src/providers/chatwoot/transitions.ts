@@ -447,3 +447,28 @@ export function applyConversationChanges(
   if (changed.some((c) => ACTIVITY_ATTRIBUTES.has(c.name))) applyActivity(s, conversation, now);
   return changed;
 }
+
+/**
+ * Deletes a resolved conversation with its messages and every index entry pointing at it (listing bucket, display
+ * id, derived data, last conversation of its contact inbox), for `--retain`. Costs what the conversation holds.
+ * A conversation that is gone or not resolved (re-opened, pending, snoozed) is left alone (false). Display ids are
+ * never reused: the account's sequence keeps counting.
+ */
+export function applyConversationExpiry(s: ChatwootState, conversationId: number): boolean {
+  const c = getConversation(s, conversationId);
+  if (c?.status !== 'resolved') return false;
+  const key = String(c.id);
+  const entry = getEntry(s, c.id);
+  unlinkConversation(s, c, entry);
+  const messageIds = entry.messageIds;
+  // An indexed loop: the cost is this conversation's messages, read once.
+  for (let i = 0; i < messageIds.length; i++) delete s.messages[String(messageIds[i])];
+  delete s.index.conversations[key];
+  const displayKey = `${c.account_id}:${c.display_id}`;
+  if (getOwn(s.index.displayIds, displayKey) === c.id) delete s.index.displayIds[displayKey];
+  const contactInboxKey = String(c.contact_inbox_id);
+  if (getOwn(s.index.lastConversationOfContactInbox, contactInboxKey) === c.id)
+    delete s.index.lastConversationOfContactInbox[contactInboxKey];
+  delete s.conversations[key];
+  return true;
+}
