@@ -14,6 +14,7 @@ import {
   eceOptionsSchema,
 } from './fixture-schema.ts';
 import { createIndexes } from './indexes.ts';
+import { applyExpire } from './model.ts';
 import { toPage } from './ordered.ts';
 import { renderBody, renderWsError, toWsError } from './render.ts';
 import { BASE_PATHS, createEceRoutes } from './routes.ts';
@@ -114,4 +115,7 @@ export const eceProvider = defineProvider<EceState, EceFixtures, EceOptions>({
   actions: eceActions,
   listConversations: toConversationSummaries,
   createAdminRoutes: createEceAdminRoutes,
+  expireConversation: (ctx, conversationId) => {
+    ctx.update((draft) => applyExpire(draft, conversationId));
+  },
 });

@@ -146,6 +146,25 @@ export function endClientSessions(draft: EceState, clientKey: string): void {
   }
 }
 
+/**
+ * Forgets the attachments of a conversation about to be deleted: its upload entries (one walk over its own
+ * transcript) and its latest uploads. An attachment id indexed for another conversation is left alone.
+ */
+export function forgetUploads(draft: EceState, conversation: Conversation): void {
+  const { id, transcript } = conversation;
+  // Indexed loops: the cost is this conversation's transcript, read once.
+  for (let entry = 0; entry < transcript.length; entry++) {
+    const item = transcript[entry]!;
+    if (item.kind !== 'uploadAttachment') continue;
+    for (let slot = 0; slot < item.attachments.length; slot++) {
+      const attachmentId = item.attachments[slot]!.id;
+      if (getOwn(draft.indexes.uploads, attachmentId)?.conversationId === id)
+        delete draft.indexes.uploads[attachmentId];
+    }
+  }
+  delete draft.indexes.latestUploads[id];
+}
+
 /** Records where the attachments of an upload entry are, and which one is now the latest of its direction. */
 export function noteUploads(
   draft: EceState,

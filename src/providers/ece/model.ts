@@ -6,8 +6,15 @@ import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
 import type { StartBody } from './body.ts';
 import type { CustomerPlan } from './customer.ts';
-import { addCustomer, countActiveChat, dequeueWaiting, enqueueWaiting, noteUploads } from './indexes.ts';
-import { appendId } from './ordered.ts';
+import {
+  addCustomer,
+  countActiveChat,
+  dequeueWaiting,
+  enqueueWaiting,
+  forgetUploads,
+  noteUploads,
+} from './indexes.ts';
+import { appendId, removeId } from './ordered.ts';
 import type { StartQuery } from './rules.ts';
 import type {
   Attachment,
@@ -219,4 +226,18 @@ export function applyCustomerMessage(
     { direction: 'fromClient', kind, content, agentId: null, attachments },
     now,
   );
+}
+
+/**
+ * Deletes a completed conversation with its transcript and its index entries (creation order, attachments), for
+ * `--retain`. Costs what the conversation holds. A conversation that is gone or not completed is left alone
+ * (false). Its case and customer are kept: ECE keeps them beyond the chat, and a later start may name them.
+ */
+export function applyExpire(draft: EceState, conversationId: string): boolean {
+  const conversation = getOwn(draft.conversations, conversationId);
+  if (conversation?.status !== 'completed') return false;
+  removeId(draft.indexes.conversations, conversationId);
+  forgetUploads(draft, conversation);
+  delete draft.conversations[conversationId];
+  return true;
 }

@@ -110,6 +110,7 @@ test('with more than 1,000 Airkit conversations stored, expiring one walks no co
   await call(sim, 'POST', `${BASE}/${victim}/end`);
   await sim.control.advance('61m');
   await sim.control.idle();
+  expect(Object.hasOwn(state(sim).conversations, victim)).toBe(true);
   const { scans } = await guardScans(1000, () => sweep(sim));
   expect(scans).toEqual([]);
   const s = state(sim);

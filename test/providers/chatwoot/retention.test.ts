@@ -133,6 +133,7 @@ test('with more than 1,000 Chatwoot conversations stored, expiring one walks no 
   await call(sim, 'POST', `/1/conversations/${victim}/toggle_status`, { status: 'resolved' });
   await sim.control.advance('61m');
   await sim.control.idle();
+  expect(Object.hasOwn(state(sim).index.displayIds, `1:${victim}`)).toBe(true);
   const { scans } = await guardScans(1000, () => sweep(sim));
   expect(scans).toEqual([]);
   const s = state(sim);
