@@ -15,6 +15,7 @@ import {
 import { createGatewayRoutes } from './gateway-routes.ts';
 import { resumeAutoAccept } from './glue.ts';
 import { type EightByEightState, toConversationSummaries } from './model.ts';
+import { applyExpire } from './transitions.ts';
 import { createV2Routes } from './v2-routes.ts';
 
 /**
@@ -64,4 +65,7 @@ export const eightByEightProvider = defineProvider<
   },
   actions: eightByEightActions,
   listConversations: toConversationSummaries,
+  expireConversation: (ctx, conversationId) => {
+    ctx.update((draft) => applyExpire(draft, conversationId));
+  },
 });

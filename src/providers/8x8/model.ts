@@ -307,6 +307,26 @@ export function indexConversation(draft: EightByEightState, conversation: Conver
   if (keys.queued) index.queued[id] = { ...keys.queued };
 }
 
+/** Takes a conversation out of every index (the keys it is indexed under are its current ones). */
+export function unindexConversation(draft: EightByEightState, conversation: Conversation): void {
+  const { id, seq } = conversation;
+  const keys = toIndexKeys(conversation);
+  const index = draft.index;
+  if (conversation.api === 'v2') {
+    removeEntry(index.v2.created, toEntry('', seq, id));
+    unindexIn(index.v2.byChannel, keys.channelId, toEntry('', seq, id));
+    for (const user of userKeys(conversation)) unindexIn(index.v2.byUser, user, toEntry('', seq, id));
+    const byStatus = getOwn(index.v2.byStatus, keys.status);
+    if (byStatus) removeEntry(byStatus, toEntry('', seq, id));
+  } else {
+    removeEntry(index.gateway.id, toEntry(id, seq, id));
+    removeEntry(index.gateway.createdAt, toEntry('', seq, id));
+    removeEntry(index.gateway.channelId, toEntry(keys.channelId, seq, id));
+    removeEntry(index.gateway.state, toEntry(keys.status, seq, id));
+  }
+  delete index.queued[id];
+}
+
 /** Moves a changed conversation in the indexes whose key changed (`before` was taken before the change). */
 export function reindexConversation(
   draft: EightByEightState,

@@ -19,6 +19,7 @@ import {
   toGatewayState,
   toIndexKeys,
   toOpenInteraction,
+  unindexConversation,
 } from './model.ts';
 
 /** Runs `change` on a conversation of the draft, then moves it in the indexes whose keys changed. */
@@ -274,4 +275,23 @@ export function applyConversationChange(
     }
     return outcome;
   });
+}
+
+/**
+ * Deletes an ended conversation (no open interaction: the agent or the customer left) with its messages, its
+ * Gateway attachments and its index entries, for `--retain`. Costs what the conversation holds. A conversation
+ * that is gone or has an open interaction again (the customer wrote after it ended) is left alone (false).
+ */
+export function applyExpire(draft: EightByEightState, conversationId: string): boolean {
+  const conversation = getOwn(draft.conversations, conversationId);
+  if (!conversation || toOpenInteraction(conversation)) return false;
+  unindexConversation(draft, conversation);
+  const attachmentIds = conversation.attachmentIds;
+  for (let i = 0; i < attachmentIds.length; i++) {
+    const attachmentId = attachmentIds[i]!;
+    if (getOwn(draft.attachments, attachmentId)?.conversationId === conversationId)
+      delete draft.attachments[attachmentId];
+  }
+  delete draft.conversations[conversationId];
+  return true;
 }

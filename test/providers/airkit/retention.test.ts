@@ -73,7 +73,9 @@ test('with retain, an ended Airkit conversation is gone after the retention time
   expect(slicePagedIds(s.index.conversations, 0, 10)).toEqual([first.id, last.id]);
   expect(slicePagedIds(s.index.conversationsOfResource['hub-default']!, 0, 10)).toEqual([first.id, last.id]);
 
-  expect(await answersAbout(sim, ended.id)).toEqual(await answersAbout(sim, UNKNOWN));
+  const answers = await answersAbout(sim, ended.id);
+  expect(answers[0]).toMatch(/^404 .*CONVERSATION_NOT_FOUND/);
+  expect(answers).toEqual(await answersAbout(sim, UNKNOWN));
   const page = await call(sim, 'GET', `${BASE}?pageSize=1&pageToken=1`);
   expect(page.json).toEqual({
     conversations: [expect.objectContaining({ id: last.id })],

@@ -69,7 +69,9 @@ test('with retain, an ended Chatwoot conversation is gone after the retention ti
   expect(Object.hasOwn(s.index.lastConversationOfContactInbox, '1')).toBe(false);
   expect(Object.values(s.index.buckets['1']!).map((b) => [b.status, b.count])).toEqual([['open', 1]]);
 
-  expect(await answersAbout(sim, ended.id)).toEqual(await answersAbout(sim, UNKNOWN));
+  const answers = await answersAbout(sim, ended.id);
+  expect(answers[0]).toMatch(/^404 /);
+  expect(answers).toEqual(await answersAbout(sim, UNKNOWN));
   const all = await listed(sim);
   expect(all.payload.map((c) => c.id)).toEqual([open.id]);
   expect(all.meta.all_count).toBe(1);

@@ -62,7 +62,9 @@ test('with retain, an ended ECE conversation is gone after the retention time, w
   // The case and the session outlive the chat, as in ECE.
   expect(Object.hasOwn(s.cases, ended.case.id)).toBe(true);
 
-  expect(await answersAbout(sim, token, ended.id)).toEqual(await answersAbout(sim, token, UNKNOWN));
+  const answers = await answersAbout(sim, token, ended.id);
+  expect(answers.message).toMatch(/^400 .*400-118/);
+  expect(answers).toEqual(await answersAbout(sim, token, UNKNOWN));
   expect(sim.control.conversations({ provider: 'ece' }).map((c) => c.id)).toEqual([open.id]);
   const listed = (await (await eceAdmin(sim, 'GET', '/conversations')).json()) as {
     conversations: Array<{ id: string }>;
