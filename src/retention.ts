@@ -8,6 +8,8 @@ type Queue = {
   head: number;
   tail: number;
   items: Record<string, [provider: string, id: string, endedAt: number]>;
+  /** `<provider> <id>` -> the slot of its latest end: an earlier end of a conversation re-opened since is skipped. */
+  latest: Record<string, number>;
 };
 
 /** Expiry of ended conversations after `retainMs` (`--retain`): an ordered queue, swept a few at a time. */
@@ -28,7 +30,8 @@ export function createRetention(deps: {
   expire(provider: string, conversationId: string): void;
 }): Retention {
   const { store, clock, retainMs } = deps;
-  const empty = (): Queue => ({ head: 0, tail: 0, items: {} });
+  const empty = (): Queue => ({ head: 0, tail: 0, items: {}, latest: {} });
+  const keyOf = (provider: string, id: string) => `${provider} ${id}`;
   const queue = () => store.data.providers[RETENTION_KEY] as Queue;
   if (retainMs !== null && !Object.hasOwn(store.data.providers, RETENTION_KEY))
     store.replace(RETENTION_KEY, empty());
@@ -39,6 +42,7 @@ export function createRetention(deps: {
       if (retainMs === null) return;
       store.update<Queue, void>(RETENTION_KEY, (d) => {
         d.items[String(d.tail)] = [provider, conversationId, clock.now()];
+        d.latest[keyOf(provider, conversationId)] = d.tail;
         d.tail++;
       });
     },
@@ -50,9 +54,12 @@ export function createRetention(deps: {
           const q = queue();
           const head = q.items[String(q.head)];
           if (q.head >= q.tail || !head || head[2] + retainMs > clock.now()) return;
-          deps.expire(head[0], head[1]);
+          const key = keyOf(head[0], head[1]);
+          const latest = q.latest[key] === q.head;
+          if (latest) deps.expire(head[0], head[1]);
           store.update<Queue, void>(RETENTION_KEY, (d) => {
             delete d.items[String(d.head)];
+            if (latest) delete d.latest[key];
             d.head++;
           });
         }

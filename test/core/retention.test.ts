@@ -27,3 +27,19 @@ test('without retain, ended conversations are kept', async () => {
   await get(sim, id);
   expect((await get(sim, id)).status).toBe(200);
 });
+
+test('a conversation that ended, re-opened and ended again is kept for the retention time after its last end', async () => {
+  const sim = await createTestSimulator({ retain: '1h' });
+  const { id } = (await (await startEcho(sim)).json()) as { id: string };
+  await sim.control.act({ provider: 'echo', conversationId: id, action: 'agent.complete' });
+  await sim.control.advance('30m');
+  await sim.control.act({ provider: 'echo', conversationId: id, action: 'agent.complete' });
+  await sim.control.advance('45m');
+  await get(sim, id);
+  await Promise.resolve();
+  expect((await get(sim, id)).status).toBe(200);
+  await sim.control.advance('20m');
+  await get(sim, id);
+  await Promise.resolve();
+  expect((await get(sim, id)).status).toBe(404);
+});
