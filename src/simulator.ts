@@ -17,8 +17,9 @@ import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } 
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
 import { createFaultTable } from './faults.ts';
-import { DEFAULT_FIXTURES_DIR, formatPath, loadProviderFixtures } from './fixtures.ts';
+import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
 import { errorText } from './http.ts';
+import { formatPath, toIssuePath } from './issue-path.ts';
 import { createJournal } from './journal.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
 import type { ProviderContext, ProviderDefinition } from './provider.ts';
@@ -26,7 +27,6 @@ import { createRandom } from './random.ts';
 import { createRetention } from './retention.ts';
 import { createSignalBus, type SignalBus } from './signals.ts';
 import { createStore, type Store } from './store.ts';
-import { toIssuePath } from './yaml-lines.ts';
 
 /** Log levels, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
