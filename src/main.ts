@@ -17,7 +17,7 @@ import {
   runScenarioFiles,
 } from './scenarios/cli.ts';
 import { loadScenarioFile, type ScenarioApi, scenarioExtension } from './scenarios/index.ts';
-import { createSimulator, type LogLevel, type Simulator } from './simulator.ts';
+import { assembleSimulator, type LogLevel, type Simulator } from './simulator.ts';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -187,7 +187,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   const providers = wanted ? defaultProviders.filter((p) => wanted.includes(p.name)) : defaultProviders;
   const threshold = LEVELS.indexOf(flags.logLevel);
-  const sim: Simulator = await createSimulator({
+  const sim: Simulator = await assembleSimulator({
     providers,
     store: flags.db,
     seed: flags.seed,

@@ -34,7 +34,10 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Where the simulator's log lines go. */
 export type Logger = (level: LogLevel, message: string, data?: unknown) => void;
 
-/** Options of `createSimulator`; every dependency can be injected. */
+/**
+ * Options of `assembleSimulator` (and of the public `createSimulator`, which adds the default providers and the
+ * scenario engine); every dependency can be injected.
+ */
 export type SimulatorOptions = {
   /** The provider plug-ins to serve. The core has none of its own. */
   // biome-ignore lint/suspicious/noExplicitAny: providers differ in state, fixture and option types.
@@ -126,8 +129,11 @@ const defaultLogger: Logger = (level, message, data) => {
   }
 };
 
-/** Builds a simulator from injected dependencies. Two simulators share nothing. */
-export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+/**
+ * Builds a simulator from injected dependencies: only the providers and extensions given (none by default).
+ * Two simulators share nothing. The public `createSimulator` (src/index.ts) adds the defaults.
+ */
+export async function assembleSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const providers = (options.providers ?? []) as readonly ProviderDefinition<unknown, unknown, unknown>[];
   assertUniqueNames(providers);
   const seed = options.seed ?? 1;
