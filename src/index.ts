@@ -9,6 +9,7 @@ export type {
   ConversationSummary,
   Delivery,
   DeliveryAttempt,
+  ListedConversation,
   ProviderDefinition,
   WebhookEvent,
 } from './provider.ts';
