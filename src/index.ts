@@ -6,6 +6,7 @@ export { ControlError } from './errors.ts';
 export type { Fault, FaultSpec } from './faults.ts';
 export type { JournalEntry, RequestFilter } from './journal.ts';
 export type {
+  AnyProvider,
   ConversationSummary,
   Delivery,
   DeliveryAttempt,

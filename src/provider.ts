@@ -51,6 +51,10 @@ export type ProviderDefinition<State = unknown, Fixtures = unknown, Options = un
   expireConversation?(ctx: ProviderContext<State, Options>, conversationId: string): void;
 };
 
+/** A provider of any state, fixture and option types: what a list of providers holds. */
+// biome-ignore lint/suspicious/noExplicitAny: providers differ in state, fixture and option types.
+export type AnyProvider = ProviderDefinition<any, any, any>;
+
 /** What the core hands a provider: its state, time, randomness, and the webhook dispatcher. */
 export type ProviderContext<State = unknown, Options = unknown> = {
   readonly name: string;

@@ -16,13 +16,13 @@ import { createDeliveryLog } from './delivery-log.ts';
 import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
+import { errorText } from './errors.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
-import { errorText } from './http.ts';
 import { formatPath, toIssuePath } from './issue-path.ts';
 import { createJournal } from './journal.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
-import type { ProviderContext, ProviderDefinition } from './provider.ts';
+import type { AnyProvider, ProviderContext, ProviderDefinition } from './provider.ts';
 import { createRandom } from './random.ts';
 import { createRetention } from './retention.ts';
 import { createSignalBus, type SignalBus } from './signals.ts';
@@ -40,8 +40,7 @@ export type Logger = (level: LogLevel, message: string, data?: unknown) => void;
  */
 export type SimulatorOptions = {
   /** The provider plug-ins to serve. The core has none of its own. */
-  // biome-ignore lint/suspicious/noExplicitAny: providers differ in state, fixture and option types.
-  providers?: readonly ProviderDefinition<any, any, any>[];
+  providers?: readonly AnyProvider[];
   /** 'memory' (default), the path of a JSON store file, or a store of your own (opened with `createStore`). */
   store?: string | Store;
   /** 'real' (default), 'virtual', or a clock of your own. */
