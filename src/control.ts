@@ -226,7 +226,8 @@ export function createControl(deps: ControlDeps): Control {
             summaries = summaries.slice(at + 1, at + 1 + want);
           }
           for (const summary of summaries) {
-            if (status === undefined || summary.status === status) page.push(summary);
+            if (status === undefined || summary.status === status)
+              page.push({ ...summary, provider: p.name });
           }
           if (summaries.length < want) break;
           from = summaries.at(-1)!.id;

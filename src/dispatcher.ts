@@ -10,7 +10,7 @@ import {
   type RecentAverage,
 } from './delivery-queue.ts';
 import { toEcho } from './echo.ts';
-import { errorText } from './http.ts';
+import { errorText } from './errors.ts';
 import { describeSendError, isTimeout, type Sender } from './http-sender.ts';
 import type { Delivery, DeliveryAttempt, SignInput, WebhookEvent, WebhookPolicy } from './provider.ts';
 import type { SignalBus } from './signals.ts';

@@ -19,3 +19,8 @@ export class DroppedConnection extends Error {
 export class BusyError extends Error {
   override name = 'BusyError';
 }
+
+/** The message of an unknown thrown value. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { formatPath, toIssuePath } from './issue-path.ts';
 import type { ProviderDefinition } from './provider.ts';
-import { lineOf, toIssuePath } from './yaml-lines.ts';
+import { lineOf } from './yaml-lines.ts';
 
 /** The fixtures shipped with convosim: fixtures/<provider>/*.yaml|json. */
 export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
@@ -47,11 +48,6 @@ export function loadFixtureFile<F>(file: string, schema: z.ZodType<F>): F {
     `Failed to load fixtures ${file}${line ? `:${line}` : ''}: ${formatPath(at) || '(root)'}: ${issue.message}. ` +
       'Please fix this field or remove it to use the default.',
   );
-}
-
-/** Formats a schema path like `entryPoints[0].queue`. */
-export function formatPath(at: ReadonlyArray<string | number>): string {
-  return at.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 /**

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { errorText } from './http.ts';
+import { errorText } from './errors.ts';
 
 /** One outbound HTTP request of the dispatcher. */
 export type OutboundRequest = {

@@ -1,6 +1,7 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Context } from 'hono';
 import { toEcho } from './echo.ts';
+import { errorText } from './errors.ts';
 
 /** The outcome of reading a request body: the parsed value, or why it could not be read. */
 export type BodyResult =
@@ -187,9 +188,4 @@ function checkFormFields(names: readonly string[]): void {
   if (names.some((name) => name.length > MAX_FORM_FIELD_NAME)) {
     throw new SyntaxError(`a field name is longer than ${MAX_FORM_FIELD_NAME} characters`);
   }
-}
-
-/** The message of an unknown thrown value. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,9 +6,11 @@ export { ControlError } from './errors.ts';
 export type { Fault, FaultSpec } from './faults.ts';
 export type { JournalEntry, RequestFilter } from './journal.ts';
 export type {
+  AnyProvider,
   ConversationSummary,
   Delivery,
   DeliveryAttempt,
+  ListedConversation,
   ProviderDefinition,
   WebhookEvent,
 } from './provider.ts';
@@ -38,7 +40,7 @@ export type { ExtensionHost, Logger, Simulator, SimulatorExtension, SimulatorOpt
 
 import { defaultProviders } from './providers/registry.ts';
 import { scenarioExtension } from './scenarios/index.ts';
-import { createSimulator as createCoreSimulator, type SimulatorOptions } from './simulator.ts';
+import { assembleSimulator, type SimulatorOptions } from './simulator.ts';
 
 /**
  * Creates a simulator serving the default providers unless `options.providers` says otherwise, with the
@@ -46,7 +48,7 @@ import { createSimulator as createCoreSimulator, type SimulatorOptions } from '.
  */
 export function createSimulator(options: SimulatorOptions = {}) {
   const extensions = options.extensions ?? [];
-  return createCoreSimulator({
+  return assembleSimulator({
     providers: defaultProviders,
     ...options,
     extensions: extensions.some((e) => e.name === 'scenarios')

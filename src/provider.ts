@@ -39,8 +39,9 @@ export type ProviderDefinition<State = unknown, Fixtures = unknown, Options = un
    * Summaries of this provider's conversations for the cross-provider admin listing, in the provider's own order:
    * the ones after `page.after` (an id this listing returned; null = from the first), at most `page.limit`.
    * A provider that ignores `page` may return them all (the core cuts the page, at a cost that grows).
+   * The core stamps each summary's `provider` with this provider's `name`.
    */
-  listConversations(state: State, page: ConversationPage): ConversationSummary[];
+  listConversations(state: State, page: ConversationPage): ListedConversation[];
   /** Provider-specific admin routes, mounted under /__admin/providers/<name>. */
   createAdminRoutes?(ctx: ProviderContext<State, Options>): Hono;
   /**
@@ -49,6 +50,10 @@ export type ProviderDefinition<State = unknown, Fixtures = unknown, Options = un
    */
   expireConversation?(ctx: ProviderContext<State, Options>, conversationId: string): void;
 };
+
+/** A provider of any state, fixture and option types: what a list of providers holds. */
+// biome-ignore lint/suspicious/noExplicitAny: providers differ in state, fixture and option types.
+export type AnyProvider = ProviderDefinition<any, any, any>;
 
 /** What the core hands a provider: its state, time, randomness, and the webhook dispatcher. */
 export type ProviderContext<State = unknown, Options = unknown> = {
@@ -185,6 +190,9 @@ export type ConversationSummary = {
   participants?: string[];
   detail?: unknown;
 };
+
+/** A conversation as `listConversations` returns it: `provider` may be left out (the core sets it to the name). */
+export type ListedConversation = Omit<ConversationSummary, 'provider'> & { provider?: string };
 
 /** Conversation life signals: the scenario engine listens to these. */
 export type ConversationSignal =

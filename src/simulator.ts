@@ -16,17 +16,17 @@ import { createDeliveryLog } from './delivery-log.ts';
 import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
+import { errorText } from './errors.ts';
 import { createFaultTable } from './faults.ts';
-import { DEFAULT_FIXTURES_DIR, formatPath, loadProviderFixtures } from './fixtures.ts';
-import { errorText } from './http.ts';
+import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
+import { formatPath, toIssuePath } from './issue-path.ts';
 import { createJournal } from './journal.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
-import type { ProviderContext, ProviderDefinition } from './provider.ts';
+import type { AnyProvider, ProviderContext, ProviderDefinition } from './provider.ts';
 import { createRandom } from './random.ts';
 import { createRetention } from './retention.ts';
 import { createSignalBus, type SignalBus } from './signals.ts';
 import { createStore, type Store } from './store.ts';
-import { toIssuePath } from './yaml-lines.ts';
 
 /** Log levels, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -34,11 +34,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Where the simulator's log lines go. */
 export type Logger = (level: LogLevel, message: string, data?: unknown) => void;
 
-/** Options of `createSimulator`; every dependency can be injected. */
+/**
+ * Options of `assembleSimulator` (and of the public `createSimulator`, which adds the default providers and the
+ * scenario engine); every dependency can be injected.
+ */
 export type SimulatorOptions = {
   /** The provider plug-ins to serve. The core has none of its own. */
-  // biome-ignore lint/suspicious/noExplicitAny: providers differ in state, fixture and option types.
-  providers?: readonly ProviderDefinition<any, any, any>[];
+  providers?: readonly AnyProvider[];
   /** 'memory' (default), the path of a JSON store file, or a store of your own (opened with `createStore`). */
   store?: string | Store;
   /** 'real' (default), 'virtual', or a clock of your own. */
@@ -126,8 +128,11 @@ const defaultLogger: Logger = (level, message, data) => {
   }
 };
 
-/** Builds a simulator from injected dependencies. Two simulators share nothing. */
-export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+/**
+ * Builds a simulator from injected dependencies: only the providers and extensions given (none by default).
+ * Two simulators share nothing. The public `createSimulator` (src/index.ts) adds the defaults.
+ */
+export async function assembleSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const providers = (options.providers ?? []) as readonly ProviderDefinition<unknown, unknown, unknown>[];
   assertUniqueNames(providers);
   const seed = options.seed ?? 1;

@@ -1,10 +1,4 @@
 import { type Document, isMap, isPair, isScalar, type LineCounter } from 'yaml';
-import type { z } from 'zod';
-
-/** The path of a schema issue, without symbol keys, ready to look up in a YAML document. */
-export function toIssuePath(issue: z.core.$ZodIssue): (string | number)[] {
-  return issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-}
 
 /**
  * The 1-based line of the node at `at` in a parsed YAML document, or of its nearest ancestor; with `isKey`, the

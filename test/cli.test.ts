@@ -110,6 +110,20 @@ test('a malformed provider option gives a one-line error', async () => {
   expect(cli.output().stderr.trim()).toMatch(/must look like <provider>\.<key>=<value>/);
 });
 
+test('the CLI program imports and builds without starting, and reads --option flags per provider', async () => {
+  const { createProgram, parseOptionFlags } = await import('../src/cli.ts');
+  expect(createProgram().commands.map((command) => command.name())).toEqual([
+    'serve',
+    'run',
+    'replay',
+    'transcript',
+  ]);
+  expect(parseOptionFlags(['ece.callbackUrl=http://x', 'ece.retries=3', '8x8.strict=true'])).toEqual({
+    ece: { callbackUrl: 'http://x', retries: 3 },
+    '8x8': { strict: true },
+  });
+});
+
 /** How a serve process ended up: it exited (with its code) or it started listening. */
 const settle = (cli: ReturnType<typeof run>) =>
   Promise.race([cli.exited.then((code) => ({ code })), cli.firstLine.then((line) => ({ line }))]);

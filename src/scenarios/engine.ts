@@ -62,7 +62,7 @@ export type ScenarioApi = {
 
 const KEEP_RUNS = 200;
 
-/** The scenario engine as a simulator extension: `createSimulator({ extensions: [scenarioExtension()] })`. */
+/** The scenario engine as a simulator extension: `assembleSimulator({ extensions: [scenarioExtension()] })`. */
 export function scenarioExtension(): SimulatorExtension<ScenarioApi> {
   return {
     name: 'scenarios',

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { formatPath } from '../fixtures.ts';
-import { lineOf, toIssuePath } from '../yaml-lines.ts';
+import { formatPath, toIssuePath } from '../issue-path.ts';
+import { lineOf } from '../yaml-lines.ts';
 import { toScenario } from './normalize.ts';
 import { type Scenario, STEP_VERBS, scenarioFileSchema } from './schema.ts';
 

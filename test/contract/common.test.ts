@@ -1,13 +1,12 @@
 // The contract every provider keeps (like Hono's router/common.case.test.ts): run against each registered one.
 import { describe, expect, test } from 'vitest';
-import type { ProviderDefinition } from '../../src/provider.ts';
+import type { AnyProvider, ProviderDefinition } from '../../src/provider.ts';
 import { defaultProviders } from '../../src/providers/registry.ts';
 import type { Simulator } from '../../src/simulator.ts';
 import { echoProvider } from '../support/echo-provider.ts';
 import { createTestSimulator } from '../support/simulator.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: providers differ in their type parameters.
-const providers: ProviderDefinition<any, any, any>[] = [echoProvider, ...defaultProviders];
+const providers: AnyProvider[] = [echoProvider, ...defaultProviders];
 
 const open = (provider: ProviderDefinition<unknown, unknown, unknown>, seed = 1) =>
   createTestSimulator({ providers: [provider], defaultFixtures: true, fixtures: undefined, seed });

@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { defaultProviders } from '../../src/providers/registry.ts';
 import { start } from '../providers/airkit/helpers.ts';
 import { createConversation } from '../providers/chatwoot/helpers.ts';
+import { echoProvider } from '../support/echo-provider.ts';
 import { startEcho } from '../support/requests.ts';
 import { createTestSimulator } from '../support/simulator.ts';
 
@@ -70,4 +71,20 @@ test('the admin conversation listing answers the cursor of the next page', async
   };
   expect(second).toMatchObject({ next: null });
   expect(second.conversations).toHaveLength(1);
+});
+
+test('the listing names each conversation by the provider that listed it, whatever the provider says', async () => {
+  const sim = await createTestSimulator({
+    providers: [
+      {
+        ...echoProvider,
+        listConversations: (state, page) =>
+          echoProvider
+            .listConversations(state, page)
+            .map(({ provider: _, ...summary }, i) => (i === 0 ? summary : { ...summary, provider: 'other' })),
+      },
+    ],
+  });
+  for (let i = 0; i < 2; i++) await startEcho(sim);
+  expect(sim.control.conversations().map((s) => s.provider)).toEqual(['echo', 'echo']);
 });

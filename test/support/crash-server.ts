@@ -1,10 +1,10 @@
 // A simulator in a process of its own, on a store file, for kill -9 tests: prints its URL, then serves.
-import { createSimulator } from '../../src/simulator.ts';
+import { assembleSimulator } from '../../src/simulator.ts';
 import { echoProvider } from './echo-provider.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: crash-server.ts <store file>');
-const sim = await createSimulator({
+const sim = await assembleSimulator({
   providers: [echoProvider],
   store: file,
   seed: 1,

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { defaultProviders } from '../../src/providers/registry.ts';
 import {
-  createSimulator,
+  assembleSimulator,
   type LogLevel,
   type Simulator,
   type SimulatorOptions,
@@ -155,7 +155,7 @@ export async function createFuzzSimulator(
   options: Partial<SimulatorOptions> = {},
   logs: Array<{ level: LogLevel; message: string }> = [],
 ): Promise<Simulator> {
-  return await createSimulator({
+  return await assembleSimulator({
     providers: defaultProviders,
     store: 'memory',
     clock: 'virtual',

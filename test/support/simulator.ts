@@ -1,12 +1,12 @@
 import { afterEach, expect } from 'vitest';
-import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator.ts';
+import { assembleSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator.ts';
 import { echoProvider } from './echo-provider.ts';
 
 const open: Simulator[] = [];
 
 /** A fresh simulator for one test: memory store, virtual clock, seed 1, closed after the test. */
 export async function createTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await createSimulator({
+  const sim = await assembleSimulator({
     providers: [echoProvider],
     store: 'memory',
     clock: 'virtual',
