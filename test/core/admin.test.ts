@@ -98,9 +98,11 @@ test('conversations are listed across providers', async () => {
   const res = await admin(sim, 'GET', '/conversations');
   expect(await res.json()).toEqual({
     conversations: [{ provider: 'echo', id, status: 'open', createdAt: 1735689600000 }],
+    next: null,
   });
   expect(await (await admin(sim, 'GET', '/conversations?provider=none')).json()).toEqual({
     conversations: [],
+    next: null,
   });
 });
 

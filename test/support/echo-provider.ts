@@ -32,7 +32,6 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
     c.json({ fault: { status: error.status, message: error.message } }, error.status as 400),
   listConversations: (state) =>
     Object.values(state.conversations).map((c) => ({
-      provider: 'echo',
       id: c.id,
       status: c.status,
       createdAt: c.createdAt,

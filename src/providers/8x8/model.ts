@@ -1,7 +1,7 @@
 // The 8x8 conversation state machine, shared by Chat API v2 and Chat Gateway v1.
 // Source: seeds/004_1f4e3fa8a13d5760.txt; reference/providers.md section 1.
 import { getOwn } from '../../own.ts';
-import type { ConversationSummary } from '../../provider.ts';
+import type { ListedConversation } from '../../provider.ts';
 import { createSortedIndex, insertEntry, removeEntry, type SortedIndex, toEntry } from './sorted-index.ts';
 
 /** Which API generation created a resource; each API sees only its own webhooks, channels and conversations. */
@@ -365,11 +365,10 @@ export function reindexConversation(
 }
 
 /** Summarizes conversations for the admin listing (creation order: ids are never integer-like keys). */
-export function toConversationSummaries(state: EightByEightState): ConversationSummary[] {
+export function toConversationSummaries(state: EightByEightState): ListedConversation[] {
   return Object.values(state.conversations).map((c) => {
     const open = toOpenInteraction(c);
     return {
-      provider: '8x8',
       id: c.id,
       status: c.api === 'v2' ? toV2Status(c) : toGatewayState(c),
       createdAt: c.createdAt,

@@ -90,7 +90,6 @@ export const airkitProvider = defineProvider<AirkitState, AirkitFixtures, Airkit
     return slicePagedIdsAfter(s.index.conversations, page.after, page.limit).map((id) => {
       const c = getConversation(s, id)!;
       return {
-        provider: 'airkit',
         id: c.id,
         status: c.status,
         createdAt: c.createdAt,

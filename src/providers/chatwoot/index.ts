@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getOwn } from '../../own.ts';
-import { type ConversationSummary, defineProvider } from '../../provider.ts';
+import { defineProvider, type ListedConversation } from '../../provider.ts';
 import { chatwootActions } from './actions.ts';
 import { createSignatureHeaders, toConversationKey } from './events.ts';
 import {
@@ -82,13 +82,12 @@ export const chatwootProvider = defineProvider<ChatwootState, ChatwootFixtures, 
   // Conversation ids are sequential integers, so a page walks ids upward from the one after `after`.
   listConversations: (s, page) => {
     const afterId = page.after === null ? 0 : (getOwn(s.index.displayIds, page.after) ?? Number.NaN);
-    const out: ConversationSummary[] = [];
+    const out: ListedConversation[] = [];
     if (Number.isNaN(afterId)) return out;
     for (let id = afterId + 1; id <= s.seq.conversation && out.length < page.limit; id++) {
       const c = getOwn(s.conversations, String(id));
       if (!c) continue;
       out.push({
-        provider: 'chatwoot',
         id: toConversationKey(c),
         status: c.status,
         createdAt: c.created_at,

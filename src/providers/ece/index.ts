@@ -1,7 +1,7 @@
 /** Cisco ECE v19 asynchronous messaging (Interaction API client applications), as a convosim provider. */
 import type { Context } from 'hono';
 import { getOwn } from '../../own.ts';
-import { type ConversationSummary, type CoreError, defineProvider } from '../../provider.ts';
+import { type CoreError, defineProvider, type ListedConversation } from '../../provider.ts';
 import { eceActions } from './actions.ts';
 import { createEceAdminRoutes } from './admin.ts';
 import { type EceContext, onCallbackSettled, resumeAssignment } from './dispatch.ts';
@@ -63,7 +63,7 @@ function prepareState(ctx: EceContext): void {
 function toConversationSummaries(
   state: EceState,
   page?: { after?: string | null; limit?: number },
-): ConversationSummary[] {
+): ListedConversation[] {
   const ids = toPage(
     state.indexes.conversations,
     page?.after ?? null,
@@ -72,7 +72,6 @@ function toConversationSummaries(
   return ids.map((id) => {
     const conversation = getOwn(state.conversations, id)!;
     return {
-      provider: 'ece',
       id: conversation.id,
       status: conversation.status,
       createdAt: conversation.createdAt,
