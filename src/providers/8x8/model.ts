@@ -1,8 +1,15 @@
 // The 8x8 conversation state machine, shared by Chat API v2 and Chat Gateway v1.
 // Source: seeds/004_1f4e3fa8a13d5760.txt; reference/providers.md section 1.
 import { getOwn } from '../../own.ts';
-import type { ListedConversation } from '../../provider.ts';
-import { createSortedIndex, insertEntry, removeEntry, type SortedIndex, toEntry } from './sorted-index.ts';
+import type { ConversationPage, ListedConversation } from '../../provider.ts';
+import {
+  createSortedIndex,
+  insertEntry,
+  removeEntry,
+  type SortedIndex,
+  sliceIdsAfter,
+  toEntry,
+} from './sorted-index.ts';
 
 /** Which API generation created a resource; each API sees only its own webhooks, channels and conversations. */
 export type Api = 'v2' | 'gateway';
@@ -364,9 +371,23 @@ export function reindexConversation(
   }
 }
 
-/** Summarizes conversations for the admin listing (creation order: ids are never integer-like keys). */
-export function toConversationSummaries(state: EightByEightState): ListedConversation[] {
-  return Object.values(state.conversations).map((c) => {
+/**
+ * One page of conversations for the admin listing: v2 ones in creation order, then Gateway ones, read through the
+ * creation-order indexes from the one after `page.after`.
+ */
+export function toConversationSummaries(state: EightByEightState, page: ConversationPage): ListedConversation[] {
+  const after = page.after === null ? undefined : getOwn(state.conversations, page.after);
+  if (page.after !== null && !after) return [];
+  const created = { v2: state.index.v2.created, gateway: state.index.gateway.createdAt };
+  const ids =
+    after?.api === 'gateway'
+      ? sliceIdsAfter(created.gateway, toEntry('', after.seq, after.id), page.limit)
+      : sliceIdsAfter(created.v2, after ? toEntry('', after.seq, after.id) : null, page.limit);
+  if (after?.api !== 'gateway' && ids.length < page.limit) {
+    ids.push(...sliceIdsAfter(created.gateway, null, page.limit - ids.length));
+  }
+  return ids.map((id) => {
+    const c = state.conversations[id]!;
     const open = toOpenInteraction(c);
     return {
       id: c.id,

@@ -151,6 +151,20 @@ export function sliceIds(
   return ids;
 }
 
+/** The ids of the (at most `limit`) entries after `entry` in ascending order, or from the first when null. */
+export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: number): string[] {
+  const ids: string[] = [];
+  if (index.buckets.length === 0 || limit <= 0) return ids;
+  let b = entry === null ? 0 : findBucket(index, entry);
+  let i = entry === null ? 0 : lowerBound(index.buckets[b]!, entry);
+  if (entry !== null && index.buckets[b]![i] === entry) i++;
+  for (; b < index.buckets.length && ids.length < limit; b++, i = 0) {
+    const bucket = index.buckets[b]!;
+    for (; i < bucket.length && ids.length < limit; i++) ids.push(toEntryId(bucket[i]!));
+  }
+  return ids;
+}
+
 /** Visits every id in order (for filters no index serves); `visit` stops the walk by returning false. */
 export function walkIds(index: SortedIndex, direction: 'asc' | 'desc', visit: (id: string) => unknown): void {
   const buckets = index.buckets;

@@ -176,3 +176,29 @@ describe('8x8 provider integration with the core', () => {
     }
   });
 });
+
+test('the admin conversation listing pages v2 then Gateway conversations through their creation indexes', async () => {
+  const { sim } = await createEightByEightSim();
+  const v2 = v2Client(sim, await getToken(sim));
+  const gw = gatewayClient(sim);
+  const v2Channel = await setUpV2Channel(v2);
+  const gwChannel = await setUpGatewayChannel(gw);
+  const created: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    created.push(
+      (await gw('POST', '/conversations', { channelId: gwChannel, user: { userId: `u${i}` } })).json
+        .conversationId,
+    );
+    created.push((await v2('POST', '/conversations', { channelId: v2Channel })).json.conversationId);
+  }
+  const all = sim.control.conversations({ provider: '8x8' }).map((s) => s.id);
+  expect(all).toEqual([...created.filter((_, i) => i % 2 === 1), ...created.filter((_, i) => i % 2 === 0)]);
+  const walked: string[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = sim.control.conversations({ provider: '8x8', limit: 2, after }).map((s) => s.id);
+    if (page.length === 0) break;
+    walked.push(...page);
+    after = `8x8:${page.at(-1)}`;
+  }
+  expect(walked).toEqual(all);
+});
