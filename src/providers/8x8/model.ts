@@ -375,7 +375,10 @@ export function reindexConversation(
  * One page of conversations for the admin listing: v2 ones in creation order, then Gateway ones, read through the
  * creation-order indexes from the one after `page.after`.
  */
-export function toConversationSummaries(state: EightByEightState, page: ConversationPage): ListedConversation[] {
+export function toConversationSummaries(
+  state: EightByEightState,
+  page: ConversationPage,
+): ListedConversation[] {
   const after = page.after === null ? undefined : getOwn(state.conversations, page.after);
   if (page.after !== null && !after) return [];
   const created = { v2: state.index.v2.created, gateway: state.index.gateway.createdAt };
