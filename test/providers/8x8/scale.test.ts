@@ -1,7 +1,6 @@
 // No cost that grows with the store (issue 9): with more than 1,000 conversations of each API and 1,000 live tokens
 // stored, every request path, action and timer of the 8x8 provider runs without iterating a collection of 1,000
 // entries or more.
-import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { guardScans } from '../../support/scan-guard.ts';
 import {
@@ -18,24 +17,8 @@ const PER_API = 1_050;
 const TOKENS = 1_050;
 const THRESHOLD = 1_000;
 
-// While src/store.ts applies changes copy-on-write (mutative), every change copies the collections it touches
-// (inside the library, called from the store or from a read through the draft): that is the store's cost, which
-// the in-place store of issue 9 removes. Until then a scan is counted only when provider or core code makes it
-// itself (a stack of 3 frames names the immediate caller, or none for library code); once the store no longer
-// imports mutative, every scan counts, wherever it comes from.
-const storeCopiesOnWrite = readFileSync(new URL('../../../src/store.ts', import.meta.url), 'utf8').includes(
-  "from 'mutative'",
-);
-
 async function guard(run: () => Promise<unknown>): Promise<string[]> {
-  const limit = Error.stackTraceLimit;
-  if (storeCopiesOnWrite) Error.stackTraceLimit = 3;
-  try {
-    const { scans } = await guardScans(THRESHOLD, run);
-    return storeCopiesOnWrite ? scans.filter((scan) => !scan.endsWith('(unknown caller)')) : scans;
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return (await guardScans(THRESHOLD, run)).scans;
 }
 
 const V2_PATH = '/vcc/us/chat/v2/tenant/acme';
