@@ -14,6 +14,8 @@ const actSchema = z.object({ action: z.string().min(1), args: z.unknown().option
 const advanceSchema = z.object({ by: z.union([z.number(), z.string()]) }).strict();
 const waitSchema = z.object({ timeout: z.string().optional() });
 const stateQuerySchema = z.object({ secrets: z.enum(['true', 'false']).optional() }).strict();
+/** Entries an admin listing answers when the request names no `limit` (the newest ones). */
+const LISTING_LIMIT = 1000;
 
 /**
  * The admin HTTP API under /__admin: thin glue over the control functions, behind the guard of `security`
@@ -34,13 +36,13 @@ export function createAdminRoutes(
     return c.json({ reset: true });
   });
 
-  // Each listing says how much of the history the window holds: `evicted` older entries are in the files only.
-  app.get('/requests', (c) =>
-    c.json({
-      requests: control.requests(parseQuery(c, requestFilterSchema)),
-      window: control.health().journal,
-    }),
-  );
+  // Each listing answers at most `limit` entries (default LISTING_LIMIT, the newest) and says how much of the
+  // history the window holds: `evicted` older entries are in the files only.
+  app.get('/requests', (c) => {
+    const filter = parseQuery(c, requestFilterSchema);
+    const requests = control.requests({ ...filter, limit: filter.limit ?? LISTING_LIMIT });
+    return c.json({ requests, window: control.health().journal });
+  });
   app.get('/requests/count', (c) =>
     c.json({ count: control.countRequests(parseQuery(c, requestFilterSchema)) }),
   );
@@ -58,7 +60,7 @@ export function createAdminRoutes(
 
   app.get('/deliveries', (c) =>
     c.json({
-      deliveries: control.deliveries(parseQuery(c, deliveryFilterSchema)),
+      deliveries: control.deliveries({ limit: LISTING_LIMIT, ...parseQuery(c, deliveryFilterSchema) }),
       window: control.health().deliveries,
     }),
   );

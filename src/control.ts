@@ -29,6 +29,8 @@ export const deliveryFilterSchema = z
     state: z
       .enum(['queued', 'in-flight', 'retrying', 'delivered', 'failed', 'dropped', 'settled'])
       .optional(),
+    /** At most this many, the newest. */
+    limit: z.coerce.number().int().positive().optional(),
   })
   .strict();
 
@@ -202,7 +204,11 @@ export function createControl(deps: ControlDeps): Control {
     requests: (filter = {}) => journal.select(filter),
     countRequests: (filter = {}) => journal.count(filter),
     clearRequests: () => journal.clear(),
-    deliveries: (match) => findDeliveries(match),
+    deliveries(match) {
+      const found = findDeliveries(match);
+      const limit = typeof match === 'object' && match.limit !== undefined ? Number(match.limit) : undefined;
+      return limit === undefined ? found : found.slice(-limit);
+    },
     conversations(filter = {}) {
       const parsed = conversationFilterSchema.safeParse(filter);
       if (!parsed.success) throw new ControlError(400, `Invalid filter: ${z.prettifyError(parsed.error)}`);

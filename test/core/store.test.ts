@@ -310,3 +310,16 @@ test('the admin listings of requests and deliveries say how much of the history 
   const deliveries = (await (await sim.app.request('/__admin/deliveries')).json()) as { window: object };
   expect(deliveries.window).toMatchObject({ size: 0, limit: 5, evicted: 0 });
 });
+
+test('the admin listings answer the newest 1,000 entries unless a limit is given', async () => {
+  const sim = await createTestSimulator({ journalLimit: 2000 });
+  for (let i = 0; i < 1005; i++) await startEcho(sim);
+  const all = (await (await sim.app.request('/__admin/requests')).json()) as { requests: { id: string }[] };
+  expect(all.requests).toHaveLength(1000);
+  expect(all.requests[0]?.id).toBe('req-6');
+  const few = (await (await sim.app.request('/__admin/requests?limit=3')).json()) as {
+    requests: { id: string }[];
+  };
+  expect(few.requests.map((r) => r.id)).toEqual(['req-1003', 'req-1004', 'req-1005']);
+  expect(sim.control.requests()).toHaveLength(1005);
+});
