@@ -62,6 +62,7 @@ export function createDeliveryLog(options: {
       })
     : null;
 
+  let heldSeq = 0;
   const hold = (delivery: Delivery) => {
     const n = Number(delivery.id.replace(/^\D+/, ''));
     if (Number.isFinite(n)) seq = Math.max(seq, n);
@@ -74,7 +75,6 @@ export function createDeliveryLog(options: {
       url: delivery.url,
     });
   };
-  let heldSeq = 0;
 
   const restored = new Map<string, Delivery>();
   for (const line of (file?.readTail(Number.POSITIVE_INFINITY, 1) ?? []) as Line[]) {

@@ -267,13 +267,16 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     },
   });
   // Deferred past the change that raised the signal, so that expiry never runs inside a provider's update.
-  signals.on('conversation', (signal) =>
-    queueMicrotask(() => {
-      if (signal.type === 'conversation.ended') retention.noteEnded(signal.provider, signal.conversationId);
-      retention.sweep();
-    }),
-  );
-  signals.on('request', () => queueMicrotask(() => retention.sweep()));
+  // Without --retain nothing listens: requests pay nothing for retention.
+  if (options.retain !== undefined) {
+    signals.on('conversation', (signal) =>
+      queueMicrotask(() => {
+        if (signal.type === 'conversation.ended') retention.noteEnded(signal.provider, signal.conversationId);
+        retention.sweep();
+      }),
+    );
+    signals.on('request', () => queueMicrotask(() => retention.sweep()));
+  }
 
   const reset = async () => {
     dispatcher.clear();

@@ -174,17 +174,7 @@ export function createStateFrom(r: ChatwootRecords, seq: Partial<ChatwootState['
   );
   for (const c of byActivity) {
     s.conversations[String(c.id)] = c;
-    s.index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
-    s.index.conversations[String(c.id)] = {
-      messageIds: [],
-      incoming: 0,
-      lastChatId: null,
-      rank: 0,
-      bucket: '',
-      prev: null,
-      next: null,
-    };
-    linkConversation(s, c, getEntry(s, c.id));
+    indexNewConversation(s, c);
   }
   for (const c of [...r.conversations].sort((a, b) => a.id - b.id)) {
     s.index.lastConversationOfContactInbox[String(c.contact_inbox_id)] = c.id;
@@ -332,9 +322,15 @@ export function applyConversation(s: ChatwootState, input: NewConversation, now:
     contact_last_seen_at: null,
     assignee_last_seen_at: null,
   };
-  s.index.displayIds[`${input.account_id}:${displayId}`] = id;
   s.index.lastConversationOfContactInbox[String(input.contact_inbox_id)] = id;
-  s.index.conversations[String(id)] = {
+  indexNewConversation(s, getConversation(s, id)!);
+  return id;
+}
+
+/** Indexes a conversation just stored: its display id, an empty entry, and its place in its listing bucket. */
+function indexNewConversation(s: ChatwootState, c: Conversation): void {
+  s.index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
+  s.index.conversations[String(c.id)] = {
     messageIds: [],
     incoming: 0,
     lastChatId: null,
@@ -343,8 +339,7 @@ export function applyConversation(s: ChatwootState, input: NewConversation, now:
     prev: null,
     next: null,
   };
-  linkConversation(s, getConversation(s, id)!, getEntry(s, id));
-  return id;
+  linkConversation(s, c, getEntry(s, c.id));
 }
 
 /** What a new message needs; ids and times are filled by `applyMessage`. */
