@@ -10,12 +10,13 @@ import type { Fault, FaultSpec, FaultTable } from './faults.ts';
 import type { Journal, JournalEntry, RequestFilter, WindowStats } from './journal.ts';
 import { getOwn } from './own.ts';
 import {
+  type AnyProvider,
   type ConversationSummary,
   type Delivery,
   isSettled,
   type ProviderContext,
-  type ProviderDefinition,
-} from './provider.ts';
+} from './provider/contract.ts';
+import { resolveActions, runAdminOperation } from './provider-operations.ts';
 import type { SignalBus } from './signals.ts';
 import type { Store, StoreStatus } from './store.ts';
 
@@ -92,6 +93,8 @@ export type Control = {
   state(provider: string): unknown;
   actions(provider?: string): { provider: string; action: string; description: string }[];
   act(request: ActRequest): Promise<unknown>;
+  /** Runs one of a provider's admin operations (as its /__admin/providers/<provider>/... route does). */
+  admin(provider: string, operation: string, args?: unknown): Promise<unknown>;
   now(): number;
   advance(by: number | string): Promise<{ now: number }>;
   addFault(spec: FaultSpec): Fault;
@@ -105,7 +108,7 @@ export type Control = {
 
 /** What the control functions need from the simulator. */
 export type ControlDeps = {
-  providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
+  providers: readonly AnyProvider[];
   contextOf(name: string): ProviderContext<unknown, unknown>;
   store: Store;
   journal: Journal;
@@ -147,6 +150,9 @@ export function createControl(deps: ControlDeps): Control {
       })
       .filter(predicate);
   };
+  // Resolved once: a provider that redefines a neutral verb is refused when the simulator is assembled.
+  const actionTables = new Map(deps.providers.map((p) => [p.name, resolveActions(p)]));
+  const actionsOf = (name: string) => actionTables.get(name) ?? {};
   const providerOf = (name: string) => {
     const provider = deps.providers.find((p) => p.name === name);
     if (!provider) {
@@ -247,7 +253,7 @@ export function createControl(deps: ControlDeps): Control {
       deps.providers
         .filter((p) => name === undefined || p.name === name)
         .flatMap((p) =>
-          Object.entries(p.actions ?? {}).map(([action, def]) => ({
+          Object.entries(actionsOf(p.name)).map(([action, def]) => ({
             provider: p.name,
             action,
             description: def.description,
@@ -255,9 +261,9 @@ export function createControl(deps: ControlDeps): Control {
         ),
     async act({ provider: name, conversationId, action, args }) {
       const provider = providerOf(name);
-      const definition = getOwn(provider.actions, action);
+      const definition = getOwn(actionsOf(provider.name), action);
       if (!definition) {
-        const known = Object.keys(provider.actions ?? {});
+        const known = Object.keys(actionsOf(provider.name));
         throw new ControlError(
           400,
           `Provider '${name}' has no action ${toEcho(action, 60)}. Actions: ${known.join(', ') || '(none)'}.`,
@@ -279,6 +285,10 @@ export function createControl(deps: ControlDeps): Control {
           `${name} ${action} on ${conversationId} failed: ${(error as Error).message}`,
         );
       }
+    },
+    async admin(name, operation, args) {
+      const provider = providerOf(name);
+      return await runAdminOperation(provider, deps.contextOf(provider.name), operation, args);
     },
     now: () => clock.now(),
     // Advances are queued: each one waits for the previous, so concurrent calls add up instead of racing.

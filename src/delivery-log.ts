@@ -1,5 +1,5 @@
 import { type NdjsonLog, openNdjsonLog } from './ndjson-log.ts';
-import { type Delivery, type DeliveryAttempt, isSettled } from './provider.ts';
+import { type Delivery, type DeliveryAttempt, isSettled } from './provider/contract.ts';
 import { createWindow, type RecordWindow, type RecordWindowStats } from './record-window.ts';
 
 /** The fields deliveries are looked up by. */

@@ -12,7 +12,13 @@ import {
 import { toEcho } from './echo.ts';
 import { errorText } from './errors.ts';
 import { describeSendError, isTimeout, type Sender } from './http-sender.ts';
-import type { Delivery, DeliveryAttempt, SignInput, WebhookEvent, WebhookPolicy } from './provider.ts';
+import type {
+  Delivery,
+  DeliveryAttempt,
+  SignInput,
+  WebhookEvent,
+  WebhookPolicy,
+} from './provider/contract.ts';
 import type { SignalBus } from './signals.ts';
 
 export {

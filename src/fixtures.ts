@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, toIssuePath } from './issue-path.ts';
-import type { ProviderDefinition } from './provider.ts';
+import type { ProviderDefinition } from './provider/contract.ts';
 import { lineOf } from './yaml-lines.ts';
 
 /** The fixtures shipped with convosim: fixtures/<provider>/*.yaml|json. */

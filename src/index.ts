@@ -5,6 +5,7 @@ export type { OutboundRequest, OutboundResponse, Sender } from './dispatcher.ts'
 export { ControlError } from './errors.ts';
 export type { Fault, FaultSpec } from './faults.ts';
 export type { JournalEntry, RequestFilter } from './journal.ts';
+export { NEUTRAL_VERBS } from './provider/actions.ts';
 export type {
   AnyProvider,
   ConversationSummary,
@@ -13,8 +14,8 @@ export type {
   ListedConversation,
   ProviderDefinition,
   WebhookEvent,
-} from './provider.ts';
-export { defineProvider, NEUTRAL_ACTIONS } from './provider.ts';
+} from './provider/contract.ts';
+export { defineProvider } from './provider/contract.ts';
 export { defaultProviders } from './providers/registry.ts';
 export {
   type ArmedScenario,

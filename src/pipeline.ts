@@ -7,7 +7,8 @@ import { DroppedConnection } from './errors.ts';
 import { explainUnmatched, type KnownRoute } from './explain.ts';
 import type { FaultTable } from './faults.ts';
 import { type Journal, type JournalEntry, toHeaderRecord } from './journal.ts';
-import type { CoreError, ProviderContext, ProviderDefinition } from './provider.ts';
+import type { CoreError, ProviderContext, ProviderDefinition } from './provider/contract.ts';
+import { Refusal } from './provider/refusal.ts';
 import type { SignalBus } from './signals.ts';
 import { StoreWriteError } from './store.ts';
 
@@ -41,24 +42,37 @@ const MAX_RECORDED_BODY = 64 * 1024;
 export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   const { providers, clock, journal, faults, signals } = deps;
   const app = new Hono<SimEnv>();
-  const providerFor = (path: string) => {
-    let best: { provider: ProviderDefinition<unknown, unknown, unknown>; length: number } | null = null;
-    for (const provider of providers) {
-      for (const base of provider.basePaths) {
-        if (
-          (path === base || path.startsWith(base.endsWith('/') ? base : `${base}/`)) &&
-          base.length > (best?.length ?? -1)
-        ) {
-          best = { provider, length: base.length };
-        }
+  // Every base path with the provider that owns it and the renderer of its errors (a surface's, else the
+  // provider's). The longest base path that prefixes a request's path wins.
+  type Owner = {
+    base: string;
+    provider: ProviderDefinition<unknown, unknown, unknown>;
+    render: ProviderDefinition<unknown, unknown, unknown>['renderError'];
+  };
+  const owners: Owner[] = providers.flatMap((provider) => [
+    ...provider.basePaths.map((base) => ({ base, provider, render: provider.renderError })),
+    ...(provider.surfaces ?? []).flatMap((surface) =>
+      surface.basePaths.map((base) => ({ base, provider, render: surface.renderError })),
+    ),
+  ]);
+  const ownerOf = (path: string) => {
+    let best: Owner | null = null;
+    for (const owner of owners) {
+      const { base } = owner;
+      if (
+        (path === base || path.startsWith(base.endsWith('/') ? base : `${base}/`)) &&
+        base.length > (best?.base.length ?? -1)
+      ) {
+        best = owner;
       }
     }
-    return best?.provider ?? null;
+    return best;
   };
+  const providerFor = (path: string) => ownerOf(path)?.provider ?? null;
   const renderCoreError = (c: Context<SimEnv>, error: CoreError, extra: Record<string, unknown> = {}) => {
-    const provider = providers.find((p) => p.name === c.get('provider'));
-    return provider
-      ? provider.renderError(c, error, deps.contextOf(provider.name))
+    const owner = c.get('provider') === null ? null : ownerOf(c.req.path);
+    return owner
+      ? owner.render(c, error, deps.contextOf(owner.provider.name))
       : c.json({ error: error.message, ...extra }, error.status as 400);
   };
 
@@ -194,6 +208,8 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
 
   app.onError((error, c) => {
     if (error instanceof DroppedConnection) throw error;
+    // A provider's own refusal (its status and envelope) is an answer, not an internal error.
+    if (error instanceof Refusal) return error.toResponse();
     if (error instanceof StoreWriteError) {
       c.set('note', error.message);
       return renderCoreError(c, { status: 503, kind: 'internal', message: error.message });

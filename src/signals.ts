@@ -1,5 +1,5 @@
 import type { JournalEntry } from './journal.ts';
-import type { ConversationSignal, Delivery, DeliveryAttempt } from './provider.ts';
+import type { ConversationSignal, Delivery, DeliveryAttempt } from './provider/contract.ts';
 
 /** Everything the simulator announces; tests, the scenario engine and `wait*` helpers listen here. */
 export type SimulatorSignals = {

@@ -22,7 +22,8 @@ import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
 import { formatPath, toIssuePath } from './issue-path.ts';
 import { createJournal } from './journal.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
-import type { AnyProvider, ProviderContext, ProviderDefinition } from './provider.ts';
+import type { AnyProvider, ProviderContext, ProviderDefinition } from './provider/contract.ts';
+import { createProviderAdminRoutes } from './provider-operations.ts';
 import { createRandom } from './random.ts';
 import { createRetention } from './retention.ts';
 import { createSignalBus, type SignalBus } from './signals.ts';
@@ -331,8 +332,13 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
   });
   const providerAdmin: Record<string, Hono> = {};
   for (const provider of providers) {
-    const admin = provider.createAdminRoutes?.(contexts.get(provider.name)!);
-    if (admin) providerAdmin[provider.name] = admin;
+    const legacy = provider.createAdminRoutes?.(contexts.get(provider.name)!);
+    if (!provider.admin && !legacy) continue;
+    const routes = createProviderAdminRoutes(provider, (name, args) =>
+      control.admin(provider.name, name, args),
+    );
+    if (legacy) routes.route('/', legacy);
+    providerAdmin[provider.name] = routes;
   }
   const host: ExtensionHost = {
     control,

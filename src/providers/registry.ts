@@ -1,4 +1,4 @@
-import type { AnyProvider } from '../provider.ts';
+import type { AnyProvider } from '../provider/contract.ts';
 import { eightByEightProvider } from './8x8/index.ts';
 import { airkitProvider } from './airkit/index.ts';
 import { chatwootProvider } from './chatwoot/index.ts';

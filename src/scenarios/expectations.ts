@@ -1,5 +1,5 @@
 import type { JournalEntry } from '../journal.ts';
-import { type Delivery, isSettled } from '../provider.ts';
+import { type Delivery, isSettled } from '../provider/contract.ts';
 import {
   DEFAULT_IGNORED_KEYS,
   isRelatedTo,

@@ -1,11 +1,28 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.ts';
-import { NEUTRAL_ACTIONS } from '../provider.ts';
 
 // The one schema of scenario files. The YAML/JSON text is validated here, then normalized into `Scenario`.
 
-/** A verb a step can use to act on the conversation (every neutral action but `raw.event`, which is `raw`). */
-export const ACTION_VERBS = [...NEUTRAL_ACTIONS.filter((a) => a !== 'raw.event'), 'agent.accept'] as const;
+/**
+ * A verb a step can use to act on the conversation: the neutral verbs of the provider kit (but `raw.event`, which
+ * is `raw`), and the verbs one provider knows that scenarios name (ECE's page push and attachments).
+ */
+export const ACTION_VERBS = [
+  'agent.join',
+  'agent.say',
+  'agent.typing',
+  'agent.pagePush',
+  'agent.transfer',
+  'agent.attachment.upload',
+  'agent.attachment.accept',
+  'agent.attachment.reject',
+  'agent.leave',
+  'agent.complete',
+  'customer.say',
+  'customer.typing',
+  'customer.leave',
+  'agent.accept',
+] as const;
 
 /** Verbs that are other names of a neutral action. */
 export const VERB_ALIASES: Readonly<Record<string, string>> = { 'agent.accept': 'agent.join' };

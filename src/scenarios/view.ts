@@ -1,5 +1,5 @@
 import type { JournalEntry } from '../journal.ts';
-import type { Delivery } from '../provider.ts';
+import type { Delivery } from '../provider/contract.ts';
 import type { ExtensionHost } from '../simulator.ts';
 
 /** What a run's expectations see: the provider's requests and the conversation's deliveries since the run began. */

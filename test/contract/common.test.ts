@@ -1,6 +1,6 @@
 // The contract every provider keeps (like Hono's router/common.case.test.ts): run against each registered one.
 import { describe, expect, test } from 'vitest';
-import type { AnyProvider, ProviderDefinition } from '../../src/provider.ts';
+import type { AnyProvider, ProviderDefinition } from '../../src/provider/contract.ts';
 import { defaultProviders } from '../../src/providers/registry.ts';
 import type { Simulator } from '../../src/simulator.ts';
 import { echoProvider } from '../support/echo-provider.ts';

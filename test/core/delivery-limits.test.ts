@@ -1,7 +1,7 @@
 // Per-destination limits of the dispatcher (issue 9 item 4): bounded queues, concurrency, one retry timer per
 // destination, slow receivers reported, order kept per conversation, and deliveries resumed after a restart.
 import { expect, test } from 'vitest';
-import type { Delivery, DeliveryAttempt } from '../../src/provider.ts';
+import type { Delivery, DeliveryAttempt } from '../../src/provider/contract.ts';
 import {
   createDispatchHarness,
   findClosedUrl,

@@ -2,7 +2,7 @@
 // Retries run on the virtual clock; the total deadline of an attempt is real time inside the sender (200 ms here).
 import { expect, test } from 'vitest';
 import { createHttpSender } from '../../src/dispatcher.ts';
-import type { Delivery } from '../../src/provider.ts';
+import type { Delivery } from '../../src/provider/contract.ts';
 import {
   createDispatchHarness,
   findClosedUrl,

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../../src/http.ts';
-import { defineProvider } from '../../src/provider.ts';
+import { defineProvider } from '../../src/provider/contract.ts';
 
 // A tiny provider used to test the core without depending on a real one.
 

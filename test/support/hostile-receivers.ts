@@ -10,7 +10,7 @@ import {
   type DispatchLimits,
   type Sender,
 } from '../../src/dispatcher.ts';
-import type { Delivery } from '../../src/provider.ts';
+import type { Delivery } from '../../src/provider/contract.ts';
 import { createSignalBus } from '../../src/signals.ts';
 
 /** A misbehaving webhook receiver on 127.0.0.1: it counts what it got and can be awaited, never slept on. */

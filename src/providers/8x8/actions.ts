@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { toEcho } from '../../echo.ts';
 import { ControlError } from '../../errors.ts';
 import { getOwn } from '../../own.ts';
-import { neutralArgs, type ProviderAction } from '../../provider.ts';
+import { neutralArgs, type ProviderAction } from '../../provider/index.ts';
 import type { EightByEightOptions } from './fixtures.ts';
 import { applyOutcome, type Ctx, findWebhookUri, makeInteractionId } from './glue.ts';
 import { type EightByEightState, type Outcome, StateError, toOpenInteraction } from './model.ts';

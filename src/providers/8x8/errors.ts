@@ -1,7 +1,7 @@
 // 8x8 error envelopes (both OpenAPI files: every error is application/problem+json).
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { CoreError } from '../../provider.ts';
+import type { CoreError } from '../../provider/index.ts';
 import { toChecksum } from './events.ts';
 import { show } from './rules.ts';
 

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { readBody } from '../../http.ts';
 import { getOwn } from '../../own.ts';
-import type { ProviderContext } from '../../provider.ts';
+import type { ProviderContext } from '../../provider/index.ts';
 import { toGatewayEvent, toV2Event } from './events.ts';
 import type { EightByEightOptions } from './fixtures.ts';
 import {

@@ -1,6 +1,6 @@
 // The 8x8 provider: Chat API v2 (/oauth/v2, /vcc) and Chat Gateway v1 (/chat-gateway/v1), one state machine.
 import { Hono } from 'hono';
-import { defineProvider } from '../../provider.ts';
+import { defineProvider } from '../../provider/index.ts';
 import { eightByEightActions } from './actions.ts';
 import { renderCoreError } from './errors.ts';
 import { makeSignedHeaders } from './events.ts';

@@ -1,7 +1,7 @@
 // The 8x8 conversation state machine, shared by Chat API v2 and Chat Gateway v1.
 // Source: seeds/004_1f4e3fa8a13d5760.txt; reference/providers.md section 1.
 import { getOwn } from '../../own.ts';
-import type { ConversationPage, ListedConversation } from '../../provider.ts';
+import type { ConversationPage, ListedConversation } from '../../provider/index.ts';
 import {
   createSortedIndex,
   insertEntry,

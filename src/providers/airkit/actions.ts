@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { getOwn } from '../../own.ts';
-import { neutralArgs, type ProviderAction } from '../../provider.ts';
+import { neutralArgs, type ProviderAction } from '../../provider/index.ts';
 import { toQuoted } from './errors.ts';
 import type { AirkitOptions } from './fixtures.ts';
 import { type AirkitState, getConversation } from './model.ts';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookEvent } from '../../provider.ts';
+import type { WebhookEvent } from '../../provider/index.ts';
 import type { AirkitConversation, AirkitMessage, Resource } from './model.ts';
 import { renderConversation, renderMessage } from './render.ts';
 

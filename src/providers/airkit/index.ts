@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { defineProvider } from '../../provider.ts';
+import { defineProvider } from '../../provider/index.ts';
 import { airkitActions } from './actions.ts';
 import { createAirkitAdminRoutes } from './admin-routes.ts';
 import { renderAirkitError } from './errors.ts';

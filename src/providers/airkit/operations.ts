@@ -1,5 +1,5 @@
 import { getOwn } from '../../own.ts';
-import type { ProviderContext } from '../../provider.ts';
+import type { ProviderContext } from '../../provider/index.ts';
 import { type AirkitFailure, toQuoted } from './errors.ts';
 import { type AirkitEventName, createEventPayload, toWebhookEvent } from './events.ts';
 import type { AirkitOptions } from './fixtures.ts';

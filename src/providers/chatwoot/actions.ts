@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getOwn, hasOwn } from '../../own.ts';
-import { neutralArgs, type ProviderAction } from '../../provider.ts';
+import { neutralArgs, type ProviderAction } from '../../provider/index.ts';
 import { toInputText } from './errors.ts';
 import { listDestinations, toConversationKey } from './events.ts';
 import type { ChatwootOptions } from './fixtures.ts';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { getOwn } from '../../own.ts';
-import type { WebhookEvent } from '../../provider.ts';
+import type { WebhookEvent } from '../../provider/index.ts';
 import type { ChatwootState, Contact, Conversation, Inbox } from './model.ts';
 import { renderContactWebhookData, toIso } from './render.ts';
 import type { ChangedAttribute } from './transitions.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getOwn } from '../../own.ts';
-import { defineProvider, type ListedConversation } from '../../provider.ts';
+import { defineProvider, type ListedConversation } from '../../provider/index.ts';
 import { chatwootActions } from './actions.ts';
 import { createSignatureHeaders, toConversationKey } from './events.ts';
 import {

@@ -1,5 +1,5 @@
 import { getOwn } from '../../own.ts';
-import type { ProviderContext } from '../../provider.ts';
+import type { ProviderContext } from '../../provider/index.ts';
 import {
   type ChatwootEventName,
   type ChatwootEvents,

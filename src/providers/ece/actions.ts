@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { toEcho } from '../../echo.ts';
 import { renderXml } from '../../http.ts';
 import { getOwn, hasOwn } from '../../own.ts';
-import { neutralArgs, type ProviderAction } from '../../provider.ts';
+import { neutralArgs, type ProviderAction } from '../../provider/index.ts';
 import {
   applyAgentAttachment,
   applyAgentEvent,

@@ -1,7 +1,7 @@
 /** Glue between state changes and the core: posting callbacks, scheduling assignment, counting failed deliveries. */
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
-import type { Delivery, ProviderContext } from '../../provider.ts';
+import type { Delivery, ProviderContext } from '../../provider/index.ts';
 import { applyAssignWaiting } from './agent.ts';
 import { toCallbackEvents } from './events.ts';
 import type { Posting } from './model.ts';

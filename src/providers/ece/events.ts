@@ -5,7 +5,7 @@
 
 import { renderXml } from '../../http.ts';
 import { getOwn } from '../../own.ts';
-import type { WebhookEvent } from '../../provider.ts';
+import type { WebhookEvent } from '../../provider/index.ts';
 import type { Posting } from './model.ts';
 import type {
   Agent,

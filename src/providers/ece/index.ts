@@ -1,7 +1,7 @@
 /** Cisco ECE v19 asynchronous messaging (Interaction API client applications), as a convosim provider. */
 import type { Context } from 'hono';
 import { getOwn } from '../../own.ts';
-import { type CoreError, defineProvider, type ListedConversation } from '../../provider.ts';
+import { type CoreError, defineProvider, type ListedConversation } from '../../provider/index.ts';
 import { eceActions } from './actions.ts';
 import { createEceAdminRoutes } from './admin.ts';
 import { type EceContext, onCallbackSettled, resumeAssignment } from './dispatch.ts';

@@ -2,7 +2,7 @@
 // page must be the one a plain filter and sort of all conversations gives.
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import type { ConversationSummary } from '../../../src/provider.ts';
+import type { ConversationSummary } from '../../../src/provider/contract.ts';
 import {
   createEightByEightSim,
   gatewayClient,

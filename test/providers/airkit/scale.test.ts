@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { OutboundRequest } from '../../../src/dispatcher.ts';
-import type { ProviderContext } from '../../../src/provider.ts';
+import type { ProviderContext } from '../../../src/provider/contract.ts';
 import { airkitProvider } from '../../../src/providers/airkit/index.ts';
 import { type AirkitState, applyConversation, applyMessage } from '../../../src/providers/airkit/model.ts';
 import type { Simulator } from '../../../src/simulator.ts';

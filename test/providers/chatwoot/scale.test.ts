@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { OutboundRequest } from '../../../src/dispatcher.ts';
-import type { ProviderContext } from '../../../src/provider.ts';
+import type { ProviderContext } from '../../../src/provider/contract.ts';
 import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
 import { type ChatwootState, getConversation } from '../../../src/providers/chatwoot/model.ts';
 import {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../../../src/http.ts';
-import { defineProvider, type ProviderContext } from '../../../src/provider.ts';
+import { defineProvider, type ProviderContext } from '../../../src/provider/contract.ts';
 
 // A small chat provider for testing the scenario engine without depending on a real provider.
 
