@@ -49,11 +49,12 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     provider: ProviderDefinition<unknown, unknown, unknown>;
     render: ProviderDefinition<unknown, unknown, unknown>['renderError'];
   };
+  // A surface's entry comes first, so it wins over its provider's entry for the same base path.
   const owners: Owner[] = providers.flatMap((provider) => [
-    ...provider.basePaths.map((base) => ({ base, provider, render: provider.renderError })),
     ...(provider.surfaces ?? []).flatMap((surface) =>
       surface.basePaths.map((base) => ({ base, provider, render: surface.renderError })),
     ),
+    ...provider.basePaths.map((base) => ({ base, provider, render: provider.renderError })),
   ]);
   const ownerOf = (path: string) => {
     let best: Owner | null = null;
@@ -200,10 +201,15 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       c.get('provider'),
     );
     c.set('note', explanation.message);
-    c.header('x-convosim-unmatched', explanation.message.replace(/[^\x20-\x7e]/g, '?'));
-    const provider = c.get('provider');
-    if (provider === null) return c.json(explanation, 404);
-    return renderCoreError(c, { status: 404, kind: 'not-found', message: explanation.message });
+    const header = explanation.message.replace(/[^\x20-\x7e]/g, '?');
+    if (c.get('provider') === null) {
+      c.header('x-convosim-unmatched', header);
+      return c.json(explanation, 404);
+    }
+    // Set on the rendered answer itself: a provider's renderer may build its Response without `c`.
+    const res = renderCoreError(c, { status: 404, kind: 'not-found', message: explanation.message });
+    res.headers.set('x-convosim-unmatched', header);
+    return res;
   });
 
   app.onError((error, c) => {
