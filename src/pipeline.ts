@@ -33,6 +33,8 @@ export type PipelineDeps = {
 };
 
 const ADMIN = '/__admin';
+/** Hono's per-request cache of the body, in the forms read so far. */
+type BodyCache = { text?: Promise<string>; arrayBuffer?: Promise<ArrayBuffer> };
 const MAX_RECORDED_BODY = 64 * 1024;
 
 /**
@@ -97,16 +99,22 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
 
   const record = async (c: Context<SimEnv>, time: number, thrown: unknown) => {
     const url = new URL(c.req.url);
-    const cached = (c.req as unknown as { bodyCache: { arrayBuffer?: Promise<ArrayBuffer> } }).bodyCache
-      .arrayBuffer;
-    const requestBody = cached ? await cached.then(decode, () => '') : '';
+    const { bodyCache } = c.req as unknown as { bodyCache: BodyCache };
+    const requestBody = bodyCache.text
+      ? await bodyCache.text.then(clip, () => '')
+      : bodyCache.arrayBuffer
+        ? await bodyCache.arrayBuffer.then(decode, () => '')
+        : '';
     const route = matchedRoutes(c)
       .filter((r) => r.method !== 'ALL')
       .at(-1)?.path;
     let responseBody = '';
     if (!thrown) {
       const original = c.res;
-      if (original.body !== null && isTextual(original.headers.get('content-type'))) {
+      const kept = keptBody(original);
+      if (kept !== undefined) {
+        responseBody = kept ?? '';
+      } else if (original.body !== null && isTextual(original.headers.get('content-type'))) {
         // Read a text answer once and pass on a copy built from the text: far cheaper than clone()'s stream tee.
         responseBody = await original.text();
         c.res = undefined;
@@ -143,27 +151,37 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     signals.emit('request', entry);
   };
 
-  const limitBody = bodyLimit({
-    maxSize: deps.bodyLimit,
-    onError: (c) => {
-      const res = renderCoreError(c as Context<SimEnv>, {
-        status: 413,
-        kind: 'payload-too-large',
-        message: `Request body exceeds the limit of ${deps.bodyLimit} bytes`,
-      });
-      // The rest of the body is never read, so the connection cannot carry another request: say so.
-      res.headers.set('connection', 'close');
-      return res;
-    },
+  const tooLarge = (c: Context) => {
+    const res = renderCoreError(c as Context<SimEnv>, {
+      status: 413,
+      kind: 'payload-too-large',
+      message: `Request body exceeds the limit of ${deps.bodyLimit} bytes`,
+    });
+    // The rest of the body is never read, so the connection cannot carry another request: say so.
+    res.headers.set('connection', 'close');
+    return res;
+  };
+  const limitBody = bodyLimit({ maxSize: deps.bodyLimit, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    const { method } = c.req;
+    if (method === 'GET' || method === 'HEAD') return next();
+    // Over HTTP with a declared length (Node's parser holds the body to it), the length alone decides, and the
+    // body is read straight from the socket: touching `c.req.raw.body` (as Hono's bodyLimit does) would build
+    // a web Request with a stream and an abort signal for every request, a fifth of the CPU of a write.
+    // Chunked bodies and in-process requests go through bodyLimit, which counts while it reads.
+    const declared = c.env?.incoming ? c.req.header('content-length') : undefined;
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return limitBody(c, next);
+    if (Number(declared) > deps.bodyLimit) return tooLarge(c);
+    return next();
   });
-  // GET and HEAD carry no body; skipping the check spares building a full Request object for each of them.
-  app.use('*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  );
 
   app.use('*', async (c, next) => {
-    // Read the body once, so the journal can record it and routes can parse it in any form.
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await c.req.arrayBuffer();
+    // Read the body once, as bytes and as text, so the journal can record it and routes parse it in any form.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const buffer = await c.req.arrayBuffer();
+      const { bodyCache } = c.req as unknown as { bodyCache: BodyCache };
+      bodyCache.text ??= Promise.resolve(utf8.decode(buffer));
+    }
     const provider = c.get('provider');
     if (provider === null) return next();
     const effect = faults.match({ provider, method: c.req.method, path: c.req.path });
@@ -228,8 +246,24 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   return app;
 }
 
+/**
+ * The body of an answer built from a string by @hono/node-server's lightweight Response (what `c.json` and
+ * `c.text` build once it serves), read without turning it into a web Response: that would build a stream per
+ * answer, and a copy to pass on. Undefined for any other answer (read the usual way).
+ */
+function keptBody(res: Response): string | null | undefined {
+  lightweightCache ??= Object.getOwnPropertySymbols(res).find((s) => s.description === 'cache') ?? null;
+  if (lightweightCache === null) return undefined;
+  const cache = (res as unknown as Record<symbol, unknown>)[lightweightCache];
+  if (!Array.isArray(cache)) return undefined;
+  const body: unknown = cache[1];
+  return typeof body === 'string' || body === null ? body : undefined;
+}
+let lightweightCache: symbol | null | undefined;
+
 const isTextual = (type: string | null) => type !== null && /json|xml|^text\//i.test(type);
-const decode = (buffer: ArrayBuffer) => clip(new TextDecoder().decode(buffer));
+const utf8 = new TextDecoder();
+const decode = (buffer: ArrayBuffer) => clip(utf8.decode(buffer));
 const clip = (text: string) =>
   text.length > MAX_RECORDED_BODY
     ? `${text.slice(0, MAX_RECORDED_BODY)}…[${text.length - MAX_RECORDED_BODY} more]`
