@@ -98,7 +98,7 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   });
 
   const record = async (c: Context<SimEnv>, time: number, thrown: unknown) => {
-    const url = new URL(c.req.url);
+    const { path, query } = splitUrl(c.req.url);
     const { bodyCache } = c.req as unknown as { bodyCache: BodyCache };
     const requestBody = bodyCache.text
       ? await bodyCache.text.then(clip, () => '')
@@ -131,10 +131,10 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       time,
       provider: c.get('provider'),
       method: c.req.method,
-      path: url.pathname,
-      query: url.search,
+      path,
+      query,
       route: route ?? null,
-      requestHeaders: toHeaderRecord(c.req.raw.headers),
+      requestHeaders: c.env?.incoming ? fromIncoming(c.env.incoming) : toHeaderRecord(c.req.raw.headers),
       requestBody,
       status: response?.status ?? 0,
       responseHeaders: response ? toHeaderRecord(response.headers) : {},
@@ -244,6 +244,27 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   });
 
   return app;
+}
+
+/** The path and the query (with its '?') of a request URL, which the adapter has already normalized. */
+function splitUrl(url: string): { path: string; query: string } {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1) return { path: '/', query: '' };
+  const mark = url.indexOf('?', start);
+  return mark === -1
+    ? { path: url.slice(start), query: '' }
+    : { path: url.slice(start, mark), query: url.slice(mark) };
+}
+
+/** The headers of a request as Node parsed them (names in lower case), without building a web Headers. */
+function fromIncoming(incoming: IncomingMessage): Record<string, string> {
+  const record: Record<string, string> = {};
+  const { headers } = incoming;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) record[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return record;
 }
 
 /**
