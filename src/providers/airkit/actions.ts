@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import { getOwn } from '../../own.ts';
 import { neutralArgs, type ProviderAction } from '../../provider/index.ts';
-import { toQuoted } from './errors.ts';
+import { runCustomerMessage, runEnd, runThirdPartyMessage } from './effects.ts';
 import type { AirkitOptions } from './fixtures.ts';
 import { type AirkitState, getConversation } from './model.ts';
-import { runCustomerMessage, runEnd, runThirdPartyMessage } from './operations.ts';
+import { toQuoted } from './render-errors.ts';
 
 type Action = ProviderAction<AirkitState, AirkitOptions>;
 

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { defineProvider } from '../../provider/index.ts';
 import { airkitActions } from './actions.ts';
-import { createAirkitAdminRoutes } from './admin-routes.ts';
-import { renderAirkitError } from './errors.ts';
+import { createAirkitAdminRoutes } from './admin.ts';
 import { createSignatureHeaders } from './events.ts';
 import {
   type AirkitFixtures,
@@ -21,7 +20,8 @@ import {
   isListState,
   toRecordsOfArrayIndex,
 } from './model.ts';
-import { slicePagedIdsAfter } from './paged-ids.ts';
+import { slicePagedIdsAfter } from './model-pages.ts';
+import { renderAirkitError } from './render-errors.ts';
 import { AIRKIT_BASE, createAirkitRoutes } from './routes.ts';
 
 const CODES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
 import type { AirkitFixtures } from './fixtures.ts';
-import { appendPagedId, createPagedIds, isPagedIds, type PagedIds, removePagedId } from './paged-ids.ts';
+import { appendPagedId, createPagedIds, isPagedIds, type PagedIds, removePagedId } from './model-pages.ts';
 
 /** A Conversation Hub. */
 export type Hub = { id: string; name: string };

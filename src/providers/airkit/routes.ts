@@ -4,16 +4,16 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { readBody } from '../../http.ts';
 import { getOwn, hasOwn } from '../../own.ts';
-import { type AirkitFailure, renderAirkitError, toQuoted } from './errors.ts';
-import { getConversation, listMessageIds } from './model.ts';
 import {
   type AirkitContext,
   AirkitOperationError,
   runEnd,
   runStart,
   runThirdPartyMessage,
-} from './operations.ts';
+} from './effects.ts';
+import { getConversation, listMessageIds } from './model.ts';
 import { renderConversation, renderMessage } from './render.ts';
+import { type AirkitFailure, renderAirkitError, toQuoted } from './render-errors.ts';
 import { parseMessageText, parsePageRequest, parseStartConversation, toPage, toPagedPage } from './rules.ts';
 
 /** The base path of the simulated Conversation Hub API. */

@@ -1,7 +1,7 @@
 import { getOwn, hasOwn } from '../../own.ts';
-import { type AirkitFailure, type AirkitResult, toInputText, toQuoted } from './errors.ts';
 import type { AirkitState, CustomerDestination, Resource } from './model.ts';
-import { type PagedIds, slicePagedIds } from './paged-ids.ts';
+import { type PagedIds, slicePagedIds } from './model-pages.ts';
+import { type AirkitFailure, type AirkitResult, toInputText, toQuoted } from './render-errors.ts';
 
 type Body = Record<string, unknown>;
 type Issue = { field: string; issue: string };

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { readBody } from '../../http.ts';
 import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
-import { type AirkitFailure, toInputText, toQuoted } from './errors.ts';
+import type { AirkitContext } from './effects.ts';
 import { resourcePatchSchema, resourceSchema } from './fixtures.ts';
 import { getConversation, listMessageIds } from './model.ts';
-import type { AirkitContext } from './operations.ts';
 import { renderDestination, renderResource } from './render.ts';
+import { type AirkitFailure, toInputText, toQuoted } from './render-errors.ts';
 import { renderFailure } from './routes.ts';
 
 /**

@@ -1,6 +1,5 @@
 import { getOwn } from '../../own.ts';
 import type { ProviderContext } from '../../provider/index.ts';
-import { type AirkitFailure, toQuoted } from './errors.ts';
 import { type AirkitEventName, createEventPayload, toWebhookEvent } from './events.ts';
 import type { AirkitOptions } from './fixtures.ts';
 import {
@@ -12,6 +11,7 @@ import {
   applyMessage,
   getConversation,
 } from './model.ts';
+import { type AirkitFailure, toQuoted } from './render-errors.ts';
 import type { StartPlan } from './rules.ts';
 
 /** The airkit provider context. */
