@@ -1,162 +1,132 @@
-import { getOwn } from '../../own.ts';
-import type { ProviderContext } from '../../provider/index.ts';
-import { type AirkitEventName, createEventPayload, toWebhookEvent } from './events.ts';
+import { ok, type ProviderContext, type Result } from '../../provider/index.ts';
+import { type AirkitEvents, type AirkitMeta, parseWebhookTarget, toWebhook } from './events.ts';
 import type { AirkitOptions } from './fixtures.ts';
 import {
   type AirkitConversation,
   type AirkitMessage,
   type AirkitState,
-  applyConversation,
   applyEnd,
+  applyExpire,
   applyMessage,
-  getConversation,
+  applyStart,
+  type Happening,
+  type MessageSender,
+  type Outcome,
 } from './model.ts';
-import { type AirkitFailure, toQuoted } from './render-errors.ts';
-import type { StartPlan } from './rules.ts';
+import { applyRecords, toRecordsOfStoredState } from './model-records.ts';
+import type { AirkitFailure } from './render-errors.ts';
+import {
+  parseCustomerWritable,
+  parseOpenConversation,
+  parseThirdPartyWritable,
+  type StartPlan,
+} from './rules.ts';
 
 /** The airkit provider context. */
-export type AirkitContext = ProviderContext<AirkitState, AirkitOptions>;
+export type AirkitContext = ProviderContext<AirkitState, AirkitOptions, AirkitEvents, AirkitMeta>;
 
-/** An operation's failure, thrown to the caller (routes render it, actions report it). */
-export class AirkitOperationError extends Error {
-  readonly failure: AirkitFailure;
-  constructor(failure: AirkitFailure) {
-    super(failure.message);
-    this.failure = failure;
-  }
+/**
+ * Performs what a transition reports, in order: the webhooks to the third-party system, then the conversation
+ * signals. The only place that emits or notifies.
+ */
+export function performOutcome(ctx: AirkitContext, outcome: Outcome<unknown>): void {
+  for (const happening of outcome.happenings) performWebhook(ctx, happening);
+  for (const signal of outcome.signals) ctx.notify(signal);
 }
 
-const conversationOf = (ctx: AirkitContext, id: string) => getConversation(ctx.state(), id);
-
-function emit(
-  ctx: AirkitContext,
-  type: AirkitEventName,
-  conversationId: string,
-  message?: AirkitMessage,
-): void {
-  const conv = conversationOf(ctx, conversationId)!;
-  if (!conv.managedByThirdPartySystem) return;
-  const resource = getOwn(ctx.state().resources, conv.resourceId);
-  if (!resource?.webhookUrl) {
-    ctx.log('warn', `resource ${conv.resourceId} has no webhookUrl; ${type} for ${conv.id} not sent`);
+function performWebhook(ctx: AirkitContext, happening: Happening): void {
+  const conv = happening.conversation;
+  const target = parseWebhookTarget(ctx.state(), conv.id);
+  if (!target.ok) {
+    ctx.log(
+      'warn',
+      `resource ${conv.resourceId} has no webhookUrl; ${happening.type} for ${conv.id} not sent`,
+    );
     return;
   }
-  ctx.emit(
-    toWebhookEvent(
-      resource,
-      conv,
-      createEventPayload(type, ctx.random.uuid(), ctx.clock.now(), conv, message),
-    ),
-  );
+  ctx.emit(toWebhook(happening, target.value, ctx.random.uuid(), ctx.clock.now()));
 }
 
-/** Starts a conversation; a third-party managed one notifies the third-party system (conversation.started). */
-export function runStart(ctx: AirkitContext, plan: StartPlan): AirkitConversation {
-  const id = `conv_${ctx.random.id(16)}`;
+/** Applies a transition at the clock's time and performs its outcome; answers the transition's value. */
+export function performTransition<T>(
+  ctx: AirkitContext,
+  apply: (draft: AirkitState, now: number) => Outcome<T>,
+): T {
   const now = ctx.clock.now();
-  ctx.update((s) =>
-    applyConversation(s, {
-      id,
-      resourceId: plan.resource.id,
-      hubId: plan.resource.hubId,
-      channel: plan.resource.channel,
-      customerDestination: plan.customerDestination,
-      customerIdentifier: plan.customerIdentifier,
-      managedByThirdPartySystem: plan.managedByThirdPartySystem,
-      status: plan.managedByThirdPartySystem ? 'awaiting-first-message' : 'unmanaged',
-      endedBy: null,
-      createdAt: now,
-      updatedAt: now,
-    }),
-  );
-  emit(ctx, 'conversation.started', id);
-  const conv = conversationOf(ctx, id)!;
-  ctx.notify({
-    type: 'conversation.started',
-    conversationId: id,
-    data: { resourceId: conv.resourceId, managed: conv.managedByThirdPartySystem, channel: conv.channel },
-  });
-  return conv;
+  const outcome = ctx.update((draft) => apply(draft, now));
+  performOutcome(ctx, outcome);
+  return outcome.value;
 }
 
-function requireOpen(ctx: AirkitContext, id: string): AirkitConversation {
-  const conv = conversationOf(ctx, id);
-  if (!conv)
-    throw new AirkitOperationError({
-      status: 404,
-      code: 'CONVERSATION_NOT_FOUND',
-      message: `No conversation ${toQuoted(id)}`,
-    });
-  if (conv.status === 'ended') {
-    throw new AirkitOperationError({
-      status: 409,
-      code: 'CONVERSATION_ENDED',
-      message: `Conversation ${toQuoted(id)} has ended`,
-    });
-  }
-  return conv;
+/** Starts a conversation (a new `conv_` id); a third-party managed one tells the third-party system. */
+export function performStart(ctx: AirkitContext, plan: StartPlan): AirkitConversation {
+  const id = `conv_${ctx.random.id(16)}`;
+  return performTransition(ctx, (draft, now) => applyStart(draft, { ...plan, id }, now));
+}
+
+/** A message written by `sender`, once the rules let it (a new `msg_` id). */
+function performMessage(
+  ctx: AirkitContext,
+  conversationId: string,
+  sender: MessageSender,
+  text: string,
+): AirkitMessage {
+  const message: AirkitMessage = {
+    id: `msg_${ctx.random.id(16)}`,
+    conversationId,
+    sender,
+    text,
+    sentAt: ctx.clock.now(),
+    delivered: true,
+  };
+  return performTransition(ctx, (draft) => applyMessage(draft, conversationId, message));
 }
 
 /** The third-party system sends a message; the simulated end user receives it. */
-export function runThirdPartyMessage(
+export function performThirdPartyMessage(
   ctx: AirkitContext,
   conversationId: string,
   text: string,
-): AirkitMessage {
-  const conv = requireOpen(ctx, conversationId);
-  if (!conv.managedByThirdPartySystem) {
-    throw new AirkitOperationError({
-      status: 409,
-      code: 'NOT_THIRD_PARTY_MANAGED',
-      message: `Conversation ${toQuoted(conversationId)} was started with managedByThirdPartySystem false; no third-party system may write to it`,
-    });
-  }
-  const message: AirkitMessage = {
-    id: `msg_${ctx.random.id(16)}`,
-    conversationId,
-    sender: 'third-party',
-    text,
-    sentAt: ctx.clock.now(),
-    delivered: true,
-  };
-  ctx.update((s) => applyMessage(s, conversationId, message));
-  ctx.notify({ type: 'conversation.updated', conversationId, data: { sender: 'third-party', text } });
-  return message;
+): Result<AirkitMessage, AirkitFailure> {
+  const writable = parseThirdPartyWritable(ctx.state(), conversationId);
+  if (!writable.ok) return writable;
+  return ok(performMessage(ctx, conversationId, 'third-party', text));
 }
 
 /** The simulated end user replies; the third-party system gets message.created. */
-export function runCustomerMessage(ctx: AirkitContext, conversationId: string, text: string): AirkitMessage {
-  const conv = requireOpen(ctx, conversationId);
-  if (conv.status === 'awaiting-first-message' && !ctx.options.allowCustomerFirst) {
-    throw new AirkitOperationError({
-      status: 409,
-      code: 'AWAITING_FIRST_MESSAGE',
-      message: `Conversation ${toQuoted(conversationId)} waits for the third-party system's first message`,
-    });
-  }
-  const message: AirkitMessage = {
-    id: `msg_${ctx.random.id(16)}`,
-    conversationId,
-    sender: 'customer',
-    text,
-    sentAt: ctx.clock.now(),
-    delivered: true,
-  };
-  ctx.update((s) => applyMessage(s, conversationId, message));
-  emit(ctx, 'message.created', conversationId, message);
-  ctx.notify({ type: 'conversation.updated', conversationId, data: { sender: 'customer', text } });
-  return message;
+export function performCustomerMessage(
+  ctx: AirkitContext,
+  conversationId: string,
+  text: string,
+): Result<AirkitMessage, AirkitFailure> {
+  const writable = parseCustomerWritable(ctx.state(), conversationId, ctx.options.allowCustomerFirst);
+  if (!writable.ok) return writable;
+  return ok(performMessage(ctx, conversationId, 'customer', text));
 }
 
-/** Ends a conversation; when the end user leaves the third-party system gets conversation.ended. */
-export function runEnd(
+/** Ends an open conversation; when the end user leaves, the third-party system gets conversation.ended. */
+export function performEnd(
   ctx: AirkitContext,
   conversationId: string,
   by: 'customer' | 'third-party',
-): AirkitConversation {
-  requireOpen(ctx, conversationId);
-  ctx.update((s) => applyEnd(s, conversationId, by, ctx.clock.now()));
-  if (by === 'customer') emit(ctx, 'conversation.ended', conversationId);
-  ctx.notify({ type: 'conversation.ended', conversationId, data: { endedBy: by } });
-  return conversationOf(ctx, conversationId)!;
+): Result<AirkitConversation, AirkitFailure> {
+  const open = parseOpenConversation(ctx.state(), conversationId);
+  if (!open.ok) return open;
+  return ok(performTransition(ctx, (draft, now) => applyEnd(draft, conversationId, by, now)));
+}
+
+/** Deletes an ended conversation and what it holds (`--retain`). */
+export function performExpire(ctx: AirkitContext, conversationId: string): void {
+  ctx.update((draft) => applyExpire(draft, conversationId));
+}
+
+/**
+ * Indexes, once, a state stored by an earlier version: one that holds lists, or one that kept conversation ids in
+ * arrays before conversations could be removed.
+ */
+export function performStoredStateUpgrade(ctx: AirkitContext): void {
+  const records = toRecordsOfStoredState(ctx.state());
+  if (!records) return;
+  ctx.update((draft) => applyRecords(draft, records));
+  ctx.log('info', 'indexed an airkit state stored by an earlier version');
 }
