@@ -4,15 +4,7 @@ import { toEcho } from '../../echo.ts';
 import { renderXml } from '../../http.ts';
 import { getOwn, hasOwn } from '../../own.ts';
 import { neutralArgs, type ProviderAction } from '../../provider/index.ts';
-import {
-  applyAgentAttachment,
-  applyAgentEvent,
-  applyAgentMessage,
-  applyAssign,
-  applyTransfer,
-  pickAgent,
-} from './agent.ts';
-import { type EceContext, postCallbacks, scheduleAssignment } from './dispatch.ts';
+import { type EceContext, postCallbacks, scheduleAssignment } from './effects.ts';
 import { toCallbackHeaders } from './events.ts';
 import {
   applyComplete,
@@ -22,7 +14,15 @@ import {
   type Posting,
   requireOpen,
 } from './model.ts';
-import type { EceOptions, EceState } from './types.ts';
+import {
+  applyAgentAttachment,
+  applyAgentEvent,
+  applyAgentMessage,
+  applyAssign,
+  applyTransfer,
+  pickAgent,
+} from './model-agent.ts';
+import type { EceOptions, EceState } from './model-state.ts';
 
 type Action = ProviderAction<EceState, EceOptions>;
 

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { toEcho } from '../../echo.ts';
 import { readBody } from '../../http.ts';
 import { getOwn, isSafeKey } from '../../own.ts';
-import { type EceContext, runAssignment } from './dispatch.ts';
-import { hasId, toNextId, toPage } from './ordered.ts';
+import { type EceContext, runAssignment } from './effects.ts';
+import { hasId, toNextId, toPage } from './model-ordered.ts';
 
 /** Page size of the conversation listing, by default and at most (simulator choice). */
 const DEFAULT_PAGE = 50;

@@ -14,7 +14,7 @@ import type {
   ClientApplication,
   EceState,
   TranscriptEntry,
-} from './types.ts';
+} from './model-state.ts';
 
 /** Who sent a callback message: an agent (`user`) or ECE itself (`system`). */
 export type CallbackSender =

@@ -4,22 +4,22 @@ import { getOwn } from '../../own.ts';
 import { type CoreError, defineProvider, type ListedConversation } from '../../provider/index.ts';
 import { eceActions } from './actions.ts';
 import { createEceAdminRoutes } from './admin.ts';
-import { type EceContext, onCallbackSettled, resumeAssignment } from './dispatch.ts';
-import type { ErrorKey } from './errors.ts';
+import { type EceContext, onCallbackSettled, resumeAssignment } from './effects.ts';
 import {
   checkEceFixtures,
   createEceState,
   type EceFixtures,
   eceFixturesSchema,
   eceOptionsSchema,
-} from './fixture-schema.ts';
-import { createIndexes } from './indexes.ts';
+} from './fixtures.ts';
 import { applyExpire } from './model.ts';
-import { toPage } from './ordered.ts';
+import { createIndexes } from './model-indexes.ts';
+import { toPage } from './model-ordered.ts';
+import type { EceOptions, EceState } from './model-state.ts';
 import { renderBody, renderWsError, toWsError } from './render.ts';
+import type { ErrorKey } from './render-errors.ts';
 import { BASE_PATHS, createEceRoutes } from './routes.ts';
 import { parseAcceptLanguage, toErrorFormat } from './rules.ts';
-import type { EceOptions, EceState } from './types.ts';
 
 const CORE_ERRORS: Partial<Record<CoreError['kind'], ErrorKey>> = {
   'not-found': 'route.notFound',

@@ -4,8 +4,6 @@
  */
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
-import type { StartBody } from './body.ts';
-import type { CustomerPlan } from './customer.ts';
 import {
   addCustomer,
   countActiveChat,
@@ -13,9 +11,8 @@ import {
   enqueueWaiting,
   forgetUploads,
   noteUploads,
-} from './indexes.ts';
-import { appendId, removeId } from './ordered.ts';
-import type { StartQuery } from './rules.ts';
+} from './model-indexes.ts';
+import { appendId, removeId } from './model-ordered.ts';
 import type {
   Attachment,
   ClientApplication,
@@ -23,7 +20,10 @@ import type {
   EceState,
   EntryPoint,
   TranscriptEntry,
-} from './types.ts';
+} from './model-state.ts';
+import type { StartQuery } from './rules.ts';
+import type { StartBody } from './rules-body.ts';
+import type { CustomerPlan } from './rules-customer.ts';
 
 /** A transcript entry that must be posted to the client application's callback URL. */
 export type Posting = { conversationId: string; entry: TranscriptEntry };

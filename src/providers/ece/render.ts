@@ -1,9 +1,9 @@
 /** Response bodies of the ECE provider, JSON or XML per Accept: Conversation, token, configuration, WSError. */
 import type { Context } from 'hono';
 import { renderXml } from '../../http.ts';
-import { type EceError, ERRORS, toUserMessage } from './errors.ts';
+import type { Conversation, EntryPoint, TranscriptEntry } from './model-state.ts';
+import { type EceError, ERRORS, toUserMessage } from './render-errors.ts';
 import type { Format } from './rules.ts';
-import type { Conversation, EntryPoint, TranscriptEntry } from './types.ts';
 
 /** Renders a body in the negotiated format under an XML root element. */
 export function renderBody(c: Context, format: Format, root: string, value: unknown, status = 200): Response {

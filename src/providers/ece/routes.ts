@@ -4,14 +4,7 @@ import { type Context, Hono } from 'hono';
 import { toEcho } from '../../echo.ts';
 import { readBody } from '../../http.ts';
 import { getOwn } from '../../own.ts';
-import { hasAgentForQueue } from './agent.ts';
-import { checkAttributes, parseStartBody } from './body.ts';
-import { checkCase, checkConversationContact, planCustomer } from './customer.ts';
-import { type EceContext, postCallbacks, scheduleAssignment } from './dispatch.ts';
-import { readDocument } from './document.ts';
-import { type EceError, fail, type Result, succeed } from './errors.ts';
-import { addIssuedSession, endClientSessions, endExpiredSessions, TOKEN_LIFETIME_MS } from './indexes.ts';
-import { parseSendMessageBody, type SendMessageBody } from './message-body.ts';
+import { type EceContext, postCallbacks, scheduleAssignment } from './effects.ts';
 import {
   applyComplete,
   applyCustomerMessage,
@@ -20,6 +13,14 @@ import {
   makeAttachments,
   type Posting,
 } from './model.ts';
+import { hasAgentForQueue } from './model-agent.ts';
+import {
+  addIssuedSession,
+  endClientSessions,
+  endExpiredSessions,
+  TOKEN_LIFETIME_MS,
+} from './model-indexes.ts';
+import type { ClientApplication, EceState } from './model-state.ts';
 import {
   renderBody,
   renderWsError,
@@ -27,6 +28,7 @@ import {
   toConversationBody,
   toSentMessageBody,
 } from './render.ts';
+import { type EceError, fail, type Result, succeed } from './render-errors.ts';
 import {
   checkChatApplication,
   checkClientCredentials,
@@ -42,7 +44,10 @@ import {
   toErrorFormat,
   toQueryMap,
 } from './rules.ts';
-import type { ClientApplication, EceState } from './types.ts';
+import { checkAttributes, parseStartBody } from './rules-body.ts';
+import { checkCase, checkConversationContact, planCustomer } from './rules-customer.ts';
+import { readDocument } from './rules-document.ts';
+import { parseSendMessageBody, type SendMessageBody } from './rules-message.ts';
 
 /** Both spellings of the base path: the server's /system/ws/... and the documentation's /ws/... */
 export const BASE_PATHS = ['/system/ws/v19/clientapplications', '/ws/v19/clientapplications'] as const;

@@ -1,8 +1,8 @@
 /** Pure request rules for ECE v19 asynchronous messaging: headers, query parameters, sessions. No Hono, no I/O. */
 import { toEcho } from '../../echo.ts';
 import { getOwn, hasOwn } from '../../own.ts';
-import { fail, type Result, succeed } from './errors.ts';
-import type { AttributeDefinition, ClientApplication, EceState, Session } from './types.ts';
+import type { AttributeDefinition, ClientApplication, EceState, Session } from './model-state.ts';
+import { fail, type Result, succeed } from './render-errors.ts';
 
 /** The representation a response is rendered in. */
 export type Format = 'json' | 'xml';

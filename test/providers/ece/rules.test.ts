@@ -1,14 +1,14 @@
 // Pure rules, without HTTP.
 import { describe, expect, test } from 'vitest';
-import { toPlainText } from '../../../src/providers/ece/agent.ts';
-import { checkAttributes, parseStartBody } from '../../../src/providers/ece/body.ts';
-import { parseSendMessageBody } from '../../../src/providers/ece/message-body.ts';
+import { toPlainText } from '../../../src/providers/ece/model-agent.ts';
 import {
   parseAccept,
   parseAcceptLanguage,
   parseBearer,
   parseStartQuery,
 } from '../../../src/providers/ece/rules.ts';
+import { checkAttributes, parseStartBody } from '../../../src/providers/ece/rules-body.ts';
+import { parseSendMessageBody } from '../../../src/providers/ece/rules-message.ts';
 
 const LANGUAGES = ['en-US', 'fr-FR', 'es-ES'];
 

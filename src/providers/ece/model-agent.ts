@@ -1,7 +1,6 @@
 /** Agents and assignment: availability, capacity, and the agent side of a conversation (callbacks to the client). */
 import { toEcho } from '../../echo.ts';
 import { getOwn, isSafeKey } from '../../own.ts';
-import { countActiveChat, dequeueWaiting, enqueueWaiting, toActiveChats } from './indexes.ts';
 import {
   appendEntry,
   ConversationStateError,
@@ -11,7 +10,8 @@ import {
   requireAssigned,
   requireOpen,
 } from './model.ts';
-import type { Agent, Attachment, CallbackKind, Conversation, EceState } from './types.ts';
+import { countActiveChat, dequeueWaiting, enqueueWaiting, toActiveChats } from './model-indexes.ts';
+import type { Agent, Attachment, CallbackKind, Conversation, EceState } from './model-state.ts';
 
 /** Whether an agent is logged in and available for a queue (capacity aside). */
 export function isServing(agent: Agent, queueId: string): boolean {

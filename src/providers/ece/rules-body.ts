@@ -4,8 +4,8 @@
  */
 import { toEcho } from '../../echo.ts';
 import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
-import { fail, type Result, succeed } from './errors.ts';
-import type { AttributeDefinition, ClientInfo, Contact, PhoneType, SocialType } from './types.ts';
+import type { AttributeDefinition, ClientInfo, Contact, PhoneType, SocialType } from './model-state.ts';
+import { fail, type Result, succeed } from './render-errors.ts';
 
 /** A plain object, or undefined. */
 type Dict = Record<string, unknown>;

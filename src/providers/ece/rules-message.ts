@@ -1,8 +1,8 @@
 /** Pure reader of the sendmessage body (reference 2.4): {conversation:{id}, type:{value}, content, attachments}. */
 import { toEcho } from '../../echo.ts';
-import { isDict, pick, toList, toText } from './body.ts';
-import { fail, type Result, succeed } from './errors.ts';
-import type { Attachment } from './types.ts';
+import type { Attachment } from './model-state.ts';
+import { fail, type Result, succeed } from './render-errors.ts';
+import { isDict, pick, toList, toText } from './rules-body.ts';
 
 /** The message kinds a client application may send (simulator choice: `complete` ends the conversation). */
 export const CLIENT_KINDS = [

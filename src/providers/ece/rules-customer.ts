@@ -1,10 +1,10 @@
 /** Customer look-up, creation and case rules of start conversation (seed 003). Pure: (input, state) -> plan. */
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
-import type { CustomerInput } from './body.ts';
-import { fail, type Result, succeed } from './errors.ts';
+import type { Contact, Customer, EceState, EntryPoint } from './model-state.ts';
+import { fail, type Result, succeed } from './render-errors.ts';
 import type { ContactPoint, SearchAttribute, StartQuery } from './rules.ts';
-import type { Contact, Customer, EceState, EntryPoint } from './types.ts';
+import type { CustomerInput } from './rules-body.ts';
 
 type ContactLike = Omit<Contact, 'id'>;
 

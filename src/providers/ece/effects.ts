@@ -2,10 +2,10 @@
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
 import type { Delivery, ProviderContext } from '../../provider/index.ts';
-import { applyAssignWaiting } from './agent.ts';
 import { toCallbackEvents } from './events.ts';
 import type { Posting } from './model.ts';
-import type { EceOptions, EceState } from './types.ts';
+import { applyAssignWaiting } from './model-agent.ts';
+import type { EceOptions, EceState } from './model-state.ts';
 
 /** The ECE provider's context. */
 export type EceContext = ProviderContext<EceState, EceOptions>;

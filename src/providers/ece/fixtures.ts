@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isSafeKey } from '../../own.ts';
-import { createIndexes, TOKEN_LIFETIME_MS } from './indexes.ts';
+import { createIndexes, TOKEN_LIFETIME_MS } from './model-indexes.ts';
 import type {
   AttributeDefinition,
   CallbackAuth,
@@ -13,7 +13,7 @@ import type {
   EceState,
   PhoneType,
   SocialType,
-} from './types.ts';
+} from './model-state.ts';
 
 const id = z.union([z.string().min(1), z.number().int()]).transform(String);
 

@@ -1,8 +1,8 @@
 /** Reads a request document as JSON, XML or multipart/form-data (seed 003 Content-Type). */
 import type { Context } from 'hono';
 import { parseJson, parseXml, readBody } from '../../http.ts';
-import { unwrapXml } from './body.ts';
-import { fail, type Result, succeed } from './errors.ts';
+import { fail, type Result, succeed } from './render-errors.ts';
+import { unwrapXml } from './rules-body.ts';
 
 /** A file part of a multipart request, as attachment metadata. */
 export type FilePart = { fileName: string; contentType: string; size: string };
