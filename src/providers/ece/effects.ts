@@ -1,17 +1,49 @@
-/** Glue between state changes and the core: posting callbacks, scheduling assignment, counting failed deliveries. */
-import { toEcho } from '../../echo.ts';
-import { getOwn } from '../../own.ts';
-import type { Delivery, ProviderContext } from '../../provider/index.ts';
-import { toCallbackEvents } from './events.ts';
-import type { Posting } from './model.ts';
-import { applyAssignWaiting } from './model-agent.ts';
-import type { EceOptions, EceState } from './model-state.ts';
+/**
+ * The one place where what transitions return is performed: callbacks posted, conversation signals told, the
+ * assignment timer armed, warnings logged. Routes, actions, admin operations and timers change the state only
+ * through `performTransition`.
+ */
+import type { Delivery, ProviderContext, Result } from '../../provider/index.ts';
+import { type EceEvents, type EceMeta, toCallbackEvents } from './events.ts';
+import type { EceOptions } from './fixtures.ts';
+import type { Outcome } from './model.ts';
+import { applyAssignmentPass, applyAssignmentRequest, applyAssignmentResume } from './model-assignment.ts';
+import { createIndexes } from './model-indexes.ts';
+import { applyDeliverySettled, applyStoreUpgrade } from './model-partition.ts';
+import type { EceState } from './model-state.ts';
 
 /** The ECE provider's context. */
-export type EceContext = ProviderContext<EceState, EceOptions>;
+export type EceContext = ProviderContext<EceState, EceOptions, EceEvents, EceMeta>;
 
-/** Queues the callbacks of postings (one message per request, ordered per conversation) and tells the core. */
-export function postCallbacks(ctx: EceContext, postings: Posting[]): void {
+/** A transition as effects.ts runs it: on a draft, at the simulator's now. */
+type Transition<T> = (draft: EceState, now: number) => T;
+
+/** Applies a transition in one update and performs what it returned (which it also returns). */
+export function performTransition<T extends Outcome>(ctx: EceContext, apply: Transition<T>): T {
+  const now = ctx.clock.now();
+  const outcome = ctx.update((draft) => apply(draft, now));
+  performOutcome(ctx, outcome);
+  return outcome;
+}
+
+/**
+ * Applies a transition that may refuse. A refusal changes nothing and is thrown as an Error, which the control
+ * API answers 409 with its message.
+ */
+export function performChecked<T extends Outcome>(ctx: EceContext, apply: Transition<Result<T>>): T {
+  const now = ctx.clock.now();
+  const result = ctx.update((draft) => apply(draft, now));
+  if (!result.ok) throw new Error(result.error);
+  performOutcome(ctx, result.value);
+  return result.value;
+}
+
+/**
+ * Performs an outcome: the callbacks of its postings (one message per request, ordered per conversation) with a
+ * signal each, its other signals, its warnings, then the assignment pass it asks for or arms.
+ */
+function performOutcome(ctx: EceContext, outcome: Outcome): void {
+  const postings = outcome.postings ?? [];
   for (const event of toCallbackEvents(ctx.state(), postings)) ctx.emit(event);
   for (const { conversationId, entry } of postings) {
     ctx.notify(
@@ -20,81 +52,40 @@ export function postCallbacks(ctx: EceContext, postings: Posting[]): void {
         : { type: 'conversation.updated', conversationId, data: { kind: entry.kind, messageId: entry.id } },
     );
   }
+  for (const signal of outcome.signals ?? []) ctx.notify(signal);
+  for (const warning of outcome.warnings ?? []) ctx.log('warn', warning);
+  if (outcome.assignmentDueAt !== undefined) armAssignment(ctx, outcome.assignmentDueAt);
+  if (outcome.assignmentWanted) {
+    performTransition(ctx, (draft, now) => applyAssignmentRequest(draft, ctx.options, now));
+  }
 }
 
-/** Assigns waiting chats now (one pass over the heads of the waiting lists). */
-export function runAssignment(ctx: EceContext): Posting[] {
-  const postings = ctx.update((draft) => applyAssignWaiting(draft, ctx.clock.now()));
-  postCallbacks(ctx, postings);
-  return postings;
-}
-
-/** Arms the assignment timer for `dueAt` (it clears the pending mark before its pass). */
+/** Arms the assignment timer for `dueAt`: the pass then runs (and is no longer pending). */
 function armAssignment(ctx: EceContext, dueAt: number): void {
   ctx.schedule(Math.max(0, dueAt - ctx.clock.now()), () => {
-    ctx.update((draft) => {
-      draft.assignment.dueAt = null;
-    });
-    runAssignment(ctx);
+    performTransition(ctx, applyAssignmentPass);
   });
 }
 
 /**
- * Asks for an automatic assignment pass after the configured delay, when automatic assignment is on. Requests
- * coalesce: while a pass is pending (its time is kept in the state) no other timer is armed, and that one pass
- * assigns every chat that can be assigned by then.
+ * Once the state is ready (at start or after a reset): a store written before the indexes existed gets them,
+ * built in one pass over its records (the only whole-collection walk, once per process and only for such a
+ * store), and the assignment timer is armed again (timers do not survive a restart).
  */
-export function scheduleAssignment(ctx: EceContext): void {
-  if (!ctx.options.autoAssign || ctx.state().assignment.dueAt !== null) return;
-  const dueAt = ctx.clock.now() + ctx.options.autoAssignDelayMs;
-  ctx.update((draft) => {
-    draft.assignment.dueAt = dueAt;
-  });
-  armAssignment(ctx, dueAt);
-}
-
-/**
- * Arms the assignment timer again once the state is ready (at start or after a reset): timers do not survive a
- * restart. A pass that was pending keeps its time; chats still waiting get a pass after the usual delay. Costs
- * one look at each queue, not at each conversation.
- */
-export function resumeAssignment(ctx: EceContext): void {
-  const dueAt = ctx.state().assignment.dueAt;
-  if (dueAt !== null) {
-    if (ctx.options.autoAssign) {
-      armAssignment(ctx, dueAt);
-      return;
-    }
-    ctx.update((draft) => {
-      draft.assignment.dueAt = null;
-    });
-    return;
+export function performStart(ctx: EceContext): void {
+  const state = ctx.state();
+  if (state.indexes === undefined || state.assignment === undefined) {
+    const indexes = state.indexes ?? createIndexes(state);
+    performTransition(ctx, (draft) => applyStoreUpgrade(draft, indexes));
   }
-  if (Object.keys(ctx.state().indexes.waiting).length > 0) scheduleAssignment(ctx);
+  performTransition(ctx, (draft, now) => applyAssignmentResume(draft, ctx.options, now));
 }
 
-/**
- * Counts consecutive failed callback deliveries per client application; after `deactivateAfterFailures` the
- * callback URL is deactivated (reference 2.7: the rule itself is not public; the threshold is a simulator choice).
- */
-export function onCallbackSettled(delivery: Delivery, ctx: EceContext): void {
+/** A settled callback delivery counts for or against its client application's callback URL. */
+export function performDeliverySettled(delivery: Delivery<EceMeta>, ctx: EceContext): void {
   const clientKey = delivery.meta.clientKey;
-  if (typeof clientKey !== 'string') return;
-  ctx.update((draft) => {
-    const app = getOwn(draft.clientApplications, clientKey);
-    if (!app) return;
-    if (delivery.state === 'delivered') {
-      app.callback.consecutiveFailures = 0;
-      return;
-    }
-    if (delivery.state !== 'failed') return;
-    app.callback.consecutiveFailures += 1;
-    if (app.callback.active && app.callback.consecutiveFailures >= ctx.options.deactivateAfterFailures) {
-      app.callback.active = false;
-      ctx.log(
-        'warn',
-        `callback URL of client application ${toEcho(clientKey)} deactivated after ${app.callback.consecutiveFailures} failed deliveries`,
-      );
-    }
-  });
+  if (clientKey === undefined) return;
+  performTransition(ctx, (draft) =>
+    applyDeliverySettled(draft, { clientKey, state: delivery.state }, ctx.options.deactivateAfterFailures),
+  );
 }

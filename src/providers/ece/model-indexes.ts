@@ -4,9 +4,9 @@
  * the same draft, so the indexes always agree with the records and nothing has to be rebuilt per request.
  */
 import { getOwn } from '../../own.ts';
+import { toContactKey, toSearchPairs } from './model-customer.ts';
 import { appendId, createOrderedIds, removeId } from './model-ordered.ts';
 import type { Attachment, Conversation, Customer, EceIndexes, EceState, Session } from './model-state.ts';
-import { toContactKey, toSearchPairs } from './rules-customer.ts';
 
 /** How long an access token from the Authentication API lives (ref 2.1: expires_in 86400). */
 export const TOKEN_LIFETIME_MS = 86_400_000;

@@ -225,11 +225,3 @@ export type EceState = {
     attachment: number;
   };
 };
-
-/** Runtime options (`--option ece.<key>=<value>`). */
-export type EceOptions = {
-  callbackUrl?: string | undefined;
-  deactivateAfterFailures: number;
-  autoAssign: boolean;
-  autoAssignDelayMs: number;
-};

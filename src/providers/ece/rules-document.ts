@@ -1,7 +1,7 @@
-/** Reads a request document as JSON, XML or multipart/form-data (seed 003 Content-Type). */
-import type { Context } from 'hono';
-import { parseJson, parseXml, readBody } from '../../http.ts';
-import { fail, type Result, succeed } from './render-errors.ts';
+/** Pure readers of a request document: JSON, XML or multipart/form-data (seed 003 Content-Type). */
+import { parseJson, parseXml } from '../../http.ts';
+import { ok, type Result } from '../../provider/index.ts';
+import { type EceError, failWith } from './render-errors.ts';
 import { unwrapXml } from './rules-body.ts';
 
 /** A file part of a multipart request, as attachment metadata. */
@@ -11,13 +11,13 @@ export type FilePart = { fileName: string; contentType: string; size: string };
 export type RequestDocument = { document: unknown; files: FilePart[] };
 
 /** Parses a JSON or XML text by its first character. */
-export function parseDocumentText(text: string): Result<unknown> {
+export function parseDocumentText(text: string): Result<unknown, EceError> {
   const trimmed = text.trim();
   try {
-    if (trimmed.startsWith('<')) return succeed(unwrapXml(parseXml(trimmed)));
-    return succeed(parseJson(trimmed));
+    if (trimmed.startsWith('<')) return ok(unwrapXml(parseXml(trimmed)));
+    return ok(parseJson(trimmed));
   } catch (error) {
-    return fail(
+    return failWith(
       'body.malformed',
       `The multipart document part is neither JSON nor XML: ${(error as Error).message}`,
     );
@@ -28,7 +28,7 @@ export function parseDocumentText(text: string): Result<unknown> {
  * Simulator choice for multipart/form-data: the document is the part named `request` (else the first text part),
  * JSON or XML; file parts are attachments.
  */
-function fromMultipart(form: Record<string, unknown>): Result<RequestDocument> {
+function parseMultipartDocument(form: Record<string, unknown>): Result<RequestDocument, EceError> {
   const files: FilePart[] = [];
   const texts: Array<[string, string]> = [];
   for (const [name, raw] of Object.entries(form)) {
@@ -44,17 +44,21 @@ function fromMultipart(form: Record<string, unknown>): Result<RequestDocument> {
     }
   }
   const text = texts.find(([name]) => name === 'request')?.[1] ?? texts[0]?.[1];
-  if (text === undefined) return succeed({ document: undefined, files });
+  if (text === undefined) return ok({ document: undefined, files });
   const document = parseDocumentText(text);
   if (!document.ok) return document;
-  return succeed({ document: document.value, files });
+  return ok({ document: document.value, files });
 }
 
-/** Reads the body of a request; the body kinds are fixed by seed 003 (XML, JSON, multipart). */
-export async function readDocument(c: Context): Promise<Result<RequestDocument>> {
-  const body = await readBody(c, ['json', 'xml', 'multipart']);
-  if (!body.ok) return fail('body.malformed', body.message);
-  if (body.kind === 'empty') return succeed({ document: undefined, files: [] });
-  if (body.kind === 'multipart') return fromMultipart(body.value as Record<string, unknown>);
-  return succeed({ document: body.kind === 'xml' ? unwrapXml(body.value) : body.value, files: [] });
+/** The document of a request as `readBody` read it (`kind`, `value`): XML loses its root element. */
+export function toRequestDocument(body: { kind: string; value: unknown }): Result<RequestDocument, EceError> {
+  if (body.kind === 'empty') return ok({ document: undefined, files: [] });
+  if (body.kind === 'multipart') return parseMultipartDocument(body.value as Record<string, unknown>);
+  return ok({ document: body.kind === 'xml' ? unwrapXml(body.value) : body.value, files: [] });
+}
+
+/** Multipart file parts become uploadAttachment entries of the message document. */
+export function toDocumentWithFiles(document: unknown, files: FilePart[]): unknown {
+  if (files.length === 0 || typeof document !== 'object' || document === null) return document;
+  return { ...(document as object), attachments: { attachment: files } };
 }
