@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { hasOwn } from '../../own.ts';
-import { defineAction, defineNeutralAction, type ProviderAction } from '../../provider/index.ts';
+import { defineAction, defineNeutralAction, type ProviderAction, type Result } from '../../provider/index.ts';
 import { type EceContext, performChecked } from './effects.ts';
 import type { EceEvents, EceMeta } from './events.ts';
 import type { EceOptions } from './fixtures.ts';
@@ -17,11 +17,15 @@ import {
   applyJoin,
   applyTransfer,
 } from './model-agent.ts';
-import { applyCustomerMessage } from './model-customer.ts';
-import type { EceState } from './model-state.ts';
+import { applyCustomerMessage, type CustomerMessage } from './model-customer.ts';
+import type { EceState, TranscriptEntry } from './model-state.ts';
 
-/** What an action answers: the ids of the transcript entries it wrote toward the client. */
-function toMessageIds(outcome: Outcome): { messageIds: string[] } {
+/** Performs an agent-side transition; answers the ids of the transcript entries it wrote toward the client. */
+function performAction(
+  ctx: EceContext,
+  apply: (draft: EceState, now: number) => Result<Outcome>,
+): { messageIds: string[] } {
+  const outcome = performChecked(ctx, apply);
   return { messageIds: (outcome.postings ?? []).map((posting) => posting.entry.id) };
 }
 
@@ -51,7 +55,26 @@ const fileSchema = z.preprocess(
 /** ECE's addition to the neutral say verbs: the message kind. */
 const contentType = { contentType: z.enum(['text/plain', 'text/html']).default('text/plain') };
 
-const attachmentId = z.object({ attachmentId: z.string().optional() }).strict();
+/** Records what the customer sends; returns its transcript entry (a copy). */
+function performCustomerMessage(
+  ctx: EceContext,
+  conversationId: string,
+  message: CustomerMessage,
+): TranscriptEntry {
+  return performChecked(ctx, (draft, now) => applyCustomerMessage(draft, conversationId, message, now)).entry;
+}
+
+/** agent.attachment.accept or reject: the customer's attachment named, or the latest. */
+function defineAttachmentAnswer(kind: 'acceptAttachment' | 'rejectAttachment', verb: string) {
+  return defineAction(
+    `The agent ${verb} the customer's attachment (attachmentId, default the latest).`,
+    z.object({ attachmentId: z.string().optional() }).strict(),
+    (ctx: EceContext, id, args) =>
+      performAction(ctx, (draft, now) =>
+        applyAgentAttachment(draft, id, kind, { attachmentId: args.attachmentId ?? null }, now),
+      ),
+  );
+}
 
 /** The ECE actions. */
 export const eceActions: Record<string, ProviderAction<EceState, EceOptions, EceEvents, EceMeta>> = {
@@ -59,92 +82,54 @@ export const eceActions: Record<string, ProviderAction<EceState, EceOptions, Ece
     'agent.join',
     'Assign a waiting chat to an agent (args.agentId, else the least busy available agent): the assigned callback.',
     (ctx: EceContext, id, args) =>
-      toMessageIds(performChecked(ctx, (draft, now) => applyJoin(draft, id, args.agentId, now))),
+      performAction(ctx, (draft, now) => applyJoin(draft, id, args.agentId, now)),
   ),
   'agent.say': defineNeutralAction(
     'agent.say',
     'The agent sends a message (text/plain, or text/html which clients without rich text get as text/plain).',
     (ctx: EceContext, id, args) =>
-      toMessageIds(performChecked(ctx, (draft, now) => applyAgentMessage(draft, id, args, now))),
+      performAction(ctx, (draft, now) => applyAgentMessage(draft, id, args, now)),
     { extend: contentType },
   ),
   'agent.typing': defineNeutralAction(
     'agent.typing',
     'The agent starts (typing: true) or stops typing; posted only when sendTypingNotification=yes.',
-    (ctx: EceContext, id, args) =>
-      toMessageIds(
-        performChecked(ctx, (draft, now) =>
-          applyAgentEvent(draft, id, args.typing ? 'startTyping' : 'endTyping', null, now),
-        ),
-      ),
+    (ctx: EceContext, id, args) => {
+      const kind = args.typing ? 'startTyping' : 'endTyping';
+      return performAction(ctx, (draft, now) => applyAgentEvent(draft, id, kind, null, now));
+    },
   ),
   'agent.pagePush': defineAction(
     'The agent pushes a page (a link, args.url; a scenario step string is the URL) to the customer.',
     z.preprocess(textAs('url'), z.object({ url: z.url() }).strict()),
     (ctx: EceContext, id, args) =>
-      toMessageIds(
-        performChecked(ctx, (draft, now) => applyAgentEvent(draft, id, 'pagePush', args.url, now)),
-      ),
+      performAction(ctx, (draft, now) => applyAgentEvent(draft, id, 'pagePush', args.url, now)),
   ),
   'agent.transfer': defineNeutralAction(
     'agent.transfer',
     'The agent transfers the chat to another agent (agentId) or to a queue (queueId, default its own).',
-    (ctx: EceContext, id, args) =>
-      toMessageIds(performChecked(ctx, (draft, now) => applyTransfer(draft, id, args, now))),
+    (ctx: EceContext, id, args) => performAction(ctx, (draft, now) => applyTransfer(draft, id, args, now)),
   ),
   'agent.attachment.upload': defineAction(
     'The agent uploads an attachment.',
     fileSchema,
     (ctx: EceContext, id, args) =>
-      toMessageIds(
-        performChecked(ctx, (draft, now) =>
-          applyAgentAttachment(draft, id, 'uploadAttachment', { file: args }, now),
-        ),
+      performAction(ctx, (draft, now) =>
+        applyAgentAttachment(draft, id, 'uploadAttachment', { file: args }, now),
       ),
   ),
-  'agent.attachment.accept': defineAction(
-    "The agent accepts the customer's attachment (attachmentId, default the latest).",
-    attachmentId,
-    (ctx: EceContext, id, args) =>
-      toMessageIds(
-        performChecked(ctx, (draft, now) =>
-          applyAgentAttachment(
-            draft,
-            id,
-            'acceptAttachment',
-            { attachmentId: args.attachmentId ?? null },
-            now,
-          ),
-        ),
-      ),
-  ),
-  'agent.attachment.reject': defineAction(
-    "The agent rejects the customer's attachment (attachmentId, default the latest).",
-    attachmentId,
-    (ctx: EceContext, id, args) =>
-      toMessageIds(
-        performChecked(ctx, (draft, now) =>
-          applyAgentAttachment(
-            draft,
-            id,
-            'rejectAttachment',
-            { attachmentId: args.attachmentId ?? null },
-            now,
-          ),
-        ),
-      ),
-  ),
+  'agent.attachment.accept': defineAttachmentAnswer('acceptAttachment', 'accepts'),
+  'agent.attachment.reject': defineAttachmentAnswer('rejectAttachment', 'rejects'),
   'agent.complete': defineNeutralAction(
     'agent.complete',
     'The agent ends the chat: the complete callback, always the last.',
-    (ctx: EceContext, id) => toMessageIds(performChecked(ctx, (draft, now) => applyComplete(draft, id, now))),
+    (ctx: EceContext, id) => performAction(ctx, (draft, now) => applyComplete(draft, id, now)),
   ),
   'customer.say': defineNeutralAction(
     'customer.say',
     'The customer sends a message, as sendmessage would.',
     (ctx: EceContext, id, args) => {
-      const message = { kind: args.contentType, content: args.text };
-      const { entry } = performChecked(ctx, (draft, now) => applyCustomerMessage(draft, id, message, now));
+      const entry = performCustomerMessage(ctx, id, { kind: args.contentType, content: args.text });
       return { messageIds: [entry.id] };
     },
     { extend: contentType },
@@ -153,17 +138,19 @@ export const eceActions: Record<string, ProviderAction<EceState, EceOptions, Ece
     'customer.typing',
     'The customer starts (typing: true) or stops typing, as sendmessage startTyping/endTyping would.',
     (ctx: EceContext, id, args) => {
-      const message = { kind: args.typing ? 'startTyping' : 'endTyping', content: null };
-      const { entry } = performChecked(ctx, (draft, now) => applyCustomerMessage(draft, id, message, now));
-      return { messageIds: [entry.id] };
+      const kind = args.typing ? 'startTyping' : 'endTyping';
+      return { messageIds: [performCustomerMessage(ctx, id, { kind, content: null }).id] };
     },
   ),
   'customer.attachment.upload': defineAction(
     'The customer uploads an attachment, as sendmessage uploadAttachment would.',
     fileSchema,
     (ctx: EceContext, id, args) => {
-      const message = { kind: 'uploadAttachment', content: null, files: [args] };
-      const { entry } = performChecked(ctx, (draft, now) => applyCustomerMessage(draft, id, message, now));
+      const entry = performCustomerMessage(ctx, id, {
+        kind: 'uploadAttachment',
+        content: null,
+        files: [args],
+      });
       return { messageIds: [entry.id], attachmentIds: entry.attachments.map((a) => a.id) };
     },
   ),
@@ -171,10 +158,8 @@ export const eceActions: Record<string, ProviderAction<EceState, EceOptions, Ece
     'customer.leave',
     'The customer ends the conversation (simulator extension).',
     (ctx: EceContext, id) =>
-      toMessageIds(
-        performChecked(ctx, (draft, now) =>
-          applyCustomerMessage(draft, id, { kind: 'complete', content: null }, now),
-        ),
+      performAction(ctx, (draft, now) =>
+        applyCustomerMessage(draft, id, { kind: 'complete', content: null }, now),
       ),
   ),
 };
