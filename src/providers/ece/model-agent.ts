@@ -14,7 +14,7 @@ import {
   makeAttachments,
   type Outcome,
 } from './model.ts';
-import { assignTo, pickAgent } from './model-assignment.ts';
+import { applyAssign, pickAgent } from './model-assignment.ts';
 import { countActiveChat, enqueueWaiting } from './model-indexes.ts';
 import type { Attachment, CallbackKind, Conversation, EceState } from './model-state.ts';
 
@@ -35,7 +35,7 @@ export function applyJoin(
   if (agentId === undefined && !agent)
     return fail(`No agent with capacity serves queue ${toEcho(conversation.queueId)}`);
   if (!agent) return fail(`Agent ${toEcho(agentId)} does not exist`);
-  return ok({ postings: [assignTo(draft, conversation, agent, now)] });
+  return ok({ postings: [applyAssign(draft, conversation, agent, now)] });
 }
 
 /**
@@ -114,7 +114,7 @@ export function applyTransfer(
       { kind: 'transfer', content: `Chat transferred to ${agent.screenName}`, agentId: from },
       now,
     );
-    return ok({ postings: [transfer, assignTo(draft, conversation, agent, now)] });
+    return ok({ postings: [transfer, applyAssign(draft, conversation, agent, now)] });
   }
   const queueId = target.queueId ?? conversation.queueId;
   if (!isSafeKey(queueId)) return fail(`Queue ${toEcho(queueId)} cannot be used`);

@@ -38,7 +38,7 @@ export function pickAgent(state: EceState, queueId: string): Agent | null {
  * Assigns an open conversation to an existing agent (the `assigned` callback): out of the queue, or away from
  * its agent. Callers have checked both.
  */
-export function assignTo(draft: EceState, conversation: Conversation, agent: Agent, now: number): Posting {
+export function applyAssign(draft: EceState, conversation: Conversation, agent: Agent, now: number): Posting {
   if (conversation.status === 'waiting') dequeueWaiting(draft, conversation);
   else if (conversation.agentId !== null) countActiveChat(draft, conversation.agentId, -1);
   countActiveChat(draft, agent.id, 1);
@@ -84,7 +84,7 @@ export function applyAssignWaiting(draft: EceState, now: number): Posting[] {
       open.delete(first.queueId);
       continue;
     }
-    postings.push(assignTo(draft, getOwn(draft.conversations, first.conversationId)!, agent, now));
+    postings.push(applyAssign(draft, getOwn(draft.conversations, first.conversationId)!, agent, now));
   }
   return postings;
 }

@@ -1,5 +1,5 @@
 /**
- * The derived indexes of the ECE state (types.ts `EceIndexes`) and the small changes that keep them true. Every
+ * The derived indexes of the ECE state (model-state.ts `EceIndexes`) and the small changes that keep them true. Every
  * transition that changes a conversation, a session, a customer or an upload calls the matching function here in
  * the same draft, so the indexes always agree with the records and nothing has to be rebuilt per request.
  */

@@ -183,7 +183,7 @@ export function findAssigned(
 }
 
 /** The screen name of an agent, for system messages. */
-export function agentName(state: EceState, agentId: string | null): string {
+export function toAgentName(state: EceState, agentId: string | null): string {
   return (agentId && getOwn(state.agents, agentId)?.screenName) || 'Agent';
 }
 
@@ -226,7 +226,7 @@ export function completeConversation(
 ): Outcome {
   const content =
     by === 'agent'
-      ? `${agentName(draft, conversation.agentId)} has ended the chat`
+      ? `${toAgentName(draft, conversation.agentId)} has ended the chat`
       : 'Customer has ended the chat';
   const posting = appendPosting(draft, conversation, { kind: 'complete', content, agentId: null }, now);
   if (conversation.status === 'waiting') dequeueWaiting(draft, conversation);

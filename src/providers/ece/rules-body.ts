@@ -246,7 +246,7 @@ function parseCustomer(value: unknown): Result<CustomerInput | null, EceError> {
   return ok({ type: toText(pick(value, 'type.value')) ?? 'individual', contact: contact.value });
 }
 
-/** Applies seed 003's body rules (shape only; rules needing state are in customer.ts and rules.ts). */
+/** Applies seed 003's body rules (shape only; rules needing state are in rules-customer.ts and rules.ts). */
 export function parseStartBody(
   document: unknown,
   activityAttributes: Record<string, AttributeDefinition>,
