@@ -1,54 +1,33 @@
-/** Agent and customer actions (admin API and scenarios), in the neutral verbs of src/provider.ts. */
+/**
+ * Agent and customer actions (control API and scenarios): the neutral verbs (src/provider/actions.ts), with
+ * ECE's own arguments added, and the verbs only ECE knows (page push, attachments). raw.event is the core's
+ * (from `webhookTargets`).
+ */
 import { z } from 'zod';
-import { toEcho } from '../../echo.ts';
-import { renderXml } from '../../http.ts';
-import { getOwn, hasOwn } from '../../own.ts';
-import { neutralArgs, type ProviderAction } from '../../provider/index.ts';
+import { hasOwn } from '../../own.ts';
+import { defineAction, defineNeutralAction, type ProviderAction, type Result } from '../../provider/index.ts';
+import { type EceContext, performChecked } from './effects.ts';
+import type { EceEvents, EceMeta } from './events.ts';
+import type { EceOptions } from './fixtures.ts';
+import { applyComplete, type Outcome } from './model.ts';
 import {
   applyAgentAttachment,
   applyAgentEvent,
   applyAgentMessage,
-  applyAssign,
+  applyJoin,
   applyTransfer,
-  pickAgent,
-} from './agent.ts';
-import { type EceContext, postCallbacks, scheduleAssignment } from './dispatch.ts';
-import { toCallbackHeaders } from './events.ts';
-import {
-  applyComplete,
-  applyCustomerMessage,
-  ConversationStateError,
-  makeAttachments,
-  type Posting,
-  requireOpen,
-} from './model.ts';
-import type { EceOptions, EceState } from './types.ts';
+} from './model-agent.ts';
+import { applyCustomerMessage, type CustomerMessage } from './model-customer.ts';
+import type { EceState, TranscriptEntry } from './model-state.ts';
 
-type Action = ProviderAction<EceState, EceOptions>;
-
-function run(ctx: EceContext, recipe: (draft: EceState, now: number) => Posting[]): { messageIds: string[] } {
-  const postings = ctx.update((draft) => recipe(draft, ctx.clock.now()));
-  postCallbacks(ctx, postings);
-  return { messageIds: postings.map((p) => p.entry.id) };
+/** Performs an agent-side transition; answers the ids of the transcript entries it wrote toward the client. */
+function performAction(
+  ctx: EceContext,
+  apply: (draft: EceState, now: number) => Result<Outcome>,
+): { messageIds: string[] } {
+  const outcome = performChecked(ctx, apply);
+  return { messageIds: (outcome.postings ?? []).map((posting) => posting.entry.id) };
 }
-
-function define<S extends z.ZodType>(
-  description: string,
-  args: S,
-  body: (ctx: EceContext, conversationId: string, args: z.output<S>) => unknown,
-): Action {
-  return {
-    description,
-    args,
-    run: (ctx, conversationId, raw) => body(ctx, conversationId, raw as z.output<S>),
-  };
-}
-
-const none = neutralArgs.none;
-
-const idArg = neutralArgs.id;
-
-const rawEventArgs = neutralArgs.rawEvent;
 
 /** Scenario steps written as a string arrive as {text}; some actions read that text as another argument. */
 function textAs(name: string) {
@@ -73,160 +52,114 @@ const fileSchema = z.preprocess(
     .strict(),
 );
 
-/** The ECE actions. */
-export const eceActions: Record<string, Action> = {
-  'agent.join': define(
-    'Assign a waiting chat to an agent (args.agentId, else the least busy available agent): the assigned callback.',
-    z.object({ agentId: idArg.optional() }).strict(),
-    (ctx, id, args) =>
-      run(ctx, (draft, now) => {
-        const conversation = requireOpen(draft, id);
-        if (conversation.status !== 'waiting')
-          throw new ConversationStateError(`Conversation ${toEcho(id)} is already assigned`);
-        const agentId = args.agentId ?? pickAgent(draft, conversation.queueId)?.id;
-        if (!agentId)
-          throw new ConversationStateError(
-            `No agent with capacity serves queue ${toEcho(conversation.queueId)}`,
-          );
-        return applyAssign(draft, id, agentId, now);
-      }),
-  ),
-  'agent.say': define(
-    'The agent sends a message (text/plain, or text/html which clients without rich text get as text/plain).',
-    z
-      .object({
-        text: z.string().min(1),
-        contentType: z.enum(['text/plain', 'text/html']).default('text/plain'),
-      })
-      .strict(),
-    (ctx, id, args) =>
-      run(ctx, (draft, now) => applyAgentMessage(draft, id, args.text, args.contentType, now)),
-  ),
-  'agent.typing': define(
-    'The agent starts (typing: true) or stops typing; posted only when sendTypingNotification=yes.',
-    z.object({ typing: z.boolean().default(true) }).strict(),
-    (ctx, id, args) =>
-      run(ctx, (draft, now) =>
-        applyAgentEvent(draft, id, args.typing ? 'startTyping' : 'endTyping', null, now),
+/** ECE's addition to the neutral say verbs: the message kind. */
+const contentType = { contentType: z.enum(['text/plain', 'text/html']).default('text/plain') };
+
+/** Records what the customer sends; returns its transcript entry (a copy). */
+function performCustomerMessage(
+  ctx: EceContext,
+  conversationId: string,
+  message: CustomerMessage,
+): TranscriptEntry {
+  return performChecked(ctx, (draft, now) => applyCustomerMessage(draft, conversationId, message, now)).entry;
+}
+
+/** agent.attachment.accept or reject: the customer's attachment named, or the latest. */
+function defineAttachmentAnswer(kind: 'acceptAttachment' | 'rejectAttachment', verb: string) {
+  return defineAction(
+    `The agent ${verb} the customer's attachment (attachmentId, default the latest).`,
+    z.object({ attachmentId: z.string().optional() }).strict(),
+    (ctx: EceContext, id, args) =>
+      performAction(ctx, (draft, now) =>
+        applyAgentAttachment(draft, id, kind, { attachmentId: args.attachmentId ?? null }, now),
       ),
+  );
+}
+
+/** The ECE actions. */
+export const eceActions: Record<string, ProviderAction<EceState, EceOptions, EceEvents, EceMeta>> = {
+  'agent.join': defineNeutralAction(
+    'agent.join',
+    'Assign a waiting chat to an agent (args.agentId, else the least busy available agent): the assigned callback.',
+    (ctx: EceContext, id, args) =>
+      performAction(ctx, (draft, now) => applyJoin(draft, id, args.agentId, now)),
   ),
-  'agent.pagePush': define(
+  'agent.say': defineNeutralAction(
+    'agent.say',
+    'The agent sends a message (text/plain, or text/html which clients without rich text get as text/plain).',
+    (ctx: EceContext, id, args) =>
+      performAction(ctx, (draft, now) => applyAgentMessage(draft, id, args, now)),
+    { extend: contentType },
+  ),
+  'agent.typing': defineNeutralAction(
+    'agent.typing',
+    'The agent starts (typing: true) or stops typing; posted only when sendTypingNotification=yes.',
+    (ctx: EceContext, id, args) => {
+      const kind = args.typing ? 'startTyping' : 'endTyping';
+      return performAction(ctx, (draft, now) => applyAgentEvent(draft, id, kind, null, now));
+    },
+  ),
+  'agent.pagePush': defineAction(
     'The agent pushes a page (a link, args.url; a scenario step string is the URL) to the customer.',
     z.preprocess(textAs('url'), z.object({ url: z.url() }).strict()),
-    (ctx, id, args) => run(ctx, (draft, now) => applyAgentEvent(draft, id, 'pagePush', args.url, now)),
+    (ctx: EceContext, id, args) =>
+      performAction(ctx, (draft, now) => applyAgentEvent(draft, id, 'pagePush', args.url, now)),
   ),
-  'agent.transfer': define(
+  'agent.transfer': defineNeutralAction(
+    'agent.transfer',
     'The agent transfers the chat to another agent (agentId) or to a queue (queueId, default its own).',
-    z.object({ agentId: idArg.optional(), queueId: idArg.optional() }).strict(),
-    (ctx, id, args) => {
-      const result = run(ctx, (draft, now) => applyTransfer(draft, id, args, now));
-      if (args.agentId === undefined) scheduleAssignment(ctx);
-      return result;
-    },
+    (ctx: EceContext, id, args) => performAction(ctx, (draft, now) => applyTransfer(draft, id, args, now)),
   ),
-  'agent.attachment.upload': define('The agent uploads an attachment.', fileSchema, (ctx, id, args) =>
-    run(ctx, (draft, now) => applyAgentAttachment(draft, id, 'uploadAttachment', { file: args }, now)),
-  ),
-  'agent.attachment.accept': define(
-    "The agent accepts the customer's attachment (attachmentId, default the latest).",
-    z.object({ attachmentId: z.string().optional() }).strict(),
-    (ctx, id, args) =>
-      run(ctx, (draft, now) =>
-        applyAgentAttachment(draft, id, 'acceptAttachment', { attachmentId: args.attachmentId ?? null }, now),
+  'agent.attachment.upload': defineAction(
+    'The agent uploads an attachment.',
+    fileSchema,
+    (ctx: EceContext, id, args) =>
+      performAction(ctx, (draft, now) =>
+        applyAgentAttachment(draft, id, 'uploadAttachment', { file: args }, now),
       ),
   ),
-  'agent.attachment.reject': define(
-    "The agent rejects the customer's attachment (attachmentId, default the latest).",
-    z.object({ attachmentId: z.string().optional() }).strict(),
-    (ctx, id, args) =>
-      run(ctx, (draft, now) =>
-        applyAgentAttachment(draft, id, 'rejectAttachment', { attachmentId: args.attachmentId ?? null }, now),
-      ),
-  ),
-  'agent.complete': define(
+  'agent.attachment.accept': defineAttachmentAnswer('acceptAttachment', 'accepts'),
+  'agent.attachment.reject': defineAttachmentAnswer('rejectAttachment', 'rejects'),
+  'agent.complete': defineNeutralAction(
+    'agent.complete',
     'The agent ends the chat: the complete callback, always the last.',
-    none,
-    (ctx, id) => {
-      const result = run(ctx, (draft, now) => applyComplete(draft, id, 'agent', now));
-      scheduleAssignment(ctx);
-      return result;
-    },
+    (ctx: EceContext, id) => performAction(ctx, (draft, now) => applyComplete(draft, id, now)),
   ),
-  'customer.say': define(
+  'customer.say': defineNeutralAction(
+    'customer.say',
     'The customer sends a message, as sendmessage would.',
-    z
-      .object({
-        text: z.string().min(1),
-        contentType: z.enum(['text/plain', 'text/html']).default('text/plain'),
-      })
-      .strict(),
-    (ctx, id, args) => {
-      const entry = ctx.update((draft) =>
-        applyCustomerMessage(draft, id, args.contentType, args.text, [], ctx.clock.now()),
-      );
+    (ctx: EceContext, id, args) => {
+      const entry = performCustomerMessage(ctx, id, { kind: args.contentType, content: args.text });
       return { messageIds: [entry.id] };
     },
+    { extend: contentType },
   ),
-  'customer.typing': define(
+  'customer.typing': defineNeutralAction(
+    'customer.typing',
     'The customer starts (typing: true) or stops typing, as sendmessage startTyping/endTyping would.',
-    z.object({ typing: z.boolean().default(true) }).strict(),
-    (ctx, id, args) => {
+    (ctx: EceContext, id, args) => {
       const kind = args.typing ? 'startTyping' : 'endTyping';
-      const entry = ctx.update((draft) => applyCustomerMessage(draft, id, kind, null, [], ctx.clock.now()));
-      return { messageIds: [entry.id] };
+      return { messageIds: [performCustomerMessage(ctx, id, { kind, content: null }).id] };
     },
   ),
-  'customer.attachment.upload': define(
+  'customer.attachment.upload': defineAction(
     'The customer uploads an attachment, as sendmessage uploadAttachment would.',
     fileSchema,
-    (ctx, id, args) => {
-      const entry = ctx.update((draft) =>
-        applyCustomerMessage(
-          draft,
-          id,
-          'uploadAttachment',
-          null,
-          makeAttachments(draft, [args]),
-          ctx.clock.now(),
-        ),
-      );
+    (ctx: EceContext, id, args) => {
+      const entry = performCustomerMessage(ctx, id, {
+        kind: 'uploadAttachment',
+        content: null,
+        files: [args],
+      });
       return { messageIds: [entry.id], attachmentIds: entry.attachments.map((a) => a.id) };
     },
   ),
-  'raw.event': define(
-    "Posts args.body to the conversation's callback URL as is (a string verbatim, an object in the application's format), with args.type as the delivery type and args.headers added. Bypasses every rule.",
-    rawEventArgs,
-    (ctx, id, args) => {
-      const conversation = getOwn(ctx.state().conversations, id);
-      if (!conversation) throw new ConversationStateError(`Conversation ${toEcho(id)} does not exist`);
-      const app = getOwn(ctx.state().clientApplications, conversation.clientKey);
-      if (!app?.callback.url) throw new ConversationStateError('The client application has no callback URL');
-      const xml = app.callback.format === 'xml';
-      const body =
-        typeof args.body === 'string'
-          ? args.body
-          : xml
-            ? renderXml('messages', args.body)
-            : JSON.stringify(args.body);
-      const eventId = ctx.emit({
-        type: args.type,
-        url: app.callback.url,
-        orderKey: id,
-        conversationId: id,
-        body,
-        contentType: xml ? 'application/xml' : 'application/json',
-        headers: { ...toCallbackHeaders(app), ...args.headers },
-        meta: { clientKey: app.key, raw: true },
-      });
-      return { eventId };
-    },
+  'customer.leave': defineNeutralAction(
+    'customer.leave',
+    'The customer ends the conversation (simulator extension).',
+    (ctx: EceContext, id) =>
+      performAction(ctx, (draft, now) =>
+        applyCustomerMessage(draft, id, { kind: 'complete', content: null }, now),
+      ),
   ),
-  'customer.leave': define('The customer ends the conversation (simulator extension).', none, (ctx, id) => {
-    const result = run(ctx, (draft, now) => {
-      applyCustomerMessage(draft, id, 'complete', null, [], now);
-      return applyComplete(draft, id, 'customer', now);
-    });
-    scheduleAssignment(ctx);
-    return result;
-  }),
 };

@@ -1,18 +1,32 @@
-/** ECE admin routes under /__admin/providers/ece: callback URL, agents, settings, entry points, conversations. */
-import { type Context, Hono } from 'hono';
+/**
+ * ECE admin operations, mounted by the core under /__admin/providers/ece and callable as
+ * `control.admin('ece', op, args)`: callbacks, agents, settings, entry points, and the conversations with their
+ * transcripts. Mistakes are `ControlError`s (the admin envelope `{error}`).
+ */
 import { z } from 'zod';
 import { toEcho } from '../../echo.ts';
-import { readBody } from '../../http.ts';
+import { ControlError } from '../../errors.ts';
 import { getOwn, isSafeKey } from '../../own.ts';
-import { type EceContext, runAssignment } from './dispatch.ts';
-import { hasId, toNextId, toPage } from './ordered.ts';
+import { type AdminOperation, defineAdminOperation, type ListedConversation } from '../../provider/index.ts';
+import { type EceContext, performTransition } from './effects.ts';
+import type { EceEvents, EceMeta } from './events.ts';
+import type { EceOptions } from './fixtures.ts';
+import { hasId, toNextId, toPage } from './model-ordered.ts';
+import {
+  applyAgentChange,
+  applyCallbackChange,
+  applyEntryPointChange,
+  applySettingsChange,
+} from './model-partition.ts';
+import type { EceState } from './model-state.ts';
 
 /** Page size of the conversation listing, by default and at most (simulator choice). */
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
 
-const callbackSchema = z
+const callbackArgs = z
   .object({
+    key: z.string(),
     url: z.url().nullable().optional(),
     active: z.boolean().optional(),
     format: z.enum(['json', 'xml']).optional(),
@@ -26,8 +40,9 @@ const callbackSchema = z
   })
   .strict();
 
-const agentSchema = z
+const agentArgs = z
   .object({
+    id: z.string(),
     loggedIn: z.boolean().optional(),
     available: z.boolean().optional(),
     maxChats: z.number().int().min(0).optional(),
@@ -35,133 +50,154 @@ const agentSchema = z
   })
   .strict();
 
-const settingsSchema = z
+const settingsArgs = z
   .object({
     assignmentServiceRunning: z.boolean().optional(),
     customerDepartmentalization: z.boolean().optional(),
   })
   .strict();
 
-const entryPointSchema = z.object({ lastModified: z.string().min(1).optional() }).strict();
+const entryPointArgs = z.object({ id: z.string(), lastModified: z.string().min(1).optional() }).strict();
 
-async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T> | Response> {
-  const body = await readBody(c, ['json']);
-  if (!body.ok) return c.json({ error: body.message }, 400);
-  const parsed = schema.safeParse(body.value ?? {});
-  if (!parsed.success) return c.json({ error: `Invalid body: ${z.prettifyError(parsed.error)}` }, 400);
-  return parsed.data;
-}
-
-/**
- * Resolves the `:id` of an admin route in one collection: `__proto__` answers 400 (it can never name an item),
- * any id the collection does not hold as its own answers 404, in the admin envelope `{error}`.
- */
-function resolveId<T>(
-  c: Context,
-  what: string,
-  collection: Readonly<Record<string, T>>,
-  param: string,
-): { id: string; item: T } | Response {
-  const id = c.req.param(param) ?? '';
-  if (!isSafeKey(id)) return c.json({ error: `${toEcho(id)} is not a valid ${what} id.` }, 400);
-  const item = getOwn(collection, id);
-  if (item === undefined) return c.json({ error: `No ${what} ${toEcho(id)}.` }, 404);
-  return { id, item };
-}
-
-/** Query of the conversation listing: a page size and the id to continue after. */
-const pageSchema = z
+/** The conversation listing: a page size and the id to continue after. */
+const pageArgs = z
   .object({
     limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
     after: z.string().min(1).optional(),
   })
   .strict();
 
-/** Builds the ECE admin routes. */
-export function createEceAdminRoutes(ctx: EceContext): Hono {
-  const app = new Hono();
+/**
+ * Checks the id an admin operation names in one collection: `__proto__` answers 400 (it can never name an
+ * item), any id the collection does not hold as its own answers 404.
+ */
+function assertKnownId(collection: Readonly<Record<string, unknown>>, what: string, id: string): void {
+  if (!isSafeKey(id)) throw new ControlError(400, `${toEcho(id)} is not a valid ${what} id.`);
+  if (getOwn(collection, id) === undefined) throw new ControlError(404, `No ${what} ${toEcho(id)}.`);
+}
 
-  app.put('/client-applications/:key/callback', async (c) => {
-    const found = resolveId(c, 'client application', ctx.state().clientApplications, 'key');
-    if (found instanceof Response) return found;
-    const { id: key } = found;
-    const input = await readJson(c, callbackSchema);
-    if (input instanceof Response) return input;
-    ctx.update((draft) => {
-      const target = getOwn(draft.clientApplications, key)!.callback;
-      if (input.url !== undefined) target.url = input.url;
-      if (input.format !== undefined) target.format = input.format;
-      if (input.auth !== undefined) target.auth = input.auth;
-      if (input.active !== undefined) {
-        target.active = input.active;
-        if (input.active) target.consecutiveFailures = 0;
-      }
-    });
-    return c.json({ key, callback: getOwn(ctx.state().clientApplications, key)!.callback });
-  });
+/** A copy of a part of the state, for an answer (callers of `control.admin` get no live state). */
+function toCopy<T>(value: T): T {
+  return structuredClone(value);
+}
 
-  app.put('/agents/:id', async (c) => {
-    const found = resolveId(c, 'agent', ctx.state().agents, 'id');
-    if (found instanceof Response) return found;
-    const input = await readJson(c, agentSchema);
-    if (input instanceof Response) return input;
-    ctx.update((draft) => {
-      Object.assign(getOwn(draft.agents, found.id)!, input);
-    });
-    runAssignment(ctx);
-    return c.json({ agent: getOwn(ctx.state().agents, found.id) });
-  });
+type EceAdminOperation = AdminOperation<EceState, EceOptions, EceEvents, EceMeta>;
 
-  app.put('/settings', async (c) => {
-    const input = await readJson(c, settingsSchema);
-    if (input instanceof Response) return input;
-    ctx.update((draft) => {
-      Object.assign(draft.settings, input);
-    });
-    runAssignment(ctx);
-    return c.json({ settings: ctx.state().settings });
-  });
-
-  app.put('/entry-points/:id', async (c) => {
-    const found = resolveId(c, 'entry point', ctx.state().entryPoints, 'id');
-    if (found instanceof Response) return found;
-    const input = await readJson(c, entryPointSchema);
-    if (input instanceof Response) return input;
-    const lastModified = input.lastModified ?? new Date(ctx.clock.now()).toISOString();
-    ctx.update((draft) => {
-      getOwn(draft.entryPoints, found.id)!.lastModified = lastModified;
-    });
-    return c.json({ entryPoint: getOwn(ctx.state().entryPoints, found.id) });
-  });
-
-  app.get('/conversations', (c) => {
-    const query = pageSchema.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
-    if (!query.success) return c.json({ error: `Invalid query: ${z.prettifyError(query.error)}` }, 400);
-    const { limit, after } = query.data;
-    const state = ctx.state();
-    if (after !== undefined && !hasId(state.indexes.conversations, after))
-      return c.json({ error: `No conversation ${toEcho(after)} to continue after.` }, 404);
-    const conversations = toPage(state.indexes.conversations, after ?? null, limit).map(
-      (id) => getOwn(state.conversations, id)!,
-    );
-    const last = conversations.at(-1);
-    const next = last && toNextId(state.indexes.conversations, last.id) !== null ? last.id : null;
-    return c.json({ conversations, next });
-  });
-
-  app.get('/conversations/:id', (c) => {
-    const found = resolveId(c, 'conversation', ctx.state().conversations, 'id');
-    if (found instanceof Response) return found;
-    return c.json({ conversation: found.item });
-  });
-
-  app.get('/client-applications', (c) =>
-    c.json({
-      clientApplications: Object.values(ctx.state().clientApplications).map(
-        ({ secret: _secret, ...rest }) => rest,
+/** The ECE admin operations (docs/providers/ece.md "Admin API"). */
+export const eceAdmin: Record<string, EceAdminOperation> = {
+  'clientApplications.list': defineAdminOperation({
+    method: 'GET',
+    path: '/client-applications',
+    description: 'The client applications (without their secrets) and their callback state.',
+    args: z.object({}),
+    // Client applications are configuration, not data that grows with traffic: listing them all is fine.
+    run: (ctx: EceContext) => ({
+      clientApplications: Object.values(ctx.state().clientApplications).map(({ secret: _secret, ...rest }) =>
+        toCopy(rest),
       ),
     }),
-  );
+  }),
+  'clientApplications.setCallback': defineAdminOperation({
+    method: 'PUT',
+    path: '/client-applications/:key/callback',
+    description:
+      'Sets the callback URL, format, authorization or activity; active: true reactivates it and clears the failure count.',
+    args: callbackArgs,
+    run: (ctx: EceContext, { key, ...change }) => {
+      assertKnownId(ctx.state().clientApplications, 'client application', key);
+      performTransition(ctx, (draft) => applyCallbackChange(draft, key, change));
+      return { key, callback: toCopy(getOwn(ctx.state().clientApplications, key)!.callback) };
+    },
+  }),
+  'agents.update': defineAdminOperation({
+    method: 'PUT',
+    path: '/agents/:id',
+    description: 'Changes an agent (loggedIn, available, maxChats, queues), then assigns waiting chats.',
+    args: agentArgs,
+    run: (ctx: EceContext, { id, ...change }) => {
+      assertKnownId(ctx.state().agents, 'agent', id);
+      performTransition(ctx, (draft, now) => applyAgentChange(draft, id, change, now));
+      return { agent: toCopy(getOwn(ctx.state().agents, id)) };
+    },
+  }),
+  'settings.update': defineAdminOperation({
+    method: 'PUT',
+    path: '/settings',
+    description: 'Changes the partition settings, then assigns waiting chats.',
+    args: settingsArgs,
+    run: (ctx: EceContext, change) => {
+      performTransition(ctx, (draft, now) => applySettingsChange(draft, change, now));
+      return { settings: toCopy(ctx.state().settings) };
+    },
+  }),
+  'entryPoints.update': defineAdminOperation({
+    method: 'PUT',
+    path: '/entry-points/:id',
+    description: "Changes an entry point's lastModified (default: now), so cached dates get 409.",
+    args: entryPointArgs,
+    run: (ctx: EceContext, { id, lastModified }) => {
+      assertKnownId(ctx.state().entryPoints, 'entry point', id);
+      performTransition(ctx, (draft, now) => applyEntryPointChange(draft, id, lastModified, now));
+      return { entryPoint: toCopy(getOwn(ctx.state().entryPoints, id)) };
+    },
+  }),
+  'conversations.list': defineAdminOperation({
+    method: 'GET',
+    path: '/conversations',
+    description:
+      'One page of conversations with their transcripts, in creation order: {conversations, next}.',
+    args: pageArgs,
+    run: (ctx: EceContext, { limit, after }) => {
+      const state = ctx.state();
+      if (after !== undefined && !hasId(state.indexes.conversations, after))
+        throw new ControlError(404, `No conversation ${toEcho(after)} to continue after.`);
+      const ids = toPage(state.indexes.conversations, after ?? null, limit);
+      const last = ids.at(-1);
+      const next = last !== undefined && toNextId(state.indexes.conversations, last) !== null ? last : null;
+      return { conversations: ids.map((id) => toCopy(getOwn(state.conversations, id)!)), next };
+    },
+  }),
+  'conversations.get': defineAdminOperation({
+    method: 'GET',
+    path: '/conversations/:id',
+    description: 'One conversation with its full transcript, both directions.',
+    args: z.object({ id: z.string() }),
+    run: (ctx: EceContext, { id }) => {
+      assertKnownId(ctx.state().conversations, 'conversation', id);
+      return { conversation: toCopy(getOwn(ctx.state().conversations, id)) };
+    },
+  }),
+};
 
-  return app;
+/**
+ * Conversation summaries for the cross-provider listing, in creation order: only the page asked for is read
+ * (from the one after `page.after`), through the creation-order index.
+ */
+export function toConversationSummaries(
+  state: EceState,
+  page?: { after?: string | null; limit?: number },
+): ListedConversation[] {
+  const ids = toPage(
+    state.indexes.conversations,
+    page?.after ?? null,
+    page?.limit ?? Number.POSITIVE_INFINITY,
+  );
+  return ids.map((id) => {
+    const conversation = getOwn(state.conversations, id)!;
+    return {
+      id: conversation.id,
+      status: conversation.status,
+      createdAt: conversation.createdAt,
+      participants: [
+        ...(conversation.customerId ? [`customer:${conversation.customerId}`] : ['customer:anonymous']),
+        ...(conversation.agentId ? [`agent:${conversation.agentId}`] : []),
+      ],
+      detail: {
+        activityId: conversation.activityId,
+        caseId: conversation.caseId,
+        entryPointId: conversation.entryPointId,
+        clientKey: conversation.clientKey,
+      },
+    };
+  });
 }

@@ -3,9 +3,10 @@
  * JSON or XML as configured, with the configured callback authentication.
  */
 
+import { toEcho } from '../../echo.ts';
 import { renderXml } from '../../http.ts';
 import { getOwn } from '../../own.ts';
-import type { WebhookEvent } from '../../provider/index.ts';
+import { fail, ok, type Result, type WebhookEvent, type WebhookTarget } from '../../provider/index.ts';
 import type { Posting } from './model.ts';
 import type {
   Agent,
@@ -14,7 +15,7 @@ import type {
   ClientApplication,
   EceState,
   TranscriptEntry,
-} from './types.ts';
+} from './model-state.ts';
 
 /** Who sent a callback message: an agent (`user`) or ECE itself (`system`). */
 export type CallbackSender =
@@ -22,24 +23,25 @@ export type CallbackSender =
   | { type: 'system' };
 
 /** One element of the callback's `message` array. */
-export type CallbackMessage<K extends CallbackKind = CallbackKind> = {
+export type CallbackMessage = {
   id: string;
   conversation: { id: string };
-  type: { value: K };
+  type: { value: CallbackKind };
   content?: string;
   sender: CallbackSender;
   timeStamp: number;
   attachments?: { attachment: Attachment[] };
 };
 
-/** The typed event map: each callback kind and the message it carries. */
-export type EceEvents = { [K in CallbackKind]: CallbackMessage<K> };
-
 /**
- * Messages per callback request. ECE allows up to 1000 (reference 2.6); simulator choice: one message per
- * request, so each is delivered, retried and ordered on its own.
+ * The typed event map: each callback kind and its body, the rendered `{"message":[…]}` document (JSON or XML, as
+ * the client application is configured). Simulator choice: one message per request (ECE allows up to 1000,
+ * reference 2.6), so each is delivered, retried and ordered on its own.
  */
-export const MESSAGES_PER_CALLBACK = 1;
+export type EceEvents = Record<CallbackKind, string>;
+
+/** What each callback delivery carries for `onSettled`: its client application, and its message when not raw. */
+export type EceMeta = { clientKey: string; messageId?: string };
 
 function toSender(entry: TranscriptEntry, agent: Agent | undefined): CallbackSender {
   if (entry.kind === 'complete' || !agent) return { type: 'system' };
@@ -84,8 +86,11 @@ export function renderCallbackBody(messages: CallbackMessage[], format: 'json' |
 }
 
 /** Turns postings into webhook events, one per message, ordered per conversation. */
-export function toCallbackEvents(state: EceState, postings: Posting[]): WebhookEvent[] {
-  const events: WebhookEvent[] = [];
+export function toCallbackEvents(
+  state: EceState,
+  postings: Posting[],
+): WebhookEvent<CallbackKind, string, EceMeta>[] {
+  const events: WebhookEvent<CallbackKind, string, EceMeta>[] = [];
   for (const { conversationId, entry } of postings) {
     if (!entry.posted) continue;
     const conversation = getOwn(state.conversations, conversationId);
@@ -93,15 +98,41 @@ export function toCallbackEvents(state: EceState, postings: Posting[]): WebhookE
     if (!app?.callback.url) continue;
     const format = app.callback.format;
     events.push({
-      type: entry.kind,
+      type: entry.kind as CallbackKind,
       url: app.callback.url,
       orderKey: conversationId,
       conversationId,
       body: renderCallbackBody([toCallbackMessage(state, conversationId, entry)], format),
-      contentType: format === 'xml' ? 'application/xml' : 'application/json',
+      contentType: toContentType(format),
       headers: toCallbackHeaders(app),
       meta: { clientKey: app.key, messageId: entry.id },
     });
   }
   return events;
+}
+
+function toContentType(format: 'json' | 'xml'): string {
+  return format === 'xml' ? 'application/xml' : 'application/json';
+}
+
+/**
+ * Where a conversation's callbacks go, for the core's raw.event: its client application's callback URL, in the
+ * application's format (an object body is written as XML under `messages` for XML applications), with the
+ * configured callback authorization.
+ */
+export function toWebhookTargets(state: EceState, conversationId: string): Result<WebhookTarget<EceMeta>[]> {
+  const conversation = getOwn(state.conversations, conversationId);
+  if (!conversation) return fail(`Conversation ${toEcho(conversationId)} does not exist`);
+  const app = getOwn(state.clientApplications, conversation.clientKey);
+  if (!app?.callback.url) return fail('The client application has no callback URL');
+  const format = app.callback.format;
+  return ok([
+    {
+      url: app.callback.url,
+      contentType: toContentType(format),
+      headers: toCallbackHeaders(app),
+      ...(format === 'xml' ? { serialize: (body: unknown) => renderXml('messages', body) } : {}),
+      meta: { clientKey: app.key },
+    },
+  ]);
 }

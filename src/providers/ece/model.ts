@@ -1,11 +1,11 @@
 /**
- * Conversation state and transitions: start, assignment, agent and customer actions, completion. Every function
- * works on a draft (ctx.update) and returns the transcript entries to post to the callback URL; callers validate first.
+ * Conversation transitions: start, customer messages, completion, expiry. Every function works on a draft
+ * (ctx.update) and returns what happened, an `Outcome` that effects.ts performs; one that can refuse returns the
+ * reason before it changes anything. The state types are in model-state.ts.
  */
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
-import type { StartBody } from './body.ts';
-import type { CustomerPlan } from './customer.ts';
+import { type ConversationSignal, fail, ok, type Result } from '../../provider/index.ts';
 import {
   addCustomer,
   countActiveChat,
@@ -13,25 +13,35 @@ import {
   enqueueWaiting,
   forgetUploads,
   noteUploads,
-} from './indexes.ts';
-import { appendId, removeId } from './ordered.ts';
-import type { StartQuery } from './rules.ts';
-import type {
-  Attachment,
-  ClientApplication,
-  Conversation,
-  EceState,
-  EntryPoint,
-  TranscriptEntry,
-} from './types.ts';
+} from './model-indexes.ts';
+import { appendId, removeId } from './model-ordered.ts';
+import type { Attachment, Conversation, EceState, TranscriptEntry } from './model-state.ts';
+import type { StartBody } from './rules-body.ts';
+import type { CustomerPlan } from './rules-customer.ts';
+import type { StartQuery } from './rules-query.ts';
 
-/** A transcript entry that must be posted to the client application's callback URL. */
+/** A transcript entry toward the client (a copy): its callback is posted when `entry.posted`. */
 export type Posting = { conversationId: string; entry: TranscriptEntry };
 
-/** Thrown by actions that do not fit the conversation's state; the admin API answers it as a 4xx. */
-export class ConversationStateError extends Error {
-  override name = 'ConversationStateError';
-}
+/** What a transition did, for effects.ts to perform. Plain values only, never objects of the state. */
+export type Outcome = {
+  /** Entries written toward the client, in order: callbacks to post, and conversation signals. */
+  postings?: Posting[];
+  /** Other conversation signals (a start). */
+  signals?: ConversationSignal[];
+  /** A chat entered a queue or an agent has room again: an automatic assignment pass is wanted. */
+  assignmentWanted?: boolean;
+  /** The time an assignment pass is now due at: arm its timer. */
+  assignmentDueAt?: number;
+  /** Lines for the simulator's log. */
+  warnings?: string[];
+};
+
+/** The ids of a started conversation, as the start answer shows them. */
+export type StartedConversation = Pick<
+  Conversation,
+  'id' | 'activityId' | 'caseId' | 'customerId' | 'entryPointId'
+>;
 
 /** Whether the callback for this kind is posted at all (callback active; typing only when asked for). */
 function isPosted(state: EceState, conversation: Conversation, kind: string): boolean {
@@ -41,7 +51,7 @@ function isPosted(state: EceState, conversation: Conversation, kind: string): bo
   return true;
 }
 
-/** Appends a transcript entry with the next message id. */
+/** Appends a transcript entry with the next message id; returns a copy of it. */
 export function appendEntry(
   draft: EceState,
   conversation: Conversation,
@@ -61,27 +71,46 @@ export function appendEntry(
   conversation.transcript.push(full);
   if (full.kind === 'uploadAttachment')
     noteUploads(draft, conversation.id, full.direction, index, full.attachments);
-  return full;
+  return { ...full, attachments: full.attachments.map((attachment) => ({ ...attachment })) };
+}
+
+/** An entry toward the client, as a posting. */
+export function appendPosting(
+  draft: EceState,
+  conversation: Conversation,
+  entry: Omit<TranscriptEntry, 'id' | 'posted' | 'timeStamp' | 'attachments' | 'direction'> & {
+    attachments?: Attachment[];
+  },
+  now: number,
+): Posting {
+  return {
+    conversationId: conversation.id,
+    entry: appendEntry(draft, conversation, { direction: 'toClient', ...entry }, now),
+  };
 }
 
 /** Everything start conversation needs once validated. */
 export type StartInput = {
   id: string;
-  app: ClientApplication;
-  entryPoint: EntryPoint;
+  clientKey: string;
+  entryPointId: string;
+  queueId: string;
   query: StartQuery;
   body: StartBody;
   plan: CustomerPlan;
   contactPoint: string | null;
-  now: number;
 };
 
 /**
  * Creates the customer (when new), the case (when not given), the chat activity and the conversation, which
  * enters its queue's waiting list. Touches only the records it adds, whatever the size of the partition.
  */
-export function applyStart(draft: EceState, input: StartInput): Conversation {
-  const { plan, body, now } = input;
+export function applyStart(
+  draft: EceState,
+  input: StartInput,
+  now: number,
+): Outcome & { started: StartedConversation } {
+  const { plan, body } = input;
   let customerId: string | null = null;
   if (plan.kind === 'existing') customerId = plan.customerId;
   if (plan.kind === 'create') {
@@ -106,9 +135,9 @@ export function applyStart(draft: EceState, input: StartInput): Conversation {
     caseId,
     customerId,
     contactPoint: input.contactPoint,
-    clientKey: input.app.key,
-    entryPointId: input.entryPoint.id,
-    queueId: input.entryPoint.queueId,
+    clientKey: input.clientKey,
+    entryPointId: input.entryPointId,
+    queueId: input.queueId,
     status: 'waiting',
     agentId: null,
     sendTypingNotification: input.query.sendTypingNotification,
@@ -122,36 +151,40 @@ export function applyStart(draft: EceState, input: StartInput): Conversation {
   draft.conversations[conversation.id] = conversation;
   appendId(draft.indexes.conversations, conversation.id, now);
   enqueueWaiting(draft, conversation);
-  return conversation;
+  const { id, activityId, entryPointId } = conversation;
+  return {
+    started: { id, activityId, caseId, customerId, entryPointId },
+    signals: [{ type: 'conversation.started', conversationId: id, data: { entryPointId } }],
+    assignmentWanted: true,
+  };
 }
 
-/** Finds an open conversation or throws. */
-export function requireOpen(draft: EceState, conversationId: string): Conversation {
-  const conversation = getOwn(draft.conversations, conversationId);
-  if (!conversation)
-    throw new ConversationStateError(`Conversation ${toEcho(conversationId)} does not exist`);
+/** An open conversation, or why there is none. */
+export function findOpen(state: EceState, conversationId: string): Result<Conversation> {
+  const conversation = getOwn(state.conversations, conversationId);
+  if (!conversation) return fail(`Conversation ${toEcho(conversationId)} does not exist`);
   if (conversation.status === 'completed') {
-    throw new ConversationStateError(
-      `Conversation ${toEcho(conversationId)} is completed; nothing follows complete`,
-    );
+    return fail(`Conversation ${toEcho(conversationId)} is completed; nothing follows complete`);
   }
-  return conversation;
+  return ok(conversation);
 }
 
-/** Finds an open conversation with an assigned agent or throws. */
-export function requireAssigned(draft: EceState, conversationId: string): Conversation & { agentId: string } {
-  const conversation = requireOpen(draft, conversationId);
-  if (conversation.agentId === null) {
-    throw new ConversationStateError(
-      `Conversation ${toEcho(conversationId)} is waiting in the queue; no agent is assigned`,
-    );
+/** An open conversation with an assigned agent, or why there is none. */
+export function findAssigned(
+  state: EceState,
+  conversationId: string,
+): Result<Conversation & { agentId: string }> {
+  const found = findOpen(state, conversationId);
+  if (!found.ok) return found;
+  if (found.value.agentId === null) {
+    return fail(`Conversation ${toEcho(conversationId)} is waiting in the queue; no agent is assigned`);
   }
-  return conversation as Conversation & { agentId: string };
+  return ok(found.value as Conversation & { agentId: string });
 }
 
 /** The screen name of an agent, for system messages. */
-export function agentName(draft: EceState, agentId: string | null): string {
-  return (agentId && getOwn(draft.agents, agentId)?.screenName) || 'Agent';
+export function toAgentName(state: EceState, agentId: string | null): string {
+  return (agentId && getOwn(state.agents, agentId)?.screenName) || 'Agent';
 }
 
 /**
@@ -184,48 +217,31 @@ export function makeAttachments(draft: EceState, files: Array<Omit<Attachment, '
   });
 }
 
-/** Completes the conversation: one `complete`, always the last callback. */
-export function applyComplete(
+/** Completes an open conversation: one `complete`, always the last callback. */
+export function completeConversation(
   draft: EceState,
-  conversationId: string,
+  conversation: Conversation,
   by: 'agent' | 'customer',
   now: number,
-): Posting[] {
-  const conversation = requireOpen(draft, conversationId);
+): Outcome {
   const content =
     by === 'agent'
-      ? `${agentName(draft, conversation.agentId)} has ended the chat`
+      ? `${toAgentName(draft, conversation.agentId)} has ended the chat`
       : 'Customer has ended the chat';
-  const entry = appendEntry(
-    draft,
-    conversation,
-    { direction: 'toClient', kind: 'complete', content, agentId: null },
-    now,
-  );
+  const posting = appendPosting(draft, conversation, { kind: 'complete', content, agentId: null }, now);
   if (conversation.status === 'waiting') dequeueWaiting(draft, conversation);
   if (conversation.status === 'assigned' && conversation.agentId !== null)
     countActiveChat(draft, conversation.agentId, -1);
   conversation.status = 'completed';
   conversation.completedAt = now;
-  return [{ conversationId, entry }];
+  return { postings: [posting], assignmentWanted: true };
 }
 
-/** Records what the customer sent through sendmessage (or the customer.* actions). */
-export function applyCustomerMessage(
-  draft: EceState,
-  conversationId: string,
-  kind: string,
-  content: string | null,
-  attachments: Attachment[],
-  now: number,
-): TranscriptEntry {
-  const conversation = requireOpen(draft, conversationId);
-  return appendEntry(
-    draft,
-    conversation,
-    { direction: 'fromClient', kind, content, agentId: null, attachments },
-    now,
-  );
+/** The agent completes the conversation (agent.complete). */
+export function applyComplete(draft: EceState, conversationId: string, now: number): Result<Outcome> {
+  const found = findOpen(draft, conversationId);
+  if (!found.ok) return found;
+  return ok(completeConversation(draft, found.value, 'agent', now));
 }
 
 /**
@@ -233,11 +249,11 @@ export function applyCustomerMessage(
  * `--retain`. Costs what the conversation holds. A conversation that is gone or not completed is left alone
  * (false). Its case and customer are kept: ECE keeps them beyond the chat, and a later start may name them.
  */
-export function applyExpire(draft: EceState, conversationId: string): boolean {
+export function applyExpire(draft: EceState, conversationId: string): Outcome & { expired: boolean } {
   const conversation = getOwn(draft.conversations, conversationId);
-  if (conversation?.status !== 'completed') return false;
+  if (conversation?.status !== 'completed') return { expired: false };
   removeId(draft.indexes.conversations, conversationId);
   forgetUploads(draft, conversation);
   delete draft.conversations[conversationId];
-  return true;
+  return { expired: true };
 }

@@ -1,274 +1,150 @@
 // Imitates https://pubhub.devnetcloud.com/media/enterprise-chat-and-email/docs/guides/interaction-api-developer-guide/d2/d44/classclientapplications_1_1pages_1_1asyncmessaging_1_1_start_conversation_page.html
 // (seed 003) plus the token, configuration and sendmessage calls of reference section 2.
 import { type Context, Hono } from 'hono';
-import { toEcho } from '../../echo.ts';
 import { readBody } from '../../http.ts';
-import { getOwn } from '../../own.ts';
-import { hasAgentForQueue } from './agent.ts';
-import { checkAttributes, parseStartBody } from './body.ts';
-import { checkCase, checkConversationContact, planCustomer } from './customer.ts';
-import { type EceContext, postCallbacks, scheduleAssignment } from './dispatch.ts';
-import { readDocument } from './document.ts';
-import { type EceError, fail, type Result, succeed } from './errors.ts';
-import { addIssuedSession, endClientSessions, endExpiredSessions, TOKEN_LIFETIME_MS } from './indexes.ts';
-import { parseSendMessageBody, type SendMessageBody } from './message-body.ts';
-import {
-  applyComplete,
-  applyCustomerMessage,
-  applyStart,
-  findAttachment,
-  makeAttachments,
-  type Posting,
-} from './model.ts';
+import { Refusal, type Result } from '../../provider/index.ts';
+import { type EceContext, performChecked, performTransition } from './effects.ts';
+import { applyStart } from './model.ts';
+import { applySendMessage } from './model-customer.ts';
+import { TOKEN_LIFETIME_MS } from './model-indexes.ts';
+import { applyIssueToken } from './model-partition.ts';
+import type { ClientApplication } from './model-state.ts';
 import {
   renderBody,
-  renderWsError,
+  renderRequestError,
   toConfigurationBody,
   toConversationBody,
   toSentMessageBody,
 } from './render.ts';
+import { type EceError, failWith } from './render-errors.ts';
 import {
-  checkChatApplication,
-  checkClientCredentials,
-  checkEntryPoint,
-  checkQueryNames,
-  checkSession,
+  assertChatApplication,
+  assertGrantType,
+  assertStartPreconditions,
   type Format,
   parseAccept,
   parseAcceptLanguage,
+  parseClientCredentials,
+  parseEntryPoint,
+  parseSession,
+} from './rules.ts';
+import { assertAttributes, parseStartBody } from './rules-body.ts';
+import { assertCase, parseConversationContact, parseCustomerPlan } from './rules-customer.ts';
+import { type RequestDocument, toDocumentWithFiles, toRequestDocument } from './rules-document.ts';
+import { assertSendMessage, parseSendMessageBody } from './rules-message.ts';
+import {
+  assertQueryNames,
   parseConfigurationQuery,
   parseStartQuery,
   parseTokenQuery,
-  toErrorFormat,
   toQueryMap,
-} from './rules.ts';
-import type { ClientApplication, EceState } from './types.ts';
+} from './rules-query.ts';
 
 /** Both spellings of the base path: the server's /system/ws/... and the documentation's /ws/... */
 export const BASE_PATHS = ['/system/ws/v19/clientapplications', '/ws/v19/clientapplications'] as const;
 
+/** The value of a rule's result; a failure refuses the request with its WSError. */
+type Unwrap = <T>(result: Result<T, EceError>) => T;
+
+/** An `Unwrap` for one request: refusals are rendered in its error format and language. */
+function createUnwrap(ctx: EceContext, c: Context): Unwrap {
+  return (result) => {
+    if (!result.ok) throw new Refusal(renderRequestError(c, ctx.state(), result.error));
+    return result.value;
+  };
+}
+
 /** Response format and language, negotiated before anything else can fail. */
-type Negotiated = { format: Format; language: string };
-
-/** Thrown inside a handler to answer a WSError. */
-class Refusal extends Error {
-  readonly refusal: EceError;
-  constructor(refusal: EceError) {
-    super(refusal.detail);
-    this.refusal = refusal;
-  }
-}
-
-function unwrap<T>(result: Result<T>): T {
-  if (!result.ok) throw new Refusal(result.error);
-  return result.value;
-}
-
-/** The language errors are told in even before Accept-Language has been checked. */
-export function toErrorLanguage(c: Context, state: EceState): string {
-  const language = parseAcceptLanguage(c.req.header('accept-language'), state.settings.languages);
-  return language.ok ? language.value : (state.settings.languages[0] ?? 'en-US');
-}
-
-function negotiate(c: Context, state: EceState): Negotiated {
+function negotiate(c: Context, ctx: EceContext, unwrap: Unwrap): { format: Format; language: string } {
   const format = unwrap(parseAccept(c.req.header('accept')));
-  const language = unwrap(parseAcceptLanguage(c.req.header('accept-language'), state.settings.languages));
+  const languages = ctx.state().settings.languages;
+  const language = unwrap(parseAcceptLanguage(c.req.header('accept-language'), languages));
   return { format, language };
 }
 
-/** Runs a handler, answering a Refusal as a WSError in the requested format and language. */
-async function respond(
-  ctx: EceContext,
-  c: Context,
-  handler: () => Promise<Response> | Response,
-): Promise<Response> {
-  try {
-    return await handler();
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    return renderWsError(
-      c,
-      toErrorFormat(c.req.header('accept')),
-      toErrorLanguage(c, ctx.state()),
-      error.refusal,
-    );
-  }
-}
-
 /** Authenticates a bearer token of a Chat client application (401, then 403 for other types). */
-function authenticate(ctx: EceContext, c: Context): ClientApplication {
-  const { app } = unwrap(checkSession(ctx.state(), c.req.header('authorization'), ctx.clock.now()));
-  return unwrap(checkChatApplication(app));
+function authenticate(ctx: EceContext, c: Context, unwrap: Unwrap): ClientApplication {
+  const { app } = unwrap(parseSession(ctx.state(), c.req.header('authorization'), ctx.clock.now()));
+  unwrap(assertChatApplication(app));
+  return app;
 }
 
-function handleToken(ctx: EceContext, c: Context) {
-  return respond(ctx, c, async () => {
-    const state = ctx.state();
-    const { format } = negotiate(c, state);
-    const { forceLogin } = unwrap(parseTokenQuery(new URL(c.req.url).searchParams));
-    const app = unwrap(checkClientCredentials(state, c.req.header('authorization')));
-    const body = await readBody(c, ['form']);
-    const grant =
-      body.ok && body.kind === 'form' ? (body.value as Record<string, string>).grant_type : undefined;
-    if (grant !== 'client_credentials') {
-      unwrap(
-        fail('grant.invalid', 'Body must be application/x-www-form-urlencoded grant_type=client_credentials'),
-      );
-    }
-    const token = ctx.random.uuid();
-    const now = ctx.clock.now();
-    ctx.update((draft) => {
-      // Expired sessions are forgotten, oldest first, so a long run does not keep every token ever issued.
-      endExpiredSessions(draft, now);
-      if (forceLogin) endClientSessions(draft, app.key);
-      addIssuedSession(draft, {
-        token,
-        kind: 'clientApplication',
-        clientKey: app.key,
-        createdAt: now,
-        expiresAt: now + TOKEN_LIFETIME_MS,
-      });
-    });
-    return renderBody(c, format, 'token', {
-      access_token: token,
-      expires_in: TOKEN_LIFETIME_MS / 1000,
-      token_type: 'Bearer',
-    });
+/** Reads the body of a request; the body kinds are fixed by seed 003 (XML, JSON, multipart). */
+async function readDocument(c: Context): Promise<Result<RequestDocument, EceError>> {
+  const body = await readBody(c, ['json', 'xml', 'multipart']);
+  if (!body.ok) return failWith('body.malformed', body.message);
+  return toRequestDocument(body);
+}
+
+async function handleToken(ctx: EceContext, c: Context): Promise<Response> {
+  const unwrap = createUnwrap(ctx, c);
+  const { format } = negotiate(c, ctx, unwrap);
+  const { forceLogin } = unwrap(parseTokenQuery(new URL(c.req.url).searchParams));
+  const app = unwrap(parseClientCredentials(ctx.state(), c.req.header('authorization')));
+  const body = await readBody(c, ['form']);
+  const form = body.ok && body.kind === 'form' ? (body.value as Record<string, string>) : undefined;
+  unwrap(assertGrantType(form?.grant_type));
+  const token = ctx.random.uuid();
+  performTransition(ctx, (draft, now) =>
+    applyIssueToken(draft, { token, clientKey: app.key, forceLogin }, now),
+  );
+  return renderBody(c, format, 'token', {
+    access_token: token,
+    expires_in: TOKEN_LIFETIME_MS / 1000,
+    token_type: 'Bearer',
   });
 }
 
-function handleConfiguration(ctx: EceContext, c: Context) {
-  return respond(ctx, c, () => {
-    const app = authenticate(ctx, c);
-    const state = ctx.state();
-    const { format } = negotiate(c, state);
-    const id = unwrap(parseConfigurationQuery(new URL(c.req.url).searchParams));
-    unwrap(checkEntryPoint(state, app, id, null));
-    const entryPoint = getOwn(state.entryPoints, id)!;
-    return renderBody(c, format, 'entryPointConfigurations', toConfigurationBody(entryPoint));
-  });
+function handleConfiguration(ctx: EceContext, c: Context): Response {
+  const unwrap = createUnwrap(ctx, c);
+  const app = authenticate(ctx, c, unwrap);
+  const { format } = negotiate(c, ctx, unwrap);
+  const id = unwrap(parseConfigurationQuery(new URL(c.req.url).searchParams));
+  const entryPoint = unwrap(parseEntryPoint(ctx.state(), app, id, null));
+  return renderBody(c, format, 'entryPointConfigurations', toConfigurationBody(entryPoint));
 }
 
-function checkPreconditions(state: EceState, app: ClientApplication, queueId: string): Result<true> {
-  if (!state.settings.assignmentServiceRunning)
-    return fail('assignment.down', 'The assignment service is not running');
-  if (!hasAgentForQueue(state, queueId)) {
-    return fail('agent.unavailable', `No agent is logged in and available for queue ${toEcho(queueId)}`);
+async function handleStart(ctx: EceContext, c: Context): Promise<Response> {
+  const unwrap = createUnwrap(ctx, c);
+  const app = authenticate(ctx, c, unwrap);
+  const { format } = negotiate(c, ctx, unwrap);
+  const state = ctx.state();
+  const query = unwrap(parseStartQuery(new URL(c.req.url).searchParams, state.contactAttributes));
+  const { document } = unwrap(await readDocument(c));
+  const body = unwrap(parseStartBody(document, state.activityAttributes));
+  const entryPoint = unwrap(parseEntryPoint(state, app, body.entryPointId, body.lastModified));
+  const plan = unwrap(parseCustomerPlan(state, query, body.customer, entryPoint));
+  if (plan.kind === 'create' && body.customer) {
+    const where = 'activity.customer.contacts.contact.customAttributes';
+    unwrap(assertAttributes(body.customer.contact.custom, state.contactAttributes, where));
   }
-  if (!app.callback.active || !app.callback.url) {
-    return fail(
-      'callback.inactive',
-      app.callback.url
-        ? `The callback URL of client application ${toEcho(app.key)} has been deactivated; reactivate it through the admin API`
-        : `Client application ${toEcho(app.key)} has no callback URL`,
-    );
-  }
-  return succeed(true);
+  const contactPoint = unwrap(parseConversationContact(state, plan, query.conversationContact));
+  unwrap(assertCase(state, plan, body.caseId));
+  unwrap(assertStartPreconditions(state, app, entryPoint.queueId));
+  const input = {
+    id: ctx.random.uuid(),
+    clientKey: app.key,
+    entryPointId: entryPoint.id,
+    queueId: entryPoint.queueId,
+    query,
+    body,
+    plan,
+    contactPoint,
+  };
+  const { started } = performTransition(ctx, (draft, now) => applyStart(draft, input, now));
+  return renderBody(c, format, 'conversation', toConversationBody(started));
 }
 
-function handleStart(ctx: EceContext, c: Context) {
-  return respond(ctx, c, async () => {
-    const app = authenticate(ctx, c);
-    const state = ctx.state();
-    const { format } = negotiate(c, state);
-    const query = unwrap(parseStartQuery(new URL(c.req.url).searchParams, state.contactAttributes));
-    const { document } = unwrap(await readDocument(c));
-    const body = unwrap(parseStartBody(document, state.activityAttributes));
-    unwrap(checkEntryPoint(state, app, body.entryPointId, body.lastModified));
-    const entryPoint = getOwn(state.entryPoints, body.entryPointId)!;
-    const plan = unwrap(planCustomer(state, query, body.customer, entryPoint));
-    if (plan.kind === 'create' && body.customer) {
-      const where = 'activity.customer.contacts.contact.customAttributes';
-      unwrap(checkAttributes(body.customer.contact.custom, state.contactAttributes, where));
-    }
-    const contactPoint = unwrap(checkConversationContact(state, plan, query.conversationContact));
-    unwrap(checkCase(state, plan, body.caseId));
-    unwrap(checkPreconditions(state, app, entryPoint.queueId));
-    const id = ctx.random.uuid();
-    const now = ctx.clock.now();
-    const answer = ctx.update((draft) =>
-      toConversationBody(applyStart(draft, { id, app, entryPoint, query, body, plan, contactPoint, now })),
-    );
-    ctx.notify({ type: 'conversation.started', conversationId: id, data: { entryPointId: entryPoint.id } });
-    scheduleAssignment(ctx);
-    return renderBody(c, format, 'conversation', answer);
-  });
-}
-
-function checkSendMessage(state: EceState, app: ClientApplication, message: SendMessageBody): Result<true> {
-  const id = toEcho(message.conversationId);
-  const conversation = getOwn(state.conversations, message.conversationId);
-  if (!conversation) return fail('conversation.notFound', `Conversation ${id} does not exist`);
-  if (conversation.clientKey !== app.key) {
-    return fail(
-      'conversation.notOwned',
-      `Conversation ${id} was not started by client application ${toEcho(app.key)}`,
-    );
-  }
-  if (conversation.status === 'completed') {
-    return fail('conversation.completed', `Conversation ${id} has already been completed`);
-  }
-  const entryPoint = getOwn(state.entryPoints, conversation.entryPointId);
-  if (message.lastModified !== null && entryPoint && message.lastModified !== entryPoint.lastModified) {
-    return fail(
-      'entryPoint.stale',
-      `lastModified.date ${toEcho(message.lastModified)} does not match ${toEcho(entryPoint.lastModified)}`,
-    );
-  }
-  if (message.kind === 'acceptAttachment' || message.kind === 'rejectAttachment') {
-    for (const attachment of message.attachments) {
-      if (!findAttachment(state, conversation, 'toClient', attachment.id)) {
-        return fail(
-          'body.invalid',
-          `Attachment ${toEcho(attachment.id)} was not uploaded by the agent in this conversation`,
-        );
-      }
-    }
-  }
-  return succeed(true);
-}
-
-function handleSendMessage(ctx: EceContext, c: Context) {
-  return respond(ctx, c, async () => {
-    const app = authenticate(ctx, c);
-    const state = ctx.state();
-    const { format } = negotiate(c, state);
-    unwrap(checkQueryNames(unwrap(toQueryMap(new URL(c.req.url).searchParams)), []));
-    const { document, files } = unwrap(await readDocument(c));
-    const message = unwrap(parseSendMessageBody(withFiles(document, files)));
-    unwrap(checkSendMessage(state, app, message));
-    const now = ctx.clock.now();
-    const { answer, postings } = ctx.update((draft) => {
-      const conversation = getOwn(draft.conversations, message.conversationId)!;
-      const attachments =
-        message.kind === 'uploadAttachment'
-          ? makeAttachments(draft, message.attachments)
-          : message.attachments.map((a) => findAttachment(draft, conversation, 'toClient', a.id)!);
-      const entry = applyCustomerMessage(
-        draft,
-        message.conversationId,
-        message.kind,
-        message.content,
-        attachments,
-        now,
-      );
-      const postings: Posting[] =
-        message.kind === 'complete' ? applyComplete(draft, message.conversationId, 'customer', now) : [];
-      return { answer: toSentMessageBody(message.conversationId, entry), postings };
-    });
-    postCallbacks(ctx, postings);
-    if (postings.length > 0) scheduleAssignment(ctx);
-    return renderBody(c, format, 'message', answer);
-  });
-}
-
-/** Multipart file parts become uploadAttachment entries of the message document. */
-function withFiles(
-  document: unknown,
-  files: Array<{ fileName: string; contentType: string; size: string }>,
-): unknown {
-  if (files.length === 0 || typeof document !== 'object' || document === null) return document;
-  return { ...(document as object), attachments: { attachment: files } };
+async function handleSendMessage(ctx: EceContext, c: Context): Promise<Response> {
+  const unwrap = createUnwrap(ctx, c);
+  const app = authenticate(ctx, c, unwrap);
+  const { format } = negotiate(c, ctx, unwrap);
+  unwrap(assertQueryNames(unwrap(toQueryMap(new URL(c.req.url).searchParams)), []));
+  const { document, files } = unwrap(await readDocument(c));
+  const message = unwrap(parseSendMessageBody(toDocumentWithFiles(document, files)));
+  unwrap(assertSendMessage(ctx.state(), app, message));
+  const { entry } = performChecked(ctx, (draft, now) => applySendMessage(draft, message, now));
+  return renderBody(c, format, 'message', toSentMessageBody(message.conversationId, entry));
 }
 
 /** The ECE routes under both base paths. */

@@ -28,3 +28,55 @@ test('GET /conversations after an unknown id answers 404, and a bad limit 400', 
   expect((await eceAdmin(sim, 'GET', '/conversations?limit=0')).status).toBe(400);
   expect((await eceAdmin(sim, 'GET', '/conversations?limit=501')).status).toBe(400);
 });
+
+test('control.admin agents.update answers like PUT /agents/:id and changes the agent', async () => {
+  const { sim } = await createEceSim();
+  const http = await eceAdmin(sim, 'PUT', '/agents/2', { available: false });
+  expect(http.status).toBe(200);
+  const library = await sim.control.admin('ece', 'agents.update', { id: '2', available: false, maxChats: 4 });
+  expect(library).toEqual({ agent: { ...((await http.json()) as { agent: object }).agent, maxChats: 4 } });
+  expect(sim.control.state('ece')).toMatchObject({ agents: { '2': { available: false, maxChats: 4 } } });
+});
+
+test('control.admin answers a mistake as a ControlError with the admin message and status', async () => {
+  const { sim } = await createEceSim();
+  await expect(sim.control.admin('ece', 'agents.update', { id: 'nobody' })).rejects.toMatchObject({
+    status: 404,
+    message: 'No agent "nobody".',
+  });
+  await expect(
+    sim.control.admin('ece', 'entryPoints.update', { id: '__proto__', lastModified: 'x' }),
+  ).rejects.toMatchObject({ status: 400 });
+  await expect(sim.control.admin('ece', 'settings.update', { nonsense: true })).rejects.toMatchObject({
+    status: 400,
+  });
+});
+
+test('an admin route given a bad body answers 400 in the admin envelope and changes nothing', async () => {
+  const { sim } = await createEceSim();
+  const before = sim.control.state('ece');
+  const res = await eceAdmin(sim, 'PUT', '/agents/1', { maxChats: -1 });
+  expect(res.status).toBe(400);
+  expect(await res.json()).toEqual({ error: expect.stringContaining('maxChats') });
+  expect(sim.control.state('ece')).toEqual(before);
+});
+
+test('the client application listing leaves the secrets out, over HTTP and through control.admin', async () => {
+  const { sim } = await createEceSim();
+  const http = (await (await eceAdmin(sim, 'GET', '/client-applications')).json()) as {
+    clientApplications: Array<Record<string, unknown>>;
+  };
+  expect(http.clientApplications.length).toBeGreaterThan(0);
+  for (const app of http.clientApplications) expect(app).not.toHaveProperty('secret');
+  expect(await sim.control.admin('ece', 'clientApplications.list')).toEqual(http);
+});
+
+test('an answer of control.admin is a copy: changing it leaves the state alone', async () => {
+  const { sim } = await createEceSim();
+  const id = (await startOk(sim)).id;
+  const answer = (await sim.control.admin('ece', 'conversations.get', { id })) as {
+    conversation: { status: string };
+  };
+  answer.conversation.status = 'completed';
+  expect(sim.control.conversations({ provider: 'ece' })[0]).toMatchObject({ id, status: 'waiting' });
+});

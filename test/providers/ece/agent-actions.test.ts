@@ -1,5 +1,6 @@
 // Reference 2.6 (callback kinds) and seed 002 (the asynchronous ECE events): every agent action from the control API.
 import { describe, expect, test } from 'vitest';
+import { eceProvider } from '../../../src/providers/ece/index.ts';
 import { admin } from '../../support/requests.ts';
 import { createEceSim, settle, startOk } from './helpers.ts';
 
@@ -326,4 +327,92 @@ test('raw.event without a body is refused with 400', async () => {
       args: { type: 'x' },
     }),
   ).rejects.toMatchObject({ status: 400 });
+});
+
+test('raw.event to an XML client application posts an object body as XML under messages', async () => {
+  const { sim, sent } = await createEceSim();
+  const conversation = await startOk(sim);
+  await sim.control.admin('ece', 'clientApplications.setCallback', { key: 'ece-chat-key', format: 'xml' });
+  const result = await sim.control.act({
+    provider: 'ece',
+    conversationId: conversation.id,
+    action: 'raw.event',
+    args: { type: 'custom', body: { message: { id: '7', content: 'a < b' } } },
+  });
+  await sim.control.idle();
+  expect(result).toMatchObject({ conversationId: conversation.id, eventIds: [expect.any(String)] });
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.headers['content-type']).toMatch(/^application\/xml/);
+  expect(sent[0]!.body).toContain(
+    '<messages><message><id>7</id><content>a &lt; b</content></message></messages>',
+  );
+});
+
+test('raw.event fails with 409 when the client application has no callback URL', async () => {
+  const { sim } = await createEceSim();
+  const conversation = await startOk(sim);
+  await sim.control.admin('ece', 'clientApplications.setCallback', { key: 'ece-chat-key', url: null });
+  await expect(
+    sim.control.act({
+      provider: 'ece',
+      conversationId: conversation.id,
+      action: 'raw.event',
+      args: { type: 'custom', body: {} },
+    }),
+  ).rejects.toMatchObject({
+    status: 409,
+    message: expect.stringMatching(/The client application has no callback URL/),
+  });
+});
+
+test('raw.event deliveries count toward the deactivation of a failing callback URL', async () => {
+  const { sim, respondWith } = await createEceSim({
+    providerOptions: { ece: { callbackUrl: 'http://callback.test/ece', deactivateAfterFailures: 1 } },
+  });
+  const conversation = await startOk(sim);
+  respondWith(500);
+  await sim.control.act({
+    provider: 'ece',
+    conversationId: conversation.id,
+    action: 'raw.event',
+    args: { type: 'custom', body: {} },
+  });
+  await settle(sim, '10s');
+  expect(sim.control.state('ece')).toMatchObject({
+    clientApplications: { 'ece-chat-key': { callback: { active: false, consecutiveFailures: 1 } } },
+  });
+});
+
+test('the ECE actions of neutral verbs are built as neutral actions, ECE-only verbs are not', () => {
+  const actions = eceProvider.actions ?? {};
+  const neutral = Object.entries(actions)
+    .filter(([, action]) => action.neutral !== undefined)
+    .map(([name, action]) => [name, action.neutral]);
+  expect(neutral).toEqual(
+    [
+      'agent.join',
+      'agent.say',
+      'agent.typing',
+      'agent.transfer',
+      'agent.complete',
+      'customer.say',
+      'customer.typing',
+      'customer.leave',
+    ].map((verb) => [verb, verb]),
+  );
+  expect(actions['raw.event']).toBeUndefined();
+});
+
+test("customer.say takes the neutral text plus ECE's contentType, and refuses other arguments", async () => {
+  const { sim } = await createEceSim();
+  const conversation = await startOk(sim);
+  const say = (args: unknown) =>
+    sim.control.act({ provider: 'ece', conversationId: conversation.id, action: 'customer.say', args });
+  await say({ text: '<b>Hi</b>', contentType: 'text/html' });
+  const stored = (await sim.control.admin('ece', 'conversations.get', { id: conversation.id })) as {
+    conversation: { transcript: Array<{ kind: string; content: string }> };
+  };
+  expect(stored.conversation.transcript.at(-1)).toMatchObject({ kind: 'text/html', content: '<b>Hi</b>' });
+  await expect(say({ text: 'Hi', private: true })).rejects.toMatchObject({ status: 400 });
+  await expect(say({ contentType: 'text/plain' })).rejects.toMatchObject({ status: 400 });
 });

@@ -1,7 +1,7 @@
 // Reference 2.6 (callback format, auth, at most 1000 messages) and 2.7 (deactivation of the callback URL).
 import { describe, expect, test } from 'vitest';
 import { renderCallbackBody, toCallbackMessage } from '../../../src/providers/ece/events.ts';
-import type { TranscriptEntry } from '../../../src/providers/ece/types.ts';
+import type { TranscriptEntry } from '../../../src/providers/ece/model-state.ts';
 import { createEceSim, eceAdmin, settle, start, startOk, wsError } from './helpers.ts';
 
 const act = (

@@ -1,7 +1,7 @@
 // Issue 10, items 2 and 6: ids named like Object.prototype properties, `__proto__`, and regular-expression blow-ups.
 import { expect, test } from 'vitest';
-import { toPlainText } from '../../../src/providers/ece/agent.ts';
-import { isEmailAddress } from '../../../src/providers/ece/customer.ts';
+import { toPlainText } from '../../../src/providers/ece/model-agent.ts';
+import { isEmailAddress } from '../../../src/providers/ece/rules-customer.ts';
 import { admin } from '../../support/requests.ts';
 import {
   createEceSim,

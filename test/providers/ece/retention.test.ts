@@ -1,6 +1,6 @@
 // Issue 9 deliverable 4: with `retain`, completed ECE conversations are deleted once the retention time has passed.
 import { expect, test } from 'vitest';
-import type { EceState } from '../../../src/providers/ece/types.ts';
+import type { EceState } from '../../../src/providers/ece/model-state.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { guardScans } from '../../support/scan-guard.ts';
 import { BASE, createEceSim, eceAdmin, getToken, sendMessage, startOk } from './helpers.ts';

@@ -1,14 +1,10 @@
 // Pure rules, without HTTP.
 import { describe, expect, test } from 'vitest';
-import { toPlainText } from '../../../src/providers/ece/agent.ts';
-import { checkAttributes, parseStartBody } from '../../../src/providers/ece/body.ts';
-import { parseSendMessageBody } from '../../../src/providers/ece/message-body.ts';
-import {
-  parseAccept,
-  parseAcceptLanguage,
-  parseBearer,
-  parseStartQuery,
-} from '../../../src/providers/ece/rules.ts';
+import { toPlainText } from '../../../src/providers/ece/model-agent.ts';
+import { parseAccept, parseAcceptLanguage, parseBearer } from '../../../src/providers/ece/rules.ts';
+import { assertAttributes, parseStartBody } from '../../../src/providers/ece/rules-body.ts';
+import { parseSendMessageBody } from '../../../src/providers/ece/rules-message.ts';
+import { parseStartQuery } from '../../../src/providers/ece/rules-query.ts';
 
 const LANGUAGES = ['en-US', 'fr-FR', 'es-ES'];
 
@@ -54,10 +50,10 @@ describe('ECE pure rules', () => {
   test("string custom attributes allow letters, digits, spaces and . , - _ @ : / ( ) + # ? ! '", () => {
     const defs = { note: { type: 'string' as const, maxLength: 100 } };
     expect(
-      checkAttributes({ note: "Ça va? (order #12) - jane@x.com/1+1 it's ok!" }, defs, 'a'),
+      assertAttributes({ note: "Ça va? (order #12) - jane@x.com/1+1 it's ok!" }, defs, 'a'),
     ).toMatchObject({ ok: true });
     for (const bad of ['<b>', 'a;b', 'a"b', 'a&b', 'a%b']) {
-      expect(checkAttributes({ note: bad }, defs, 'a')).toMatchObject({
+      expect(assertAttributes({ note: bad }, defs, 'a')).toMatchObject({
         ok: false,
         error: { error: 'attribute.invalid' },
       });

@@ -1,7 +1,7 @@
 // Seed 003 "Request headers", "401", "403", "406"; reference 2.1 (tokens).
 import { Hono } from 'hono';
 import { describe, expect, test } from 'vitest';
-import type { EceContext } from '../../../src/providers/ece/dispatch.ts';
+import type { EceContext } from '../../../src/providers/ece/effects.ts';
 import { eceProvider } from '../../../src/providers/ece/index.ts';
 import { createEceSim, getToken, SHORT_BASE, settle, start, startOk, wsError } from './helpers.ts';
 

@@ -1,19 +1,12 @@
 /**
  * The fixture file schema of the ECE provider and the initial state built from merged fixtures. Every field is
  * optional so that a later fixture layer (a file or inline override) may change one field of one item;
- * `checkEceFixtures` reports what is still missing once layers are merged.
+ * `toFixtureProblems` reports what is still missing once layers are merged.
  */
 import { z } from 'zod';
 import { isSafeKey } from '../../own.ts';
-import { createIndexes, TOKEN_LIFETIME_MS } from './indexes.ts';
-import type {
-  AttributeDefinition,
-  CallbackAuth,
-  EceOptions,
-  EceState,
-  PhoneType,
-  SocialType,
-} from './types.ts';
+import { createIndexes, TOKEN_LIFETIME_MS } from './model-indexes.ts';
+import type { AttributeDefinition, CallbackAuth, EceState, PhoneType, SocialType } from './model-state.ts';
 
 const id = z.union([z.string().min(1), z.number().int()]).transform(String);
 
@@ -168,8 +161,11 @@ export const eceOptionsSchema = z
   })
   .strict();
 
+/** Runtime options (`--option ece.<key>=<value>`), as the options schema gives them. */
+export type EceOptions = z.output<typeof eceOptionsSchema>;
+
 /** Reports what merged fixtures still miss, and references that point nowhere. */
-export function checkEceFixtures(fixtures: EceFixtures): string[] {
+export function toFixtureProblems(fixtures: EceFixtures): string[] {
   const problems: string[] = [];
   // Ids become keys of plain objects: `__proto__` would set a prototype instead of adding an item.
   const keyed: Array<[string, Array<string | undefined>]> = [

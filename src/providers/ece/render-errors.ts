@@ -3,6 +3,7 @@
  * the field names (code, developerMessage, userMessage, moreInfo) are a simulator choice: no readable source
  * lists them (reference 2.8).
  */
+import { fail } from '../../provider/index.ts';
 
 /** Every error the provider answers, with its status, sub-code and localized user message. */
 export const ERRORS = {
@@ -252,17 +253,9 @@ export type ErrorKey = keyof typeof ERRORS;
 /** An error a rule returns: which catalogue entry, and the developer-facing detail. */
 export type EceError = { error: ErrorKey; detail: string };
 
-/** The outcome of a pure rule: a value, or the error to answer. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: EceError };
-
-/** Makes a failed result. */
-export function fail(error: ErrorKey, detail: string): { ok: false; error: EceError } {
-  return { ok: false, error: { error, detail } };
-}
-
-/** Makes a successful result. */
-export function succeed<T>(value: T): { ok: true; value: T } {
-  return { ok: true, value };
+/** A failed rule naming a catalogue entry: the kit's `fail` with an `EceError`. */
+export function failWith(error: ErrorKey, detail: string): { readonly ok: false; readonly error: EceError } {
+  return fail({ error, detail });
 }
 
 /** The localized user message of an error; `language` is a supported Accept-Language code. */

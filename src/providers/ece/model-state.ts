@@ -1,5 +1,5 @@
 /** The state of the simulated ECE v19 partition: applications, sessions, routing, customers and conversations. */
-import type { OrderedIds } from './ordered.ts';
+import type { OrderedIds } from './model-ordered.ts';
 
 /** How ECE authenticates itself when it calls a client application's callback URL. */
 export type CallbackAuth =
@@ -224,12 +224,4 @@ export type EceState = {
     message: number;
     attachment: number;
   };
-};
-
-/** Runtime options (`--option ece.<key>=<value>`). */
-export type EceOptions = {
-  callbackUrl?: string | undefined;
-  deactivateAfterFailures: number;
-  autoAssign: boolean;
-  autoAssignDelayMs: number;
 };

@@ -4,8 +4,9 @@
  */
 import { toEcho } from '../../echo.ts';
 import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
-import { fail, type Result, succeed } from './errors.ts';
-import type { AttributeDefinition, ClientInfo, Contact, PhoneType, SocialType } from './types.ts';
+import { ok, type Result } from '../../provider/index.ts';
+import type { AttributeDefinition, ClientInfo, Contact, PhoneType, SocialType } from './model-state.ts';
+import { type EceError, failWith } from './render-errors.ts';
 
 /** A plain object, or undefined. */
 type Dict = Record<string, unknown>;
@@ -72,9 +73,9 @@ const SOCIAL_TYPES: readonly SocialType[] = ['facebook', 'twitter', 'instagram']
 export const ALLOWED_ATTRIBUTE_CHARS = /^[\p{L}\p{N} .,\-_@:/()+#?!']*$/u;
 
 /** `__proto__` cannot be stored as an attribute name; it is no configured attribute, and is refused as one. */
-function refuseUnsafeName(name: string, where: string): Result<never> | null {
+function refuseUnsafeName(name: string, where: string): Result<never, EceError> | null {
   if (isSafeKey(name)) return null;
-  return fail(
+  return failWith(
     'attribute.invalid',
     `${where}: ${toEcho(name)} is not a custom attribute configured in the application`,
   );
@@ -84,9 +85,9 @@ function refuseUnsafeName(name: string, where: string): Result<never> | null {
 const INTEGER_MAX_LENGTH = 20;
 
 /** Reads name/value pairs from `{name: value}` or `{attribute: [{name, value}]}`. */
-export function readAttributes(value: unknown, where: string): Result<Record<string, string>> {
-  if (value === undefined || value === '') return succeed({});
-  if (!isDict(value)) return fail('body.invalid', `${where} must be an object of name/value pairs`);
+export function parseAttributes(value: unknown, where: string): Result<Record<string, string>, EceError> {
+  if (value === undefined || value === '') return ok({});
+  if (!isDict(value)) return failWith('body.invalid', `${where} must be an object of name/value pairs`);
   const out: Record<string, string> = {};
   const entries = hasOwn(value, 'attribute') ? toList(value.attribute) : null;
   if (entries) {
@@ -94,94 +95,100 @@ export function readAttributes(value: unknown, where: string): Result<Record<str
       const name = toText(pick(entry, 'name'));
       const text = toText(pick(entry, 'value'));
       if (name === null || text === null)
-        return fail('body.invalid', `${where}.attribute entries need name and value`);
+        return failWith('body.invalid', `${where}.attribute entries need name and value`);
       const refused = refuseUnsafeName(name, where);
       if (refused) return refused;
       out[name] = text;
     }
-    return succeed(out);
+    return ok(out);
   }
   for (const [name, raw] of Object.entries(value)) {
     const refused = refuseUnsafeName(name, where);
     if (refused) return refused;
     const text = toText(raw);
-    if (text === null) return fail('body.invalid', `${where}.${toEcho(name)} must be a scalar value`);
+    if (text === null) return failWith('body.invalid', `${where}.${toEcho(name)} must be a scalar value`);
     out[name] = text;
   }
-  return succeed(out);
+  return ok(out);
 }
 
 /** Checks custom attributes against the application's configured definitions (seed 003 activity.customAttributes). */
-export function checkAttributes(
+export function assertAttributes(
   values: Record<string, string>,
   definitions: Record<string, AttributeDefinition>,
   where: string,
-): Result<Record<string, string>> {
+): Result<true, EceError> {
   for (const [name, value] of Object.entries(values)) {
     const quoted = toEcho(name);
     const definition = getOwn(definitions, name);
     if (!definition)
-      return fail(
+      return failWith(
         'attribute.invalid',
         `${where}: ${quoted} is not a custom attribute configured in the application`,
       );
     if (definition.type === 'enumeration' && !definition.values.includes(value)) {
-      return fail(
+      return failWith(
         'attribute.invalid',
         `${where}: ${toEcho(value)} is not a predefined value of ${quoted} (${definition.values.join(', ')})`,
       );
     }
     if (definition.type === 'integer' && (value.length > INTEGER_MAX_LENGTH || !/^-?\d+$/.test(value))) {
-      return fail('attribute.invalid', `${where}: ${quoted} must be an integer`);
+      return failWith('attribute.invalid', `${where}: ${quoted} must be an integer`);
     }
     if (definition.type === 'string') {
       if (value.length > definition.maxLength) {
-        return fail('attribute.invalid', `${where}: ${quoted} exceeds ${definition.maxLength} characters`);
+        return failWith(
+          'attribute.invalid',
+          `${where}: ${quoted} exceeds ${definition.maxLength} characters`,
+        );
       }
       if (!ALLOWED_ATTRIBUTE_CHARS.test(value)) {
-        return fail('attribute.invalid', `${where}: ${quoted} contains characters that are not allowed`);
+        return failWith('attribute.invalid', `${where}: ${quoted} contains characters that are not allowed`);
       }
     }
   }
-  return succeed(values);
+  return ok(true);
 }
 
-function readClientInfo(value: unknown): Result<ClientInfo> {
+function parseClientInfo(value: unknown): Result<ClientInfo, EceError> {
   const info: ClientInfo = {
     timeOffset: null,
     referrerName: null,
     referrerURL: null,
     isRichTextSupported: true,
   };
-  if (value === undefined || value === '') return succeed(info);
-  if (!isDict(value)) return fail('body.invalid', 'activity.payload.chat.clientInfo must be an object');
+  if (value === undefined || value === '') return ok(info);
+  if (!isDict(value)) return failWith('body.invalid', 'activity.payload.chat.clientInfo must be an object');
   for (const key of ['timeOffset', 'referrerName', 'referrerURL'] as const) {
     if (value[key] === undefined) continue;
     const text = toText(value[key]);
     if (text === null)
-      return fail('body.invalid', `activity.payload.chat.clientInfo.${key} must be a scalar value`);
+      return failWith('body.invalid', `activity.payload.chat.clientInfo.${key} must be a scalar value`);
     info[key] = text;
   }
   if (info.timeOffset !== null && !/^[+-]?\d+$/.test(info.timeOffset)) {
-    return fail('body.invalid', 'activity.payload.chat.clientInfo.timeOffset must be a number of minutes');
+    return failWith(
+      'body.invalid',
+      'activity.payload.chat.clientInfo.timeOffset must be a number of minutes',
+    );
   }
   const rich = value.isRichTextSupported;
   if (rich !== undefined) {
     const text = toText(rich);
     if (text !== 'true' && text !== 'false') {
-      return fail(
+      return failWith(
         'body.invalid',
         'activity.payload.chat.clientInfo.isRichTextSupported must be true or false',
       );
     }
     info.isRichTextSupported = text === 'true';
   }
-  return succeed(info);
+  return ok(info);
 }
 
-function readContact(value: unknown): Result<ContactInput> {
+function parseContact(value: unknown): Result<ContactInput, EceError> {
   if (!isDict(value))
-    return fail('body.invalid', 'activity.customer.contacts.contact must hold a contact object');
+    return failWith('body.invalid', 'activity.customer.contacts.contact must hold a contact object');
   const contact: ContactInput = {
     firstName: toText(value.firstName),
     lastName: toText(value.lastName),
@@ -193,14 +200,14 @@ function readContact(value: unknown): Result<ContactInput> {
   };
   for (const entry of toList(value.email)) {
     const address = toText(pick(entry, 'emailAddress'));
-    if (address === null) return fail('body.invalid', 'Each contact email needs emailAddress');
+    if (address === null) return failWith('body.invalid', 'Each contact email needs emailAddress');
     contact.email.push(address);
   }
   for (const entry of toList(value.phone)) {
     const type = toText(pick(entry, 'type.value'));
     const number = toText(pick(entry, 'phoneNumber'));
     if (!type || !PHONE_TYPES.includes(type as PhoneType) || number === null) {
-      return fail(
+      return failWith(
         'body.invalid',
         'Each contact phone needs type.value (home, mobile or office) and phoneNumber',
       );
@@ -211,74 +218,74 @@ function readContact(value: unknown): Result<ContactInput> {
     const type = toText(pick(entry, 'type.value'));
     const socialId = toText(pick(entry, 'socialId'));
     if (!type || !SOCIAL_TYPES.includes(type as SocialType) || socialId === null) {
-      return fail(
+      return failWith(
         'body.invalid',
         'Each contact social entry needs type.value (facebook, twitter or instagram) and socialId',
       );
     }
     contact.social.push({ type: type as SocialType, socialId });
   }
-  const custom = readAttributes(
+  const custom = parseAttributes(
     value.customAttributes,
     'activity.customer.contacts.contact.customAttributes',
   );
   if (!custom.ok) return custom;
   contact.custom = custom.value;
-  return succeed(contact);
+  return ok(contact);
 }
 
-function readCustomer(value: unknown): Result<CustomerInput | null> {
-  if (value === undefined || value === '') return succeed(null);
-  if (!isDict(value)) return fail('body.invalid', 'activity.customer must be an object');
+function parseCustomer(value: unknown): Result<CustomerInput | null, EceError> {
+  if (value === undefined || value === '') return ok(null);
+  if (!isDict(value)) return failWith('body.invalid', 'activity.customer must be an object');
   const contacts = toList(pick(value, 'contacts.contact'));
   if (contacts.length !== 1) {
-    return fail('body.invalid', 'activity.customer.contacts.contact must hold exactly one contact');
+    return failWith('body.invalid', 'activity.customer.contacts.contact must hold exactly one contact');
   }
-  const contact = readContact(contacts[0]);
+  const contact = parseContact(contacts[0]);
   if (!contact.ok) return contact;
-  return succeed({ type: toText(pick(value, 'type.value')) ?? 'individual', contact: contact.value });
+  return ok({ type: toText(pick(value, 'type.value')) ?? 'individual', contact: contact.value });
 }
 
-/** Applies seed 003's body rules (shape only; rules needing state are in customer.ts and rules.ts). */
+/** Applies seed 003's body rules (shape only; rules needing state are in rules-customer.ts and rules.ts). */
 export function parseStartBody(
   document: unknown,
   activityAttributes: Record<string, AttributeDefinition>,
-): Result<StartBody> {
-  if (document === undefined) return fail('body.missing', 'The request body is mandatory');
-  if (!isDict(document)) return fail('body.malformed', 'The request body must be an object');
+): Result<StartBody, EceError> {
+  if (document === undefined) return failWith('body.missing', 'The request body is mandatory');
+  if (!isDict(document)) return failWith('body.malformed', 'The request body must be an object');
   const entryPointId = toText(pick(document, 'entryPointConfiguration.entryPoint.id'));
   if (entryPointId === null || entryPointId === '') {
-    return fail('body.required', 'entryPointConfiguration.entryPoint.id is required');
+    return failWith('body.required', 'entryPointConfiguration.entryPoint.id is required');
   }
   if (!/^\d+$/.test(entryPointId))
-    return fail('body.invalid', 'entryPointConfiguration.entryPoint.id must be numeric');
+    return failWith('body.invalid', 'entryPointConfiguration.entryPoint.id must be numeric');
   const lastModified = toText(pick(document, 'entryPointConfiguration.lastModified.date'));
   if (lastModified === null || lastModified === '') {
-    return fail('body.required', 'entryPointConfiguration.lastModified.date is required');
+    return failWith('body.required', 'entryPointConfiguration.lastModified.date is required');
   }
   const activity = document.activity;
   if (activity !== undefined && activity !== '' && !isDict(activity)) {
-    return fail('body.invalid', 'activity must be an object');
+    return failWith('body.invalid', 'activity must be an object');
   }
   const caseValue = pick(activity, 'case.id');
   const caseId = caseValue === undefined ? null : toText(caseValue);
   if (caseValue !== undefined && (caseId === null || !/^\d+$/.test(caseId))) {
-    return fail('body.invalid', 'activity.case.id must be a numeric case id');
+    return failWith('body.invalid', 'activity.case.id must be a numeric case id');
   }
   const subjectValue = pick(activity, 'subject');
   const subject = subjectValue === undefined ? null : toText(subjectValue);
   if (subjectValue !== undefined && (subject === null || subject.length < 1 || subject.length > 255)) {
-    return fail('body.invalid', 'activity.subject must be 1 to 255 characters');
+    return failWith('body.invalid', 'activity.subject must be 1 to 255 characters');
   }
-  const clientInfo = readClientInfo(pick(activity, 'payload.chat.clientInfo'));
+  const clientInfo = parseClientInfo(pick(activity, 'payload.chat.clientInfo'));
   if (!clientInfo.ok) return clientInfo;
-  const attributes = readAttributes(pick(activity, 'customAttributes'), 'activity.customAttributes');
+  const attributes = parseAttributes(pick(activity, 'customAttributes'), 'activity.customAttributes');
   if (!attributes.ok) return attributes;
-  const checked = checkAttributes(attributes.value, activityAttributes, 'activity.customAttributes');
+  const checked = assertAttributes(attributes.value, activityAttributes, 'activity.customAttributes');
   if (!checked.ok) return checked;
-  const customer = readCustomer(pick(activity, 'customer'));
+  const customer = parseCustomer(pick(activity, 'customer'));
   if (!customer.ok) return customer;
-  return succeed({
+  return ok({
     entryPointId,
     lastModified,
     caseId,

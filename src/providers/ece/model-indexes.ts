@@ -1,12 +1,12 @@
 /**
- * The derived indexes of the ECE state (types.ts `EceIndexes`) and the small changes that keep them true. Every
+ * The derived indexes of the ECE state (model-state.ts `EceIndexes`) and the small changes that keep them true. Every
  * transition that changes a conversation, a session, a customer or an upload calls the matching function here in
  * the same draft, so the indexes always agree with the records and nothing has to be rebuilt per request.
  */
 import { getOwn } from '../../own.ts';
-import { toContactKey, toSearchPairs } from './customer.ts';
-import { appendId, createOrderedIds, removeId } from './ordered.ts';
-import type { Attachment, Conversation, Customer, EceIndexes, EceState, Session } from './types.ts';
+import { toContactKey, toSearchPairs } from './model-customer.ts';
+import { appendId, createOrderedIds, removeId } from './model-ordered.ts';
+import type { Attachment, Conversation, Customer, EceIndexes, EceState, Session } from './model-state.ts';
 
 /** How long an access token from the Authentication API lives (ref 2.1: expires_in 86400). */
 export const TOKEN_LIFETIME_MS = 86_400_000;
