@@ -80,6 +80,17 @@ export function renderAgent(a: Agent, accountId: number): Record<string, unknown
   };
 }
 
+/** The team an assignment answers. */
+export function renderAssignedTeam(t: Team): Record<string, unknown> {
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    allow_auto_assign: t.allow_auto_assign,
+    account_id: t.account_id,
+  };
+}
+
 /** The `_team.json.jbuilder` partial. */
 export function renderTeam(t: Team, viewer: Agent | null): Record<string, unknown> {
   return {
