@@ -2,10 +2,10 @@
 // the HTTP routes, so they send the same webhooks.
 import { z } from 'zod';
 import { getOwn, hasOwn } from '../../own.ts';
-import { ControlError, defineNeutralAction, fail, ok, type Result } from '../../provider/index.ts';
+import { ControlError, defineNeutralAction } from '../../provider/index.ts';
 import { perform } from './effects.ts';
 import type { ChatwootContext } from './events.ts';
-import { type Agent, type ChatwootState, type Conversation, findConversationByKey } from './model.ts';
+import { type Agent, type Conversation, findConversationByKey } from './model.ts';
 import {
   applyAssignment,
   applyCreateMessage,
@@ -24,28 +24,21 @@ function loadConversation(ctx: ChatwootContext, key: string): Conversation {
   return conv;
 }
 
-/** The agent who acts: the one named, else the assignee, else the account's first agent. */
-function pickAgent(s: ChatwootState, conv: Conversation, agentId: number | undefined): Result<Agent, string> {
+/** The agent who acts: the one named, else the assignee, else the account's first agent; else the action fails (409). */
+function loadAgent(ctx: ChatwootContext, conv: Conversation, agentId: number | undefined): Agent {
   // Agents come from fixtures: few, whatever the store holds.
-  const agents = Object.values(s.agents).filter((a) => a.account_ids.includes(conv.account_id));
+  const agents = Object.values(ctx.state().agents).filter((a) => a.account_ids.includes(conv.account_id));
   const agent =
     agentId !== undefined
       ? agents.find((a) => a.id === agentId)
       : (agents.find((a) => a.id === conv.assignee_id) ?? agents[0]);
-  if (agent) return ok(agent);
+  if (agent) return agent;
   const known = agents.map((a) => `${a.id} (${a.name})`).join(', ') || 'none';
-  return fail(
+  throw new Error(
     agentId !== undefined
       ? `agent ${agentId} is not an agent of account ${conv.account_id}; its agents: ${known}`
       : `account ${conv.account_id} has no agents`,
   );
-}
-
-/** The acting agent; an agent the account does not have fails the action (409). */
-function loadAgent(ctx: ChatwootContext, conv: Conversation, agentId: number | undefined): Agent {
-  const agent = pickAgent(ctx.state(), conv, agentId);
-  if (!agent.ok) throw new Error(agent.error);
-  return agent.value;
 }
 
 /** Chatwoot's ids are numbers: "2" (or 2) names agent 2. */

@@ -21,7 +21,7 @@ export function perform<I, T>(
 }
 
 /** Emits the outcome's webhook events and sends its signals, in order. */
-export function performOutcome(ctx: ChatwootContext, outcome: Outcome): void {
+function performOutcome(ctx: ChatwootContext, outcome: Outcome): void {
   for (const step of outcome) {
     if ('signal' in step) ctx.notify(step.signal);
     else performEvent(ctx, step.event);

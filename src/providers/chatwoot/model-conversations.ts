@@ -76,7 +76,7 @@ const ACTIVITY_ATTRIBUTES: ReadonlySet<string> = new Set(['status', 'assignee_id
  * status, assignee or team is activity: Chatwoot writes an activity message for it, which moves
  * `last_activity_at` (Message#set_conversation_activity).
  */
-export function applyConversationChanges(
+function applyConversationChanges(
   s: ChatwootState,
   conversation: Conversation,
   changes: {

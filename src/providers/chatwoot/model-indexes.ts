@@ -19,7 +19,7 @@ import {
 } from './model.ts';
 
 /** Appends `value` to the id list stored under `key`, creating it. */
-export function pushTo(record: Record<string, number[]>, key: string, value: number): void {
+function pushTo(record: Record<string, number[]>, key: string, value: number): void {
   const list = getOwn(record, key);
   if (list) list.push(value);
   else record[key] = [value];

@@ -7,24 +7,14 @@ import {
   getConversation,
   getEntry,
   type Message,
-  type MessageTypeName,
   type Sender,
 } from './model.ts';
 import { applyActivity } from './model-indexes.ts';
 import { type Applied, toMessageStep } from './model-outcomes.ts';
 import type { MessageInput } from './rules-conversations.ts';
 
-type Attrs = Record<string, unknown>;
-
-/** What a new message needs; ids and times are filled by `applyMessage`. */
-export type NewMessage = {
-  content: string | null;
-  message_type: MessageTypeName;
-  content_type: string;
-  content_attributes: Attrs;
-  private: boolean;
-  source_id: string | null;
-  echo_id: string | null;
+/** What a new message needs: the validated input, its sender and files; ids and times come from `applyMessage`. */
+export type NewMessage = Omit<MessageInput, 'files'> & {
   sender_type: Message['sender_type'];
   sender_id: number | null;
   attachments: Array<Omit<Attachment, 'id'>>;

@@ -23,10 +23,12 @@ import {
   type Actor,
   findContact,
   findInbox,
+  type InvalidAttribute,
   isAccountAgent,
   isAccountTeam,
   isInboxVisible,
   isPresent,
+  parseAttributes,
   toAttrs,
   toBoolean,
   toRecordId,
@@ -99,7 +101,7 @@ export function parseCreateConversation(
     contactInbox = { existingId: existing.id };
   }
 
-  const invalid: Array<{ attribute: string; message: string }> = [];
+  const invalid: InvalidAttribute[] = [];
   let status: ConversationStatus = 'open';
   if (isPresent(body.status)) {
     if (!(CONVERSATION_STATUSES as readonly unknown[]).includes(body.status)) {
@@ -115,13 +117,7 @@ export function parseCreateConversation(
   if (assignee === 'invalid') invalid.push({ attribute: 'assignee', message: 'Assignee must exist' });
   const team = readReference(body.team_id, (id) => isAccountTeam(s, accountId, id));
   if (team === 'invalid') invalid.push({ attribute: 'team', message: 'Team must exist' });
-  const additional = toAttrs(body.additional_attributes);
-  if (additional === null) {
-    invalid.push({ attribute: 'additional_attributes', message: 'Additional attributes must be an object' });
-  }
-  const custom = toAttrs(body.custom_attributes);
-  if (custom === null)
-    invalid.push({ attribute: 'custom_attributes', message: 'Custom attributes must be an object' });
+  const attributes = parseAttributes(body, invalid);
   let snoozedUntil: number | null = null;
   if (isPresent(body.snoozed_until)) {
     snoozedUntil = toTime(body.snoozed_until);
@@ -155,8 +151,7 @@ export function parseCreateConversation(
     status,
     assignee_id: typeof assignee === 'number' ? assignee : null,
     team_id: typeof team === 'number' ? team : null,
-    additional_attributes: additional ?? {},
-    custom_attributes: custom ?? {},
+    ...attributes,
     snoozed_until: snoozedUntil,
     message,
   });

@@ -10,7 +10,7 @@ import {
   ERROR_WEBHOOK_MISSING,
   toInvalidRecord,
 } from './render-errors.ts';
-import { findInbox, isPresent, toAttrs, toRecordId } from './rules.ts';
+import { findInbox, type InvalidAttribute, isPresent, parseAttributes, toRecordId } from './rules.ts';
 
 type Attrs = Record<string, unknown>;
 type Body = Record<string, unknown>;
@@ -42,7 +42,7 @@ export function parseContactCreate(
     inbox = findInbox(s, accountId, id) ?? null;
     if (!inbox) return fail(ERROR_NOT_FOUND);
   }
-  const invalid: Array<{ attribute: string; message: string }> = [];
+  const invalid: InvalidAttribute[] = [];
   const str = (v: unknown, attribute: string): string | null => {
     if (v === undefined || v === null || v === '') return null;
     if (typeof v !== 'string') {
@@ -70,13 +70,7 @@ export function parseContactCreate(
   if (taken('identifier', identifier)) {
     invalid.push({ attribute: 'identifier', message: 'Identifier has already been taken' });
   }
-  const additional = toAttrs(body.additional_attributes);
-  if (additional === null) {
-    invalid.push({ attribute: 'additional_attributes', message: 'Additional attributes must be an object' });
-  }
-  const custom = toAttrs(body.custom_attributes);
-  if (custom === null)
-    invalid.push({ attribute: 'custom_attributes', message: 'Custom attributes must be an object' });
+  const attributes = parseAttributes(body, invalid);
   const sourceId = str(body.source_id, 'source_id');
   if (invalid.length > 0) return fail(toInvalidRecord(invalid));
   if (inbox && sourceId !== null && hasOwn(s.index.contactInboxBySource, `${inbox.id}:${sourceId}`)) {
@@ -87,8 +81,7 @@ export function parseContactCreate(
     email,
     phone_number: phone,
     identifier,
-    additional_attributes: additional ?? {},
-    custom_attributes: custom ?? {},
+    ...attributes,
     inbox,
     source_id: sourceId,
   });
@@ -137,7 +130,7 @@ export function parseWebhookInput(
       inboxId = id;
     }
   }
-  const invalid: Array<{ attribute: string; message: string }> = [];
+  const invalid: InvalidAttribute[] = [];
   const url = body.url === undefined && existing ? existing.url : body.url;
   if (typeof url !== 'string' || !isHttpUrl(url))
     invalid.push({ attribute: 'url', message: 'Url is invalid' });

@@ -50,7 +50,7 @@ export const MAX_JSON_NESTING = 100;
  * Whether `value` nests arrays and objects at most `max` levels deep (the value itself is level 1 when it is one).
  * Walks with an explicit stack, so no input can overflow the call stack.
  */
-export function isNestedWithin(value: unknown, max: number): boolean {
+function isNestedWithin(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 1]];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const [v, depth] = item;
@@ -79,6 +79,27 @@ export function toAttrs(value: unknown): Attrs | null | undefined {
     }
   }
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Attrs) : null;
+}
+
+/** A failed validation of a record attribute, as `toInvalidRecord` reports it. */
+export type InvalidAttribute = { attribute: string; message: string };
+
+/**
+ * Reads `additional_attributes` and `custom_attributes` (objects, or JSON text in multipart; absent is empty). One
+ * that is not an object is added to `invalid`, in that order.
+ */
+export function parseAttributes(
+  body: Record<string, unknown>,
+  invalid: InvalidAttribute[],
+): { additional_attributes: Attrs; custom_attributes: Attrs } {
+  const additional = toAttrs(body.additional_attributes);
+  if (additional === null) {
+    invalid.push({ attribute: 'additional_attributes', message: 'Additional attributes must be an object' });
+  }
+  const custom = toAttrs(body.custom_attributes);
+  if (custom === null)
+    invalid.push({ attribute: 'custom_attributes', message: 'Custom attributes must be an object' });
+  return { additional_attributes: additional ?? {}, custom_attributes: custom ?? {} };
 }
 
 /** Reads a date-time param (ISO string or epoch seconds) into epoch ms; null if unreadable. */
