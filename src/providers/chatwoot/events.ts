@@ -1,9 +1,31 @@
+// The webhook events of the chatwoot provider: the typed event map and delivery meta, the payload builders, the
+// targets of raw events and the signature.
 import { createHmac } from 'node:crypto';
 import { getOwn } from '../../own.ts';
-import type { WebhookEvent } from '../../provider/index.ts';
-import type { ChatwootState, Contact, Conversation, Inbox } from './model.ts';
-import { renderContactWebhookData, toIso } from './render.ts';
-import type { ChangedAttribute } from './transitions.ts';
+import {
+  fail,
+  ok,
+  type ProviderContext,
+  type Result,
+  type SignInput,
+  type WebhookTarget,
+} from '../../provider/index.ts';
+import type { ChatwootOptions } from './fixtures.ts';
+import {
+  type ChatwootState,
+  type Contact,
+  findConversationByKey,
+  getConversation,
+  toConversationKey,
+} from './model.ts';
+import { type ChangedAttribute, type ChatwootHappening, listDestinations } from './model-outcomes.ts';
+import { toIso } from './render.ts';
+import { toInputText } from './render-errors.ts';
+import {
+  renderContactWebhookData,
+  renderConversationWebhookData,
+  renderMessageWebhookData,
+} from './render-webhooks.ts';
 
 type Json = Record<string, unknown>;
 
@@ -11,6 +33,13 @@ type Json = Record<string, unknown>;
 export type ConversationEventPayload = Json & { event: string; id: number };
 /** `changed_attributes` as BaseListener builds it: one object per changed attribute. */
 export type ChangedAttributes = Array<Record<string, { previous_value: unknown; current_value: unknown }>>;
+/** A typing payload: who types, in which conversation, privately or not. */
+type TypingPayload<E extends string> = {
+  event: E;
+  user: Json | null;
+  conversation: Json;
+  is_private: boolean;
+};
 
 /** The typed event map of the chatwoot provider (event name -> payload). */
 export type ChatwootEvents = {
@@ -19,28 +48,32 @@ export type ChatwootEvents = {
   conversation_updated: ConversationEventPayload & { changed_attributes: ChangedAttributes };
   message_created: Json & { event: 'message_created'; id: number; message_type: string };
   message_updated: Json & { event: 'message_updated'; id: number; message_type: string };
-  conversation_typing_on: {
-    event: 'conversation_typing_on';
-    user: Json | null;
-    conversation: Json;
-    is_private: boolean;
-  };
-  conversation_typing_off: {
-    event: 'conversation_typing_off';
-    user: Json | null;
-    conversation: Json;
-    is_private: boolean;
-  };
+  conversation_typing_on: TypingPayload<'conversation_typing_on'>;
+  conversation_typing_off: TypingPayload<'conversation_typing_off'>;
   contact_created: Json & { event: 'contact_created'; id: number };
 };
 
 /** A chatwoot event name. */
 export type ChatwootEventName = keyof ChatwootEvents;
 
-/** The id scenarios and the admin API use for a conversation: `<account_id>:<display_id>`. */
-export function toConversationKey(c: Pick<Conversation, 'account_id' | 'display_id'>): string {
-  return `${c.account_id}:${c.display_id}`;
-}
+/** What each delivery carries for signing and for its settlement (never sent). */
+export type ChatwootMeta = {
+  /** The destination's secret (account webhook or API inbox). */
+  secret: string;
+  destination: 'account' | 'api_inbox';
+  /** `X-Chatwoot-Delivery`: one UUID per delivery, kept across attempts. */
+  deliveryId: string;
+  /** The message a message event reports: a failed API-inbox delivery marks it failed. */
+  messageId?: number;
+};
+
+/** The chatwoot provider context. */
+export type ChatwootContext = ProviderContext<ChatwootState, ChatwootOptions, ChatwootEvents, ChatwootMeta>;
+
+/** An event type with its payload, as `emit` takes them. */
+export type RenderedEvent = {
+  [E in ChatwootEventName]: { type: E; body: ChatwootEvents[E] };
+}[ChatwootEventName];
 
 /** Renders `changed_attributes`; times become ISO strings as Rails serialises them. */
 export function renderChangedAttributes(changes: ChangedAttribute[]): ChangedAttributes {
@@ -56,56 +89,92 @@ export function renderContactCreated(s: ChatwootState, c: Contact): ChatwootEven
   return { ...renderContactWebhookData(s, c), event: 'contact_created' };
 }
 
-/** Where one event goes: matching account webhooks, then the API inbox's webhook_url. */
-export type Destination = { url: string; secret: string; kind: 'account' | 'api_inbox' };
-
-/**
- * Lists the destinations of an event (WebhookListener#deliver_webhook_payloads): account webhooks subscribed to
- * the event (inbox-scoped ones only for their inbox), and, for Channel::Api inboxes, the inbox webhook_url.
- * Contact events go to account webhooks only.
- */
-export function listDestinations(
+/** The payload of a conversation event: `conversation.webhook_data`, the event name and the changes. */
+function renderConversationEvent(
   s: ChatwootState,
-  accountId: number,
-  // Any name: raw events (the raw.event action) are routed by their own type.
+  conversationId: number,
   event: string,
-  inbox: Inbox | null,
-): Destination[] {
-  const out: Destination[] = [];
-  for (const id of getOwn(s.index.webhooksOfAccount, String(accountId)) ?? []) {
-    const w = getOwn(s.webhooks, String(id))!;
-    if (!w.subscriptions.includes(event)) continue;
-    if (w.inbox_id !== null && w.inbox_id !== inbox?.id) continue;
-    out.push({ url: w.url, secret: w.secret, kind: 'account' });
-  }
-  if (inbox && inbox.channel_type === 'Channel::Api' && inbox.webhook_url) {
-    out.push({ url: inbox.webhook_url, secret: inbox.secret, kind: 'api_inbox' });
-  }
-  return out;
+): ConversationEventPayload {
+  const conv = getConversation(s, conversationId)!;
+  return { ...renderConversationWebhookData(s, conv), id: conv.display_id, event };
 }
 
-/** Builds the core webhook events of one chatwoot event, one per destination. */
-export function toWebhookEvents<E extends ChatwootEventName>(
-  destinations: Destination[],
-  event: E,
-  payload: ChatwootEvents[E],
-  scope: { orderKey: string; conversationId?: string; messageId?: number },
-  makeDeliveryId: () => string,
-): WebhookEvent[] {
-  return destinations.map((d) => ({
-    type: event,
-    url: d.url,
-    orderKey: scope.orderKey,
-    ...(scope.conversationId ? { conversationId: scope.conversationId } : {}),
-    body: payload,
-    contentType: 'application/json',
-    meta: {
-      secret: d.secret,
-      destination: d.kind,
-      deliveryId: makeDeliveryId(),
-      ...(scope.messageId !== undefined ? { messageId: scope.messageId } : {}),
-    },
-  }));
+/** Renders the payload of what happened, from the state as it is now. */
+export function renderEvent(s: ChatwootState, h: ChatwootHappening): RenderedEvent {
+  switch (h.type) {
+    case 'conversation_created':
+      return { type: h.type, body: renderConversationEvent(s, h.conversationId, h.type) };
+    case 'conversation_status_changed':
+    case 'conversation_updated':
+      return {
+        type: h.type,
+        body: {
+          ...renderConversationEvent(s, h.conversationId, h.type),
+          changed_attributes: renderChangedAttributes(h.changes ?? []),
+        },
+      };
+    case 'message_created':
+    case 'message_updated': {
+      const data = renderMessageWebhookData(s, getOwn(s.messages, String(h.messageId))!);
+      return h.type === 'message_created'
+        ? { type: h.type, body: { ...data, event: h.type } }
+        : { type: h.type, body: { ...data, event: h.type } };
+    }
+    case 'conversation_typing_on':
+    case 'conversation_typing_off': {
+      const conversation = renderConversationWebhookData(s, getConversation(s, h.conversationId)!);
+      const body = { user: h.user, conversation, is_private: h.isPrivate };
+      return h.type === 'conversation_typing_on'
+        ? { type: h.type, body: { event: h.type, ...body } }
+        : { type: h.type, body: { event: h.type, ...body } };
+    }
+    case 'contact_created':
+      return { type: h.type, body: renderContactCreated(s, getOwn(s.contacts, String(h.contactId))!) };
+  }
+}
+
+/**
+ * Where a raw event of type `type` goes for a conversation (its key or bare display id): where a real event of that
+ * type would go, each delivery with its own secret and delivery id.
+ */
+export function listWebhookTargets(
+  ctx: ChatwootContext,
+  key: string,
+  type: string,
+): Result<WebhookTarget<ChatwootMeta>[], string> {
+  const s = ctx.state();
+  const conv = findConversationByKey(s, key);
+  if (!conv) return fail(`no chatwoot conversation '${toInputText(key)}' (use <account_id>:<display_id>)`);
+  const destinations = listDestinations(s, conv.account_id, type, conv.inbox_id);
+  const conversationKey = toConversationKey(conv);
+  if (destinations.length === 0) {
+    return fail(
+      `no webhook receives '${toInputText(type)}' for chatwoot conversation ${conversationKey}: no webhook of account ` +
+        `${conv.account_id} subscribes to it and inbox ${conv.inbox_id} is not an API inbox with a webhook_url`,
+    );
+  }
+  return ok(
+    destinations.map((d) => ({
+      url: d.url,
+      orderKey: `conversation-${conv.id}`,
+      conversationId: conversationKey,
+      meta: { secret: d.secret, destination: d.kind, deliveryId: ctx.random.uuid() },
+    })),
+  );
+}
+
+/**
+ * The signature headers of a delivery: none when signing is off (older Chatwoot) or for an API inbox when its
+ * signing is off (before 4.13.0).
+ */
+export function signDelivery(
+  input: SignInput<ChatwootMeta>,
+  options: ChatwootOptions,
+): Record<string, string> {
+  const meta = input.event.meta;
+  if (!options.signWebhooks || meta?.secret === undefined) return {};
+  if (meta.destination === 'api_inbox' && !options.signApiInboxWebhooks) return {};
+  return createSignatureHeaders(meta.secret, input.body, input.time, meta.deliveryId ?? input.eventId);
 }
 
 /** The signature headers of newer Chatwoot: HMAC-SHA256(secret, "<timestamp>.<raw body>"). */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { type ChatwootState, DEFAULT_SUBSCRIPTIONS } from './model.ts';
+import { createStateFrom } from './model-indexes.ts';
 
 const id = z.number().int().positive();
 const attrs = z.record(z.string(), z.unknown());
@@ -150,4 +152,33 @@ export function checkChatwootFixtures(f: ChatwootFixtures): string[] {
     if (!inboxes.has(ci.inbox_id)) problems.push(`contact_inboxes[${i}].inbox_id: no inbox ${ci.inbox_id}`);
   }
   return problems;
+}
+
+/** Builds the initial state from merged fixtures; missing secrets come from `makeSecret` (seeded). */
+export function createChatwootState(
+  f: ChatwootFixtures,
+  now: number,
+  makeSecret: () => string,
+): ChatwootState {
+  return createStateFrom({
+    accounts: (f.accounts ?? []).map((a) => ({ ...a })),
+    agents: (f.agents ?? []).map((a) => ({ ...a, account_ids: [...a.account_ids] })),
+    agentBots: (f.agent_bots ?? []).map((b) => ({ ...b })),
+    inboxes: (f.inboxes ?? []).map((i) => ({ ...i, secret: i.secret ?? makeSecret() })),
+    teams: (f.teams ?? []).map((t) => ({ ...t, agent_ids: [...t.agent_ids] })),
+    contacts: (f.contacts ?? []).map((c) => ({ ...c, created_at: now, last_activity_at: null })),
+    contactInboxes: (f.contact_inboxes ?? []).map((ci) => ({
+      ...ci,
+      hmac_verified: false,
+      created_at: now,
+      updated_at: now,
+    })),
+    conversations: [],
+    messages: [],
+    webhooks: (f.webhooks ?? []).map((w) => ({
+      ...w,
+      subscriptions: w.subscriptions ?? [...DEFAULT_SUBSCRIPTIONS],
+      secret: w.secret ?? makeSecret(),
+    })),
+  });
 }

@@ -242,6 +242,14 @@ export const WEBHOOK_EVENTS = [
   'inbox_updated',
 ] as const;
 
+/** Who a message or typing event comes from. */
+export type Sender = { type: 'Contact' | 'User' | 'AgentBot'; id: number };
+
+/** The id scenarios and the admin API use for a conversation: `<account_id>:<display_id>`. */
+export function toConversationKey(c: Pick<Conversation, 'account_id' | 'display_id'>): string {
+  return `${c.account_id}:${c.display_id}`;
+}
+
 /** A conversation by its internal id. */
 export function getConversation(s: ChatwootState, id: number): Conversation | undefined {
   return getOwn(s.conversations, String(id));
@@ -260,6 +268,19 @@ export function findConversation(
 ): Conversation | undefined {
   const id = getOwn(s.index.displayIds, `${accountId}:${displayId}`);
   return id === undefined ? undefined : getConversation(s, id);
+}
+
+/** Finds a conversation by its key `<account>:<display>` or a bare display id (first account having it). */
+export function findConversationByKey(s: ChatwootState, key: string): Conversation | undefined {
+  const m = /^(\d+):(\d+)$/.exec(key);
+  if (m) return findConversation(s, Number(m[1]), Number(m[2]));
+  if (!/^\d+$/.test(key)) return undefined;
+  // Accounts come from fixtures: few.
+  for (const account of Object.values(s.accounts)) {
+    const conv = findConversation(s, account.id, Number(key));
+    if (conv) return conv;
+  }
+  return undefined;
 }
 
 /** The last non-activity, non-private message of a conversation (what `messages[]` shows). */

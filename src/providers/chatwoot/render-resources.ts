@@ -80,16 +80,20 @@ export function renderAgent(a: Agent, accountId: number): Record<string, unknown
   };
 }
 
-/** The `_team.json.jbuilder` partial. */
-export function renderTeam(t: Team, viewer: Agent | null): Record<string, unknown> {
+/** The team an assignment answers. */
+export function renderAssignedTeam(t: Team): Record<string, unknown> {
   return {
     id: t.id,
     name: t.name,
     description: t.description,
     allow_auto_assign: t.allow_auto_assign,
     account_id: t.account_id,
-    is_member: viewer ? t.agent_ids.includes(viewer.id) : false,
   };
+}
+
+/** The `_team.json.jbuilder` partial. */
+export function renderTeam(t: Team, viewer: Agent | null): Record<string, unknown> {
+  return { ...renderAssignedTeam(t), is_member: viewer ? t.agent_ids.includes(viewer.id) : false };
 }
 
 /** The `_webhook.json.jbuilder` partial, with `secret` (Chatwoot >= 4.11.2). */

@@ -1,18 +1,16 @@
+// Validation of the contact, webhook and filter bodies. Pure: no Hono, no I/O.
 import { getOwn, hasOwn } from '../../own.ts';
+import { fail, ok, type Result } from '../../provider/index.ts';
+import type { ChatwootState, Inbox } from './model.ts';
+import { toContactKey } from './model-indexes.ts';
 import {
   type ChatwootFailure,
-  type ChatwootResult,
   ERROR_NOT_FOUND,
   ERROR_SOURCE_ID_TAKEN,
-  fail,
-  ok,
-  toInputText,
+  ERROR_WEBHOOK_MISSING,
   toInvalidRecord,
-  toUnprocessable,
-} from './errors.ts';
-import type { ChatwootState, Inbox } from './model.ts';
-import { findInbox, isPresent, toAttrs, toRecordId } from './rules.ts';
-import { toContactKey } from './transitions.ts';
+} from './render-errors.ts';
+import { findInbox, type InvalidAttribute, isPresent, parseAttributes, toRecordId } from './rules.ts';
 
 type Attrs = Record<string, unknown>;
 type Body = Record<string, unknown>;
@@ -37,14 +35,14 @@ export function parseContactCreate(
   body: Body,
   s: ChatwootState,
   accountId: number,
-): ChatwootResult<ContactInput> {
+): Result<ContactInput, ChatwootFailure> {
   let inbox: Inbox | null = null;
   if (isPresent(body.inbox_id)) {
     const id = toRecordId(body.inbox_id);
     inbox = findInbox(s, accountId, id) ?? null;
     if (!inbox) return fail(ERROR_NOT_FOUND);
   }
-  const invalid: Array<{ attribute: string; message: string }> = [];
+  const invalid: InvalidAttribute[] = [];
   const str = (v: unknown, attribute: string): string | null => {
     if (v === undefined || v === null || v === '') return null;
     if (typeof v !== 'string') {
@@ -72,13 +70,7 @@ export function parseContactCreate(
   if (taken('identifier', identifier)) {
     invalid.push({ attribute: 'identifier', message: 'Identifier has already been taken' });
   }
-  const additional = toAttrs(body.additional_attributes);
-  if (additional === null) {
-    invalid.push({ attribute: 'additional_attributes', message: 'Additional attributes must be an object' });
-  }
-  const custom = toAttrs(body.custom_attributes);
-  if (custom === null)
-    invalid.push({ attribute: 'custom_attributes', message: 'Custom attributes must be an object' });
+  const attributes = parseAttributes(body, invalid);
   const sourceId = str(body.source_id, 'source_id');
   if (invalid.length > 0) return fail(toInvalidRecord(invalid));
   if (inbox && sourceId !== null && hasOwn(s.index.contactInboxBySource, `${inbox.id}:${sourceId}`)) {
@@ -89,8 +81,7 @@ export function parseContactCreate(
     email,
     phone_number: phone,
     identifier,
-    additional_attributes: additional ?? {},
-    custom_attributes: custom ?? {},
+    ...attributes,
     inbox,
     source_id: sourceId,
   });
@@ -109,6 +100,19 @@ export type WebhookInput = {
   inbox_id: number | null | undefined;
 };
 
+/**
+ * The webhook params: the `webhook` object when the body has that key (ParamsWrapper leaves such a body alone), else
+ * the body itself (ParamsWrapper wraps it). A `webhook` that is null, empty or not an object is a missing param.
+ */
+export function parseWebhookParams(body: Body): Result<Body, ChatwootFailure> {
+  if (!hasOwn(body, 'webhook')) return ok(body);
+  const webhook = body.webhook;
+  if (typeof webhook !== 'object' || webhook === null || Array.isArray(webhook) || !isPresent(webhook)) {
+    return fail(ERROR_WEBHOOK_MISSING);
+  }
+  return ok(webhook as Body);
+}
+
 /** Validates a webhook: http(s) URL unique in the account, known subscription events, known inbox. */
 export function parseWebhookInput(
   body: Body,
@@ -116,7 +120,7 @@ export function parseWebhookInput(
   accountId: number,
   allowed: readonly string[],
   existing: { id: number; url: string } | null,
-): ChatwootResult<WebhookInput> {
+): Result<WebhookInput, ChatwootFailure> {
   let inboxId: number | null | undefined;
   if (hasOwn(body, 'inbox_id')) {
     if (!isPresent(body.inbox_id)) inboxId = null;
@@ -126,7 +130,7 @@ export function parseWebhookInput(
       inboxId = id;
     }
   }
-  const invalid: Array<{ attribute: string; message: string }> = [];
+  const invalid: InvalidAttribute[] = [];
   const url = body.url === undefined && existing ? existing.url : body.url;
   if (typeof url !== 'string' || !isHttpUrl(url))
     invalid.push({ attribute: 'url', message: 'Url is invalid' });
@@ -165,66 +169,4 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** One condition of `POST /conversations/filter`. */
-export type FilterCondition = {
-  attribute_key: string;
-  filter_operator: string;
-  values: unknown[];
-  query_operator: 'AND' | 'OR' | null;
-};
-
-/** Conversation attributes the filter endpoint accepts. */
-export const FILTER_KEYS = [
-  'status',
-  'assignee_id',
-  'inbox_id',
-  'team_id',
-  'display_id',
-  'contact_id',
-  'priority',
-  'labels',
-] as const;
-const FILTER_OPERATORS = [
-  'equal_to',
-  'not_equal_to',
-  'contains',
-  'does_not_contain',
-  'is_present',
-  'is_not_present',
-] as const;
-
-/** Validates a filter payload: an array of conditions with known attribute keys and operators. */
-export function parseFilterPayload(body: Body): ChatwootResult<FilterCondition[]> {
-  const payload = body.payload;
-  if (!Array.isArray(payload)) return fail(toUnprocessable('payload must be an array of filter conditions'));
-  const out: FilterCondition[] = [];
-  for (const raw of payload) {
-    if (typeof raw !== 'object' || raw === null) return fail(toUnprocessable('Invalid filter condition'));
-    const c = raw as Body;
-    const key = String(c.attribute_key ?? '');
-    if (!(FILTER_KEYS as readonly string[]).includes(key))
-      return fail(invalidFilter(`Invalid attribute key - [${toInputText(key)}]`));
-    const op = String(c.filter_operator ?? '');
-    if (!(FILTER_OPERATORS as readonly string[]).includes(op)) {
-      return fail(
-        invalidFilter(
-          `Invalid operator. The allowed operators for ${key} are [${FILTER_OPERATORS.join(',')}].`,
-        ),
-      );
-    }
-    const qo = typeof c.query_operator === 'string' ? c.query_operator.toUpperCase() : null;
-    out.push({
-      attribute_key: key,
-      filter_operator: op,
-      values: Array.isArray(c.values) ? c.values : c.values === undefined ? [] : [c.values],
-      query_operator: qo === 'AND' || qo === 'OR' ? qo : null,
-    });
-  }
-  return ok(out);
-}
-
-function invalidFilter(message: string): ChatwootFailure {
-  return toUnprocessable(message);
 }

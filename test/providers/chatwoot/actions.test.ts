@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { ControlError } from '../../../src/errors.ts';
+import type { ChatwootContext } from '../../../src/providers/chatwoot/events.ts';
+import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
 import { startReceiver } from '../../support/receiver.ts';
 import { createRecordingSender } from '../../support/recording-sender.ts';
+import { createTestSimulator } from '../../support/simulator.ts';
 import { call, createChatwootSim, createConversation, type Json } from './helpers.ts';
 
 const API_INBOX_HOOK = 'http://sut.test/api-inbox';
@@ -243,5 +247,130 @@ describe('chatwoot actions', () => {
       status: 409,
       message: expect.stringMatching(/no chatwoot conversation '1:9'/),
     });
+  });
+
+  test('agent.say extends the neutral verb with agentId and private: a private note from that agent', async () => {
+    const { sim, act, bodies } = await setUpConversation(['message_created'], null);
+    const result = (await act('agent.say', { text: 'note', agentId: '2', private: true })) as Json;
+    expect(bodies()).toEqual([
+      {
+        url: ACCOUNT_HOOK,
+        json: expect.objectContaining({
+          event: 'message_created',
+          private: true,
+          sender: expect.objectContaining({ id: 2 }),
+        }),
+      },
+    ]);
+    const messages = (await call(sim, 'GET', '/1/conversations/1/messages')).json.payload;
+    expect(messages.at(-1)).toMatchObject({ id: result.messageId, content: 'note', private: true });
+  });
+
+  test('every chatwoot verb is a neutral verb built on the neutral argument schema, and unknown arguments are refused', async () => {
+    const actions = chatwootProvider.actions ?? {};
+    expect(Object.entries(actions).map(([name, action]) => [name, action.neutral])).toEqual(
+      Object.keys(actions).map((name) => [name, name]),
+    );
+    const { act } = await setUpConversation([]);
+    await expect(act('customer.say', { text: 'hi', agentId: '2' })).rejects.toMatchObject({ status: 400 });
+    await expect(act('agent.typing', { typing: true, private: true })).rejects.toMatchObject({ status: 400 });
+  });
+
+  test('agent.join takes the neutral agentId and refuses one that is not a positive Chatwoot id with 400', async () => {
+    const { act } = await setUpConversation([]);
+    expect(await act('agent.join', { agentId: 2 })).toEqual({ assigneeId: 2 });
+    for (const agentId of ['0', '-1', '2.5', 'constructor']) {
+      const refused = act('agent.join', { agentId });
+      await expect(refused).rejects.toBeInstanceOf(ControlError);
+      await expect(refused).rejects.toMatchObject({ status: 400 });
+    }
+  });
+
+  test('raw.event answers the conversation id and the ids of the events it queued, one per webhook', async () => {
+    const { act, sent } = await setUpConversation(['message_updated']);
+    const result = (await act('raw.event', { type: 'message_updated', body: { x: 1 } })) as Json;
+    expect(result.conversationId).toBe('1:1');
+    expect(result.eventIds).toHaveLength(2);
+    expect(result.eventId).toBe(result.eventIds[0]);
+    expect(sent).toHaveLength(2);
+  });
+
+  test('webhookTargets names the subscribed account webhooks and the API inbox, each with its secret and a delivery id', async () => {
+    let ctx: ChatwootContext | undefined;
+    const sim = await createTestSimulator({
+      providers: [
+        {
+          ...chatwootProvider,
+          createState: (fixtures, c) => {
+            ctx = c;
+            return chatwootProvider.createState(fixtures, c);
+          },
+        },
+      ],
+      defaultFixtures: true,
+      fixtures: {
+        chatwoot: {
+          inboxes: [
+            {
+              id: 1,
+              account_id: 1,
+              name: 'API Inbox',
+              channel_type: 'Channel::Api',
+              webhook_url: API_INBOX_HOOK,
+              secret: 'api-inbox-secret',
+              member_ids: [1, 2],
+            },
+          ],
+        },
+      },
+    });
+    const hook = await call(sim, 'POST', '/1/webhooks', {
+      url: ACCOUNT_HOOK,
+      subscriptions: ['message_created'],
+    });
+    await createConversation(sim);
+    const targets = chatwootProvider.webhookTargets!(ctx!, '1:1', { type: 'message_created', body: {} });
+    expect(targets).toEqual({
+      ok: true,
+      value: [
+        {
+          url: ACCOUNT_HOOK,
+          orderKey: 'conversation-1',
+          conversationId: '1:1',
+          meta: {
+            secret: hook.json.payload.webhook.secret,
+            destination: 'account',
+            deliveryId: expect.any(String),
+          },
+        },
+        {
+          url: API_INBOX_HOOK,
+          orderKey: 'conversation-1',
+          conversationId: '1:1',
+          meta: { secret: 'api-inbox-secret', destination: 'api_inbox', deliveryId: expect.any(String) },
+        },
+      ],
+    });
+    expect(chatwootProvider.webhookTargets!(ctx!, '1:9', { type: 'message_created', body: {} })).toEqual({
+      ok: false,
+      error: "no chatwoot conversation '1:9' (use <account_id>:<display_id>)",
+    });
+  });
+
+  test('customer.say sends the same webhooks as an incoming message posted to the API', async () => {
+    const viaAction = await setUpConversation(['message_created', 'conversation_updated']);
+    await viaAction.act('customer.say', { text: 'same' });
+    const viaRoute = await setUpConversation(['message_created', 'conversation_updated']);
+    await call(viaRoute.sim, 'POST', '/1/conversations/1/messages', {
+      content: 'same',
+      message_type: 'incoming',
+    });
+    await viaRoute.sim.control.idle();
+    const shape = (run: typeof viaAction) =>
+      run
+        .bodies()
+        .map((b) => ({ url: b.url, event: b.json.event, content: b.json.content, sender: b.json.sender }));
+    expect(shape(viaRoute)).toEqual(shape(viaAction));
+    expect(shape(viaAction).map((b) => b.event)).toEqual(['message_created', 'message_created']);
   });
 });

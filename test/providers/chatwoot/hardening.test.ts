@@ -127,4 +127,23 @@ describe('chatwoot hostile input', () => {
       '__proto__',
     ]);
   });
+
+  test('a 100,000-character status, typing_status or filter key answers 422 quoting at most 120 characters of it', async () => {
+    const sim = await createChatwootSim();
+    await createConversation(sim);
+    const long = 'x'.repeat(100_000);
+    const answers = [
+      await call(sim, 'POST', '/1/conversations/1/toggle_status', { status: long }),
+      await call(sim, 'POST', '/1/conversations/1/toggle_typing_status', { typing_status: long }),
+      await call(sim, 'POST', '/1/conversations', { source_id: 'contact-source-1', status: long }),
+      await call(sim, 'POST', '/1/conversations/filter', {
+        payload: [{ attribute_key: long, filter_operator: 'equal_to', values: ['open'] }],
+      }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(422);
+      expect(res.json.error).toContain(`${'x'.repeat(120)}…(+99880 chars)`);
+      expect(res.text.length).toBeLessThan(300);
+    }
+  });
 });

@@ -1,14 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { checkAccess } from '../../../src/providers/chatwoot/auth.ts';
 import { createSignatureHeaders, renderChangedAttributes } from '../../../src/providers/chatwoot/events.ts';
-import { chatwootFixturesSchema } from '../../../src/providers/chatwoot/fixtures.ts';
+import { chatwootFixturesSchema, createChatwootState } from '../../../src/providers/chatwoot/fixtures.ts';
+import { toAttrs, toRecordId } from '../../../src/providers/chatwoot/rules.ts';
+import { parseAccess } from '../../../src/providers/chatwoot/rules-auth.ts';
 import {
   parseMessageCreate,
   parseToggleStatus,
-  toAttrs,
-  toRecordId,
-} from '../../../src/providers/chatwoot/rules.ts';
-import { createChatwootState } from '../../../src/providers/chatwoot/transitions.ts';
+} from '../../../src/providers/chatwoot/rules-conversations.ts';
 
 const state = () =>
   createChatwootState(
@@ -37,7 +35,7 @@ describe('chatwoot rules', () => {
   });
 
   test('a missing token is checked before the account exists', () => {
-    const result = checkAccess(state(), undefined, '99', {});
+    const result = parseAccess(state(), undefined, '99', {});
     expect(result.ok ? null : result.error.status).toBe(401);
   });
 

@@ -3,12 +3,9 @@ import type { OutboundRequest } from '../../../src/dispatcher.ts';
 import type { ProviderContext } from '../../../src/provider/contract.ts';
 import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
 import { type ChatwootState, getConversation } from '../../../src/providers/chatwoot/model.ts';
-import {
-  applyContact,
-  applyContactInbox,
-  applyConversation,
-  applyMessage,
-} from '../../../src/providers/chatwoot/transitions.ts';
+import { applyConversation } from '../../../src/providers/chatwoot/model-conversations.ts';
+import { applyMessage } from '../../../src/providers/chatwoot/model-messages.ts';
+import { applyContact, applyContactInbox } from '../../../src/providers/chatwoot/model-resources.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { guardScans } from '../../support/scan-guard.ts';
 import { createTestSimulator } from '../../support/simulator.ts';

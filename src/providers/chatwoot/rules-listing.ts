@@ -1,6 +1,16 @@
+// The listings of the chatwoot provider: conversations (by activity, filtered), messages and contacts, each reading
+// one page through the indexes (searches read at most `searchLimit` records).
 import { getOwn } from '../../own.ts';
-import { type Bucket, type ChatwootState, type Conversation, getConversation, getEntry } from './model.ts';
-import type { FilterCondition } from './rules-resources.ts';
+import type { ListedConversation } from '../../provider/index.ts';
+import {
+  type Bucket,
+  type ChatwootState,
+  type Contact,
+  type Conversation,
+  getConversation,
+  getEntry,
+  toConversationKey,
+} from './model.ts';
 
 /** Query of `GET /conversations` (ConversationFinder). */
 export type ConversationQuery = {
@@ -50,7 +60,7 @@ export type ListResult = { counts: ListCounts; page: Conversation[] };
  * Walks the conversations of `buckets` from the most recent activity on, merging the buckets' lists by rank.
  * Each step reads one conversation per bucket head, so a page costs its size times the number of buckets.
  */
-function* walkByActivity(s: ChatwootState, buckets: readonly Bucket[]): Generator<Conversation> {
+export function* walkByActivity(s: ChatwootState, buckets: readonly Bucket[]): Generator<Conversation> {
   const cursors: Array<number | null> = [];
   for (const b of buckets) cursors.push(b.head);
   for (;;) {
@@ -86,14 +96,14 @@ function isAssigneeWanted(type: string, assigneeId: number | null, viewerId: num
   }
 }
 
-const emptyCounts = (): ListCounts => ({
+export const emptyCounts = (): ListCounts => ({
   mine_count: 0,
   assigned_count: 0,
   unassigned_count: 0,
   all_count: 0,
 });
 
-function addToCounts(
+export function addToCounts(
   counts: ListCounts,
   assigneeId: number | null,
   viewerId: number | null,
@@ -106,7 +116,7 @@ function addToCounts(
 }
 
 /** The buckets of an account (few: one per inbox, status, assignee and team in use). */
-function listBuckets(s: ChatwootState, accountId: number): Bucket[] {
+export function listBuckets(s: ChatwootState, accountId: number): Bucket[] {
   return Object.values(getOwn(s.index.buckets, String(accountId)) ?? {});
 }
 
@@ -184,84 +194,84 @@ export function listConversations(
   return { counts, page };
 }
 
-function readAttribute(c: Conversation, key: string): unknown {
-  switch (key) {
-    case 'status':
-      return c.status;
-    case 'assignee_id':
-      return c.assignee_id;
-    case 'inbox_id':
-      return c.inbox_id;
-    case 'team_id':
-      return c.team_id;
-    case 'display_id':
-      return c.display_id;
-    case 'contact_id':
-      return c.contact_id;
-    case 'priority':
-      return c.priority;
-    case 'labels':
-      return c.labels;
-    default:
-      return undefined;
-  }
-}
+/** Messages per page of `GET /messages` (MessageFinder). */
+const MESSAGES_PAGE = 20;
 
-function matches(c: Conversation, cond: FilterCondition): boolean {
-  const v = readAttribute(c, cond.attribute_key);
-  const values = cond.values.map((x) => String(x));
-  const asList = Array.isArray(v) ? v.map(String) : v === null || v === undefined ? [] : [String(v)];
-  switch (cond.filter_operator) {
-    case 'equal_to':
-      return asList.some((x) => values.includes(x));
-    case 'not_equal_to':
-      return !asList.some((x) => values.includes(x));
-    case 'contains':
-      return asList.some((x) => values.some((needle) => x.toLowerCase().includes(needle.toLowerCase())));
-    case 'does_not_contain':
-      return !asList.some((x) => values.some((needle) => x.toLowerCase().includes(needle.toLowerCase())));
-    case 'is_present':
-      return asList.length > 0;
-    default:
-      return asList.length === 0;
+/** How many of the ascending `ids` are below `limit`. */
+function countBelow(ids: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < limit) lo = mid + 1;
+    else hi = mid;
   }
-}
-
-function matchesAll(c: Conversation, conditions: readonly FilterCondition[]): boolean {
-  let acc: boolean | null = null;
-  let op: 'AND' | 'OR' = 'AND';
-  for (const cond of conditions) {
-    const m = matches(c, cond);
-    acc = acc === null ? m : op === 'AND' ? acc && m : acc || m;
-    op = cond.query_operator ?? 'AND';
-  }
-  return acc ?? true;
+  return lo;
 }
 
 /**
- * Applies filter conditions left to right, each joined to the next by its `query_operator` (AND/OR), to the
- * account's conversations, latest activity first. Conditions can combine freely, so the simulator reads at most
- * `searchLimit` conversations; counts and the page cover what was read (simulator choice).
+ * The ids of a conversation's page of messages: `messages.where('id < before').last(20)`. Ids are ascending, so the
+ * cut is found by bisection.
  */
-export function filterConversations(
+export function listMessageIds(s: ChatwootState, conversationId: number, before: number | null): number[] {
+  const ids = getEntry(s, conversationId).messageIds;
+  const end = before === null ? ids.length : countBelow(ids, before);
+  return ids.slice(Math.max(0, end - MESSAGES_PAGE), end);
+}
+
+/**
+ * Contacts of the account whose name, e-mail, phone number or identifier contains `needle` (lower case), newest
+ * first. Reads at most `limit` contacts (simulator choice): `count` is the number of matches among them.
+ */
+export function searchContacts(
   s: ChatwootState,
   accountId: number,
-  viewerId: number | null,
-  conditions: readonly FilterCondition[],
-  page: number,
-  pageSize: number,
-  searchLimit: number,
-): ListResult {
-  const counts = emptyCounts();
-  const found: Conversation[] = [];
-  const start = (page - 1) * pageSize;
-  let left = searchLimit;
-  for (const c of walkByActivity(s, listBuckets(s, accountId))) {
-    if (left <= 0) break;
-    left -= 1;
-    if (!matchesAll(c, conditions)) continue;
-    if (counts.all_count >= start && counts.all_count < start + pageSize) found.push(c);
-    addToCounts(counts, c.assignee_id, viewerId, 1);
+  needle: string,
+  skip: number,
+  take: number,
+  limit: number,
+): { count: number; found: Contact[] } {
+  const ids = getOwn(s.index.contactsOfAccount, String(accountId)) ?? [];
+  const found: Contact[] = [];
+  let count = 0;
+  for (let i = ids.length - 1; i >= 0 && ids.length - i <= limit; i--) {
+    const x = getOwn(s.contacts, String(ids[i]))!;
+    const hit =
+      (x.name ?? '').toLowerCase().includes(needle) ||
+      (x.email ?? '').toLowerCase().includes(needle) ||
+      (x.phone_number ?? '').toLowerCase().includes(needle) ||
+      (x.identifier ?? '').toLowerCase().includes(needle);
+    if (!hit) continue;
+    if (count >= skip && count < skip + take) found.push(x);
+    count += 1;
   }
-  return { counts, page: found };
+  return { count, found };
+}
+
+/**
+ * The admin listing's page of conversations: ids are sequential integers, so a page walks ids upward from the one
+ * after `after` (a conversation key).
+ */
+export function listConversationSummaries(
+  s: ChatwootState,
+  page: { after: string | null; limit: number },
+): ListedConversation[] {
+  const afterId = page.after === null ? 0 : (getOwn(s.index.displayIds, page.after) ?? Number.NaN);
+  const out: ListedConversation[] = [];
+  if (Number.isNaN(afterId)) return out;
+  for (let id = afterId + 1; id <= s.seq.conversation && out.length < page.limit; id++) {
+    const c = getOwn(s.conversations, String(id));
+    if (!c) continue;
+    out.push({
+      id: toConversationKey(c),
+      status: c.status,
+      createdAt: c.created_at,
+      participants: [
+        `contact:${c.contact_id}`,
+        ...(c.assignee_id !== null ? [`agent:${c.assignee_id}`] : []),
+      ],
+      detail: { accountId: c.account_id, displayId: c.display_id, inboxId: c.inbox_id },
+    });
+  }
+  return out;
 }

@@ -1,20 +1,9 @@
+import type { Context } from 'hono';
 import { toEcho } from '../../echo.ts';
+import { type CoreError, Refusal } from '../../provider/index.ts';
 
 /** A Chatwoot error answer: HTTP status and the exact JSON body Chatwoot renders. */
 export type ChatwootFailure = { status: number; body: unknown };
-
-/** Either a validated value or the Chatwoot error to answer with. */
-export type ChatwootResult<T> = { ok: true; value: T } | { ok: false; error: ChatwootFailure };
-
-/** Wraps a value as a success. */
-export function ok<T>(value: T): ChatwootResult<T> {
-  return { ok: true, value };
-}
-
-/** Wraps a failure. */
-export function fail<T = never>(error: ChatwootFailure): ChatwootResult<T> {
-  return { ok: false, error };
-}
 
 /** 401 from Devise when no token header is sent (issues #11917, #1194). */
 export const ERROR_SIGN_IN: ChatwootFailure = {
@@ -48,6 +37,11 @@ export const ERROR_SOURCE_ID_TAKEN: ChatwootFailure = {
   status: 422,
   body: { error: 'source_id should be unique' },
 };
+/** Rails' answer to an unparsable body (ActionDispatch::Http::Parameters::ParseError). */
+export const ERROR_BAD_REQUEST: ChatwootFailure = {
+  status: 400,
+  body: { status: 400, error: 'Bad Request' },
+};
 
 /** 422 for ActiveRecord::RecordInvalid: full messages joined by ', ' and the attribute names. */
 export function toInvalidRecord(
@@ -64,10 +58,30 @@ export function toUnprocessable(message: string): ChatwootFailure {
   return { status: 422, body: { error: message } };
 }
 
+/** Rails' answer when `params.require(:webhook)` finds no usable value (ParameterMissing, request_exception_handler). */
+export const ERROR_WEBHOOK_MISSING = toUnprocessable('param is missing or the value is empty: webhook');
+
 /**
  * Request input as an error message quotes it: escaped and cut by `toEcho`, without the JSON quotes (Chatwoot's
  * messages quote with single quotes around the value).
  */
 export function toInputText(value: unknown): string {
   return toEcho(typeof value === 'string' ? value : String(value)).slice(1, -1);
+}
+
+/** Answers a Chatwoot failure as JSON. */
+export function renderFailure(c: Context, failure: ChatwootFailure): Response {
+  return c.json(failure.body as object, failure.status as 401);
+}
+
+/** Refuses the request with a Chatwoot failure (the pipeline answers it as is). */
+export function refuseWith(c: Context, failure: ChatwootFailure): never {
+  throw new Refusal(renderFailure(c, failure));
+}
+
+/** The envelope of errors the core detects around the routes. */
+export function renderCoreError(c: Context, error: CoreError): Response {
+  // Rails answers unknown routes and record misses with the same body; other core errors keep Chatwoot's `error` key.
+  if (error.kind === 'not-found') return renderFailure(c, ERROR_NOT_FOUND);
+  return c.json({ error: error.message }, error.status as 500);
 }

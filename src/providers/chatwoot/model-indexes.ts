@@ -1,29 +1,22 @@
-// The state transitions of the chatwoot provider: every change of a record also updates the indexes that
-// derive from it, so that no request needs to read a whole collection.
+// The indexes of the chatwoot state: every transition that stores or removes a record keeps the indexes that
+// derive from it through these helpers, so that no request needs to read a whole collection.
 import { getOwn, hasOwn } from '../../own.ts';
-import type { ChatwootFixtures } from './fixtures.ts';
 import {
   type Account,
   type Agent,
   type AgentBot,
-  type Attachment,
   type ChatwootState,
   type Contact,
   type ContactInbox,
   type Conversation,
   type ConversationEntry,
-  type ConversationStatus,
-  DEFAULT_SUBSCRIPTIONS,
   getConversation,
   getEntry,
   type Inbox,
   type Message,
-  type MessageTypeName,
   type Team,
   type Webhook,
 } from './model.ts';
-
-type Attrs = Record<string, unknown>;
 
 /** Appends `value` to the id list stored under `key`, creating it. */
 function pushTo(record: Record<string, number[]>, key: string, value: number): void {
@@ -41,7 +34,8 @@ export function toContactKey(
   return `${accountId}:${field}:${field === 'email' ? value.toLowerCase() : value}`;
 }
 
-function storeContact(s: ChatwootState, contact: Contact): void {
+/** Stores a contact and indexes it by account and unique fields. */
+export function storeContact(s: ChatwootState, contact: Contact): void {
   s.contacts[String(contact.id)] = contact;
   pushTo(s.index.contactsOfAccount, String(contact.account_id), contact.id);
   for (const field of ['email', 'phone_number', 'identifier'] as const) {
@@ -50,50 +44,18 @@ function storeContact(s: ChatwootState, contact: Contact): void {
   }
 }
 
-function storeContactInbox(s: ChatwootState, ci: ContactInbox): void {
+/** Stores a contact inbox and indexes it by (inbox, source_id), source_id and contact. */
+export function storeContactInbox(s: ChatwootState, ci: ContactInbox): void {
   s.contactInboxes[String(ci.id)] = ci;
   s.index.contactInboxBySource[`${ci.inbox_id}:${ci.source_id}`] = ci.id;
   pushTo(s.index.sourceIds, `s:${ci.source_id}`, ci.id);
   pushTo(s.index.contactInboxesOfContact, String(ci.contact_id), ci.id);
 }
 
-/** What a new contact needs; id and times are filled by `applyContact`. */
-export type NewContact = Omit<Contact, 'id' | 'blocked' | 'created_at' | 'last_activity_at'>;
-
-/** Adds a contact and indexes it; returns its id. */
-export function applyContact(s: ChatwootState, input: NewContact, now: number): number {
-  s.seq.contact += 1;
-  const id = s.seq.contact;
-  storeContact(s, { id, ...input, blocked: false, created_at: now, last_activity_at: null });
-  return id;
-}
-
-/** Adds a contact inbox and indexes it by (inbox, source_id), source_id and contact; returns its id. */
-export function applyContactInbox(
-  s: ChatwootState,
-  input: Pick<ContactInbox, 'contact_id' | 'inbox_id' | 'source_id'>,
-  now: number,
-): number {
-  s.seq.contactInbox += 1;
-  const id = s.seq.contactInbox;
-  storeContactInbox(s, { id, ...input, hmac_verified: false, created_at: now, updated_at: now });
-  return id;
-}
-
-/** Adds a webhook and indexes it by account. */
-export function applyWebhook(s: ChatwootState, webhook: Webhook): void {
+/** Stores a webhook and indexes it by account. */
+export function storeWebhook(s: ChatwootState, webhook: Webhook): void {
   s.webhooks[String(webhook.id)] = webhook;
   pushTo(s.index.webhooksOfAccount, String(webhook.account_id), webhook.id);
-}
-
-/** Removes a webhook and its index entry (an account has few webhooks). */
-export function applyWebhookRemoval(s: ChatwootState, webhookId: number): void {
-  const webhook = getOwn(s.webhooks, String(webhookId));
-  if (!webhook) return;
-  delete s.webhooks[String(webhookId)];
-  const ids = getOwn(s.index.webhooksOfAccount, String(webhook.account_id)) ?? [];
-  const at = ids.indexOf(webhookId);
-  if (at >= 0) ids.splice(at, 1);
 }
 
 /** Every record of a chatwoot state, as lists (fixtures, or a store written before the state was indexed). */
@@ -168,7 +130,7 @@ export function createStateFrom(r: ChatwootRecords, seq: Partial<ChatwootState['
   for (const t of r.teams) s.teams[String(t.id)] = t;
   for (const c of r.contacts) storeContact(s, c);
   for (const ci of r.contactInboxes) storeContactInbox(s, ci);
-  for (const w of r.webhooks) applyWebhook(s, w);
+  for (const w of r.webhooks) storeWebhook(s, w);
   const byActivity = [...r.conversations].sort(
     (a, b) => a.last_activity_at - b.last_activity_at || a.id - b.id,
   );
@@ -191,35 +153,6 @@ export function createStateFrom(r: ChatwootRecords, seq: Partial<ChatwootState['
   return s;
 }
 
-/** Builds the initial state from merged fixtures; missing secrets come from `makeSecret` (seeded). */
-export function createChatwootState(
-  f: ChatwootFixtures,
-  now: number,
-  makeSecret: () => string,
-): ChatwootState {
-  return createStateFrom({
-    accounts: (f.accounts ?? []).map((a) => ({ ...a })),
-    agents: (f.agents ?? []).map((a) => ({ ...a, account_ids: [...a.account_ids] })),
-    agentBots: (f.agent_bots ?? []).map((b) => ({ ...b })),
-    inboxes: (f.inboxes ?? []).map((i) => ({ ...i, secret: i.secret ?? makeSecret() })),
-    teams: (f.teams ?? []).map((t) => ({ ...t, agent_ids: [...t.agent_ids] })),
-    contacts: (f.contacts ?? []).map((c) => ({ ...c, created_at: now, last_activity_at: null })),
-    contactInboxes: (f.contact_inboxes ?? []).map((ci) => ({
-      ...ci,
-      hmac_verified: false,
-      created_at: now,
-      updated_at: now,
-    })),
-    conversations: [],
-    messages: [],
-    webhooks: (f.webhooks ?? []).map((w) => ({
-      ...w,
-      subscriptions: w.subscriptions ?? [...DEFAULT_SUBSCRIPTIONS],
-      secret: w.secret ?? makeSecret(),
-    })),
-  });
-}
-
 /** Whether a stored state predates the indexed shape (its collections are lists). */
 export function isListState(
   state: unknown,
@@ -227,6 +160,11 @@ export function isListState(
   return (
     typeof state === 'object' && state !== null && Array.isArray((state as ChatwootRecords).conversations)
   );
+}
+
+/** Replaces a state stored before the state was indexed by `indexed` (`createStateFrom` of its records). */
+export function applyIndexedState(draft: ChatwootState, indexed: ChatwootState): void {
+  Object.assign(draft, indexed);
 }
 
 const toBucketKey = (c: Conversation): string =>
@@ -284,51 +222,8 @@ export function applyActivity(s: ChatwootState, c: Conversation, now: number): v
   linkConversation(s, c, entry);
 }
 
-/** What a new conversation needs; ids, times and the rest are filled by `applyConversation`. */
-export type NewConversation = Pick<
-  Conversation,
-  | 'account_id'
-  | 'inbox_id'
-  | 'contact_id'
-  | 'contact_inbox_id'
-  | 'uuid'
-  | 'status'
-  | 'assignee_id'
-  | 'team_id'
-  | 'additional_attributes'
-  | 'custom_attributes'
-  | 'snoozed_until'
->;
-
-/** Adds a conversation with the next display id of its account and indexes it; returns its id. */
-export function applyConversation(s: ChatwootState, input: NewConversation, now: number): number {
-  s.seq.conversation += 1;
-  const id = s.seq.conversation;
-  const accountKey = String(input.account_id);
-  const displayId = (getOwn(s.seq.displayIds, accountKey) ?? 0) + 1;
-  s.seq.displayIds[accountKey] = displayId;
-  s.conversations[String(id)] = {
-    id,
-    display_id: displayId,
-    ...input,
-    labels: [],
-    priority: null,
-    created_at: now,
-    updated_at: now,
-    last_activity_at: now,
-    waiting_since: now,
-    first_reply_created_at: null,
-    agent_last_seen_at: null,
-    contact_last_seen_at: null,
-    assignee_last_seen_at: null,
-  };
-  s.index.lastConversationOfContactInbox[String(input.contact_inbox_id)] = id;
-  indexNewConversation(s, getConversation(s, id)!);
-  return id;
-}
-
 /** Indexes a conversation just stored: its display id, an empty entry, and its place in its listing bucket. */
-function indexNewConversation(s: ChatwootState, c: Conversation): void {
+export function indexNewConversation(s: ChatwootState, c: Conversation): void {
   s.index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
   s.index.conversations[String(c.id)] = {
     messageIds: [],
@@ -340,107 +235,6 @@ function indexNewConversation(s: ChatwootState, c: Conversation): void {
     next: null,
   };
   linkConversation(s, c, getEntry(s, c.id));
-}
-
-/** What a new message needs; ids and times are filled by `applyMessage`. */
-export type NewMessage = {
-  content: string | null;
-  message_type: MessageTypeName;
-  content_type: string;
-  content_attributes: Attrs;
-  private: boolean;
-  source_id: string | null;
-  echo_id: string | null;
-  sender_type: Message['sender_type'];
-  sender_id: number | null;
-  attachments: Array<Omit<Attachment, 'id'>>;
-};
-
-/** Adds a message to a conversation and updates the conversation's activity times; returns the message id. */
-export function applyMessage(
-  s: ChatwootState,
-  conversation: Conversation,
-  input: NewMessage,
-  now: number,
-): number {
-  s.seq.message += 1;
-  const id = s.seq.message;
-  const message: Message = {
-    id,
-    account_id: conversation.account_id,
-    inbox_id: conversation.inbox_id,
-    conversation_id: conversation.id,
-    content: input.content,
-    message_type: input.message_type,
-    content_type: input.content_type,
-    content_attributes: input.content_attributes,
-    additional_attributes: {},
-    private: input.private,
-    status: 'sent',
-    source_id: input.source_id,
-    echo_id: input.echo_id,
-    sender_type: input.sender_type,
-    sender_id: input.sender_id,
-    attachments: input.attachments.map((a) => {
-      s.seq.attachment += 1;
-      return { ...a, id: s.seq.attachment };
-    }),
-    created_at: now,
-    updated_at: now,
-  };
-  s.messages[String(id)] = message;
-  const entry = getEntry(s, conversation.id);
-  entry.messageIds.push(id);
-  if (input.message_type === 'incoming') entry.incoming += 1;
-  if (input.message_type !== 'activity' && !input.private) entry.lastChatId = id;
-  if (input.message_type !== 'activity') applyActivity(s, conversation, now);
-  if (input.message_type === 'incoming' && conversation.waiting_since === null)
-    conversation.waiting_since = now;
-  if (input.message_type === 'outgoing' && !input.private && input.sender_type === 'User') {
-    if (conversation.first_reply_created_at === null) conversation.first_reply_created_at = now;
-    conversation.waiting_since = null;
-  }
-  conversation.updated_at = now;
-  if (input.message_type === 'incoming') {
-    const contact = getOwn(s.contacts, String(conversation.contact_id));
-    if (contact) contact.last_activity_at = now;
-  }
-  return id;
-}
-
-/** A change of one conversation attribute, as `changed_attributes` reports it. */
-export type ChangedAttribute = { name: string; previous: unknown; current: unknown };
-
-/** Attributes whose change Chatwoot records with an activity message (status, assignee, team). */
-const ACTIVITY_ATTRIBUTES: ReadonlySet<string> = new Set(['status', 'assignee_id', 'team_id']);
-
-/**
- * Applies attribute changes to a conversation and returns what actually changed (plain values). A change of
- * status, assignee or team is activity: Chatwoot writes an activity message for it, which moves
- * `last_activity_at` (Message#set_conversation_activity).
- */
-export function applyConversationChanges(
-  s: ChatwootState,
-  conversation: Conversation,
-  changes: {
-    status?: ConversationStatus;
-    assignee_id?: number | null;
-    team_id?: number | null;
-    snoozed_until?: number | null;
-  },
-  now: number,
-): ChangedAttribute[] {
-  const changed: ChangedAttribute[] = [];
-  for (const key of ['status', 'snoozed_until', 'assignee_id', 'team_id'] as const) {
-    const value = changes[key];
-    if (value === undefined || conversation[key] === value) continue;
-    changed.push({ name: key, previous: conversation[key], current: value });
-    (conversation as Record<string, unknown>)[key] = value;
-  }
-  if (changed.length === 0) return changed;
-  conversation.updated_at = now;
-  if (changed.some((c) => ACTIVITY_ATTRIBUTES.has(c.name))) applyActivity(s, conversation, now);
-  return changed;
 }
 
 /**

@@ -1,0 +1,74 @@
+// The one place where the chatwoot provider changes its state and performs what the change caused: transitions
+// (model-*.ts) return their outcome as data, and these functions emit its webhooks and send its signals, in order.
+import type { Delivery } from '../../provider/index.ts';
+import { type ChatwootContext, type ChatwootMeta, renderEvent } from './events.ts';
+import type { ChatwootState } from './model.ts';
+import { findConversation } from './model.ts';
+import { applyConversationExpiry, applyIndexedState, createStateFrom, isListState } from './model-indexes.ts';
+import { applyMessageFailure } from './model-messages.ts';
+import type { Applied, ChatwootHappening, Outcome } from './model-outcomes.ts';
+
+/** Runs the transition `apply` on the state with `input`, then performs what it caused; answers its value. */
+export function perform<I, T>(
+  ctx: ChatwootContext,
+  apply: (draft: ChatwootState, input: I, now: number) => Applied<T>,
+  input: I,
+): T {
+  const now = ctx.clock.now();
+  const { value, outcome } = ctx.update((draft) => apply(draft, input, now));
+  performOutcome(ctx, outcome);
+  return value;
+}
+
+/** Emits the outcome's webhook events and sends its signals, in order. */
+function performOutcome(ctx: ChatwootContext, outcome: Outcome): void {
+  for (const step of outcome) {
+    if ('signal' in step) ctx.notify(step.signal);
+    else performEvent(ctx, step.event);
+  }
+}
+
+/** Emits one event to each of its destinations; the payload is rendered only when some destination takes it. */
+function performEvent(ctx: ChatwootContext, happening: ChatwootHappening): void {
+  const { destinations } = happening;
+  if (destinations.length === 0) return;
+  const rendered = renderEvent(ctx.state(), happening);
+  const deliveryIds = destinations.map(() => ctx.random.uuid());
+  const messageId = 'messageId' in happening ? { messageId: happening.messageId } : {};
+  destinations.forEach((d, i) => {
+    ctx.emit({
+      ...rendered,
+      url: d.url,
+      orderKey: happening.orderKey,
+      ...(happening.conversationKey ? { conversationId: happening.conversationKey } : {}),
+      contentType: 'application/json',
+      meta: { secret: d.secret, destination: d.kind, deliveryId: deliveryIds[i]!, ...messageId },
+    });
+  });
+}
+
+/** A failed message webhook to an API inbox marks the message failed (WebhookJob#handle_failure). */
+export function performSettled(delivery: Delivery<ChatwootMeta>, ctx: ChatwootContext): void {
+  const { destination, messageId } = delivery.meta;
+  if (delivery.state !== 'failed' || destination !== 'api_inbox' || messageId === undefined) return;
+  perform(ctx, applyMessageFailure, { messageId });
+}
+
+/** Deletes a resolved conversation named `<account_id>:<display_id>` (the id `conversation.ended` carried). */
+export function performExpiry(ctx: ChatwootContext, conversationKey: string): void {
+  const key = /^(\d{1,15}):(\d{1,15})$/.exec(conversationKey);
+  if (!key) return;
+  const conversation = findConversation(ctx.state(), Number(key[1]), Number(key[2]));
+  if (!conversation) return;
+  const id = conversation.id;
+  ctx.update((draft) => applyConversationExpiry(draft, id));
+}
+
+/** A store written before the state was indexed holds lists: index them once, at start. */
+export function performStart(ctx: ChatwootContext): void {
+  const state: unknown = ctx.state();
+  if (!isListState(state)) return;
+  const indexed = createStateFrom(state, state.seq);
+  ctx.update((draft) => applyIndexedState(draft, indexed));
+  ctx.log('info', 'indexed a chatwoot state stored by an earlier version');
+}

@@ -1,0 +1,252 @@
+// The conversation and message transitions of the chatwoot provider. The `apply*` that take an input object are
+// what routes and actions run (through effects.ts): each returns its value and what happened (events, signals).
+import { getOwn } from '../../own.ts';
+import {
+  type ChatwootState,
+  type Conversation,
+  type ConversationStatus,
+  getConversation,
+  type Sender,
+  toConversationKey,
+} from './model.ts';
+import { applyActivity, indexNewConversation } from './model-indexes.ts';
+import { applyMessage, toNewMessage } from './model-messages.ts';
+import {
+  type Applied,
+  type ChangedAttribute,
+  type Outcome,
+  toChangeSteps,
+  toConversationStep,
+  toMessageStep,
+  toTypingStep,
+} from './model-outcomes.ts';
+import { applyContactInbox } from './model-resources.ts';
+import type { AssignmentPlan, CreateConversationPlan, MessageInput } from './rules-conversations.ts';
+
+type Attrs = Record<string, unknown>;
+
+/** What a new conversation needs; ids, times and the rest are filled by `applyConversation`. */
+export type NewConversation = Pick<
+  Conversation,
+  | 'account_id'
+  | 'inbox_id'
+  | 'contact_id'
+  | 'contact_inbox_id'
+  | 'uuid'
+  | 'status'
+  | 'assignee_id'
+  | 'team_id'
+  | 'additional_attributes'
+  | 'custom_attributes'
+  | 'snoozed_until'
+>;
+
+/** Adds a conversation with the next display id of its account and indexes it; returns its id. */
+export function applyConversation(s: ChatwootState, input: NewConversation, now: number): number {
+  s.seq.conversation += 1;
+  const id = s.seq.conversation;
+  const accountKey = String(input.account_id);
+  const displayId = (getOwn(s.seq.displayIds, accountKey) ?? 0) + 1;
+  s.seq.displayIds[accountKey] = displayId;
+  s.conversations[String(id)] = {
+    id,
+    display_id: displayId,
+    ...input,
+    labels: [],
+    priority: null,
+    created_at: now,
+    updated_at: now,
+    last_activity_at: now,
+    waiting_since: now,
+    first_reply_created_at: null,
+    agent_last_seen_at: null,
+    contact_last_seen_at: null,
+    assignee_last_seen_at: null,
+  };
+  s.index.lastConversationOfContactInbox[String(input.contact_inbox_id)] = id;
+  indexNewConversation(s, getConversation(s, id)!);
+  return id;
+}
+
+/** Attributes whose change Chatwoot records with an activity message (status, assignee, team). */
+const ACTIVITY_ATTRIBUTES: ReadonlySet<string> = new Set(['status', 'assignee_id', 'team_id']);
+
+/**
+ * Applies attribute changes to a conversation and returns what actually changed (plain values). A change of
+ * status, assignee or team is activity: Chatwoot writes an activity message for it, which moves
+ * `last_activity_at` (Message#set_conversation_activity).
+ */
+function applyConversationChanges(
+  s: ChatwootState,
+  conversation: Conversation,
+  changes: {
+    status?: ConversationStatus;
+    assignee_id?: number | null;
+    team_id?: number | null;
+    snoozed_until?: number | null;
+  },
+  now: number,
+): ChangedAttribute[] {
+  const changed: ChangedAttribute[] = [];
+  for (const key of ['status', 'snoozed_until', 'assignee_id', 'team_id'] as const) {
+    const value = changes[key];
+    if (value === undefined || conversation[key] === value) continue;
+    changed.push({ name: key, previous: conversation[key], current: value });
+    (conversation as Record<string, unknown>)[key] = value;
+  }
+  if (changed.length === 0) return changed;
+  conversation.updated_at = now;
+  if (changed.some((c) => ACTIVITY_ATTRIBUTES.has(c.name))) applyActivity(s, conversation, now);
+  return changed;
+}
+
+/** What `POST /conversations` creates: the validated plan, the caller as the sender of an outgoing message. */
+export type CreateConversationInput = {
+  accountId: number;
+  plan: CreateConversationPlan;
+  sender: Sender;
+  /** The new conversation's uuid (drawn by the caller). */
+  uuid: string;
+};
+
+/**
+ * Creates a conversation (or reuses the locked one), its contact inbox and initial message. A new conversation is
+ * conversation_created and `conversation.started` (and `conversation.ended` when created resolved); the message is
+ * message_created.
+ */
+export function applyCreateConversation(
+  s: ChatwootState,
+  input: CreateConversationInput,
+  now: number,
+): Applied<{ conversationId: number; messageId: number | null }> {
+  const { plan, accountId } = input;
+  const contactId = plan.contact.id;
+  const inboxId = plan.inbox.id;
+  const contactInboxId =
+    'existingId' in plan.contactInbox
+      ? plan.contactInbox.existingId
+      : applyContactInbox(
+          s,
+          { contact_id: contactId, inbox_id: inboxId, source_id: plan.contactInbox.newSourceId },
+          now,
+        );
+  const created = plan.reuseConversationId === null;
+  const conversationId =
+    plan.reuseConversationId ??
+    applyConversation(
+      s,
+      {
+        account_id: accountId,
+        inbox_id: inboxId,
+        contact_id: contactId,
+        contact_inbox_id: contactInboxId,
+        uuid: input.uuid,
+        status: plan.status,
+        assignee_id: plan.assignee_id,
+        team_id: plan.team_id,
+        additional_attributes: plan.additional_attributes,
+        custom_attributes: plan.custom_attributes,
+        snoozed_until: plan.snoozed_until,
+      },
+      now,
+    );
+  const conv = getConversation(s, conversationId)!;
+  const sender: Sender =
+    plan.message?.message_type === 'incoming' ? { type: 'Contact', id: contactId } : input.sender;
+  const messageId = plan.message ? applyMessage(s, conv, toNewMessage(plan.message, sender), now) : null;
+  const outcome: Outcome = [];
+  if (created) {
+    const key = toConversationKey(conv);
+    outcome.push(toConversationStep(s, conv, 'conversation_created', null));
+    outcome.push({
+      signal: {
+        type: 'conversation.started',
+        conversationId: key,
+        data: { accountId, displayId: conv.display_id, inboxId: conv.inbox_id, status: conv.status },
+      },
+    });
+    // Created resolved (a blocked contact, or `status: resolved` asked for): it ends as it starts.
+    if (conv.status === 'resolved') {
+      outcome.push({
+        signal: { type: 'conversation.ended', conversationId: key, data: { status: conv.status } },
+      });
+    }
+  }
+  if (messageId !== null) outcome.push(toMessageStep(s, conv, 'message_created', messageId));
+  return { value: { conversationId, messageId }, outcome };
+}
+
+/**
+ * Adds a message (message_created); an incoming message reopens a resolved or snoozed conversation
+ * (Message#reopen_conversation: conversation_status_changed, conversation_updated). Signals `conversation.updated`.
+ */
+export function applyCreateMessage(
+  s: ChatwootState,
+  input: { conversationId: number; message: MessageInput; sender: Sender },
+  now: number,
+): Applied<number> {
+  const conv = getConversation(s, input.conversationId)!;
+  const messageId = applyMessage(s, conv, toNewMessage(input.message, input.sender), now);
+  const changes =
+    input.message.message_type === 'incoming' && (conv.status === 'resolved' || conv.status === 'snoozed')
+      ? applyConversationChanges(s, conv, { status: 'open', snoozed_until: null }, now)
+      : [];
+  const message = getOwn(s.messages, String(messageId))!;
+  return {
+    value: messageId,
+    outcome: [
+      toMessageStep(s, conv, 'message_created', messageId),
+      ...toChangeSteps(s, conv, changes),
+      {
+        signal: {
+          type: 'conversation.updated',
+          conversationId: toConversationKey(conv),
+          data: { messageId, messageType: message.message_type, content: message.content },
+        },
+      },
+    ],
+  };
+}
+
+/** Changes a conversation's status: conversation_status_changed then conversation_updated, when it changes. */
+export function applyStatusChange(
+  s: ChatwootState,
+  input: { conversationId: number; status: ConversationStatus; snoozedUntil: number | null },
+  now: number,
+): Applied<void> {
+  const conv = getConversation(s, input.conversationId)!;
+  const changes = applyConversationChanges(
+    s,
+    conv,
+    { status: input.status, snoozed_until: input.status === 'snoozed' ? input.snoozedUntil : null },
+    now,
+  );
+  return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
+}
+
+/** Assigns an agent or a team (or removes them): conversation_updated with changed_attributes, when it changes. */
+export function applyAssignment(
+  s: ChatwootState,
+  input: { conversationId: number; plan: AssignmentPlan },
+  now: number,
+): Applied<void> {
+  const { plan } = input;
+  if (plan.kind === 'none') return { value: undefined, outcome: [] };
+  const conv = getConversation(s, input.conversationId)!;
+  const changes = applyConversationChanges(
+    s,
+    conv,
+    plan.kind === 'agent' ? { assignee_id: plan.id } : { team_id: plan.id },
+    now,
+  );
+  return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
+}
+
+/** Someone starts or stops typing: conversation_typing_on/off. Typing changes no state. */
+export function applyTyping(
+  s: ChatwootState,
+  input: { conversationId: number; on: boolean; user: Attrs | null; isPrivate: boolean },
+): Applied<void> {
+  const conv = getConversation(s, input.conversationId)!;
+  return { value: undefined, outcome: [toTypingStep(s, conv, input)] };
+}

@@ -1,0 +1,115 @@
+// The message transitions of the chatwoot provider.
+import { getOwn } from '../../own.ts';
+import {
+  type Attachment,
+  type ChatwootState,
+  type Conversation,
+  getConversation,
+  getEntry,
+  type Message,
+  type Sender,
+} from './model.ts';
+import { applyActivity } from './model-indexes.ts';
+import { type Applied, toMessageStep } from './model-outcomes.ts';
+import type { MessageInput } from './rules-conversations.ts';
+
+/** What a new message needs: the validated input, its sender and files; ids and times come from `applyMessage`. */
+export type NewMessage = Omit<MessageInput, 'files'> & {
+  sender_type: Message['sender_type'];
+  sender_id: number | null;
+  attachments: Array<Omit<Attachment, 'id'>>;
+};
+
+/** Adds a message to a conversation and updates the conversation's activity times; returns the message id. */
+export function applyMessage(
+  s: ChatwootState,
+  conversation: Conversation,
+  input: NewMessage,
+  now: number,
+): number {
+  s.seq.message += 1;
+  const id = s.seq.message;
+  const message: Message = {
+    id,
+    account_id: conversation.account_id,
+    inbox_id: conversation.inbox_id,
+    conversation_id: conversation.id,
+    content: input.content,
+    message_type: input.message_type,
+    content_type: input.content_type,
+    content_attributes: input.content_attributes,
+    additional_attributes: {},
+    private: input.private,
+    status: 'sent',
+    source_id: input.source_id,
+    echo_id: input.echo_id,
+    sender_type: input.sender_type,
+    sender_id: input.sender_id,
+    attachments: input.attachments.map((a) => {
+      s.seq.attachment += 1;
+      return { ...a, id: s.seq.attachment };
+    }),
+    created_at: now,
+    updated_at: now,
+  };
+  s.messages[String(id)] = message;
+  const entry = getEntry(s, conversation.id);
+  entry.messageIds.push(id);
+  if (input.message_type === 'incoming') entry.incoming += 1;
+  if (input.message_type !== 'activity' && !input.private) entry.lastChatId = id;
+  if (input.message_type !== 'activity') applyActivity(s, conversation, now);
+  if (input.message_type === 'incoming' && conversation.waiting_since === null)
+    conversation.waiting_since = now;
+  if (input.message_type === 'outgoing' && !input.private && input.sender_type === 'User') {
+    if (conversation.first_reply_created_at === null) conversation.first_reply_created_at = now;
+    conversation.waiting_since = null;
+  }
+  conversation.updated_at = now;
+  if (input.message_type === 'incoming') {
+    const contact = getOwn(s.contacts, String(conversation.contact_id));
+    if (contact) contact.last_activity_at = now;
+  }
+  return id;
+}
+
+/** A message as a request or an action gives it, from `sender`. */
+export function toNewMessage(input: MessageInput, sender: Sender): NewMessage {
+  return {
+    content: input.content,
+    message_type: input.message_type,
+    content_type: input.content_type,
+    content_attributes: input.content_attributes,
+    private: input.private,
+    source_id: input.source_id,
+    echo_id: input.echo_id,
+    sender_type: sender.type,
+    sender_id: sender.id,
+    attachments: input.files.map((f) => ({
+      file_type: toFileType(f.type),
+      file_name: f.name,
+      file_size: f.size,
+      content_type: f.type,
+    })),
+  };
+}
+
+function toFileType(mime: string): string {
+  if (mime.startsWith('image/')) return 'image';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime.startsWith('video/')) return 'video';
+  return 'file';
+}
+
+/** Marks a message failed after its API-inbox webhook failed: message_updated, unless it was failed already. */
+export function applyMessageFailure(
+  s: ChatwootState,
+  input: { messageId: number },
+  now: number,
+): Applied<void> {
+  const m = getOwn(s.messages, String(input.messageId));
+  if (!m || m.status === 'failed') return { value: undefined, outcome: [] };
+  m.status = 'failed';
+  m.updated_at = now;
+  const conv = getConversation(s, m.conversation_id)!;
+  return { value: undefined, outcome: [toMessageStep(s, conv, 'message_updated', m.id)] };
+}

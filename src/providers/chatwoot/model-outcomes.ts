@@ -1,0 +1,144 @@
+// What a chatwoot transition reports: the webhook events it causes, each with the destinations that take it, and
+// the conversation signals, in the order Chatwoot's callbacks run. effects.ts performs them; nothing else does.
+import { getOwn } from '../../own.ts';
+import type { ConversationSignal } from '../../provider/index.ts';
+import { type ChatwootState, type Conversation, toConversationKey } from './model.ts';
+
+/** A change of one conversation attribute, as `changed_attributes` reports it. */
+export type ChangedAttribute = { name: string; previous: unknown; current: unknown };
+
+/** Where one event goes: an account webhook or the API inbox's webhook_url, with the secret it is signed with. */
+export type Destination = { url: string; secret: string; kind: 'account' | 'api_inbox' };
+
+/** The webhook event of a conversation change (its payload is the conversation's webhook data). */
+export type ConversationHappening = {
+  type: 'conversation_created' | 'conversation_status_changed' | 'conversation_updated';
+  conversationId: number;
+  changes: ChangedAttribute[] | null;
+};
+/** The webhook event of a new or changed message (a failed API-inbox delivery of it marks the message failed). */
+export type MessageHappening = { type: 'message_created' | 'message_updated'; messageId: number };
+/** The webhook event of someone starting or stopping typing (no state changes). */
+export type TypingHappening = {
+  type: 'conversation_typing_on' | 'conversation_typing_off';
+  conversationId: number;
+  user: Record<string, unknown> | null;
+  isPrivate: boolean;
+};
+/** The webhook event of a new contact (account webhooks only). */
+export type ContactHappening = { type: 'contact_created'; contactId: number };
+
+/** One webhook event a transition causes: what happened, where it goes and how its deliveries are ordered. */
+export type ChatwootHappening = (
+  | ConversationHappening
+  | MessageHappening
+  | TypingHappening
+  | ContactHappening
+) & {
+  destinations: Destination[];
+  orderKey: string;
+  /** The conversation key the deliveries are recorded under. */
+  conversationKey?: string;
+};
+
+/** One step of an outcome: a webhook event to emit, or a conversation signal to send. */
+export type OutcomeStep = { event: ChatwootHappening } | { signal: ConversationSignal };
+
+/** What a transition caused, in order. */
+export type Outcome = OutcomeStep[];
+
+/** A transition's result: its value (plain data, never a draft object) and what it caused. */
+export type Applied<T> = { value: T; outcome: Outcome };
+
+/**
+ * Lists the destinations of an event (WebhookListener#deliver_webhook_payloads): account webhooks subscribed to
+ * the event (inbox-scoped ones only for their inbox), and, for Channel::Api inboxes, the inbox webhook_url.
+ * Contact events (no inbox) go to account webhooks only. Any name is routed by its own type (raw events too).
+ */
+export function listDestinations(
+  s: ChatwootState,
+  accountId: number,
+  event: string,
+  inboxId: number | null,
+): Destination[] {
+  const out: Destination[] = [];
+  for (const id of getOwn(s.index.webhooksOfAccount, String(accountId)) ?? []) {
+    const w = getOwn(s.webhooks, String(id))!;
+    if (!w.subscriptions.includes(event)) continue;
+    if (w.inbox_id !== null && w.inbox_id !== inboxId) continue;
+    out.push({ url: w.url, secret: w.secret, kind: 'account' });
+  }
+  const inbox = inboxId === null ? undefined : getOwn(s.inboxes, String(inboxId));
+  if (inbox && inbox.channel_type === 'Channel::Api' && inbox.webhook_url) {
+    out.push({ url: inbox.webhook_url, secret: inbox.secret, kind: 'api_inbox' });
+  }
+  return out;
+}
+
+/** The destinations and ordering of an event about a conversation. */
+function toRouting(s: ChatwootState, c: Conversation, type: string) {
+  return {
+    destinations: listDestinations(s, c.account_id, type, c.inbox_id),
+    orderKey: `conversation-${c.id}`,
+    conversationKey: toConversationKey(c),
+  };
+}
+
+/** A conversation event of `c`, routed. */
+export function toConversationStep(
+  s: ChatwootState,
+  c: Conversation,
+  type: ConversationHappening['type'],
+  changes: ChangedAttribute[] | null,
+): OutcomeStep {
+  return { event: { type, conversationId: c.id, changes, ...toRouting(s, c, type) } };
+}
+
+/** A message event of message `messageId` in `c`, routed. */
+export function toMessageStep(
+  s: ChatwootState,
+  c: Conversation,
+  type: MessageHappening['type'],
+  messageId: number,
+): OutcomeStep {
+  return { event: { type, messageId, ...toRouting(s, c, type) } };
+}
+
+/** A typing event in `c`, routed. */
+export function toTypingStep(
+  s: ChatwootState,
+  c: Conversation,
+  input: { on: boolean; user: Record<string, unknown> | null; isPrivate: boolean },
+): OutcomeStep {
+  const type = input.on ? 'conversation_typing_on' : 'conversation_typing_off';
+  return {
+    event: {
+      type,
+      conversationId: c.id,
+      user: input.user,
+      isPrivate: input.isPrivate,
+      ...toRouting(s, c, type),
+    },
+  };
+}
+
+/**
+ * The outcome of conversation attribute changes: conversation_status_changed and a signal when the status changed,
+ * then conversation_updated (Conversation#after_update_commit order). No change, no outcome.
+ */
+export function toChangeSteps(s: ChatwootState, c: Conversation, changes: ChangedAttribute[]): Outcome {
+  if (changes.length === 0) return [];
+  const steps: Outcome = [];
+  if (changes.some((change) => change.name === 'status')) {
+    steps.push(toConversationStep(s, c, 'conversation_status_changed', changes));
+    steps.push({
+      signal: {
+        type: c.status === 'resolved' ? 'conversation.ended' : 'conversation.updated',
+        conversationId: toConversationKey(c),
+        data: { status: c.status },
+      },
+    });
+  }
+  steps.push(toConversationStep(s, c, 'conversation_updated', changes));
+  return steps;
+}

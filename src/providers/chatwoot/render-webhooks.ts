@@ -1,0 +1,131 @@
+// The webhook payloads' data (`webhook_data` of conversations, contacts and messages), as Chatwoot's models build it.
+import { getOwn } from '../../own.ts';
+import type { ChatwootState, Contact, ContactInbox, Conversation, Message } from './model.ts';
+import { countUnread, findLastChatMessage, getConversation } from './model.ts';
+import {
+  renderAttachment,
+  renderMessageEvent,
+  renderMeta,
+  toIso,
+  toSeconds,
+  toSecondsOrZero,
+} from './render.ts';
+import type { Actor } from './rules.ts';
+
+/** Who types, as a typing webhook names them: the user or the agent bot. */
+export function renderTypingUser(actor: Actor): Record<string, unknown> {
+  return actor.kind === 'user'
+    ? { id: actor.agent.id, name: actor.agent.name, email: actor.agent.email, type: 'user' }
+    : { id: actor.bot.id, name: actor.bot.name, type: 'agent_bot' };
+}
+
+/** `ContactInbox` as embedded in conversation webhook data. */
+function renderContactInbox(ci: ContactInbox | undefined): Record<string, unknown> | null {
+  if (!ci) return null;
+  return {
+    id: ci.id,
+    contact_id: ci.contact_id,
+    inbox_id: ci.inbox_id,
+    source_id: ci.source_id,
+    created_at: toIso(ci.created_at),
+    updated_at: toIso(ci.updated_at),
+    hmac_verified: ci.hmac_verified,
+    pubsub_token: null,
+  };
+}
+
+/** `Conversations::EventDataPresenter#push_data` (= `conversation.webhook_data`). */
+export function renderConversationWebhookData(s: ChatwootState, c: Conversation): Record<string, unknown> {
+  const inbox = getOwn(s.inboxes, String(c.inbox_id))!;
+  const last = findLastChatMessage(s, c.id);
+  const meta = renderMeta(s, c, inbox);
+  delete meta.channel;
+  if (meta.assignee) meta.assignee_type = 'User';
+  return {
+    additional_attributes: c.additional_attributes,
+    can_reply: true,
+    channel: inbox.channel_type,
+    contact_inbox: renderContactInbox(getOwn(s.contactInboxes, String(c.contact_inbox_id))),
+    id: c.display_id,
+    inbox_id: c.inbox_id,
+    messages: last ? [renderMessageEvent(s, last)] : [],
+    labels: c.labels,
+    meta,
+    status: c.status,
+    custom_attributes: c.custom_attributes,
+    snoozed_until: c.snoozed_until === null ? null : toIso(c.snoozed_until),
+    unread_count: countUnread(s, c),
+    first_reply_created_at: c.first_reply_created_at === null ? null : toIso(c.first_reply_created_at),
+    priority: c.priority,
+    waiting_since: toSecondsOrZero(c.waiting_since),
+    agent_last_seen_at: toSecondsOrZero(c.agent_last_seen_at),
+    contact_last_seen_at: toSecondsOrZero(c.contact_last_seen_at),
+    last_activity_at: toSeconds(c.last_activity_at),
+    timestamp: toSeconds(c.last_activity_at),
+    created_at: toSeconds(c.created_at),
+    updated_at: c.updated_at / 1000,
+  };
+}
+
+/** `Contact#webhook_data`. */
+export function renderContactWebhookData(
+  s: ChatwootState,
+  c: Contact,
+): Record<string, unknown> & { id: number } {
+  return {
+    account: { id: c.account_id, name: getOwn(s.accounts, String(c.account_id))?.name ?? '' },
+    additional_attributes: c.additional_attributes,
+    avatar: '',
+    custom_attributes: c.custom_attributes,
+    email: c.email,
+    id: c.id,
+    identifier: c.identifier,
+    name: c.name,
+    phone_number: c.phone_number,
+    thumbnail: '',
+    blocked: c.blocked,
+  };
+}
+
+/** `Contact#webhook_data` / `User#webhook_data` as a message webhook's `sender`. */
+function renderSenderWebhook(s: ChatwootState, m: Message): Record<string, unknown> | null {
+  if (m.sender_type === 'Contact') {
+    const c = getOwn(s.contacts, String(m.sender_id));
+    return c ? { ...renderContactWebhookData(s, c), type: 'contact' } : null;
+  }
+  if (m.sender_type === 'User') {
+    const a = getOwn(s.agents, String(m.sender_id));
+    return a ? { id: a.id, name: a.name, email: a.email, type: 'user' } : null;
+  }
+  if (m.sender_type === 'AgentBot') {
+    const b = getOwn(s.agentBots, String(m.sender_id));
+    return b ? { id: b.id, name: b.name, type: 'agent_bot' } : null;
+  }
+  return null;
+}
+
+/** `Message#webhook_data`: string `message_type`, ISO `created_at`, the conversation's webhook data. */
+export function renderMessageWebhookData(
+  s: ChatwootState,
+  m: Message,
+): Record<string, unknown> & { id: number; message_type: string } {
+  const conv = getConversation(s, m.conversation_id)!;
+  const inbox = getOwn(s.inboxes, String(m.inbox_id))!;
+  const account = getOwn(s.accounts, String(m.account_id));
+  return {
+    account: { id: m.account_id, name: account?.name ?? '' },
+    additional_attributes: m.additional_attributes,
+    content_attributes: m.content_attributes,
+    content_type: m.content_type,
+    content: m.content,
+    conversation: renderConversationWebhookData(s, conv),
+    created_at: toIso(m.created_at),
+    id: m.id,
+    inbox: { id: inbox.id, name: inbox.name },
+    message_type: m.message_type,
+    private: m.private,
+    sender: renderSenderWebhook(s, m),
+    source_id: m.source_id,
+    attachments: m.attachments.map((a) => renderAttachment(a, m)),
+  };
+}
