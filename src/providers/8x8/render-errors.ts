@@ -200,7 +200,7 @@ export const gatewayProblems: SurfaceErrors = {
   },
   verifyFailed: (uri, why) =>
     gatewayErrors.generic(400, 'Webhook verification failed.', [
-      { code: 'webhook_verification_failed', message: `uri: ${uri} answered ${why}.` },
+      { code: 'webhook_verification_failed', message: `uri: ${show(uri)} answered ${why}.` },
     ]),
   jwkNotFound: (jwkId) => toNotFound('JWKPublic', jwkId),
 };
