@@ -277,7 +277,11 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
 }
 
 function toKnownProviders(sim: Simulator) {
-  return sim.providers.map((p) => ({ name: p.name, actions: Object.keys(p.actions ?? {}) }));
+  // The core's actions too (raw.event, from a provider's webhook targets).
+  return sim.providers.map((p) => ({
+    name: p.name,
+    actions: sim.control.actions(p.name).map((a) => a.action),
+  }));
 }
 
 /** Builds the `convosim` command line program; `hooks` connect it to the process (see src/main.ts). */

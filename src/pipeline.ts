@@ -33,6 +33,8 @@ export type PipelineDeps = {
 };
 
 const ADMIN = '/__admin';
+/** Hono's per-request cache of the body, in the forms read so far. */
+type BodyCache = { text?: Promise<string>; arrayBuffer?: Promise<ArrayBuffer> };
 const MAX_RECORDED_BODY = 64 * 1024;
 
 /**
@@ -49,11 +51,12 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     provider: ProviderDefinition<unknown, unknown, unknown>;
     render: ProviderDefinition<unknown, unknown, unknown>['renderError'];
   };
+  // A surface's entry comes first, so it wins over its provider's entry for the same base path.
   const owners: Owner[] = providers.flatMap((provider) => [
-    ...provider.basePaths.map((base) => ({ base, provider, render: provider.renderError })),
     ...(provider.surfaces ?? []).flatMap((surface) =>
       surface.basePaths.map((base) => ({ base, provider, render: surface.renderError })),
     ),
+    ...provider.basePaths.map((base) => ({ base, provider, render: provider.renderError })),
   ]);
   const ownerOf = (path: string) => {
     let best: Owner | null = null;
@@ -95,17 +98,23 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   });
 
   const record = async (c: Context<SimEnv>, time: number, thrown: unknown) => {
-    const url = new URL(c.req.url);
-    const cached = (c.req as unknown as { bodyCache: { arrayBuffer?: Promise<ArrayBuffer> } }).bodyCache
-      .arrayBuffer;
-    const requestBody = cached ? await cached.then(decode, () => '') : '';
+    const { path, query } = splitUrl(c.req.url);
+    const { bodyCache } = c.req as unknown as { bodyCache: BodyCache };
+    const requestBody = bodyCache.text
+      ? await bodyCache.text.then(clip, () => '')
+      : bodyCache.arrayBuffer
+        ? await bodyCache.arrayBuffer.then(decode, () => '')
+        : '';
     const route = matchedRoutes(c)
       .filter((r) => r.method !== 'ALL')
       .at(-1)?.path;
     let responseBody = '';
     if (!thrown) {
       const original = c.res;
-      if (original.body !== null && isTextual(original.headers.get('content-type'))) {
+      const kept = keptBody(original);
+      if (kept !== undefined) {
+        responseBody = kept ?? '';
+      } else if (original.body !== null && isTextual(original.headers.get('content-type'))) {
         // Read a text answer once and pass on a copy built from the text: far cheaper than clone()'s stream tee.
         responseBody = await original.text();
         c.res = undefined;
@@ -122,10 +131,10 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       time,
       provider: c.get('provider'),
       method: c.req.method,
-      path: url.pathname,
-      query: url.search,
+      path,
+      query,
       route: route ?? null,
-      requestHeaders: toHeaderRecord(c.req.raw.headers),
+      requestHeaders: c.env?.incoming ? fromIncoming(c.env.incoming) : toHeaderRecord(c.req.raw.headers),
       requestBody,
       status: response?.status ?? 0,
       responseHeaders: response ? toHeaderRecord(response.headers) : {},
@@ -142,27 +151,37 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     signals.emit('request', entry);
   };
 
-  const limitBody = bodyLimit({
-    maxSize: deps.bodyLimit,
-    onError: (c) => {
-      const res = renderCoreError(c as Context<SimEnv>, {
-        status: 413,
-        kind: 'payload-too-large',
-        message: `Request body exceeds the limit of ${deps.bodyLimit} bytes`,
-      });
-      // The rest of the body is never read, so the connection cannot carry another request: say so.
-      res.headers.set('connection', 'close');
-      return res;
-    },
+  const tooLarge = (c: Context) => {
+    const res = renderCoreError(c as Context<SimEnv>, {
+      status: 413,
+      kind: 'payload-too-large',
+      message: `Request body exceeds the limit of ${deps.bodyLimit} bytes`,
+    });
+    // The rest of the body is never read, so the connection cannot carry another request: say so.
+    res.headers.set('connection', 'close');
+    return res;
+  };
+  const limitBody = bodyLimit({ maxSize: deps.bodyLimit, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    const { method } = c.req;
+    if (method === 'GET' || method === 'HEAD') return next();
+    // Over HTTP with a declared length (Node's parser holds the body to it), the length alone decides, and the
+    // body is read straight from the socket: touching `c.req.raw.body` (as Hono's bodyLimit does) would build
+    // a web Request with a stream and an abort signal for every request, a fifth of the CPU of a write.
+    // Chunked bodies and in-process requests go through bodyLimit, which counts while it reads.
+    const declared = c.env?.incoming ? c.req.header('content-length') : undefined;
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return limitBody(c, next);
+    if (Number(declared) > deps.bodyLimit) return tooLarge(c);
+    return next();
   });
-  // GET and HEAD carry no body; skipping the check spares building a full Request object for each of them.
-  app.use('*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  );
 
   app.use('*', async (c, next) => {
-    // Read the body once, so the journal can record it and routes can parse it in any form.
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await c.req.arrayBuffer();
+    // Read the body once, as bytes and as text, so the journal can record it and routes parse it in any form.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const buffer = await c.req.arrayBuffer();
+      const { bodyCache } = c.req as unknown as { bodyCache: BodyCache };
+      bodyCache.text ??= Promise.resolve(utf8.decode(buffer));
+    }
     const provider = c.get('provider');
     if (provider === null) return next();
     const effect = faults.match({ provider, method: c.req.method, path: c.req.path });
@@ -200,10 +219,15 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       c.get('provider'),
     );
     c.set('note', explanation.message);
-    c.header('x-convosim-unmatched', explanation.message.replace(/[^\x20-\x7e]/g, '?'));
-    const provider = c.get('provider');
-    if (provider === null) return c.json(explanation, 404);
-    return renderCoreError(c, { status: 404, kind: 'not-found', message: explanation.message });
+    const header = explanation.message.replace(/[^\x20-\x7e]/g, '?');
+    if (c.get('provider') === null) {
+      c.header('x-convosim-unmatched', header);
+      return c.json(explanation, 404);
+    }
+    // Set on the rendered answer itself: a provider's renderer may build its Response without `c`.
+    const res = renderCoreError(c, { status: 404, kind: 'not-found', message: explanation.message });
+    res.headers.set('x-convosim-unmatched', header);
+    return res;
   });
 
   app.onError((error, c) => {
@@ -222,8 +246,45 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   return app;
 }
 
+/** The path and the query (with its '?') of a request URL, which the adapter has already normalized. */
+function splitUrl(url: string): { path: string; query: string } {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1) return { path: '/', query: '' };
+  const mark = url.indexOf('?', start);
+  return mark === -1
+    ? { path: url.slice(start), query: '' }
+    : { path: url.slice(start, mark), query: url.slice(mark) };
+}
+
+/** The headers of a request as Node parsed them (names in lower case), without building a web Headers. */
+function fromIncoming(incoming: IncomingMessage): Record<string, string> {
+  const record: Record<string, string> = {};
+  const { headers } = incoming;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) record[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return record;
+}
+
+/**
+ * The body of an answer built from a string by @hono/node-server's lightweight Response (what `c.json` and
+ * `c.text` build once it serves), read without turning it into a web Response: that would build a stream per
+ * answer, and a copy to pass on. Undefined for any other answer (read the usual way).
+ */
+function keptBody(res: Response): string | null | undefined {
+  lightweightCache ??= Object.getOwnPropertySymbols(res).find((s) => s.description === 'cache') ?? null;
+  if (lightweightCache === null) return undefined;
+  const cache = (res as unknown as Record<symbol, unknown>)[lightweightCache];
+  if (!Array.isArray(cache)) return undefined;
+  const body: unknown = cache[1];
+  return typeof body === 'string' || body === null ? body : undefined;
+}
+let lightweightCache: symbol | null | undefined;
+
 const isTextual = (type: string | null) => type !== null && /json|xml|^text\//i.test(type);
-const decode = (buffer: ArrayBuffer) => clip(new TextDecoder().decode(buffer));
+const utf8 = new TextDecoder();
+const decode = (buffer: ArrayBuffer) => clip(utf8.decode(buffer));
 const clip = (text: string) =>
   text.length > MAX_RECORDED_BODY
     ? `${text.slice(0, MAX_RECORDED_BODY)}…[${text.length - MAX_RECORDED_BODY} more]`

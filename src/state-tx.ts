@@ -29,122 +29,140 @@ const isContainer = (value: unknown): value is Record<string, unknown> =>
 
 /** Runs `recipe` on a draft of `root` (a child of `base` at `basePath`); applies in place; rolls back on a throw. */
 export function runTransaction<S, T>(base: S, basePath: StatePath, recipe: (draft: S) => T): Transaction<T> {
-  const undo: Undo[] = [];
-  const ops: StateOp[] = [];
-  // Where each object touched through the draft lives: its parent and key (the root has none).
-  const parents = new WeakMap<object, readonly [parent: Record<string, unknown>, key: string]>();
-  const proxies = new WeakMap<object, object>();
-  const targets = new WeakMap<object, Record<string, unknown>>();
+  if (!isContainer(base)) throw new Error('The state of a provider must be an object.');
+  const tx = new Tx(basePath);
+  const draft = tx.wrap(base) as S;
+  let result: T;
+  try {
+    result = recipe(draft);
+  } catch (error) {
+    tx.rollback();
+    throw error;
+  }
+  const plainResult = (isContainer(result) ? (tx.targets.get(result) ?? result) : result) as T;
+  return { result: plainResult, ops: tx.ops, rollback: () => tx.rollback() };
+}
 
-  const wrap = (target: Record<string, unknown>): object => {
-    let proxy = proxies.get(target);
+// One transaction: a class (not closures), so that a write allocates no functions. The proxy handler is the
+// transaction itself: its get/set/deleteProperty/defineProperty traps read the maps below.
+class Tx implements ProxyHandler<Record<string, unknown>> {
+  readonly undo: Undo[] = [];
+  readonly ops: StateOp[] = [];
+  // Where each object touched through the draft lives: its parent and key (the root has none).
+  readonly parents = new Map<object, readonly [parent: Record<string, unknown>, key: string]>();
+  readonly proxies = new Map<object, object>();
+  readonly targets = new Map<object, Record<string, unknown>>();
+  readonly basePath: StatePath;
+
+  constructor(basePath: StatePath) {
+    this.basePath = basePath;
+  }
+
+  wrap(target: Record<string, unknown>): object {
+    let proxy = this.proxies.get(target);
     if (!proxy) {
-      proxy = new Proxy(target, handler);
-      proxies.set(target, proxy);
-      targets.set(proxy, target);
+      proxy = new Proxy(target, this);
+      this.proxies.set(target, proxy);
+      this.targets.set(proxy, target);
     }
     return proxy;
-  };
+  }
 
-  const pathOf = (target: Record<string, unknown>, key: string): string[] => {
+  pathOf(target: Record<string, unknown>, key: string): string[] {
     const keys = [key];
-    for (let link = parents.get(target); link; link = parents.get(link[0])) keys.push(link[1]);
-    keys.push(...[...basePath].reverse());
+    for (let link = this.parents.get(target); link; link = this.parents.get(link[0])) keys.push(link[1]);
+    for (let i = this.basePath.length - 1; i >= 0; i--) keys.push(this.basePath[i]!);
     return keys.reverse();
-  };
+  }
 
-  const isInPlace = (target: Record<string, unknown>): boolean => {
-    const link = parents.get(target);
+  isInPlace(target: Record<string, unknown>): boolean {
+    const link = this.parents.get(target);
     return link !== undefined && Object.hasOwn(link[0], link[1]) && link[0][link[1]] === target;
-  };
-
-  const assign = (target: Record<string, unknown>, key: string, value: unknown) => {
-    if (key === '__proto__') {
-      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-    } else {
-      target[key] = value;
-    }
-  };
+  }
 
   // A value about to be stored: drafts become their plain objects. An object that still lives elsewhere in the
   // tree is copied, so that the tree stays a tree (one place per object) and the log replays to the same state.
-  const toPlain = (value: unknown, seen: Set<object>): unknown => {
+  toPlain(value: unknown, seen: Set<object> | null): unknown {
     if (!isContainer(value)) return value;
-    const target = targets.get(value);
-    if (target) return isInPlace(target) ? structuredClone(target) : target;
-    if (seen.has(value)) return value;
-    seen.add(value);
+    const target = this.targets.get(value);
+    if (target) return this.isInPlace(target) ? structuredClone(target) : target;
+    const visited = seen ?? new Set<object>();
+    if (visited.has(value)) return value;
+    visited.add(value);
     for (const key of Object.keys(value)) {
       const child = value[key];
       if (isContainer(child)) {
-        const plain = toPlain(child, seen) as Record<string, unknown>;
+        const plain = this.toPlain(child, visited) as Record<string, unknown>;
         if (plain !== child) assign(value, key, plain);
-        parents.set(plain, [value, key]);
+        this.parents.set(plain, [value, key]);
       }
     }
     return value;
-  };
+  }
 
-  const handler: ProxyHandler<Record<string, unknown>> = {
-    get(target, key) {
-      if (typeof key === 'symbol') return Reflect.get(target, key);
-      const value = Object.hasOwn(target, key) ? target[key] : Reflect.get(target, key);
-      if (isContainer(value) && Object.hasOwn(target, key)) {
-        const link = parents.get(value);
-        if (!link || link[0] !== target || link[1] !== key) parents.set(value, [target, key]);
-        return wrap(value);
-      }
-      return value;
-    },
-    set(target, key, value) {
-      if (typeof key === 'symbol') return Reflect.set(target, key, value);
-      const plain = toPlain(value, new Set());
-      const had = Object.hasOwn(target, key);
-      const old = had ? target[key] : undefined;
-      if (had && old === plain && !isContainer(plain)) return true;
-      // Setting an index can grow an array by itself: remember its length first, so rollback can shrink it back.
-      if (Array.isArray(target) && key !== 'length') undo.push([target, 'length', true, target.length]);
-      undo.push([target, key, had, old]);
-      assign(target, key, plain);
-      if (isContainer(plain)) parents.set(plain, [target, key]);
-      ops.push([pathOf(target, key), plain]);
-      return true;
-    },
-    deleteProperty(target, key) {
-      if (typeof key === 'symbol') return Reflect.deleteProperty(target, key);
-      if (!Object.hasOwn(target, key)) return true;
-      undo.push([target, key, true, target[key]]);
-      delete target[key];
-      ops.push([pathOf(target, key)]);
-      return true;
-    },
-    defineProperty(target, key, descriptor) {
-      if (typeof key === 'symbol' || !('value' in descriptor))
-        return Reflect.defineProperty(target, key, descriptor);
-      return handler.set!(target, key, descriptor.value, target);
-    },
-  };
+  get(target: Record<string, unknown>, key: string | symbol): unknown {
+    if (typeof key === 'symbol') return Reflect.get(target, key);
+    const own = Object.hasOwn(target, key);
+    const value = own ? target[key] : Reflect.get(target, key);
+    if (own && isContainer(value)) {
+      const link = this.parents.get(value);
+      if (!link || link[0] !== target || link[1] !== key) this.parents.set(value, [target, key]);
+      return this.wrap(value);
+    }
+    return value;
+  }
 
-  const rollback = () => {
+  set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
+    if (typeof key === 'symbol') return Reflect.set(target, key, value);
+    const plain = this.toPlain(value, null);
+    const had = Object.hasOwn(target, key);
+    const old = had ? target[key] : undefined;
+    if (had && old === plain && !isContainer(plain)) return true;
+    // Setting an index can grow an array by itself: remember its length first, so rollback can shrink it back.
+    if (Array.isArray(target) && key !== 'length') this.undo.push([target, 'length', true, target.length]);
+    this.undo.push([target, key, had, old]);
+    assign(target, key, plain);
+    if (isContainer(plain)) this.parents.set(plain, [target, key]);
+    this.ops.push([this.pathOf(target, key), plain]);
+    return true;
+  }
+
+  deleteProperty(target: Record<string, unknown>, key: string | symbol): boolean {
+    if (typeof key === 'symbol') return Reflect.deleteProperty(target, key);
+    if (!Object.hasOwn(target, key)) return true;
+    this.undo.push([target, key, true, target[key]]);
+    delete target[key];
+    this.ops.push([this.pathOf(target, key)]);
+    return true;
+  }
+
+  defineProperty(
+    target: Record<string, unknown>,
+    key: string | symbol,
+    descriptor: PropertyDescriptor,
+  ): boolean {
+    if (typeof key === 'symbol' || !('value' in descriptor))
+      return Reflect.defineProperty(target, key, descriptor);
+    return this.set(target, key, descriptor.value);
+  }
+
+  rollback(): void {
+    const { undo } = this;
     for (let i = undo.length - 1; i >= 0; i--) {
       const [target, key, had, old] = undo[i]!;
       if (had) assign(target, key, old);
       else delete target[key];
     }
     undo.length = 0;
-  };
-
-  if (!isContainer(base)) throw new Error('The state of a provider must be an object.');
-  const draft = wrap(base) as S;
-  let result: T;
-  try {
-    result = recipe(draft);
-  } catch (error) {
-    rollback();
-    throw error;
   }
-  const plainResult = (isContainer(result) ? (targets.get(result) ?? result) : result) as T;
-  return { result: plainResult, ops, rollback };
+}
+
+function assign(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 /** Applies logged operations to a tree (replay at start). Operations whose parent is missing are skipped. */

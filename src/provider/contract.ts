@@ -160,9 +160,11 @@ export type ProviderContext<
    */
   update<T>(recipe: (draft: State) => T): T;
   /** Queues a webhook for asynchronous, ordered (per conversation), retried delivery. Returns the event id. */
-  emit(event: EventOf<Events, Meta>): string;
+  emit<Type extends keyof Events & string>(event: WebhookEvent<Type, Events[Type], Meta>): string;
   /** Sends one webhook now and returns the receiver's answer; recorded, never retried (e.g. verify calls). */
-  deliverNow(event: EventOf<Events, Meta>): Promise<DeliveryAttempt>;
+  deliverNow<Type extends keyof Events & string>(
+    event: WebhookEvent<Type, Events[Type], Meta>,
+  ): Promise<DeliveryAttempt>;
   /** Runs `task` after `delayMs` on the simulator clock; `idle()` waits for it on a real clock. */
   schedule(delayMs: number, task: () => unknown): { cancel(): void };
   /** Tells the core (and scenarios) about a conversation's life. */

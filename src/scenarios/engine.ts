@@ -96,7 +96,7 @@ function createEngine(host: ExtensionHost) {
   };
 
   const known = (): KnownProvider[] =>
-    host.providers.map((p) => ({ name: p.name, actions: Object.keys(p.actions ?? {}) }));
+    host.providers.map((p) => ({ name: p.name, actions: host.control.actions(p.name).map((a) => a.action) }));
 
   const onChange = (run: ScenarioRun) => {
     const set = watchers.get(run.id);

@@ -41,6 +41,13 @@ type Recorded = { order: number; time: number };
 /** Records what the journal and deliveries do not hold: actions, conversation starts, and the order of things. */
 export function createTranscriptRecorder(host: ExtensionHost) {
   const { control, signals } = host;
+  // What is remembered per request, delivery and conversation is bounded like the journal's window: the oldest
+  // goes first, so a long-running simulator does not grow (a transcript needs the requests the window holds).
+  const limit = control.health().journal.limit;
+  const remember = <K, V>(map: Map<K, V>, key: K, value: V) => {
+    map.set(key, value);
+    if (map.size > limit) map.delete(map.keys().next().value as K);
+  };
   let order = 0;
   const starts = new Map<string, { time: number; data: Record<string, unknown> }>();
   const actions = new Map<string, (Recorded & { action: string; args: unknown })[]>();
@@ -64,7 +71,7 @@ export function createTranscriptRecorder(host: ExtensionHost) {
         signal.type === 'conversation.started' &&
         !starts.has(key(signal.provider, signal.conversationId))
       ) {
-        starts.set(key(signal.provider, signal.conversationId), {
+        remember(starts, key(signal.provider, signal.conversationId), {
           time: host.clock.now(),
           data: signal.data ?? {},
         });
@@ -72,14 +79,14 @@ export function createTranscriptRecorder(host: ExtensionHost) {
     }),
     signals.on('action', (action) => {
       const list = actions.get(key(action.provider, action.conversationId)) ?? [];
-      actions.set(key(action.provider, action.conversationId), list);
+      remember(actions, key(action.provider, action.conversationId), list);
       list.push({ order: orderOfOperation(), time: action.time, action: action.action, args: action.args });
     }),
     signals.on('request', (entry) => {
-      requestOrder.set(entry.id, orderOfOperation());
+      remember(requestOrder, entry.id, orderOfOperation());
     }),
     signals.on('delivery.created', (delivery) => {
-      deliveryOrder.set(delivery.id, ++order);
+      remember(deliveryOrder, delivery.id, ++order);
       pending.push(order);
     }),
   ];

@@ -4,9 +4,11 @@ import type { AnyProvider, ProviderDefinition } from '../../src/provider/contrac
 import { defaultProviders } from '../../src/providers/registry.ts';
 import type { Simulator } from '../../src/simulator.ts';
 import { echoProvider } from '../support/echo-provider.ts';
+import { kitProvider } from '../support/kit-provider.ts';
 import { createTestSimulator } from '../support/simulator.ts';
 
-const providers: AnyProvider[] = [echoProvider, ...defaultProviders];
+// The kit provider is written only against the public kit ('convosim/provider'), as a fifth provider would be.
+const providers: AnyProvider[] = [echoProvider, kitProvider, ...defaultProviders];
 
 const open = (provider: ProviderDefinition<unknown, unknown, unknown>, seed = 1) =>
   createTestSimulator({ providers: [provider], defaultFixtures: true, fixtures: undefined, seed });

@@ -1,6 +1,6 @@
 // Fuzz suite of the Airkit provider (issue 10 deliverable 3). Findings: /work/notes/fuzz-airkit.md.
 import { defineFuzzSuite, type FuzzRoute, send, sendOk } from '../support/fuzz-harness.ts';
-import { airkitAdminEnvelope, airkitEnvelope } from './envelopes.ts';
+import { adminEnvelope, airkitEnvelope } from './envelopes.ts';
 
 type Env = { conversationId: string; seq: number };
 
@@ -61,7 +61,7 @@ const routes: FuzzRoute<Env>[] = [
   {
     method: 'POST',
     route: '/__admin/providers/airkit/resources',
-    envelope: airkitAdminEnvelope,
+    envelope: adminEnvelope,
     prepare: (env) => ({
       params: {},
       body: {
@@ -80,7 +80,7 @@ const routes: FuzzRoute<Env>[] = [
   {
     method: 'PATCH',
     route: '/__admin/providers/airkit/resources/:id',
-    envelope: airkitAdminEnvelope,
+    envelope: adminEnvelope,
     prepare: async (env, sim) => ({
       params: { id: await createResource(env, sim) },
       body: {

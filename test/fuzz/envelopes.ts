@@ -194,10 +194,3 @@ export function providerAdminEnvelope(own: Envelope): Envelope {
     return coreAnswer && adminEnvelope(answer) === null ? null : result;
   };
 }
-
-/** Airkit's admin routes: the Airkit envelope (src/providers/airkit/admin-routes.ts). */
-export const airkitAdminEnvelope: Envelope = providerAdminEnvelope((answer) => {
-  const problem = expectJson(answer, /^application\/json/);
-  if (problem) return problem;
-  return isAirkitError(answer.json) ? null : 'not an Airkit {error:{code,message}} envelope';
-});

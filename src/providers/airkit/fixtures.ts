@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isSafeKey } from '../../own.ts';
+import type { AirkitState } from './model.ts';
+import { createStateFrom } from './model-records.ts';
 
 /** Channels a Conversation Hub channel resource serves: a Chat Web Control, or SMS. */
 export const RESOURCE_CHANNELS = ['chat', 'sms'] as const;
@@ -71,4 +73,15 @@ export function checkAirkitFixtures(f: AirkitFixtures): string[] {
     if (r.hubId !== null && !hubs.has(r.hubId)) problems.push(`resources[${i}].hubId: no hub '${r.hubId}'`);
   }
   return problems;
+}
+
+/** Builds the initial state from merged fixtures. */
+export function createAirkitState(f: AirkitFixtures): AirkitState {
+  return createStateFrom({
+    apiKeys: (f.apiKeys ?? []).map((k) => ({ ...k })),
+    hubs: (f.hubs ?? []).map((h) => ({ ...h })),
+    resources: (f.resources ?? []).map((res) => ({ ...res })),
+    conversations: [],
+    messages: [],
+  });
 }

@@ -1,6 +1,6 @@
-import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
-import type { AirkitFixtures } from './fixtures.ts';
-import { appendPagedId, createPagedIds, isPagedIds, type PagedIds, removePagedId } from './paged-ids.ts';
+import { getOwn } from '../../own.ts';
+import type { ConversationSignal } from '../../provider/index.ts';
+import { appendPagedId, createPagedIds, type PagedIds, removePagedId } from './model-pages.ts';
 
 /** A Conversation Hub. */
 export type Hub = { id: string; name: string };
@@ -13,6 +13,8 @@ export type Resource = {
   webhookUrl: string | null;
   secret: string;
 };
+/** A change of a resource: only the fields it names change. */
+export type ResourceChange = Partial<Omit<Resource, 'id'>>;
 /** The Customer Destination: a Text (chat web control session id) or a Phone (SMS). */
 export type CustomerDestination =
   | { type: 'Text'; sessionId: string }
@@ -70,92 +72,23 @@ export type AirkitState = {
   index: AirkitIndex;
 };
 
-/** Every record of an airkit state, as lists (fixtures, or a store written before the state was indexed). */
-export type AirkitRecords = {
-  apiKeys: ApiKey[];
-  hubs: Hub[];
-  resources: Resource[];
-  conversations: AirkitConversation[];
-  messages: AirkitMessage[];
+/** Something that happened to a conversation that its third-party system hears of (a webhook). */
+export type Happening =
+  | { type: 'conversation.started'; conversation: AirkitConversation }
+  | { type: 'message.created'; conversation: AirkitConversation; message: AirkitMessage }
+  | { type: 'conversation.ended'; conversation: AirkitConversation };
+
+/** What a transition did: its answer, then the webhooks and signals effects.ts performs, in order. */
+export type Outcome<T> = { value: T; happenings: Happening[]; signals: ConversationSignal[] };
+
+/** The fields of a new conversation, validated by the rules. */
+export type ConversationStart = {
+  id: string;
+  resource: Resource & { hubId: string };
+  customerDestination: CustomerDestination;
+  customerIdentifier: string | null;
+  managedByThirdPartySystem: boolean;
 };
-
-/** Builds a state, with its indexes, from records in their order (ids are checked safe as keys at load). */
-export function createStateFrom(r: AirkitRecords): AirkitState {
-  const s: AirkitState = {
-    apiKeys: {},
-    hubs: {},
-    resources: {},
-    conversations: {},
-    messages: {},
-    index: {
-      keys: {},
-      conversations: createPagedIds(),
-      conversationsOfResource: {},
-      messagesOfConversation: {},
-    },
-  };
-  for (const k of r.apiKeys) {
-    if (!isSafeKey(k.id)) continue;
-    s.apiKeys[k.id] = k;
-    s.index.keys[`k:${k.key}`] = k.id;
-  }
-  for (const h of r.hubs) if (isSafeKey(h.id)) s.hubs[h.id] = h;
-  for (const res of r.resources) if (isSafeKey(res.id)) s.resources[res.id] = res;
-  for (const c of r.conversations) if (isSafeKey(c.id)) applyConversation(s, c);
-  for (const m of r.messages) {
-    if (!isSafeKey(m.id) || !hasOwn(s.conversations, m.conversationId)) continue;
-    s.messages[m.id] = m;
-    getOwn(s.index.messagesOfConversation, m.conversationId)!.push(m.id);
-  }
-  return s;
-}
-
-/** Builds the initial state from merged fixtures. */
-export function createAirkitState(f: AirkitFixtures): AirkitState {
-  return createStateFrom({
-    apiKeys: (f.apiKeys ?? []).map((k) => ({ ...k })),
-    hubs: (f.hubs ?? []).map((h) => ({ ...h })),
-    resources: (f.resources ?? []).map((res) => ({ ...res })),
-    conversations: [],
-    messages: [],
-  });
-}
-
-/** Whether a stored state predates the indexed shape (its collections are lists). */
-export function isListState(state: unknown): state is AirkitRecords {
-  return typeof state === 'object' && state !== null && Array.isArray((state as AirkitRecords).conversations);
-}
-
-/** The index as an earlier version kept it: conversation ids in plain arrays. */
-type ArrayIndexState = Omit<AirkitState, 'index'> & {
-  index: Pick<AirkitIndex, 'keys' | 'messagesOfConversation'> & { conversationIds: string[] };
-};
-
-/** Whether a stored state keeps its conversation ids in plain arrays (an earlier indexed shape). */
-export function isArrayIndexState(state: unknown): state is ArrayIndexState {
-  if (typeof state !== 'object' || state === null || isListState(state)) return false;
-  const index = (state as { index?: { conversations?: unknown; conversationIds?: unknown } }).index;
-  return (
-    typeof index === 'object' &&
-    index !== null &&
-    !isPagedIds(index.conversations) &&
-    Array.isArray(index.conversationIds)
-  );
-}
-
-/** The records of a state whose conversation ids are plain arrays, in their order (read once, at start). */
-export function toRecordsOfArrayIndex(s: ArrayIndexState): AirkitRecords {
-  const conversations = s.index.conversationIds.flatMap((id) => getOwn(s.conversations, id) ?? []);
-  return {
-    apiKeys: Object.values(s.apiKeys),
-    hubs: Object.values(s.hubs),
-    resources: Object.values(s.resources),
-    conversations,
-    messages: conversations.flatMap((c) =>
-      (getOwn(s.index.messagesOfConversation, c.id) ?? []).flatMap((id) => getOwn(s.messages, id) ?? []),
-    ),
-  };
-}
 
 /** A conversation by id (an own entry only). */
 export function getConversation(s: AirkitState, id: string): AirkitConversation | undefined {
@@ -165,6 +98,16 @@ export function getConversation(s: AirkitState, id: string): AirkitConversation 
 /** The message ids of a conversation, oldest first. */
 export function listMessageIds(s: AirkitState, conversationId: string): readonly string[] {
   return getOwn(s.index.messagesOfConversation, conversationId) ?? [];
+}
+
+/** A copy of a conversation (never a draft object: answers outlive the update that made them). */
+export function copyConversation(c: AirkitConversation): AirkitConversation {
+  return { ...c, customerDestination: { ...c.customerDestination } };
+}
+
+/** Only a third-party managed conversation has a third-party system to hear of it. */
+function toHappenings(conv: AirkitConversation, happening: Happening): Happening[] {
+  return conv.managedByThirdPartySystem ? [happening] : [];
 }
 
 /** Adds a conversation and indexes it by resource and in the listing order. */
@@ -177,26 +120,105 @@ export function applyConversation(s: AirkitState, conv: AirkitConversation): voi
   s.index.messagesOfConversation[conv.id] = [];
 }
 
-/** Adds a message and moves the conversation along (the third party's first message makes it active). */
-export function applyMessage(s: AirkitState, conversationId: string, message: AirkitMessage): void {
+/**
+ * Starts a conversation: a third-party managed one waits for the third party's first message and tells it
+ * (conversation.started); one that is not has no third-party system.
+ */
+export function applyStart(
+  s: AirkitState,
+  start: ConversationStart,
+  now: number,
+): Outcome<AirkitConversation> {
+  const conv: AirkitConversation = {
+    id: start.id,
+    resourceId: start.resource.id,
+    hubId: start.resource.hubId,
+    channel: start.resource.channel,
+    customerDestination: { ...start.customerDestination },
+    customerIdentifier: start.customerIdentifier,
+    managedByThirdPartySystem: start.managedByThirdPartySystem,
+    status: start.managedByThirdPartySystem ? 'awaiting-first-message' : 'unmanaged',
+    endedBy: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  applyConversation(s, conv);
+  const copy = copyConversation(conv);
+  return {
+    value: copy,
+    happenings: toHappenings(conv, { type: 'conversation.started', conversation: copy }),
+    signals: [
+      {
+        type: 'conversation.started',
+        conversationId: conv.id,
+        data: { resourceId: conv.resourceId, managed: conv.managedByThirdPartySystem, channel: conv.channel },
+      },
+    ],
+  };
+}
+
+/**
+ * Adds a message and moves the conversation along: the third party's first message makes it active; the end user's
+ * message goes to the third-party system (message.created).
+ */
+export function applyMessage(
+  s: AirkitState,
+  conversationId: string,
+  message: AirkitMessage,
+): Outcome<AirkitMessage> {
   const conv = getConversation(s, conversationId)!;
-  s.messages[message.id] = message;
+  s.messages[message.id] = { ...message };
   getOwn(s.index.messagesOfConversation, conversationId)!.push(message.id);
   conv.updatedAt = message.sentAt;
   if (message.sender === 'third-party' && conv.status === 'awaiting-first-message') conv.status = 'active';
+  const copy = { ...message };
+  return {
+    value: copy,
+    happenings:
+      message.sender === 'customer'
+        ? toHappenings(conv, { type: 'message.created', conversation: copyConversation(conv), message: copy })
+        : [],
+    signals: [
+      { type: 'conversation.updated', conversationId, data: { sender: message.sender, text: message.text } },
+    ],
+  };
 }
 
-/** Ends a conversation. */
+/** Ends a conversation; when the end user leaves, the third-party system hears of it (conversation.ended). */
 export function applyEnd(
   s: AirkitState,
   conversationId: string,
   by: 'customer' | 'third-party',
   now: number,
-): void {
+): Outcome<AirkitConversation> {
   const conv = getConversation(s, conversationId)!;
   conv.status = 'ended';
   conv.endedBy = by;
   conv.updatedAt = now;
+  const copy = copyConversation(conv);
+  return {
+    value: copy,
+    happenings:
+      by === 'customer' ? toHappenings(conv, { type: 'conversation.ended', conversation: copy }) : [],
+    signals: [{ type: 'conversation.ended', conversationId, data: { endedBy: by } }],
+  };
+}
+
+/** Adds a resource (its id checked new and safe as a key by the rules). */
+export function applyResourceCreate(s: AirkitState, resource: Resource): Outcome<Resource> {
+  s.resources[resource.id] = { ...resource };
+  return { value: { ...resource }, happenings: [], signals: [] };
+}
+
+/** Changes the fields of a resource that `change` names; the others keep their values. */
+export function applyResourceChange(s: AirkitState, id: string, change: ResourceChange): Outcome<Resource> {
+  const resource = getOwn(s.resources, id)!;
+  if (change.name !== undefined) resource.name = change.name;
+  if (change.hubId !== undefined) resource.hubId = change.hubId;
+  if (change.channel !== undefined) resource.channel = change.channel;
+  if (change.webhookUrl !== undefined) resource.webhookUrl = change.webhookUrl;
+  if (change.secret !== undefined) resource.secret = change.secret;
+  return { value: { ...resource }, happenings: [], signals: [] };
 }
 
 /**

@@ -1,4 +1,15 @@
-import type { AirkitConversation, AirkitMessage, CustomerDestination, Resource } from './model.ts';
+import { getOwn } from '../../own.ts';
+import type { ConversationPage, ListedConversation } from '../../provider/index.ts';
+import {
+  type AirkitConversation,
+  type AirkitMessage,
+  type AirkitState,
+  type CustomerDestination,
+  getConversation,
+  listMessageIds,
+  type Resource,
+} from './model.ts';
+import { slicePagedIdsAfter } from './model-pages.ts';
 
 /** Epoch ms to ISO 8601. */
 const toIso = (ms: number): string => new Date(ms).toISOString();
@@ -47,4 +58,36 @@ export function renderResource(r: Resource): Record<string, unknown> {
     webhookUrl: r.webhookUrl,
     secret: r.secret,
   };
+}
+
+/** What the simulated end user of a conversation received and sent (admin transcript). */
+export function renderTranscript(s: AirkitState, conv: AirkitConversation): Record<string, unknown> {
+  // One conversation's messages: what the answer shows, whatever else the store holds.
+  const messages = listMessageIds(s, conv.id).map((m) => getOwn(s.messages, m)!);
+  return {
+    conversationId: conv.id,
+    endUser: renderDestination(conv.customerDestination),
+    status: conv.status,
+    received: messages.filter((m) => m.sender === 'third-party' && m.delivered).map((m) => m.text),
+    sent: messages.filter((m) => m.sender === 'customer').map((m) => m.text),
+  };
+}
+
+/** One page of the cross-provider conversation listing, in start order, after `page.after` (none when not held). */
+export function renderSummaries(s: AirkitState, page: ConversationPage): ListedConversation[] {
+  return slicePagedIdsAfter(s.index.conversations, page.after, page.limit).map((id) => {
+    const c = getConversation(s, id)!;
+    return {
+      id: c.id,
+      status: c.status,
+      createdAt: c.createdAt,
+      participants: [
+        c.customerDestination.type === 'Text'
+          ? `session:${c.customerDestination.sessionId}`
+          : `phone:${c.customerDestination.phoneNumber}`,
+        ...(c.managedByThirdPartySystem ? [`third-party:${c.resourceId}`] : []),
+      ],
+      detail: { resourceId: c.resourceId, hubId: c.hubId, customerIdentifier: c.customerIdentifier },
+    };
+  });
 }

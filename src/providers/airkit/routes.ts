@@ -1,147 +1,93 @@
 // Imitates the Start Conversation action of https://docs.airkit.com/docs/start-conversation as an HTTP API.
 // Airkit documents the action, not a public REST API: every path, field name and status here is a simulator choice.
-import type { Context } from 'hono';
-import { Hono } from 'hono';
-import { readBody } from '../../http.ts';
-import { getOwn, hasOwn } from '../../own.ts';
-import { type AirkitFailure, renderAirkitError, toQuoted } from './errors.ts';
+import { type Context, Hono } from 'hono';
+import { getOwn } from '../../own.ts';
+import { type Result, readJson } from '../../provider/index.ts';
+import { type AirkitContext, performEnd, performStart, performThirdPartyMessage } from './effects.ts';
 import { getConversation, listMessageIds } from './model.ts';
-import {
-  type AirkitContext,
-  AirkitOperationError,
-  runEnd,
-  runStart,
-  runThirdPartyMessage,
-} from './operations.ts';
+import { toPage, toPagedPage } from './model-pages.ts';
 import { renderConversation, renderMessage } from './render.ts';
-import { parseMessageText, parsePageRequest, parseStartConversation, toPage, toPagedPage } from './rules.ts';
+import { type AirkitFailure, refuseWith, renderBodyFailure } from './render-errors.ts';
+import {
+  parseApiKey,
+  parseConversation,
+  parseMessageText,
+  parsePageRequest,
+  parseStartConversation,
+} from './rules.ts';
 
 /** The base path of the simulated Conversation Hub API. */
 export const AIRKIT_BASE = '/airkit/v1';
 
-/** Answers an airkit error. */
-export function renderFailure(c: Context, f: AirkitFailure): Response {
-  return c.json(renderAirkitError(f), f.status as 400);
+/** The value of a result, or the request refused with its failure. */
+function toValueOrRefuse<T>(result: Result<T, AirkitFailure>): T {
+  if (!result.ok) refuseWith(result.error);
+  return result.value;
 }
 
-function checkApiKey(ctx: AirkitContext, c: Context): AirkitFailure | null {
-  const header = c.req.header('authorization') ?? '';
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!match) {
-    return {
-      status: 401,
-      code: 'UNAUTHENTICATED',
-      message: 'Send the API key as Authorization: Bearer <key>',
-    };
-  }
-  if (!hasOwn(ctx.state().index.keys, `k:${match[1]}`)) {
-    return { status: 401, code: 'UNAUTHENTICATED', message: 'Invalid API key' };
-  }
-  return null;
+/** Reads a JSON body (an empty one is `{}`); a malformed one or another media type is refused. */
+async function readBodyJson(c: Context): Promise<unknown> {
+  return (await readJson(c, renderBodyFailure)) ?? {};
 }
 
-async function readJson(
-  c: Context,
-): Promise<{ ok: true; value: unknown } | { ok: false; error: AirkitFailure }> {
-  const body = await readBody(c, ['json']);
-  if (body.ok) return { ok: true, value: body.value ?? {} };
-  return {
-    ok: false,
-    error:
-      body.reason === 'malformed'
-        ? { status: 400, code: 'MALFORMED_JSON', message: body.message }
-        : { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: body.message },
-  };
-}
-
-function guarded(ctx: AirkitContext, fn: (c: Context) => Response | Promise<Response>) {
-  return async (c: Context) => {
-    const denied = checkApiKey(ctx, c);
-    if (denied) return renderFailure(c, denied);
-    try {
-      return await fn(c);
-    } catch (error) {
-      if (error instanceof AirkitOperationError) return renderFailure(c, error.failure);
-      throw error;
-    }
-  };
-}
-
-/** Conversation Hub routes: start, read, third-party messages, end. */
+/** Conversation Hub routes: start, read, third-party messages, end. Every route takes the API key. */
 export function createAirkitRoutes(ctx: AirkitContext): Hono {
   const app = new Hono();
+  // First in each handler (not a middleware): an unknown route is explained whatever its credentials, and the
+  // route table the explanation quotes holds each route once.
+  const authorize = (c: Context) => toValueOrRefuse(parseApiKey(c.req.header('authorization'), ctx.state()));
+  const pageOf = (c: Context) =>
+    toValueOrRefuse(
+      parsePageRequest(c.req.query('pageSize'), c.req.query('pageToken'), ctx.options.pageSize),
+    );
 
-  app.post(
-    `${AIRKIT_BASE}/conversations`,
-    guarded(ctx, async (c) => {
-      const body = await readJson(c);
-      if (!body.ok) return renderFailure(c, body.error);
-      const plan = parseStartConversation(body.value, ctx.state());
-      if (!plan.ok) return renderFailure(c, plan.error);
-      return c.json(renderConversation(runStart(ctx, plan.value)), 201);
-    }),
-  );
+  app.post(`${AIRKIT_BASE}/conversations`, async (c) => {
+    authorize(c);
+    const plan = toValueOrRefuse(parseStartConversation(await readBodyJson(c), ctx.state()));
+    return c.json(renderConversation(performStart(ctx, plan)), 201);
+  });
 
-  app.get(
-    `${AIRKIT_BASE}/conversations`,
-    guarded(ctx, (c) => {
-      const page = parsePageRequest(c.req.query('pageSize'), c.req.query('pageToken'), ctx.options.pageSize);
-      if (!page.ok) return renderFailure(c, page.error);
-      const s = ctx.state();
-      const resource = c.req.query('conversationHubChannelResource');
-      const ids = resource ? getOwn(s.index.conversationsOfResource, resource) : s.index.conversations;
-      const { ids: pageIds, nextPageToken } = toPagedPage(ids, page.value);
-      return c.json(
-        { conversations: pageIds.map((id) => renderConversation(getConversation(s, id)!)), nextPageToken },
-        200,
-      );
-    }),
-  );
+  app.get(`${AIRKIT_BASE}/conversations`, (c) => {
+    authorize(c);
+    const page = pageOf(c);
+    const s = ctx.state();
+    const resource = c.req.query('conversationHubChannelResource');
+    const ids = resource ? getOwn(s.index.conversationsOfResource, resource) : s.index.conversations;
+    const { ids: pageIds, nextPageToken } = toPagedPage(ids, page);
+    return c.json(
+      { conversations: pageIds.map((id) => renderConversation(getConversation(s, id)!)), nextPageToken },
+      200,
+    );
+  });
 
-  app.get(
-    `${AIRKIT_BASE}/conversations/:id`,
-    guarded(ctx, (c) => {
-      const id = c.req.param('id') ?? '';
-      const conv = getConversation(ctx.state(), id);
-      if (!conv) return renderFailure(c, notFound(id));
-      return c.json(renderConversation(conv), 200);
-    }),
-  );
+  app.get(`${AIRKIT_BASE}/conversations/:id`, (c) => {
+    authorize(c);
+    const conv = toValueOrRefuse(parseConversation(ctx.state(), c.req.param('id') ?? ''));
+    return c.json(renderConversation(conv), 200);
+  });
 
-  app.get(
-    `${AIRKIT_BASE}/conversations/:id/messages`,
-    guarded(ctx, (c) => {
-      const id = c.req.param('id') ?? '';
-      const s = ctx.state();
-      if (!getConversation(s, id)) return renderFailure(c, notFound(id));
-      const page = parsePageRequest(c.req.query('pageSize'), c.req.query('pageToken'), ctx.options.pageSize);
-      if (!page.ok) return renderFailure(c, page.error);
-      const { ids, nextPageToken } = toPage(listMessageIds(s, id), page.value);
-      return c.json({ messages: ids.map((m) => renderMessage(getOwn(s.messages, m)!)), nextPageToken }, 200);
-    }),
-  );
+  app.get(`${AIRKIT_BASE}/conversations/:id/messages`, (c) => {
+    authorize(c);
+    const id = c.req.param('id') ?? '';
+    const s = ctx.state();
+    toValueOrRefuse(parseConversation(s, id));
+    const { ids, nextPageToken } = toPage(listMessageIds(s, id), pageOf(c));
+    return c.json({ messages: ids.map((m) => renderMessage(getOwn(s.messages, m)!)), nextPageToken }, 200);
+  });
 
-  app.post(
-    `${AIRKIT_BASE}/conversations/:id/messages`,
-    guarded(ctx, async (c) => {
-      const id = c.req.param('id') ?? '';
-      if (!getConversation(ctx.state(), id)) return renderFailure(c, notFound(id));
-      const body = await readJson(c);
-      if (!body.ok) return renderFailure(c, body.error);
-      const text = parseMessageText(body.value);
-      if (!text.ok) return renderFailure(c, text.error);
-      return c.json(renderMessage(runThirdPartyMessage(ctx, id, text.value)), 201);
-    }),
-  );
+  app.post(`${AIRKIT_BASE}/conversations/:id/messages`, async (c) => {
+    authorize(c);
+    const id = c.req.param('id') ?? '';
+    toValueOrRefuse(parseConversation(ctx.state(), id));
+    const text = toValueOrRefuse(parseMessageText(await readBodyJson(c)));
+    return c.json(renderMessage(toValueOrRefuse(performThirdPartyMessage(ctx, id, text))), 201);
+  });
 
-  app.post(
-    `${AIRKIT_BASE}/conversations/:id/end`,
-    guarded(ctx, (c) => c.json(renderConversation(runEnd(ctx, c.req.param('id') ?? '', 'third-party')), 200)),
-  );
+  app.post(`${AIRKIT_BASE}/conversations/:id/end`, (c) => {
+    authorize(c);
+    const conv = toValueOrRefuse(performEnd(ctx, c.req.param('id') ?? '', 'third-party'));
+    return c.json(renderConversation(conv), 200);
+  });
 
   return app;
-}
-
-function notFound(id: string): AirkitFailure {
-  return { status: 404, code: 'CONVERSATION_NOT_FOUND', message: `No conversation ${toQuoted(id)}` };
 }

@@ -1,7 +1,15 @@
 import { getOwn, hasOwn } from '../../own.ts';
-import { type AirkitFailure, type AirkitResult, toInputText, toQuoted } from './errors.ts';
-import type { AirkitState, CustomerDestination, Resource } from './model.ts';
-import { type PagedIds, slicePagedIds } from './paged-ids.ts';
+import { fail, ok, type Result } from '../../provider/index.ts';
+import {
+  type AirkitConversation,
+  type AirkitState,
+  type ConversationStart,
+  type CustomerDestination,
+  getConversation,
+  type Resource,
+} from './model.ts';
+import type { PageRequest } from './model-pages.ts';
+import { type AirkitFailure, toInputText, toQuoted } from './render-errors.ts';
 
 type Body = Record<string, unknown>;
 type Issue = { field: string; issue: string };
@@ -14,13 +22,8 @@ const invalid = (details: Issue[]): AirkitFailure => ({
   details,
 });
 
-/** The validated Start Conversation request. */
-export type StartPlan = {
-  resource: Resource & { hubId: string };
-  customerDestination: CustomerDestination;
-  customerIdentifier: string | null;
-  managedByThirdPartySystem: boolean;
-};
+/** The validated Start Conversation request (the conversation id is drawn once it is valid). */
+export type StartPlan = Omit<ConversationStart, 'id'>;
 
 /** Reads the Customer Destination: a Text (session id) string or `{type:'Text'|'Phone', value}`. */
 export function parseCustomerDestination(value: unknown, issues: Issue[]): CustomerDestination | null {
@@ -64,9 +67,9 @@ export function parseCustomerDestination(value: unknown, issues: Issue[]): Custo
  * Conversation Hub association (409), the destination's fit with the resource channel (400), and a webhook URL for
  * third-party managed conversations (409).
  */
-export function parseStartConversation(body: unknown, s: AirkitState): AirkitResult<StartPlan> {
+export function parseStartConversation(body: unknown, s: AirkitState): Result<StartPlan, AirkitFailure> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, error: invalid([{ field: '(body)', issue: 'expects a JSON object' }]) };
+    return fail(invalid([{ field: '(body)', issue: 'expects a JSON object' }]));
   }
   const b = body as Body;
   const issues: Issue[] = [];
@@ -98,79 +101,135 @@ export function parseStartConversation(body: unknown, s: AirkitState): AirkitRes
     if (!known.has(key))
       issues.push({ field: toInputText(key), issue: 'is not an input of Start Conversation' });
   }
-  if (issues.length > 0 || !destination) return { ok: false, error: invalid(issues) };
+  if (issues.length > 0 || !destination) return fail(invalid(issues));
 
   const resource = getOwn(s.resources, resourceId as string);
   if (!resource) {
-    return {
-      ok: false,
-      error: {
-        status: 404,
-        code: 'RESOURCE_NOT_FOUND',
-        message: `No Conversation Hub Channel Resource ${toQuoted(resourceId)}`,
-      },
-    };
+    return fail({
+      status: 404,
+      code: 'RESOURCE_NOT_FOUND',
+      message: `No Conversation Hub Channel Resource ${toQuoted(resourceId)}`,
+    });
   }
   if (resource.hubId === null || !hasOwn(s.hubs, resource.hubId)) {
-    return {
-      ok: false,
-      error: {
-        status: 409,
-        code: 'RESOURCE_NOT_ASSOCIATED',
-        message: `Conversation Hub Channel Resource ${toQuoted(resource.id)} must be associated with a Conversation Hub before it can be used`,
-      },
-    };
+    return fail({
+      status: 409,
+      code: 'RESOURCE_NOT_ASSOCIATED',
+      message: `Conversation Hub Channel Resource ${toQuoted(resource.id)} must be associated with a Conversation Hub before it can be used`,
+    });
   }
   const wanted = resource.channel === 'chat' ? 'Text' : 'Phone';
   if (destination.type !== wanted) {
-    return {
-      ok: false,
-      error: invalid([
+    return fail(
+      invalid([
         {
           field: 'customerDestination.type',
           issue: `expects ${wanted} for a ${resource.channel} resource (${wanted === 'Text' ? 'the chat web control session id' : "the user's phone number"})`,
         },
       ]),
-    };
+    );
   }
   const managedValue = typeof managed === 'boolean' ? managed : true;
   if (managedValue && resource.webhookUrl === null) {
-    return {
-      ok: false,
-      error: {
-        status: 409,
-        code: 'RESOURCE_NOT_CONFIGURED',
-        message: `Conversation Hub Channel Resource ${toQuoted(resource.id)} has no third-party webhook URL; set resources[].webhookUrl in fixtures or PATCH /__admin/providers/airkit/resources/${encodeURIComponent(resource.id)}`,
-      },
-    };
+    return fail({
+      status: 409,
+      code: 'RESOURCE_NOT_CONFIGURED',
+      message: `Conversation Hub Channel Resource ${toQuoted(resource.id)} has no third-party webhook URL; set resources[].webhookUrl in fixtures or PATCH /__admin/providers/airkit/resources/${encodeURIComponent(resource.id)}`,
+    });
   }
-  return {
-    ok: true,
-    value: {
-      resource: resource as Resource & { hubId: string },
-      customerDestination: destination,
-      customerIdentifier: typeof identifier === 'string' ? identifier : null,
-      managedByThirdPartySystem: managedValue,
-    },
-  };
+  return ok({
+    resource: resource as Resource & { hubId: string },
+    customerDestination: destination,
+    customerIdentifier: typeof identifier === 'string' ? identifier : null,
+    managedByThirdPartySystem: managedValue,
+  });
 }
 
 /** Validates a message body `{text}`: a non-empty string of at most 4096 characters. */
-export function parseMessageText(body: unknown): AirkitResult<string> {
+export function parseMessageText(body: unknown): Result<string, AirkitFailure> {
   const text = typeof body === 'object' && body !== null ? (body as Body).text : undefined;
   if (typeof text !== 'string' || text.trim() === '') {
-    return { ok: false, error: invalid([{ field: 'text', issue: 'expects a non-empty Text' }]) };
+    return fail(invalid([{ field: 'text', issue: 'expects a non-empty Text' }]));
   }
-  if (text.length > 4096)
-    return { ok: false, error: invalid([{ field: 'text', issue: 'is longer than 4096 characters' }]) };
-  return { ok: true, value: text };
+  if (text.length > 4096) return fail(invalid([{ field: 'text', issue: 'is longer than 4096 characters' }]));
+  return ok(text);
+}
+
+/** Checks `Authorization: Bearer <key>` against the API keys (401 UNAUTHENTICATED). */
+export function parseApiKey(header: string | undefined, s: AirkitState): Result<string, AirkitFailure> {
+  const match = /^Bearer\s+(.+)$/i.exec((header ?? '').trim());
+  if (!match) {
+    return fail({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      message: 'Send the API key as Authorization: Bearer <key>',
+    });
+  }
+  const id = getOwn(s.index.keys, `k:${match[1]}`);
+  return id === undefined
+    ? fail({ status: 401, code: 'UNAUTHENTICATED', message: 'Invalid API key' })
+    : ok(id);
+}
+
+/** A conversation that is held (404 CONVERSATION_NOT_FOUND). */
+export function parseConversation(s: AirkitState, id: string): Result<AirkitConversation, AirkitFailure> {
+  const conv = getConversation(s, id);
+  if (!conv)
+    return fail({ status: 404, code: 'CONVERSATION_NOT_FOUND', message: `No conversation ${toQuoted(id)}` });
+  return ok(conv);
+}
+
+/** A conversation that is held and has not ended (409 CONVERSATION_ENDED). */
+export function parseOpenConversation(s: AirkitState, id: string): Result<AirkitConversation, AirkitFailure> {
+  const conv = parseConversation(s, id);
+  if (conv.ok && conv.value.status === 'ended') {
+    return fail({
+      status: 409,
+      code: 'CONVERSATION_ENDED',
+      message: `Conversation ${toQuoted(id)} has ended`,
+    });
+  }
+  return conv;
+}
+
+/** A conversation the third-party system may write to: open, and third-party managed (409 NOT_THIRD_PARTY_MANAGED). */
+export function parseThirdPartyWritable(
+  s: AirkitState,
+  id: string,
+): Result<AirkitConversation, AirkitFailure> {
+  const conv = parseOpenConversation(s, id);
+  if (conv.ok && !conv.value.managedByThirdPartySystem) {
+    return fail({
+      status: 409,
+      code: 'NOT_THIRD_PARTY_MANAGED',
+      message: `Conversation ${toQuoted(id)} was started with managedByThirdPartySystem false; no third-party system may write to it`,
+    });
+  }
+  return conv;
+}
+
+/**
+ * A conversation the end user may write to: open, and past the third party's first message unless
+ * `allowCustomerFirst` (409 AWAITING_FIRST_MESSAGE).
+ */
+export function parseCustomerWritable(
+  s: AirkitState,
+  id: string,
+  allowCustomerFirst: boolean,
+): Result<AirkitConversation, AirkitFailure> {
+  const conv = parseOpenConversation(s, id);
+  if (conv.ok && conv.value.status === 'awaiting-first-message' && !allowCustomerFirst) {
+    return fail({
+      status: 409,
+      code: 'AWAITING_FIRST_MESSAGE',
+      message: `Conversation ${toQuoted(id)} waits for the third-party system's first message`,
+    });
+  }
+  return conv;
 }
 
 /** Largest `pageSize` a listing accepts (simulator choice). */
 export const MAX_PAGE_SIZE = 1000;
-
-/** One page of a listing: where it starts and how many items it holds. */
-export type PageRequest = { offset: number; size: number };
 
 /**
  * Reads the paging query of a listing (simulator choice, in the style of Google's list APIs): `pageSize` from 1 to
@@ -180,7 +239,7 @@ export function parsePageRequest(
   pageSize: string | undefined,
   pageToken: string | undefined,
   defaultSize: number,
-): AirkitResult<PageRequest> {
+): Result<PageRequest, AirkitFailure> {
   const issues: Issue[] = [];
   let size = defaultSize;
   if (pageSize !== undefined && pageSize !== '') {
@@ -193,27 +252,5 @@ export function parsePageRequest(
     if (/^\d{1,15}$/.test(pageToken)) offset = Number(pageToken);
     else issues.push({ field: 'pageToken', issue: 'expects a nextPageToken this API returned' });
   }
-  return issues.length > 0 ? { ok: false, error: invalid(issues) } : { ok: true, value: { offset, size } };
-}
-
-/** One page of an indexed id list (none when there is no list), and the token of the next page. */
-export function toPagedPage(
-  list: PagedIds | undefined,
-  page: PageRequest,
-): { ids: string[]; nextPageToken: string | null } {
-  if (!list) return { ids: [], nextPageToken: null };
-  const end = page.offset + page.size;
-  return {
-    ids: slicePagedIds(list, page.offset, page.size),
-    nextPageToken: end < list.size ? String(end) : null,
-  };
-}
-
-/** The ids of one page of `ids`, and the token of the next page (null on the last one). */
-export function toPage(
-  ids: readonly string[],
-  page: PageRequest,
-): { ids: string[]; nextPageToken: string | null } {
-  const end = page.offset + page.size;
-  return { ids: ids.slice(page.offset, end), nextPageToken: end < ids.length ? String(end) : null };
+  return issues.length > 0 ? fail(invalid(issues)) : ok({ offset, size });
 }

@@ -82,3 +82,32 @@ test('agent.complete and customer.leave take no arguments', async () => {
   await expect(act('agent.complete', { text: 'bye' })).rejects.toMatchObject({ status: 400 });
   expect(await act('agent.complete', {})).toEqual({ status: 'ended' });
 });
+
+test('raw.event is the core action and answers the event id it queued', async () => {
+  const { sim, sent, act, id } = await setUp();
+  expect(sim.control.actions('airkit').map((a) => a.action)).toEqual([
+    'customer.say',
+    'customer.leave',
+    'agent.say',
+    'agent.complete',
+    'raw.event',
+  ]);
+  const result = (await act('raw.event', { type: 'custom', body: { eventId: 'evt-2' } })) as {
+    conversationId: string;
+    eventId: string;
+    eventIds: string[];
+  };
+  expect(result).toEqual({ conversationId: id, eventId: expect.any(String), eventIds: [result.eventId] });
+  expect(sent.at(-1)!.headers['X-Airkit-Event-Id']).toBe('evt-2');
+});
+
+test('raw.event on a conversation whose resource has no webhookUrl answers 409 and sends nothing', async () => {
+  const { sim, sent, act, id } = await setUp();
+  await sim.control.admin('airkit', 'resources.update', { id: 'hub-default', webhookUrl: null });
+  const before = sent.length;
+  await expect(act('raw.event', { type: 'x', body: {} })).rejects.toMatchObject({
+    status: 409,
+    message: `airkit raw.event on ${id} failed: Resource 'hub-default' of '${id}' has no webhookUrl`,
+  });
+  expect(sent).toHaveLength(before);
+});

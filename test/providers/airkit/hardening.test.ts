@@ -1,22 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { call, createAirkitSim, type Json } from './helpers.ts';
+import { admin, call, createAirkitSim } from './helpers.ts';
 
 const ADMIN = '/__admin/providers/airkit/resources';
-
-async function admin(
-  sim: Awaited<ReturnType<typeof createAirkitSim>>,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Json }> {
-  const res = await sim.app.request(path, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: await res.json() };
-}
 
 describe('airkit hostile input and admin changes', () => {
   test('an admin PATCH of a resource changes only the fields it names', async () => {
@@ -67,7 +52,10 @@ describe('airkit hostile input and admin changes', () => {
       expect(key.status, id).toBe(401);
       expect((await admin(sim, 'PATCH', `${ADMIN}/${id}`, { name: 'x' })).status, id).toBe(404);
       const hub = await admin(sim, 'PATCH', `${ADMIN}/hub-default`, { hubId: id });
-      expect(hub, id).toMatchObject({ status: 404, json: { error: { code: 'HUB_NOT_FOUND' } } });
+      expect(hub, id).toMatchObject({
+        status: 404,
+        json: { error: `No Conversation Hub '${id}'`, details: { code: 'HUB_NOT_FOUND' } },
+      });
       expect((await sim.app.request(`/__admin/providers/airkit/conversations/${id}/transcript`)).status).toBe(
         404,
       );
@@ -85,7 +73,10 @@ describe('airkit hostile input and admin changes', () => {
   test('a resource id __proto__ is refused with 400 and creates nothing', async () => {
     const sim = await createAirkitSim();
     const res = await admin(sim, 'POST', ADMIN, { id: '__proto__', hubId: 'hub-main' });
-    expect(res).toMatchObject({ status: 400, json: { error: { code: 'INVALID_ARGUMENT' } } });
+    expect(res).toMatchObject({
+      status: 400,
+      json: { error: 'Invalid resource', details: { code: 'INVALID_ARGUMENT' } },
+    });
     expect((await admin(sim, 'GET', ADMIN)).json.resources.map((r: { id: string }) => r.id)).toEqual([
       'hub-default',
     ]);

@@ -67,3 +67,19 @@ export async function start(sim: Simulator, extra: Record<string, unknown> = {})
   if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json;
 }
+
+/** Sends an admin request (no credentials; a JSON body when given). */
+export async function admin(
+  sim: Simulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Json }> {
+  const res = await sim.app.request(path, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: await res.json() };
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { AirkitState } from '../../../src/providers/airkit/model.ts';
-import { slicePagedIds } from '../../../src/providers/airkit/paged-ids.ts';
+import { slicePagedIds } from '../../../src/providers/airkit/model-pages.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { createStoreData } from '../../../src/store.ts';
 import { guardScans } from '../../support/scan-guard.ts';

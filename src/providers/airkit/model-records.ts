@@ -1,0 +1,102 @@
+import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
+import {
+  type AirkitConversation,
+  type AirkitIndex,
+  type AirkitMessage,
+  type AirkitState,
+  type ApiKey,
+  applyConversation,
+  type Hub,
+  type Resource,
+} from './model.ts';
+import { createPagedIds, isPagedIds } from './model-pages.ts';
+
+/** Every record of an airkit state, as lists (fixtures, or a store written before the state was indexed). */
+export type AirkitRecords = {
+  apiKeys: ApiKey[];
+  hubs: Hub[];
+  resources: Resource[];
+  conversations: AirkitConversation[];
+  messages: AirkitMessage[];
+};
+
+/** Builds a state, with its indexes, from records in their order (ids are checked safe as keys at load). */
+export function createStateFrom(r: AirkitRecords): AirkitState {
+  const s: AirkitState = {
+    apiKeys: {},
+    hubs: {},
+    resources: {},
+    conversations: {},
+    messages: {},
+    index: {
+      keys: {},
+      conversations: createPagedIds(),
+      conversationsOfResource: {},
+      messagesOfConversation: {},
+    },
+  };
+  for (const k of r.apiKeys) {
+    if (!isSafeKey(k.id)) continue;
+    s.apiKeys[k.id] = k;
+    s.index.keys[`k:${k.key}`] = k.id;
+  }
+  for (const h of r.hubs) if (isSafeKey(h.id)) s.hubs[h.id] = h;
+  for (const res of r.resources) if (isSafeKey(res.id)) s.resources[res.id] = res;
+  for (const c of r.conversations) if (isSafeKey(c.id)) applyConversation(s, c);
+  for (const m of r.messages) {
+    if (!isSafeKey(m.id) || !hasOwn(s.conversations, m.conversationId)) continue;
+    s.messages[m.id] = m;
+    getOwn(s.index.messagesOfConversation, m.conversationId)!.push(m.id);
+  }
+  return s;
+}
+
+/** Whether a stored state predates the indexed shape (its collections are lists). */
+function isListState(state: unknown): state is AirkitRecords {
+  return typeof state === 'object' && state !== null && Array.isArray((state as AirkitRecords).conversations);
+}
+
+/** The index as an earlier version kept it: conversation ids in plain arrays. */
+type ArrayIndexState = Omit<AirkitState, 'index'> & {
+  index: Pick<AirkitIndex, 'keys' | 'messagesOfConversation'> & { conversationIds: string[] };
+};
+
+/** Whether a stored state keeps its conversation ids in plain arrays (an earlier indexed shape). */
+function isArrayIndexState(state: unknown): state is ArrayIndexState {
+  if (typeof state !== 'object' || state === null || isListState(state)) return false;
+  const index = (state as { index?: { conversations?: unknown; conversationIds?: unknown } }).index;
+  return (
+    typeof index === 'object' &&
+    index !== null &&
+    !isPagedIds(index.conversations) &&
+    Array.isArray(index.conversationIds)
+  );
+}
+
+/** The records of a state whose conversation ids are plain arrays, in their order (read once, at start). */
+function toRecordsOfArrayIndex(s: ArrayIndexState): AirkitRecords {
+  const conversations = s.index.conversationIds.flatMap((id) => getOwn(s.conversations, id) ?? []);
+  return {
+    apiKeys: Object.values(s.apiKeys),
+    hubs: Object.values(s.hubs),
+    resources: Object.values(s.resources),
+    conversations,
+    messages: conversations.flatMap((c) =>
+      (getOwn(s.index.messagesOfConversation, c.id) ?? []).flatMap((id) => getOwn(s.messages, id) ?? []),
+    ),
+  };
+}
+
+/**
+ * The records of a state stored by an earlier version (collections as lists, or conversation ids in plain arrays),
+ * to index once at start; null when the state has the current shape.
+ */
+export function toRecordsOfStoredState(state: unknown): AirkitRecords | null {
+  if (isListState(state)) return state;
+  return isArrayIndexState(state) ? toRecordsOfArrayIndex(state) : null;
+}
+
+/** Replaces a stored state by the one indexed from its records. */
+export function applyRecords(draft: AirkitState, records: AirkitRecords): void {
+  Object.assign(draft, createStateFrom(records));
+}
