@@ -2,7 +2,7 @@
 // delivery attempt. Payloads: reference/providers.md 1.1 "Webhook events, notification version v2.0" and 1.2
 // "Gateway webhook events"; signature: events-signing.ts.
 import { getOwn } from '../../own.ts';
-import type { EventOf } from '../../provider/index.ts';
+import type { WebhookEvent } from '../../provider/index.ts';
 import { createSignature, type SignatureFields } from './events-signing.ts';
 import type { Api, Conversation, EightByEightState, Happening, Message } from './model.ts';
 
@@ -88,24 +88,28 @@ export type EightByEightEvents = {
 /** What every 8x8 delivery records for itself: the API whose events it carries (signing is the same for both). */
 export type EightByEightMeta = { api: Api };
 
-type Emitted = EventOf<EightByEightEvents, EightByEightMeta>;
+/** An event of either API as `emit` takes it: its type is its body's eventType. */
+export type EightByEightWebhook = WebhookEvent<
+  EightByEightEvent['eventType'],
+  EightByEightEvent,
+  EightByEightMeta
+>;
 
-/** An event to emit: its body, sent to `url` in the conversation's order. */
+/** An event to emit: its body, sent to `url` in the conversation's order, recorded with its API. */
 export function toWebhookEvent(
   body: EightByEightEvent,
   target: { url: string; conversation: Conversation },
-): Emitted {
+): EightByEightWebhook {
   const { url, conversation } = target;
-  const meta: EightByEightMeta = { api: conversation.api };
-  // The body's own eventType is its type: the cast pairs them (the compiler does not correlate two unions).
+  const id = conversation.id;
   return {
     type: body.eventType,
     body,
     url,
-    orderKey: conversation.id,
-    conversationId: conversation.id,
-    meta,
-  } as Emitted;
+    orderKey: id,
+    conversationId: id,
+    meta: { api: conversation.api },
+  };
 }
 
 /** Builds the WEB_HOOK_VERIFY body. */

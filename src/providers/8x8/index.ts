@@ -13,7 +13,7 @@ import {
 } from './fixtures.ts';
 import type { EightByEightState } from './model.ts';
 import { toConversationSummaries } from './model-lists.ts';
-import { createEightByEightRoutes, renderSurfaceError, SURFACES } from './routes.ts';
+import { createEightByEightRoutes, SURFACES, v2Surface } from './routes.ts';
 
 /** The 8x8 provider definition. */
 export const eightByEightProvider = defineProvider<
@@ -34,7 +34,8 @@ export const eightByEightProvider = defineProvider<
   createState: (fixtures) => createEightByEightState(fixtures),
   onStart: performStart,
   createRoutes: createEightByEightRoutes,
-  renderError: renderSurfaceError,
+  // Every base path belongs to a surface, whose renderer the core prefers: this one is never reached.
+  renderError: v2Surface.renderError,
   webhooks: {
     // 8x8 only says it retries "after a brief delay" (simulator choice: 3 retries after 2 s, 10 s and 60 s;
     // a receiver gets 10 s to answer).

@@ -66,28 +66,6 @@ export const gatewaySurface: Surface = {
 /** Both API generations. */
 export const SURFACES: readonly Surface[] = [v2Surface, gatewaySurface];
 
-/**
- * The core's errors in the envelope of the surface that owns the path (longest base path, as the core matches).
- * The core already renders with a surface's `renderError`, but where a surface base path is also one of the
- * provider's `basePaths` (as the contract asks) it keeps the provider's renderer (pipeline.ts `ownerOf` keeps the
- * first of two equal matches): this provider-level renderer hands the error to the surface until the core
- * prefers the surface.
- */
-export const renderSurfaceError: Surface['renderError'] = (c, error, ctx) => {
-  const path = c.req.path;
-  let owner: Surface = v2Surface;
-  let longest = -1;
-  for (const surface of SURFACES) {
-    for (const base of surface.basePaths) {
-      if ((path === base || path.startsWith(`${base}/`)) && base.length > longest) {
-        owner = surface;
-        longest = base.length;
-      }
-    }
-  }
-  return owner.renderError(c, error, ctx);
-};
-
 /** The routes of both APIs: per surface, its public key, its auth, the shared routes, then its own. */
 export function createEightByEightRoutes(ctx: Ctx): Hono {
   const app = new Hono();
