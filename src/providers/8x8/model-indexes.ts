@@ -46,7 +46,7 @@ export function createConversationIndexes(): ConversationIndexes {
 }
 
 /** What the indexes hold about one conversation; compared before and after a transition. */
-export type IndexKeys = {
+type IndexKeys = {
   channelId: string;
   /** v2 status or Gateway state. */
   status: string;
@@ -54,7 +54,7 @@ export type IndexKeys = {
 };
 
 /** The index keys of a conversation as it is now. */
-export function toIndexKeys(conversation: Conversation): IndexKeys {
+function toIndexKeys(conversation: Conversation): IndexKeys {
   const open = toOpenInteraction(conversation);
   return {
     channelId: conversation.channelId,
@@ -124,11 +124,7 @@ export function unindexConversation(draft: EightByEightState, conversation: Conv
 }
 
 /** Moves a changed conversation in the indexes whose key changed (`before` was taken before the change). */
-export function reindexConversation(
-  draft: EightByEightState,
-  conversation: Conversation,
-  before: IndexKeys,
-): void {
+function reindexConversation(draft: EightByEightState, conversation: Conversation, before: IndexKeys): void {
   const { id, seq } = conversation;
   const after = toIndexKeys(conversation);
   const index = draft.index;
