@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { createSignature, type SignatureFields } from '../src/providers/8x8/events.ts';
+import { createSignature, type SignatureFields } from '../src/providers/8x8/events-signing.ts';
 
 /** Signatures per second, two ways. */
 export type SigningRate = {

@@ -1,11 +1,10 @@
-// 8x8 webhook events and their signature.
-// Payloads: reference/providers.md 1.1 "Webhook events, notification version v2.0" and 1.2 "Gateway webhook
-// events"; signature: 1.1 "Webhook signing" (verify-webhook-callbacks.md, validating-webhook-events.md).
-import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
-import { promisify } from 'node:util';
-import { crc32 } from 'node:zlib';
+// 8x8 webhook events: the typed event map of both APIs and the payload builders, and the headers that sign one
+// delivery attempt. Payloads: reference/providers.md 1.1 "Webhook events, notification version v2.0" and 1.2
+// "Gateway webhook events"; signature: events-signing.ts.
 import { getOwn } from '../../own.ts';
-import type { Conversation, EightByEightState, Happening, Message } from './model.ts';
+import type { WebhookEvent } from '../../provider/index.ts';
+import { createSignature, type SignatureFields } from './events-signing.ts';
+import type { Api, Conversation, EightByEightState, Happening, Message } from './model.ts';
 
 /** Chat API v2 events (notification version v2.0), keyed by eventType. */
 export type V2Events = {
@@ -81,8 +80,37 @@ export type GatewayEvents = {
 /** Any event body of either API. */
 export type EightByEightEvent = V2Events[keyof V2Events] | GatewayEvents[keyof GatewayEvents];
 
-/** The notification version each API's WEB_HOOK_VERIFY announces. */
-export const NOTIFICATION_VERSION = { v2: 'v2.0', gateway: 'Chat Gateway v1.0' } as const;
+/** The events of both APIs by type (QUEUED, TRANSFER and WEB_HOOK_VERIFY exist in both, with their own bodies). */
+export type EightByEightEvents = {
+  [Type in EightByEightEvent['eventType']]: Extract<EightByEightEvent, { eventType: Type }>;
+};
+
+/** What every 8x8 delivery records for itself: the API whose events it carries (signing is the same for both). */
+export type EightByEightMeta = { api: Api };
+
+/** An event of either API as `emit` takes it: its type is its body's eventType. */
+export type EightByEightWebhook = WebhookEvent<
+  EightByEightEvent['eventType'],
+  EightByEightEvent,
+  EightByEightMeta
+>;
+
+/** An event to emit: its body, sent to `url` in the conversation's order, recorded with its API. */
+export function toWebhookEvent(
+  body: EightByEightEvent,
+  target: { url: string; conversation: Conversation },
+): EightByEightWebhook {
+  const { url, conversation } = target;
+  const id = conversation.id;
+  return {
+    type: body.eventType,
+    body,
+    url,
+    orderKey: id,
+    conversationId: id,
+    meta: { api: conversation.api },
+  };
+}
 
 /** Builds the WEB_HOOK_VERIFY body. */
 export function makeVerifyEvent(version: string): V2Events['WEB_HOOK_VERIFY'] {
@@ -237,71 +265,6 @@ export function toGatewayEvent(
     default:
       return null;
   }
-}
-
-/** The fields 8x8 signs, besides the body checksum. */
-export type SignatureFields = { cid: string; eid: string; retry: number; tid: string; tt: number };
-
-/** The unsigned CRC32 of the raw body bytes (Java `CRC32.getValue()`). */
-export function toChecksum(body: string): number {
-  return crc32(Buffer.from(body, 'utf8')) >>> 0;
-}
-
-/** The detached payload 8x8 signs: keys in this exact (lexicographic) order. */
-export function toSignedPayload(body: string, fields: SignatureFields): string {
-  return JSON.stringify({
-    checksum: toChecksum(body),
-    cid: fields.cid,
-    eid: fields.eid,
-    retry: fields.retry,
-    tid: fields.tid,
-    tt: fields.tt,
-  });
-}
-
-/** The protected JWS header 8x8 uses (b64=false: RFC 7797 unencoded, detached payload). */
-export function toProtectedHeader(kid: string): string {
-  return JSON.stringify({ b64: false, crit: ['b64'], kid, alg: 'RS256' });
-}
-
-/**
- * Signs a webhook body: a compact detached JWS `<header>..<signature>` (RS256, deterministic). The RSA work runs
- * on libuv's thread pool (crypto.sign with a callback), so signing does not hold up the requests being served.
- */
-export async function createSignature(
-  body: string,
-  fields: SignatureFields,
-  key: EightByEightState['signingKey'],
-): Promise<string> {
-  const header = Buffer.from(toProtectedHeader(key.kid)).toString('base64url');
-  const input = `${header}.${toSignedPayload(body, fields)}`;
-  const signature = await signOffThread('sha256', Buffer.from(input, 'utf8'), toPrivateKey(key.privateJwk));
-  return `${header}..${signature.toString('base64url')}`;
-}
-
-const signOffThread = promisify(sign);
-
-// Importing a JWK costs more than the signature itself (measured: signing ran at 23-42% of the parsed-key rate),
-// so each key object of the state is imported once. Keyed by the object: no state is shared between simulators.
-const importedKeys = new WeakMap<object, KeyObject>();
-function toPrivateKey(jwk: object): KeyObject {
-  let key = importedKeys.get(jwk);
-  if (!key) {
-    key = createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
-    importedKeys.set(jwk, key);
-  }
-  return key;
-}
-
-/** The public JWK served by the jwk endpoints. */
-export function toPublicJwk(key: EightByEightState['signingKey']): {
-  kty: string;
-  e: string;
-  kid: string;
-  n: string;
-} {
-  const jwk = createPublicKey(toPrivateKey(key.privateJwk)).export({ format: 'jwk' });
-  return { kty: String(jwk.kty), e: String(jwk.e), kid: key.kid, n: String(jwk.n) };
 }
 
 /** The six x-8x8-* headers of one delivery attempt. */

@@ -1,7 +1,8 @@
 // Fixture and option schemas of the 8x8 provider, and the initial state built from them.
 import { z } from 'zod';
 import { isSafeKey } from '../../own.ts';
-import { type Channel, createConversationIndexes, type EightByEightState, type Webhook } from './model.ts';
+import type { Channel, EightByEightState, Webhook } from './model.ts';
+import { createConversationIndexes } from './model-indexes.ts';
 import { REGIONS } from './rules.ts';
 
 const api = z.enum(['v2', 'gateway']);

@@ -1,9 +1,8 @@
 // The 8x8 provider: Chat API v2 (/oauth/v2, /vcc) and Chat Gateway v1 (/chat-gateway/v1), one state machine.
-import { Hono } from 'hono';
 import { defineProvider } from '../../provider/index.ts';
 import { eightByEightActions } from './actions.ts';
-import { renderCoreError } from './errors.ts';
-import { makeSignedHeaders } from './events.ts';
+import { performExpire, performStart, signDelivery, toWebhookTargets } from './effects.ts';
+import type { EightByEightEvents, EightByEightMeta } from './events.ts';
 import {
   checkEightByEightFixtures,
   createEightByEightState,
@@ -12,60 +11,40 @@ import {
   eightByEightFixtures,
   eightByEightOptions,
 } from './fixtures.ts';
-import { createGatewayRoutes } from './gateway-routes.ts';
-import { resumeAutoAccept } from './glue.ts';
-import { type EightByEightState, toConversationSummaries } from './model.ts';
-import { applyExpire } from './transitions.ts';
-import { createV2Routes } from './v2-routes.ts';
-
-/**
- * Webhook retries: 8x8 only says it retries "after a brief delay" (simulator choice: 3 retries after 2 s,
- * 10 s and 60 s; a receiver gets 10 s to answer).
- */
-export const EIGHT_BY_EIGHT_RETRY_DELAYS_MS = [2_000, 10_000, 60_000] as const;
+import type { EightByEightState } from './model.ts';
+import { toConversationSummaries } from './model-lists.ts';
+import { createEightByEightRoutes, SURFACES, v2Surface } from './routes.ts';
 
 /** The 8x8 provider definition. */
 export const eightByEightProvider = defineProvider<
   EightByEightState,
   EightByEightFixtures,
-  EightByEightOptions
+  EightByEightOptions,
+  EightByEightEvents,
+  EightByEightMeta
 >({
   name: '8x8',
   title: '8x8 Contact Center Chat API v2 and Chat Gateway v1',
-  basePaths: ['/oauth/v2', '/vcc', '/chat-gateway/v1'],
+  basePaths: SURFACES.flatMap((surface) => surface.basePaths),
+  // Each API answers the core's errors (unknown route, fault, too large) in its own envelope.
+  surfaces: SURFACES,
   fixtures: eightByEightFixtures,
   checkFixtures: checkEightByEightFixtures,
   options: eightByEightOptions,
   createState: (fixtures) => createEightByEightState(fixtures),
-  onStart: resumeAutoAccept,
-  createRoutes(ctx) {
-    const app = new Hono();
-    app.route('/', createV2Routes(ctx));
-    app.route('/', createGatewayRoutes(ctx));
-    return app;
-  },
-  renderError: renderCoreError,
+  onStart: performStart,
+  createRoutes: createEightByEightRoutes,
+  // Every base path belongs to a surface, whose renderer the core prefers: this one is never reached.
+  renderError: v2Surface.renderError,
   webhooks: {
-    retryDelaysMs: EIGHT_BY_EIGHT_RETRY_DELAYS_MS,
+    // 8x8 only says it retries "after a brief delay" (simulator choice: 3 retries after 2 s, 10 s and 60 s;
+    // a receiver gets 10 s to answer).
+    retryDelaysMs: [2_000, 10_000, 60_000],
     timeoutMs: 10_000,
-    sign(input, ctx) {
-      const state = ctx.state();
-      return makeSignedHeaders(
-        input.body,
-        {
-          cid: state.customerId,
-          eid: input.eventId,
-          retry: input.attempt,
-          tid: state.tenant,
-          tt: input.time,
-        },
-        state.signingKey,
-      );
-    },
+    sign: signDelivery,
   },
+  webhookTargets: toWebhookTargets,
   actions: eightByEightActions,
   listConversations: toConversationSummaries,
-  expireConversation: (ctx, conversationId) => {
-    ctx.update((draft) => applyExpire(draft, conversationId));
-  },
+  expireConversation: performExpire,
 });

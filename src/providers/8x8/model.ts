@@ -1,15 +1,11 @@
-// The 8x8 conversation state machine, shared by Chat API v2 and Chat Gateway v1.
+// The 8x8 state, shared by Chat API v2 and Chat Gateway v1: types, lookups and derived values (no changes here:
+// transitions are the apply* functions of model-*.ts).
 // Source: seeds/004_1f4e3fa8a13d5760.txt; reference/providers.md section 1.
 import { getOwn } from '../../own.ts';
-import type { ConversationPage, ListedConversation } from '../../provider/index.ts';
-import {
-  createSortedIndex,
-  insertEntry,
-  removeEntry,
-  type SortedIndex,
-  sliceIdsAfter,
-  toEntry,
-} from './sorted-index.ts';
+import type { ProviderContext } from '../../provider/index.ts';
+import type { EightByEightEvents, EightByEightMeta } from './events.ts';
+import type { EightByEightOptions } from './fixtures.ts';
+import type { SortedIndex } from './model-sorted-index.ts';
 
 /** Which API generation created a resource; each API sees only its own webhooks, channels and conversations. */
 export type Api = 'v2' | 'gateway';
@@ -167,18 +163,13 @@ export type Happening =
   | { kind: 'agent-message'; messageId: string }
   | { kind: 'agent-typing'; agentId: string; typing: boolean };
 
-/** What a transition asks the glue to do after the state is written. */
+/** What a transition asks `performOutcome` (effects.ts) to do once the state is written. */
 export type Outcome = {
   happenings: Happening[];
   /** An interaction that waits in a queue for an agent (auto-accept is scheduled for it). */
   queued?: { interactionId: string; queueId: string };
   signal?: 'conversation.started' | 'conversation.updated' | 'conversation.ended';
 };
-
-/** A transition that does not fit the conversation's state. */
-export class StateError extends Error {
-  override name = 'StateError';
-}
 
 /** The conversation's open interaction, if any. */
 export function toOpenInteraction(conversation: Conversation): Interaction | undefined {
@@ -203,6 +194,17 @@ export function findConversation(state: EightByEightState, api: Api, id: string)
   const conversation = getOwn(state.conversations, id);
   return conversation?.api === api ? conversation : undefined;
 }
+
+/** The context every 8x8 module receives (typed events and delivery meta). */
+export type Ctx = ProviderContext<
+  EightByEightState,
+  EightByEightOptions,
+  EightByEightEvents,
+  EightByEightMeta
+>;
+
+/** Seeded randomness (ids), as the context gives it. */
+export type Random = Ctx['random'];
 
 /** Finds a web-hook of one API. */
 export function findWebhook(state: EightByEightState, api: Api, id: string): Webhook | undefined {
@@ -229,182 +231,8 @@ export function findAvailableAgent(
   return undefined;
 }
 
-/** The key of an index record for a value that may come from a request (never `__proto__`). */
-export const toIndexKey = (value: string) => `#${value}`;
-
-/** Empty conversation indexes. */
-export function createConversationIndexes(): ConversationIndexes {
-  return {
-    v2: {
-      created: createSortedIndex(),
-      byChannel: {},
-      byUser: {},
-      byStatus: {
-        created: createSortedIndex(),
-        pending: createSortedIndex(),
-        handling: createSortedIndex(),
-        deleted: createSortedIndex(),
-      },
-    },
-    gateway: {
-      id: createSortedIndex(),
-      createdAt: createSortedIndex(),
-      channelId: createSortedIndex(),
-      state: createSortedIndex(),
-    },
-    queued: {},
-  };
-}
-
-/** What the indexes hold about one conversation; compared before and after a transition. */
-export type IndexKeys = {
-  channelId: string;
-  /** v2 status or Gateway state. */
-  status: string;
-  queued: { interactionId: string; queueId: string } | null;
-};
-
-/** The index keys of a conversation as it is now. */
-export function toIndexKeys(conversation: Conversation): IndexKeys {
-  const open = toOpenInteraction(conversation);
-  return {
-    channelId: conversation.channelId,
-    status: conversation.api === 'v2' ? toV2Status(conversation) : toGatewayState(conversation),
-    queued: open && !open.agentId ? { interactionId: open.id, queueId: open.queueId } : null,
-  };
-}
-
-function userKeys(conversation: Conversation): string[] {
-  const { customerId, userId } = conversation.customer;
-  const keys = customerId === undefined ? [] : [customerId];
-  if (userId !== undefined && userId !== customerId) keys.push(userId);
-  return keys;
-}
-
-function indexIn(index: Record<string, SortedIndex>, key: string, entry: string): void {
-  const target = getOwn(index, toIndexKey(key));
-  // A new index is written whole, never changed through a reference the draft does not track.
-  if (target) insertEntry(target, entry);
-  else index[toIndexKey(key)] = { size: 1, buckets: [[entry]] };
-}
-
-function unindexIn(index: Record<string, SortedIndex>, key: string, entry: string): void {
-  const target = getOwn(index, toIndexKey(key));
-  if (!target) return;
-  removeEntry(target, entry);
-  if (target.size === 0) delete index[toIndexKey(key)];
-}
-
-/** Adds a new conversation to every index. */
-export function indexConversation(draft: EightByEightState, conversation: Conversation): void {
-  const { id, seq } = conversation;
-  const keys = toIndexKeys(conversation);
-  const index = draft.index;
-  if (conversation.api === 'v2') {
-    insertEntry(index.v2.created, toEntry('', seq, id));
-    indexIn(index.v2.byChannel, keys.channelId, toEntry('', seq, id));
-    for (const user of userKeys(conversation)) indexIn(index.v2.byUser, user, toEntry('', seq, id));
-    insertEntry(index.v2.byStatus[keys.status]!, toEntry('', seq, id));
-  } else {
-    insertEntry(index.gateway.id, toEntry(id, seq, id));
-    insertEntry(index.gateway.createdAt, toEntry('', seq, id));
-    insertEntry(index.gateway.channelId, toEntry(keys.channelId, seq, id));
-    insertEntry(index.gateway.state, toEntry(keys.status, seq, id));
-  }
-  if (keys.queued) index.queued[id] = { ...keys.queued };
-}
-
-/** Takes a conversation out of every index (the keys it is indexed under are its current ones). */
-export function unindexConversation(draft: EightByEightState, conversation: Conversation): void {
-  const { id, seq } = conversation;
-  const keys = toIndexKeys(conversation);
-  const index = draft.index;
-  if (conversation.api === 'v2') {
-    removeEntry(index.v2.created, toEntry('', seq, id));
-    unindexIn(index.v2.byChannel, keys.channelId, toEntry('', seq, id));
-    for (const user of userKeys(conversation)) unindexIn(index.v2.byUser, user, toEntry('', seq, id));
-    const byStatus = getOwn(index.v2.byStatus, keys.status);
-    if (byStatus) removeEntry(byStatus, toEntry('', seq, id));
-  } else {
-    removeEntry(index.gateway.id, toEntry(id, seq, id));
-    removeEntry(index.gateway.createdAt, toEntry('', seq, id));
-    removeEntry(index.gateway.channelId, toEntry(keys.channelId, seq, id));
-    removeEntry(index.gateway.state, toEntry(keys.status, seq, id));
-  }
-  delete index.queued[id];
-}
-
-/** Moves a changed conversation in the indexes whose key changed (`before` was taken before the change). */
-export function reindexConversation(
-  draft: EightByEightState,
-  conversation: Conversation,
-  before: IndexKeys,
-): void {
-  const { id, seq } = conversation;
-  const after = toIndexKeys(conversation);
-  const index = draft.index;
-  if (conversation.api === 'v2') {
-    if (after.channelId !== before.channelId) {
-      unindexIn(index.v2.byChannel, before.channelId, toEntry('', seq, id));
-      indexIn(index.v2.byChannel, after.channelId, toEntry('', seq, id));
-    }
-    if (after.status !== before.status) {
-      removeEntry(index.v2.byStatus[before.status]!, toEntry('', seq, id));
-      insertEntry(index.v2.byStatus[after.status]!, toEntry('', seq, id));
-    }
-  } else {
-    if (after.channelId !== before.channelId) {
-      removeEntry(index.gateway.channelId, toEntry(before.channelId, seq, id));
-      insertEntry(index.gateway.channelId, toEntry(after.channelId, seq, id));
-    }
-    if (after.status !== before.status) {
-      removeEntry(index.gateway.state, toEntry(before.status, seq, id));
-      insertEntry(index.gateway.state, toEntry(after.status, seq, id));
-    }
-  }
-  const was = before.queued;
-  const now = after.queued;
-  if (now && (!was || was.interactionId !== now.interactionId || was.queueId !== now.queueId)) {
-    index.queued[id] = { ...now };
-  } else if (!now && was) {
-    delete index.queued[id];
-  }
-}
-
-/**
- * One page of conversations for the admin listing: v2 ones in creation order, then Gateway ones, read through the
- * creation-order indexes from the one after `page.after`.
- */
-export function toConversationSummaries(
-  state: EightByEightState,
-  page: ConversationPage,
-): ListedConversation[] {
-  const after = page.after === null ? undefined : getOwn(state.conversations, page.after);
-  if (page.after !== null && !after) return [];
-  const created = { v2: state.index.v2.created, gateway: state.index.gateway.createdAt };
-  const ids =
-    after?.api === 'gateway'
-      ? sliceIdsAfter(created.gateway, toEntry('', after.seq, after.id), page.limit)
-      : sliceIdsAfter(created.v2, after ? toEntry('', after.seq, after.id) : null, page.limit);
-  if (after?.api !== 'gateway' && ids.length < page.limit) {
-    ids.push(...sliceIdsAfter(created.gateway, null, page.limit - ids.length));
-  }
-  return ids.map((id) => {
-    const c = state.conversations[id]!;
-    const open = toOpenInteraction(c);
-    return {
-      id: c.id,
-      status: c.api === 'v2' ? toV2Status(c) : toGatewayState(c),
-      createdAt: c.createdAt,
-      participants: [c.userParticipantId, ...(open?.agentId ? [open.agentId] : [])],
-      detail: {
-        api: c.api,
-        channelId: c.channelId,
-        queueId: open?.queueId ?? c.lastQueueId,
-        agentId: open?.agentId ?? null,
-        interactions: c.interactions.length,
-        messages: c.messages.length,
-      },
-    };
-  });
+/** The web-hook URI a conversation's events go to (through its channel), if any. */
+export function findWebhookUri(state: EightByEightState, conversation: Conversation): string | undefined {
+  const channel = findChannel(state, conversation.api, conversation.channelId);
+  return channel && findWebhook(state, conversation.api, channel.webHookId)?.uri;
 }

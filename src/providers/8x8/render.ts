@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Attachment, Channel, Conversation, Interaction, Message, Webhook } from './model.ts';
 import { toGatewayState } from './model.ts';
+import type { Page } from './model-lists.ts';
 
 /** Answers a success body with the API's media type (v2: application/json, Gateway: application/hal+json). */
 export function renderJson(c: Context, body: unknown, status = 200, hal = false): Response {
@@ -157,14 +158,6 @@ export function renderAttachment(a: Attachment) {
   return { id: a.id, filename: a.filename, sizeInBytes: a.sizeInBytes, createdAt: toIso(a.createdAt) };
 }
 
-/** One page of a list. */
-export type Page<T> = { items: T[]; size: number; number: number; total: number };
-
-/** Slices `items` into a page (size >= 1, number >= 0). */
-export function toPage<T>(items: T[], size: number, number: number): Page<T> {
-  return { items: items.slice(number * size, number * size + size), size, number, total: items.length };
-}
-
 /** A v2 list: `{data, page:{pageSize,pageIndex,elementCount,pageCount}}`. */
 export function renderV2List<T>(page: Page<T>) {
   return {
@@ -190,4 +183,24 @@ export function renderHalList<T>(name: string, page: Page<T>, href: string) {
       totalPages: Math.ceil(page.total / page.size),
     },
   };
+}
+
+/**
+ * `Content-Disposition: attachment` for any file name (RFC 6266): an ASCII `filename` fallback (other characters,
+ * quotes and backslashes as `_`) and, when that differs from the name, `filename*=UTF-8''<percent-encoded>`
+ * (RFC 5987). A header value must be Latin-1 text, so the name is never written raw.
+ */
+export function toContentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  if (fallback === filename) return `attachment; filename="${fallback}"`;
+  // encodeURIComponent throws on a lone surrogate: such a half character becomes U+FFFD first.
+  const wellFormed = filename.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
+  const encoded = encodeURIComponent(wellFormed).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

@@ -7,15 +7,13 @@ import {
   toGatewayState,
   toV2Status,
 } from '../../../src/providers/8x8/model.ts';
-import { checkFilter, isFilterMatch } from '../../../src/providers/8x8/rules.ts';
+import { applyAgentJoin, applyAgentLeave, applyTransfer } from '../../../src/providers/8x8/model-agents.ts';
 import {
-  applyAgentJoin,
-  applyAgentLeave,
   applyCreateConversation,
   applyCustomerLeave,
   applyCustomerMessage,
-  applyTransfer,
-} from '../../../src/providers/8x8/transitions.ts';
+} from '../../../src/providers/8x8/model-conversations.ts';
+import { isFilterMatch, parseFilter } from '../../../src/providers/8x8/rules-lists.ts';
 
 const KEY = { kid: 'k', privateJwk: {} };
 
@@ -163,13 +161,13 @@ describe('8x8 fixtures and filters', () => {
   test('FIQL filters support ==, !=, * wildcards, ; (and) and , (or)', () => {
     const item = { name: 'Support line', routingOptions: { id: '100' } };
     const match = (raw: string) => {
-      const filter = checkFilter(raw);
+      const filter = parseFilter(raw);
       if (!filter.ok) throw new Error('bad filter');
       return isFilterMatch(item, filter.value);
     };
     expect(match('name==Support*')).toBe(true);
     expect(match('name==Support*;routingOptions.id!=100')).toBe(false);
     expect(match('name==x,(routingOption.id==11),routingOptions.id==100')).toBe(true);
-    expect(checkFilter('name=~x').ok).toBe(false);
+    expect(parseFilter('name=~x').ok).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { flattenedVerify, importJWK } from 'jose';
 import { describe, expect, test } from 'vitest';
-import { toChecksum, toSignedPayload } from '../../../src/providers/8x8/events.ts';
+import { toChecksum, toSignedPayload } from '../../../src/providers/8x8/events-signing.ts';
 import { startReceiver } from '../../support/receiver.ts';
 import {
   call,

@@ -9,7 +9,7 @@ import {
   sliceIds,
   toEntry,
   walkIds,
-} from '../../../src/providers/8x8/sorted-index.ts';
+} from '../../../src/providers/8x8/model-sorted-index.ts';
 
 const allIds = (index: ReturnType<typeof createSortedIndex>) => {
   const ids: string[] = [];

@@ -1,12 +1,21 @@
-// 8x8 error envelopes (both OpenAPI files: every error is application/problem+json).
+// 8x8 error envelopes (both OpenAPI files: every error is application/problem+json), and what each API answers
+// for a bad request, a body it cannot read and the core's own errors.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CoreError } from '../../provider/index.ts';
-import { toChecksum } from './events.ts';
-import { show } from './rules.ts';
+import { toChecksum } from './events-signing.ts';
+import type { Random } from './model.ts';
+import { makeReferenceId } from './model-ids.ts';
+import { type Issue, show } from './rules.ts';
 
 /** An error answer: status and body (always application/problem+json, as both specs document). */
 export type ApiError = { status: number; body: unknown };
+
+/** 404 ResourceNotFoundProblem (both APIs). */
+export function toNotFound(resourceType: string, resourceId: string): ApiError {
+  const message = `Resource of type ${resourceType} with id ${show(resourceId)} was not found.`;
+  return { status: 404, body: { message, errors: [message] } };
+}
 
 /** Chat API v2 error bodies (components/schemas of chat-api-v2.openapi.json). */
 export const v2Errors = {
@@ -38,11 +47,6 @@ export const v2Errors = {
       errors: [`Tenant ${show(tenant)} does not belong to customer ${customerId}.`],
     },
   }),
-  /** 404 ResourceNotFoundProblem. */
-  notFound: (resourceType: string, resourceId: string): ApiError => {
-    const message = `Resource of type ${resourceType} with id ${show(resourceId)} was not found.`;
-    return { status: 404, body: { message, errors: [message] } };
-  },
   /** 400 ConstraintViolationProblem. */
   constraint: (errors: string[]): ApiError => ({
     status: 400,
@@ -100,11 +104,6 @@ export const gatewayErrors = {
       errors: [`Header X-8x8-Tenant doesn't match tenant information for customerId=${customerId}`],
     },
   }),
-  /** 404 ResourceNotFoundProblem. */
-  notFound: (resourceType: string, resourceId: string): ApiError => {
-    const message = `Resource of type ${resourceType} with id ${show(resourceId)} was not found.`;
-    return { status: 404, body: { message, errors: [message] } };
-  },
   /** 404 where the spec documents none: the operation's `default`, GenericExceptionPayload. */
   notFoundGeneric: (resourceType: string, resourceId: string): ApiError => {
     const message = `Resource of type ${resourceType} with id ${show(resourceId)} was not found.`;
@@ -147,38 +146,98 @@ export function renderProblem(c: Context, error: ApiError): Response {
   });
 }
 
-/** Answers the core's own errors (unknown route, fault, body too large, internal) in the API's envelope. */
-export function renderCoreError(c: Context, error: CoreError): Response {
-  const gateway = new URL(c.req.url).pathname.startsWith('/chat-gateway/');
+/** How one API answers a request it refuses: the parts of its envelope the shared routes need. */
+export type SurfaceErrors = {
+  /** A body that is not JSON (or a JSON body with a `__proto__` key). */
+  malformed(message: string): ApiError;
+  /** A body or query that breaks the rules. */
+  invalid(issues: Issue[]): ApiError;
+  /** Channel create (v2: a ValidationExceptionPayload, also for an unreadable body). */
+  malformedChannel(message: string): ApiError;
+  invalidChannel(issues: Issue[]): ApiError;
+  /** Send message (Gateway: a BadRequestProblem about the first issue, with a reference id). */
+  invalidMessage(issues: Issue[], random: Random): ApiError;
+  /** The receiver of a web-hook verification did not answer 2xx (`why`). */
+  verifyFailed(uri: string, why: string): ApiError;
+  /** No public key with this id. */
+  jwkNotFound(jwkId: string): ApiError;
+};
+
+const toV2Constraint = (issues: Issue[]) =>
+  v2Errors.constraint(issues.map((i) => `${i.field}: ${i.message}`));
+
+/** Chat API v2: ConstraintViolationProblem, and a ValidationExceptionPayload on channel create. */
+export const v2Problems: SurfaceErrors = {
+  malformed: (message) => v2Errors.constraint([`body: ${message}`]),
+  invalid: toV2Constraint,
+  malformedChannel: (message) =>
+    v2Errors.validation([{ field: 'body', value: '', code: 'invalid_json', message }]),
+  invalidChannel: (issues) => v2Errors.validation(issues),
+  invalidMessage: toV2Constraint,
+  verifyFailed: (_uri, why) => v2Errors.constraint([`uri: Webhook verification failed (${why}).`]),
+  jwkNotFound: (jwkId) => v2Errors.jwkNotFound(jwkId),
+};
+
+const toGatewayGeneric = (issues: Issue[]) =>
+  gatewayErrors.generic(
+    400,
+    'Validation failed.',
+    issues.map((i) => ({ code: i.code, message: `${i.field}: ${i.message}` })),
+  );
+const toGatewayMalformed = (message: string) =>
+  gatewayErrors.generic(400, 'Validation failed.', [{ code: 'invalid_json_object', message }]);
+
+/** Chat Gateway v1: GenericExceptionPayload, and a BadRequestProblem on send message. */
+export const gatewayProblems: SurfaceErrors = {
+  malformed: toGatewayMalformed,
+  invalid: toGatewayGeneric,
+  malformedChannel: toGatewayMalformed,
+  invalidChannel: toGatewayGeneric,
+  invalidMessage: (issues, random) => {
+    const first = issues[0]!;
+    const text = first.field.endsWith('authorType') ? first.message : `${first.field}: ${first.message}`;
+    return gatewayErrors.badRequest(text, first.code, makeReferenceId(random));
+  },
+  verifyFailed: (uri, why) =>
+    gatewayErrors.generic(400, 'Webhook verification failed.', [
+      { code: 'webhook_verification_failed', message: `uri: ${show(uri)} answered ${why}.` },
+    ]),
+  jwkNotFound: (jwkId) => toNotFound('JWKPublic', jwkId),
+};
+
+/** An unknown route: ResourceNotFoundProblem in both APIs, with the core's explanation (known routes, nearest). */
+function renderRouteNotFound(c: Context, error: CoreError): Response {
+  const path = new URL(c.req.url).pathname;
+  const body = { message: `Resource of type Route with id ${path} was not found.`, errors: [error.message] };
+  return renderProblem(c, { status: 404, body });
+}
+
+/** The core's own errors (unknown route, fault, body too large, internal) in the v2 envelope. */
+export function renderV2CoreError(c: Context, error: CoreError): Response {
+  if (error.kind === 'not-found') return renderRouteNotFound(c, error);
   // The core gives no random source here: a checksum of the request keeps the reference id deterministic.
   const referenceId = toChecksum(`${c.req.method} ${c.req.url} ${error.message}`)
     .toString(16)
     .padStart(8, '0');
-  if (error.kind === 'not-found') {
-    const path = new URL(c.req.url).pathname;
-    // ResourceNotFoundProblem, with the core's explanation (known routes, nearest match) as the error.
-    const body = {
-      message: `Resource of type Route with id ${path} was not found.`,
-      errors: [error.message],
-    };
-    return renderProblem(c, { status: 404, body });
-  }
-  if (gateway) {
-    const code = error.kind === 'payload-too-large' ? 'payload_too_large' : 'internal_error';
-    return renderProblem(c, {
-      status: error.status,
-      body: {
-        message: error.status >= 500 ? 'Internal error.' : error.message,
-        errors: [{ code, message: error.message }],
-      },
-    });
-  }
   return renderProblem(c, {
     status: error.status,
     body: {
       message: 'Could not process this request due to an internal error.',
       errors: [error.message],
       referenceId,
+    },
+  });
+}
+
+/** The core's own errors in the Gateway envelope. */
+export function renderGatewayCoreError(c: Context, error: CoreError): Response {
+  if (error.kind === 'not-found') return renderRouteNotFound(c, error);
+  const code = error.kind === 'payload-too-large' ? 'payload_too_large' : 'internal_error';
+  return renderProblem(c, {
+    status: error.status,
+    body: {
+      message: error.status >= 500 ? 'Internal error.' : error.message,
+      errors: [{ code, message: error.message }],
     },
   });
 }

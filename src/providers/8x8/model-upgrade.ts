@@ -1,17 +1,7 @@
 // Upgrades 8x8 state restored from a store written before collections were keyed by id and indexed
 // (every collection was an array then). Runs once at start; a current state is left alone.
-import type { Ctx } from './glue.ts';
-import {
-  type Agent,
-  type Attachment,
-  type Channel,
-  type Conversation,
-  createConversationIndexes,
-  type EightByEightState,
-  indexConversation,
-  type Queue,
-  type Webhook,
-} from './model.ts';
+import type { Agent, Attachment, Channel, Conversation, EightByEightState, Queue, Webhook } from './model.ts';
+import { createConversationIndexes, indexConversation } from './model-indexes.ts';
 
 /** The collections as the first state format kept them. */
 type ArrayState = {
@@ -30,12 +20,14 @@ function toRecord<T extends { id: string }>(items: T[]): Record<string, T> {
   return record;
 }
 
-/** Rewrites a first-format state into the keyed, indexed one (one pass over each collection). */
-export function upgradeState(ctx: Ctx): void {
-  const current = ctx.state() as unknown as Partial<EightByEightState>;
-  if (current.index && !Array.isArray(current.conversations)) return;
+/**
+ * A first-format state rewritten into the keyed, indexed one (one pass over each collection), or null when the
+ * state is current. Reads a copy of the state (`current` is left alone).
+ */
+export function toUpgradedState(state: EightByEightState): EightByEightState | null {
+  const current = state as unknown as Partial<EightByEightState>;
+  if (current.index && !Array.isArray(current.conversations)) return null;
   const old = structuredClone(current) as unknown as ArrayState & EightByEightState;
-  ctx.log('info', 'upgrading 8x8 state from the array format to keyed collections and indexes');
   const attachmentIds: Record<string, string[]> = {};
   for (const a of old.attachments) {
     const key = `#${a.conversationId}`;
@@ -71,8 +63,11 @@ export function upgradeState(ctx: Ctx): void {
     next.conversations[upgraded.id] = upgraded;
     indexConversation(next, upgraded);
   }
-  ctx.update((draft) => {
-    for (const key of Object.keys(draft)) delete (draft as Record<string, unknown>)[key];
-    Object.assign(draft, next);
-  });
+  return next;
+}
+
+/** Replaces the whole state (with an upgraded one). */
+export function applyStateReplace(draft: EightByEightState, next: EightByEightState): void {
+  for (const key of Object.keys(draft)) delete (draft as Record<string, unknown>)[key];
+  Object.assign(draft, next);
 }

@@ -3,33 +3,33 @@
 import { getOwn, isSafeKey } from '../../own.ts';
 import type { EightByEightState } from './model.ts';
 import {
-  type Checked,
-  checkChannelRef,
-  checkHistory,
-  checkObject,
+  type ConversationRequest,
   isObject,
   LANGUAGES,
+  type MessageInput,
+  type Parsed,
+  parseObject,
   Reader,
+  readChannelRef,
+  readHistory,
   show,
   V2_STATUSES,
 } from './rules.ts';
 
-/** A clean v2 create-conversation request. */
-export type V2CreateConversation = {
-  channelId: string;
-  customer: Record<string, string>;
-  history: { text: string; type: 'user' | 'bot' }[];
-};
+/** A v2 message as both APIs store it (text only). */
+const toMessageInput = (text: string, authorType: 'user' | 'bot'): MessageInput => ({
+  authorType,
+  text,
+  attachments: [],
+  cards: [],
+});
 
 /** v2 CreateTransactionRequest: `{channelId, customer?, history?:{messages:[{text, type?}]}}`. */
-export function checkV2CreateConversation(
-  body: unknown,
-  state: EightByEightState,
-): Checked<V2CreateConversation> {
-  const object = checkObject(body);
+export function parseV2Conversation(body: unknown, state: EightByEightState): Parsed<ConversationRequest> {
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
-  const channelId = checkChannelRef(r, 'v2', state);
+  const channelId = readChannelRef(r, 'v2', state);
   const customer: Record<string, string> = {};
   const rawCustomer = object.value.customer;
   if (rawCustomer !== undefined) {
@@ -50,22 +50,30 @@ export function checkV2CreateConversation(
       }
     }
   }
-  const history = checkHistory(r, object.value.history, (item, path) => {
+  const history = readHistory(r, object.value.history, (item, path) => {
     const text = r.string('text', { required: true, from: item, path: `${path}.text` });
     const type = r.oneOf('type', ['user', 'bot'] as const, { from: item, path: `${path}.type` }) ?? 'user';
-    return { text: text ?? '', type };
+    return toMessageInput(text ?? '', type);
   });
-  return r.done({ channelId: channelId ?? '', customer, history });
+  const participantId = getOwn(customer, 'customerId');
+  const language = getOwn(customer, 'language');
+  return r.done({
+    channelId: channelId ?? '',
+    customer,
+    ...(participantId === undefined ? {} : { participantId }),
+    ...(language === undefined ? {} : { language }),
+    history,
+  });
 }
 
 /** v2 SendConversationMessagePayload: `{text, authorType?: user|bot}`. */
-export function checkV2Message(body: unknown): Checked<{ text: string; authorType: 'user' | 'bot' }> {
-  const object = checkObject(body);
+export function parseV2Message(body: unknown): Parsed<MessageInput> {
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
   const text = r.string('text', { required: true });
   const authorType = r.oneOf('authorType', ['user', 'bot'] as const) ?? 'user';
-  return r.done({ text: text ?? '', authorType });
+  return r.done(toMessageInput(text ?? '', authorType));
 }
 
 /** The v2 conversation-list filters (status, order, channel-id, userId, customer.*). */
@@ -79,9 +87,9 @@ export type V2ConversationQuery = {
 };
 
 /** Reads the v2 conversation-list filters. */
-export function checkV2ConversationQuery(
+export function parseV2ConversationQuery(
   query: Record<string, string | undefined>,
-): Checked<V2ConversationQuery> {
+): Parsed<V2ConversationQuery> {
   const r = new Reader(query);
   const status = r.oneOf('status', V2_STATUSES) ?? 'all';
   const order = r.oneOf('order', ['asc', 'desc'] as const) ?? 'asc';

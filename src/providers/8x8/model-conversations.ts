@@ -1,39 +1,71 @@
-// Transitions of the 8x8 conversation state machine (pure: drafts in, outcomes out).
-// Source: seeds/004_1f4e3fa8a13d5760.txt; reference/providers.md 1.1 "Behaviour" and 1.2 key elements.
+// Transitions of the 8x8 conversation state machine, customer side (pure: drafts in, outcomes out); the agent's
+// are in model-agents.ts. Source: seeds/004_1f4e3fa8a13d5760.txt; reference/providers.md 1.1 "Behaviour" and 1.2.
 // Each one looks its conversation up by id and moves it in the indexes it changed: O(1) in the number of
 // stored conversations (O(log) in the ordered indexes).
+// A transition that does not fit the conversation's state throws (the update is rolled back); an action that
+// runs it answers 409 with the message.
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
 import {
-  type Agent,
+  type Api,
+  type Attachment,
   type Conversation,
   type EightByEightState,
-  findAvailableAgent,
+  findChannel,
   type GatewayUser,
   type Happening,
-  indexConversation,
   type Message,
   type Outcome,
-  reindexConversation,
-  StateError,
   toGatewayState,
-  toIndexKeys,
   toOpenInteraction,
-  unindexConversation,
 } from './model.ts';
+import { changeConversation, indexConversation, unindexConversation } from './model-indexes.ts';
 
-/** Runs `change` on a conversation of the draft, then moves it in the indexes whose keys changed. */
-function changeConversation<T>(
+/** A conversation to start, as either API's request asks for it, with its ids drawn (model-ids.ts). */
+export type ConversationStart = {
+  id: string;
+  api: Api;
+  channelId: string;
+  customer: Record<string, string>;
+  user: GatewayUser;
+  /** Gateway: the queue (or script) the request assigns; else the channel's queue. */
+  assignment?: { type: string; id: string };
+  userParticipantId: string;
+  language: string;
+  interactionId: string;
+  messages: Omit<Message, 'interactionId'>[];
+};
+
+/**
+ * Starts a conversation (v2 and Gateway POST conversations): queued in the queue the request assigns, else in its
+ * channel's queue, with its history in the first interaction.
+ */
+export function applyConversationStart(
   draft: EightByEightState,
-  id: string,
-  change: (conversation: Conversation) => T,
-): T {
-  const conversation = getOwn(draft.conversations, id);
-  if (!conversation) throw new StateError(`Conversation ${toEcho(id)} was not found.`);
-  const before = toIndexKeys(conversation);
-  const result = change(conversation);
-  reindexConversation(draft, conversation, before);
-  return result;
+  start: ConversationStart,
+  now: number,
+): Outcome {
+  const channel = findChannel(draft, start.api, start.channelId);
+  if (!channel) throw new Error(`Channel ${toEcho(start.channelId)} was not found.`);
+  const queueId = start.assignment?.type === 'queue' ? start.assignment.id : channel.routingOptions.id;
+  const conversation: Omit<Conversation, 'seq'> = {
+    id: start.id,
+    api: start.api,
+    channelId: start.channelId,
+    createdAt: now,
+    customer: start.customer,
+    user: start.user,
+    assignment: start.assignment ?? { type: 'queue', id: queueId },
+    userParticipantId: start.userParticipantId,
+    language: start.language,
+    lastQueueId: queueId,
+    customerLeft: false,
+    agentIds: [],
+    interactions: [],
+    messages: start.messages.map((message) => ({ ...message, interactionId: start.interactionId })),
+    attachmentIds: [],
+  };
+  return applyCreateConversation(draft, conversation, start.interactionId);
 }
 
 /** Adds a conversation (its `seq` is assigned here) and opens its first interaction in `lastQueueId`. */
@@ -70,61 +102,6 @@ export function applyCreateConversation(
   };
 }
 
-/** An agent accepts the queued interaction (AGENT_JOINED). */
-export function applyAgentJoin(
-  draft: EightByEightState,
-  conversationId: string,
-  agentId: string | undefined,
-): Outcome {
-  return changeConversation(draft, conversationId, (conversation) => {
-    const open = toOpenInteraction(conversation);
-    if (!open || open.agentId)
-      throw new StateError(`Conversation ${toEcho(conversationId)} has no queued interaction.`);
-    const agent =
-      agentId !== undefined ? getOwn(draft.agents, agentId) : findAvailableAgent(draft, open.queueId);
-    if (!agent) {
-      throw new StateError(
-        agentId !== undefined
-          ? `Agent ${toEcho(agentId)} does not exist.`
-          : `No available agent in queue ${toEcho(open.queueId)}.`,
-      );
-    }
-    const joined = agent.id;
-    open.agentId = joined;
-    if (!conversation.agentIds.includes(joined)) conversation.agentIds.push(joined);
-    conversation.assignment = { type: 'agent', id: joined };
-    return {
-      happenings: [
-        { kind: 'agent-joined', agentId: joined },
-        { kind: 'conversation-update', state: 'active' },
-      ],
-      signal: 'conversation.updated',
-    };
-  });
-}
-
-/** The agent writes a message (TEXT / MESSAGE). */
-export function applyAgentMessage(
-  draft: EightByEightState,
-  conversationId: string,
-  message: Omit<Message, 'interactionId' | 'participantId' | 'authorType'>,
-): Outcome {
-  return changeConversation(draft, conversationId, (conversation) => {
-    const open = toOpenInteraction(conversation);
-    if (!open?.agentId) throw new StateError(`No agent is in conversation ${toEcho(conversationId)}.`);
-    conversation.messages.push({
-      ...message,
-      interactionId: open.id,
-      authorType: 'agent',
-      participantId: open.agentId,
-    });
-    return {
-      happenings: [{ kind: 'agent-message', messageId: message.id }],
-      signal: 'conversation.updated',
-    };
-  });
-}
-
 /**
  * The customer (or bot) writes a message. Without an open interaction (after AGENT_LEFT or after the
  * customer left) a new interaction is queued in the queue of the last one (seed 004).
@@ -158,24 +135,6 @@ export function applyCustomerMessage(
   });
 }
 
-/** The agent ends the interaction (AGENT_LEFT). */
-export function applyAgentLeave(draft: EightByEightState, conversationId: string, now: number): Outcome {
-  return changeConversation(draft, conversationId, (conversation) => {
-    const open = toOpenInteraction(conversation);
-    if (!open?.agentId) throw new StateError(`No agent is in conversation ${toEcho(conversationId)}.`);
-    const agentId = open.agentId;
-    open.endTime = now;
-    conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
-    return {
-      happenings: [
-        { kind: 'agent-left', agentId },
-        { kind: 'conversation-update', state: 'idle' },
-      ],
-      signal: 'conversation.ended',
-    };
-  });
-}
-
 /**
  * The customer leaves (v2 DELETE participants/customer, Gateway PATCH participants/user). Ends the open
  * interaction; the agent, if any, is freed (AGENT_LEFT). Without an open interaction nothing happens.
@@ -192,51 +151,6 @@ export function applyCustomerLeave(draft: EightByEightState, conversationId: str
     if (agentId) happenings.push({ kind: 'agent-left', agentId });
     happenings.push({ kind: 'conversation-update', state: 'idle' });
     return { happenings, signal: 'conversation.ended' };
-  });
-}
-
-/**
- * The agent transfers the interaction: TRANSFER, the old agent leaves, and a new agent joins (the given
- * one, or the first available in the target queue). With nobody available the interaction waits queued.
- */
-export function applyTransfer(
-  draft: EightByEightState,
-  conversationId: string,
-  target: { agentId?: string; queueId?: string },
-): Outcome {
-  return changeConversation(draft, conversationId, (conversation) => {
-    const open = toOpenInteraction(conversation);
-    if (!open?.agentId) throw new StateError(`No agent is in conversation ${toEcho(conversationId)}.`);
-    const queueId = target.queueId ?? open.queueId;
-    if (!getOwn(draft.queues, queueId)) throw new StateError(`Queue ${toEcho(queueId)} does not exist.`);
-    const oldAgent = open.agentId;
-    let next: Agent | undefined;
-    if (target.agentId !== undefined) {
-      next = getOwn(draft.agents, target.agentId);
-      if (!next) throw new StateError(`Agent ${toEcho(target.agentId)} does not exist.`);
-      if (next.id === oldAgent)
-        throw new StateError(`Agent ${toEcho(oldAgent)} already handles the conversation.`);
-    } else {
-      next = findAvailableAgent(draft, queueId, oldAgent);
-    }
-    const nextId = next?.id;
-    open.queueId = queueId;
-    conversation.lastQueueId = queueId;
-    const happenings: Happening[] = [{ kind: 'transfer' }, { kind: 'agent-left', agentId: oldAgent }];
-    if (nextId !== undefined) {
-      open.agentId = nextId;
-      if (!conversation.agentIds.includes(nextId)) conversation.agentIds.push(nextId);
-      conversation.assignment = { type: 'agent', id: nextId };
-      happenings.push(
-        { kind: 'agent-joined', agentId: nextId },
-        { kind: 'conversation-update', state: 'active' },
-      );
-      return { happenings, signal: 'conversation.updated' };
-    }
-    open.agentId = null;
-    conversation.assignment = { type: 'queue', id: queueId };
-    happenings.push({ kind: 'queued', queueId });
-    return { happenings, queued: { interactionId: open.id, queueId }, signal: 'conversation.updated' };
   });
 }
 
@@ -275,6 +189,14 @@ export function applyConversationChange(
     }
     return outcome;
   });
+}
+
+/** Stores a Gateway attachment uploaded to its conversation. */
+export function applyAttachmentAdd(draft: EightByEightState, attachment: Attachment): void {
+  const conversation = getOwn(draft.conversations, attachment.conversationId);
+  if (!conversation) throw new Error(`Conversation ${toEcho(attachment.conversationId)} was not found.`);
+  draft.attachments[attachment.id] = attachment;
+  conversation.attachmentIds.push(attachment.id);
 }
 
 /**

@@ -1,35 +1,29 @@
 // Pure validation of Chat Gateway v1 conversation and message bodies (OAS GW CreateTransactionRequest,
 // SendConversationMessagePayload, Typing/Thinking/ReadReceipt/PatchUserParticipant requests).
 import { getOwn } from '../../own.ts';
-import type { EightByEightState } from './model.ts';
+import { ok } from '../../provider/index.ts';
+import type { EightByEightState, GatewayUser } from './model.ts';
 import {
   CARD_CONTENT_TYPES,
-  type Checked,
-  checkChannelRef,
-  checkHistory,
-  checkObject,
+  type ConversationRequest,
   isObject,
   LANGUAGES,
+  type MessageInput,
+  type Parsed,
+  parseObject,
   Reader,
+  readChannelRef,
+  readHistory,
   show,
 } from './rules.ts';
 
-/** A clean Gateway message payload. */
-export type GatewayMessageInput = {
-  authorType: 'user' | 'bot';
-  text: string;
-  attachments: { id: string }[];
-  cards: { contentType: string; content: unknown }[];
-  externalProvider?: { name: string; externalMessageId: string };
-};
-
 /** Gateway SendConversationMessagePayload (or the externalProvider variant). */
-export function checkGatewayMessage(
+export function parseGatewayMessage(
   body: unknown,
   hasAttachment: (id: string) => boolean,
   path = '',
-): Checked<GatewayMessageInput> {
-  const object = checkObject(body);
+): Parsed<MessageInput> {
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
   const raw = object.value.authorType;
@@ -44,7 +38,7 @@ export function checkGatewayMessage(
   }
   const text = r.string('text', { from: object.value, path: `${path}text` });
   const provider = object.value.externalProvider;
-  let externalProvider: GatewayMessageInput['externalProvider'];
+  let externalProvider: MessageInput['externalProvider'];
   if (provider !== undefined) {
     if (text !== undefined)
       r.fail(`${path}externalProvider`, provider, 'text and externalProvider are mutually exclusive.');
@@ -79,7 +73,7 @@ export function checkGatewayMessage(
       } else attachments.push({ id });
     });
   }
-  const cards: GatewayMessageInput['cards'] = [];
+  const cards: MessageInput['cards'] = [];
   const rawCards = object.value.cards ?? [];
   if (!Array.isArray(rawCards)) r.fail(`${path}cards`, rawCards, 'Must be an array.');
   else {
@@ -125,7 +119,7 @@ const USER_STRING_FIELDS = [
 ];
 
 /** Gateway ConversationUserData.user. */
-function checkGatewayUser(r: Reader, user: unknown): Record<string, unknown> | undefined {
+function readGatewayUser(r: Reader, user: unknown): GatewayUser | undefined {
   if (!isObject(user)) {
     r.fail('user', user, 'May not be empty.');
     return undefined;
@@ -154,7 +148,7 @@ function checkGatewayUser(r: Reader, user: unknown): Record<string, unknown> | u
 }
 
 /** Gateway AssignmentField.assignment: `{type: queue|script, id}`; a queue must exist. */
-function checkAssignment(r: Reader, assignment: unknown, state: EightByEightState) {
+function readAssignment(r: Reader, assignment: unknown, state: EightByEightState) {
   if (!isObject(assignment)) {
     r.fail('assignment', assignment, 'Must be an object.');
     return undefined;
@@ -168,50 +162,46 @@ function checkAssignment(r: Reader, assignment: unknown, state: EightByEightStat
   return id ? { type, id } : undefined;
 }
 
-/** A clean Gateway create-conversation request. */
-export type GatewayCreateConversation = {
-  channelId: string;
-  user: Record<string, unknown>;
-  assignment?: { type: string; id: string };
-  history: GatewayMessageInput[];
-};
-
 /** Gateway CreateTransactionRequest: `{channelId, user, assignment?, history?}`. */
-export function checkGatewayCreateConversation(
+export function parseGatewayConversation(
   body: unknown,
   state: EightByEightState,
-): Checked<GatewayCreateConversation> {
-  const object = checkObject(body);
+): Parsed<ConversationRequest> {
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
-  const channelId = checkChannelRef(r, 'gateway', state);
-  const user = checkGatewayUser(r, object.value.user);
+  const channelId = readChannelRef(r, 'gateway', state);
+  const user = readGatewayUser(r, object.value.user) ?? {};
   const assignment =
-    object.value.assignment === undefined ? undefined : checkAssignment(r, object.value.assignment, state);
-  const history = checkHistory(r, object.value.history, (item, path) => {
-    const checked = checkGatewayMessage(item, () => false, `${path}.`);
-    if (!checked.ok) r.add(...checked.issues);
-    return checked.ok ? checked.value : (undefined as unknown as GatewayMessageInput);
+    object.value.assignment === undefined ? undefined : readAssignment(r, object.value.assignment, state);
+  const history = readHistory(r, object.value.history, (item, path) => {
+    const checked = parseGatewayMessage(item, () => false, `${path}.`);
+    if (!checked.ok) r.add(...checked.error);
+    return checked.ok ? checked.value : (undefined as unknown as MessageInput);
   });
+  const userId = getOwn(user, 'userId');
+  const language = getOwn(user, 'language');
   return r.done({
     channelId: channelId ?? '',
-    user: user ?? {},
+    user,
     ...(assignment ? { assignment } : {}),
+    ...(typeof userId === 'string' ? { participantId: userId } : {}),
+    ...(typeof language === 'string' ? { language } : {}),
     history,
   });
 }
 
 /** Gateway PUT (UpdateTransactionRequest) or PATCH (PatchTransactionRequest: assignment or user). */
-export function checkGatewayConversationChange(
+export function parseGatewayConversationChange(
   body: unknown,
   state: EightByEightState,
   method: 'PUT' | 'PATCH',
-): Checked<{
+): Parsed<{
   channelId?: string;
   user?: Record<string, unknown>;
   assignment?: { type: string; id: string };
 }> {
-  const object = checkObject(body);
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
   const has = (k: string) => object.value[k] !== undefined;
@@ -222,9 +212,9 @@ export function checkGatewayConversationChange(
       method === 'PATCH' ? 'Must contain assignment or user.' : 'Must contain channelId, user or assignment.',
     );
   }
-  const channelId = method === 'PUT' && has('channelId') ? checkChannelRef(r, 'gateway', state) : undefined;
-  const user = has('user') ? checkGatewayUser(r, object.value.user) : undefined;
-  const assignment = has('assignment') ? checkAssignment(r, object.value.assignment, state) : undefined;
+  const channelId = method === 'PUT' && has('channelId') ? readChannelRef(r, 'gateway', state) : undefined;
+  const user = has('user') ? readGatewayUser(r, object.value.user) : undefined;
+  const assignment = has('assignment') ? readAssignment(r, object.value.assignment, state) : undefined;
   return r.done({
     ...(channelId ? { channelId } : {}),
     ...(user ? { user } : {}),
@@ -233,8 +223,8 @@ export function checkGatewayConversationChange(
 }
 
 /** Gateway TypingRequest: `{authorType: bot|user}`. */
-export function checkTyping(body: unknown): Checked<{ authorType: 'bot' | 'user' }> {
-  const object = checkObject(body);
+export function parseTyping(body: unknown): Parsed<{ authorType: 'bot' | 'user' }> {
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
   const authorType = r.oneOf('authorType', ['bot', 'user'] as const, { required: true });
@@ -242,9 +232,9 @@ export function checkTyping(body: unknown): Checked<{ authorType: 'bot' | 'user'
 }
 
 /** Gateway ThinkingIndicatorRequest (optional body): `{authorType?: bot, maxThinkingTimeSeconds?: 1..600}`. */
-export function checkThinking(body: unknown): Checked<{ maxThinkingTimeSeconds: number }> {
-  if (body === undefined) return { ok: true, value: { maxThinkingTimeSeconds: 60 } };
-  const object = checkObject(body);
+export function parseThinking(body: unknown): Parsed<{ maxThinkingTimeSeconds: number }> {
+  if (body === undefined) return ok({ maxThinkingTimeSeconds: 60 });
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
   r.oneOf('authorType', ['bot'] as const);
@@ -256,8 +246,8 @@ export function checkThinking(body: unknown): Checked<{ maxThinkingTimeSeconds: 
 }
 
 /** Gateway ReadReceiptRequest: `{authorType: bot|user, readAt: epoch ms}`. */
-export function checkReadReceipt(body: unknown): Checked<{ authorType: 'bot' | 'user'; readAt: number }> {
-  const object = checkObject(body);
+export function parseReadReceipt(body: unknown): Parsed<{ authorType: 'bot' | 'user'; readAt: number }> {
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
   const authorType = r.oneOf('authorType', ['bot', 'user'] as const, { required: true });
@@ -268,10 +258,24 @@ export function checkReadReceipt(body: unknown): Checked<{ authorType: 'bot' | '
 }
 
 /** Gateway PatchUserParticipantRequest: only `{removed: true}` has a meaning. */
-export function checkUserRemoval(body: unknown): Checked<{ removed: true }> {
-  const object = checkObject(body);
+export function parseUserRemoval(body: unknown): Parsed<{ removed: true }> {
+  const object = parseObject(body);
   if (!object.ok) return object;
   const r = new Reader(object.value);
   if (object.value.removed !== true) r.fail('removed', object.value.removed, 'Must be true.');
   return r.done({ removed: true as const });
+}
+
+/** Gateway attachment upload (multipart): an `attachment` file part and `authorType` user|bot (default user). */
+export function parseAttachmentUpload(
+  form: Record<string, unknown> | undefined,
+): Parsed<{ file: File; authorType: 'user' | 'bot' }> {
+  const r = new Reader({});
+  const file = form?.attachment;
+  const authorType = form?.authorType ?? 'user';
+  if (!(file instanceof File))
+    r.fail('attachment', undefined, 'A multipart/form-data part "attachment" with a file is required.');
+  if (authorType !== 'user' && authorType !== 'bot')
+    r.fail('authorType', authorType, 'Must be one of bot, user.');
+  return r.done({ file: file as File, authorType: authorType as 'user' | 'bot' });
 }

@@ -1,0 +1,152 @@
+// What the 8x8 provider does to the world once its state is written: the webhooks of a transition's outcome,
+// auto-accept timers, conversation signals, web-hook verification calls and delivery signatures. The one place
+// that calls ctx.emit, ctx.notify, ctx.schedule and ctx.deliverNow.
+import { toEcho } from '../../echo.ts';
+import { getOwn } from '../../own.ts';
+import { fail, ok, type Result, type SignInput, type WebhookTarget } from '../../provider/index.ts';
+import {
+  type EightByEightMeta,
+  makeSignedHeaders,
+  makeVerifyEvent,
+  toGatewayEvent,
+  toV2Event,
+  toWebhookEvent,
+} from './events.ts';
+import {
+  type Ctx,
+  type EightByEightState,
+  findAvailableAgent,
+  findWebhookUri,
+  type Outcome,
+  toOpenInteraction,
+} from './model.ts';
+import { applyAgentJoin } from './model-agents.ts';
+import { applyExpire } from './model-conversations.ts';
+import { applyStateReplace, toUpgradedState } from './model-upgrade.ts';
+import type { VerifyInput } from './rules-resources.ts';
+
+/**
+ * Emits the webhooks of a transition (in order, keyed by conversation), schedules auto-accept for a queued
+ * interaction, and tells the core about the conversation's life. Without a web-hook for the conversation's
+ * channel no payload is built (nor signed): the events are only counted in one log line.
+ */
+export function performOutcome(ctx: Ctx, conversationId: string, outcome: Outcome): void {
+  const state = ctx.state();
+  const conversation = getOwn(state.conversations, conversationId);
+  if (!conversation) return;
+  const api = conversation.api;
+  const url = outcome.happenings.length > 0 ? findWebhookUri(state, conversation) : undefined;
+  if (url) {
+    const now = ctx.clock.now();
+    for (const happening of outcome.happenings) {
+      const body =
+        api === 'v2'
+          ? toV2Event(state, conversation, happening, now)
+          : toGatewayEvent(state, conversation, happening, now);
+      if (body) ctx.emit(toWebhookEvent(body, { url, conversation }));
+    }
+  } else if (outcome.happenings.length > 0) {
+    ctx.log(
+      'warn',
+      `conversation ${conversationId}: no web-hook on ${api} channel ${conversation.channelId}; ` +
+        `${outcome.happenings.map((h) => h.kind).join(', ')} not sent`,
+    );
+  }
+  if (outcome.queued) scheduleAutoAccept(ctx, conversationId, outcome.queued);
+  if (outcome.signal) {
+    const open = toOpenInteraction(conversation);
+    ctx.notify({
+      type: outcome.signal,
+      conversationId,
+      data: {
+        api,
+        agentId: open?.agentId ?? null,
+        queueId: open?.queueId ?? conversation.lastQueueId,
+      },
+    });
+  }
+}
+
+/** Runs a transition of one conversation and performs its outcome (a misfit throws, nothing is written). */
+export function performTransition(
+  ctx: Ctx,
+  conversationId: string,
+  transition: (draft: EightByEightState) => Outcome,
+): Outcome {
+  const outcome = ctx.update(transition);
+  performOutcome(ctx, conversationId, outcome);
+  return outcome;
+}
+
+/**
+ * At start: upgrades a store written in the first format, then arms auto-accept again for interactions still
+ * queued in restored state (timers do not survive a restart), in one pass over the index of queued conversations.
+ */
+export function performStart(ctx: Ctx): void {
+  const upgraded = toUpgradedState(ctx.state());
+  if (upgraded) {
+    ctx.log('info', 'upgrading 8x8 state from the array format to keyed collections and indexes');
+    ctx.update((draft) => applyStateReplace(draft, upgraded));
+  }
+  const queued = Object.entries(ctx.state().index.queued).map(([id, q]) => [id, { ...q }] as const);
+  for (const [conversationId, waiting] of queued) scheduleAutoAccept(ctx, conversationId, waiting);
+}
+
+/** With auto-accept on (option, or the queue's own setting), an available agent accepts after the delay. */
+function scheduleAutoAccept(ctx: Ctx, conversationId: string, queued: NonNullable<Outcome['queued']>): void {
+  const queue = getOwn(ctx.state().queues, queued.queueId);
+  if (!(queue?.autoAccept ?? ctx.options.autoAccept)) return;
+  const delay = queue?.autoAcceptDelayMs ?? ctx.options.autoAcceptDelayMs;
+  const { interactionId, queueId } = queued;
+  ctx.schedule(delay, () => {
+    const state = ctx.state();
+    const waiting = getOwn(state.index.queued, conversationId);
+    // The interaction may have been accepted, transferred or ended meanwhile.
+    if (!waiting || waiting.interactionId !== interactionId || waiting.queueId !== queueId) return;
+    if (!findAvailableAgent(state, queueId)) return;
+    performTransition(ctx, conversationId, (draft) => applyAgentJoin(draft, conversationId, undefined));
+  });
+}
+
+/** Deletes an ended conversation for `--retain`. */
+export function performExpire(ctx: Ctx, conversationId: string): void {
+  ctx.update((draft) => applyExpire(draft, conversationId));
+}
+
+/** Sends WEB_HOOK_VERIFY to the uri now; returns null when it answered 2xx, else why it failed. */
+export async function performWebhookVerify(ctx: Ctx, input: VerifyInput): Promise<string | null> {
+  const attempt = await ctx.deliverNow({
+    type: 'WEB_HOOK_VERIFY',
+    url: input.uri,
+    body: makeVerifyEvent(input.version),
+  });
+  if (attempt.ok) return null;
+  return attempt.status === null ? (attempt.error ?? 'no answer') : `HTTP ${attempt.status}`;
+}
+
+/** Where a conversation's webhooks go: its channel's web-hook (the core's raw.event posts there). */
+export function toWebhookTargets(
+  ctx: Ctx,
+  conversationId: string,
+): Result<WebhookTarget<EightByEightMeta>[]> {
+  const state = ctx.state();
+  const conversation = getOwn(state.conversations, conversationId);
+  if (!conversation) return fail(`Conversation ${toEcho(conversationId)} was not found.`);
+  const url = findWebhookUri(state, conversation);
+  if (!url) {
+    return fail(
+      `Conversation ${toEcho(conversationId)} has no webhook: its ${conversation.api} channel ${conversation.channelId} is gone or has no web-hook.`,
+    );
+  }
+  return ok([{ url, meta: { api: conversation.api } }]);
+}
+
+/** The six x-8x8-* headers of one delivery attempt: the tenant's ids and key, this attempt's retry and time. */
+export function signDelivery(input: SignInput<EightByEightMeta>, ctx: Ctx): Promise<Record<string, string>> {
+  const state = ctx.state();
+  return makeSignedHeaders(
+    input.body,
+    { cid: state.customerId, eid: input.eventId, retry: input.attempt, tid: state.tenant, tt: input.time },
+    state.signingKey,
+  );
+}

@@ -1,0 +1,171 @@
+// The conversation indexes of the 8x8 state, kept by the transitions that change what they index, so that no
+// request, action or timer looks through every conversation. Entries are `toEntry(key, seq, id)` strings.
+import { toEcho } from '../../echo.ts';
+import { getOwn } from '../../own.ts';
+import {
+  type Conversation,
+  type ConversationIndexes,
+  type EightByEightState,
+  toGatewayState,
+  toOpenInteraction,
+  toV2Status,
+} from './model.ts';
+import {
+  createSortedIndex,
+  insertEntry,
+  removeEntry,
+  type SortedIndex,
+  toEntry,
+} from './model-sorted-index.ts';
+
+/** The key of an index record for a value that may come from a request (never `__proto__`). */
+export const toIndexKey = (value: string) => `#${value}`;
+
+/** Empty conversation indexes. */
+export function createConversationIndexes(): ConversationIndexes {
+  return {
+    v2: {
+      created: createSortedIndex(),
+      byChannel: {},
+      byUser: {},
+      byStatus: {
+        created: createSortedIndex(),
+        pending: createSortedIndex(),
+        handling: createSortedIndex(),
+        deleted: createSortedIndex(),
+      },
+    },
+    gateway: {
+      id: createSortedIndex(),
+      createdAt: createSortedIndex(),
+      channelId: createSortedIndex(),
+      state: createSortedIndex(),
+    },
+    queued: {},
+  };
+}
+
+/** What the indexes hold about one conversation; compared before and after a transition. */
+type IndexKeys = {
+  channelId: string;
+  /** v2 status or Gateway state. */
+  status: string;
+  queued: { interactionId: string; queueId: string } | null;
+};
+
+/** The index keys of a conversation as it is now. */
+function toIndexKeys(conversation: Conversation): IndexKeys {
+  const open = toOpenInteraction(conversation);
+  return {
+    channelId: conversation.channelId,
+    status: conversation.api === 'v2' ? toV2Status(conversation) : toGatewayState(conversation),
+    queued: open && !open.agentId ? { interactionId: open.id, queueId: open.queueId } : null,
+  };
+}
+
+function userKeys(conversation: Conversation): string[] {
+  const { customerId, userId } = conversation.customer;
+  const keys = customerId === undefined ? [] : [customerId];
+  if (userId !== undefined && userId !== customerId) keys.push(userId);
+  return keys;
+}
+
+function indexIn(index: Record<string, SortedIndex>, key: string, entry: string): void {
+  const target = getOwn(index, toIndexKey(key));
+  // A new index is written whole, never changed through a reference the draft does not track.
+  if (target) insertEntry(target, entry);
+  else index[toIndexKey(key)] = { size: 1, buckets: [[entry]] };
+}
+
+function unindexIn(index: Record<string, SortedIndex>, key: string, entry: string): void {
+  const target = getOwn(index, toIndexKey(key));
+  if (!target) return;
+  removeEntry(target, entry);
+  if (target.size === 0) delete index[toIndexKey(key)];
+}
+
+/** Adds a new conversation to every index. */
+export function indexConversation(draft: EightByEightState, conversation: Conversation): void {
+  const { id, seq } = conversation;
+  const keys = toIndexKeys(conversation);
+  const index = draft.index;
+  if (conversation.api === 'v2') {
+    insertEntry(index.v2.created, toEntry('', seq, id));
+    indexIn(index.v2.byChannel, keys.channelId, toEntry('', seq, id));
+    for (const user of userKeys(conversation)) indexIn(index.v2.byUser, user, toEntry('', seq, id));
+    insertEntry(index.v2.byStatus[keys.status]!, toEntry('', seq, id));
+  } else {
+    insertEntry(index.gateway.id, toEntry(id, seq, id));
+    insertEntry(index.gateway.createdAt, toEntry('', seq, id));
+    insertEntry(index.gateway.channelId, toEntry(keys.channelId, seq, id));
+    insertEntry(index.gateway.state, toEntry(keys.status, seq, id));
+  }
+  if (keys.queued) index.queued[id] = { ...keys.queued };
+}
+
+/** Takes a conversation out of every index (the keys it is indexed under are its current ones). */
+export function unindexConversation(draft: EightByEightState, conversation: Conversation): void {
+  const { id, seq } = conversation;
+  const keys = toIndexKeys(conversation);
+  const index = draft.index;
+  if (conversation.api === 'v2') {
+    removeEntry(index.v2.created, toEntry('', seq, id));
+    unindexIn(index.v2.byChannel, keys.channelId, toEntry('', seq, id));
+    for (const user of userKeys(conversation)) unindexIn(index.v2.byUser, user, toEntry('', seq, id));
+    const byStatus = getOwn(index.v2.byStatus, keys.status);
+    if (byStatus) removeEntry(byStatus, toEntry('', seq, id));
+  } else {
+    removeEntry(index.gateway.id, toEntry(id, seq, id));
+    removeEntry(index.gateway.createdAt, toEntry('', seq, id));
+    removeEntry(index.gateway.channelId, toEntry(keys.channelId, seq, id));
+    removeEntry(index.gateway.state, toEntry(keys.status, seq, id));
+  }
+  delete index.queued[id];
+}
+
+/** Moves a changed conversation in the indexes whose key changed (`before` was taken before the change). */
+function reindexConversation(draft: EightByEightState, conversation: Conversation, before: IndexKeys): void {
+  const { id, seq } = conversation;
+  const after = toIndexKeys(conversation);
+  const index = draft.index;
+  if (conversation.api === 'v2') {
+    if (after.channelId !== before.channelId) {
+      unindexIn(index.v2.byChannel, before.channelId, toEntry('', seq, id));
+      indexIn(index.v2.byChannel, after.channelId, toEntry('', seq, id));
+    }
+    if (after.status !== before.status) {
+      removeEntry(index.v2.byStatus[before.status]!, toEntry('', seq, id));
+      insertEntry(index.v2.byStatus[after.status]!, toEntry('', seq, id));
+    }
+  } else {
+    if (after.channelId !== before.channelId) {
+      removeEntry(index.gateway.channelId, toEntry(before.channelId, seq, id));
+      insertEntry(index.gateway.channelId, toEntry(after.channelId, seq, id));
+    }
+    if (after.status !== before.status) {
+      removeEntry(index.gateway.state, toEntry(before.status, seq, id));
+      insertEntry(index.gateway.state, toEntry(after.status, seq, id));
+    }
+  }
+  const was = before.queued;
+  const now = after.queued;
+  if (now && (!was || was.interactionId !== now.interactionId || was.queueId !== now.queueId)) {
+    index.queued[id] = { ...now };
+  } else if (!now && was) {
+    delete index.queued[id];
+  }
+}
+
+/** Runs `change` on a conversation of the draft, then moves it in the indexes whose keys changed. */
+export function changeConversation<T>(
+  draft: EightByEightState,
+  id: string,
+  change: (conversation: Conversation) => T,
+): T {
+  const conversation = getOwn(draft.conversations, id);
+  if (!conversation) throw new Error(`Conversation ${toEcho(id)} was not found.`);
+  const before = toIndexKeys(conversation);
+  const result = change(conversation);
+  reindexConversation(draft, conversation, before);
+  return result;
+}
