@@ -4,7 +4,7 @@ import { toEcho } from './echo.ts';
 import { ControlError } from './errors.ts';
 import { MAX_JSON_DEPTH, readBody } from './http.ts';
 import { getOwn } from './own.ts';
-import { neutralVerbs } from './provider/actions.ts';
+import { isNeutralVerb, neutralVerbs } from './provider/actions.ts';
 import type { AdminOperation, AnyProvider, ProviderAction, ProviderContext } from './provider/contract.ts';
 
 /**
@@ -19,7 +19,11 @@ export function resolveActions(provider: AnyProvider): Record<string, ProviderAc
         `Provider '${provider.name}': raw.event is the core's (from webhookTargets); remove its own`,
       );
     }
-    // NEUTRAL-CHECK (enabled once every provider is moved to the kit)
+    if (isNeutralVerb(name) && name !== 'raw.event' && action.neutral !== name) {
+      throw new Error(
+        `Provider '${provider.name}': ${name} is a neutral verb; build it with defineNeutralAction('${name}', …)`,
+      );
+    }
     actions[name] = action;
   }
   if (provider.webhookTargets) actions['raw.event'] = rawEventAction(provider);

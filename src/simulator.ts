@@ -332,13 +332,10 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
   });
   const providerAdmin: Record<string, Hono> = {};
   for (const provider of providers) {
-    const legacy = provider.createAdminRoutes?.(contexts.get(provider.name)!);
-    if (!provider.admin && !legacy) continue;
-    const routes = createProviderAdminRoutes(provider, (name, args) =>
+    if (!provider.admin) continue;
+    providerAdmin[provider.name] = createProviderAdminRoutes(provider, (name, args) =>
       control.admin(provider.name, name, args),
     );
-    if (legacy) routes.route('/', legacy);
-    providerAdmin[provider.name] = routes;
   }
   const host: ExtensionHost = {
     control,

@@ -129,11 +129,3 @@ export function defineAdminOperation<C extends AnyContext, S extends z.ZodType>(
 ): AdminOf<C> {
   return operation as unknown as AdminOf<C>;
 }
-
-/** @deprecated The argument schemas the providers used before `defineNeutralAction`; goes once they are moved. */
-export const neutralArgs = {
-  text,
-  none,
-  id,
-  rawEvent: neutralVerbs['raw.event'],
-} as const;

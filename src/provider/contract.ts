@@ -79,8 +79,6 @@ export type ProviderDefinition<
    * path of each) with the core's validation and error envelope, and callable as `control.admin(name, op, args)`.
    */
   admin?: Record<string, AdminOperation<State, Options, Events, Meta>>;
-  /** @deprecated Provider admin routes as a Hono app; goes once every provider declares `admin` operations. */
-  createAdminRoutes?(ctx: ProviderContext<State, Options, Events, Meta>): Hono;
   /**
    * Deletes one ended conversation and everything kept for it (messages, index entries), for `--retain`.
    * Called only for conversations the provider reported ended; a conversation already gone is ignored.

@@ -20,7 +20,6 @@ export {
   NEUTRAL_VERBS,
   type NeutralExtension,
   type NeutralVerb,
-  neutralArgs,
   neutralVerbs,
 } from './actions.ts';
 export {

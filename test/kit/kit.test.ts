@@ -184,3 +184,23 @@ test('admin mistakes get the one admin envelope, whatever the provider', async (
   const twice = await sim.app.request('/__admin/providers/kit/conversations/a?id=b');
   expect(twice.status).toBe(400);
 });
+
+test('a provider that implements a neutral verb without defineNeutralAction is refused when assembled', async () => {
+  const redefined = {
+    ...kitProvider,
+    actions: {
+      'agent.say': { description: 'own args', args: z.object({ words: z.string() }), run: () => null },
+    },
+  };
+  await expect(createTestSimulator({ providers: [redefined] })).rejects.toThrow(
+    /agent\.say is a neutral verb; build it with defineNeutralAction/,
+  );
+});
+
+test('a provider that names its webhook targets may not bring its own raw.event', async () => {
+  const own = {
+    ...kitProvider,
+    actions: { 'raw.event': { description: 'mine', args: z.object({}), run: () => null } },
+  };
+  await expect(createTestSimulator({ providers: [own] })).rejects.toThrow(/raw\.event is the core's/);
+});

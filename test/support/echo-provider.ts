@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../../src/http.ts';
-import { defineProvider } from '../../src/provider/contract.ts';
+import { defineNeutralAction } from '../../src/provider/actions.ts';
+import { defineProvider, type ProviderContext } from '../../src/provider/contract.ts';
 
 // A tiny provider used to test the core without depending on a real one.
 
@@ -18,6 +19,8 @@ type EchoState = {
   webhookUrl: string | null;
   conversations: Record<string, EchoConversation>;
 };
+
+type EchoContext = ProviderContext<EchoState, { greeting: string }>;
 
 /** The echo provider: POST /echo/v1/conversations, GET one, POST messages; errors as {fault:{status,message}}. */
 export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>, { greeting: string }>({
@@ -47,10 +50,10 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
     });
   },
   actions: {
-    'agent.complete': {
-      description: 'The agent ends the conversation',
-      args: z.object({}).strict(),
-      run(ctx, conversationId) {
+    'agent.complete': defineNeutralAction(
+      'agent.complete',
+      'The agent ends the conversation',
+      (ctx: EchoContext, conversationId) => {
         ctx.update((draft: EchoState) => {
           const conversation = draft.conversations[conversationId];
           if (!conversation) throw new Error(`no conversation ${conversationId}`);
@@ -59,12 +62,11 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
         ctx.notify({ type: 'conversation.ended', conversationId });
         return { ended: conversationId };
       },
-    },
-    'agent.say': {
-      description: 'The agent says something',
-      args: z.object({ text: z.string().min(1) }).strict(),
-      run(ctx, conversationId, args) {
-        const { text } = args as { text: string };
+    ),
+    'agent.say': defineNeutralAction(
+      'agent.say',
+      'The agent says something',
+      (ctx: EchoContext, conversationId, { text }) => {
         const state = ctx.state() as EchoState;
         if (!state.conversations[conversationId]) throw new Error(`no conversation ${conversationId}`);
         ctx.update((draft: EchoState) => {
@@ -80,7 +82,7 @@ export const echoProvider = defineProvider<EchoState, z.output<typeof fixtures>,
         }
         return { said: text };
       },
-    },
+    ),
   },
   createRoutes(ctx) {
     const app = new Hono();

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBody } from '../../../src/http.ts';
+import { defineNeutralAction } from '../../../src/provider/actions.ts';
 import { defineProvider, type ProviderContext } from '../../../src/provider/contract.ts';
 
 // A small chat provider for testing the scenario engine without depending on a real provider.
@@ -23,15 +24,13 @@ const requireChat = (ctx: ChatContext, id: string) => {
   return chat;
 };
 
-const textArgs = z.object({ text: z.string().min(1) }).strict();
-const noArgs = z.object({}).strict();
+type Verb = 'agent.join' | 'agent.say' | 'agent.typing' | 'agent.complete' | 'customer.say';
 
-const emitting = (type: string, args: z.ZodType, ended = false) => ({
-  description: `emits ${type}`,
-  args,
-  run(ctx: ChatContext, id: string, input: unknown) {
+// Each verb emits one event; the text verbs carry their text, the others nothing.
+const emitting = (verb: Verb, type: string, ended = false) =>
+  defineNeutralAction(verb, `emits ${type}`, (ctx: ChatContext, id: string, input: object) => {
     requireChat(ctx, id);
-    emitTo(ctx, id, type, input as object);
+    emitTo(ctx, id, type, 'text' in input ? { text: input.text } : {});
     if (ended) {
       ctx.update((draft) => {
         draft.chats[id]!.status = 'ended';
@@ -39,8 +38,7 @@ const emitting = (type: string, args: z.ZodType, ended = false) => ({
       ctx.notify({ type: 'conversation.ended', conversationId: id });
     }
     return { emitted: type };
-  },
-});
+  });
 
 /** The chat test provider: POST /chat/v1/conversations starts a chat; the SUT answers through /messages and /end. */
 export const chatProvider = defineProvider<ChatState, z.output<typeof fixtures>>({
@@ -54,11 +52,11 @@ export const chatProvider = defineProvider<ChatState, z.output<typeof fixtures>>
     Object.values(state.chats).map((c) => ({ provider: 'chat', id: c.id, status: c.status, createdAt: 0 })),
   webhooks: { retryDelaysMs: [1000], timeoutMs: 1000 },
   actions: {
-    'agent.join': emitting('agent.joined', noArgs),
-    'agent.say': emitting('agent.message', textArgs),
-    'agent.typing': emitting('agent.typing', noArgs),
-    'agent.complete': emitting('conversation.completed', noArgs, true),
-    'customer.say': emitting('customer.message', textArgs),
+    'agent.join': emitting('agent.join', 'agent.joined'),
+    'agent.say': emitting('agent.say', 'agent.message'),
+    'agent.typing': emitting('agent.typing', 'agent.typing'),
+    'agent.complete': emitting('agent.complete', 'conversation.completed', true),
+    'customer.say': emitting('customer.say', 'customer.message'),
     'raw.event': {
       description: 'emits the given event body',
       args: z.object({ type: z.string(), body: z.unknown() }).strict(),
