@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, toIssuePath } from './issue-path.ts';
+import { isRecord } from './own.ts';
 import type { ProviderDefinition } from './provider/contract.ts';
 import { lineOf } from './yaml-lines.ts';
 
@@ -60,7 +61,7 @@ export function mergeFixtures(base: unknown, override: unknown): unknown {
     for (const item of [...base, ...override]) merged.set(identityOf(item), item);
     return [...merged.values()];
   }
-  if (isPlainObject(base) && isPlainObject(override)) {
+  if (isRecord(base) && isRecord(override)) {
     const merged: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(override)) {
       merged[key] = key in base ? mergeFixtures(base[key], value) : value;
@@ -70,9 +71,7 @@ export function mergeFixtures(base: unknown, override: unknown): unknown {
   return override === undefined ? base : override;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const hasIdentity = (v: unknown) => isPlainObject(v) && ('id' in v || 'key' in v);
+const hasIdentity = (v: unknown) => isRecord(v) && ('id' in v || 'key' in v);
 const identityOf = (v: unknown) => {
   const o = v as Record<string, unknown>;
   return String('id' in o ? o.id : o.key);

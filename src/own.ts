@@ -21,3 +21,8 @@ export function hasOwn(record: object | undefined | null, key: string): boolean 
 export function isSafeKey(key: string): boolean {
   return key !== '__proto__';
 }
+
+/** True when `value` is a JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

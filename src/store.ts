@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Adapter, Low, Memory } from 'lowdb';
+import { isRecord } from './own.ts';
 import { type SnapshotStats, writeJsonInSlices } from './snapshot.ts';
 import { applyOps, runTransaction, type StateOp } from './state-tx.ts';
 import { listSegments, openWriteAheadLog, readSegments, type WriteAheadLog } from './wal.ts';
@@ -268,7 +269,6 @@ async function readSnapshot(file: string): Promise<StoreData | null> {
 /** Checks what lowdb read: a version 2 snapshot, or a version 1 document (its journal is dropped). */
 function toStoreData(read: unknown, file: string, warn: (message: string) => void): StoreData {
   const doc = read as (Partial<Omit<StoreData, 'version'>> & { version?: number }) | null;
-  const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
   if (
     !isRecord(doc) ||
     (doc!.version !== 1 && doc!.version !== 2) ||

@@ -11,7 +11,7 @@ export {
   readBody,
   renderXml,
 } from '../http.ts';
-export { getOwn, hasOwn, isSafeKey } from '../own.ts';
+export { getOwn, hasOwn, isRecord, isSafeKey } from '../own.ts';
 export {
   defineAction,
   defineAdminOperation,

@@ -1,15 +1,15 @@
 // The error envelope of each provider and of the admin API, as predicates over an answer (null = in the envelope).
 // Sources: docs/providers/<p>.md ("Errors", "Error codes", "Authentication") and the providers' own tests.
+import { isRecord } from '../../src/own.ts';
 import type { Answer, Envelope } from '../support/fuzz-harness.ts';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 const hasOnly = (v: Json, allowed: readonly string[]) => Object.keys(v).every((k) => allowed.includes(k));
 const isCodeMessage = (v: unknown) =>
-  isObject(v) &&
+  isRecord(v) &&
   isString(v.message) &&
   (v.code === undefined || isString(v.code)) &&
   hasOnly(v, ['code', 'message']);
@@ -21,7 +21,7 @@ function isOutsideEveryProvider(answer: Answer, bases: readonly string[]): boole
   return (
     !inside &&
     answer.status === 404 &&
-    isObject(json) &&
+    isRecord(json) &&
     json.provider === null &&
     Array.isArray(json.providers)
   );
@@ -53,7 +53,7 @@ export const eceEnvelope: Envelope = (answer) => {
   const problem = expectJson(answer, /^application\/json/);
   if (problem) return problem;
   const body = answer.json;
-  if (!isObject(body)) return 'not a JSON object';
+  if (!isRecord(body)) return 'not a JSON object';
   if (!hasOnly(body, ['code', 'developerMessage', 'userMessage', 'moreInfo'])) {
     return `unexpected keys ${Object.keys(body).join(',')}`;
   }
@@ -69,7 +69,7 @@ export const adminEnvelope: Envelope = (answer) => {
   const problem = expectJson(answer, /^application\/json/);
   if (problem) return problem;
   const body = answer.json;
-  if (!isObject(body) || !isString(body.error)) return 'not an {error} object';
+  if (!isRecord(body) || !isString(body.error)) return 'not an {error} object';
   if (!hasOnly(body, ['error', 'details', 'routes'])) return `unexpected keys ${Object.keys(body).join(',')}`;
   if (body.routes !== undefined && !isStringArray(body.routes)) return 'routes is not a list of strings';
   return null;
@@ -85,9 +85,9 @@ function v2Problem(answer: Answer): string | null {
   if (answer.status === 401) {
     const fault = body.fault;
     if (
-      isObject(fault) &&
+      isRecord(fault) &&
       isString(fault.faultstring) &&
-      isObject(fault.detail) &&
+      isRecord(fault.detail) &&
       isString(fault.detail.errorcode) &&
       hasOnly(body, ['fault'])
     ) {
@@ -129,7 +129,7 @@ export const eightByEightEnvelope: Envelope = (answer) => {
   if (isOutsideEveryProvider(answer, [...V2_BASES, ...GATEWAY_BASES])) return null;
   const problem = expectJson(answer, /^application\/problem\+json/);
   if (problem) return problem;
-  if (!isObject(answer.json)) return 'not a JSON object';
+  if (!isRecord(answer.json)) return 'not a JSON object';
   return answer.path.startsWith('/chat-gateway/') ? gatewayProblem(answer) : v2Problem(answer);
 };
 
@@ -142,7 +142,7 @@ export const chatwootEnvelope: Envelope = (answer) => {
   const problem = expectJson(answer, /^application\/json/);
   if (problem) return problem;
   const body = answer.json;
-  if (!isObject(body)) return 'not a JSON object';
+  if (!isRecord(body)) return 'not a JSON object';
   if (isStringArray(body.errors) && hasOnly(body, ['errors'])) {
     return answer.status === 401 ? null : `{errors} on a ${answer.status}`;
   }
@@ -156,7 +156,7 @@ export const chatwootEnvelope: Envelope = (answer) => {
 };
 
 function isAirkitError(body: unknown): boolean {
-  if (!isObject(body) || !hasOnly(body, ['error']) || !isObject(body.error)) return false;
+  if (!isRecord(body) || !hasOnly(body, ['error']) || !isRecord(body.error)) return false;
   const error = body.error;
   if (!isString(error.code) || !/^[A-Z][A-Z_]*$/.test(error.code) || !isString(error.message)) return false;
   if (!hasOnly(error, ['code', 'message', 'details'])) return false;
@@ -164,7 +164,7 @@ function isAirkitError(body: unknown): boolean {
     error.details === undefined ||
     (Array.isArray(error.details) &&
       error.details.every(
-        (d) => isObject(d) && isString(d.field) && isString(d.issue) && hasOnly(d, ['field', 'issue']),
+        (d) => isRecord(d) && isString(d.field) && isString(d.issue) && hasOnly(d, ['field', 'issue']),
       ))
   );
 }
@@ -190,7 +190,7 @@ export function providerAdminEnvelope(own: Envelope): Envelope {
       answer.status === 413 ||
       answer.status === 401 ||
       answer.status === 403 ||
-      (answer.status === 404 && isObject(answer.json) && 'routes' in answer.json);
+      (answer.status === 404 && isRecord(answer.json) && 'routes' in answer.json);
     return coreAnswer && adminEnvelope(answer) === null ? null : result;
   };
 }

@@ -1,12 +1,11 @@
 // Pure validation of Chat Gateway v1 conversation and message bodies (OAS GW CreateTransactionRequest,
 // SendConversationMessagePayload, Typing/Thinking/ReadReceipt/PatchUserParticipant requests).
-import { getOwn } from '../../own.ts';
+import { getOwn, isRecord } from '../../own.ts';
 import { ok } from '../../provider/index.ts';
 import type { EightByEightState, GatewayUser } from './model.ts';
 import {
   CARD_CONTENT_TYPES,
   type ConversationRequest,
-  isObject,
   LANGUAGES,
   type MessageInput,
   type Parsed,
@@ -42,7 +41,7 @@ export function parseGatewayMessage(
   if (provider !== undefined) {
     if (text !== undefined)
       r.fail(`${path}externalProvider`, provider, 'text and externalProvider are mutually exclusive.');
-    if (!isObject(provider)) r.fail(`${path}externalProvider`, provider, 'Must be an object.');
+    if (!isRecord(provider)) r.fail(`${path}externalProvider`, provider, 'Must be an object.');
     else {
       const name = r.oneOf('name', ['X'] as const, {
         required: true,
@@ -62,7 +61,7 @@ export function parseGatewayMessage(
   if (!Array.isArray(rawAttachments)) r.fail(`${path}attachments`, rawAttachments, 'Must be an array.');
   else {
     rawAttachments.forEach((a, i) => {
-      const id = isObject(a) ? a.id : undefined;
+      const id = isRecord(a) ? a.id : undefined;
       if (typeof id !== 'string' || !hasAttachment(id)) {
         r.fail(
           `${path}attachments[${i}].id`,
@@ -78,14 +77,14 @@ export function parseGatewayMessage(
   if (!Array.isArray(rawCards)) r.fail(`${path}cards`, rawCards, 'Must be an array.');
   else {
     rawCards.forEach((c, i) => {
-      if (!isObject(c)) {
+      if (!isRecord(c)) {
         r.fail(`${path}cards[${i}]`, c, 'Must be an object.');
         return;
       }
       const contentType =
         r.oneOf('contentType', CARD_CONTENT_TYPES, { from: c, path: `${path}cards[${i}].contentType` }) ??
         CARD_CONTENT_TYPES[0];
-      if (!isObject(c.content)) r.fail(`${path}cards[${i}].content`, c.content, 'Must be an object.');
+      if (!isRecord(c.content)) r.fail(`${path}cards[${i}].content`, c.content, 'Must be an object.');
       cards.push({ contentType, content: c.content });
     });
   }
@@ -120,7 +119,7 @@ const USER_STRING_FIELDS = [
 
 /** Gateway ConversationUserData.user. */
 function readGatewayUser(r: Reader, user: unknown): GatewayUser | undefined {
-  if (!isObject(user)) {
+  if (!isRecord(user)) {
     r.fail('user', user, 'May not be empty.');
     return undefined;
   }
@@ -138,7 +137,7 @@ function readGatewayUser(r: Reader, user: unknown): GatewayUser | undefined {
     else {
       if (extra.length > 30) r.fail('user.additionalProperties', '', 'Must have at most 30 items.');
       extra.forEach((p, i) => {
-        if (!isObject(p) || typeof p.key !== 'string' || typeof p.value !== 'string') {
+        if (!isRecord(p) || typeof p.key !== 'string' || typeof p.value !== 'string') {
           r.fail(`user.additionalProperties[${i}]`, p, 'Must be {key, value} strings.');
         }
       });
@@ -149,7 +148,7 @@ function readGatewayUser(r: Reader, user: unknown): GatewayUser | undefined {
 
 /** Gateway AssignmentField.assignment: `{type: queue|script, id}`; a queue must exist. */
 function readAssignment(r: Reader, assignment: unknown, state: EightByEightState) {
-  if (!isObject(assignment)) {
+  if (!isRecord(assignment)) {
     r.fail('assignment', assignment, 'Must be an object.');
     return undefined;
   }

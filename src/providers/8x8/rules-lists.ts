@@ -1,7 +1,7 @@
 // Pure validation of 8x8 list queries (both APIs): paging, `sort` and a FIQL `filter`.
-import { getOwn } from '../../own.ts';
+import { getOwn, isRecord } from '../../own.ts';
 import { fail, ok } from '../../provider/index.ts';
-import { isObject, issue, type Parsed, Reader, show } from './rules.ts';
+import { issue, type Parsed, Reader, show } from './rules.ts';
 
 /** A list query: page, sort and filter. */
 export type ListQuery = {
@@ -80,7 +80,7 @@ export function isFilterMatch(item: unknown, filter: FiqlTerm[][]): boolean {
   if (filter.length === 0) return true;
   const get = (field: string) => {
     let value: unknown = item;
-    for (const key of field.split('.')) value = isObject(value) ? getOwn(value, key) : undefined;
+    for (const key of field.split('.')) value = isRecord(value) ? getOwn(value, key) : undefined;
     return value;
   };
   return filter.some((terms) =>

@@ -1,9 +1,9 @@
 // Pure validation of the 8x8 resources both APIs share: web-hooks, channels (OAS WebHookV2Request,
 // ChannelV2Request and their Gateway twins) and the v2 token request.
-import { getOwn } from '../../own.ts';
+import { getOwn, isRecord } from '../../own.ts';
 import { fail, ok, type Result } from '../../provider/index.ts';
 import { type Api, type EightByEightState, findWebhook } from './model.ts';
-import { isObject, isSameSecret, type Parsed, parseObject, Reader, show } from './rules.ts';
+import { isSameSecret, type Parsed, parseObject, Reader, show } from './rules.ts';
 
 /** A clean web-hook create/update body. */
 export type WebhookInput = { name: string; uri: string; version: string };
@@ -48,7 +48,7 @@ export function parseChannelBody(api: Api, body: unknown, state: EightByEightSta
   }
   const routing = object.value.routingOptions;
   let queueId: string | undefined;
-  if (!isObject(routing)) {
+  if (!isRecord(routing)) {
     r.fail('routingOptions', routing, 'May not be empty.');
   } else {
     r.oneOf('type', ['queue'] as const, { required: true, from: routing, path: 'routingOptions.type' });

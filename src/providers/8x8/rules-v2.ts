@@ -1,10 +1,9 @@
 // Pure validation of Chat API v2 conversation bodies and queries (OAS v2 CreateTransactionRequest,
 // SendConversationMessagePayload, GET /conversations parameters).
-import { getOwn, isSafeKey } from '../../own.ts';
+import { getOwn, isRecord, isSafeKey } from '../../own.ts';
 import type { EightByEightState } from './model.ts';
 import {
   type ConversationRequest,
-  isObject,
   LANGUAGES,
   type MessageInput,
   type Parsed,
@@ -33,7 +32,7 @@ export function parseV2Conversation(body: unknown, state: EightByEightState): Pa
   const customer: Record<string, string> = {};
   const rawCustomer = object.value.customer;
   if (rawCustomer !== undefined) {
-    if (!isObject(rawCustomer)) r.fail('customer', rawCustomer, 'Must be an object.');
+    if (!isRecord(rawCustomer)) r.fail('customer', rawCustomer, 'Must be an object.');
     else {
       const entries = Object.entries(rawCustomer);
       if (entries.length > 30) r.fail('customer', '', 'Must have at most 30 properties.');

@@ -3,7 +3,7 @@
 // chat-gateway-v1.openapi.yml.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { toEcho } from '../../echo.ts';
-import { getOwn } from '../../own.ts';
+import { getOwn, isRecord } from '../../own.ts';
 import { fail, ok, type Result } from '../../provider/index.ts';
 import { type Api, type EightByEightState, findChannel, type GatewayUser } from './model.ts';
 
@@ -84,7 +84,6 @@ export const V2_STATUSES = ['all', 'created', 'pending', 'handling', 'deleted'] 
 export type Obj = Record<string, unknown>;
 
 /** True for a plain (non-array) object. */
-export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Longest piece of request input an issue quotes. */
 export const SHOW_LIMIT = 120;
 
@@ -250,7 +249,7 @@ export class Reader {
 
 /** The body as a JSON object, or the issue of a body that is not one. */
 export function parseObject(body: unknown): Parsed<Obj> {
-  if (!isObject(body)) return fail([issue('body', body, 'Must be a JSON object.', 'invalid_json_object')]);
+  if (!isRecord(body)) return fail([issue('body', body, 'Must be a JSON object.', 'invalid_json_object')]);
   return ok(body);
 }
 
@@ -266,7 +265,7 @@ export function readChannelRef(r: Reader, api: Api, state: EightByEightState) {
 /** Reads `history.messages` (at most 200 items) with a per-item reader. */
 export function readHistory<T>(r: Reader, history: unknown, item: (value: Obj, path: string) => T): T[] {
   if (history === undefined) return [];
-  if (!isObject(history) || !Array.isArray(history.messages)) {
+  if (!isRecord(history) || !Array.isArray(history.messages)) {
     r.fail('history.messages', history, 'May not be empty.');
     return [];
   }
@@ -276,7 +275,7 @@ export function readHistory<T>(r: Reader, history: unknown, item: (value: Obj, p
   }
   return history.messages.map((value, index) => {
     const path = `history.messages[${index}]`;
-    if (!isObject(value)) {
+    if (!isRecord(value)) {
       r.fail(path, value, 'Must be an object.');
       return undefined as T;
     }

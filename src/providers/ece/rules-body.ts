@@ -3,18 +3,10 @@
  * src/http.ts). XML arrives as strings and single-element lists, so every reader accepts both shapes.
  */
 import { toEcho } from '../../echo.ts';
-import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
+import { getOwn, hasOwn, isRecord, isSafeKey } from '../../own.ts';
 import { ok, type Result } from '../../provider/index.ts';
 import type { AttributeDefinition, ClientInfo, Contact, PhoneType, SocialType } from './model-state.ts';
 import { type EceError, failWith } from './render-errors.ts';
-
-/** A plain object, or undefined. */
-type Dict = Record<string, unknown>;
-
-/** Whether a value is a plain object. */
-export function isDict(value: unknown): value is Dict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A list from a JSON array, a single XML element, or nothing. */
 export function toList(value: unknown): unknown[] {
@@ -33,7 +25,7 @@ export function toText(value: unknown): string | null {
 export function pick(value: unknown, path: string): unknown {
   let current = value;
   for (const key of path.split('.')) {
-    if (!isDict(current)) return undefined;
+    if (!isRecord(current)) return undefined;
     current = getOwn(current, key);
   }
   return current;
@@ -41,7 +33,7 @@ export function pick(value: unknown, path: string): unknown {
 
 /** Drops the XML root element (and declaration) so XML and JSON documents read alike. */
 export function unwrapXml(value: unknown): unknown {
-  if (!isDict(value)) return value;
+  if (!isRecord(value)) return value;
   const roots = Object.keys(value).filter((k) => !k.startsWith('?'));
   return roots.length === 1 ? value[roots[0]!] : value;
 }
@@ -87,7 +79,7 @@ const INTEGER_MAX_LENGTH = 20;
 /** Reads name/value pairs from `{name: value}` or `{attribute: [{name, value}]}`. */
 export function parseAttributes(value: unknown, where: string): Result<Record<string, string>, EceError> {
   if (value === undefined || value === '') return ok({});
-  if (!isDict(value)) return failWith('body.invalid', `${where} must be an object of name/value pairs`);
+  if (!isRecord(value)) return failWith('body.invalid', `${where} must be an object of name/value pairs`);
   const out: Record<string, string> = {};
   const entries = hasOwn(value, 'attribute') ? toList(value.attribute) : null;
   if (entries) {
@@ -158,7 +150,7 @@ function parseClientInfo(value: unknown): Result<ClientInfo, EceError> {
     isRichTextSupported: true,
   };
   if (value === undefined || value === '') return ok(info);
-  if (!isDict(value)) return failWith('body.invalid', 'activity.payload.chat.clientInfo must be an object');
+  if (!isRecord(value)) return failWith('body.invalid', 'activity.payload.chat.clientInfo must be an object');
   for (const key of ['timeOffset', 'referrerName', 'referrerURL'] as const) {
     if (value[key] === undefined) continue;
     const text = toText(value[key]);
@@ -187,7 +179,7 @@ function parseClientInfo(value: unknown): Result<ClientInfo, EceError> {
 }
 
 function parseContact(value: unknown): Result<ContactInput, EceError> {
-  if (!isDict(value))
+  if (!isRecord(value))
     return failWith('body.invalid', 'activity.customer.contacts.contact must hold a contact object');
   const contact: ContactInput = {
     firstName: toText(value.firstName),
@@ -236,7 +228,7 @@ function parseContact(value: unknown): Result<ContactInput, EceError> {
 
 function parseCustomer(value: unknown): Result<CustomerInput | null, EceError> {
   if (value === undefined || value === '') return ok(null);
-  if (!isDict(value)) return failWith('body.invalid', 'activity.customer must be an object');
+  if (!isRecord(value)) return failWith('body.invalid', 'activity.customer must be an object');
   const contacts = toList(pick(value, 'contacts.contact'));
   if (contacts.length !== 1) {
     return failWith('body.invalid', 'activity.customer.contacts.contact must hold exactly one contact');
@@ -252,7 +244,7 @@ export function parseStartBody(
   activityAttributes: Record<string, AttributeDefinition>,
 ): Result<StartBody, EceError> {
   if (document === undefined) return failWith('body.missing', 'The request body is mandatory');
-  if (!isDict(document)) return failWith('body.malformed', 'The request body must be an object');
+  if (!isRecord(document)) return failWith('body.malformed', 'The request body must be an object');
   const entryPointId = toText(pick(document, 'entryPointConfiguration.entryPoint.id'));
   if (entryPointId === null || entryPointId === '') {
     return failWith('body.required', 'entryPointConfiguration.entryPoint.id is required');
@@ -264,7 +256,7 @@ export function parseStartBody(
     return failWith('body.required', 'entryPointConfiguration.lastModified.date is required');
   }
   const activity = document.activity;
-  if (activity !== undefined && activity !== '' && !isDict(activity)) {
+  if (activity !== undefined && activity !== '' && !isRecord(activity)) {
     return failWith('body.invalid', 'activity must be an object');
   }
   const caseValue = pick(activity, 'case.id');

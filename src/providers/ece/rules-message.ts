@@ -3,12 +3,12 @@
  * and what it may do in the conversation it names.
  */
 import { toEcho } from '../../echo.ts';
-import { getOwn } from '../../own.ts';
+import { getOwn, isRecord } from '../../own.ts';
 import { ok, type Result } from '../../provider/index.ts';
 import { findAttachment } from './model.ts';
 import type { Attachment, ClientApplication, EceState } from './model-state.ts';
 import { type EceError, failWith } from './render-errors.ts';
-import { isDict, pick, toList, toText } from './rules-body.ts';
+import { pick, toList, toText } from './rules-body.ts';
 
 /** The message kinds a client application may send (simulator choice: `complete` ends the conversation). */
 export const CLIENT_KINDS = [
@@ -37,7 +37,7 @@ export type SendMessageBody = {
 /** Reads a sendmessage body: {conversation:{id}, type:{value}, content, attachments:{attachment:[...]}}. */
 export function parseSendMessageBody(document: unknown): Result<SendMessageBody, EceError> {
   if (document === undefined) return failWith('body.missing', 'The request body is mandatory');
-  if (!isDict(document)) return failWith('body.malformed', 'The request body must be an object');
+  if (!isRecord(document)) return failWith('body.malformed', 'The request body must be an object');
   const conversationId = toText(pick(document, 'conversation.id'));
   if (!conversationId) return failWith('body.required', 'conversation.id is required');
   const kind = toText(pick(document, 'type.value'));
