@@ -4,6 +4,7 @@ export type { ActRequest, Control, DeliveryMatch, Health, WaitOptions } from './
 export type { OutboundRequest, OutboundResponse, Sender } from './dispatcher.ts';
 export { ControlError } from './errors.ts';
 export type { Fault, FaultSpec } from './faults.ts';
+export { FixtureError } from './fixtures.ts';
 export type { JournalEntry, RequestFilter } from './journal.ts';
 export { NEUTRAL_VERBS } from './provider/actions.ts';
 export type {
@@ -16,6 +17,10 @@ export type {
   WebhookEvent,
 } from './provider/contract.ts';
 export { defineProvider } from './provider/contract.ts';
+export { eightByEightProvider } from './providers/8x8/index.ts';
+export { airkitProvider } from './providers/airkit/index.ts';
+export { chatwootProvider } from './providers/chatwoot/index.ts';
+export { eceProvider } from './providers/ece/index.ts';
 export { defaultProviders } from './providers/registry.ts';
 export {
   type ArmedScenario,
