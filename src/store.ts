@@ -73,7 +73,7 @@ export type StoreOptions = {
   /** A file path, or 'memory'. */
   location: string;
   seed: number;
-  /** Log size after which a background snapshot is taken (default 16 MiB). */
+  /** Log size after which a background snapshot is taken (default 16 MiB, or half the last snapshot if larger). */
   snapshotBytes?: number;
   /** Longest slice of snapshot work between two turns of the event loop, in ms (default 4). */
   snapshotSliceMs?: number;
@@ -155,7 +155,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       options.onError?.(error);
       throw new StoreWriteError(`The store cannot be written: ${lastError}`);
     }
-    if (wal.bytes >= snapshotBytes && !snapshotting) void store.snapshot().catch(() => {});
+    // A snapshot costs the size of the state: taken when the log has grown to half the last one (at least
+    // `snapshotBytes`), each logged byte pays for two snapshot bytes, whatever the size of the store.
+    const due = Math.max(snapshotBytes, (lastSnapshot?.bytes ?? 0) * SNAPSHOT_LOG_RATIO);
+    if (wal.bytes >= due && !snapshotting) void store.snapshot().catch(() => {});
   };
 
   const takeSnapshot = async () => {
@@ -265,6 +268,9 @@ async function readSnapshot(file: string): Promise<StoreData | null> {
     throw new Error(`${file} is not valid JSON. Please delete it or point --db at another file.`);
   }
 }
+
+/** The log grows to this share of the last snapshot's size before the next snapshot. */
+const SNAPSHOT_LOG_RATIO = 0.5;
 
 /** Checks what lowdb read: a version 2 snapshot, or a version 1 document (its journal is dropped). */
 function toStoreData(read: unknown, file: string, warn: (message: string) => void): StoreData {

@@ -44,9 +44,20 @@ export function createTranscriptRecorder(host: ExtensionHost) {
   // What is remembered per request, delivery and conversation is bounded like the journal's window: the oldest
   // goes first, so a long-running simulator does not grow (a transcript needs the requests the window holds).
   const limit = control.health().journal.limit;
+  // Each map evicts through a ring of its keys: reading a Map's oldest key walks past every deleted entry.
+  const rings = new Map<Map<unknown, unknown>, { keys: unknown[]; next: number }>();
   const remember = <K, V>(map: Map<K, V>, key: K, value: V) => {
+    if (!map.has(key)) {
+      const ring = rings.get(map) ?? { keys: [], next: 0 };
+      rings.set(map, ring);
+      if (ring.keys.length < limit) ring.keys.push(key);
+      else {
+        map.delete(ring.keys[ring.next] as K);
+        ring.keys[ring.next] = key;
+        ring.next = (ring.next + 1) % limit;
+      }
+    }
     map.set(key, value);
-    if (map.size > limit) map.delete(map.keys().next().value as K);
   };
   let order = 0;
   const starts = new Map<string, { time: number; data: Record<string, unknown> }>();

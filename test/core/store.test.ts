@@ -323,3 +323,33 @@ test('the admin listings answer the newest 1,000 entries unless a limit is given
   expect(few.requests.map((r) => r.id)).toEqual(['req-1003', 'req-1004', 'req-1005']);
   expect(sim.control.requests()).toHaveLength(1005);
 });
+
+test('a background snapshot waits until the log has grown to half the size of the last snapshot', async () => {
+  const file = tempFile();
+  const store = await createStore({ location: file, seed: 1, snapshotBytes: 1 });
+  store.replace('p', { big: 'x'.repeat(200_000), n: 0 });
+  await store.flush();
+  await store.snapshot();
+  const first = store.status();
+  expect(first.logBytes).toBe(0);
+  expect(first.snapshots).toBeGreaterThan(0);
+  expect(first.lastSnapshot!.bytes).toBeGreaterThan(200_000);
+  // Each change logs a few dozen bytes: no snapshot until about 100 kB of log, whatever the 1-byte floor says.
+  for (let i = 1; i <= 500; i++) {
+    store.update<{ n: number }, void>('p', (d) => {
+      d.n = i;
+    });
+  }
+  await store.flush();
+  expect(store.status().snapshots).toBe(first.snapshots);
+  expect(store.status().logBytes).toBeGreaterThan(0);
+  const filler = 'y'.repeat(1000);
+  for (let i = 0; i < 120 && store.status().snapshots === first.snapshots; i++) {
+    store.update<{ pad?: string }, void>('p', (d) => {
+      d.pad = `${filler}${i}`;
+    });
+    await store.flush();
+  }
+  expect(store.status().snapshots).toBe(first.snapshots + 1);
+  await store.close();
+});
