@@ -22,7 +22,16 @@ export type Transaction<T> = {
   rollback(): void;
 };
 
-type Undo = [target: Record<string, unknown>, key: string, had: boolean, old: unknown];
+type Undo = [target: Record<string, unknown>, key: string | typeof CONTENTS, had: boolean, old: unknown];
+
+/** The undo key of a whole array's contents (saved before a splice, sort... ran on it natively). */
+const CONTENTS = Symbol('contents');
+
+/**
+ * Array methods that move elements. Through the proxy each moved element would be one trapped write (and one
+ * logged operation); they run natively on the array instead, logged as one operation: the array's new contents.
+ */
+const REWRITES = new Set(['splice', 'shift', 'unshift', 'sort', 'reverse']);
 
 const isContainer = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object';
@@ -30,7 +39,7 @@ const isContainer = (value: unknown): value is Record<string, unknown> =>
 /** Runs `recipe` on a draft of `root` (a child of `base` at `basePath`); applies in place; rolls back on a throw. */
 export function runTransaction<S, T>(base: S, basePath: StatePath, recipe: (draft: S) => T): Transaction<T> {
   if (!isContainer(base)) throw new Error('The state of a provider must be an object.');
-  const tx = new Tx(basePath);
+  const tx = new Tx(basePath, base);
   const draft = tx.wrap(base) as S;
   let result: T;
   try {
@@ -53,9 +62,11 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   readonly proxies = new Map<object, object>();
   readonly targets = new Map<object, Record<string, unknown>>();
   readonly basePath: StatePath;
+  readonly root: object;
 
-  constructor(basePath: StatePath) {
+  constructor(basePath: StatePath, root: object) {
     this.basePath = basePath;
+    this.root = root;
   }
 
   wrap(target: Record<string, unknown>): object {
@@ -68,11 +79,27 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     return proxy;
   }
 
-  pathOf(target: Record<string, unknown>, key: string): string[] {
+  /**
+   * The path of `target[key]` from the top of the store, or null when `target` is no longer in the tree (taken out
+   * by a delete, an overwrite or a splice): a change to a detached object changes no state, so nothing is logged.
+   */
+  pathOf(target: Record<string, unknown>, key: string): string[] | null {
     const keys = [key];
-    for (let link = this.parents.get(target); link; link = this.parents.get(link[0])) keys.push(link[1]);
+    for (let node: object = target; node !== this.root; ) {
+      const link = this.parents.get(node);
+      if (!link) return null;
+      keys.push(link[1]);
+      node = link[0];
+    }
     for (let i = this.basePath.length - 1; i >= 0; i--) keys.push(this.basePath[i]!);
     return keys.reverse();
+  }
+
+  /** Forgets where `value` lived, when it was at `target[key]` (it was taken out of the tree there). */
+  detach(value: unknown, target: Record<string, unknown>, key: string): void {
+    if (!isContainer(value)) return;
+    const link = this.parents.get(value);
+    if (link && link[0] === target && link[1] === key) this.parents.delete(value);
   }
 
   isInPlace(target: Record<string, unknown>): boolean {
@@ -102,6 +129,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
 
   get(target: Record<string, unknown>, key: string | symbol): unknown {
     if (typeof key === 'symbol') return Reflect.get(target, key);
+    if (Array.isArray(target) && REWRITES.has(key)) return this.rewrite(target, key);
     const own = Object.hasOwn(target, key);
     const value = own ? target[key] : Reflect.get(target, key);
     if (own && isContainer(value)) {
@@ -121,18 +149,49 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     // Setting an index can grow an array by itself: remember its length first, so rollback can shrink it back.
     if (Array.isArray(target) && key !== 'length') this.undo.push([target, 'length', true, target.length]);
     this.undo.push([target, key, had, old]);
+    if (old !== plain) this.detach(old, target, key);
     assign(target, key, plain);
     if (isContainer(plain)) this.parents.set(plain, [target, key]);
-    this.ops.push([this.pathOf(target, key), plain]);
+    const path = this.pathOf(target, key);
+    if (path) this.ops.push([path, plain]);
     return true;
+  }
+
+  /** `array[method]` run natively: one undo entry (the old contents) and one logged operation (the new ones). */
+  rewrite(array: unknown[], method: string): (...args: unknown[]) => unknown {
+    return (...args: unknown[]) => {
+      const before = array.slice();
+      // Values put into the array become plain, like any other write (splice's and unshift's new items).
+      const first = method === 'splice' ? 2 : method === 'unshift' ? 0 : args.length;
+      const plainArgs = args.map((arg, i) => (i >= first ? this.toPlain(arg, null) : arg));
+      const result = (Array.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[
+        method
+      ]!.apply(array, plainArgs);
+      const target = array as unknown as Record<string, unknown>;
+      // Elements taken out are detached; moved ones take their new place, so later changes are logged there.
+      const kept = new Set(array);
+      for (let i = 0; i < before.length; i++)
+        if (!kept.has(before[i])) this.detach(before[i], target, String(i));
+      for (let i = 0; i < array.length; i++) {
+        const element = array[i];
+        if (isContainer(element)) this.parents.set(element, [target, String(i)]);
+      }
+      this.undo.push([target, CONTENTS, true, before]);
+      const link = this.parents.get(target);
+      const path = link ? this.pathOf(link[0], link[1]) : null;
+      if (path) this.ops.push([path, array.slice()]);
+      return result === array ? this.wrap(target) : result;
+    };
   }
 
   deleteProperty(target: Record<string, unknown>, key: string | symbol): boolean {
     if (typeof key === 'symbol') return Reflect.deleteProperty(target, key);
     if (!Object.hasOwn(target, key)) return true;
     this.undo.push([target, key, true, target[key]]);
+    this.detach(target[key], target, key);
     delete target[key];
-    this.ops.push([this.pathOf(target, key)]);
+    const path = this.pathOf(target, key);
+    if (path) this.ops.push([path]);
     return true;
   }
 
@@ -150,7 +209,12 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     const { undo } = this;
     for (let i = undo.length - 1; i >= 0; i--) {
       const [target, key, had, old] = undo[i]!;
-      if (had) assign(target, key, old);
+      if (key === CONTENTS) {
+        const array = target as unknown as unknown[];
+        const contents = old as unknown[];
+        array.length = contents.length;
+        for (let j = 0; j < contents.length; j++) array[j] = contents[j];
+      } else if (had) assign(target, key, old);
       else delete target[key];
     }
     undo.length = 0;

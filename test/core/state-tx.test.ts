@@ -142,4 +142,89 @@ describe('state transactions', () => {
       { seed: 42, numRuns: 300 },
     );
   });
+
+  test('a splice is one logged operation, and later changes to moved elements are logged at their new place', () => {
+    const init = () => ({
+      providers: { p: { buckets: [[{ n: 1 }], [{ n: 2 }], [{ n: 3 }]] as { n: number }[][] } },
+    });
+    const live = init();
+    const copy = init();
+    const tx = runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+      const third = d.buckets[2];
+      d.buckets.splice(1, 0, [{ n: 9 }]);
+      third[0].n = 30;
+      d.buckets[1][0].n = 90;
+      d.buckets.sort((a: { n: number }[], b: { n: number }[]) => b[0]!.n - a[0]!.n);
+      d.buckets[0].push({ n: 31 });
+    });
+    expect(live.providers.p.buckets.map((b) => b.map((e) => e.n))).toEqual([[90, 31], [30], [2], [1]]);
+    expect(tx.ops.filter((op) => op[0].join('/') === 'providers/p/buckets')).toHaveLength(2);
+    applyOps(copy as unknown as Record<string, unknown>, JSON.parse(JSON.stringify(tx.ops)));
+    expect(copy).toEqual(live);
+  });
+
+  test('a recipe that throws after a splice leaves the array as it was', () => {
+    const live = fresh();
+    const before = structuredClone(live);
+    expect(() =>
+      runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+        d.queue.splice(1, 1, 'x', 'y');
+        d.queue.reverse();
+        d.queue.unshift('first');
+        throw new Error('no');
+      }),
+    ).toThrow('no');
+    expect(live).toEqual(before);
+  });
+
+  test('random moves of nested elements replay to the same state and roll back to the old one (property)', () => {
+    const action = fc.oneof(
+      fc.record({ op: fc.constant('splice' as const), at: fc.nat(4), n: fc.nat(2), v: fc.integer() }),
+      fc.record({ op: fc.constant('shift' as const) }),
+      fc.record({ op: fc.constant('unshift' as const), v: fc.integer() }),
+      fc.record({ op: fc.constant('reverse' as const) }),
+      fc.record({ op: fc.constant('sort' as const) }),
+      fc.record({ op: fc.constant('touch' as const), at: fc.nat(4), v: fc.integer() }),
+      fc.record({ op: fc.constant('push' as const), at: fc.nat(4), v: fc.integer() }),
+    );
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 25 }), fc.boolean(), (actions, fail) => {
+        const init = () => ({
+          providers: {
+            p: {
+              rows: [
+                { v: 1, tags: [1] },
+                { v: 2, tags: [] as number[] },
+              ],
+            },
+          },
+        });
+        const live = init();
+        const copy = init();
+        const recipe = (d: Draft) => {
+          const held = d.rows[0];
+          for (const a of actions) {
+            if (a.op === 'splice') d.rows.splice(a.at, a.n, { v: a.v, tags: [] });
+            else if (a.op === 'shift') d.rows.shift();
+            else if (a.op === 'unshift') d.rows.unshift({ v: a.v, tags: [a.v] });
+            else if (a.op === 'reverse') d.rows.reverse();
+            else if (a.op === 'sort') d.rows.sort((x: { v: number }, y: { v: number }) => x.v - y.v);
+            else if (a.op === 'touch' && d.rows[a.at]) d.rows[a.at].v = a.v;
+            else if (a.op === 'push' && d.rows[a.at]) d.rows[a.at].tags.push(a.v);
+          }
+          if (held) held.tags.push(-1);
+          if (fail) throw new Error('rolled back');
+        };
+        if (fail) {
+          expect(() => runTransaction(live.providers.p, ['providers', 'p'], recipe)).toThrow('rolled back');
+          expect(JSON.stringify(live)).toBe(JSON.stringify(init()));
+          return;
+        }
+        const tx = runTransaction(live.providers.p, ['providers', 'p'], recipe);
+        applyOps(copy as unknown as Record<string, unknown>, JSON.parse(JSON.stringify(tx.ops)));
+        expect(JSON.stringify(copy)).toBe(JSON.stringify(live));
+      }),
+      { seed: 7, numRuns: 400 },
+    );
+  });
 });
