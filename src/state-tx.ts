@@ -24,6 +24,18 @@ export type Transaction<T> = {
 
 type Undo = [target: Record<string, unknown>, key: string | typeof CONTENTS, had: boolean, old: unknown];
 
+const RAW = Symbol('raw');
+
+/**
+ * The object behind a draft (the draft itself when it is not one). Changes are made in place, so it always holds
+ * what the draft holds; reading it costs no proxy traps (searches over large indexes), and it must not be
+ * written: a write to it would be neither logged nor rolled back.
+ */
+export function raw<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  return ((value as Record<symbol, unknown>)[RAW] as T | undefined) ?? value;
+}
+
 /** The undo key of a whole array's contents (saved before a splice, sort... ran on it natively). */
 const CONTENTS = Symbol('contents');
 
@@ -128,8 +140,10 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   }
 
   get(target: Record<string, unknown>, key: string | symbol): unknown {
-    if (typeof key === 'symbol') return Reflect.get(target, key);
-    if (Array.isArray(target) && REWRITES.has(key)) return this.rewrite(target, key);
+    if (typeof key === 'symbol') return key === RAW ? target : Reflect.get(target, key);
+    // Index reads (digits) skip the method lookup: they are most of what a binary search does.
+    if (Array.isArray(target) && key.charCodeAt(0) > 57 && REWRITES.has(key))
+      return this.rewrite(target, key);
     const own = Object.hasOwn(target, key);
     const value = own ? target[key] : Reflect.get(target, key);
     if (own && isContainer(value)) {
@@ -169,17 +183,21 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
       ]!.apply(array, plainArgs);
       const target = array as unknown as Record<string, unknown>;
       // Elements taken out are detached; moved ones take their new place, so later changes are logged there.
-      const kept = new Set(array);
-      for (let i = 0; i < before.length; i++)
-        if (!kept.has(before[i])) this.detach(before[i], target, String(i));
-      for (let i = 0; i < array.length; i++) {
-        const element = array[i];
-        if (isContainer(element)) this.parents.set(element, [target, String(i)]);
+      if (before.some(isContainer) || array.some(isContainer)) {
+        const kept = new Set(array);
+        for (let i = 0; i < before.length; i++) {
+          if (!kept.has(before[i])) this.detach(before[i], target, String(i));
+        }
+        for (let i = 0; i < array.length; i++) {
+          const element = array[i];
+          if (isContainer(element)) this.parents.set(element, [target, String(i)]);
+        }
       }
       this.undo.push([target, CONTENTS, true, before]);
       const link = this.parents.get(target);
       const path = link ? this.pathOf(link[0], link[1]) : null;
-      if (path) this.ops.push([path, array.slice()]);
+      // The array itself, like any other logged value: serialized when the transaction commits.
+      if (path) this.ops.push([path, array]);
       return result === array ? this.wrap(target) : result;
     };
   }

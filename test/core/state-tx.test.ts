@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { applyOps, runTransaction } from '../../src/state-tx.ts';
+import { applyOps, raw, runTransaction } from '../../src/state-tx.ts';
 
 type Doc = { providers: { p: Record<string, unknown> } };
 const fresh = (): Doc => ({
@@ -226,5 +226,20 @@ describe('state transactions', () => {
       }),
       { seed: 7, numRuns: 400 },
     );
+  });
+
+  test('raw gives the object behind a draft, holding every change made so far, and leaves other values alone', () => {
+    const live = fresh();
+    runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+      d.queue.push('c4');
+      const behind = raw(d.queue);
+      expect(behind).toBe(live.providers.p.queue);
+      expect(behind).toEqual(['c1', 'c2', 'c3', 'c4']);
+      expect(raw(d)).toBe(live.providers.p);
+    });
+    const plain = { a: 1 };
+    expect(raw(plain)).toBe(plain);
+    expect(raw(3)).toBe(3);
+    expect(raw(null)).toBe(null);
   });
 });

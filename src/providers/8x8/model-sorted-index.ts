@@ -2,12 +2,13 @@
 // reading one page cost O(bucket + buckets) however many conversations are stored (a plain sorted array would
 // move every later entry on each insert, and sorting the collection per listing costs O(N log N)).
 // Plain arrays of strings only, so the index is JSON like the rest of the state and changes with it.
+import { raw } from '../../provider/index.ts';
 
 /** Sorted entries in buckets of at most BUCKET_SIZE; `size` is the number of entries. */
 export type SortedIndex = { size: number; buckets: string[][] };
 
 /** Most entries a bucket holds before it is split. */
-export const BUCKET_SIZE = 256;
+export const BUCKET_SIZE = 64;
 
 const SEP = '\u0000';
 const DIGITS = /^\d+$/;
@@ -90,9 +91,10 @@ export function insertEntry(index: SortedIndex, entry: string): void {
     else buckets.push([entry]);
     return;
   }
-  const at = findBucket(index, entry);
+  // The searches read the index behind the draft (no proxy per bucket read); only the change goes through it.
+  const at = findBucket(raw(index), entry);
   const bucket = buckets[at]!;
-  bucket.splice(lowerBound(bucket, entry), 0, entry);
+  bucket.splice(lowerBound(raw(bucket), entry), 0, entry);
   if (bucket.length > BUCKET_SIZE) {
     const upper = bucket.splice(bucket.length >>> 1);
     buckets.splice(at + 1, 0, upper);
@@ -102,9 +104,9 @@ export function insertEntry(index: SortedIndex, entry: string): void {
 /** Removes an entry; false when the index does not hold it. */
 export function removeEntry(index: SortedIndex, entry: string): boolean {
   if (index.buckets.length === 0) return false;
-  const at = findBucket(index, entry);
+  const at = findBucket(raw(index), entry);
   const bucket = index.buckets[at]!;
-  const position = lowerBound(bucket, entry);
+  const position = lowerBound(raw(bucket), entry);
   if (bucket[position] !== entry) return false;
   bucket.splice(position, 1);
   if (bucket.length === 0) index.buckets.splice(at, 1);
