@@ -59,6 +59,23 @@ test('serve prints the URLs, answers health, and flushes the store and exits 0 o
   expect(journal.map((line) => JSON.parse(line).path)).toEqual(['/no/such/route']);
 });
 
+test('the command serves the same from the TypeScript sources as from the build', async () => {
+  const answers: unknown[] = [];
+  for (const env of [{ CONVOSIM_FROM_SOURCE: '1' }, {}] as Record<string, string>[]) {
+    const cli = run(['serve', '--port', '0', '--db', 'memory', '--clock', 'virtual', '--seed', '7'], env);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await cli.firstLine)?.[1];
+    const health = (await (await fetch(`${url}/__admin/health`)).json()) as {
+      seed: number;
+      providers: unknown[];
+    };
+    answers.push({ seed: health.seed, providers: health.providers });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  }
+  expect(answers[0]).toMatchObject({ seed: 7 });
+  expect(answers[1]).toEqual(answers[0]);
+});
+
 test('a process killed during a burst of requests leaves a valid store file', async () => {
   const db = tempDb();
   const cli = run(['serve', '--port', '0', '--db', db]);
