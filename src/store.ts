@@ -100,11 +100,17 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   let releaseLock = () => {};
   let wal: WriteAheadLog | null = null;
   let sliceStats: SnapshotStats | null = null;
+  // Size of the newest snapshot on disk (read at start, then each one written): the next is due at half of it.
+  let snapshotSize = 0;
   // lowdb holds the snapshot: its adapter reads the JSON file and writes it in slices (see snapshot.ts).
   const adapter: Adapter<StoreData> = memory
     ? new Memory<StoreData>()
     : {
-        read: () => readSnapshot(location),
+        read: async () => {
+          const read = await readSnapshot(location);
+          snapshotSize = read?.bytes ?? 0;
+          return read?.data ?? null;
+        },
         write: async (doc) => {
           sliceStats = await writeJsonInSlices(location, doc, options.snapshotSliceMs);
         },
@@ -157,7 +163,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     }
     // A snapshot costs the size of the state: taken when the log has grown to half the last one (at least
     // `snapshotBytes`), each logged byte pays for two snapshot bytes, whatever the size of the store.
-    const due = Math.max(snapshotBytes, (lastSnapshot?.bytes ?? 0) * SNAPSHOT_LOG_RATIO);
+    const due = Math.max(snapshotBytes, snapshotSize * SNAPSHOT_LOG_RATIO);
     if (wal.bytes >= due && !snapshotting) void store.snapshot().catch(() => {});
   };
 
@@ -170,6 +176,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     writes++;
     snapshots++;
     lastSnapshot = sliceStats;
+    snapshotSize = sliceStats?.bytes ?? snapshotSize;
   };
 
   const store: Store = {
@@ -253,7 +260,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   return store;
 }
 
-async function readSnapshot(file: string): Promise<StoreData | null> {
+async function readSnapshot(file: string): Promise<{ data: StoreData; bytes: number } | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -263,7 +270,8 @@ async function readSnapshot(file: string): Promise<StoreData | null> {
   }
   try {
     // A file holding `null` must be refused, not read as "no file": lowdb treats a null read as empty.
-    return (JSON.parse(text) ?? { notAStore: true }) as StoreData;
+    const data = (JSON.parse(text) ?? { notAStore: true }) as StoreData;
+    return { data, bytes: text.length };
   } catch {
     throw new Error(`${file} is not valid JSON. Please delete it or point --db at another file.`);
   }

@@ -353,3 +353,21 @@ test('a background snapshot waits until the log has grown to half the size of th
   expect(store.status().snapshots).toBe(first.snapshots + 1);
   await store.close();
 });
+
+test('after a restart the next snapshot waits for half the size of the snapshot on disk', async () => {
+  const file = tempFile();
+  const first = await createStore({ location: file, seed: 1, snapshotBytes: 1 });
+  first.replace('p', { big: 'x'.repeat(200_000), n: 0 });
+  await first.close();
+  const store = await createStore({ location: file, seed: 1, snapshotBytes: 1 });
+  const before = store.status().snapshots;
+  for (let i = 1; i <= 300; i++) {
+    store.update<{ n: number }, void>('p', (d) => {
+      d.n = i;
+    });
+  }
+  await store.flush();
+  expect(store.status().snapshots).toBe(before);
+  expect(store.status().logBytes).toBeGreaterThan(1000);
+  await store.close();
+});
