@@ -20,6 +20,29 @@ test('a snapshot in pieces is the same text as JSON.stringify (property)', () =>
   expect([...toJsonPieces(wide)].join('')).toBe(JSON.stringify(wide));
 });
 
+test('a large tree is cut into pieces of whole records and still reads as JSON.stringify', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.jsonValue({ maxDepth: 3 }), { minLength: 300, maxLength: 600 }),
+      fc.integer({ min: 520, max: 900 }),
+      (records, width) => {
+        const tree = {
+          list: [...records, undefined, () => 1],
+          map: Object.fromEntries(
+            Array.from({ length: width }, (_, i) => [`k${i}`, { i, gone: undefined, items: [i, undefined] }]),
+          ),
+          nested: { deeper: { rows: records.map((r, i) => ({ r, i, skip: undefined })) } },
+        };
+        const pieces = [...toJsonPieces(tree)];
+        expect(pieces.join('')).toBe(JSON.stringify(tree));
+        expect(pieces.length).toBeGreaterThan(width);
+        expect(pieces.length).toBeLessThan(10 * (records.length * 2 + width));
+      },
+    ),
+    { seed: 11, numRuns: 30 },
+  );
+});
+
 test('changes made while a snapshot is being written are all there after a restart', async () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-snap-')), 'db.json');
   const store = await createStore({ location: file, seed: 1, snapshotSliceMs: 0 });
