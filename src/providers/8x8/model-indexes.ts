@@ -12,6 +12,7 @@ import {
 } from './model.ts';
 import {
   createSortedIndex,
+  createSortedIndexOf,
   insertEntry,
   removeEntry,
   type SortedIndex,
@@ -74,7 +75,7 @@ function indexIn(index: Record<string, SortedIndex>, key: string, entry: string)
   const target = getOwn(index, toIndexKey(key));
   // A new index is written whole, never changed through a reference the draft does not track.
   if (target) insertEntry(target, entry);
-  else index[toIndexKey(key)] = { size: 1, buckets: [[entry]] };
+  else index[toIndexKey(key)] = createSortedIndexOf(entry);
 }
 
 function unindexIn(index: Record<string, SortedIndex>, key: string, entry: string): void {

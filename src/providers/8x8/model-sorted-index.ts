@@ -4,11 +4,15 @@
 // Plain arrays of strings only, so the index is JSON like the rest of the state and changes with it.
 import { raw } from '../../provider/index.ts';
 
-/** Sorted entries in buckets of at most BUCKET_SIZE; `size` is the number of entries. */
-export type SortedIndex = { size: number; buckets: string[][] };
+/**
+ * Sorted entries in buckets of at most BUCKET_SIZE, kept by key; `order` lists the bucket keys in entry order and
+ * `next` numbers new buckets. A split adds one short key to `order` (logged as that array of keys) instead of
+ * moving whole buckets in an array of buckets (which logged the whole index at each split).
+ */
+export type SortedIndex = { size: number; order: string[]; buckets: Record<string, string[]>; next: number };
 
 /** Most entries a bucket holds before it is split. */
-export const BUCKET_SIZE = 64;
+export const BUCKET_SIZE = 32;
 
 const SEP = '\u0000';
 const DIGITS = /^\d+$/;
@@ -21,7 +25,12 @@ export function compareIds(a: string, b: string): number {
 
 /** A new, empty index. */
 export function createSortedIndex(): SortedIndex {
-  return { size: 0, buckets: [] };
+  return { size: 0, order: [], buckets: {}, next: 0 };
+}
+
+/** An index holding one entry. */
+export function createSortedIndexOf(entry: string): SortedIndex {
+  return { size: 1, order: ['b0'], buckets: { b0: [entry] }, next: 1 };
 }
 
 /**
@@ -63,53 +72,71 @@ function lowerBound(bucket: readonly string[], entry: string): number {
   return low;
 }
 
-/** The bucket that holds (or would hold) `entry`: the first whose last entry is not before it (binary search). */
+/** The bucket at position `b` of the order. */
+const bucketAt = (index: SortedIndex, b: number): string[] => index.buckets[index.order[b]!]!;
+
+/** The position of the bucket that holds (or would hold) `entry`: the first whose last entry is not before it. */
 function findBucket(index: SortedIndex, entry: string): number {
   let low = 0;
-  let high = index.buckets.length - 1;
+  let high = index.order.length - 1;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    const bucket = index.buckets[mid]!;
+    const bucket = bucketAt(index, mid);
     if (compareEntries(bucket[bucket.length - 1]!, entry) < 0) low = mid + 1;
     else high = mid;
   }
   return low;
 }
 
-/** Adds an entry in order. */
+/** A new bucket holding `entries`, placed at position `at` of the order. */
+function addBucket(index: SortedIndex, at: number, entries: string[]): void {
+  const key = `b${index.next}`;
+  index.next += 1;
+  index.buckets[key] = entries;
+  if (at === index.order.length) index.order.push(key);
+  else index.order.splice(at, 0, key);
+}
+
+/**
+ * Adds an entry in order. `index` may be a draft: the searches read the index behind it (no proxy per read), and
+ * only the changes go through it.
+ */
 export function insertEntry(index: SortedIndex, entry: string): void {
+  const view = raw(index);
   index.size += 1;
-  const buckets = index.buckets;
-  if (buckets.length === 0) {
-    buckets.push([entry]);
+  if (view.order.length === 0) {
+    addBucket(index, 0, [entry]);
     return;
   }
-  const lastBucket = buckets[buckets.length - 1]!;
+  const lastKey = view.order[view.order.length - 1]!;
+  const last = view.buckets[lastKey]!;
   // Appending (creation order) is the common case: fill the last bucket, then open a new one.
-  if (compareEntries(lastBucket[lastBucket.length - 1]!, entry) < 0) {
-    if (lastBucket.length < BUCKET_SIZE) lastBucket.push(entry);
-    else buckets.push([entry]);
+  if (compareEntries(last[last.length - 1]!, entry) < 0) {
+    if (last.length < BUCKET_SIZE) index.buckets[lastKey]!.push(entry);
+    else addBucket(index, view.order.length, [entry]);
     return;
   }
-  // The searches read the index behind the draft (no proxy per bucket read); only the change goes through it.
-  const at = findBucket(raw(index), entry);
-  const bucket = buckets[at]!;
-  bucket.splice(lowerBound(raw(bucket), entry), 0, entry);
-  if (bucket.length > BUCKET_SIZE) {
-    const upper = bucket.splice(bucket.length >>> 1);
-    buckets.splice(at + 1, 0, upper);
-  }
+  const at = findBucket(view, entry);
+  const key = view.order[at]!;
+  const bucket = index.buckets[key]!;
+  bucket.splice(lowerBound(view.buckets[key]!, entry), 0, entry);
+  const size = view.buckets[key]!.length;
+  if (size > BUCKET_SIZE) addBucket(index, at + 1, bucket.splice(size >>> 1) as string[]);
 }
 
 /** Removes an entry; false when the index does not hold it. */
 export function removeEntry(index: SortedIndex, entry: string): boolean {
-  if (index.buckets.length === 0) return false;
-  const at = findBucket(raw(index), entry);
-  const bucket = index.buckets[at]!;
-  const position = lowerBound(raw(bucket), entry);
-  if (bucket[position] !== entry) return false;
-  bucket.splice(position, 1);
-  if (bucket.length === 0) index.buckets.splice(at, 1);
+  const view = raw(index);
+  if (view.order.length === 0) return false;
+  const at = findBucket(view, entry);
+  const key = view.order[at]!;
+  const position = lowerBound(view.buckets[key]!, entry);
+  if (view.buckets[key]![position] !== entry) return false;
+  index.buckets[key]!.splice(position, 1);
+  if (view.buckets[key]!.length === 0) {
+    delete index.buckets[key];
+    index.order.splice(at, 1);
+  }
   index.size -= 1;
   return true;
 }
@@ -126,11 +153,11 @@ export function sliceIds(
 ): string[] {
   const ids: string[] = [];
   if (limit <= 0 || offset >= index.size) return ids;
-  const buckets = index.buckets;
+  const count = index.order.length;
   if (direction === 'asc') {
     let skip = offset;
-    for (let b = 0; b < buckets.length && ids.length < limit; b++) {
-      const bucket = buckets[b]!;
+    for (let b = 0; b < count && ids.length < limit; b++) {
+      const bucket = bucketAt(index, b);
       if (skip >= bucket.length) {
         skip -= bucket.length;
         continue;
@@ -141,8 +168,8 @@ export function sliceIds(
     return ids;
   }
   let skip = offset;
-  for (let b = buckets.length - 1; b >= 0 && ids.length < limit; b--) {
-    const bucket = buckets[b]!;
+  for (let b = count - 1; b >= 0 && ids.length < limit; b--) {
+    const bucket = bucketAt(index, b);
     if (skip >= bucket.length) {
       skip -= bucket.length;
       continue;
@@ -156,12 +183,12 @@ export function sliceIds(
 /** The ids of the (at most `limit`) entries after `entry` in ascending order, or from the first when null. */
 export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: number): string[] {
   const ids: string[] = [];
-  if (index.buckets.length === 0 || limit <= 0) return ids;
+  if (index.order.length === 0 || limit <= 0) return ids;
   let b = entry === null ? 0 : findBucket(index, entry);
-  let i = entry === null ? 0 : lowerBound(index.buckets[b]!, entry);
-  if (entry !== null && index.buckets[b]![i] === entry) i++;
-  for (; b < index.buckets.length && ids.length < limit; b++, i = 0) {
-    const bucket = index.buckets[b]!;
+  let i = entry === null ? 0 : lowerBound(bucketAt(index, b), entry);
+  if (entry !== null && bucketAt(index, b)[i] === entry) i++;
+  for (; b < index.order.length && ids.length < limit; b++, i = 0) {
+    const bucket = bucketAt(index, b);
     for (; i < bucket.length && ids.length < limit; i++) ids.push(toEntryId(bucket[i]!));
   }
   return ids;
@@ -169,16 +196,16 @@ export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: n
 
 /** Visits every id in order (for filters no index serves); `visit` stops the walk by returning false. */
 export function walkIds(index: SortedIndex, direction: 'asc' | 'desc', visit: (id: string) => unknown): void {
-  const buckets = index.buckets;
+  const count = index.order.length;
   if (direction === 'asc') {
-    for (let b = 0; b < buckets.length; b++) {
-      const bucket = buckets[b]!;
+    for (let b = 0; b < count; b++) {
+      const bucket = bucketAt(index, b);
       for (let i = 0; i < bucket.length; i++) if (visit(toEntryId(bucket[i]!)) === false) return;
     }
     return;
   }
-  for (let b = buckets.length - 1; b >= 0; b--) {
-    const bucket = buckets[b]!;
+  for (let b = count - 1; b >= 0; b--) {
+    const bucket = bucketAt(index, b);
     for (let i = bucket.length - 1; i >= 0; i--) if (visit(toEntryId(bucket[i]!)) === false) return;
   }
 }

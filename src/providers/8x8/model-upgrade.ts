@@ -26,7 +26,9 @@ function toRecord<T extends { id: string }>(items: T[]): Record<string, T> {
  */
 export function toUpgradedState(state: EightByEightState): EightByEightState | null {
   const current = state as unknown as Partial<EightByEightState>;
-  if (current.index && !Array.isArray(current.conversations)) return null;
+  if (current.index && !Array.isArray(current.conversations)) {
+    return hasBucketArrays(current.index) ? toReindexedState(current as EightByEightState) : null;
+  }
   const old = structuredClone(current) as unknown as ArrayState & EightByEightState;
   const attachmentIds: Record<string, string[]> = {};
   for (const a of old.attachments) {
@@ -63,6 +65,19 @@ export function toUpgradedState(state: EightByEightState): EightByEightState | n
     next.conversations[upgraded.id] = upgraded;
     indexConversation(next, upgraded);
   }
+  return next;
+}
+
+/** True when the sorted indexes keep their buckets in an array (the format before buckets were keyed). */
+function hasBucketArrays(index: EightByEightState['index']): boolean {
+  return Array.isArray((index.gateway.id as unknown as { buckets: unknown }).buckets);
+}
+
+/** The state with its indexes rebuilt from the conversations, in creation order (a copy; `state` is left alone). */
+function toReindexedState(state: EightByEightState): EightByEightState {
+  const next: EightByEightState = { ...structuredClone(state), index: createConversationIndexes() };
+  const conversations = Object.values(next.conversations).sort((a, b) => a.seq - b.seq);
+  for (const conversation of conversations) indexConversation(next, conversation);
   return next;
 }
 

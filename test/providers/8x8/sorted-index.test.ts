@@ -10,6 +10,7 @@ import {
   toEntry,
   walkIds,
 } from '../../../src/providers/8x8/model-sorted-index.ts';
+import { runTransaction } from '../../../src/state-tx.ts';
 
 const allIds = (index: ReturnType<typeof createSortedIndex>) => {
   const ids: string[] = [];
@@ -57,7 +58,9 @@ describe('8x8 sorted index', () => {
           const ids = model.map((entry) => entry.slice(entry.lastIndexOf('\u0000') + 1));
           expect(index.size).toBe(model.length);
           expect(allIds(index)).toEqual(ids);
-          expect(index.buckets.every((b) => b.length > 0 && b.length <= BUCKET_SIZE)).toBe(true);
+          const buckets = Object.values(index.buckets);
+          expect(buckets.every((b) => b.length > 0 && b.length <= BUCKET_SIZE)).toBe(true);
+          expect(Object.keys(index.buckets).sort()).toEqual([...index.order].sort());
           expect(sliceIds(index, offset, limit, 'asc')).toEqual(ids.slice(offset, offset + limit));
           const reversed = [...ids].reverse();
           expect(sliceIds(index, offset, limit, 'desc')).toEqual(reversed.slice(offset, offset + limit));
@@ -72,5 +75,27 @@ describe('8x8 sorted index', () => {
     insertEntry(index, toEntry('a', 1, 'x'));
     expect(removeEntry(index, toEntry('a', 2, 'x'))).toBe(false);
     expect(index.size).toBe(1);
+  });
+
+  test('an insert that splits a bucket logs the new bucket and the bucket keys, not the whole index', () => {
+    const state = { idx: createSortedIndex() };
+    for (let i = 0; i < 20_000; i++)
+      insertEntry(state.idx, toEntry(`k${String(i * 2).padStart(6, '0')}`, i, `id${i}`));
+    // Fill one bucket in the middle until it splits; every change is logged through a transaction.
+    let logged = 0;
+    let splits = 0;
+    for (let j = 0; j < BUCKET_SIZE + 1; j++) {
+      const before = state.idx.order.length;
+      const tx = runTransaction(state, ['p'], (draft: typeof state) => {
+        insertEntry(draft.idx, toEntry(`k020001`, 100_000 + j, `new${j}`));
+      });
+      logged = Math.max(logged, JSON.stringify(tx.ops).length);
+      if (state.idx.order.length > before) splits++;
+    }
+    expect(splits).toBeGreaterThan(0);
+    // The order holds about 20,000 / 32 short keys: one split logs them and one bucket, far below the index.
+    expect(logged).toBeLessThan(20_000);
+    expect(JSON.stringify(state.idx).length).toBeGreaterThan(500_000);
+    expect(allIds(state.idx)).toHaveLength(20_000 + BUCKET_SIZE + 1);
   });
 });

@@ -70,3 +70,42 @@ test('a store of the array format is upgraded at start: conversations, tokens, l
   expect((await getToken(second.sim)).length).toBe(28);
   await second.sim.close();
 });
+
+/** Rewrites the current sorted indexes into the format before buckets were keyed: an array of buckets. */
+function toBucketArrays(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (Array.isArray(record.order) && typeof record.buckets === 'object') {
+    const buckets = record.buckets as Record<string, string[]>;
+    return { size: record.size, buckets: (record.order as string[]).map((key) => buckets[key]) };
+  }
+  return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, toBucketArrays(child)]));
+}
+
+test('a store whose indexes keep buckets in arrays is re-indexed at start and lists as before', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-8x8-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'db.json');
+  const first = await createEightByEightSim({ store: file });
+  const gw = gatewayClient(first.sim);
+  const channelId = await setUpGatewayChannel(gw);
+  const ids: string[] = [];
+  for (let i = 0; i < 80; i++)
+    ids.push((await gw('POST', '/conversations', { channelId, user: {} })).json.conversationId);
+  const listed = (await gw('GET', '/conversations?sort=id&size=100')).json;
+  await first.sim.close();
+  const stored = JSON.parse(readFileSync(file, 'utf8'));
+  const state = stored.providers['8x8'];
+  state.index = toBucketArrays(state.index);
+  expect(Array.isArray(state.index.gateway.id.buckets)).toBe(true);
+  writeFileSync(file, JSON.stringify(stored));
+
+  const second = await createEightByEightSim({ store: file });
+  const again = (await gatewayClient(second.sim)('GET', '/conversations?sort=id&size=100')).json;
+  expect(again).toEqual(listed);
+  expect(again.page.totalElements).toBe(80);
+  const index = (second.sim.control.state('8x8') as { index: { gateway: { id: { order: string[] } } } })
+    .index;
+  expect(index.gateway.id.order.length).toBeGreaterThan(1);
+  await second.sim.close();
+});
