@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { type AdminSecurity, createAdminGuard, redactSecrets } from './admin-security.ts';
 import { toIsoTime } from './clock.ts';
@@ -13,6 +14,14 @@ import { requestFilterSchema } from './journal.ts';
 const actSchema = z.object({ action: z.string().min(1), args: z.unknown().optional() }).strict();
 const advanceSchema = z.object({ by: z.union([z.number(), z.string()]) }).strict();
 const waitSchema = z.object({ timeout: z.string().optional() });
+const eventsQuerySchema = z
+  .object({
+    provider: z.string().optional(),
+    conversationId: z.string().optional(),
+    /** Resume after this event id (what the Last-Event-ID header says; the header wins). */
+    lastEventId: z.coerce.number().int().nonnegative().optional(),
+  })
+  .strict();
 const stateQuerySchema = z.object({ secrets: z.enum(['true', 'false']).optional() }).strict();
 /** Entries an admin listing answers when the request names no `limit` (the newest ones). */
 const LISTING_LIMIT = 1000;
@@ -68,6 +77,22 @@ export function createAdminRoutes(
     const { timeout, ...filter } = c.req.query();
     const match = parseWith(deliveryFilterSchema, filter, 'query');
     return c.json(await control.waitForDelivery(match, { timeoutMs: toTimeout(timeout) }));
+  });
+  // Server-Sent Events: each event's id is its SSE id, its type the SSE event name, its JSON the data.
+  app.get('/events', (c) => {
+    const { lastEventId: fromQuery, ...filter } = parseQuery(c, eventsQuerySchema);
+    const header = c.req.header('last-event-id');
+    const fromHeader = header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header) : undefined;
+    const subscription = control.events(filter, { lastEventId: fromHeader ?? fromQuery });
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => subscription.close());
+      for await (const event of subscription) {
+        if (stream.aborted || stream.closed) break;
+        // A `dropped` notice has no SSE id: a reconnect resumes after the last event received, not past the gap.
+        const id = event.type === 'dropped' ? undefined : String(event.id);
+        await stream.writeSSE({ id, event: event.type, data: JSON.stringify(event) });
+      }
+    });
   });
   app.get('/idle', async (c) => {
     const { timeout } = parseQuery(c, waitSchema);

@@ -9,6 +9,7 @@ import {
   isLoopbackHost,
 } from './admin-security.ts';
 import { parseDuration } from './duration.ts';
+import { createLiveLog } from './live-log.ts';
 import { defaultProviders } from './providers/registry.ts';
 import {
   fetchTranscript,
@@ -110,6 +111,7 @@ type ServeFlags = {
   bodyLimit?: number;
   startTime?: string;
   logLevel: LogLevel;
+  logFormat?: 'json' | 'pretty';
   scenario: string[];
   adminToken?: string;
   allowRemoteAdmin?: boolean;
@@ -193,6 +195,11 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
   }
   const providers = wanted ? defaultProviders.filter((p) => wanted.includes(p.name)) : defaultProviders;
   const threshold = LEVELS.indexOf(flags.logLevel);
+  const logFormat = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  // The simulator's own warnings and errors stay on stderr; the live log of events goes to stdout.
+  const note = (level: LogLevel, message: string) => {
+    if (LEVELS.indexOf(level) >= threshold) process.stderr.write(`[convosim] ${level}: ${message}\n`);
+  };
   const sim: Simulator = await assembleSimulator({
     providers,
     store: flags.db,
@@ -211,9 +218,7 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
       ...(flags.webhookConcurrency ? { concurrency: flags.webhookConcurrency } : {}),
       ...(flags.webhookQueueLimit ? { maxQueued: flags.webhookQueueLimit } : {}),
     },
-    logger: (level, message) => {
-      if (LEVELS.indexOf(level) >= threshold) process.stderr.write(`[convosim] ${level}: ${message}\n`);
-    },
+    logger: (level, message) => note(level, message),
   });
   const scenarios = sim.extensions.scenarios as ScenarioApi;
   try {
@@ -250,6 +255,7 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
   for (const armed of scenarios.armed())
     lines.push(`  scenario  ${armed.scenario.name} (${armed.scenario.file}) armed`);
   process.stdout.write(`${lines.join('\n')}\n`);
+  createLiveLog(sim, { level: flags.logLevel, format: logFormat });
 
   const close = async (signal: string): Promise<number> => {
     let closeError: unknown = null;
@@ -320,7 +326,20 @@ export function createProgram(hooks: ProgramHooks = {}): Command {
       new Option('--body-limit <bytes>', 'largest request body (default 1 MiB)').argParser(toPositive),
     )
     .option('--start-time <iso>', 'start of virtual time when the store has none')
-    .addOption(new Option('--log-level <level>', 'log level').choices(LEVELS).default('info'))
+    .addOption(
+      new Option(
+        '--log-level <level>',
+        'live log: info (every request, webhook attempt, action, fault), warn (failures), debug (with bodies)',
+      )
+        .choices(LEVELS)
+        .default('info'),
+    )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'live log format (default: pretty on a terminal, else json)',
+      ).choices(['json', 'pretty']),
+    )
     .option(
       '--scenario <file>',
       'scenario file to run on every matching conversation start (repeatable)',

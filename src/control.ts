@@ -6,6 +6,7 @@ import type { DestinationStats, Dispatcher, DispatchLimits } from './dispatcher.
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
 import { BusyError, ControlError } from './errors.ts';
+import type { EventFilter, EventHub, EventSubscription } from './events.ts';
 import type { Fault, FaultSpec, FaultTable } from './faults.ts';
 import type { Journal, JournalEntry, RequestFilter, WindowStats } from './journal.ts';
 import { getOwn } from './own.ts';
@@ -104,6 +105,11 @@ export type Control = {
   idle(options?: WaitOptions): Promise<void>;
   waitForDelivery(match: DeliveryMatch, options?: WaitOptions): Promise<Delivery>;
   waitForRequest(filter: RequestFilter, options?: WaitOptions): Promise<JournalEntry>;
+  /**
+   * The event stream (docs/events.md) as an async iterator, from now on, or after event `lastEventId` while the
+   * ring of recent events still holds it. Bounded: a slow consumer gets a `dropped` event instead of the oldest.
+   */
+  events(filter?: EventFilter, options?: { lastEventId?: number }): EventSubscription;
 };
 
 /** What the control functions need from the simulator. */
@@ -118,6 +124,7 @@ export type ControlDeps = {
   activity: ActivityTracker;
   signals: SignalBus;
   faults: FaultTable;
+  events: EventHub;
   seed: number;
   reset(): Promise<void>;
 };
@@ -206,7 +213,10 @@ export function createControl(deps: ControlDeps): Control {
       deliveries: deliveryLog.stats(),
       webhooks: { limits: deps.dispatcher.limits, destinations: deps.dispatcher.stats() },
     }),
-    reset: () => deps.reset(),
+    async reset() {
+      await deps.reset();
+      signals.emit('reset', undefined);
+    },
     requests: (filter = {}) => journal.select(filter),
     countRequests: (filter = {}) => journal.count(filter),
     clearRequests: () => journal.clear(),
@@ -324,6 +334,7 @@ export function createControl(deps: ControlDeps): Control {
           } finally {
             store.touch();
           }
+          signals.emit('clock', { now: clock.now(), byMs: ms });
           return { now: clock.now() };
         });
         queue = run.catch(() => {});
@@ -372,6 +383,7 @@ export function createControl(deps: ControlDeps): Control {
         },
       );
     },
+    events: (filter = {}, { lastEventId } = {}) => deps.events.subscribe(filter, lastEventId),
     waitForRequest(filter, { timeoutMs = 5000 } = {}) {
       return waitFor(
         () => journal.find(filter),

@@ -338,7 +338,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (gen !== generation) return attempt;
     delivery.attempts.push(attempt);
     deps.changed(delivery);
-    deps.signals.emit('delivery.attempt', { delivery, attempt });
+    deps.signals.emit('delivery.attempt', {
+      delivery,
+      attempt,
+      maxAttempts: policy.retryDelaysMs.length + 1,
+    });
     return attempt;
   };
 

@@ -20,6 +20,8 @@ export type JournalEntry = {
   responseBody: string;
   fault: string | null;
   note: string | null;
+  /** Simulator-clock milliseconds from the request's arrival to its answer (absent in journals written before it). */
+  durationMs?: number;
 };
 
 /** Filter of the request journal, as the admin API and the library take it. */

@@ -141,6 +141,7 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       responseBody: clip(responseBody),
       fault: c.get('fault'),
       note: thrown instanceof DroppedConnection ? 'connection dropped (fault)' : c.get('note'),
+      durationMs: clock.now() - time,
     };
     try {
       journal.append(entry);
@@ -187,7 +188,12 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     const effect = faults.match({ provider, method: c.req.method, path: c.req.path });
     if (!effect) return next();
     c.set('fault', effect.fault.id);
-    signals.emit('fault.applied', { faultId: effect.fault.id, method: c.req.method, path: c.req.path });
+    signals.emit('fault.applied', {
+      faultId: effect.fault.id,
+      provider,
+      method: c.req.method,
+      path: c.req.path,
+    });
     if (effect.latencyMs)
       await new Promise((resolve) => clock.setTimer(effect.latencyMs!, () => resolve(null)));
     if (effect.drop) {

@@ -6,13 +6,30 @@ export type SimulatorSignals = {
   request: JournalEntry;
   /** A webhook was recorded, before its first attempt (transcripts order events by it). */
   'delivery.created': Delivery;
-  'delivery.attempt': { delivery: Delivery; attempt: DeliveryAttempt };
+  /** `maxAttempts`: the first attempt and the retries the provider's policy allows. */
+  'delivery.attempt': { delivery: Delivery; attempt: DeliveryAttempt; maxAttempts: number };
   'delivery.settled': Delivery;
   conversation: ConversationSignal & { provider: string };
   /** An agent or customer action that ran (control `act`), for transcripts. */
   action: { provider: string; conversationId: string; action: string; args: unknown; time: number };
   activity: undefined;
-  'fault.applied': { faultId: string; method: string; path: string };
+  'fault.applied': { faultId: string; provider: string; method: string; path: string };
+  /** A scenario step settled (passed, failed or skipped). */
+  'scenario.step': {
+    runId: string;
+    scenario: string;
+    provider: string;
+    conversationId: string | null;
+    index: number;
+    verb: string;
+    label: string;
+    status: 'passed' | 'failed' | 'skipped';
+    message: string | null;
+  };
+  /** The virtual clock moved (control `advance`). */
+  clock: { now: number; byMs: number };
+  /** The simulator was reset to its fixtures. */
+  reset: undefined;
 };
 
 type Listener<T> = (payload: T) => void;

@@ -17,6 +17,7 @@ import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } 
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
 import { errorText } from './errors.ts';
+import { createEventHub, type EventHub, type EventLimits } from './events.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
 import { formatPath, toIssuePath } from './issue-path.ts';
@@ -70,6 +71,8 @@ export type SimulatorOptions = {
   webhooks?: Partial<DispatchLimits>;
   /** Expire ended conversations this long after they ended (ms or a duration like '1h'); off by default. */
   retain?: number | string;
+  /** Sizes of the event stream's resume ring and per-subscriber queues (default 1,000 each). */
+  events?: Partial<EventLimits>;
   /** Log sink (default: warnings and errors to stderr). */
   logger?: Logger;
   /** Add-ons such as the scenario engine; the core knows none of them. */
@@ -105,6 +108,8 @@ export type Simulator = {
   readonly control: Control;
   readonly clock: Clock;
   readonly signals: SignalBus;
+  /** The event stream (docs/events.md): what the live log prints and GET /__admin/events streams. */
+  readonly events: EventHub;
   readonly providers: readonly ProviderDefinition<unknown, unknown, unknown>[];
   /** Internal errors caught so far (tests assert there are none). */
   readonly internalErrors: readonly { time: number; method: string; path: string; message: string }[];
@@ -295,7 +300,9 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     await store.flush();
   };
 
+  const events = createEventHub(signals, clock, options.events);
   const control = createControl({
+    events,
     providers,
     contextOf: (name) => contexts.get(name)!,
     store,
@@ -373,6 +380,7 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     control,
     clock,
     signals,
+    events,
     providers,
     internalErrors,
     extensions: Object.fromEntries(built.map((e) => [e.name, e.api])),
@@ -400,6 +408,7 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
       if (closed) return;
       closed = true;
       for (const extension of built) await extension.close?.();
+      events.close();
       dispatcher.clear();
       for (const handle of scheduled) handle.cancel();
       if (server) {

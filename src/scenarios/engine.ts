@@ -98,11 +98,36 @@ function createEngine(host: ExtensionHost) {
   const known = (): KnownProvider[] =>
     host.providers.map((p) => ({ name: p.name, actions: host.control.actions(p.name).map((a) => a.action) }));
 
+  // Steps already announced as settled, per run (the 'scenario.step' signal says each once).
+  const announced = new Map<string, number>();
+  const announceSteps = (run: ScenarioRun, report: RunReport) => {
+    const done = announced.get(run.id) ?? 0;
+    let count = done;
+    for (const step of report.steps.slice(done)) {
+      if (step.status !== 'passed' && step.status !== 'failed' && step.status !== 'skipped') break;
+      count++;
+      host.signals.emit('scenario.step', {
+        runId: run.id,
+        scenario: report.scenario,
+        provider: report.provider,
+        conversationId: report.conversationId,
+        index: step.index,
+        verb: step.verb,
+        label: step.label,
+        status: step.status,
+        message: step.message,
+      });
+    }
+    if (run.isFinished()) announced.delete(run.id);
+    else announced.set(run.id, count);
+  };
+
   const onChange = (run: ScenarioRun) => {
+    const report = run.report();
+    announceSteps(run, report);
     const set = watchers.get(run.id);
     if (!set) return;
     watchers.delete(run.id);
-    const report = run.report();
     for (const watcher of set) watcher(report);
   };
 
