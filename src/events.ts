@@ -1,8 +1,9 @@
 // The simulator's event stream: one schema (docs/events.md) for the live log's JSON lines, GET /__admin/events
 // and `control.events()`. Events are built from the signal bus; the ring of recent events (for Last-Event-ID
 // resume) and the per-subscriber queues are bounded.
-import { isSecretKey, REDACTED } from './admin-security.ts';
 import type { Clock } from './clock.ts';
+import { maskQuery, maskUrl, safeDecode } from './event-masks.ts';
+import { createSubscriber, type Subscriber } from './event-queue.ts';
 import type { JournalEntry } from './journal.ts';
 import type { Delivery, DeliveryAttempt } from './provider/contract.ts';
 import type { SignalBus, SimulatorSignals } from './signals.ts';
@@ -117,37 +118,6 @@ export type EventHub = {
 };
 
 const RANK: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2 };
-const GLOBAL: ReadonlySet<SimEventType> = new Set(['clock', 'reset', 'dropped']);
-
-/** True when `event` passes `filter` (events of no provider, such as clock moves and resets, always pass). */
-export function isEventMatch(event: SimEvent, filter: EventFilter): boolean {
-  if (GLOBAL.has(event.type)) return true;
-  if (filter.provider !== undefined && event.provider !== filter.provider) return false;
-  return filter.conversationId === undefined || event.conversationId === filter.conversationId;
-}
-
-/** A URL with its user-info (Basic credentials) and the values of secret-named query parameters masked. */
-export function maskUrl(url: string): string {
-  let masked = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${REDACTED}@`);
-  const mark = masked.indexOf('?');
-  if (mark !== -1) masked = masked.slice(0, mark) + maskQuery(masked.slice(mark));
-  return masked;
-}
-
-/** A query string (with its '?') with the values of secret-named parameters masked. */
-export function maskQuery(query: string): string {
-  return query.replace(/([?&])([^=&#]*)=([^&#]*)/g, (whole, sep: string, key: string) =>
-    isSecretKey(safeDecode(key)) ? `${sep}${key}=${REDACTED}` : whole,
-  );
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 /** Creates the event hub of a simulator; it builds events only while someone listens or subscribed. */
 export function createEventHub(
@@ -398,74 +368,5 @@ function deliveryFields(delivery: Delivery) {
     deliveryId: delivery.id,
     eventType: delivery.type,
     url: maskUrl(delivery.url),
-  };
-}
-
-type Subscriber = { push(event: SimEvent): void; iterator: EventSubscription };
-
-function createSubscriber(filter: EventFilter, queueSize: number, detach: () => void): Subscriber {
-  const queue: SimEvent[] = [];
-  let dropped = 0;
-  let lastDropped: SimEvent | null = null;
-  let closed = false;
-  let waiting: ((result: IteratorResult<SimEvent>) => void) | null = null;
-  const take = (): SimEvent | undefined => {
-    if (dropped > 0) {
-      const notice: SimEvent = {
-        type: 'dropped',
-        id: lastDropped?.id ?? 0,
-        time: lastDropped?.time ?? 0,
-        level: 'warn',
-        provider: null,
-        conversationId: null,
-        count: dropped,
-      };
-      dropped = 0;
-      return notice;
-    }
-    return queue.shift();
-  };
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    queue.length = 0;
-    detach();
-    waiting?.({ done: true, value: undefined });
-    waiting = null;
-  };
-  const iterator: EventSubscription = {
-    next() {
-      const event = take();
-      if (event !== undefined) return Promise.resolve({ done: false, value: event });
-      if (closed) return Promise.resolve({ done: true, value: undefined });
-      return new Promise((resolve) => {
-        waiting = resolve;
-      });
-    },
-    return() {
-      close();
-      return Promise.resolve({ done: true, value: undefined });
-    },
-    close,
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return {
-    iterator,
-    push(event) {
-      if (closed || !isEventMatch(event, filter)) return;
-      if (waiting !== null) {
-        const resolve = waiting;
-        waiting = null;
-        resolve({ done: false, value: event });
-        return;
-      }
-      queue.push(event);
-      if (queue.length > queueSize) {
-        lastDropped = queue.shift() ?? null;
-        dropped++;
-      }
-    },
   };
 }

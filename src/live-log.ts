@@ -6,7 +6,8 @@ import pinoPretty from 'pino-pretty';
 import { isSecretKey, REDACTED, redactSecrets } from './admin-security.ts';
 import { toIsoTime } from './clock.ts';
 import { toEcho } from './echo.ts';
-import { type EventHub, type EventSource, maskQuery, maskUrl, type SimEvent } from './events.ts';
+import { maskQuery, maskUrl } from './event-masks.ts';
+import type { EventHub, EventSource, SimEvent } from './events.ts';
 
 /** Levels of the live log: `info` shows every event line, `warn` only failures, `debug` adds bodies. */
 export type LiveLogLevel = 'debug' | 'info' | 'warn' | 'error';

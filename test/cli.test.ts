@@ -76,6 +76,33 @@ test('the command serves the same from the TypeScript sources as from the build'
   expect(answers[1]).toEqual(answers[0]);
 });
 
+test('serve --log-format json prints one JSON line per request after its banner', async () => {
+  const cli = run(['serve', '--port', '0', '--db', 'memory', '--clock', 'virtual', '--log-format', 'json']);
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await cli.firstLine)?.[1];
+  await fetch(`${url}/airkit/v1/conversations`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer nope', 'content-type': 'application/json' },
+    body: '{}',
+  });
+  cli.child.kill('SIGTERM');
+  expect(await cli.exited).toBe(0);
+  const lines = cli
+    .output()
+    .stdout.split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines).toContainEqual(
+    expect.objectContaining({
+      type: 'request',
+      provider: 'airkit',
+      method: 'POST',
+      status: 401,
+      level: 'warn',
+    }),
+  );
+  expect(cli.output().stdout).not.toContain('Bearer nope');
+});
+
 test('a process killed during a burst of requests leaves a valid store file', async () => {
   const db = tempDb();
   const cli = run(['serve', '--port', '0', '--db', db]);
