@@ -13,8 +13,11 @@ const WRITE_BYTES = 1 << 20;
 const skipped = (value: unknown) =>
   value === undefined || typeof value === 'function' || typeof value === 'symbol';
 
-/** What is left of `budget` after counting the values of `value` (negative: more than the budget). */
-function countDown(value: unknown, budget: number): number {
+/**
+ * What is left of `budget` after counting the values of `value` (negative: more than the budget). `keys`, when
+ * given, are the keys of `value` already listed.
+ */
+function countDown(value: unknown, budget: number, keys?: readonly string[]): number {
   if (value === null || typeof value !== 'object') return budget - 1;
   let left = budget - 1;
   if (Array.isArray(value)) {
@@ -22,23 +25,12 @@ function countDown(value: unknown, budget: number): number {
     for (let i = 0; i < value.length && left >= 0; i++) left = countDown(value[i], left);
     return left;
   }
-  const keys = Object.keys(value);
-  if (keys.length > left) return -1;
-  for (let i = 0; i < keys.length && left >= 0; i++) {
-    left = countDown((value as Record<string, unknown>)[keys[i]!], left);
+  const names = keys ?? Object.keys(value);
+  if (names.length > left) return -1;
+  for (let i = 0; i < names.length && left >= 0; i++) {
+    left = countDown((value as Record<string, unknown>)[names[i]!], left);
   }
   return left;
-}
-
-/** True when `value` (whose keys are `keys`, null for an array) holds at most PIECE_NODES values. */
-function isSmall(value: object, keys: string[] | null): boolean {
-  if (keys === null) return countDown(value, PIECE_NODES) >= 0;
-  if (keys.length >= PIECE_NODES) return false;
-  let left = PIECE_NODES - 1;
-  for (let i = 0; i < keys.length && left >= 0; i++) {
-    left = countDown((value as Record<string, unknown>)[keys[i]!], left);
-  }
-  return left >= 0;
 }
 
 /** Serializes a JSON tree piece by piece, so that the caller can yield between pieces. Same text as JSON.stringify. */
@@ -52,8 +44,8 @@ export function* toJsonPieces(value: unknown): Generator<string> {
     return;
   }
   // The keys are listed once: listing a 100k-key collection is the longest single step of a snapshot.
-  const keys = Array.isArray(value) ? null : Object.keys(value);
-  if (isSmall(value, keys)) {
+  const keys = Array.isArray(value) ? undefined : Object.keys(value);
+  if (countDown(value, PIECE_NODES, keys) >= 0) {
     yield JSON.stringify(value);
     return;
   }
