@@ -38,32 +38,44 @@ export type Transcript = {
 
 type Recorded = { order: number; time: number };
 
+/**
+ * A Map that forgets its oldest key once it holds `limit`. It evicts through a ring of its keys: reading a Map's
+ * oldest key walks past every entry deleted before it.
+ */
+class BoundedMap<K, V> extends Map<K, V> {
+  readonly #limit: number;
+  readonly #keys: K[] = [];
+  #next = 0;
+
+  constructor(limit: number) {
+    super();
+    this.#limit = limit;
+  }
+
+  override set(key: K, value: V): this {
+    if (!this.has(key)) {
+      if (this.#keys.length < this.#limit) this.#keys.push(key);
+      else {
+        this.delete(this.#keys[this.#next]!);
+        this.#keys[this.#next] = key;
+        this.#next = (this.#next + 1) % this.#limit;
+      }
+    }
+    return super.set(key, value);
+  }
+}
+
 /** Records what the journal and deliveries do not hold: actions, conversation starts, and the order of things. */
 export function createTranscriptRecorder(host: ExtensionHost) {
   const { control, signals } = host;
   // What is remembered per request, delivery and conversation is bounded like the journal's window: the oldest
   // goes first, so a long-running simulator does not grow (a transcript needs the requests the window holds).
   const limit = control.health().journal.limit;
-  // Each map evicts through a ring of its keys: reading a Map's oldest key walks past every deleted entry.
-  const rings = new Map<Map<unknown, unknown>, { keys: unknown[]; next: number }>();
-  const remember = <K, V>(map: Map<K, V>, key: K, value: V) => {
-    if (!map.has(key)) {
-      const ring = rings.get(map) ?? { keys: [], next: 0 };
-      rings.set(map, ring);
-      if (ring.keys.length < limit) ring.keys.push(key);
-      else {
-        map.delete(ring.keys[ring.next] as K);
-        ring.keys[ring.next] = key;
-        ring.next = (ring.next + 1) % limit;
-      }
-    }
-    map.set(key, value);
-  };
   let order = 0;
-  const starts = new Map<string, { time: number; data: Record<string, unknown> }>();
-  const actions = new Map<string, (Recorded & { action: string; args: unknown })[]>();
-  const requestOrder = new Map<string, number>();
-  const deliveryOrder = new Map<string, number>();
+  const starts = new BoundedMap<string, { time: number; data: Record<string, unknown> }>(limit);
+  const actions = new BoundedMap<string, (Recorded & { action: string; args: unknown })[]>(limit);
+  const requestOrder = new BoundedMap<string, number>(limit);
+  const deliveryOrder = new BoundedMap<string, number>(limit);
   // Requests and actions are announced when they end; the webhooks they caused were created before that.
   // Each one is ordered just before the first webhook created since the previous request or action, so that
   // a cause comes before its effects when the clock shows the same time (always, on a virtual clock).
@@ -82,7 +94,7 @@ export function createTranscriptRecorder(host: ExtensionHost) {
         signal.type === 'conversation.started' &&
         !starts.has(key(signal.provider, signal.conversationId))
       ) {
-        remember(starts, key(signal.provider, signal.conversationId), {
+        starts.set(key(signal.provider, signal.conversationId), {
           time: host.clock.now(),
           data: signal.data ?? {},
         });
@@ -90,14 +102,14 @@ export function createTranscriptRecorder(host: ExtensionHost) {
     }),
     signals.on('action', (action) => {
       const list = actions.get(key(action.provider, action.conversationId)) ?? [];
-      remember(actions, key(action.provider, action.conversationId), list);
+      actions.set(key(action.provider, action.conversationId), list);
       list.push({ order: orderOfOperation(), time: action.time, action: action.action, args: action.args });
     }),
     signals.on('request', (entry) => {
-      remember(requestOrder, entry.id, orderOfOperation());
+      requestOrder.set(entry.id, orderOfOperation());
     }),
     signals.on('delivery.created', (delivery) => {
-      remember(deliveryOrder, delivery.id, ++order);
+      deliveryOrder.set(delivery.id, ++order);
       pending.push(order);
     }),
   ];
