@@ -1,4 +1,13 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 
 /** An append-only file of JSON lines, rotated by size (`file`, `file.1`, ... `file.<keep>`). */
 export type NdjsonLog = {
@@ -29,7 +38,7 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   const keep = options.keep ?? 3;
   let fd = openSync(file, 'a');
-  let bytes = existsSync(file) ? readFileSync(file).length : 0;
+  let bytes = existsSync(file) ? statSync(file).size : 0;
   let rotating = false;
 
   const write = (record: unknown) => {
@@ -67,16 +76,17 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
       for (const name of files().slice(0, maxFiles)) {
         if (tail.length >= count || !existsSync(name)) break;
         const lines = readFileSync(name, 'utf8').split('\n');
+        // From the newest line back, parsing only the lines that are kept.
         const parsed: unknown[] = [];
-        for (const line of lines) {
-          if (!line) continue;
+        for (let i = lines.length - 1; i >= 0 && tail.length + parsed.length < count; i--) {
+          if (!lines[i]) continue;
           try {
-            parsed.push(JSON.parse(line));
+            parsed.push(JSON.parse(lines[i]!));
           } catch {
             // A torn line (the process died while writing it) holds nothing that was acknowledged.
           }
         }
-        tail.unshift(...parsed.slice(Math.max(0, parsed.length - (count - tail.length))));
+        tail.unshift(...parsed.reverse());
       }
       return tail;
     },

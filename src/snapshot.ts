@@ -33,8 +33,12 @@ function countDown(value: unknown, budget: number, keys?: readonly string[]): nu
   return left;
 }
 
-/** Serializes a JSON tree piece by piece, so that the caller can yield between pieces. Same text as JSON.stringify. */
-export function* toJsonPieces(value: unknown): Generator<string> {
+/**
+ * Serializes a JSON tree piece by piece, so that the caller can yield between pieces. Same text as JSON.stringify;
+ * with `lines`, each entry of a container cut into pieces starts a new line (and so does its closing bracket), so
+ * that the file reads back line by line (see snapshot-read.ts) and still parses as the same JSON.
+ */
+export function* toJsonPieces(value: unknown, lines = false): Generator<string> {
   if (
     value === null ||
     typeof value !== 'object' ||
@@ -49,15 +53,16 @@ export function* toJsonPieces(value: unknown): Generator<string> {
     yield JSON.stringify(value);
     return;
   }
+  const newline = lines ? '\n' : '';
   if (Array.isArray(value)) {
     yield '[';
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) yield ',';
+      yield i > 0 ? `${newline},` : newline;
       const item: unknown = value[i];
       if (skipped(item)) yield 'null';
-      else yield* toJsonPieces(item);
+      else yield* toJsonPieces(item, lines);
     }
-    yield ']';
+    yield `${newline}]`;
     return;
   }
   const record = value as Record<string, unknown>;
@@ -68,11 +73,11 @@ export function* toJsonPieces(value: unknown): Generator<string> {
     if (!Object.hasOwn(record, key)) continue;
     const item = record[key];
     if (skipped(item)) continue;
-    yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+    yield `${newline}${first ? '' : ','}${JSON.stringify(key)}:`;
     first = false;
-    yield* toJsonPieces(item);
+    yield* toJsonPieces(item, lines);
   }
-  yield '}';
+  yield `${newline}}`;
 }
 
 /**
@@ -105,7 +110,7 @@ export async function writeJsonInSlices(file: string, value: unknown, sliceMs = 
       sliceStart = performance.now();
     };
     let count = 0;
-    for (const piece of toJsonPieces(value)) {
+    for (const piece of toJsonPieces(value, true)) {
       parts.push(piece);
       size += piece.length;
       if (size >= WRITE_BYTES) await endSlice(true);

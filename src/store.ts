@@ -1,9 +1,9 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Adapter, Low, Memory } from 'lowdb';
 import { isRecord } from './own.ts';
 import { type SnapshotStats, writeJsonInSlices } from './snapshot.ts';
+import { readSnapshotFile } from './snapshot-read.ts';
 import { applyOps, runTransaction, type StateOp } from './state-tx.ts';
 import { listSegments, openWriteAheadLog, readSegments, type WriteAheadLog } from './wal.ts';
 
@@ -261,20 +261,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
 }
 
 async function readSnapshot(file: string): Promise<{ data: StoreData; bytes: number } | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    // A file holding `null` must be refused, not read as "no file": lowdb treats a null read as empty.
-    const data = (JSON.parse(text) ?? { notAStore: true }) as StoreData;
-    return { data, bytes: text.length };
-  } catch {
-    throw new Error(`${file} is not valid JSON. Please delete it or point --db at another file.`);
-  }
+  const read = await readSnapshotFile(file);
+  // A file holding `null` must be refused, not read as "no file": lowdb treats a null read as empty.
+  return read && { data: (read.value ?? { notAStore: true }) as StoreData, bytes: read.bytes };
 }
 
 /** The log grows to this share of the last snapshot's size before the next snapshot. */

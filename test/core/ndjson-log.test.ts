@@ -1,0 +1,21 @@
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { openNdjsonLog } from '../../src/ndjson-log.ts';
+
+test('the tail of a rotated log is its newest entries in order, across files, skipping a torn line', () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-ndjson-')), 'log.ndjson');
+  const log = openNdjsonLog(file, { maxBytes: 200, keep: 3 });
+  for (let i = 0; i < 40; i++) log.append({ i });
+  log.close();
+  appendFileSync(file, '{"i":');
+  const reopened = openNdjsonLog(file, { maxBytes: 200, keep: 3 });
+  const all = reopened.readTail(1000) as { i: number }[];
+  const newest = all.map((entry) => entry.i);
+  expect(newest.at(-1)).toBe(39);
+  expect(newest).toEqual(Array.from({ length: newest.length }, (_, k) => 40 - newest.length + k));
+  expect(reopened.readTail(5)).toEqual([35, 36, 37, 38, 39].map((i) => ({ i })));
+  expect(reopened.readTail(0)).toEqual([]);
+  reopened.close();
+});
