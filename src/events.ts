@@ -98,6 +98,8 @@ export type EventLimits = {
   ringSize: number;
   /** Events queued per subscriber before the oldest are dropped (default 1,000). */
   queueSize: number;
+  /** Real milliseconds of silence after which GET /__admin/events sends a keep-alive comment (default 15 s; 0: never). */
+  keepAliveMs: number;
 };
 
 /** A subscription: an async iterator of events; `close` ends it. */

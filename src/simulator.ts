@@ -17,6 +17,7 @@ import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } 
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
 import { errorText } from './errors.ts';
+import { createSseKeepAlive } from './event-keepalive.ts';
 import { createEventHub, type EventHub, type EventLimits } from './events.ts';
 import { createFaultTable } from './faults.ts';
 import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
@@ -366,6 +367,7 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
   }));
   const extensionAdmin = Object.fromEntries(built.filter((e) => e.routes).map((e) => [e.name, e.routes!]));
   const security: AdminSecurity = { token: options.adminToken, allowRemote: options.allowRemoteAdmin };
+  app.use('/__admin/events', createSseKeepAlive(options.events?.keepAliveMs));
   app.route('/__admin', createAdminRoutes(control, providerAdmin, extensionAdmin, security));
   for (const provider of providers) app.route('/', provider.createRoutes(contexts.get(provider.name)!));
   dispatcher.resume();
