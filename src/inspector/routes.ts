@@ -42,11 +42,10 @@ const TYPES: Record<string, string> = {
  * The folder of the page's files: next to this module when it runs from src/ (tsx, vitest), and in the package's
  * src/ when it runs from dist/ (the package ships src/, and tsc does not copy assets).
  */
-export function findAssetsDir(): string {
-  const candidates = [
-    new URL('./assets/', import.meta.url),
-    new URL('../../src/inspector/assets/', import.meta.url),
-  ].map((url) => fileURLToPath(url));
+export function findAssetsDir(moduleUrl: string = import.meta.url): string {
+  const candidates = [new URL('./assets/', moduleUrl), new URL('../../src/inspector/assets/', moduleUrl)].map(
+    (url) => fileURLToPath(url),
+  );
   const found = candidates.find((dir) => existsSync(`${dir}index.html`));
   if (!found) throw new Error(`the inspector's files are missing (looked in ${candidates.join(' and ')})`);
   return found;
