@@ -4,17 +4,26 @@
 import type { EventHub } from '../events.ts';
 import type { JournalEntry } from '../journal.ts';
 
-/** An agent or customer action as the timeline shows it. */
-export type RecordedAction = { id: number; time: number; action: string; args: unknown };
+/**
+ * An agent or customer action as the timeline shows it. `seq` orders it among the conversation's requests and
+ * webhooks (see `RecordedRequest`).
+ */
+export type RecordedAction = { id: number; seq: number; time: number; action: string; args: unknown };
 
-/** A journal entry with the id of its event (the order of the stream). */
-export type RecordedRequest = JournalEntry & { eventId: number };
+/**
+ * A journal entry with `seq`, its place in the conversation's order: a request's event is published once it is
+ * answered, after the webhooks it caused, so a request (or an action) is placed just before the first webhook
+ * created since the previous request or action.
+ */
+export type RecordedRequest = JournalEntry & { seq: number };
 
 /** What the recorder holds for one conversation; `order` maps delivery ids to the id of their created event. */
 export type ConversationRecord = {
   requests: RecordedRequest[];
   actions: RecordedAction[];
   order: Map<string, number>;
+  /** The first webhook created since the last request or action (its event id, time and clock epoch), or null. */
+  firstEffect: { id: number; time: number; epoch: number } | null;
 };
 
 /** A conversation's record as the timeline route answers it. */
@@ -54,12 +63,13 @@ export function createInspectorRecorder(
   // Insertion order is recency order: a record touched again is moved to the end.
   const records = new Map<string, ConversationRecord>();
   let since: number | null = null;
+  let epoch = 0;
   let off: (() => void) | null = null;
 
   const recordOf = (key: string): ConversationRecord => {
     const found = records.get(key);
     if (found) records.delete(key);
-    const record = found ?? { requests: [], actions: [], order: new Map() };
+    const record = found ?? { requests: [], actions: [], order: new Map(), firstEffect: null };
     records.set(key, record);
     if (records.size > maxConversations) records.delete(records.keys().next().value as string);
     return record;
@@ -77,19 +87,36 @@ export function createInspectorRecorder(
       // subscribes to the stream, which builds every event anyway.
       off = events.listen('debug', (event, source) => {
         if (event.type === 'reset') records.clear();
+        // Webhooks of timers that fired while the clock was advanced are nobody's effect.
+        if (event.type === 'clock') epoch++;
         if (event.provider === null || event.conversationId === null) return;
         const key = `${event.provider}\u0000${event.conversationId}`;
+        // The place of a request or action: before the webhooks it caused (see RecordedRequest).
+        const placeOf = (record: ConversationRecord) => {
+          const first = record.firstEffect;
+          record.firstEffect = null;
+          return first !== null && first.time === event.time && first.epoch === epoch
+            ? first.id - 0.5
+            : event.id;
+        };
         if (event.type === 'request' && source.type === 'request') {
-          push(recordOf(key).requests, { ...source.entry, eventId: event.id });
+          const record = recordOf(key);
+          push(record.requests, { ...source.entry, seq: placeOf(record) });
         }
         if (event.type === 'delivery.created') {
-          const { order } = recordOf(key);
-          order.set(event.deliveryId, event.id);
-          if (order.size > maxItems) order.delete(order.keys().next().value as string);
+          const record = recordOf(key);
+          record.order.set(event.deliveryId, event.id);
+          const first = record.firstEffect;
+          if (first === null || first.epoch !== epoch || first.time !== event.time) {
+            record.firstEffect = { id: event.id, time: event.time, epoch };
+          }
+          if (record.order.size > maxItems) record.order.delete(record.order.keys().next().value as string);
         }
         if (event.type === 'action' && source.type === 'action') {
-          push(recordOf(key).actions, {
+          const record = recordOf(key);
+          push(record.actions, {
             id: event.id,
+            seq: placeOf(record),
             time: event.time,
             action: event.action,
             args: source.args,

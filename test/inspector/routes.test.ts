@@ -86,8 +86,8 @@ test('the timeline of a conversation holds its requests, actions and deliveries 
   await sim.control.act({ provider: 'echo', conversationId: id, action: 'agent.say', args: { text: 'yo' } });
   await sim.control.idle();
   const timeline = (await (await sim.app.request(`/__admin/inspector/timeline/echo/${id}`)).json()) as {
-    requests: { method: string; path: string; eventId: number }[];
-    actions: { action: string; args: unknown }[];
+    requests: { method: string; path: string; seq: number }[];
+    actions: { action: string; args: unknown; seq: number }[];
     deliveries: { type: string; attempts: unknown[] }[];
     order: Record<string, number>;
     since: number;
@@ -99,6 +99,10 @@ test('the timeline of a conversation holds its requests, actions and deliveries 
   expect(timeline.actions).toMatchObject([{ action: 'agent.say', args: { text: 'yo' } }]);
   expect(timeline.deliveries.map((d) => d.type)).toEqual(['conversation.created', 'agent.text']);
   expect(Object.keys(timeline.order)).toHaveLength(2);
+  // Each request and action is placed just before the webhook it caused.
+  const [created, text] = Object.values(timeline.order);
+  expect(timeline.requests[0]!.seq).toBe(created! - 0.5);
+  expect(timeline.actions[0]!.seq).toBe(text! - 0.5);
   expect(timeline.since).toBe(sim.control.now());
   const earlier = (await (await sim.app.request(`/__admin/inspector/timeline/echo/${before}`)).json()) as {
     requests: unknown[];
@@ -146,4 +150,35 @@ test("the inspector's files ship in the npm package and are found from dist/ thr
   const fromDist = findAssetsDir(new URL('../../dist/inspector/routes.js', import.meta.url).href);
   expect(fromDist).toBe(fileURLToPath(new URL('../../src/inspector/assets/', import.meta.url)));
   expect(existsSync(`${fromDist}index.html`)).toBe(true);
+});
+
+test('a webhook of a timer that fired while the clock advanced is not placed after the next action', async () => {
+  const signals = createSignalBus(() => {});
+  const clock = createVirtualClock(0);
+  const hub = createEventHub(signals, clock);
+  const recorder = createInspectorRecorder(hub, () => clock.now());
+  recorder.start();
+  const created = (id: string) =>
+    signals.emit('delivery.created', {
+      id,
+      eventId: `e-${id}`,
+      provider: 'p',
+      type: 'joined',
+      url: 'http://hooks.test/',
+      conversationId: 'c1',
+      orderKey: null,
+      state: 'queued',
+      createdAt: 0,
+      body: '{}',
+      attempts: [],
+      meta: {},
+    });
+  created('dlv-1');
+  signals.emit('clock', { now: 0, byMs: 1000 });
+  created('dlv-2');
+  signals.emit('action', { provider: 'p', conversationId: 'c1', action: 'agent.say', args: {}, time: 0 });
+  const { actions, order } = recorder.of('p', 'c1');
+  expect(actions[0]!.seq).toBe(order['dlv-2']! - 0.5);
+  expect(actions[0]!.seq).toBeGreaterThan(order['dlv-1']!);
+  recorder.close();
 });

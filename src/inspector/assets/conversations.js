@@ -32,6 +32,8 @@ function describe(event) {
   }
 }
 
+const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 function agentOf(conversation) {
   const agent = conversation.participants?.find((p) => p.startsWith('agent:'));
   if (agent) return agent.slice('agent:'.length);
@@ -53,7 +55,7 @@ export function renderConversations(root, app, [provider, id]) {
   const listPanel = h('section', { class: 'panel list' });
   const detailPanel = h('section', { class: 'panel detail' });
   mount(root, h('div', { class: 'split' }, listPanel, detailPanel));
-  const detail = provider && id ? createDetail(detailPanel, app, provider, id) : renderHint(detailPanel);
+  const detail = provider && id ? createDetail(detailPanel, app, provider, id) : renderHint(detailPanel, app);
   const list = createList(listPanel, app, provider && id ? keyOf(provider, id) : null, (c) =>
     detail?.summary(c),
   );
@@ -72,7 +74,9 @@ export function renderConversations(root, app, [provider, id]) {
   };
 }
 
-function renderHint(panel) {
+function renderHint(panel, app) {
+  const ece = app.health.providers.find((p) => p.name === 'ece');
+  const base = `${location.origin}${ece?.basePaths[0] ?? ''}`;
   mount(
     panel,
     h('h2', {}, 'No conversation selected'),
@@ -82,6 +86,25 @@ function renderHint(panel) {
       'Pick a conversation on the left. New conversations appear as soon as the system under test starts one; ' +
         'its requests, webhooks and actions then show in its timeline, where you can also play its agent or customer.',
     ),
+    ece
+      ? [
+          h('h3', { class: 'spaced' }, 'Start one from a terminal (Cisco ECE, default fixtures)'),
+          h(
+            'pre',
+            { class: 'body', id: 'try-curl' },
+            `TOKEN=$(curl -s -u ece-chat-key:ece-chat-secret -d grant_type=client_credentials \\\n  ${base}/authentication/oauth2/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')\n` +
+              `curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\\n` +
+              `  -d '{"entryPointConfiguration":{"entryPoint":{"id":1001},"lastModified":{"date":"2024-11-05T09:30:00.000Z"}}}' \\\n` +
+              `  '${base}/messaging/conversation/start?anonymousCustomer=yes'`,
+          ),
+          h(
+            'p',
+            { class: 'muted small' },
+            'An agent joins after a second and ECE posts callbacks to the callback URL: set yours with ' +
+              '--option ece.callbackUrl=http://127.0.0.1:PORT/path when starting convosim.',
+          ),
+        ]
+      : null,
   );
   return null;
 }
@@ -145,9 +168,7 @@ function createList(panel, app, selected, onSelected) {
           h(
             'tr',
             {},
-            ['Provider', 'Conversation', 'State', 'Agent', 'Queue', 'Last event', 'Started'].map((t) =>
-              h('th', {}, t),
-            ),
+            ['Provider', 'Conversation', 'State', 'Agent', 'Queue', 'Last event'].map((t) => h('th', {}, t)),
           ),
         ),
         body,
@@ -179,7 +200,6 @@ function createList(panel, app, selected, onSelected) {
       h('td', {}, agentOf(c) ?? '—'),
       h('td', {}, queueOf(c) ?? '—'),
       h('td', { class: 'last-event' }, last ? `${toClock(last.time)} ${last.text}` : '—'),
-      h('td', { class: 'muted' }, toClock(c.createdAt)),
     );
     rows.set(key, row);
     if (key === selected) onSelected(c);
@@ -211,7 +231,7 @@ function createList(panel, app, selected, onSelected) {
           ? h(
               'tr',
               { class: 'empty' },
-              h('td', { colspan: 7 }, after === null ? 'No conversations yet.' : 'No more conversations.'),
+              h('td', { colspan: 6 }, after === null ? 'No conversations yet.' : 'No more conversations.'),
             )
           : page.conversations.map(renderRow),
       );
@@ -289,7 +309,11 @@ function createDetail(panel, app, provider, id) {
       h(
         'p',
         { class: 'muted small' },
-        `${data.requests.length} requests · ${data.deliveries.length} webhooks · ${data.actions.length} actions`,
+        [
+          plural(data.requests.length, 'request'),
+          plural(data.deliveries.length, 'webhook'),
+          plural(data.actions.length, 'action'),
+        ].join(' · '),
       ),
     );
     since.textContent =
@@ -300,7 +324,7 @@ function createDetail(panel, app, provider, id) {
     const items = [
       ...data.requests.map((r) => ({
         time: r.time,
-        seq: r.eventId,
+        seq: r.seq,
         key: `r${r.id}`,
         node: () => requestItem(r),
       })),
@@ -310,7 +334,7 @@ function createDetail(panel, app, provider, id) {
         key: `d${d.id}`,
         node: () => deliveryItem(d),
       })),
-      ...data.actions.map((a) => ({ time: a.time, seq: a.id, key: `a${a.id}`, node: () => actionItem(a) })),
+      ...data.actions.map((a) => ({ time: a.time, seq: a.seq, key: `a${a.id}`, node: () => actionItem(a) })),
     ].sort((a, b) => a.time - b.time || a.seq - b.seq);
     mount(
       timeline,
