@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AdminSecurity, createAdminGuard } from '../admin-security.ts';
 import type { Control } from '../control.ts';
+import { toEcho } from '../echo.ts';
 import type { EventHub } from '../events.ts';
 import type { AnyProvider } from '../provider/contract.ts';
 import { resolveActions } from '../provider-operations.ts';
@@ -102,6 +103,10 @@ export function createInspectorRoutes(deps: InspectorDeps): Hono {
     recorder.start();
     const provider = c.req.param('provider');
     const conversationId = c.req.param('conversationId');
+    if (!deps.providers.some((p) => p.name === provider)) {
+      const names = deps.providers.map((p) => p.name).join(', ');
+      return c.json({ error: `Unknown provider ${toEcho(provider, 60)}. Providers: ${names}.` }, 404);
+    }
     const record = recorder.of(provider, conversationId);
     const deliveries = deps.control.deliveries({ provider, conversationId, limit: 500 });
     return c.json({ provider, conversationId, ...record, deliveries });

@@ -230,3 +230,19 @@ test('a scenario step logs an info line and streams a scenario.step event with i
   }
   expect(streamed).toMatchObject({ id: line!.id, runId: run.id, verb: 'agent.join', status: 'passed' });
 });
+
+test('a JSON log line is the streamed event with the same fields plus msg (one schema, docs/events.md)', async () => {
+  const sim = await createTestSimulator();
+  const log = capture(sim);
+  const events = sim.control.events();
+  await start(sim);
+  const streamed = [(await events.next()).value, (await events.next()).value];
+  events.close();
+  const lines = log.lines();
+  expect(lines).toHaveLength(2);
+  for (const [index, line] of lines.entries()) {
+    const { msg, ...fields } = line;
+    expect(typeof msg).toBe('string');
+    expect(fields).toEqual(streamed[index]);
+  }
+});

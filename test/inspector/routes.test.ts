@@ -182,3 +182,15 @@ test('a webhook of a timer that fired while the clock advanced is not placed aft
   expect(actions[0]!.seq).toBeGreaterThan(order['dlv-1']!);
   recorder.close();
 });
+
+test('the timeline of an unknown provider answers 404, and of ids such as __proto__ or constructor an empty one', async () => {
+  const sim = await createTestSimulator();
+  const unknown = await sim.app.request('/__admin/inspector/timeline/__proto__/x');
+  expect(unknown.status).toBe(404);
+  expect(await unknown.json()).toEqual({ error: 'Unknown provider "__proto__". Providers: echo.' });
+  for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const res = await sim.app.request(`/__admin/inspector/timeline/echo/${id}`);
+    expect(res.status, id).toBe(200);
+    expect(await res.json(), id).toMatchObject({ requests: [], actions: [], deliveries: [], order: {} });
+  }
+});
