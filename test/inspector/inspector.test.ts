@@ -2,6 +2,7 @@
 // attempts, playing the agent, and faults, against a simulator on 127.0.0.1 and a local webhook receiver.
 import { afterEach, describe, expect, test } from 'vitest';
 import { eceProvider } from '../../src/providers/ece/index.ts';
+import { scenarioExtension } from '../../src/scenarios/index.ts';
 import type { Simulator } from '../../src/simulator.ts';
 import {
   openInspector,
@@ -18,6 +19,7 @@ const SCREENSHOTS = process.env.INSPECTOR_SCREENSHOTS;
 async function startEce(receiverUrl: string) {
   return startSimulator({
     providers: [eceProvider],
+    extensions: [scenarioExtension()],
     defaultFixtures: true,
     fixtures: {},
     providerOptions: { ece: { callbackUrl: receiverUrl } },
@@ -198,5 +200,36 @@ describe.skipIf(skipReason !== null)('the inspector in a browser', () => {
     expect(await rows.count()).toBe(1);
     expect(await page.locator(`tr[data-key="echo:${ids[999]}"]`).count()).toBe(1);
     if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/thousand.png` });
+  });
+
+  test('a scenario run from the Scenarios tab shows its step reports as the clock buttons move it on', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(receiver.close);
+    const sim = await startEce(receiver.url);
+    const page = await openInspector(browser(), sim, '#/scenarios');
+    cleanups.push(() => page.close());
+    await page.locator('.runs', { hasText: 'No scenario runs yet.' }).waitFor();
+    await page.fill(
+      'textarea[name="source"]',
+      [
+        'name: greet',
+        'provider: ece',
+        'steps:',
+        '  - expect.delivery: { type: assigned, state: delivered, within: 10s }',
+        '  - agent.say: Hello from a scenario',
+      ].join('\n'),
+    );
+    await page.click('form.scenario-form button[type="submit"]');
+    const run = page.locator('details.run', { hasText: 'greet' });
+    await run.locator('.badge', { hasText: 'waiting' }).waitFor();
+    await startConversation(sim);
+    await page.click('button[data-advance="1s"]');
+    await run.locator('.badge', { hasText: 'passed' }).waitFor();
+    await receiver.nextContaining('Hello from a scenario');
+    await run.locator('summary').click();
+    const steps = run.locator('table.steps tbody tr');
+    expect(await steps.count()).toBe(2);
+    expect(await steps.nth(1).textContent()).toContain('passed');
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/scenarios.png` });
   });
 });

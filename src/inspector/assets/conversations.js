@@ -91,7 +91,7 @@ function renderHint(panel, app) {
           h('h3', { class: 'spaced' }, 'Start one from a terminal (Cisco ECE, default fixtures)'),
           h(
             'pre',
-            { class: 'body', id: 'try-curl' },
+            { class: 'body code', id: 'try-curl' },
             `TOKEN=$(curl -s -u ece-chat-key:ece-chat-secret -d grant_type=client_credentials \\\n  ${base}/authentication/oauth2/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')\n` +
               `curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\\n` +
               `  -d '{"entryPointConfiguration":{"entryPoint":{"id":1001},"lastModified":{"date":"2024-11-05T09:30:00.000Z"}}}' \\\n` +
@@ -100,8 +100,9 @@ function renderHint(panel, app) {
           h(
             'p',
             { class: 'muted small' },
-            'An agent joins after a second and ECE posts callbacks to the callback URL: set yours with ' +
-              '--option ece.callbackUrl=http://127.0.0.1:PORT/path when starting convosim.',
+            'An agent joins after a second (on a virtual clock: press +1s) and ECE posts callbacks to its callback URL; ',
+            'set yours when starting convosim: ',
+            h('code', {}, '--option ece.callbackUrl=http://127.0.0.1:PORT/path'),
           ),
         ]
       : null,
