@@ -57,6 +57,12 @@ async function startConversation(sim: Simulator): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
+// Without any Chromium the browser tests are skipped, and the skipped test's title says how to install one.
+if (skipReason !== null) {
+  console.warn(`convosim: ${skipReason}`);
+  test.skip(skipReason, () => {});
+}
+
 describe.skipIf(skipReason !== null)('the inspector in a browser', () => {
   const browser = useBrowser();
   const cleanups: (() => Promise<unknown>)[] = [];
