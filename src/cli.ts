@@ -251,6 +251,7 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
   for (const p of sim.providers)
     lines.push(`  ${p.name.padEnd(9)} ${p.title}: ${p.basePaths.map((b) => url + b).join(' ')}`);
   lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health) · ${guard}`);
+  lines.push(`  ${'inspector'.padEnd(9)} ${url}/__inspector (open in a browser: live conversations)`);
   lines.push(`  store ${flags.db} · clock ${flags.clock} · seed ${flags.seed}`);
   for (const armed of scenarios.armed())
     lines.push(`  scenario  ${armed.scenario.name} (${armed.scenario.file}) armed`);

@@ -98,6 +98,8 @@ export type EventLimits = {
   ringSize: number;
   /** Events queued per subscriber before the oldest are dropped (default 1,000). */
   queueSize: number;
+  /** Real milliseconds of silence after which GET /__admin/events sends a keep-alive comment (default 15 s; 0: never). */
+  keepAliveMs: number;
 };
 
 /** A subscription: an async iterator of events; `close` ends it. */
@@ -154,6 +156,8 @@ export function createEventHub(
 
   const handlers: { [K in keyof SimulatorSignals]?: (payload: SimulatorSignals[K]) => void } = {
     request(entry) {
+      // The inspector's own page loads are journaled (they are not under /__admin) but are not events.
+      if (entry.provider === null && isInspectorPath(entry.path)) return;
       const level = entry.status >= 400 || entry.status === 0 ? 'warn' : 'info';
       const conversationId = conversationOf(entry);
       if (!wants(level)) return;
@@ -359,6 +363,10 @@ export function createEventHub(
       listeners.clear();
     },
   };
+}
+
+function isInspectorPath(path: string): boolean {
+  return path === '/__inspector' || path.startsWith('/__inspector/');
 }
 
 function deliveryFields(delivery: Delivery) {

@@ -133,3 +133,48 @@ test('closing the simulator ends the event iterators', async () => {
   await sim.close();
   expect(await next).toEqual({ done: true, value: undefined });
 });
+
+/** Reads an SSE response's text until `done(text)` holds, then cancels the stream. */
+async function readUntil(res: Response, done: (text: string) => boolean): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!done(text)) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}
+
+test('an idle event stream sends keep-alive comments at the keepAliveMs interval, and events between them', async () => {
+  const sim = await createTestSimulator({ events: { keepAliveMs: 1 } });
+  const res = await sim.app.request('/__admin/events');
+  const reader = res.body!.getReader();
+  const first = await reader.read();
+  expect(new TextDecoder().decode(first.value)).toBe(': keep-alive\n\n');
+  await start(sim);
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('event: request')) text += decoder.decode((await reader.read()).value);
+  await reader.cancel();
+  expect(text).toMatch(/event: conversation\n/);
+});
+
+test('a busy event stream sends its events without keep-alive comments before the interval', async () => {
+  const sim = await createTestSimulator();
+  const res = await sim.app.request('/__admin/events');
+  await start(sim);
+  const text = await readUntil(res, (t) => t.includes('event: request'));
+  expect(text).not.toContain('keep-alive');
+  expect(text.startsWith('event: conversation\n')).toBe(true);
+});
+
+test('keepAliveMs 0 turns the keep-alive comments off', async () => {
+  const sim = await createTestSimulator({ events: { keepAliveMs: 0 } });
+  const res = await sim.app.request('/__admin/events');
+  await start(sim);
+  const text = await readUntil(res, (t) => t.includes('event: request'));
+  expect(text).not.toContain('keep-alive');
+});

@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream';
 import { expect, test } from 'vitest';
 import { DEFAULT_VIRTUAL_START } from '../../src/clock.ts';
+import type { SimEvent } from '../../src/events.ts';
 import { createLiveLog, type LiveLogOptions } from '../../src/live-log.ts';
 import type { Simulator } from '../../src/simulator.ts';
+import { createScenarioSimulator, startChat } from '../scenarios/support/simulator.ts';
 import { createRecordingSender } from '../support/recording-sender.ts';
 import { createTestSimulator } from '../support/simulator.ts';
 
@@ -195,4 +197,52 @@ test('a request path with control characters is quoted in the message, so it can
   const log = capture(sim, { format: 'pretty', colorize: false });
   await sim.app.request('/echo/v1/conversations/a%0Ab%20c', { headers: AUTH });
   expect(log.text().trimEnd().split('\n')).toHaveLength(1);
+});
+
+test('a scenario step logs an info line and streams a scenario.step event with its run, index, verb and status', async () => {
+  const { sim, scenarios } = await createScenarioSimulator();
+  const log = capture(sim);
+  const events = sim.control.events();
+  const run = scenarios.run(
+    scenarios.load('name: greet\nprovider: chat\nsteps:\n  - agent.join:\n', { file: 'greet.yaml' }),
+  );
+  const id = await startChat(sim, { customer: 'Ada' });
+  const report = await scenarios.drive(run);
+  expect(report.status).toBe('passed');
+  const line = log.lines().find((l) => l.type === 'scenario.step');
+  expect(line).toMatchObject({
+    level: 'info',
+    provider: 'chat',
+    conversationId: id,
+    runId: run.id,
+    scenario: 'greet',
+    index: 0,
+    verb: 'agent.join',
+    status: 'passed',
+    msg: expect.stringMatching(/^scenario greet step 1 agent\.join .*: passed · conversation /),
+  });
+  let streamed: SimEvent | undefined;
+  for await (const event of events) {
+    if (event.type === 'scenario.step') {
+      streamed = event;
+      break;
+    }
+  }
+  expect(streamed).toMatchObject({ id: line!.id, runId: run.id, verb: 'agent.join', status: 'passed' });
+});
+
+test('a JSON log line is the streamed event with the same fields plus msg (one schema, docs/events.md)', async () => {
+  const sim = await createTestSimulator();
+  const log = capture(sim);
+  const events = sim.control.events();
+  await start(sim);
+  const streamed = [(await events.next()).value, (await events.next()).value];
+  events.close();
+  const lines = log.lines();
+  expect(lines).toHaveLength(2);
+  for (const [index, line] of lines.entries()) {
+    const { msg, ...fields } = line;
+    expect(typeof msg).toBe('string');
+    expect(fields).toEqual(streamed[index]);
+  }
 });
