@@ -156,8 +156,6 @@ export function createEventHub(
 
   const handlers: { [K in keyof SimulatorSignals]?: (payload: SimulatorSignals[K]) => void } = {
     request(entry) {
-      // The inspector's own page loads are journaled (they are not under /__admin) but are not events.
-      if (entry.provider === null && isInspectorPath(entry.path)) return;
       const level = entry.status >= 400 || entry.status === 0 ? 'warn' : 'info';
       const conversationId = conversationOf(entry);
       if (!wants(level)) return;
@@ -363,10 +361,6 @@ export function createEventHub(
       listeners.clear();
     },
   };
-}
-
-function isInspectorPath(path: string): boolean {
-  return path === '/__inspector' || path.startsWith('/__inspector/');
 }
 
 function deliveryFields(delivery: Delivery) {

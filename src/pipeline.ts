@@ -33,6 +33,10 @@ export type PipelineDeps = {
 };
 
 const ADMIN = '/__admin';
+const INSPECTOR = '/__inspector';
+/** The simulator's own pages and API, which are not journaled. */
+const isOwnPath = (path: string) =>
+  [ADMIN, INSPECTOR].some((base) => path === base || path.startsWith(`${base}/`));
 /** Hono's per-request cache of the body, in the forms read so far. */
 type BodyCache = { text?: Promise<string>; arrayBuffer?: Promise<ArrayBuffer> };
 const MAX_RECORDED_BODY = 64 * 1024;
@@ -79,9 +83,9 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       : c.json({ error: error.message, ...extra }, error.status as 400);
   };
 
-  // The journal wraps everything (but the admin API), so even refused requests are recorded.
+  // The journal wraps everything (but the admin API and the inspector), so even refused requests are recorded.
   app.use('*', async (c, next) => {
-    const isAdmin = c.req.path === ADMIN || c.req.path.startsWith(`${ADMIN}/`);
+    const isAdmin = isOwnPath(c.req.path);
     c.set('provider', isAdmin ? null : (providerFor(c.req.path)?.name ?? null));
     c.set('fault', null);
     c.set('note', null);

@@ -110,7 +110,7 @@ test('the timeline of a conversation holds its requests, actions and deliveries 
   expect(earlier.requests).toEqual([]);
 });
 
-test('the inspector page loads are neither events nor live log lines', async () => {
+test('the inspector page loads are neither journaled, nor events, nor live log lines', async () => {
   const sim = await createTestSimulator();
   const events = sim.control.events();
   await sim.app.request('/__inspector');
@@ -119,6 +119,7 @@ test('the inspector page loads are neither events nor live log lines', async () 
   const first = await events.next();
   events.close();
   expect(first.value).toMatchObject({ type: 'conversation', provider: 'echo' });
+  expect(sim.control.requests().map((entry) => entry.path)).toEqual(['/echo/v1/conversations']);
 });
 
 test('the recorder keeps the most recently active conversations and the newest items of each', async () => {

@@ -68,8 +68,7 @@ export function renderJournal(root, app) {
       mount(summary, h('span', { class: 'bad' }, error.message));
       return;
     }
-    // The inspector's own page loads are journaled too; they are not the system under test's.
-    let entries = answer.requests.filter((r) => !(r.provider === null && r.path.startsWith('/__inspector')));
+    let entries = answer.requests;
     if (unmatched) entries = entries.filter((r) => r.route === null).slice(-JOURNAL_LIMIT);
     entries.reverse();
     summary.textContent = `${entries.length} shown, newest first (the journal window holds ${answer.window.size}; ${answer.window.evicted} older in the files only).`;
