@@ -19,6 +19,7 @@ import {
 } from './scenarios/cli.ts';
 import { loadScenarioFile, type ScenarioApi, scenarioExtension } from './scenarios/index.ts';
 import { assembleSimulator, type LogLevel, type Simulator } from './simulator.ts';
+import { resolveTls, type TlsCredentials, type TlsFlags, toTlsBannerLine } from './tls.ts';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -119,7 +120,7 @@ type ServeFlags = {
   retain?: string;
   webhookConcurrency?: number;
   webhookQueueLimit?: number;
-};
+} & TlsFlags;
 
 type FollowFlags = {
   url: string;
@@ -227,8 +228,10 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
     await sim.close();
     throw error;
   }
+  let tls: TlsCredentials | undefined;
   try {
-    await sim.listen(flags.port, flags.host);
+    tls = resolveTls(flags, flags.host);
+    await sim.listen(flags.port, flags.host, { tls });
   } catch (error) {
     await sim.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -253,6 +256,7 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
   lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health) · ${guard}`);
   lines.push(`  ${'inspector'.padEnd(9)} ${url}/__inspector (open in a browser: live conversations)`);
   lines.push(`  store ${flags.db} · clock ${flags.clock} · seed ${flags.seed}`);
+  if (tls) lines.push(toTlsBannerLine(tls));
   for (const armed of scenarios.armed())
     lines.push(`  scenario  ${armed.scenario.name} (${armed.scenario.file}) armed`);
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -373,6 +377,9 @@ export function createProgram(hooks: ProgramHooks = {}): Command {
       '--allow-remote-admin',
       'serve the admin API on a non-loopback --host without a token (anyone who can reach it controls it)',
     )
+    .option('--tls', 'serve HTTPS with a self-signed certificate generated at start')
+    .option('--tls-cert <path>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <path>', 'the PEM private key of --tls-cert')
     .action((flags: ServeFlags) => serve(flags, hooks));
 
   addFollowOptions(

@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -121,7 +122,11 @@ export type Simulator = {
   readonly extensions: Readonly<Record<string, unknown>>;
   /** Base URL once listening. */
   readonly url: string | null;
-  listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  listen(
+    port?: number,
+    host?: string,
+    options?: { tls?: { cert: string; key: string } },
+  ): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
 };
 
@@ -392,20 +397,29 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     get url() {
       return url;
     },
-    async listen(port = 0, host = '127.0.0.1') {
+    async listen(port = 0, host = '127.0.0.1', options) {
       if (server) throw new Error(`This simulator is already listening on ${url}.`);
       assertAdminBind(host, security);
       if (!isLoopbackHost(host) && security.token === undefined) {
         log('warn', `the admin API on ${host} is open to anyone who can reach it (no admin token).`);
       }
-      const started = serve({ fetch: app.fetch, port, hostname: host });
+      // HTTPS when given a certificate (serve --tls, src/tls.ts); the same app either way.
+      const started = options?.tls
+        ? serve({
+            fetch: app.fetch,
+            port,
+            hostname: host,
+            createServer: createHttpsServer,
+            serverOptions: { cert: options.tls.cert, key: options.tls.key },
+          })
+        : serve({ fetch: app.fetch, port, hostname: host });
       await new Promise<void>((resolve, reject) => {
         started.once('listening', resolve);
         started.once('error', reject);
       });
       server = started;
       const address = started.address() as AddressInfo;
-      url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+      url = `${options?.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
       return { url, port: address.port };
     },
     async close() {

@@ -62,6 +62,24 @@ export function parseCustomerDestination(value: unknown, issues: Issue[]): Custo
   return null;
 }
 
+/** A phone number written as text: an optional `+`, then 7 to 15 digits with spaces, `-`, `.` or parentheses. */
+const PHONE_TEXT = /^\+?[\d\s().-]+$/;
+
+/**
+ * The destination of an SMS resource: seed 000 says the Customer Destination "Expects type Text or Phone" and,
+ * for SMS, "will be the user's phone number", so a phone number given as Text is the Phone it names, written
+ * without its separators (`+1 (555) 010-0001` is `+15550100001`; without `+` the digits as given). Other text
+ * stays Text, which an SMS resource refuses.
+ */
+export function toSmsDestination(destination: CustomerDestination): CustomerDestination {
+  if (destination.type !== 'Text') return destination;
+  const text = destination.sessionId.trim();
+  if (!PHONE_TEXT.test(text)) return destination;
+  const digits = text.replace(/\D/g, '');
+  if (digits.length < 7 || digits.length > 15) return destination;
+  return { type: 'Phone', phoneNumber: `${text.startsWith('+') ? '+' : ''}${digits}` };
+}
+
 /**
  * Validates Start Conversation: all field types first (400 with every issue), then the resource (404), its
  * Conversation Hub association (409), the destination's fit with the resource channel (400), and a webhook URL for
@@ -119,12 +137,16 @@ export function parseStartConversation(body: unknown, s: AirkitState): Result<St
     });
   }
   const wanted = resource.channel === 'chat' ? 'Text' : 'Phone';
-  if (destination.type !== wanted) {
+  const fitted = resource.channel === 'sms' ? toSmsDestination(destination) : destination;
+  if (fitted.type !== wanted) {
     return fail(
       invalid([
         {
           field: 'customerDestination.type',
-          issue: `expects ${wanted} for a ${resource.channel} resource (${wanted === 'Text' ? 'the chat web control session id' : "the user's phone number"})`,
+          issue:
+            wanted === 'Text'
+              ? 'expects Text for a chat resource (the chat web control session id)'
+              : "expects the user's phone number for a sms resource (Phone, or Text holding a phone number)",
         },
       ]),
     );
@@ -139,7 +161,7 @@ export function parseStartConversation(body: unknown, s: AirkitState): Result<St
   }
   return ok({
     resource: resource as Resource & { hubId: string },
-    customerDestination: destination,
+    customerDestination: fitted,
     customerIdentifier: typeof identifier === 'string' ? identifier : null,
     managedByThirdPartySystem: managedValue,
   });

@@ -4,10 +4,17 @@
  * through `performTransition`.
  */
 import type { Delivery, ProviderContext, Result } from '../../provider/index.ts';
-import { type EceEvents, type EceMeta, toCallbackEvents } from './events.ts';
+import { type EceEvents, type EceMeta, toCallbackBatchEvent, toCallbackEvents } from './events.ts';
 import type { EceOptions } from './fixtures.ts';
 import type { Outcome } from './model.ts';
 import { applyAssignmentPass, applyAssignmentRequest, applyAssignmentResume } from './model-assignment.ts';
+import {
+  applyCallbackSettled,
+  applyCallbacksResume,
+  applyQueueCallbacks,
+  type CallbackBatch,
+  MAX_CALLBACK_MESSAGES,
+} from './model-callbacks.ts';
 import { createIndexes } from './model-indexes.ts';
 import { applyDeliverySettled, applyStoreUpgrade } from './model-partition.ts';
 import type { EceState } from './model-state.ts';
@@ -18,11 +25,28 @@ export type EceContext = ProviderContext<EceState, EceOptions, EceEvents, EceMet
 /** A transition as effects.ts runs it: on a draft, at the simulator's now. */
 type Transition<T> = (draft: EceState, now: number) => T;
 
+/** Messages per callback request, as the `callbackBatching` option says. */
+function toMaxMessages(ctx: EceContext): number {
+  return ctx.options.callbackBatching === 'single' ? 1 : MAX_CALLBACK_MESSAGES;
+}
+
+/**
+ * Queues a transition's postings in their conversations' callback outboxes, in the same update (batched
+ * callbacks only): the requests to send now.
+ */
+function queueCallbacks(ctx: EceContext, draft: EceState, outcome: Outcome): CallbackBatch[] {
+  if (ctx.options.callbackBatching === 'single' || !outcome.postings?.length) return [];
+  return applyQueueCallbacks(draft, outcome.postings, toMaxMessages(ctx));
+}
+
 /** Applies a transition in one update and performs what it returned (which it also returns). */
 export function performTransition<T extends Outcome>(ctx: EceContext, apply: Transition<T>): T {
   const now = ctx.clock.now();
-  const outcome = ctx.update((draft) => apply(draft, now));
-  performOutcome(ctx, outcome);
+  const { outcome, batches } = ctx.update((draft) => {
+    const applied = apply(draft, now);
+    return { outcome: applied, batches: queueCallbacks(ctx, draft, applied) };
+  });
+  performOutcome(ctx, outcome, batches);
   return outcome;
 }
 
@@ -32,19 +56,36 @@ export function performTransition<T extends Outcome>(ctx: EceContext, apply: Tra
  */
 export function performChecked<T extends Outcome>(ctx: EceContext, apply: Transition<Result<T>>): T {
   const now = ctx.clock.now();
-  const result = ctx.update((draft) => apply(draft, now));
+  const { result, batches } = ctx.update((draft) => {
+    const applied = apply(draft, now);
+    return { result: applied, batches: applied.ok ? queueCallbacks(ctx, draft, applied.value) : [] };
+  });
   if (!result.ok) throw new Error(result.error);
-  performOutcome(ctx, result.value);
+  performOutcome(ctx, result.value, batches);
   return result.value;
 }
 
+/** Emits batched callback requests, each ordered behind the conversation's earlier ones. */
+function emitBatches(ctx: EceContext, batches: readonly CallbackBatch[]): void {
+  const state = ctx.state();
+  for (const batch of batches) {
+    const event = toCallbackBatchEvent(state, batch);
+    if (event) ctx.emit(event);
+  }
+}
+
 /**
- * Performs an outcome: the callbacks of its postings (one message per request, ordered per conversation) with a
- * signal each, its other signals, its warnings, then the assignment pass it asks for or arms.
+ * Performs an outcome: its callbacks (the batches queued with it, or one request per message with
+ * `callbackBatching: single`), a signal per posting, its other signals, its warnings, then the assignment pass
+ * it asks for or arms.
  */
-function performOutcome(ctx: EceContext, outcome: Outcome): void {
+function performOutcome(ctx: EceContext, outcome: Outcome, batches: readonly CallbackBatch[]): void {
   const postings = outcome.postings ?? [];
-  for (const event of toCallbackEvents(ctx.state(), postings)) ctx.emit(event);
+  if (ctx.options.callbackBatching === 'single') {
+    for (const event of toCallbackEvents(ctx.state(), postings)) ctx.emit(event);
+  } else {
+    emitBatches(ctx, batches);
+  }
   for (const { conversationId, entry } of postings) {
     ctx.notify(
       entry.kind === 'complete'
@@ -79,13 +120,31 @@ export function performStart(ctx: EceContext): void {
     performTransition(ctx, (draft) => applyStoreUpgrade(draft, indexes));
   }
   performTransition(ctx, (draft, now) => applyAssignmentResume(draft, ctx.options, now));
+  emitBatches(
+    ctx,
+    ctx.update((draft) => applyCallbacksResume(draft, toMaxMessages(ctx))),
+  );
 }
 
-/** A settled callback delivery counts for or against its client application's callback URL. */
+/**
+ * A settled callback delivery counts for or against its client application's callback URL; a batched one then
+ * lets the conversation's waiting messages go, in one update with the count (a deactivated URL gets none).
+ */
 export function performDeliverySettled(delivery: Delivery<EceMeta>, ctx: EceContext): void {
-  const clientKey = delivery.meta.clientKey;
+  const { clientKey, messageId } = delivery.meta;
   if (clientKey === undefined) return;
-  performTransition(ctx, (draft) =>
-    applyDeliverySettled(draft, { clientKey, state: delivery.state }, ctx.options.deactivateAfterFailures),
-  );
+  const conversationId = delivery.conversationId;
+  const { outcome, batches } = ctx.update((draft) => {
+    const counted = applyDeliverySettled(
+      draft,
+      { clientKey, state: delivery.state },
+      ctx.options.deactivateAfterFailures,
+    );
+    const next =
+      messageId === undefined || conversationId === null || ctx.options.callbackBatching === 'single'
+        ? []
+        : applyCallbackSettled(draft, conversationId, messageId, toMaxMessages(ctx));
+    return { outcome: counted, batches: next };
+  });
+  performOutcome(ctx, outcome, batches);
 }

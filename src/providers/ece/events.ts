@@ -8,6 +8,7 @@ import { renderXml } from '../../http.ts';
 import { getOwn } from '../../own.ts';
 import { fail, ok, type Result, type WebhookEvent, type WebhookTarget } from '../../provider/index.ts';
 import type { Posting } from './model.ts';
+import type { CallbackBatch } from './model-callbacks.ts';
 import type {
   Agent,
   Attachment,
@@ -33,15 +34,20 @@ export type CallbackMessage = {
   attachments?: { attachment: Attachment[] };
 };
 
-/**
- * The typed event map: each callback kind and its body, the rendered `{"message":[…]}` document (JSON or XML, as
- * the client application is configured). Simulator choice: one message per request (ECE allows up to 1000,
- * reference 2.6), so each is delivered, retried and ordered on its own.
- */
-export type EceEvents = Record<CallbackKind, string>;
+/** The type of a callback request carrying several messages: their kinds in order, joined by commas. */
+export type CallbackBatchType = `${CallbackKind},${string}`;
 
-/** What each callback delivery carries for `onSettled`: its client application, and its message when not raw. */
-export type EceMeta = { clientKey: string; messageId?: string };
+/**
+ * The typed event map: each callback kind (a request of one message) or kinds list (a request of several) and
+ * its body, the rendered `{"message":[…]}` document (JSON or XML, as the client application is configured).
+ */
+export type EceEvents = Record<CallbackKind | CallbackBatchType, string>;
+
+/**
+ * What each callback delivery carries for `onSettled`: its client application, and when not raw its first
+ * message and its number of messages.
+ */
+export type EceMeta = { clientKey: string; messageId?: string; messages?: number };
 
 function toSender(entry: TranscriptEntry, agent: Agent | undefined): CallbackSender {
   if (entry.kind === 'complete' || !agent) return { type: 'system' };
@@ -85,7 +91,7 @@ export function renderCallbackBody(messages: CallbackMessage[], format: 'json' |
     : JSON.stringify({ message: messages });
 }
 
-/** Turns postings into webhook events, one per message, ordered per conversation. */
+/** Turns postings into webhook events, one per message, ordered per conversation (`callbackBatching: single`). */
 export function toCallbackEvents(
   state: EceState,
   postings: Posting[],
@@ -109,6 +115,34 @@ export function toCallbackEvents(
     });
   }
   return events;
+}
+
+/**
+ * The webhook event of one batched callback request (model-callbacks.ts): its messages in order, typed by their
+ * kinds; null when the client application has no callback URL any more.
+ */
+export function toCallbackBatchEvent(
+  state: EceState,
+  batch: CallbackBatch,
+): WebhookEvent<CallbackKind | CallbackBatchType, string, EceMeta> | null {
+  const conversation = getOwn(state.conversations, batch.conversationId);
+  const app = conversation ? getOwn(state.clientApplications, conversation.clientKey) : undefined;
+  if (!conversation || !app?.callback.url) return null;
+  const entries = batch.entries.map((index) => conversation.transcript[index]!);
+  const format = app.callback.format;
+  return {
+    type: entries.map((entry) => entry.kind).join(',') as CallbackKind | CallbackBatchType,
+    url: app.callback.url,
+    orderKey: batch.conversationId,
+    conversationId: batch.conversationId,
+    body: renderCallbackBody(
+      entries.map((entry) => toCallbackMessage(state, batch.conversationId, entry)),
+      format,
+    ),
+    contentType: toContentType(format),
+    headers: toCallbackHeaders(app),
+    meta: { clientKey: app.key, messageId: entries[0]!.id, messages: entries.length },
+  };
 }
 
 function toContentType(format: 'json' | 'xml'): string {

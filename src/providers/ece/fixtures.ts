@@ -158,6 +158,11 @@ export const eceOptionsSchema = z
       .default(true),
     /** Delay between a chat entering the queue and its automatic assignment. */
     autoAssignDelayMs: z.coerce.number().int().min(0).default(1000),
+    /**
+     * `pending`: a callback request carries every message waiting for the conversation, up to 1000, as ECE does
+     * (reference 2.6); `single`: one message per request.
+     */
+    callbackBatching: z.enum(['pending', 'single']).default('pending'),
   })
   .strict();
 

@@ -157,6 +157,12 @@ export type Conversation = {
   createdAt: number;
   completedAt: number | null;
   transcript: TranscriptEntry[];
+  /**
+   * Callbacks batched per request (option `callbackBatching: pending`): the transcript places of the messages
+   * waiting for the next request, oldest first, and the first message id of the request the dispatcher holds
+   * (null when none). Absent until the conversation's first callback, and in stores written before it existed.
+   */
+  callbacks?: { pending: number[]; sending: string | null };
 };
 
 /** Partition-wide settings. */
@@ -199,6 +205,11 @@ export type EceIndexes = {
   uploads: Record<string, UploadPlace>;
   /** The latest attachment uploaded in each direction, per conversation. */
   latestUploads: Record<string, { toClient: string | null; fromClient: string | null }>;
+  /**
+   * Conversations with a batched callback request in the dispatcher's hands (`callbacks.sending`), so that a
+   * restart can send what waits behind it. Absent in stores written before it existed.
+   */
+  callbacksSending?: Record<string, true>;
 };
 
 /** The whole provider state. */

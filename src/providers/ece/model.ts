@@ -20,8 +20,11 @@ import type { StartBody } from './rules-body.ts';
 import type { CustomerPlan } from './rules-customer.ts';
 import type { StartQuery } from './rules-query.ts';
 
-/** A transcript entry toward the client (a copy): its callback is posted when `entry.posted`. */
-export type Posting = { conversationId: string; entry: TranscriptEntry };
+/**
+ * A transcript entry toward the client (a copy) and its place in the transcript: its callback is posted when
+ * `entry.posted`.
+ */
+export type Posting = { conversationId: string; index: number; entry: TranscriptEntry };
 
 /** What a transition did, for effects.ts to perform. Plain values only, never objects of the state. */
 export type Outcome = {
@@ -83,10 +86,8 @@ export function appendPosting(
   },
   now: number,
 ): Posting {
-  return {
-    conversationId: conversation.id,
-    entry: appendEntry(draft, conversation, { direction: 'toClient', ...entry }, now),
-  };
+  const appended = appendEntry(draft, conversation, { direction: 'toClient', ...entry }, now);
+  return { conversationId: conversation.id, index: conversation.transcript.length - 1, entry: appended };
 }
 
 /** Everything start conversation needs once validated. */
@@ -254,6 +255,7 @@ export function applyExpire(draft: EceState, conversationId: string): Outcome & 
   if (conversation?.status !== 'completed') return { expired: false };
   removeId(draft.indexes.conversations, conversationId);
   forgetUploads(draft, conversation);
+  delete draft.indexes.callbacksSending?.[conversationId];
   delete draft.conversations[conversationId];
   return { expired: true };
 }

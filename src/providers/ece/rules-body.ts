@@ -76,32 +76,71 @@ function refuseUnsafeName(name: string, where: string): Result<never, EceError> 
 /** Simulator choice: an integer custom attribute holds at most 19 digits and a sign (a 64-bit integer). */
 const INTEGER_MAX_LENGTH = 20;
 
-/** Reads name/value pairs from `{name: value}` or `{attribute: [{name, value}]}`. */
+/**
+ * Reads name/value pairs from `{name: value}` or `{attribute: [{name, value}]}`. A value sent as null sets
+ * nothing: the Webex Connect node sends its Conversation ID custom attribute as null when it starts a new
+ * conversation (seed 002, "The value needs to be set to null when initiating a new conversation").
+ */
 export function parseAttributes(value: unknown, where: string): Result<Record<string, string>, EceError> {
-  if (value === undefined || value === '') return ok({});
+  if (value === undefined || value === '' || value === null) return ok({});
   if (!isRecord(value)) return failWith('body.invalid', `${where} must be an object of name/value pairs`);
   const out: Record<string, string> = {};
   const entries = hasOwn(value, 'attribute') ? toList(value.attribute) : null;
   if (entries) {
     for (const entry of entries) {
       const name = toText(pick(entry, 'name'));
-      const text = toText(pick(entry, 'value'));
-      if (name === null || text === null)
+      const raw = pick(entry, 'value');
+      const text = toText(raw);
+      if (name === null || (text === null && raw !== null))
         return failWith('body.invalid', `${where}.attribute entries need name and value`);
       const refused = refuseUnsafeName(name, where);
       if (refused) return refused;
-      out[name] = text;
+      if (text !== null) out[name] = text;
     }
     return ok(out);
   }
   for (const [name, raw] of Object.entries(value)) {
     const refused = refuseUnsafeName(name, where);
     if (refused) return refused;
+    if (raw === null) continue;
     const text = toText(raw);
     if (text === null) return failWith('body.invalid', `${where}.${toEcho(name)} must be a scalar value`);
     out[name] = text;
   }
   return ok(out);
+}
+
+/**
+ * The Webex Connect node's own input fields (seed 002: Transaction ID, Cluster ID, Conversation ID), by their
+ * name with case, spaces, `_` and `-` ignored, and the activity attribute each names in the default fixtures.
+ */
+const NODE_FIELDS: Readonly<Record<string, string>> = {
+  transactionid: 'transaction_id',
+  clusterid: 'cluster_id',
+  conversationid: 'conversation_id',
+};
+
+/**
+ * Gives the node's fields the name the application configured: `transactionId`, `Transaction ID` or
+ * `TRANSACTION_ID` is `transaction_id` when that is configured and the exact name is not. Simulator choice
+ * (docs/providers/ece.md): seed 002 names the node's inputs, not the attribute names it sends; every other name
+ * must match a configured attribute exactly (seed 003).
+ */
+export function toConfiguredNames(
+  values: Record<string, string>,
+  definitions: Record<string, AttributeDefinition>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const target = getOwn(definitions, name) ? undefined : getOwn(NODE_FIELDS, toFieldKey(name));
+    const renamed = target !== undefined && getOwn(definitions, target) && !hasOwn(values, target);
+    out[renamed ? target : name] = value;
+  }
+  return out;
+}
+
+function toFieldKey(name: string): string {
+  return name.toLowerCase().replace(/[\s_-]/g, '');
 }
 
 /** Checks custom attributes against the application's configured definitions (seed 003 activity.customAttributes). */
@@ -273,7 +312,8 @@ export function parseStartBody(
   if (!clientInfo.ok) return clientInfo;
   const attributes = parseAttributes(pick(activity, 'customAttributes'), 'activity.customAttributes');
   if (!attributes.ok) return attributes;
-  const checked = assertAttributes(attributes.value, activityAttributes, 'activity.customAttributes');
+  const customAttributes = toConfiguredNames(attributes.value, activityAttributes);
+  const checked = assertAttributes(customAttributes, activityAttributes, 'activity.customAttributes');
   if (!checked.ok) return checked;
   const customer = parseCustomer(pick(activity, 'customer'));
   if (!customer.ok) return customer;
@@ -283,7 +323,7 @@ export function parseStartBody(
     caseId,
     subject,
     clientInfo: clientInfo.value,
-    customAttributes: attributes.value,
+    customAttributes,
     customer: customer.value,
   });
 }

@@ -9,6 +9,7 @@ import { findAttachment } from './model.ts';
 import type { Attachment, ClientApplication, EceState } from './model-state.ts';
 import { type EceError, failWith } from './render-errors.ts';
 import { pick, toList, toText } from './rules-body.ts';
+import { isSameLastModified } from './rules-date.ts';
 
 /** The message kinds a client application may send (simulator choice: `complete` ends the conversation). */
 export const CLIENT_KINDS = [
@@ -96,7 +97,11 @@ export function assertSendMessage(
     return failWith('conversation.completed', `Conversation ${id} has already been completed`);
   }
   const entryPoint = getOwn(state.entryPoints, conversation.entryPointId);
-  if (message.lastModified !== null && entryPoint && message.lastModified !== entryPoint.lastModified) {
+  if (
+    message.lastModified !== null &&
+    entryPoint &&
+    !isSameLastModified(message.lastModified, entryPoint.lastModified)
+  ) {
     return failWith(
       'entryPoint.stale',
       `lastModified.date ${toEcho(message.lastModified)} does not match ${toEcho(entryPoint.lastModified)}`,

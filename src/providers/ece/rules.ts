@@ -8,6 +8,7 @@ import { ok, type Result } from '../../provider/index.ts';
 import { hasAgentForQueue } from './model-assignment.ts';
 import type { ClientApplication, EceState, EntryPoint, Session } from './model-state.ts';
 import { type EceError, failWith } from './render-errors.ts';
+import { isSameLastModified } from './rules-date.ts';
 
 /** The representation a response is rendered in. */
 export type Format = 'json' | 'xml';
@@ -167,7 +168,7 @@ export function parseEntryPoint(
       `Client application ${toEcho(app.key)} is not configured to use entry point ${toEcho(entryPointId)}`,
     );
   }
-  if (lastModified !== null && lastModified !== entryPoint.lastModified) {
+  if (lastModified !== null && !isSameLastModified(lastModified, entryPoint.lastModified)) {
     return failWith(
       'entryPoint.stale',
       `entryPointConfiguration.lastModified.date ${toEcho(lastModified)} does not match the current ${toEcho(entryPoint.lastModified)}`,

@@ -227,3 +227,59 @@ describe('airkit determinism and reset', () => {
     }
   });
 });
+
+describe('Customer Destination "Text or Phone" on an SMS resource (seed 000)', () => {
+  const SMS_FIXTURES = {
+    resources: [{ id: 'sms-1', hubId: 'hub-main', channel: 'sms', webhookUrl: 'http://sut.test/sms' }],
+  };
+
+  test.each([
+    ['a bare string', '+15550100001', '+15550100001'],
+    ['Text', { type: 'Text', value: '+15550100001' }, '+15550100001'],
+    ['Text with separators', { type: 'Text', value: '+1 (555) 010-0001' }, '+15550100001'],
+    ['Text without a country code', '555.010.0001', '5550100001'],
+  ])(
+    'a phone number given as %s to an SMS resource is the Phone destination it names',
+    async (_how, given, phone) => {
+      const sim = await createAirkitSim({ fixtures: SMS_FIXTURES });
+      const res = await call(sim, 'POST', URL_BASE, {
+        conversationHubChannelResource: 'sms-1',
+        customerDestination: given,
+      });
+      expect(res.status).toBe(201);
+      expect(res.json).toMatchObject({
+        channel: 'sms',
+        customerDestination: { type: 'Phone', value: phone },
+      });
+    },
+  );
+
+  test.each([
+    ['a session id', 'session-1'],
+    ['too few digits', '555-01'],
+    ['too many digits', '+1234567890123456'],
+    ['letters', '+1 555 CALL NOW'],
+  ])('Text that is not a phone number (%s) on an SMS resource answers 400', async (_how, text) => {
+    const sim = await createAirkitSim({ fixtures: SMS_FIXTURES });
+    const res = await call(sim, 'POST', URL_BASE, {
+      conversationHubChannelResource: 'sms-1',
+      customerDestination: { type: 'Text', value: text },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error.details).toEqual([
+      {
+        field: 'customerDestination.type',
+        issue: "expects the user's phone number for a sms resource (Phone, or Text holding a phone number)",
+      },
+    ]);
+  });
+
+  test('a phone number given as Text to a chat resource stays a Text session id', async () => {
+    const sim = await createAirkitSim({ webhookUrl: 'http://sut.test/chat' });
+    const res = await call(sim, 'POST', URL_BASE, {
+      conversationHubChannelResource: 'hub-default',
+      customerDestination: '+15550100001',
+    });
+    expect(res.json).toMatchObject({ customerDestination: { type: 'Text', value: '+15550100001' } });
+  });
+});

@@ -74,6 +74,7 @@ test('an agent change returns the assigned callbacks of the chats it lets the ag
   expect(outcome.postings).toEqual([
     {
       conversationId: 'c1',
+      index: 0,
       entry: expect.objectContaining({
         kind: 'assigned',
         content: 'Alice has joined the chat',

@@ -96,3 +96,35 @@ describe('ECE pure rules', () => {
     expect(toPlainText('<p>a<br/>b &lt;c&gt; &amp; &quot;d&quot;</p>')).toBe('a\nb <c> & "d"');
   });
 });
+
+describe('custom attributes as the Webex Connect node sends them (seed 002)', () => {
+  test('a custom attribute sent as null sets nothing, in both the object and the attribute-list form', async () => {
+    const { parseAttributes } = await import('../../../src/providers/ece/rules-body.ts');
+    expect(parseAttributes({ a: 'x', conversation_id: null }, 'w')).toEqual({ ok: true, value: { a: 'x' } });
+    expect(
+      parseAttributes(
+        {
+          attribute: [
+            { name: 'conversation_id', value: null },
+            { name: 'a', value: 'x' },
+          ],
+        },
+        'w',
+      ),
+    ).toEqual({ ok: true, value: { a: 'x' } });
+    expect(parseAttributes(null, 'w')).toEqual({ ok: true, value: {} });
+    expect(parseAttributes({ attribute: [{ name: 'a' }] }, 'w')).toMatchObject({ ok: false });
+  });
+
+  test('only the node fields are renamed to a configured attribute, and never over an exact name', async () => {
+    const { toConfiguredNames } = await import('../../../src/providers/ece/rules-body.ts');
+    const defs = { transaction_id: { type: 'string', maxLength: 255 } } as const;
+    expect(toConfiguredNames({ 'Transaction ID': 't' }, defs)).toEqual({ transaction_id: 't' });
+    expect(toConfiguredNames({ transactionId: 't', transaction_id: 'u' }, defs)).toEqual({
+      transactionId: 't',
+      transaction_id: 'u',
+    });
+    expect(toConfiguredNames({ 'Priority Level': 'low' }, defs)).toEqual({ 'Priority Level': 'low' });
+    expect(toConfiguredNames({ clusterId: 'c' }, defs)).toEqual({ clusterId: 'c' });
+  });
+});

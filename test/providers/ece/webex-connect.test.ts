@@ -25,7 +25,13 @@ type NodeInputs = {
   countryCode?: string;
   facebookPsid?: string;
   clusterId: string;
+  /** The node's Conversation ID custom attribute: null when it starts a new conversation (seed 002). */
+  conversationId?: string | null;
+  /** The names the node's Transaction ID, Cluster ID and Conversation ID fields are sent under. */
+  names?: { transaction: string; cluster: string; conversation: string };
 };
+
+const SNAKE_NAMES = { transaction: 'transaction_id', cluster: 'cluster_id', conversation: 'conversation_id' };
 
 /** What the node outputs and which outcome branch it takes. */
 type NodeResult = {
@@ -78,6 +84,7 @@ async function authenticate(base: string): Promise<string> {
 
 /** The Start Conversation node: builds the ECE request from its inputs and maps the answer to an outcome. */
 async function runStartNode(base: string, token: string, inputs: NodeInputs): Promise<NodeResult> {
+  const names = inputs.names ?? SNAKE_NAMES;
   const contact: Record<string, unknown> = { firstName: inputs.firstName };
   if (inputs.key === 'mobile.phone') {
     contact.phone = [
@@ -93,7 +100,11 @@ async function runStartNode(base: string, token: string, inputs: NodeInputs): Pr
     },
     activity: {
       payload: { chat: { clientInfo: { isRichTextSupported: inputs.isRichTextSupported } } },
-      customAttributes: { transaction_id: inputs.transactionId, cluster_id: inputs.clusterId },
+      customAttributes: {
+        [names.transaction]: inputs.transactionId,
+        [names.cluster]: inputs.clusterId,
+        [names.conversation]: inputs.conversationId ?? null,
+      },
       customer: { type: { value: 'individual' }, contacts: { contact: [contact] } },
     },
   };
@@ -283,5 +294,50 @@ test('SMS clients without rich text receive agent HTML as text/plain Message eve
   await sim.control.idle();
   expect(receiver.requests.at(-1)?.json).toMatchObject({
     message: [{ type: { value: 'text/plain' }, content: 'Your order #12 shipped' }],
+  });
+});
+
+describe('the node inputs as Webex Connect sends them (seed 002)', () => {
+  const stored = async (sim: Simulator, id: string) =>
+    (
+      (await sim.control.admin('ece', 'conversations.get', { id })) as {
+        conversation: { customAttributes: Record<string, string> };
+      }
+    ).conversation.customAttributes;
+
+  test('the Conversation ID custom attribute set to null for a new conversation is accepted and sets nothing', async () => {
+    const { sim, base } = await setup();
+    const result = await runStartNode(base, await authenticate(base), { ...SMS, conversationId: null });
+    expect(result.outcome).toBe('onStartConversationSuccess');
+    expect(await stored(sim, result.conversationId!)).toEqual({
+      transaction_id: 'sms-trans-1',
+      cluster_id: 'cluster-1',
+    });
+  });
+
+  test.each([
+    ['camelCase', { transaction: 'transactionId', cluster: 'clusterId', conversation: 'conversationId' }],
+    [
+      'the node labels',
+      { transaction: 'Transaction ID', cluster: 'Cluster ID', conversation: 'Conversation ID' },
+    ],
+    [
+      'upper snake case',
+      { transaction: 'TRANSACTION_ID', cluster: 'CLUSTER_ID', conversation: 'CONVERSATION_ID' },
+    ],
+  ])('Transaction ID and Cluster ID sent under %s name the configured attributes', async (_how, names) => {
+    const { sim, base } = await setup();
+    const result = await runStartNode(base, await authenticate(base), { ...MESSENGER, names });
+    expect(result.outcome).toBe('onStartConversationSuccess');
+    expect(await stored(sim, result.conversationId!)).toEqual({
+      transaction_id: 'messenger-trans-1',
+      cluster_id: 'cluster-1',
+    });
+  });
+
+  test('a Conversation ID attribute with a value is no configured attribute and answers Bad Request', async () => {
+    const { base } = await setup();
+    const result = await runStartNode(base, await authenticate(base), { ...SMS, conversationId: 'c-1' });
+    expect(result).toMatchObject({ outcome: 'Bad Request', code: '400-108' });
   });
 });
