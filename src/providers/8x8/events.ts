@@ -150,6 +150,7 @@ export function toV2Event(
       };
     case 'agent-joined':
     case 'agent-left':
+    case 'agent-released':
       return {
         eventType: happening.kind === 'agent-joined' ? 'AGENT_JOINED' : 'AGENT_LEFT',
         messageType: 'SYSTEM',

@@ -87,6 +87,8 @@ export function applyAgentLeave(draft: EightByEightState, conversationId: string
     const agentId = open.agentId;
     open.endTime = now;
     conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
+    // The agent stays held until the integration calls customer leaves (seed 004).
+    conversation.heldAgentId = agentId;
     return {
       happenings: [
         { kind: 'agent-left', agentId },

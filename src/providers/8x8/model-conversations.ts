@@ -60,6 +60,8 @@ export function applyConversationStart(
     language: start.language,
     lastQueueId: queueId,
     customerLeft: false,
+    heldAgentId: null,
+    botJoined: start.messages.some((m) => m.authorType === 'bot'),
     agentIds: [],
     interactions: [],
     messages: start.messages.map((message) => ({ ...message, interactionId: start.interactionId })),
@@ -118,6 +120,8 @@ export function applyCustomerMessage(
     if (openId === undefined) {
       const queueId = conversation.lastQueueId;
       conversation.customerLeft = false;
+      // The conversation goes on: the agent who ended the last interaction is no longer held (no event).
+      conversation.heldAgentId = null;
       conversation.assignment = { type: 'queue', id: queueId };
       conversation.interactions.push({
         id: newInteractionId,
@@ -130,20 +134,31 @@ export function applyCustomerMessage(
       outcome.happenings.push({ kind: 'conversation-update', state: 'active' }, { kind: 'queued', queueId });
       outcome.queued = { interactionId: newInteractionId, queueId };
     }
+    if (message.authorType === 'bot') conversation.botJoined = true;
     conversation.messages.push({ ...message, interactionId: openId });
     return outcome;
   });
 }
 
 /**
- * The customer leaves (v2 DELETE participants/customer, Gateway PATCH participants/user). Ends the open
- * interaction; the agent, if any, is freed (AGENT_LEFT). Without an open interaction nothing happens.
+ * The customer leaves (v2 DELETE participants/customer, Gateway PATCH participants/user). With an open interaction:
+ * it ends, the agent (if any) is freed (v2 AGENT_LEFT; Gateway user left, agent left, idle). After the agent ended
+ * the interaction: the held agent is freed (v2 AGENT_LEFT again, seed 004; Gateway user left). Once the customer
+ * has left, nothing happens.
  */
 export function applyCustomerLeave(draft: EightByEightState, conversationId: string, now: number): Outcome {
   return changeConversation(draft, conversationId, (conversation): Outcome => {
     const open = toOpenInteraction(conversation);
+    const alreadyLeft = conversation.customerLeft;
+    const heldAgentId = conversation.heldAgentId ?? null;
     conversation.customerLeft = true;
-    if (!open) return { happenings: [] };
+    conversation.heldAgentId = null;
+    if (!open) {
+      if (alreadyLeft) return { happenings: [] };
+      const happenings: Happening[] = [{ kind: 'user-left' }];
+      if (heldAgentId) happenings.push({ kind: 'agent-released', agentId: heldAgentId });
+      return { happenings, signal: 'conversation.updated' };
+    }
     const agentId = open.agentId;
     open.endTime = now;
     conversation.assignment = { type: 'queue', id: conversation.lastQueueId };

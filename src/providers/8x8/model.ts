@@ -96,6 +96,13 @@ export type Conversation = {
   /** The queue of the last interaction: a message after AGENT_LEFT re-queues here. */
   lastQueueId: string;
   customerLeft: boolean;
+  /**
+   * The agent who ended the last interaction, not yet freed: seed 004 has the integration call customer leaves
+   * after AGENT_LEFT to free the agent, and that call sends AGENT_LEFT again. Absent (older stores) = none.
+   */
+  heldAgentId?: string | null;
+  /** The bot wrote in the conversation (history or POST messages): it is listed as a participant. */
+  botJoined?: boolean;
   /** Every agent that ever joined (for participant lists). */
   agentIds: string[];
   interactions: Interaction[];
@@ -158,6 +165,8 @@ export type Happening =
   | { kind: 'queued'; queueId: string }
   | { kind: 'agent-joined'; agentId: string }
   | { kind: 'agent-left'; agentId: string }
+  /** The customer left after the agent had ended the interaction: v2 AGENT_LEFT again (seed 004), no Gateway event. */
+  | { kind: 'agent-released'; agentId: string }
   | { kind: 'user-left' }
   | { kind: 'transfer' }
   | { kind: 'agent-message'; messageId: string }
