@@ -14,6 +14,7 @@ import {
   findChannel,
   type GatewayUser,
   type Happening,
+  indexCards,
   type Message,
   type Outcome,
   toGatewayState,
@@ -91,7 +92,9 @@ export function applyCreateConversation(
       },
     ],
   };
-  indexConversation(draft, draft.conversations[conversation.id]!);
+  const added = draft.conversations[conversation.id]!;
+  for (let i = 0; i < added.messages.length; i++) indexCards(added, added.messages[i]!, i);
+  indexConversation(draft, added);
   const queueId = conversation.lastQueueId;
   return {
     happenings: [
@@ -134,8 +137,13 @@ export function applyCustomerMessage(
       outcome.happenings.push({ kind: 'conversation-update', state: 'active' }, { kind: 'queued', queueId });
       outcome.queued = { interactionId: newInteractionId, queueId };
     }
-    if (message.authorType === 'bot') conversation.botJoined = true;
-    conversation.messages.push({ ...message, interactionId: openId });
+    if (message.authorType === 'bot') {
+      conversation.botJoined = true;
+      outcome.happenings.push({ kind: 'bot-message', messageId: message.id });
+    }
+    const stored = { ...message, interactionId: openId };
+    indexCards(conversation, stored, conversation.messages.length);
+    conversation.messages.push(stored);
     return outcome;
   });
 }

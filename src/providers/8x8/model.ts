@@ -107,6 +107,8 @@ export type Conversation = {
   agentIds: string[];
   interactions: Interaction[];
   messages: Message[];
+  /** Gateway cards by id: the position of their message in `messages` (kept as messages are added). */
+  cardIndex?: Record<string, number>;
   /** Ids of the Gateway attachments uploaded to this conversation, in upload order. */
   attachmentIds: string[];
 };
@@ -170,6 +172,10 @@ export type Happening =
   | { kind: 'user-left' }
   | { kind: 'transfer' }
   | { kind: 'agent-message'; messageId: string }
+  /** The bot wrote through the API: the Gateway echoes it (MESSAGE isEcho true). */
+  | { kind: 'bot-message'; messageId: string }
+  /** An adaptive card's action was submitted (user) or executed (agent): Gateway ACTIVITY adaptiveCard/action. */
+  | { kind: 'card-action'; type: 'Action.Submit' | 'Action.Execute'; data: Record<string, unknown> }
   | { kind: 'agent-typing'; agentId: string; typing: boolean };
 
 /** What a transition asks `performOutcome` (effects.ts) to do once the state is written. */
@@ -179,6 +185,20 @@ export type Outcome = {
   queued?: { interactionId: string; queueId: string };
   signal?: 'conversation.started' | 'conversation.updated' | 'conversation.ended';
 };
+
+/** A Gateway card of the conversation by id, through its card index (no walk over the messages). */
+export function findCard(conversation: Conversation, cardId: string): Card | undefined {
+  const position = conversation.cardIndex ? getOwn(conversation.cardIndex, cardId) : undefined;
+  if (position === undefined) return undefined;
+  return conversation.messages[position]?.cards.find((card) => card.id === cardId);
+}
+
+/** Indexes the cards of the message at `position` (call when the message is added). */
+export function indexCards(conversation: Conversation, message: Message, position: number): void {
+  if (message.cards.length === 0) return;
+  conversation.cardIndex ??= {};
+  for (const card of message.cards) conversation.cardIndex[card.id] = position;
+}
 
 /** The conversation's open interaction, if any. */
 export function toOpenInteraction(conversation: Conversation): Interaction | undefined {

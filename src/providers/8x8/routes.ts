@@ -9,6 +9,7 @@ import { renderGatewayConversation, renderHalList, renderV2Conversation, renderV
 import { gatewayProblems, renderGatewayCoreError, renderV2CoreError, v2Problems } from './render-errors.ts';
 import { createAttachmentRoutes } from './routes-attachments.ts';
 import { createGatewayAuth, createJwkRoutes, createTokenRoutes, createV2Auth } from './routes-auth.ts';
+import { CARDS_BASE, createCardRoutes } from './routes-cards.ts';
 import { createChannelRoutes } from './routes-channels.ts';
 import {
   createConversationRoutes,
@@ -44,7 +45,7 @@ export const v2Surface: Surface = {
 /** Chat Gateway v1: an x-api-key, application/hal+json, random channel ids, attachments and indicators. */
 export const gatewaySurface: Surface = {
   api: 'gateway',
-  basePaths: ['/chat-gateway/v1'],
+  basePaths: ['/chat-gateway/v1', CARDS_BASE],
   base: '/chat-gateway/v1',
   jwkPath: '/chat-gateway/v1/jwk/:jwkId/public',
   webhooks: 'webhooks',
@@ -60,7 +61,12 @@ export const gatewaySurface: Surface = {
   parseMessage: (body, state, conversationId) =>
     parseGatewayMessage(body, (id) => getOwn(state.attachments, id)?.conversationId === conversationId),
   customerLeave: { method: 'PATCH', path: 'participants/user', parse: parseUserRemoval },
-  routes: [createGatewayConversationRoutes, createGatewayMessageReads, createAttachmentRoutes],
+  routes: [
+    createGatewayConversationRoutes,
+    createGatewayMessageReads,
+    createAttachmentRoutes,
+    createCardRoutes,
+  ],
 };
 
 /** Both API generations. */

@@ -15,11 +15,7 @@ import {
 import { createOpenApiValidator, SPEC_OVERRIDES } from './openapi.ts';
 
 /** Operations the simulator does not serve (documented in docs/providers/8x8.md, "Not simulated"). */
-const NOT_SIMULATED = [
-  'gateway POST /chat-gateway/v1/conversations/{conversationId}/post-agent-assignment',
-  'gateway PUT /api/v1/tenant/{tenantId}/conversations/{conversationId}/cards/{cardId}/action-submit',
-  'gateway PUT /api/v1/tenant/{tenantId}/conversations/{conversationId}/cards/{cardId}/action-execute',
-];
+const NOT_SIMULATED = ['gateway POST /chat-gateway/v1/conversations/{conversationId}/post-agent-assignment'];
 
 describe('8x8 contract validator', () => {
   const { check } = createOpenApiValidator();
@@ -155,7 +151,13 @@ describe('8x8 contract replay', () => {
     const messages = await gw('GET', `/conversations/${id}/messages`);
     const messageId = messages.json._embedded.messages[0].id;
     await gw('GET', `/conversations/${id}/messages/${messageId}`);
-    await gw('GET', `/conversations/${id}/messages/${messageId}/cards`);
+    const cards = await gw('GET', `/conversations/${id}/messages/${messageId}/cards`);
+    const cardId = cards.json._embedded.cards[0].id;
+    for (const action of ['action-submit', 'action-execute']) {
+      const path = `/api/v1/tenant/acme/conversations/${id}/cards/${cardId}/${action}`;
+      const headers = { 'x-api-key': '8x8-gateway-key' };
+      expect((await call(sim, 'PUT', path, { headers, json: { name: '8x8' } })).status).toBe(204);
+    }
     await gw('GET', `/conversations/${id}/participants`);
     await gw('PATCH', `/conversations/${id}/participants/user`, { removed: true });
     await gw('DELETE', `/channels/${gwChannel}`);
