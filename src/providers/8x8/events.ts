@@ -246,13 +246,15 @@ export function toGatewayEvent(
     case 'transfer':
       return { eventType: 'TRANSFER', ...envelope };
     case 'agent-message':
+    case 'user-message':
     case 'bot-message': {
       const message = findMessage(conversation, happening.messageId);
       if (!message) return null;
       const echo = happening.kind === 'bot-message';
+      const type = echo ? 'bot' : happening.kind === 'user-message' ? 'user' : 'agent';
       const data: GatewayEvents['MESSAGE']['data'] = {
         isEcho: echo,
-        sender: { id: message.participantId, type: echo ? 'bot' : 'agent' },
+        sender: { id: message.participantId, type },
         text: message.text,
       };
       if (message.attachments.length > 0) data.attachments = toEventAttachments(state, message);

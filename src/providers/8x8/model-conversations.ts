@@ -20,6 +20,7 @@ import {
   toGatewayState,
   toOpenInteraction,
 } from './model.ts';
+import { endHandover, noteHandoverMessage } from './model-handover.ts';
 import { changeConversation, indexConversation, unindexConversation } from './model-indexes.ts';
 
 /** A conversation to start, as either API's request asks for it, with its ids drawn (model-ids.ts). */
@@ -120,7 +121,13 @@ export function applyCustomerMessage(
   return changeConversation(draft, conversationId, (conversation) => {
     let openId = toOpenInteraction(conversation)?.id;
     const outcome: Outcome = { happenings: [], signal: 'conversation.updated' };
-    if (openId === undefined) {
+    if (conversation.handover) {
+      // A post-agent phase: the message goes to the bot, in the last interaction; nothing is queued.
+      openId = conversation.interactions.at(-1)?.id ?? newInteractionId;
+      noteHandoverMessage(conversation, outcome, message.authorType, message.createdAt);
+      if (message.authorType === 'user')
+        outcome.happenings.push({ kind: 'user-message', messageId: message.id });
+    } else if (openId === undefined) {
       const queueId = conversation.lastQueueId;
       conversation.customerLeft = false;
       // The conversation goes on: the agent who ended the last interaction is no longer held (no event).
@@ -165,7 +172,11 @@ export function applyCustomerLeave(draft: EightByEightState, conversationId: str
       if (alreadyLeft) return { happenings: [] };
       const happenings: Happening[] = [{ kind: 'user-left' }];
       if (heldAgentId) happenings.push({ kind: 'agent-released', agentId: heldAgentId });
-      return { happenings, signal: 'conversation.updated' };
+      if (!conversation.handover) return { happenings, signal: 'conversation.updated' };
+      happenings.push({ kind: 'conversation-update', state: 'idle' });
+      const outcome: Outcome = { happenings, signal: 'conversation.ended' };
+      endHandover(conversation, outcome);
+      return outcome;
     }
     const agentId = open.agentId;
     open.endTime = now;
@@ -229,7 +240,7 @@ export function applyAttachmentAdd(draft: EightByEightState, attachment: Attachm
  */
 export function applyExpire(draft: EightByEightState, conversationId: string): boolean {
   const conversation = getOwn(draft.conversations, conversationId);
-  if (!conversation || toOpenInteraction(conversation)) return false;
+  if (!conversation || toOpenInteraction(conversation) || conversation.handover) return false;
   unindexConversation(draft, conversation);
   const attachmentIds = conversation.attachmentIds;
   for (let i = 0; i < attachmentIds.length; i++) {

@@ -16,6 +16,7 @@ import {
   createGatewayConversationRoutes,
   createV2ConversationReads,
 } from './routes-conversations.ts';
+import { createHandoverRoutes } from './routes-handover.ts';
 import { createGatewayMessageReads, createMessageRoutes, createV2MessageReads } from './routes-messages.ts';
 import type { Surface } from './routes-surface.ts';
 import { createWebhookRoutes } from './routes-webhooks.ts';
@@ -63,6 +64,7 @@ export const gatewaySurface: Surface = {
   customerLeave: { method: 'PATCH', path: 'participants/user', parse: parseUserRemoval },
   routes: [
     createGatewayConversationRoutes,
+    createHandoverRoutes,
     createGatewayMessageReads,
     createAttachmentRoutes,
     createCardRoutes,
