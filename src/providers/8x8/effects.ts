@@ -13,46 +13,84 @@ import {
   toWebhookEvent,
 } from './events.ts';
 import {
+  type Conversation,
   type Ctx,
   type EightByEightState,
   findAvailableAgent,
+  findWebhook,
   findWebhookUri,
+  type Happening,
   type Outcome,
   toOpenInteraction,
 } from './model.ts';
 import { applyAgentJoin } from './model-agents.ts';
 import { applyExpire } from './model-conversations.ts';
+import { applyHandoverExpire } from './model-handover.ts';
 import { applyStateReplace, toUpgradedState } from './model-upgrade.ts';
 import type { VerifyInput } from './rules-resources.ts';
 
+/** Happenings of the agent's side: they go to the channel's web-hook even during a post-agent phase. */
+const AGENT_SIDE: ReadonlySet<Happening['kind']> = new Set([
+  'agent-joined',
+  'agent-left',
+  'agent-released',
+  'agent-message',
+  'agent-typing',
+  'transfer',
+  'queued',
+]);
+
+/**
+ * The web-hook URIs one happening goes to: the channel's; during a post-agent phase the bot's web-hook instead
+ * (plus the channel's with notifyChannelWebhookIfExists), but for the agent's side.
+ */
+function toHappeningUrls(
+  state: EightByEightState,
+  conversation: Conversation,
+  outcome: Outcome,
+  happening: Happening,
+): string[] {
+  const channelUrl = findWebhookUri(state, conversation);
+  const handover = outcome.handover;
+  if (!handover || AGENT_SIDE.has(happening.kind)) return channelUrl ? [channelUrl] : [];
+  const botUrl = findWebhook(state, 'gateway', handover.webhookId)?.uri;
+  const urls = botUrl ? [botUrl] : [];
+  if (handover.notifyChannel && channelUrl && channelUrl !== botUrl) urls.push(channelUrl);
+  return urls;
+}
+
 /**
  * Emits the webhooks of a transition (in order, keyed by conversation), schedules auto-accept for a queued
- * interaction, and tells the core about the conversation's life. Without a web-hook for the conversation's
- * channel no payload is built (nor signed): the events are only counted in one log line.
+ * interaction and the end of a post-agent phase, and tells the core about the conversation's life. A happening
+ * without a web-hook to go to builds no payload (nor signature): the events are only counted in one log line.
  */
 export function performOutcome(ctx: Ctx, conversationId: string, outcome: Outcome): void {
   const state = ctx.state();
   const conversation = getOwn(state.conversations, conversationId);
   if (!conversation) return;
   const api = conversation.api;
-  const url = outcome.happenings.length > 0 ? findWebhookUri(state, conversation) : undefined;
-  if (url) {
-    const now = ctx.clock.now();
-    for (const happening of outcome.happenings) {
-      const body =
-        api === 'v2'
+  const now = ctx.clock.now();
+  const unsent: string[] = [];
+  for (const happening of outcome.happenings) {
+    const urls = toHappeningUrls(state, conversation, outcome, happening);
+    const body =
+      urls.length === 0
+        ? null
+        : api === 'v2'
           ? toV2Event(state, conversation, happening, now)
           : toGatewayEvent(state, conversation, happening, now);
-      if (body) ctx.emit(toWebhookEvent(body, { url, conversation }));
-    }
-  } else if (outcome.happenings.length > 0) {
+    if (urls.length === 0) unsent.push(happening.kind);
+    if (body) for (const url of urls) ctx.emit(toWebhookEvent(body, { url, conversation }));
+  }
+  if (unsent.length > 0) {
     ctx.log(
       'warn',
       `conversation ${conversationId}: no web-hook on ${api} channel ${conversation.channelId}; ` +
-        `${outcome.happenings.map((h) => h.kind).join(', ')} not sent`,
+        `${unsent.join(', ')} not sent`,
     );
   }
   if (outcome.queued) scheduleAutoAccept(ctx, conversationId, outcome.queued);
+  if (outcome.deadline !== undefined) scheduleHandoverEnd(ctx, conversationId, outcome.deadline);
   if (outcome.signal) {
     const open = toOpenInteraction(conversation);
     ctx.notify({
@@ -65,6 +103,16 @@ export function performOutcome(ctx: Ctx, conversationId: string, outcome: Outcom
       },
     });
   }
+}
+
+/** Ends a post-agent phase at its deadline, unless a later message moved it (the transition checks). */
+function scheduleHandoverEnd(ctx: Ctx, conversationId: string, deadline: number): void {
+  ctx.schedule(Math.max(0, deadline - ctx.clock.now()), () => {
+    const due = getOwn(ctx.state().index.handovers ?? {}, conversationId);
+    if (due === undefined || due > ctx.clock.now()) return;
+    const now = ctx.clock.now();
+    performTransition(ctx, conversationId, (draft) => applyHandoverExpire(draft, conversationId, now));
+  });
 }
 
 /** Runs a transition of one conversation and performs its outcome (a misfit throws, nothing is written). */
@@ -90,6 +138,8 @@ export function performStart(ctx: Ctx): void {
   }
   const queued = Object.entries(ctx.state().index.queued).map(([id, q]) => [id, { ...q }] as const);
   for (const [conversationId, waiting] of queued) scheduleAutoAccept(ctx, conversationId, waiting);
+  const ending = Object.entries(ctx.state().index.handovers ?? {});
+  for (const [conversationId, deadline] of ending) scheduleHandoverEnd(ctx, conversationId, deadline);
 }
 
 /** With auto-accept on (option, or the queue's own setting), an available agent accepts after the delay. */

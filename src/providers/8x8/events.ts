@@ -65,14 +65,19 @@ export type GatewayEvents = {
   MESSAGE: GatewayEnvelope<'MESSAGE'> & {
     data: {
       isEcho: boolean;
-      sender: { id: string; type: 'agent' | 'user' };
+      sender: { id: string; type: 'agent' | 'user' | 'bot' };
       text: string;
       attachments?: { id: string; type: string; preSignedUrl: string; fileName: string }[];
       cards?: { contentType: string; content: unknown }[];
     };
   };
   ACTIVITY: GatewayEnvelope<'ACTIVITY'> & {
-    data: { name: 'typing'; value: { users: { type: 'agent'; id: string }[] } };
+    data:
+      | { name: 'typing'; value: { users: { type: 'agent'; id: string }[] } }
+      | {
+          name: 'adaptiveCard/action';
+          value: { type: 'Action.Submit' | 'Action.Execute'; data: Record<string, unknown> };
+        };
   };
   WEB_HOOK_VERIFY: { notificationVersion: string; eventType: 'WEB_HOOK_VERIFY' };
 };
@@ -150,6 +155,7 @@ export function toV2Event(
       };
     case 'agent-joined':
     case 'agent-left':
+    case 'agent-released':
       return {
         eventType: happening.kind === 'agent-joined' ? 'AGENT_JOINED' : 'AGENT_LEFT',
         messageType: 'SYSTEM',
@@ -239,12 +245,16 @@ export function toGatewayEvent(
       };
     case 'transfer':
       return { eventType: 'TRANSFER', ...envelope };
-    case 'agent-message': {
+    case 'agent-message':
+    case 'user-message':
+    case 'bot-message': {
       const message = findMessage(conversation, happening.messageId);
       if (!message) return null;
+      const echo = happening.kind === 'bot-message';
+      const type = echo ? 'bot' : happening.kind === 'user-message' ? 'user' : 'agent';
       const data: GatewayEvents['MESSAGE']['data'] = {
-        isEcho: false,
-        sender: { id: message.participantId, type: 'agent' },
+        isEcho: echo,
+        sender: { id: message.participantId, type },
         text: message.text,
       };
       if (message.attachments.length > 0) data.attachments = toEventAttachments(state, message);
@@ -261,6 +271,12 @@ export function toGatewayEvent(
           name: 'typing',
           value: { users: happening.typing ? [{ type: 'agent', id: happening.agentId }] : [] },
         },
+      };
+    case 'card-action':
+      return {
+        eventType: 'ACTIVITY',
+        ...envelope,
+        data: { name: 'adaptiveCard/action', value: { type: happening.type, data: happening.data } },
       };
     default:
       return null;

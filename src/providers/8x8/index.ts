@@ -37,9 +37,10 @@ export const eightByEightProvider = defineProvider<
   // Every base path belongs to a surface, whose renderer the core prefers: this one is never reached.
   renderError: v2Surface.renderError,
   webhooks: {
-    // 8x8 only says it retries "after a brief delay" (simulator choice: 3 retries after 2 s, 10 s and 60 s;
-    // a receiver gets 10 s to answer).
-    retryDelaysMs: [2_000, 10_000, 60_000],
+    // 8x8 only says it retries "after a brief delay" (simulator choice: 3 retries after 2 s, 5 s and 10 s; a
+    // receiver gets 10 s to answer). Deliveries of a conversation go in order, so a failing one holds back the
+    // later ones until it settles: at most 4 x 10 s + 17 s = 57 s, under a minute (docs/providers/8x8.md).
+    retryDelaysMs: [2_000, 5_000, 10_000],
     timeoutMs: 10_000,
     sign: signDelivery,
   },

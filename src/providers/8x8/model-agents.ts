@@ -12,6 +12,7 @@ import {
   type Outcome,
   toOpenInteraction,
 } from './model.ts';
+import { startHandover } from './model-handover.ts';
 import { changeConversation } from './model-indexes.ts';
 
 /** An agent accepts the queued interaction (AGENT_JOINED). */
@@ -87,13 +88,19 @@ export function applyAgentLeave(draft: EightByEightState, conversationId: string
     const agentId = open.agentId;
     open.endTime = now;
     conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
-    return {
+    // The agent stays held until the integration calls customer leaves (seed 004).
+    conversation.heldAgentId = agentId;
+    const outcome: Outcome = {
       happenings: [
         { kind: 'agent-left', agentId },
         { kind: 'conversation-update', state: 'idle' },
       ],
       signal: 'conversation.ended',
     };
+    // A Gateway post-agent assignment hands the conversation to its bot now.
+    startHandover(conversation, outcome, now);
+    if (conversation.handover) outcome.signal = 'conversation.updated';
+    return outcome;
   });
 }
 

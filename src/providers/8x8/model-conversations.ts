@@ -14,11 +14,13 @@ import {
   findChannel,
   type GatewayUser,
   type Happening,
+  indexCards,
   type Message,
   type Outcome,
   toGatewayState,
   toOpenInteraction,
 } from './model.ts';
+import { endHandover, noteHandoverMessage } from './model-handover.ts';
 import { changeConversation, indexConversation, unindexConversation } from './model-indexes.ts';
 
 /** A conversation to start, as either API's request asks for it, with its ids drawn (model-ids.ts). */
@@ -60,6 +62,8 @@ export function applyConversationStart(
     language: start.language,
     lastQueueId: queueId,
     customerLeft: false,
+    heldAgentId: null,
+    botJoined: start.messages.some((m) => m.authorType === 'bot'),
     agentIds: [],
     interactions: [],
     messages: start.messages.map((message) => ({ ...message, interactionId: start.interactionId })),
@@ -89,7 +93,9 @@ export function applyCreateConversation(
       },
     ],
   };
-  indexConversation(draft, draft.conversations[conversation.id]!);
+  const added = draft.conversations[conversation.id]!;
+  for (let i = 0; i < added.messages.length; i++) indexCards(added, added.messages[i]!, i);
+  indexConversation(draft, added);
   const queueId = conversation.lastQueueId;
   return {
     happenings: [
@@ -115,9 +121,17 @@ export function applyCustomerMessage(
   return changeConversation(draft, conversationId, (conversation) => {
     let openId = toOpenInteraction(conversation)?.id;
     const outcome: Outcome = { happenings: [], signal: 'conversation.updated' };
-    if (openId === undefined) {
+    if (conversation.handover) {
+      // A post-agent phase: the message goes to the bot, in the last interaction; nothing is queued.
+      openId = conversation.interactions.at(-1)?.id ?? newInteractionId;
+      noteHandoverMessage(conversation, outcome, message.authorType, message.createdAt);
+      if (message.authorType === 'user')
+        outcome.happenings.push({ kind: 'user-message', messageId: message.id });
+    } else if (openId === undefined) {
       const queueId = conversation.lastQueueId;
       conversation.customerLeft = false;
+      // The conversation goes on: the agent who ended the last interaction is no longer held (no event).
+      conversation.heldAgentId = null;
       conversation.assignment = { type: 'queue', id: queueId };
       conversation.interactions.push({
         id: newInteractionId,
@@ -130,20 +144,40 @@ export function applyCustomerMessage(
       outcome.happenings.push({ kind: 'conversation-update', state: 'active' }, { kind: 'queued', queueId });
       outcome.queued = { interactionId: newInteractionId, queueId };
     }
-    conversation.messages.push({ ...message, interactionId: openId });
+    if (message.authorType === 'bot') {
+      conversation.botJoined = true;
+      outcome.happenings.push({ kind: 'bot-message', messageId: message.id });
+    }
+    const stored = { ...message, interactionId: openId };
+    indexCards(conversation, stored, conversation.messages.length);
+    conversation.messages.push(stored);
     return outcome;
   });
 }
 
 /**
- * The customer leaves (v2 DELETE participants/customer, Gateway PATCH participants/user). Ends the open
- * interaction; the agent, if any, is freed (AGENT_LEFT). Without an open interaction nothing happens.
+ * The customer leaves (v2 DELETE participants/customer, Gateway PATCH participants/user). With an open interaction:
+ * it ends, the agent (if any) is freed (v2 AGENT_LEFT; Gateway user left, agent left, idle). After the agent ended
+ * the interaction: the held agent is freed (v2 AGENT_LEFT again, seed 004; Gateway user left). Once the customer
+ * has left, nothing happens.
  */
 export function applyCustomerLeave(draft: EightByEightState, conversationId: string, now: number): Outcome {
   return changeConversation(draft, conversationId, (conversation): Outcome => {
     const open = toOpenInteraction(conversation);
+    const alreadyLeft = conversation.customerLeft;
+    const heldAgentId = conversation.heldAgentId ?? null;
     conversation.customerLeft = true;
-    if (!open) return { happenings: [] };
+    conversation.heldAgentId = null;
+    if (!open) {
+      if (alreadyLeft) return { happenings: [] };
+      const happenings: Happening[] = [{ kind: 'user-left' }];
+      if (heldAgentId) happenings.push({ kind: 'agent-released', agentId: heldAgentId });
+      if (!conversation.handover) return { happenings, signal: 'conversation.updated' };
+      happenings.push({ kind: 'conversation-update', state: 'idle' });
+      const outcome: Outcome = { happenings, signal: 'conversation.ended' };
+      endHandover(conversation, outcome);
+      return outcome;
+    }
     const agentId = open.agentId;
     open.endTime = now;
     conversation.assignment = { type: 'queue', id: conversation.lastQueueId };
@@ -206,7 +240,7 @@ export function applyAttachmentAdd(draft: EightByEightState, attachment: Attachm
  */
 export function applyExpire(draft: EightByEightState, conversationId: string): boolean {
   const conversation = getOwn(draft.conversations, conversationId);
-  if (!conversation || toOpenInteraction(conversation)) return false;
+  if (!conversation || toOpenInteraction(conversation) || conversation.handover) return false;
   unindexConversation(draft, conversation);
   const attachmentIds = conversation.attachmentIds;
   for (let i = 0; i < attachmentIds.length; i++) {

@@ -52,6 +52,8 @@ type IndexKeys = {
   /** v2 status or Gateway state. */
   status: string;
   queued: { interactionId: string; queueId: string } | null;
+  /** When the conversation's post-agent phase ends by itself, if it does. */
+  deadline: number | null;
 };
 
 /** The index keys of a conversation as it is now. */
@@ -61,6 +63,7 @@ function toIndexKeys(conversation: Conversation): IndexKeys {
     channelId: conversation.channelId,
     status: conversation.api === 'v2' ? toV2Status(conversation) : toGatewayState(conversation),
     queued: open && !open.agentId ? { interactionId: open.id, queueId: open.queueId } : null,
+    deadline: conversation.handover?.deadline ?? null,
   };
 }
 
@@ -122,6 +125,7 @@ export function unindexConversation(draft: EightByEightState, conversation: Conv
     removeEntry(index.gateway.state, toEntry(keys.status, seq, id));
   }
   delete index.queued[id];
+  if (index.handovers) delete index.handovers[id];
 }
 
 /** Moves a changed conversation in the indexes whose key changed (`before` was taken before the change). */
@@ -154,6 +158,11 @@ function reindexConversation(draft: EightByEightState, conversation: Conversatio
     index.queued[id] = { ...now };
   } else if (!now && was) {
     delete index.queued[id];
+  }
+  if (after.deadline !== before.deadline) {
+    index.handovers ??= {};
+    if (after.deadline === null) delete index.handovers[id];
+    else index.handovers[id] = after.deadline;
   }
 }
 

@@ -96,12 +96,41 @@ export type Conversation = {
   /** The queue of the last interaction: a message after AGENT_LEFT re-queues here. */
   lastQueueId: string;
   customerLeft: boolean;
+  /**
+   * The agent who ended the last interaction, not yet freed: seed 004 has the integration call customer leaves
+   * after AGENT_LEFT to free the agent, and that call sends AGENT_LEFT again. Absent (older stores) = none.
+   */
+  heldAgentId?: string | null;
+  /** The bot wrote in the conversation (history or POST messages): it is listed as a participant. */
+  botJoined?: boolean;
   /** Every agent that ever joined (for participant lists). */
   agentIds: string[];
   interactions: Interaction[];
   messages: Message[];
+  /** Gateway: the post-agent assignment to apply when the agent ends the interaction (model-handover.ts). */
+  postAgent?: PostAgentAssignment | null;
+  /** Gateway: the post-agent phase in progress (the bot of `webhookId` has the conversation). */
+  handover?: Handover | null;
+  /** Gateway cards by id: the position of their message in `messages` (kept as messages are added). */
+  cardIndex?: Record<string, number>;
   /** Ids of the Gateway attachments uploaded to this conversation, in upload order. */
   attachmentIds: string[];
+};
+
+/** A Gateway post-agent assignment (OAS GW PostAgentAssignmentRequest), as stored. */
+export type PostAgentAssignment = {
+  webhookId: string;
+  /** `configuration.notifyChannelWebhookIfExists` is "true": the channel's web-hook gets the phase's events too. */
+  notifyChannel: boolean;
+  maxTotalMinutes: number | null;
+  userTimeoutInMinutes: number | null;
+};
+
+/** A post-agent phase in progress: when it started, the bot's last unanswered message, when it ends by itself. */
+export type Handover = PostAgentAssignment & {
+  startedAt: number;
+  lastBotAt: number | null;
+  deadline: number | null;
 };
 
 /** An issued v2 access token. */
@@ -126,6 +155,8 @@ export type ConversationIndexes = {
   gateway: { id: SortedIndex; createdAt: SortedIndex; channelId: SortedIndex; state: SortedIndex };
   /** Conversations whose open interaction waits in a queue (auto-accept is armed for them). */
   queued: Record<string, { interactionId: string; queueId: string }>;
+  /** Gateway conversations in a post-agent phase that ends by itself, with its deadline (absent in older stores). */
+  handovers?: Record<string, number>;
 };
 
 /** The whole provider state (one JSON document in the store). Every collection is keyed by id. */
@@ -158,9 +189,17 @@ export type Happening =
   | { kind: 'queued'; queueId: string }
   | { kind: 'agent-joined'; agentId: string }
   | { kind: 'agent-left'; agentId: string }
+  /** The customer left after the agent had ended the interaction: v2 AGENT_LEFT again (seed 004), no Gateway event. */
+  | { kind: 'agent-released'; agentId: string }
   | { kind: 'user-left' }
   | { kind: 'transfer' }
   | { kind: 'agent-message'; messageId: string }
+  /** The user wrote during a post-agent phase: the bot's web-hook gets it (Gateway MESSAGE). */
+  | { kind: 'user-message'; messageId: string }
+  /** The bot wrote through the API: the Gateway echoes it (MESSAGE isEcho true). */
+  | { kind: 'bot-message'; messageId: string }
+  /** An adaptive card's action was submitted (user) or executed (agent): Gateway ACTIVITY adaptiveCard/action. */
+  | { kind: 'card-action'; type: 'Action.Submit' | 'Action.Execute'; data: Record<string, unknown> }
   | { kind: 'agent-typing'; agentId: string; typing: boolean };
 
 /** What a transition asks `performOutcome` (effects.ts) to do once the state is written. */
@@ -169,7 +208,25 @@ export type Outcome = {
   /** An interaction that waits in a queue for an agent (auto-accept is scheduled for it). */
   queued?: { interactionId: string; queueId: string };
   signal?: 'conversation.started' | 'conversation.updated' | 'conversation.ended';
+  /** The post-agent phase these happenings belong to: all but the agent's go to its web-hook (model-handover.ts). */
+  handover?: { webhookId: string; notifyChannel: boolean };
+  /** A post-agent phase ends by itself at this time (a timer is armed; it checks the deadline still holds). */
+  deadline?: number;
 };
+
+/** A Gateway card of the conversation by id, through its card index (no walk over the messages). */
+export function findCard(conversation: Conversation, cardId: string): Card | undefined {
+  const position = conversation.cardIndex ? getOwn(conversation.cardIndex, cardId) : undefined;
+  if (position === undefined) return undefined;
+  return conversation.messages[position]?.cards.find((card) => card.id === cardId);
+}
+
+/** Indexes the cards of the message at `position` (call when the message is added). */
+export function indexCards(conversation: Conversation, message: Message, position: number): void {
+  if (message.cards.length === 0) return;
+  conversation.cardIndex ??= {};
+  for (const card of message.cards) conversation.cardIndex[card.id] = position;
+}
 
 /** The conversation's open interaction, if any. */
 export function toOpenInteraction(conversation: Conversation): Interaction | undefined {
@@ -184,9 +241,9 @@ export function toV2Status(conversation: Conversation): 'created' | 'pending' | 
   return conversation.customerLeft ? 'deleted' : 'created';
 }
 
-/** Gateway state of a conversation: active while an interaction is open, idle after. */
+/** Gateway state of a conversation: active while an interaction is open or a post-agent phase runs, idle after. */
 export function toGatewayState(conversation: Conversation): 'active' | 'idle' {
-  return toOpenInteraction(conversation) ? 'active' : 'idle';
+  return toOpenInteraction(conversation) || conversation.handover ? 'active' : 'idle';
 }
 
 /** Finds a conversation of one API (an id of the other API, or an inherited name, finds nothing). */

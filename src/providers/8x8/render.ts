@@ -86,14 +86,17 @@ export function renderV2Message(m: Message) {
   };
 }
 
-/** The v2 participants (simulator choice: a list; the spec types it as one object). */
+/**
+ * The v2 participants: everyone who joined during the conversation's lifespan (the OAS description), the customer,
+ * the bot once it wrote, then every agent in join order. A list, though the OAS types `participants` as one object
+ * (see docs/providers/8x8.md, spec defects).
+ */
 export function renderV2Participants(conv: Conversation) {
-  const open = conv.interactions.at(-1);
-  const list: { id: string; type: string; language: string }[] = [];
-  if (!conv.customerLeft) list.push({ id: conv.userParticipantId, type: 'user', language: conv.language });
-  if (open && open.endTime === null && open.agentId)
-    list.push({ id: open.agentId, type: 'agent', language: 'en' });
-  return list;
+  return [
+    { id: conv.userParticipantId, type: 'user', language: conv.language },
+    ...(conv.botJoined ? [{ id: 'bot', type: 'bot', language: conv.language }] : []),
+    ...conv.agentIds.map((id) => ({ id, type: 'agent', language: 'en' })),
+  ];
 }
 
 /** Gateway ConversationResult. */
@@ -143,12 +146,13 @@ export function renderCard(card: Message['cards'][number]) {
   };
 }
 
-/** Gateway participants: the user and every agent that joined, with `removed`. */
+/** Gateway participants: the user, the bot once it wrote, and every agent that joined, with `removed`. */
 export function renderGatewayParticipants(conv: Conversation) {
   const open = conv.interactions.at(-1);
   const current = open && open.endTime === null ? open.agentId : null;
   return [
     { id: conv.userParticipantId, removed: conv.customerLeft, type: 'user', language: conv.language },
+    ...(conv.botJoined ? [{ id: 'bot', removed: false, type: 'bot', language: conv.language }] : []),
     ...conv.agentIds.map((id) => ({ id, removed: id !== current, type: 'agent', language: 'en' })),
   ];
 }

@@ -9,12 +9,14 @@ import { renderGatewayConversation, renderHalList, renderV2Conversation, renderV
 import { gatewayProblems, renderGatewayCoreError, renderV2CoreError, v2Problems } from './render-errors.ts';
 import { createAttachmentRoutes } from './routes-attachments.ts';
 import { createGatewayAuth, createJwkRoutes, createTokenRoutes, createV2Auth } from './routes-auth.ts';
+import { CARDS_BASE, createCardRoutes } from './routes-cards.ts';
 import { createChannelRoutes } from './routes-channels.ts';
 import {
   createConversationRoutes,
   createGatewayConversationRoutes,
   createV2ConversationReads,
 } from './routes-conversations.ts';
+import { createHandoverRoutes } from './routes-handover.ts';
 import { createGatewayMessageReads, createMessageRoutes, createV2MessageReads } from './routes-messages.ts';
 import type { Surface } from './routes-surface.ts';
 import { createWebhookRoutes } from './routes-webhooks.ts';
@@ -44,7 +46,7 @@ export const v2Surface: Surface = {
 /** Chat Gateway v1: an x-api-key, application/hal+json, random channel ids, attachments and indicators. */
 export const gatewaySurface: Surface = {
   api: 'gateway',
-  basePaths: ['/chat-gateway/v1'],
+  basePaths: ['/chat-gateway/v1', CARDS_BASE],
   base: '/chat-gateway/v1',
   jwkPath: '/chat-gateway/v1/jwk/:jwkId/public',
   webhooks: 'webhooks',
@@ -60,7 +62,13 @@ export const gatewaySurface: Surface = {
   parseMessage: (body, state, conversationId) =>
     parseGatewayMessage(body, (id) => getOwn(state.attachments, id)?.conversationId === conversationId),
   customerLeave: { method: 'PATCH', path: 'participants/user', parse: parseUserRemoval },
-  routes: [createGatewayConversationRoutes, createGatewayMessageReads, createAttachmentRoutes],
+  routes: [
+    createGatewayConversationRoutes,
+    createHandoverRoutes,
+    createGatewayMessageReads,
+    createAttachmentRoutes,
+    createCardRoutes,
+  ],
 };
 
 /** Both API generations. */

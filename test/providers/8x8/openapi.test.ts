@@ -14,13 +14,6 @@ import {
 } from './helpers.ts';
 import { createOpenApiValidator, SPEC_OVERRIDES } from './openapi.ts';
 
-/** Operations the simulator does not serve (documented in docs/providers/8x8.md, "Not simulated"). */
-const NOT_SIMULATED = [
-  'gateway POST /chat-gateway/v1/conversations/{conversationId}/post-agent-assignment',
-  'gateway PUT /api/v1/tenant/{tenantId}/conversations/{conversationId}/cards/{cardId}/action-submit',
-  'gateway PUT /api/v1/tenant/{tenantId}/conversations/{conversationId}/cards/{cardId}/action-execute',
-];
-
 describe('8x8 contract validator', () => {
   const { check } = createOpenApiValidator();
   const webhooks = '/vcc/us/chat/v2/tenant/acme/web-hooks/1';
@@ -132,6 +125,12 @@ describe('8x8 contract replay', () => {
     await gw('PUT', `/conversations/${id}`, { channelId: gwChannel, user: { name: 'K' } });
     await gw('PATCH', `/conversations/${id}`, { assignment: { type: 'queue', id: '200' } });
     await gw('GET', `/conversations/${id}/interactions`);
+    const handover = {
+      type: 'webhook',
+      id: hookId,
+      configuration: { notifyChannelWebhookIfExists: 'false' },
+    };
+    expect((await gw('POST', `/conversations/${id}/post-agent-assignment`, handover)).status).toBe(201);
     await gw('POST', `/conversations/${id}/typing`, { authorType: 'user' });
     await gw('POST', `/conversations/${id}/thinking`, { authorType: 'bot' });
     await gw('POST', `/conversations/${id}/read-receipt`, { authorType: 'user', readAt: 1 });
@@ -155,13 +154,19 @@ describe('8x8 contract replay', () => {
     const messages = await gw('GET', `/conversations/${id}/messages`);
     const messageId = messages.json._embedded.messages[0].id;
     await gw('GET', `/conversations/${id}/messages/${messageId}`);
-    await gw('GET', `/conversations/${id}/messages/${messageId}/cards`);
+    const cards = await gw('GET', `/conversations/${id}/messages/${messageId}/cards`);
+    const cardId = cards.json._embedded.cards[0].id;
+    for (const action of ['action-submit', 'action-execute']) {
+      const path = `/api/v1/tenant/acme/conversations/${id}/cards/${cardId}/${action}`;
+      const headers = { 'x-api-key': '8x8-gateway-key' };
+      expect((await call(sim, 'PUT', path, { headers, json: { name: '8x8' } })).status).toBe(204);
+    }
     await gw('GET', `/conversations/${id}/participants`);
     await gw('PATCH', `/conversations/${id}/participants/user`, { removed: true });
     await gw('DELETE', `/channels/${gwChannel}`);
     expect((await gw('DELETE', `/webhooks/${hookId}`)).status).toBe(204);
 
-    const missing = allOperations.filter((op) => !seenOperations.has(op) && !NOT_SIMULATED.includes(op));
+    const missing = allOperations.filter((op) => !seenOperations.has(op));
     expect(missing).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { expect, test } from 'vitest';
 import { guardScans } from '../../support/scan-guard.ts';
 import {
   BASIC,
+  call,
   createEightByEightSim,
   gatewayClient,
   getToken,
@@ -113,6 +114,19 @@ test('at 2,100 stored conversations and 1,050 live tokens, no request, action or
   }
   scans['agent.typing'] = await guard(() => act(live, 'agent.typing', { typing: true }));
   scans['raw.event'] = await guard(() => act(live, 'raw.event', { type: 'X', body: { any: 'thing' } }));
+  const card = { contentType: 'application/vnd.microsoft.card.adaptive', content: {} };
+  await gw('POST', `/conversations/${live}/messages`, { authorType: 'bot', text: 'rate', cards: [card] });
+  const cardId = (await gw('GET', `/conversations/${live}/messages`)).json._embedded.messages[0].cards[0].id;
+  const hookId = (await gw('GET', `/channels/${gwChannel}`)).json.webHookId;
+  scans['card action and post-agent assignment'] = await guard(async () => {
+    const path = `/api/v1/tenant/acme/conversations/${live}/cards/${cardId}/action-submit`;
+    const headers = { 'x-api-key': '8x8-gateway-key' };
+    expect((await call(sim, 'PUT', path, { headers, json: { name: 'x' } })).status).toBe(204);
+    const handover = { type: 'webhook', id: hookId, configuration: { maxTotalMinutes: 20 } };
+    expect((await gw('POST', `/conversations/${live}/post-agent-assignment`, handover)).status).toBe(201);
+    await act(live, 'agent.leave', {});
+    await sim.control.advance('20m');
+  });
   await sim.control.idle();
 
   const empty = Object.fromEntries(Object.keys(scans).map((name) => [name, []]));

@@ -21,7 +21,10 @@ import {
 describe('8x8 surfaces', () => {
   test('the provider declares one surface per API generation, each under base paths the provider lists', () => {
     const surfaces = eightByEightProvider.surfaces ?? [];
-    expect(surfaces.map((s) => s.basePaths)).toEqual([['/oauth/v2', '/vcc'], ['/chat-gateway/v1']]);
+    expect(surfaces.map((s) => s.basePaths)).toEqual([
+      ['/oauth/v2', '/vcc'],
+      ['/chat-gateway/v1', '/api/v1/tenant'],
+    ]);
     for (const base of surfaces.flatMap((s) => s.basePaths)) {
       expect(eightByEightProvider.basePaths).toContain(base);
     }
