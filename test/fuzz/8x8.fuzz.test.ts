@@ -12,6 +12,7 @@ type Env = {
   gwHook: string;
   gwChannel: string;
   gwConversation: string;
+  gwCard: string;
   seq: number;
 };
 
@@ -381,11 +382,30 @@ const gatewayRoutes: FuzzRoute<Env>[] = [
     envelope: eightByEightEnvelope,
     prepare: (env) => gw({ id: env.gwConversation }, json({ authorType: 'user' })),
   },
+  {
+    method: 'POST',
+    route: `${GW}/conversations/:id/post-agent-assignment`,
+    auth: apiKey,
+    envelope: eightByEightEnvelope,
+    prepare: (env) =>
+      gw(
+        { id: env.gwConversation },
+        json({ type: 'webhook', id: env.gwHook, configuration: { maxTotalMinutes: 20 } }),
+      ),
+  },
+  ...(['action-submit', 'action-execute'] as const).map((action) => ({
+    method: 'PUT' as const,
+    route: `/api/v1/tenant/:tenantId/conversations/:id/cards/:cardId/${action}`,
+    auth: apiKey,
+    envelope: eightByEightEnvelope,
+    prepare: (env: Env) =>
+      gw({ tenantId: 'acme', id: env.gwConversation, cardId: env.gwCard }, json({ name: '8x8' })),
+  })),
 ];
 
 defineFuzzSuite<Env>({
   name: '8x8',
-  owns: (r) => ['/oauth/', '/vcc/', '/chat-gateway/'].some((b) => r.path.startsWith(b)),
+  owns: (r) => ['/oauth/', '/vcc/', '/chat-gateway/', '/api/v1/tenant/'].some((b) => r.path.startsWith(b)),
   routes: [...v2Routes, ...gatewayRoutes],
   faults: true,
   async setup(sim) {
@@ -401,6 +421,7 @@ defineFuzzSuite<Env>({
       gwHook: '',
       gwChannel: '',
       gwConversation: '',
+      gwCard: '',
       seq: 0,
     };
     env.v2Hook = await v2Hook(sim, env);
@@ -409,6 +430,18 @@ defineFuzzSuite<Env>({
     env.gwHook = await gwHook(sim, env);
     env.gwChannel = await gwChannel(sim, env);
     env.gwConversation = await gwConversation(sim, env);
+    await sendOk(sim, 'POST', `${GW}/conversations/${env.gwConversation}/messages`, {
+      headers: API_KEY,
+      json: {
+        authorType: 'bot',
+        text: 'rate',
+        cards: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: {} }],
+      },
+    });
+    const listed = await sendOk(sim, 'GET', `${GW}/conversations/${env.gwConversation}/messages`, {
+      headers: API_KEY,
+    });
+    env.gwCard = (listed._embedded as { messages: { cards: { id: string }[] }[] }).messages[0]!.cards[0]!.id;
     return env;
   },
   async probe(sim, env) {

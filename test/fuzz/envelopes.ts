@@ -130,7 +130,9 @@ export const eightByEightEnvelope: Envelope = (answer) => {
   const problem = expectJson(answer, /^application\/problem\+json/);
   if (problem) return problem;
   if (!isRecord(answer.json)) return 'not a JSON object';
-  return answer.path.startsWith('/chat-gateway/') ? gatewayProblem(answer) : v2Problem(answer);
+  return answer.path.startsWith('/chat-gateway/') || answer.path.startsWith('/api/v1/tenant/')
+    ? gatewayProblem(answer)
+    : v2Problem(answer);
 };
 
 /**
