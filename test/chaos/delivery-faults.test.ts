@@ -1,0 +1,208 @@
+// Delivery faults on the core's delivery path, with the echo test provider and a real receiver on 127.0.0.1.
+import { afterEach, expect, test } from 'vitest';
+import { type Receiver, startReceiver } from '../support/receiver.ts';
+import { admin } from '../support/requests.ts';
+import { createTestSimulator } from '../support/simulator.ts';
+
+const receivers: Receiver[] = [];
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+});
+
+async function setup(seed = 1) {
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  const sim = await createTestSimulator({
+    seed,
+    fixtures: { echo: { tokens: [{ id: 'good-token', tenant: 't1' }], webhookUrl: `${receiver.url}/hook` } },
+  });
+  const start = async () => {
+    const res = await sim.app.request('/echo/v1/conversations', {
+      method: 'POST',
+      headers: { authorization: 'Bearer good-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    return ((await res.json()) as { id: string }).id;
+  };
+  const say = (conversationId: string, text: string) =>
+    sim.control.act({ provider: 'echo', conversationId, action: 'agent.say', args: { text } });
+  const texts = () => receiver.requests.map((r) => (r.json as { text?: string }).text ?? 'created');
+  return { sim, receiver, start, say, texts };
+}
+
+test('duplicate delivers the same event twice with the same event id, body and signature headers', async () => {
+  const { sim, receiver, start, say } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'duplicate', type: 'agent.text', times: 1 });
+  await say(id, 'one');
+  await sim.control.idle();
+  const [original, copy] = receiver.requests.slice(1);
+  expect(copy?.body).toBe(original?.body);
+  expect(copy?.headers['x-echo-time']).toBe(original?.headers['x-echo-time']);
+  const deliveries = sim.control.deliveries({ type: 'agent.text' });
+  expect(deliveries.map((d) => d.eventId)).toEqual([deliveries[0]!.eventId, deliveries[0]!.eventId]);
+  expect(deliveries[0]!.chaos?.[0]).toMatchObject({ fault: 'dfault-1', kind: 'duplicate' });
+  expect(deliveries[1]!.chaos?.[0]).toMatchObject({ kind: 'duplicate', of: deliveries[0]!.id });
+});
+
+test('reorder holds an event back until the next event of its conversation was sent', async () => {
+  const { sim, start, say, texts } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'reorder', type: 'agent.text', times: 1 });
+  await say(id, 'first');
+  await say(id, 'second');
+  await sim.control.idle();
+  expect(texts()).toEqual(['created', 'second', 'first']);
+});
+
+test('reorder releases the held event after maxHold when no later event comes', async () => {
+  const { sim, start, say, texts } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'reorder', type: 'agent.text', maxHold: '5s' });
+  await say(id, 'alone');
+  await sim.control.idle();
+  expect(texts()).toEqual(['created']);
+  await sim.control.advance('5s');
+  expect(texts()).toEqual(['created', 'alone']);
+});
+
+test('delay holds an event on the simulator clock, and the events of its conversation behind it', async () => {
+  const { sim, start, say, texts } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'delay', type: 'agent.text', by: '10s', times: 1 });
+  await say(id, 'late');
+  await say(id, 'after');
+  await sim.control.advance('9999ms');
+  expect(texts()).toEqual(['created']);
+  await sim.control.advance('1ms');
+  expect(texts()).toEqual(['created', 'late', 'after']);
+});
+
+test('drop never sends the event and records it as dropped by the fault', async () => {
+  const { sim, start, say, texts } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'drop', type: 'agent.text', times: 1 });
+  await say(id, 'lost');
+  await say(id, 'kept');
+  await sim.control.idle();
+  expect(texts()).toEqual(['created', 'kept']);
+  const [lost] = sim.control.deliveries({ type: 'agent.text' });
+  expect(lost).toMatchObject({
+    state: 'dropped',
+    attempts: [],
+    note: 'dropped by delivery fault dfault-1: never sent',
+  });
+});
+
+test('staleTimestamp signs an hour ago; unsignedDelivery sends no signing header', async () => {
+  const { sim, start, say, receiver } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'staleTimestamp', times: 1 });
+  await say(id, 'stale');
+  sim.control.addDeliveryFault({ kind: 'unsignedDelivery', times: 1 });
+  await say(id, 'unsigned');
+  await sim.control.idle();
+  const [, stale, unsigned] = receiver.requests;
+  expect(Number(stale?.headers['x-echo-time'])).toBe(sim.control.now() - 3_600_000);
+  expect(unsigned?.headers['x-echo-time']).toBeUndefined();
+  expect(unsigned?.body).toBe(JSON.stringify({ conversationId: id, text: 'unsigned' }));
+});
+
+test('burst holds every delivery to the destination while it is down, then sends them all at once', async () => {
+  const { sim, start, say, texts } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'burst', type: 'agent.text', during: '30s', times: 1 });
+  await say(id, 'a');
+  const other = await start();
+  await say(other, 'b');
+  await say(id, 'c');
+  await sim.control.advance('29s');
+  expect(texts()).toEqual(['created']);
+  await sim.control.advance('1s');
+  expect(texts().slice(1).sort()).toEqual(['a', 'b', 'c', 'created']);
+  expect(texts().indexOf('a')).toBeLessThan(texts().indexOf('c'));
+});
+
+test('unknownEvent sends an event of a type the receiver has never seen, shaped like the matched one, before it', async () => {
+  const { sim, start, say, receiver } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'unknownEvent', type: 'conversation.created', times: 1 });
+  await start();
+  await sim.control.idle();
+  const seen = receiver.requests.map((r) => r.json as { id: string; status: string });
+  expect(seen).toHaveLength(3);
+  expect(seen[1]).toEqual(seen[2]);
+  const unknown = sim.control.deliveries({ type: 'CONVOSIM_UNKNOWN_EVENT' });
+  expect(unknown[0]?.chaos?.[0]).toMatchObject({
+    kind: 'unknownEvent',
+    of: sim.control.deliveries().at(-1)?.id,
+  });
+  await say(id, 'x');
+});
+
+test('unknownEvent as a field adds a field to the event body and says so on the delivery', async () => {
+  const { sim, start, say, receiver } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'unknownEvent', as: 'field', name: 'mood', times: 1 });
+  await say(id, 'x');
+  await sim.control.idle();
+  expect(receiver.requests.at(-1)?.json).toMatchObject({ text: 'x', mood: { addedBy: 'convosim' } });
+  expect(sim.control.deliveries().at(-1)?.chaos?.[0]?.detail).toBe('field "mood" added to the body');
+});
+
+test('a ratio fault picks the same deliveries under the same seed, other ones under another seed', async () => {
+  const run = async (seed: number) => {
+    const { sim, start, say } = await setup(seed);
+    const id = await start();
+    sim.control.addDeliveryFault({ kind: 'drop', type: 'agent.text', ratio: 0.5 });
+    for (let i = 0; i < 20; i++) await say(id, `m${i}`);
+    await sim.control.idle();
+    return sim.control.deliveries({ type: 'agent.text' }).map((d) => d.state);
+  };
+  const first = await run(1);
+  expect(await run(1)).toEqual(first);
+  expect(await run(2)).not.toEqual(first);
+  expect(first.filter((s) => s === 'dropped').length).toBeGreaterThan(3);
+});
+
+test('faults match by provider, conversation and destination', async () => {
+  const { sim, start, say, texts, receiver } = await setup();
+  const a = await start();
+  const b = await start();
+  sim.control.addDeliveryFault({ kind: 'drop', provider: 'other' });
+  sim.control.addDeliveryFault({ kind: 'drop', destination: 'http://elsewhere.test' });
+  sim.control.addDeliveryFault({ kind: 'drop', conversationId: b, destination: receiver.url });
+  await say(a, 'to a');
+  await say(b, 'to b');
+  await sim.control.idle();
+  expect(texts()).toEqual(['created', 'created', 'to a']);
+});
+
+test('reset clears delivery faults and their holds', async () => {
+  const { sim, start, say } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'burst', during: '1m' });
+  await say(id, 'held');
+  await sim.control.reset();
+  expect(sim.control.deliveryFaults()).toEqual([]);
+  expect(sim.control.health().pending.timers).toBe(0);
+});
+
+test('the admin API adds, lists and removes delivery faults, and explains a bad one', async () => {
+  const { sim } = await setup();
+  const created = await admin(sim, 'POST', '/delivery-faults', {
+    kind: 'duplicate',
+    type: 'TEXT',
+    copies: 2,
+  });
+  expect(created.status).toBe(201);
+  expect(await created.json()).toMatchObject({ id: 'dfault-1', kind: 'duplicate', copies: 2, hits: 0 });
+  const listed = await admin(sim, 'GET', '/delivery-faults');
+  expect(((await listed.json()) as { faults: unknown[] }).faults).toHaveLength(1);
+  const bad = await admin(sim, 'POST', '/delivery-faults', { kind: 'drop', copies: 2 });
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as { error: string }).error).toContain('is not an option of drop');
+  expect((await admin(sim, 'DELETE', '/delivery-faults/dfault-1')).status).toBe(204);
+  expect((await admin(sim, 'DELETE', '/delivery-faults/dfault-1')).status).toBe(404);
+  expect((await admin(sim, 'DELETE', '/delivery-faults/__proto__')).status).toBe(404);
+});
