@@ -37,7 +37,7 @@ export const NAIVE: BotFlaws = {
 type Incoming = {
   /** The id a careful receiver dedupes by. */
   eventId: string;
-  kind: 'text' | 'joined' | 'other';
+  kind: 'text' | 'joined' | 'start' | 'other';
   text: string;
   conversation: string;
   /** When it happened and when it was sent, in ms (null when the provider does not say). */
@@ -53,6 +53,8 @@ type Adapter = {
   /** True when the signature verifies; null when the provider does not sign. */
   verify(request: Request): boolean | null;
   reply(conversation: string, text: string): unknown;
+  /** Sends the first message, where the provider waits for one. */
+  greet?(conversation: string): unknown;
 };
 
 const servers: { close(): void; closeAllConnections(): void }[] = [];
@@ -74,6 +76,7 @@ async function startBot(adapter: () => Adapter, flaws: BotFlaws): Promise<string
       if (!flaws.answersDuplicates && seen.has(event.eventId)) continue;
       seen.add(event.eventId);
       if (event.kind === 'joined') joined.add(event.conversation);
+      if (event.kind === 'start') await adapter().greet?.(event.conversation);
       if (event.kind !== 'text') continue;
       if (flaws.needsJoinFirst && !joined.has(event.conversation)) continue;
       const late =
@@ -205,5 +208,250 @@ export async function createEightByEightBot(flaws: BotFlaws = {}) {
       });
       return ((await res.json()) as { conversationId: string }).conversationId;
     },
+  };
+}
+
+/** A Chatwoot agent bot on the API inbox: answers incoming messages, verifies the HMAC, dedupes by X-Chatwoot-Delivery. */
+export async function createChatwootBot(flaws: BotFlaws = {}) {
+  let sim: Simulator | null = null;
+  const url = await startBot(
+    () => ({
+      read(request) {
+        const body = JSON.parse(request.body) as {
+          event: string;
+          message_type?: string;
+          content?: string;
+          created_at?: string | number;
+          account?: { id: number };
+          conversation?: { id?: number; display_id?: number };
+        };
+        const display = body.conversation?.display_id ?? body.conversation?.id;
+        const created = typeof body.created_at === 'string' ? Date.parse(body.created_at) : null;
+        return [
+          {
+            eventId: request.headers['x-chatwoot-delivery'] ?? '',
+            kind: body.event === 'message_created' && body.message_type === 'incoming' ? 'text' : 'other',
+            text: body.content ?? '',
+            conversation: `/api/v1/accounts/${body.account?.id}/conversations/${display}`,
+            happenedAt: created,
+            sentAt: Number(request.headers['x-chatwoot-timestamp']) * 1000,
+          },
+        ];
+      },
+      verify: (request) => hmacValid('api-inbox-secret', 'chatwoot', request),
+      reply: (conversation, text) =>
+        call(
+          sim!,
+          'POST',
+          `${conversation}/messages`,
+          { api_access_token: 'chatwoot-bot-token' },
+          {
+            content: text,
+            message_type: 'outgoing',
+          },
+        ),
+    }),
+    flaws,
+  );
+  sim = await createTestSimulator({
+    providers: [chatwootProvider],
+    defaultFixtures: true,
+    fixtures: {
+      chatwoot: {
+        inboxes: [
+          {
+            id: 1,
+            account_id: 1,
+            name: 'API Inbox',
+            channel_type: 'Channel::Api',
+            webhook_url: `${url}/chatwoot`,
+            secret: 'api-inbox-secret',
+            member_ids: [1, 2],
+          },
+        ],
+      },
+    },
+    extensions: [scenarioExtension()],
+  });
+  return {
+    sim,
+    scenarios: toScenarioApi(sim),
+    start: async () => {
+      const res = await call(
+        sim!,
+        'POST',
+        '/api/v1/accounts/1/conversations',
+        { api_access_token: 'chatwoot-token' },
+        {
+          source_id: 'contact-source-1',
+          inbox_id: 1,
+        },
+      );
+      return ((await res.json()) as { id: number }).id;
+    },
+  };
+}
+
+/** An Airkit third-party bot: answers the end user, verifies the HMAC, dedupes by X-Airkit-Event-Id. */
+export async function createAirkitBot(flaws: BotFlaws = {}) {
+  let sim: Simulator | null = null;
+  const url = await startBot(
+    () => ({
+      read(request) {
+        const body = JSON.parse(request.body) as {
+          type: string;
+          occurredAt?: string;
+          conversation: { id: string };
+          message?: { text?: string };
+        };
+        return [
+          {
+            eventId: request.headers['x-airkit-event-id'] ?? '',
+            kind:
+              body.type === 'message.created'
+                ? 'text'
+                : body.type === 'conversation.started'
+                  ? 'start'
+                  : 'other',
+            text: body.message?.text ?? '',
+            conversation: body.conversation.id,
+            happenedAt: body.occurredAt ? Date.parse(body.occurredAt) : null,
+            sentAt: Number(request.headers['x-airkit-timestamp']) * 1000,
+          },
+        ];
+      },
+      verify: (request) => hmacValid('airkit-webhook-secret', 'airkit', request),
+      reply: (conversation, text) =>
+        call(
+          sim!,
+          'POST',
+          `/airkit/v1/conversations/${conversation}/messages`,
+          { authorization: 'Bearer airkit-token' },
+          { text },
+        ),
+      greet: (conversation) =>
+        call(
+          sim!,
+          'POST',
+          `/airkit/v1/conversations/${conversation}/messages`,
+          { authorization: 'Bearer airkit-token' },
+          { text: 'Hi! How can I help?' },
+        ),
+    }),
+    flaws,
+  );
+  sim = await createTestSimulator({
+    providers: [airkitProvider],
+    defaultFixtures: true,
+    fixtures: {
+      airkit: {
+        resources: [
+          {
+            id: 'hub-default',
+            name: 'Default',
+            hubId: 'hub-main',
+            channel: 'chat',
+            webhookUrl: `${url}/airkit`,
+            secret: 'airkit-webhook-secret',
+          },
+        ],
+      },
+    },
+    extensions: [scenarioExtension()],
+  });
+  return {
+    sim,
+    scenarios: toScenarioApi(sim),
+    start: async () => {
+      const res = await call(
+        sim!,
+        'POST',
+        '/airkit/v1/conversations',
+        { authorization: 'Bearer airkit-token' },
+        {
+          conversationHubChannelResource: 'hub-default',
+          customerDestination: 'session-1',
+        },
+      );
+      return ((await res.json()) as { id: string }).id;
+    },
+  };
+}
+
+/** An ECE client application: relays agent texts, dedupes by message id; ECE does not sign its callbacks. */
+export async function createEceBot(flaws: BotFlaws = {}) {
+  let sim: Simulator | null = null;
+  let token = '';
+  const base = '/system/ws/v19/clientapplications';
+  const url = await startBot(
+    () => ({
+      read(request) {
+        const body = JSON.parse(request.body) as {
+          message: {
+            id: string;
+            conversation: { id: string };
+            type: { value: string };
+            content?: string;
+            timeStamp?: number;
+          }[];
+        };
+        return body.message.map((m) => ({
+          eventId: m.id,
+          kind: m.type.value === 'text/plain' ? 'text' : m.type.value === 'assigned' ? 'joined' : 'other',
+          text: m.content ?? '',
+          conversation: m.conversation.id,
+          happenedAt: m.timeStamp ?? null,
+          // ECE sends no transmission time: the client application's own clock (the simulator's) stands for it.
+          sentAt: sim!.control.now(),
+        }));
+      },
+      verify: () => null,
+      reply: (conversation, text) =>
+        call(
+          sim!,
+          'POST',
+          `${base}/messaging/sendmessage`,
+          { authorization: `Bearer ${token}`, accept: 'application/json' },
+          {
+            conversation: { id: conversation },
+            type: { value: 'text/plain' },
+            content: text,
+          },
+        ),
+    }),
+    flaws,
+  );
+  sim = await createTestSimulator({
+    providers: [eceProvider],
+    defaultFixtures: true,
+    fixtures: {},
+    providerOptions: { ece: { callbackUrl: `${url}/ece` } },
+    extensions: [scenarioExtension()],
+  });
+  const basic = Buffer.from('ece-chat-key:ece-chat-secret').toString('base64');
+  const auth = await call(
+    sim,
+    'POST',
+    `${base}/authentication/oauth2/token`,
+    { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    'grant_type=client_credentials',
+  );
+  token = ((await auth.json()) as { access_token: string }).access_token;
+  return {
+    sim,
+    scenarios: toScenarioApi(sim),
+    start: () =>
+      call(
+        sim!,
+        'POST',
+        `${base}/messaging/conversation/start?anonymousCustomer=yes`,
+        { authorization: `Bearer ${token}`, accept: 'application/json' },
+        {
+          entryPointConfiguration: {
+            entryPoint: { id: 1001 },
+            lastModified: { date: '2024-11-05T09:30:00.000Z' },
+          },
+        },
+      ),
   };
 }
