@@ -50,12 +50,14 @@ const OPTION_NAMES = [...new Set(Object.values(OPTIONS_OF).flat())];
 export const deliveryFaultSpecSchema = z
   .object({
     kind: z.enum(DELIVERY_FAULT_KINDS),
-    provider: z.string().min(1).optional(),
-    type: z.string().min(1).optional().describe('the event type: exact, or /regex/'),
-    conversationId: z.string().min(1).optional(),
+    provider: z.string().min(1).max(100).optional(),
+    // Short: a /regex/ runs on every new delivery, so its size (and its backtracking) stays bounded.
+    type: z.string().min(1).max(200).optional().describe('the event type: exact, or /regex/'),
+    conversationId: z.string().min(1).max(1000).optional(),
     destination: z
       .string()
       .min(1)
+      .max(2000)
       .optional()
       .describe('the start of the receiver URL, e.g. http://127.0.0.1:4000'),
     times: z.number().int().positive().optional().describe('apply to the next N matching events'),

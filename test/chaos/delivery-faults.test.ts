@@ -206,3 +206,36 @@ test('the admin API adds, lists and removes delivery faults, and explains a bad 
   expect((await admin(sim, 'DELETE', '/delivery-faults/dfault-1')).status).toBe(404);
   expect((await admin(sim, 'DELETE', '/delivery-faults/__proto__')).status).toBe(404);
 });
+
+test('a delivery fault with an over-long or invalid type, or an inherited id, answers 400 or 404, never 500', async () => {
+  const { sim } = await setup();
+  const long = await admin(sim, 'POST', '/delivery-faults', { kind: 'drop', type: 'x'.repeat(100_000) });
+  expect(long.status).toBe(400);
+  expect((await long.text()).length).toBeLessThan(1000);
+  const regex = await admin(sim, 'POST', '/delivery-faults', { kind: 'drop', type: '/(/' });
+  expect(regex.status).toBe(400);
+  expect(((await regex.json()) as { error: string }).error).toContain('is not a valid /regex/');
+  for (const id of ['constructor', 'toString', 'hasOwnProperty']) {
+    expect((await admin(sim, 'DELETE', `/delivery-faults/${id}`)).status).toBe(404);
+  }
+  expect((await admin(sim, 'POST', '/delivery-faults', ['drop'])).status).toBe(400);
+  expect(sim.control.deliveryFaults()).toEqual([]);
+});
+
+test('unknownEvent as a field named __proto__ adds an own field and leaves the body otherwise as it was', async () => {
+  const { sim, start, say, receiver } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'unknownEvent', as: 'field', name: '__proto__', times: 1 });
+  await say(id, 'x');
+  await sim.control.idle();
+  const body = receiver.requests.at(-1)!.body;
+  expect(body).toBe(
+    JSON.stringify({
+      conversationId: id,
+      text: 'x',
+      ['__proto__']: { addedBy: 'convosim', reason: 'a field the provider may add' },
+    }),
+  );
+  expect(body).toContain('"__proto__":{"addedBy":"convosim"');
+  expect(Object.getPrototypeOf(JSON.parse(body))).toBe(Object.prototype);
+});
