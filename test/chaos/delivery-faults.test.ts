@@ -239,3 +239,29 @@ test('unknownEvent as a field named __proto__ adds an own field and leaves the b
   expect(body).toContain('"__proto__":{"addedBy":"convosim"');
   expect(Object.getPrototypeOf(JSON.parse(body))).toBe(Object.prototype);
 });
+
+test('the same seed and steps give the same chaos: the same deliveries, faults, times and headers', async () => {
+  const run = async () => {
+    const { sim, start, say, receiver } = await setup(7);
+    const id = await start();
+    sim.control.addDeliveryFault({ kind: 'duplicate', ratio: 0.5, after: '3s' });
+    sim.control.addDeliveryFault({ kind: 'reorder', ratio: 0.3 });
+    sim.control.addDeliveryFault({ kind: 'burst', type: 'agent.text', during: '20s', times: 1 });
+    for (let i = 0; i < 12; i++) {
+      await say(id, `m${i}`);
+      await sim.control.advance('1s');
+    }
+    await sim.control.advance('2m');
+    const deliveries = sim.control.deliveries().map((d) => ({
+      id: d.id,
+      type: d.type,
+      state: d.state,
+      chaos: d.chaos,
+      attempts: d.attempts.map((a) => ({ time: a.time, headers: a.headers, body: a.body })),
+    }));
+    return { deliveries, received: receiver.requests.map((r) => r.body) };
+  };
+  const first = await run();
+  expect(first.deliveries.filter((d) => d.chaos).length).toBeGreaterThan(3);
+  expect(await run()).toEqual(first);
+});
