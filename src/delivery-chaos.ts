@@ -85,7 +85,7 @@ export function createDeliveryChaos(host: ChaosHost, clock: { now(): number }): 
     const held = reorders.get(lane) ?? [];
     held.splice(held.indexOf(entry), 1);
     if (held.length === 0) reorders.delete(lane);
-    host.admit(entry.delivery);
+    route(entry.delivery, false);
   };
 
   // Sends a recorded delivery on, unless an outage of its destination or a delay of its lane holds it.

@@ -265,3 +265,22 @@ test('the same seed and steps give the same chaos: the same deliveries, faults, 
   expect(first.deliveries.filter((d) => d.chaos).length).toBeGreaterThan(3);
   expect(await run()).toEqual(first);
 });
+
+test('an event held back by reorder and released while its destination is down waits for the end of the outage', async () => {
+  const { sim, start, say, texts } = await setup();
+  const id = await start();
+  sim.control.addDeliveryFault({ kind: 'reorder', type: 'agent.text', maxHold: '5s', times: 1 });
+  await say(id, 'held');
+  const other = await start();
+  sim.control.addDeliveryFault({ kind: 'burst', conversationId: other, during: '1m', times: 1 });
+  await sim.control.act({
+    provider: 'echo',
+    conversationId: other,
+    action: 'agent.say',
+    args: { text: 'down' },
+  });
+  await sim.control.advance('30s');
+  expect(texts()).toEqual(['created', 'created']);
+  await sim.control.advance('30s');
+  expect(texts().slice(2).sort()).toEqual(['down', 'held']);
+});
