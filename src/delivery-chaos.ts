@@ -237,7 +237,7 @@ export function createDeliveryChaos(host: ChaosHost, clock: { now(): number }): 
       return await sign(input);
     },
     clear() {
-      table.clear();
+      table.clear(true);
       for (const timer of timers) timer.cancel();
       timers.clear();
       bursts.clear();

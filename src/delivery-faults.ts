@@ -139,7 +139,8 @@ export type DeliveryFaultTable = {
   add(spec: DeliveryFaultSpec, seed: number): DeliveryFault;
   list(): DeliveryFault[];
   remove(id: string): boolean;
-  clear(): void;
+  /** Removes every fault; `restartIds` also numbers the next one 1 again (reset: the same steps, the same draws). */
+  clear(restartIds?: boolean): void;
   readonly size: number;
   /** Matches a new delivery against every fault, counting the hits; null when none matches. */
   plan(delivery: Pick<Delivery, 'provider' | 'type' | 'conversationId' | 'url'>): DeliveryPlan | null;
@@ -172,9 +173,9 @@ export function createDeliveryFaultTable(): DeliveryFaultTable {
       entries = entries.filter((e) => e.id !== id);
       return entries.length !== before;
     },
-    clear() {
+    clear(restartIds = false) {
       entries = [];
-      seq = 0;
+      if (restartIds) seq = 0;
     },
     get size() {
       return entries.length;

@@ -284,3 +284,12 @@ test('an event held back by reorder and released while its destination is down w
   await sim.control.advance('30s');
   expect(texts().slice(2).sort()).toEqual(['down', 'held']);
 });
+
+test('clearing delivery faults keeps numbering them; reset numbers them from 1 again', async () => {
+  const { sim } = await setup();
+  sim.control.addDeliveryFault({ kind: 'drop' });
+  sim.control.clearDeliveryFaults();
+  expect(sim.control.addDeliveryFault({ kind: 'drop' }).id).toBe('dfault-2');
+  await sim.control.reset();
+  expect(sim.control.addDeliveryFault({ kind: 'drop' }).id).toBe('dfault-1');
+});

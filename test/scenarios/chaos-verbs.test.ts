@@ -125,3 +125,18 @@ test('expect.delivery with status and chaos matches the changed delivery once an
     /customer\.message \(.*attempts: 401.*unsignedDelivery: sent without any signing header\)/,
   );
 });
+
+test('a delivery fault of a run that its conversation never triggered is removed when the run ends', async () => {
+  const { sim, scenarios } = await createScenarioSimulator();
+  const run = scenarios.run(
+    scenarios.load(
+      yaml('  - chaos.burst: { type: never.sent }\n  - expect.message: { pattern: nothing, within: 5s }\n'),
+    ),
+  );
+  await startChat(sim);
+  await sim.control.idle();
+  expect(sim.control.deliveryFaults()).toHaveLength(1);
+  const report = await scenarios.drive(run);
+  expect(report.status).toBe('failed');
+  expect(sim.control.deliveryFaults()).toEqual([]);
+});
