@@ -1,7 +1,10 @@
 // Delivery faults on the core's delivery path, with the echo test provider and a real receiver on 127.0.0.1.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
-import { admin } from '../support/requests.ts';
+import { admin, startEcho } from '../support/requests.ts';
 import { createTestSimulator } from '../support/simulator.ts';
 
 const receivers: Receiver[] = [];
@@ -292,4 +295,26 @@ test('clearing delivery faults keeps numbering them; reset numbers them from 1 a
   expect(sim.control.addDeliveryFault({ kind: 'drop' }).id).toBe('dfault-2');
   await sim.control.reset();
   expect(sim.control.addDeliveryFault({ kind: 'drop' }).id).toBe('dfault-1');
+});
+
+test('a delivery held by a burst when the simulator stops is sent when it starts again from its store file', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-chaos-'));
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  const options = {
+    store: path.join(dir, 'store.json'),
+    fixtures: { echo: { tokens: [{ id: 'good-token', tenant: 't1' }], webhookUrl: `${receiver.url}/hook` } },
+  };
+  const first = await createTestSimulator(options);
+  first.control.addDeliveryFault({ kind: 'burst', during: '1h' });
+  await startEcho(first);
+  expect(first.control.deliveries({ state: 'queued' })).toHaveLength(1);
+  await first.close();
+  expect(receiver.requests).toHaveLength(0);
+  const second = await createTestSimulator(options);
+  await second.control.idle();
+  expect(receiver.requests).toHaveLength(1);
+  expect(second.control.deliveries()[0]).toMatchObject({ state: 'delivered', chaos: [{ kind: 'burst' }] });
+  await second.close();
+  rmSync(dir, { recursive: true, force: true });
 });
