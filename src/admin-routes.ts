@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type AdminSecurity, createAdminGuard, redactSecrets } from './admin-security.ts';
 import { toIsoTime } from './clock.ts';
 import { type Control, deliveryFilterSchema } from './control.ts';
+import { createDeliveryFaultRoutes } from './delivery-faults-routes.ts';
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
 import { ControlError } from './errors.ts';
@@ -144,6 +145,8 @@ export function createAdminRoutes(
     control.removeFault(c.req.param('id'));
     return c.body(null, 204);
   });
+
+  app.route('/delivery-faults', createDeliveryFaultRoutes(control));
 
   // Provider admin answers show state too (resources, client applications): secrets are hidden the same way.
   app.use('/providers/*', async (c, next) => {

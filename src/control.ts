@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ActivityTracker } from './activity.ts';
 import { type Clock, isValidTime, MAX_TIME, toIsoTime, type VirtualClock } from './clock.ts';
+import { type DeliveryFault, type DeliveryFaultSpec, deliveryFaultSpecSchema } from './delivery-faults.ts';
 import type { DeliveryKeys, DeliveryLog } from './delivery-log.ts';
 import type { DestinationStats, Dispatcher, DispatchLimits } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
@@ -102,6 +103,11 @@ export type Control = {
   faults(): Fault[];
   removeFault(id: string): void;
   clearFaults(): void;
+  /** Adds a delivery fault (docs/faults.md): what to do to the next matching webhook deliveries. */
+  addDeliveryFault(spec: DeliveryFaultSpec): DeliveryFault;
+  deliveryFaults(): DeliveryFault[];
+  removeDeliveryFault(id: string): void;
+  clearDeliveryFaults(): void;
   idle(options?: WaitOptions): Promise<void>;
   waitForDelivery(match: DeliveryMatch, options?: WaitOptions): Promise<Delivery>;
   waitForRequest(filter: RequestFilter, options?: WaitOptions): Promise<JournalEntry>;
@@ -119,7 +125,7 @@ export type ControlDeps = {
   store: Store;
   journal: Journal;
   deliveryLog: DeliveryLog;
-  dispatcher: Pick<Dispatcher, 'stats' | 'limits'>;
+  dispatcher: Pick<Dispatcher, 'stats' | 'limits' | 'faults'>;
   clock: Clock;
   activity: ActivityTracker;
   signals: SignalBus;
@@ -355,6 +361,19 @@ export function createControl(deps: ControlDeps): Control {
       if (!faults.remove(id)) throw new ControlError(404, `No fault ${toEcho(id, 60)}.`);
     },
     clearFaults: () => faults.clear(),
+    // Delivery faults: each one's ratio draws are seeded by the simulator's seed and its number.
+    addDeliveryFault(spec) {
+      const parsed = deliveryFaultSpecSchema.safeParse(spec);
+      if (!parsed.success)
+        throw new ControlError(400, `Invalid delivery fault: ${z.prettifyError(parsed.error)}`);
+      return deps.dispatcher.faults.add(spec, deps.seed);
+    },
+    deliveryFaults: () => deps.dispatcher.faults.list(),
+    removeDeliveryFault(id) {
+      if (!deps.dispatcher.faults.remove(id))
+        throw new ControlError(404, `No delivery fault ${toEcho(id, 60)}.`);
+    },
+    clearDeliveryFaults: () => deps.dispatcher.faults.clear(),
     async idle({ timeoutMs = 5000 } = {}) {
       try {
         await activity.idle(timeoutMs);

@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ActivityTracker } from './activity.ts';
 import type { Clock } from './clock.ts';
+import { createDeliveryChaos } from './delivery-chaos.ts';
+import type { DeliveryFaultTable } from './delivery-faults.ts';
 import {
   createDueHeap,
   createFifo,
@@ -99,6 +101,8 @@ export type Dispatcher = {
   stats(): DestinationStats[];
   /** The limits in force. */
   readonly limits: Readonly<DispatchLimits>;
+  /** Delivery faults (docs/faults.md), applied to each new delivery; `clear` empties them. */
+  readonly faults: DeliveryFaultTable;
 };
 
 /** Dependencies of the dispatcher. */
@@ -288,15 +292,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     let error: string | null = null;
     let responseBody: string | null = null;
     try {
-      const signed = policy.sign
-        ? await policy.sign({
-            eventId: delivery.eventId,
-            event,
-            body: delivery.body,
-            attempt: attemptNo,
-            time,
-          })
-        : {};
+      const input = { eventId: delivery.eventId, event, body: delivery.body, attempt: attemptNo, time };
+      const signed = await chaos.sign(delivery, input, policy.sign);
       headers = { ...headers, ...signed };
     } catch (cause) {
       error = `signing failed: ${describeSendError(cause)}`;
@@ -513,10 +510,28 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     releaseIfIdle(dest);
   };
 
+  const chaos = createDeliveryChaos(
+    {
+      activity: deps.activity,
+      nextDeliveryId: deps.nextDeliveryId,
+      announce,
+      admit: (delivery) => void (admit(delivery) || drop(delivery, true)),
+      discard(delivery) {
+        const dest = destinationOf(delivery.url);
+        count(dest, 'dropped');
+        deps.signals.emit('delivery.settled', delivery);
+        releaseIfIdle(dest);
+      },
+    },
+    deps.clock,
+  );
+
   return {
     limits,
+    faults: chaos.table,
     enqueue(provider, event, eventId) {
       const delivery = build(provider, event, eventId);
+      if (chaos.take(delivery)) return delivery;
       if (isFull(destinationOf(delivery.url))) {
         drop(delivery, false);
         return delivery;
@@ -563,6 +578,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     },
     clear() {
       generation++;
+      chaos.clear();
       for (const dest of destinations.values()) dest.timer?.cancel();
       destinations.clear();
       idle.clear();

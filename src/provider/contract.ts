@@ -235,6 +235,19 @@ export type Delivery<Meta extends DeliveryMeta = DeliveryMeta> = {
   meta: Partial<Meta> & { raw?: true };
   /** Why the delivery settled as it did (e.g. the queue limit that dropped it); absent when nothing to add. */
   note?: string;
+  /** What delivery faults (docs/faults.md) did to it, in the order applied; absent on an unfaulted delivery. */
+  chaos?: DeliveryChaos[];
+};
+
+/** One delivery fault applied to a delivery, as the delivery log records it. */
+export type DeliveryChaos = {
+  /** The fault's id (`dfault-1`). */
+  fault: string;
+  kind: string;
+  /** What was done, in a sentence. */
+  detail: string;
+  /** For a delivery the fault created (a duplicate, an unknown event): the delivery it was made from. */
+  of?: string;
 };
 
 /** True once a delivery is over: delivered, failed for good, or dropped (its destination's queue was full). */

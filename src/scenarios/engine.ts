@@ -125,6 +125,7 @@ function createEngine(host: ExtensionHost) {
   const onChange = (run: ScenarioRun) => {
     const report = run.report();
     announceSteps(run, report);
+    if (run.isFinished()) removeChaos(host, report);
     const set = watchers.get(run.id);
     if (!set) return;
     watchers.delete(run.id);
@@ -299,6 +300,14 @@ function createEngine(host: ExtensionHost) {
       for (const run of runs) run.cancel('the simulator was closed');
     },
   };
+}
+
+// A run's delivery faults end with it: one its conversation never triggered must not hit a later run.
+function removeChaos(host: ExtensionHost, report: RunReport) {
+  for (const step of report.steps) {
+    const id = step.verb.startsWith('chaos.') ? /^(dfault-\d+):/.exec(step.actual ?? '')?.[1] : undefined;
+    if (id && host.control.deliveryFaults().some((f) => f.id === id)) host.control.removeDeliveryFault(id);
+  }
 }
 
 /** True when a conversation's start data matches the scenario's trigger. */

@@ -61,6 +61,16 @@ export function createExpectation(step: Step, view: RunView, scenario: Scenario)
       const isCandidate = (e: JournalEntry) =>
         step.kind === 'expect.request' ||
         ((match.method !== undefined || WRITE_METHODS.includes(e.method)) && related(e));
+      if (step.kind === 'expect.message' && step.count !== null) {
+        return createCountExpectation(
+          step.count,
+          within(step.within),
+          match,
+          () => view.requests().filter((e) => !view.consumed.has(e.id) && isCandidate(e) && matches(e)),
+          view,
+          listenWith,
+        );
+      }
       const check = (): ExpectationResult | null => {
         const hit = view.requests().find((e) => !view.consumed.has(e.id) && isCandidate(e) && matches(e));
         if (!hit) return null;
@@ -85,6 +95,23 @@ export function createExpectation(step: Step, view: RunView, scenario: Scenario)
           };
         },
       };
+    }
+    case 'expect.order': {
+      const related = view.conversationId ? isRelatedTo(view.conversationId) : () => true;
+      const tests = step.patterns.map((pattern) =>
+        toEntryPredicate({ ...step.match, body: pattern }, ignored),
+      );
+      const messages = () =>
+        view
+          .requests()
+          .filter(
+            (e) =>
+              !view.consumed.has(e.id) &&
+              (step.match.method !== undefined || WRITE_METHODS.includes(e.method)) &&
+              related(e) &&
+              toEntryPredicate(step.match, ignored)(e),
+          );
+      return createOrderExpectation(step.patterns, tests, within(step.within), messages, view, listenWith);
     }
     case 'expect.noRequest': {
       const matches = toEntryPredicate(step.match, ignored);
@@ -130,13 +157,15 @@ export function createExpectation(step: Step, view: RunView, scenario: Scenario)
     case 'expect.delivery': {
       const typeMatches = step.type ? toMatcher(step.type) : () => true;
       const bodyMatches = step.body ? toMatcher(step.body) : () => true;
-      const expected = `a ${step.state ?? 'settled'} delivery${step.type ? ` of type ${step.type}` : ''}${step.body ? ` with body ${step.body}` : ''}`;
+      const expected = `a ${step.state ?? (step.status ? 'sent' : 'settled')} delivery${step.type ? ` of type ${step.type}` : ''}${step.body ? ` with body ${step.body}` : ''}${step.chaos ? ` changed by ${step.chaos}` : ''}${step.status ? ` answered ${step.status}` : ''}`;
       const check = (): ExpectationResult | null => {
         const deliveries = view.deliveries();
         const index = deliveries.findIndex(
           (d, i) =>
             i >= view.deliveryCursor &&
-            isSettled(d) &&
+            (step.status === undefined || step.state !== undefined ? isSettled(d) : true) &&
+            (step.status === undefined || d.attempts.some((a) => a.status === step.status)) &&
+            (step.chaos === undefined || (d.chaos ?? []).some((c) => c.kind === step.chaos)) &&
             (step.state === undefined || d.state === step.state) &&
             typeMatches(d.type) &&
             bodyMatches(d.body),
@@ -150,12 +179,14 @@ export function createExpectation(step: Step, view: RunView, scenario: Scenario)
         windowMs: within(step.within),
         check,
         listen: listenWith(check),
-        onDeadline: () => ({
-          ok: false,
-          message: `expected ${expected} within ${within(step.within)} ms`,
-          expected,
-          actual: view.deliveries().map(describeDelivery).join('\n') || '(no delivery)',
-        }),
+        // An attempt's status is not a change the view announces: looked at once more before failing.
+        onDeadline: () =>
+          check() ?? {
+            ok: false,
+            message: `expected ${expected} within ${within(step.within)} ms`,
+            expected,
+            actual: view.deliveries().map(describeDelivery).join('\n') || '(no delivery)',
+          },
       };
     }
     case 'expect.ended': {
@@ -178,6 +209,100 @@ export function createExpectation(step: Step, view: RunView, scenario: Scenario)
   }
 }
 
+type Listen = (check: () => ExpectationResult | null) => Expectation['listen'];
+
+// Exactly `count` matching messages within the window: fails as soon as one too many arrives.
+function createCountExpectation(
+  count: number,
+  windowMs: number,
+  match: RequestMatch,
+  hits: () => JournalEntry[],
+  view: RunView,
+  listenWith: Listen,
+): Expectation {
+  const expected = `exactly ${count} message(s) matching ${describeRequestMatch(match)} within ${windowMs} ms`;
+  const check = (): ExpectationResult | null => {
+    const seen = hits();
+    if (seen.length <= count) return null;
+    return {
+      ok: false,
+      message: `expected ${expected}; ${seen.length} arrived`,
+      expected,
+      actual: seen.map(describeEntry).join('\n'),
+    };
+  };
+  return {
+    windowMs,
+    check,
+    listen: listenWith(check),
+    onDeadline() {
+      const seen = hits();
+      if (seen.length !== count) {
+        return {
+          ok: false,
+          message: `expected ${expected}; ${seen.length} arrived`,
+          expected,
+          actual: seen.map(describeEntry).join('\n') || '(no request)',
+        };
+      }
+      for (const entry of seen) view.consumed.add(entry.id);
+      return { ok: true, expected, actual: seen.map(describeEntry).join('\n') || '(none)' };
+    },
+  };
+}
+
+// Messages matching each pattern, in the order of the patterns: the first match of each must come after the
+// first match of the one before.
+function createOrderExpectation(
+  patterns: string[],
+  tests: ((entry: JournalEntry) => boolean)[],
+  windowMs: number,
+  messages: () => JournalEntry[],
+  view: RunView,
+  listenWith: Listen,
+): Expectation {
+  const expected = `messages matching ${patterns.join(', then ')}`;
+  const firsts = () => {
+    const seen = messages();
+    return tests.map((test) => seen.find(test));
+  };
+  const describe = (hits: (JournalEntry | undefined)[]) =>
+    hits.map((hit, i) => `${patterns[i]}: ${hit ? describeEntry(hit) : '(none yet)'}`).join('\n');
+  const check = (): ExpectationResult | null => {
+    const hits = firsts();
+    for (let i = 1; i < hits.length; i++) {
+      const before = hits[i - 1];
+      const hit = hits[i];
+      if (hit && (!before || before.seq > hit.seq)) {
+        return {
+          ok: false,
+          message: `expected ${expected}; ${patterns[i]} arrived before ${patterns[i - 1]}`,
+          expected,
+          actual: describe(hits),
+        };
+      }
+    }
+    if (hits.some((hit) => hit === undefined)) return null;
+    for (const hit of hits) view.consumed.add(hit!.id);
+    return { ok: true, expected, actual: describe(hits) };
+  };
+  return {
+    windowMs,
+    check,
+    listen: listenWith(check),
+    onDeadline: () => {
+      const hits = firsts();
+      const missing = patterns.filter((_, i) => hits[i] === undefined);
+      return {
+        ok: false,
+        message: `expected ${expected} within ${windowMs} ms; none matched ${missing.join(', ')}`,
+        expected,
+        actual: describe(hits),
+      };
+    },
+  };
+}
+
 function toAcksVerdict(deliveries: Delivery[]): ExpectationResult {
   const refused = deliveries.filter((d) => d.attempts.some((a) => !a.ok));
   const expected = 'every delivery acknowledged with 2xx';
@@ -198,10 +323,11 @@ export function describeEntry(entry: JournalEntry): string {
   return `${entry.method} ${entry.path}${entry.query} -> ${entry.status}${body ? ` ${body}` : ''}`;
 }
 
-/** One line per delivery: its type, state and the status of each attempt. */
+/** One line per delivery: its type, state, the status of each attempt, and the faults that changed it. */
 export function describeDelivery(delivery: Delivery): string {
   const attempts = delivery.attempts.map((a) => a.status ?? a.error ?? '?').join(', ');
-  return `${delivery.type} (${delivery.state}; attempts: ${attempts || 'none'})`;
+  const chaos = (delivery.chaos ?? []).map((c) => `; ${c.kind}: ${c.detail}`).join('');
+  return `${delivery.type} (${delivery.state}; attempts: ${attempts || 'none'}${chaos})`;
 }
 
 function describeRequestMatch(match: RequestMatch): string {

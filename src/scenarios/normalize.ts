@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { DeliveryFaultKind } from '../delivery-faults.ts';
 import {
   ACTION_VERBS,
   type Delay,
@@ -56,6 +57,11 @@ function toStep(raw: RawStep, index: number, line: number | null): Step {
       label: label(typeof value === 'string' ? JSON.stringify(value) : ''),
     };
   }
+  if (verb.startsWith('chaos.')) {
+    const spec = (value ?? {}) as Record<string, unknown>;
+    const fault = verb.slice('chaos.'.length) as DeliveryFaultKind;
+    return { ...base, kind: 'chaos', fault, spec, label: label(describeChaos(spec)) };
+  }
   switch (verb) {
     case 'act': {
       const act = raw.act!;
@@ -75,14 +81,27 @@ function toStep(raw: RawStep, index: number, line: number | null): Step {
       return { ...base, kind: 'wait', delay: raw.wait!, label: label(describeDelay(raw.wait!)) };
     case 'expect.message': {
       const spec = raw['expect.message']!;
-      const { pattern, within, ...match } = typeof spec === 'string' ? { pattern: spec } : spec;
+      const { pattern, within, count, ...match } = typeof spec === 'string' ? { pattern: spec } : spec;
       return {
         ...base,
         kind: 'expect.message',
         pattern,
         match,
         within: within ?? null,
-        label: label(pattern),
+        count: count ?? null,
+        label: label(count === undefined ? pattern : `${pattern} exactly ${count} time(s)`),
+      };
+    }
+    case 'expect.order': {
+      const spec = raw['expect.order']!;
+      const { patterns, within, ...match } = Array.isArray(spec) ? { patterns: spec } : spec;
+      return {
+        ...base,
+        kind: 'expect.order',
+        patterns,
+        match,
+        within: within ?? null,
+        label: label(patterns.join(' then ')),
       };
     }
     case 'expect.request': {
@@ -124,6 +143,13 @@ export function describeMatch(match: RequestMatch): string {
     match.status ? `-> ${match.status}` : '',
   ]
     .filter(Boolean)
+    .join(' ');
+}
+
+/** Describes a chaos step's fault in one line, e.g. `type=TEXT times=1`. */
+function describeChaos(spec: Record<string, unknown>): string {
+  return Object.entries(spec)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
 }
 

@@ -2,6 +2,7 @@ export type { ManagedRun, RunReport, RunStatus, ScenarioRun, StepReport, StepSta
 
 import { createRandom } from '../random.ts';
 import type { ExtensionHost } from '../simulator.ts';
+import { applyChaosStep } from './chaos.ts';
 import { createExpectation, type ExpectationResult, type RunView } from './expectations.ts';
 import type { ManagedRun, RunReport, ScenarioRun } from './run-report.ts';
 import type { Delay, Scenario, Step } from './schema.ts';
@@ -156,6 +157,11 @@ export function createRun(options: {
     }
     if (step.kind === 'act') {
       settleStep(step, await performAction(step));
+      return 'done';
+    }
+    if (step.kind === 'chaos') {
+      const rendered = renderTemplates(step, context);
+      settleStep(step, applyChaosStep(host.control, rendered, scenario.provider, report.conversationId));
       return 'done';
     }
     let rendered: Step;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DELIVERY_FAULT_KINDS, type DeliveryFaultKind, deliveryFaultSpecSchema } from '../delivery-faults.ts';
 import { parseDuration } from '../duration.ts';
 
 // The one schema of scenario files. The YAML/JSON text is validated here, then normalized into `Scenario`.
@@ -27,9 +28,13 @@ export const ACTION_VERBS = [
 /** Verbs that are other names of a neutral action. */
 export const VERB_ALIASES: Readonly<Record<string, string>> = { 'agent.accept': 'agent.join' };
 
+/** Verbs that add a delivery fault (docs/faults.md) for the run's conversation: `chaos.duplicate: { type: TEXT }`. */
+export const CHAOS_VERBS = DELIVERY_FAULT_KINDS.map((kind) => `chaos.${kind}` as const);
+
 /** Verbs that wait for the system under test. */
 export const EXPECT_VERBS = [
   'expect.message',
+  'expect.order',
   'expect.request',
   'expect.noRequest',
   'expect.acks',
@@ -38,7 +43,7 @@ export const EXPECT_VERBS = [
 ] as const;
 
 /** Every verb a step may use (exactly one per step). */
-export const STEP_VERBS = [...ACTION_VERBS, 'act', 'raw', 'wait', ...EXPECT_VERBS] as const;
+export const STEP_VERBS = [...ACTION_VERBS, 'act', 'raw', 'wait', ...CHAOS_VERBS, ...EXPECT_VERBS] as const;
 
 const DURATION_HINT = 'must be a duration like 2s. Please write milliseconds or a string like 500ms, 2s, 1m';
 
@@ -126,11 +131,28 @@ const stepShape = {
     .catchall(z.unknown())
     .optional(),
   wait: delaySchema.optional(),
+  // Checked against the delivery fault schema in the step's refinement (the kind comes from the verb).
+  ...Object.fromEntries(
+    CHAOS_VERBS.map((verb) => [verb, z.union([z.null(), z.record(z.string(), z.unknown())]).optional()]),
+  ),
   'expect.message': z
     .union([
       patternSchema,
       z
-        .object({ pattern: patternSchema, within: durationSchema.optional() })
+        .object({
+          pattern: patternSchema,
+          within: durationSchema.optional(),
+          count: z.number().int().min(0).optional().describe('exactly this many within the window'),
+        })
+        .extend(requestMatchShape)
+        .strict(),
+    ])
+    .optional(),
+  'expect.order': z
+    .union([
+      z.array(patternSchema).min(2),
+      z
+        .object({ patterns: z.array(patternSchema).min(2), within: durationSchema.optional() })
         .extend(requestMatchShape)
         .strict(),
     ])
@@ -149,6 +171,8 @@ const stepShape = {
       type: patternSchema.optional(),
       state: z.enum(['delivered', 'failed', 'dropped']).optional(),
       body: patternSchema.optional(),
+      status: z.number().int().min(100).max(599).optional().describe('an attempt answered with this status'),
+      chaos: z.enum(DELIVERY_FAULT_KINDS).optional().describe('a delivery this fault kind changed'),
       within: durationSchema.optional(),
     })
     .strict()
@@ -161,7 +185,10 @@ const stepSchema = z
   .strict()
   .superRefine((step, ctx) => {
     const verbs = STEP_VERBS.filter((verb) => verb in step);
-    if (verbs.length === 1) return;
+    if (verbs.length === 1) {
+      checkChaosStep(step as Record<string, unknown>, verbs[0]!, ctx);
+      return;
+    }
     ctx.addIssue({
       code: 'custom',
       message:
@@ -170,6 +197,23 @@ const stepSchema = z
           : `has ${verbs.length} verbs (${verbs.join(', ')}). Please split it into one step per verb`,
     });
   });
+
+// A chaos step's value is a delivery fault without its kind (the verb names it).
+function checkChaosStep(step: Record<string, unknown>, verb: string, ctx: z.RefinementCtx) {
+  if (!verb.startsWith('chaos.')) return;
+  const value = step[verb] ?? {};
+  if ('kind' in (value as object)) {
+    ctx.addIssue({ code: 'custom', path: [verb, 'kind'], message: 'is given by the verb. Please remove it' });
+    return;
+  }
+  const parsed = deliveryFaultSpecSchema.safeParse({
+    ...(value as object),
+    kind: verb.slice('chaos.'.length),
+  });
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    ctx.addIssue({ code: 'custom', path: [verb, ...issue.path.map(String)], message: issue.message });
+  }
+}
 
 const matchValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -224,7 +268,16 @@ export type Step = {
 } & (
   | { kind: 'act'; action: string; args: unknown }
   | { kind: 'wait'; delay: Delay }
-  | { kind: 'expect.message'; pattern: string; match: RequestMatch; within: number | null }
+  | { kind: 'chaos'; fault: DeliveryFaultKind; spec: Record<string, unknown> }
+  | {
+      kind: 'expect.message';
+      pattern: string;
+      match: RequestMatch;
+      within: number | null;
+      /** Exactly this many matching messages within the window (null: the first one passes). */
+      count: number | null;
+    }
+  | { kind: 'expect.order'; patterns: string[]; match: RequestMatch; within: number | null }
   | { kind: 'expect.request'; match: RequestMatch; within: number | null }
   | { kind: 'expect.noRequest'; match: RequestMatch; during: number }
   | { kind: 'expect.acks'; within: number | null }
@@ -233,6 +286,8 @@ export type Step = {
       type?: string;
       state?: 'delivered' | 'failed' | 'dropped';
       body?: string;
+      status?: number;
+      chaos?: DeliveryFaultKind;
       within: number | null;
     }
   | { kind: 'expect.ended'; within: number | null }
