@@ -370,5 +370,7 @@ function deliveryFields(delivery: Delivery) {
     deliveryId: delivery.id,
     eventType: delivery.type,
     url: maskUrl(delivery.url),
+    // What a delivery fault did to it (docs/faults.md), when one did.
+    ...(delivery.chaos ? { chaos: delivery.chaos } : {}),
   };
 }

@@ -1,6 +1,12 @@
 // The public library API: what tests and tools import from 'convosim'.
 export { type Clock, createRealClock, createVirtualClock, type VirtualClock } from './clock.ts';
 export type { ActRequest, Control, DeliveryMatch, Health, WaitOptions } from './control.ts';
+export {
+  DELIVERY_FAULT_KINDS,
+  type DeliveryFault,
+  type DeliveryFaultKind,
+  type DeliveryFaultSpec,
+} from './delivery-faults.ts';
 export type { OutboundRequest, OutboundResponse, Sender } from './dispatcher.ts';
 export { ControlError } from './errors.ts';
 export type { Fault, FaultSpec } from './faults.ts';

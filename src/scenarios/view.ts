@@ -16,7 +16,7 @@ export type RunView = {
   deliveryCursor: number;
   /** True once the provider said the conversation ended. */
   ended(): boolean;
-  /** Calls `listener` on every new request to the provider, settled delivery, or end of the conversation. */
+  /** Calls `listener` on every new request to the provider, delivery attempt or settlement, or end of the conversation. */
   onChange(listener: () => void): () => void;
   close(): void;
 };
@@ -52,6 +52,10 @@ export function createRunView(
     }),
     signals.on('delivery.created', (delivery) => {
       if (isOurs(delivery) && !deliveries.includes(delivery)) deliveries.push(delivery);
+    }),
+    // Each attempt, not only the settled delivery: `expect.delivery {status}` passes as soon as the status is seen.
+    signals.on('delivery.attempt', ({ delivery }) => {
+      if (isOurs(delivery)) notify();
     }),
     signals.on('delivery.settled', (delivery) => {
       if (isOurs(delivery)) notify();

@@ -69,6 +69,30 @@ const routes: FuzzRoute<Env>[] = [
     }),
   },
   {
+    method: 'POST',
+    route: '/__admin/delivery-faults',
+    envelope: adminEnvelope,
+    prepare: () => ({
+      params: {},
+      body: json({ kind: 'duplicate', provider: 'airkit', type: 'TEXT', times: 1 }),
+    }),
+  },
+  {
+    method: 'DELETE',
+    route: '/__admin/delivery-faults',
+    envelope: adminEnvelope,
+    prepare: () => ({ params: {}, body: { kind: 'none' } }),
+  },
+  {
+    method: 'DELETE',
+    route: '/__admin/delivery-faults/:id',
+    envelope: adminEnvelope,
+    prepare: (_env, sim) => ({
+      params: { id: sim.control.addDeliveryFault({ kind: 'drop', provider: 'airkit', type: 'TEXT' }).id },
+      body: { kind: 'none' },
+    }),
+  },
+  {
     method: 'DELETE',
     route: '/__admin/requests',
     envelope: adminEnvelope,

@@ -124,6 +124,9 @@ test('expect.delivery with status and chaos matches the changed delivery once an
   expect(report.steps[2]?.actual).toMatch(
     /customer\.message \(.*attempts: 401.*unsignedDelivery: sent without any signing header\)/,
   );
+  // At the first attempt's answer (within drive's first 1 s tick), not when its retries are spent (2 s).
+  const step = report.steps[2]!;
+  expect(step.endedAt! - step.startedAt!).toBeLessThanOrEqual(1000);
 });
 
 test('a delivery fault of a run that its conversation never triggered is removed when the run ends', async () => {
