@@ -57,12 +57,6 @@ const CASES: { provider: Name; name: string; flaw: BotFlaws; message: RegExp }[]
     flaw: { answersDuplicates: true },
     message: /exactly 1 message\(s\).*; 2 arrived/,
   },
-  {
-    provider: 'ece',
-    name: 'joined-after-text',
-    flaw: { needsJoinFirst: true },
-    message: /expected a message matching/,
-  },
   { provider: 'ece', name: 'burst', flaw: { dropsLateEvents: true }, message: /expected messages matching/ },
 ];
 
