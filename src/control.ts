@@ -19,6 +19,7 @@ import {
   toRequestPredicate,
   type WindowStats,
 } from './journal.ts';
+import { type OperationDoc, toJsonSchema } from './openapi.ts';
 import { getOwn } from './own.ts';
 import {
   type AnyProvider,
@@ -163,6 +164,11 @@ export type Control = {
   state(provider: string): unknown;
   actions(provider?: string): { provider: string; action: string; description: string }[];
   act(request: ActRequest): Promise<unknown>;
+  /**
+   * The providers' admin operations: method and path (under /__admin/providers/<provider>), description, success
+   * status, and the JSON Schema of their arguments.
+   */
+  operations(provider?: string): OperationDoc[];
   /** Runs one of a provider's admin operations (as its /__admin/providers/<provider>/... route does). */
   admin(provider: string, operation: string, args?: unknown): Promise<unknown>;
   now(): number;
@@ -260,6 +266,8 @@ export function createControl(deps: ControlDeps): Control {
     return provider;
   };
 
+  // Described once: providers and their operations are fixed when the simulator is assembled.
+  let operationDocs: OperationDoc[] | undefined;
   // Inbound requests in flight: the pipeline announces each arrival (`request.started`) and answer (`request`).
   let inFlight = 0;
   signals.on('request.started', () => {
@@ -411,6 +419,23 @@ export function createControl(deps: ControlDeps): Control {
           `${name} ${action} on ${conversationId} failed: ${(error as Error).message}`,
         );
       }
+    },
+    operations(name) {
+      operationDocs ??= deps.providers.flatMap((p) =>
+        Object.entries(p.admin ?? {}).map(([operation, op]) => ({
+          provider: p.name,
+          operation,
+          method: op.method,
+          path: op.path,
+          description: op.description,
+          args: toJsonSchema(op.args),
+          status: op.status ?? 200,
+        })),
+      );
+      if (name !== undefined) providerOf(name);
+      return operationDocs
+        .filter((op) => name === undefined || op.provider === name)
+        .map((op) => structuredClone(op));
     },
     async admin(name, operation, args) {
       const provider = providerOf(name);
