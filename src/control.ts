@@ -200,6 +200,42 @@ export type Control = {
   events(filter?: EventFilter, options?: { lastEventId?: number }): EventSubscription;
 };
 
+/** A delivery filter without a body matcher (what a listing takes over HTTP). */
+export type DeliveryFilter = z.input<typeof deliveryFilterSchema>;
+
+/** A request match as data: a journal filter and a partial body (no predicates: they cannot cross HTTP). */
+export type RequestMatchData = RequestFilter & { body?: unknown };
+
+/** A delivery match as data: a delivery filter and a partial body. */
+export type DeliveryMatchData = DeliveryFilter & { body?: unknown };
+
+/** An event subscription over HTTP: `opened` resolves once the server has subscribed (no event is missed after). */
+export type RemoteEventSubscription = EventSubscription & { opened: Promise<void> };
+
+/**
+ * `Control` over HTTP (`createClient(url)`): every function of `Control`, answering a promise, with matchers as data.
+ * Derived from `Control`, so a function added there is missing here until the client implements it.
+ */
+export type RemoteControl = Omit<
+  { [K in keyof Control]: (...args: Parameters<Control[K]>) => Promise<Awaited<ReturnType<Control[K]>>> },
+  'deliveries' | 'waitForDelivery' | 'waitForRequest' | 'events'
+> & {
+  deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
+  waitForDelivery(match: DeliveryMatchData, options?: WaitOptions): Promise<Delivery>;
+  waitForRequest(match: RequestMatchData, options?: WaitOptions): Promise<JournalEntry>;
+  events(filter?: EventFilter, options?: { lastEventId?: number }): RemoteEventSubscription;
+};
+
+/**
+ * The control API both `sim.control` (in-process) and `createClient(url)` (over HTTP) implement: each function may
+ * answer a value or a promise (await it), matchers are data. Tests written against it run against either.
+ */
+export type ControlApi = {
+  [K in Exclude<keyof RemoteControl, 'events'>]: RemoteControl[K] extends (...args: infer A) => infer R
+    ? (...args: A) => R | Awaited<R>
+    : never;
+} & { events(filter?: EventFilter, options?: { lastEventId?: number }): EventSubscription };
+
 /** What the control functions need from the simulator. */
 export type ControlDeps = {
   providers: readonly AnyProvider[];
