@@ -728,13 +728,15 @@ function describeSince(since: Mark | number | undefined): string {
 
 function describeSignal(name: string, payload: unknown): string {
   const p = payload as Record<string, unknown> | undefined;
+  // Method and path come from requests: escaped, so they cannot forge a line of the message.
+  const quote = (value: unknown) => toEcho(value, 200).slice(1, -1);
   switch (name) {
     case 'request.started':
-      return `request ${p?.method} ${p?.path} arrived`;
+      return `request ${quote(p?.method)} ${quote(p?.path)} arrived`;
     case 'request':
-      return `request ${p?.method} ${p?.path} answered ${p?.status}`;
+      return `request ${quote(p?.method)} ${quote(p?.path)} answered ${p?.status}`;
     case 'delivery.created':
-      return `delivery ${p?.type} to ${p?.url} created`;
+      return `delivery ${quote(p?.type)} to ${quote(p?.url)} created`;
     default:
       return 'simulator work ended';
   }
