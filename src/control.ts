@@ -545,14 +545,15 @@ export function createControl(deps: ControlDeps): Control {
       let disturbed: string | null = null;
       for (;;) {
         try {
-          await activity.idle(Math.max(1, left()));
+          await activity.idle(Math.max(1, Math.ceil(left())));
         } catch (error) {
           // Still busy at the deadline is an answer (408), not an internal error.
           if (!(error instanceof BusyError)) throw error;
           const counts = activity.counts();
           throw new ControlError(
             408,
-            `${error.message}${settleMs > 0 && disturbed ? ` Last seen in the settle window: ${disturbed}.` : ''}` +
+            `Simulator still busy after ${timeout} ms: ${counts.running} running, ${counts.timers} timers pending.` +
+              (settleMs > 0 && disturbed ? ` Last seen in the settle window: ${disturbed}.` : '') +
               (counts.timers > 0 && clock.kind === 'real'
                 ? ' Timers count on a real clock: a scheduled retry or step keeps the simulator busy until it runs.'
                 : ''),
