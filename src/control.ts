@@ -587,10 +587,10 @@ export function createControl(deps: ControlDeps): Control {
           'Please raise timeoutMs, or shorten settleMs if your system polls.',
       );
     },
-    waitForDelivery(match, { timeoutMs = DEFAULT_WAIT_MS, since } = {}) {
+    async waitForDelivery(match, { timeoutMs = DEFAULT_WAIT_MS, since } = {}) {
       const predicate = toMatcher(() => toDeliveryPredicate(match));
       const stated = typeof match === 'object' && match.state !== undefined;
-      const scope = toDeliveryScope(since);
+      const scope = toMatcher(() => toDeliveryScope(since), 'since');
       const ready = (d: Delivery) => scope(d) && predicate(d) && (stated || d.attempts.length > 0);
       return waitFor(
         () => findDeliveries(typeof match === 'function' ? {} : match).find(ready),
@@ -622,9 +622,9 @@ export function createControl(deps: ControlDeps): Control {
       );
     },
     events: (filter = {}, { lastEventId } = {}) => deps.events.subscribe(filter, lastEventId),
-    waitForRequest(match, { timeoutMs = DEFAULT_WAIT_MS, since } = {}) {
+    async waitForRequest(match, { timeoutMs = DEFAULT_WAIT_MS, since } = {}) {
       const matcher = toMatcher(() => toRequestMatcher(match));
-      const scope: RequestFilter = toRequestScope(since);
+      const scope: RequestFilter = toMatcher(() => toRequestScope(since), 'since');
       const filter: RequestFilter = typeof match === 'function' ? {} : withoutBody(match);
       const inScope = toRequestPredicate(scope);
       return waitFor(
@@ -665,11 +665,12 @@ function toWaitMs(timeoutMs: number): number {
 }
 
 // Builds a matcher; an invalid filter is the caller's mistake (400), not an internal error.
-function toMatcher<T>(build: () => T): T {
+function toMatcher<T>(build: () => T, where = 'match'): T {
   try {
     return build();
   } catch (error) {
-    if (error instanceof z.ZodError) throw new ControlError(400, `Invalid match: ${z.prettifyError(error)}`);
+    if (error instanceof z.ZodError)
+      throw new ControlError(400, `Invalid ${where}: ${z.prettifyError(error)}`);
     throw error;
   }
 }

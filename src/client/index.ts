@@ -193,13 +193,15 @@ export function createClient(url: string, options: ClientOptions = {}): Convosim
     idle: async ({ timeoutMs, settleMs }: IdleOptions = {}) => {
       await call('GET', '/idle', { query: { timeout: timeoutMs, settle: settleMs } });
     },
-    waitForRequest: (match: RequestMatchData, { timeoutMs, since }: WaitOptions = {}) => {
+    waitForRequest: async (match: RequestMatchData, { timeoutMs, since }: WaitOptions = {}) => {
       assertData(match.body, 'waitForRequest');
-      return call<JournalEntry>('POST', '/requests/wait', { body: { match, since, timeout: timeoutMs } });
+      return await call<JournalEntry>('POST', '/requests/wait', {
+        body: { match, since, timeout: timeoutMs },
+      });
     },
-    waitForDelivery: (match: DeliveryMatchData, { timeoutMs, since }: WaitOptions = {}) => {
+    waitForDelivery: async (match: DeliveryMatchData, { timeoutMs, since }: WaitOptions = {}) => {
       assertData(match.body, 'waitForDelivery');
-      return call<Delivery>('POST', '/deliveries/wait', { body: { match, since, timeout: timeoutMs } });
+      return await call<Delivery>('POST', '/deliveries/wait', { body: { match, since, timeout: timeoutMs } });
     },
     events: (filter = {}, { lastEventId } = {}) =>
       openEventStream(

@@ -216,7 +216,7 @@ test('the client says when the simulator cannot be reached', async () => {
 test('the client refuses a body predicate, which cannot cross HTTP', async () => {
   const sim = await listening();
   const client = createClient(sim.url!);
-  expect(() => client.waitForRequest({ body: { text: (() => true) as unknown as string } })).toThrow(
+  await expect(client.waitForRequest({ body: { text: (() => true) as unknown as string } })).rejects.toThrow(
     /a predicate cannot be sent over HTTP/,
   );
 });

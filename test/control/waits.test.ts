@@ -193,3 +193,10 @@ test('waitForDelivery matches a partial body and, since a mark, only deliveries 
   ).toBe('dlv-3');
   expect(sim.control.deliveries({ after: mark.deliverySeq }).map((d) => d.id)).toEqual(['dlv-3', 'dlv-4']);
 });
+
+test('a malformed mark is refused as a 400, not an internal error', async () => {
+  const sim = await createTestSimulator();
+  const since = { requestSeq: -1, deliverySeq: 0, time: 0 };
+  await expect(sim.control.waitForRequest({}, { since })).rejects.toMatchObject({ status: 400 });
+  await expect(sim.control.waitForDelivery({}, { since })).rejects.toMatchObject({ status: 400 });
+});
