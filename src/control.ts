@@ -2,14 +2,25 @@ import { z } from 'zod';
 import type { ActivityTracker } from './activity.ts';
 import { type Clock, isValidTime, MAX_TIME, toIsoTime, type VirtualClock } from './clock.ts';
 import { type DeliveryFault, type DeliveryFaultSpec, deliveryFaultSpecSchema } from './delivery-faults.ts';
-import type { DeliveryKeys, DeliveryLog } from './delivery-log.ts';
+import { type DeliveryKeys, type DeliveryLog, toDeliverySeq } from './delivery-log.ts';
 import type { DestinationStats, Dispatcher, DispatchLimits } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
 import { BusyError, ControlError } from './errors.ts';
 import type { EventFilter, EventHub, EventSubscription } from './events.ts';
 import type { Fault, FaultSpec, FaultTable } from './faults.ts';
-import type { Journal, JournalEntry, RequestFilter, WindowStats } from './journal.ts';
+import {
+  isPartialMatch,
+  type Journal,
+  type JournalEntry,
+  type RequestFilter,
+  type RequestMatch,
+  toBodyValue,
+  toRequestMatcher,
+  toRequestPredicate,
+  type WindowStats,
+} from './journal.ts';
+import { type OperationDoc, toJsonSchema } from './openapi.ts';
 import { getOwn } from './own.ts';
 import {
   type AnyProvider,
@@ -32,13 +43,50 @@ export const deliveryFilterSchema = z
     state: z
       .enum(['queued', 'in-flight', 'retrying', 'delivered', 'failed', 'dropped', 'settled'])
       .optional(),
+    after: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe(
+        "only deliveries created after this position (a delivery id's number, or a mark's deliverySeq)",
+      ),
     /** At most this many, the newest. */
     limit: z.coerce.number().int().positive().optional(),
   })
   .strict();
 
-/** A filter of recorded deliveries, or a predicate. */
-export type DeliveryMatch = z.input<typeof deliveryFilterSchema> | ((delivery: Delivery) => boolean);
+/** A delivery filter with a body matcher, as the admin API takes it (JSON: the body is a partial object). */
+export const deliveryMatchSchema = deliveryFilterSchema.extend({
+  body: z.unknown().optional().describe('a partial deep match of the parsed delivery body'),
+});
+
+/**
+ * A filter of recorded deliveries with a body matcher (a partial object, or in-process a predicate of the parsed
+ * body: see `BodyMatch`), or a predicate of the delivery.
+ */
+export type DeliveryMatch = z.input<typeof deliveryMatchSchema> | ((delivery: Delivery) => boolean);
+
+/**
+ * How long `idle` and the `wait*` functions wait by default (ms of real time): below vitest's default 5 s test
+ * timeout, so that a wait's own explanation (what it awaited, what it saw instead) fails the test.
+ */
+export const DEFAULT_WAIT_MS = 4000;
+
+/** The longest settle window `idle` takes (ms). */
+export const MAX_SETTLE_MS = 60_000;
+
+/** A position in the request journal and the delivery log, with the clock's time: what `control.mark()` answers. */
+export type Mark = { requestSeq: number; deliverySeq: number; time: number };
+
+/** A mark as the admin API takes it. */
+export const markSchema = z
+  .object({
+    requestSeq: z.number().int().nonnegative(),
+    deliverySeq: z.number().int().nonnegative(),
+    time: z.number(),
+  })
+  .strict();
 
 /** A page of the cross-provider conversation listing. */
 export const conversationFilterSchema = z
@@ -55,7 +103,27 @@ export const conversationFilterSchema = z
 export type ConversationFilter = z.input<typeof conversationFilterSchema>;
 
 /** Options of the `wait*` functions. */
-export type WaitOptions = { timeoutMs?: number };
+export type WaitOptions = {
+  /** Give up after this many ms of real time (default `DEFAULT_WAIT_MS`, 4 s), saying what was seen instead. */
+  timeoutMs?: number;
+  /**
+   * Only what came after this mark (`control.mark()`: requests and deliveries recorded later), or, as a number,
+   * at or after this clock time (epoch ms; on a virtual clock many requests share one time: prefer a mark).
+   */
+  since?: Mark | number;
+};
+
+/** Options of `idle`. */
+export type IdleOptions = {
+  /** Give up after this many ms of real time (default `DEFAULT_WAIT_MS`, 4 s), saying what was still busy. */
+  timeoutMs?: number;
+  /**
+   * Also wait for the system under test: resolve only once the simulator has been idle, with no inbound request
+   * in flight, and no inbound request arrived nor delivery created, for this many ms of real time (default 0:
+   * the simulator's own work only). See docs/admin-api.md, "Waiting".
+   */
+  settleMs?: number;
+};
 
 /** The state of the simulator as `health` reports it. */
 export type Health = {
@@ -83,6 +151,8 @@ export type Control = {
   health(): Health;
   reset(): Promise<void>;
   requests(filter?: RequestFilter): JournalEntry[];
+  /** The current positions of the journal and the delivery log, and the time: a `since` for the waits. */
+  mark(): Mark;
   countRequests(filter?: RequestFilter): number;
   clearRequests(): void;
   deliveries(filter?: DeliveryMatch): Delivery[];
@@ -95,6 +165,11 @@ export type Control = {
   state(provider: string): unknown;
   actions(provider?: string): { provider: string; action: string; description: string }[];
   act(request: ActRequest): Promise<unknown>;
+  /**
+   * The providers' admin operations: method and path (under /__admin/providers/<provider>), description, success
+   * status, and the JSON Schema of their arguments.
+   */
+  operations(provider?: string): OperationDoc[];
   /** Runs one of a provider's admin operations (as its /__admin/providers/<provider>/... route does). */
   admin(provider: string, operation: string, args?: unknown): Promise<unknown>;
   now(): number;
@@ -108,15 +183,64 @@ export type Control = {
   deliveryFaults(): DeliveryFault[];
   removeDeliveryFault(id: string): void;
   clearDeliveryFaults(): void;
-  idle(options?: WaitOptions): Promise<void>;
+  /**
+   * Resolves once nothing is in progress: no webhook attempt in flight or queued, no action or scenario task
+   * running, and on a real clock no timer pending (on a virtual clock timers wait for `advance`). With `settleMs`,
+   * also no inbound request in flight, and none arrived nor any delivery created for `settleMs` of real time.
+   */
+  idle(options?: IdleOptions): Promise<void>;
+  /**
+   * The oldest delivery matching (filter, body, or predicate; `since` a mark or time) once it has had an attempt
+   * (or is in the state asked for); waits for it, else fails after the timeout with the deliveries seen.
+   */
   waitForDelivery(match: DeliveryMatch, options?: WaitOptions): Promise<Delivery>;
-  waitForRequest(filter: RequestFilter, options?: WaitOptions): Promise<JournalEntry>;
+  /**
+   * The oldest journaled request matching (filter, body, or predicate; `since` a mark or time); waits for it,
+   * else fails after the timeout with the requests seen instead.
+   */
+  waitForRequest(match: RequestMatch, options?: WaitOptions): Promise<JournalEntry>;
   /**
    * The event stream (docs/events.md) as an async iterator, from now on, or after event `lastEventId` while the
    * ring of recent events still holds it. Bounded: a slow consumer gets a `dropped` event instead of the oldest.
    */
   events(filter?: EventFilter, options?: { lastEventId?: number }): EventSubscription;
 };
+
+/** A delivery filter without a body matcher (what a listing takes over HTTP). */
+export type DeliveryFilter = z.input<typeof deliveryFilterSchema>;
+
+/** A request match as data: a journal filter and a partial body (no predicates: they cannot cross HTTP). */
+export type RequestMatchData = RequestFilter & { body?: unknown };
+
+/** A delivery match as data: a delivery filter and a partial body. */
+export type DeliveryMatchData = DeliveryFilter & { body?: unknown };
+
+/** An event subscription over HTTP: `opened` resolves once the server has subscribed (no event is missed after). */
+export type RemoteEventSubscription = EventSubscription & { opened: Promise<void> };
+
+/**
+ * `Control` over HTTP (`createClient(url)`): every function of `Control`, answering a promise, with matchers as data.
+ * Derived from `Control`, so a function added there is missing here until the client implements it.
+ */
+export type RemoteControl = Omit<
+  { [K in keyof Control]: (...args: Parameters<Control[K]>) => Promise<Awaited<ReturnType<Control[K]>>> },
+  'deliveries' | 'waitForDelivery' | 'waitForRequest' | 'events'
+> & {
+  deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
+  waitForDelivery(match: DeliveryMatchData, options?: WaitOptions): Promise<Delivery>;
+  waitForRequest(match: RequestMatchData, options?: WaitOptions): Promise<JournalEntry>;
+  events(filter?: EventFilter, options?: { lastEventId?: number }): RemoteEventSubscription;
+};
+
+/**
+ * The control API both `sim.control` (in-process) and `createClient(url)` (over HTTP) implement: each function may
+ * answer a value or a promise (await it), matchers are data. Tests written against it run against either.
+ */
+export type ControlApi = {
+  [K in Exclude<keyof RemoteControl, 'events'>]: RemoteControl[K] extends (...args: infer A) => infer R
+    ? (...args: A) => R | Awaited<R>
+    : never;
+} & { events(filter?: EventFilter, options?: { lastEventId?: number }): EventSubscription };
 
 /** What the control functions need from the simulator. */
 export type ControlDeps = {
@@ -135,16 +259,23 @@ export type ControlDeps = {
   reset(): Promise<void>;
 };
 
-/** Turns a delivery filter into a predicate. */
+/** Turns a delivery match (filter and body, or a predicate) into a predicate. */
 export function toDeliveryPredicate(match: DeliveryMatch = {}): (delivery: Delivery) => boolean {
   if (typeof match === 'function') return match;
-  const f = deliveryFilterSchema.parse(match);
+  const { body, ...f } = deliveryMatchSchema.parse(match);
   return (d) =>
     (f.provider === undefined || d.provider === f.provider) &&
     (f.type === undefined || d.type === f.type) &&
     (f.conversationId === undefined || d.conversationId === f.conversationId) &&
     (f.url === undefined || d.url === f.url) &&
-    (f.state === undefined || (f.state === 'settled' ? isSettled(d) : d.state === f.state));
+    (f.state === undefined || (f.state === 'settled' ? isSettled(d) : d.state === f.state)) &&
+    (f.after === undefined || toDeliverySeq(d.id) > f.after) &&
+    (body === undefined || isPartialMatch(body, toDeliveryBody(d)));
+}
+
+/** A delivery's body as a value (JSON parsed, a form as its fields, else the text). */
+export function toDeliveryBody(delivery: Delivery): unknown {
+  return toBodyValue(delivery.body, delivery.attempts[0]?.headers['content-type'] ?? '');
 }
 
 /** Creates the control functions. */
@@ -177,33 +308,62 @@ export function createControl(deps: ControlDeps): Control {
     return provider;
   };
 
+  // Described once: providers and their operations are fixed when the simulator is assembled.
+  let operationDocs: OperationDoc[] | undefined;
+  // Inbound requests in flight: the pipeline announces each arrival (`request.started`) and answer (`request`).
+  let inFlight = 0;
+  signals.on('request.started', () => {
+    inFlight++;
+  });
+  signals.on('request', () => {
+    if (inFlight > 0) inFlight--;
+  });
+
+  // Resolves with the first hit: of `find` now, else of `check` on each later signal; a 408 after the timeout.
   const waitFor = <T>(
     find: () => T | undefined,
-    events: ('delivery.attempt' | 'delivery.settled' | 'request')[],
+    listen: (check: (candidate: T) => void) => (() => void)[],
     timeoutMs: number,
     describe: () => string,
   ): Promise<T> => {
+    const timeout = toWaitMs(timeoutMs);
     const found = find();
     if (found !== undefined) return Promise.resolve(found);
     return new Promise<T>((resolve, reject) => {
-      const offs = events.map((name) =>
-        signals.on(name, () => {
-          const hit = find();
-          if (hit === undefined) return;
-          done();
-          resolve(hit);
-        }),
-      );
+      const offs = listen((hit) => {
+        done();
+        resolve(hit);
+      });
       const timer = setTimeout(() => {
         done();
         reject(new ControlError(408, describe()));
-      }, timeoutMs);
+      }, timeout);
       const done = () => {
         clearTimeout(timer);
         for (const off of offs) off();
       };
     });
   };
+
+  // The next of `names` within `ms` of real time, described; null when none came.
+  const nextSignal = (
+    names: ('request.started' | 'request' | 'delivery.created' | 'activity')[],
+    ms: number,
+  ) =>
+    new Promise<string | null>((resolve) => {
+      const finish = (what: string | null) => {
+        clearTimeout(timer);
+        for (const off of offs) off();
+        resolve(what);
+      };
+      const timer = setTimeout(() => finish(null), Math.max(0, ms));
+      const offs = names.map((name) =>
+        signals.on(name, (payload: unknown) => finish(describeSignal(name, payload))),
+      );
+    });
+
+  const virtualHint = () =>
+    clock.kind === 'virtual' ? ' The clock is virtual: advance it if what you wait for is scheduled.' : '';
 
   const control: Control = {
     health: () => ({
@@ -302,6 +462,23 @@ export function createControl(deps: ControlDeps): Control {
         );
       }
     },
+    operations(name) {
+      operationDocs ??= deps.providers.flatMap((p) =>
+        Object.entries(p.admin ?? {}).map(([operation, op]) => ({
+          provider: p.name,
+          operation,
+          method: op.method,
+          path: op.path,
+          description: op.description,
+          args: toJsonSchema(op.args),
+          status: op.status ?? 200,
+        })),
+      );
+      if (name !== undefined) providerOf(name);
+      return operationDocs
+        .filter((op) => name === undefined || op.provider === name)
+        .map((op) => structuredClone(op));
+    },
     async admin(name, operation, args) {
       const provider = providerOf(name);
       return await runAdminOperation(provider, deps.contextOf(provider.name), operation, args);
@@ -374,43 +551,214 @@ export function createControl(deps: ControlDeps): Control {
         throw new ControlError(404, `No delivery fault ${toEcho(id, 60)}.`);
     },
     clearDeliveryFaults: () => deps.dispatcher.faults.clear(),
-    async idle({ timeoutMs = 5000 } = {}) {
-      try {
-        await activity.idle(timeoutMs);
-      } catch (error) {
-        // Still busy at the deadline is an answer (408), not an internal error.
-        if (error instanceof BusyError) throw new ControlError(408, error.message);
-        throw error;
+    async idle({ timeoutMs = DEFAULT_WAIT_MS, settleMs = 0 } = {}) {
+      const timeout = toWaitMs(timeoutMs);
+      if (!Number.isFinite(settleMs) || settleMs < 0 || settleMs > MAX_SETTLE_MS) {
+        throw new ControlError(
+          400,
+          `settleMs must be 0 to ${MAX_SETTLE_MS} ms, not ${toEcho(settleMs, 30)}.`,
+        );
       }
+      const start = performance.now();
+      const left = () => timeout - (performance.now() - start);
+      let disturbed: string | null = null;
+      for (;;) {
+        try {
+          await activity.idle(Math.max(1, Math.ceil(left())));
+        } catch (error) {
+          // Still busy at the deadline is an answer (408), not an internal error.
+          if (!(error instanceof BusyError)) throw error;
+          const counts = activity.counts();
+          throw new ControlError(
+            408,
+            `Simulator still busy after ${timeout} ms: ${counts.running} running, ${counts.timers} timers pending.` +
+              (settleMs > 0 && disturbed ? ` Last seen in the settle window: ${disturbed}.` : '') +
+              (counts.timers > 0 && clock.kind === 'real'
+                ? ' Timers count on a real clock: a scheduled retry or step keeps the simulator busy until it runs.'
+                : ''),
+          );
+        }
+        if (settleMs === 0) return;
+        if (left() <= 0) break;
+        if (inFlight > 0) {
+          disturbed = `${inFlight} inbound request${inFlight === 1 ? '' : 's'} in flight`;
+          await nextSignal(['request'], left());
+          continue;
+        }
+        // Only a whole window counts: one cut short by the deadline ends the wait.
+        const whole = settleMs <= left();
+        const seen = await nextSignal(
+          ['request.started', 'request', 'delivery.created', 'activity'],
+          Math.min(settleMs, left()),
+        );
+        if (seen === null && whole && activity.isIdle() && inFlight === 0) return;
+        if (seen !== null) disturbed = seen;
+        if (left() <= 0) break;
+      }
+      const counts = activity.counts();
+      throw new ControlError(
+        408,
+        `Not idle for a settle window of ${settleMs} ms within ${timeout} ms: ` +
+          (inFlight > 0
+            ? `${inFlight} inbound request${inFlight === 1 ? '' : 's'} still in flight`
+            : `something kept happening (last: ${disturbed ?? 'nothing'})`) +
+          `; now ${counts.running} running, ${counts.timers} timers pending. ` +
+          'Please raise timeoutMs, or shorten settleMs if your system polls.',
+      );
     },
-    waitForDelivery(match, { timeoutMs = 5000 } = {}) {
-      const predicate = toDeliveryPredicate(match);
+    async waitForDelivery(match, { timeoutMs = DEFAULT_WAIT_MS, since } = {}) {
+      const predicate = toMatcher(() => toDeliveryPredicate(match));
       const stated = typeof match === 'object' && match.state !== undefined;
+      const scope = toMatcher(() => toDeliveryScope(since), 'since');
+      const ready = (d: Delivery) => scope(d) && predicate(d) && (stated || d.attempts.length > 0);
       return waitFor(
-        () => findDeliveries(match).find((d) => predicate(d) && (stated || d.attempts.length > 0)),
-        ['delivery.attempt', 'delivery.settled'],
+        () => findDeliveries(typeof match === 'function' ? {} : match).find(ready),
+        (check) => {
+          const test = (d: Delivery) => {
+            if (ready(d)) check(d);
+          };
+          return [
+            signals.on('delivery.created', test),
+            signals.on('delivery.attempt', ({ delivery }) => test(delivery)),
+            signals.on('delivery.settled', test),
+          ];
+        },
         timeoutMs,
         () => {
           const seen = findDeliveries()
+            .filter(scope)
             .slice(-5)
-            .map((d) => `${d.provider} ${d.type} (${d.state})`);
+            .map(
+              (d) =>
+                `${d.id} ${d.provider} ${d.type} (${d.state}) body ${toEcho(d.body, 160)}` +
+                (predicate(d) && !stated && d.attempts.length === 0 ? ' (matches, no attempt yet)' : ''),
+            );
           return (
-            `No delivery matching ${typeof match === 'function' ? 'the predicate' : JSON.stringify(match)} within ${timeoutMs} ms. ` +
-            `Last deliveries: ${seen.join(', ') || 'none'}.` +
-            (clock.kind === 'virtual' ? ' The clock is virtual: advance it if the event is scheduled.' : '')
+            `No delivery matching ${describeMatch(match)}${describeSince(since)} within ${toWaitMs(timeoutMs)} ms. ` +
+            `Last deliveries${since === undefined ? '' : ' in scope'}: ${seen.join('; ') || 'none'}.${virtualHint()}`
           );
         },
       );
     },
     events: (filter = {}, { lastEventId } = {}) => deps.events.subscribe(filter, lastEventId),
-    waitForRequest(filter, { timeoutMs = 5000 } = {}) {
+    async waitForRequest(match, { timeoutMs = DEFAULT_WAIT_MS, since } = {}) {
+      const matcher = toMatcher(() => toRequestMatcher(match));
+      const scope: RequestFilter = toMatcher(() => toRequestScope(since), 'since');
+      const filter: RequestFilter = typeof match === 'function' ? {} : withoutBody(match);
+      const inScope = toRequestPredicate(scope);
       return waitFor(
-        () => journal.find(filter),
-        ['request'],
+        () => journal.find(mergeScope(filter, scope), matcher),
+        (check) => [
+          signals.on('request', (entry) => {
+            if (inScope(entry) && matcher(entry)) check(entry);
+          }),
+        ],
         timeoutMs,
-        () => `No request matching ${JSON.stringify(filter)} within ${timeoutMs} ms.`,
+        () => {
+          const filterOnly = toRequestPredicate(filter);
+          const seen = journal.select({ ...scope, limit: 5 }).map((e) => {
+            const almost = typeof match === 'object' && match.body !== undefined && filterOnly(e);
+            return (
+              `${e.id} ${e.method} ${e.path} ${e.status}` +
+              (e.requestBody ? ` body ${toEcho(e.requestBody, 160)}` : '') +
+              (almost ? ' (all but the body match)' : '')
+            );
+          });
+          return (
+            `No request matching ${describeMatch(match)}${describeSince(since)} within ${toWaitMs(timeoutMs)} ms. ` +
+            `Last requests${since === undefined ? '' : ' in scope'}: ${seen.join('; ') || 'none'}.${virtualHint()}`
+          );
+        },
       );
     },
+    mark: () => ({ requestSeq: journal.lastSeq(), deliverySeq: deliveryLog.lastSeq(), time: clock.now() }),
   };
   return control;
+}
+
+function toWaitMs(timeoutMs: number): number {
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new ControlError(400, `timeoutMs must be a number of ms, not ${toEcho(timeoutMs, 30)}.`);
+  }
+  return Math.min(timeoutMs, 2_147_483_647);
+}
+
+// Builds a matcher; an invalid filter is the caller's mistake (400), not an internal error.
+function toMatcher<T>(build: () => T, where = 'match'): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof z.ZodError)
+      throw new ControlError(400, `Invalid ${where}: ${z.prettifyError(error)}`);
+    throw error;
+  }
+}
+
+function toRequestScope(since: Mark | number | undefined): RequestFilter {
+  if (since === undefined) return {};
+  if (typeof since === 'number') return { since };
+  return { after: markSchema.parse(since).requestSeq };
+}
+
+function toDeliveryScope(since: Mark | number | undefined): (delivery: Delivery) => boolean {
+  if (since === undefined) return () => true;
+  if (typeof since === 'number') return (d) => d.createdAt >= since;
+  const after = markSchema.parse(since).deliverySeq;
+  return (d) => toDeliverySeq(d.id) > after;
+}
+
+function withoutBody(match: RequestFilter & { body?: unknown }): RequestFilter {
+  const { body: _body, ...filter } = match;
+  return filter;
+}
+
+// A filter narrowed by a `since` scope: both bounds hold, so the later one wins.
+function mergeScope(filter: RequestFilter, scope: RequestFilter): RequestFilter {
+  const merged = { ...filter };
+  if (scope.after !== undefined) merged.after = Math.max(Number(filter.after ?? 0), Number(scope.after));
+  if (scope.since !== undefined) {
+    merged.since = Math.max(Number(filter.since ?? Number.NEGATIVE_INFINITY), Number(scope.since));
+  }
+  return merged;
+}
+
+function describeMatch(match: object): string {
+  if (typeof match === 'function') return 'the predicate';
+  const { body, ...filter } = match as { body?: unknown };
+  const text = toJsonEcho(filter);
+  if (body === undefined) return text;
+  return `${text} with body ${typeof body === 'function' ? 'matching the predicate' : toJsonEcho(body)}`;
+}
+
+// JSON (its strings escaped, so input cannot forge a line), cut to `max` characters.
+function toJsonEcho(value: unknown, max = 300): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = typeof value;
+  }
+  return text.length > max ? `${text.slice(0, max)}…(+${text.length - max} chars)` : text;
+}
+
+function describeSince(since: Mark | number | undefined): string {
+  if (since === undefined) return '';
+  if (typeof since === 'number') return ` at or after ${toIsoTime(since)}`;
+  return ` after request ${since.requestSeq} / delivery ${since.deliverySeq}`;
+}
+
+function describeSignal(name: string, payload: unknown): string {
+  const p = payload as Record<string, unknown> | undefined;
+  // Method and path come from requests: escaped, so they cannot forge a line of the message.
+  const quote = (value: unknown) => toEcho(value, 200).slice(1, -1);
+  switch (name) {
+    case 'request.started':
+      return `request ${quote(p?.method)} ${quote(p?.path)} arrived`;
+    case 'request':
+      return `request ${quote(p?.method)} ${quote(p?.path)} answered ${p?.status}`;
+    case 'delivery.created':
+      return `delivery ${quote(p?.type)} to ${quote(p?.url)} created`;
+    default:
+      return 'simulator work ended';
+  }
 }

@@ -2,6 +2,11 @@ import { type NdjsonLog, openNdjsonLog } from './ndjson-log.ts';
 import { type Delivery, type DeliveryAttempt, isSettled } from './provider/contract.ts';
 import { createWindow, type RecordWindow, type RecordWindowStats } from './record-window.ts';
 
+/** The number of a delivery id (`dlv-12` is 12): deliveries are numbered in the order they were created. */
+export function toDeliverySeq(id: string): number {
+  return Number(id.replace(/^\D+/, ''));
+}
+
 /** The fields deliveries are looked up by. */
 export type DeliveryKeys = { provider?: string; type?: string; conversationId?: string; url?: string };
 
@@ -12,6 +17,8 @@ export type DeliveryKeys = { provider?: string; type?: string; conversationId?: 
  */
 export type DeliveryLog = {
   nextId(): string;
+  /** The number of the newest delivery id handed out (0 before any): a log position for `after`. */
+  lastSeq(): number;
   /** Records a new delivery. */
   record(delivery: Delivery): void;
   /** Records a change of a delivery (state, a new attempt). */
@@ -64,7 +71,7 @@ export function createDeliveryLog(options: {
 
   let heldSeq = 0;
   const hold = (delivery: Delivery) => {
-    const n = Number(delivery.id.replace(/^\D+/, ''));
+    const n = toDeliverySeq(delivery.id);
     if (Number.isFinite(n)) seq = Math.max(seq, n);
     window.add({
       seq: ++heldSeq,
@@ -98,6 +105,7 @@ export function createDeliveryLog(options: {
 
   return {
     nextId: () => `dlv-${++seq}`,
+    lastSeq: () => seq,
     record(delivery) {
       file?.append({ t: 'c', d: delivery } satisfies Line);
       hold(delivery);

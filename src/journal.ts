@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pathGlobSchema, toPathMatcher } from './glob.ts';
+import { parseJson } from './http.ts';
 import { type NdjsonLog, openNdjsonLog } from './ndjson-log.ts';
 import { createWindow, type RecordWindow } from './record-window.ts';
 
@@ -33,12 +34,84 @@ export const requestFilterSchema = z
     route: z.string().optional(),
     status: z.coerce.number().int().min(100).max(599).optional(),
     since: z.coerce.number().optional().describe('only entries at or after this time (epoch ms)'),
+    after: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("only entries after this journal position (a request's seq, or a mark's requestSeq)"),
     limit: z.coerce.number().int().positive().optional(),
   })
   .strict();
 
 /** A filter of the request journal. */
 export type RequestFilter = z.input<typeof requestFilterSchema>;
+
+/**
+ * A body matcher: a partial deep match (objects match when each given key matches, arrays element by element with
+ * the same length, anything else by equality) of the parsed body, or, in-process, a predicate of it.
+ */
+export type BodyMatch = unknown;
+
+/** A journal filter with a body matcher; in-process, a predicate of the entry stands for it. */
+export type RequestMatch = (RequestFilter & { body?: BodyMatch }) | ((entry: JournalEntry) => boolean);
+
+/** The journal filter with a body matcher, as the admin API takes it (JSON: the body is a partial object). */
+export const requestMatchSchema = requestFilterSchema.extend({
+  body: z.unknown().optional().describe('a partial deep match of the parsed request body'),
+});
+
+/**
+ * A recorded body as a value: JSON parsed (when the content type says JSON or the text looks like it), a form as
+ * an object of its fields, anything else the text itself; no body is undefined.
+ */
+export function toBodyValue(text: string, contentType = ''): unknown {
+  if (text === '') return undefined;
+  const type = contentType.toLowerCase();
+  if (type.includes('json') || /^\s*[[{]/.test(text)) {
+    try {
+      return parseJson(text);
+    } catch {
+      return text;
+    }
+  }
+  if (type.includes('application/x-www-form-urlencoded')) {
+    // fromEntries defines own properties: a field named __proto__ stays a field.
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  return text;
+}
+
+/** True when `actual` matches `expected` partially and deeply (see `BodyMatch`); a function is a predicate. */
+export function isPartialMatch(expected: unknown, actual: unknown): boolean {
+  if (typeof expected === 'function') return Boolean((expected as (value: unknown) => unknown)(actual));
+  if (Array.isArray(expected)) {
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, i) => isPartialMatch(item, actual[i]))
+    );
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    return Object.entries(expected).every(([key, value]) =>
+      value === undefined
+        ? !Object.hasOwn(actual, key) || (actual as Record<string, unknown>)[key] === undefined
+        : Object.hasOwn(actual, key) && isPartialMatch(value, (actual as Record<string, unknown>)[key]),
+    );
+  }
+  return Object.is(expected, actual);
+}
+
+/** Makes a predicate from a request match (filter and body, or a predicate as is). */
+export function toRequestMatcher(match: RequestMatch): (entry: JournalEntry) => boolean {
+  if (typeof match === 'function') return match;
+  const { body, ...filter } = match;
+  const predicate = toRequestPredicate(filter);
+  if (body === undefined) return predicate;
+  return (e) =>
+    predicate(e) && isPartialMatch(body, toBodyValue(e.requestBody, e.requestHeaders['content-type']));
+}
 
 /** Makes a predicate from a journal filter. */
 export function toRequestPredicate(filter: RequestFilter): (entry: JournalEntry) => boolean {
@@ -50,7 +123,8 @@ export function toRequestPredicate(filter: RequestFilter): (entry: JournalEntry)
     (pathMatches === null || pathMatches(e.path)) &&
     (f.route === undefined || e.route === f.route) &&
     (f.status === undefined || e.status === f.status) &&
-    (f.since === undefined || e.time >= f.since);
+    (f.since === undefined || e.time >= f.since) &&
+    (f.after === undefined || e.seq > f.after);
 }
 
 /** Turns a Headers object into a plain record with lower-case names. */
@@ -78,8 +152,10 @@ export type Journal = {
   /** Entries matching a filter, oldest first, at most `limit` (the newest ones). */
   select(filter?: RequestFilter): JournalEntry[];
   count(filter?: RequestFilter): number;
-  /** The oldest entry in the window matching a filter. */
-  find(filter: RequestFilter): JournalEntry | undefined;
+  /** The oldest entry in the window matching a filter (and `also`, when given). */
+  find(filter: RequestFilter, also?: (entry: JournalEntry) => boolean): JournalEntry | undefined;
+  /** The seq of the newest entry recorded (0 before any): a journal position for `after`. */
+  lastSeq(): number;
   stats(): WindowStats;
   /** Empties the journal (memory and files); `restartIds` also starts request ids from 1 again (reset). */
   clear(restartIds?: boolean): void;
@@ -111,13 +187,25 @@ export function createJournal(options: JournalOptions): Journal {
     seq = Math.max(seq, entry.seq);
   }
 
-  const candidates = (filter: RequestFilter) =>
-    window.candidates({
+  // The candidates of a filter, oldest first; with `after`, only those past it (found by bisection: seq ascends).
+  const candidates = (filter: RequestFilter) => {
+    const list = window.candidates({
       provider: filter.provider,
       route: filter.route,
       status: filter.status === undefined ? undefined : Number(filter.status),
       method: filter.method?.toUpperCase(),
     });
+    if (filter.after === undefined) return list;
+    const after = Number(filter.after);
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (list[mid]!.seq <= after) low = mid + 1;
+      else high = mid;
+    }
+    return low === 0 ? list : list.slice(low);
+  };
 
   const select = (filter: RequestFilter = {}) => {
     const predicate = toRequestPredicate(filter);
@@ -138,10 +226,11 @@ export function createJournal(options: JournalOptions): Journal {
     },
     select,
     count: (filter = {}) => select({ ...filter, limit: undefined }).length,
-    find(filter) {
+    find(filter, also) {
       const predicate = toRequestPredicate(filter);
-      return candidates(filter).find(predicate);
+      return candidates(filter).find((e) => predicate(e) && (also === undefined || also(e)));
     },
+    lastSeq: () => seq,
     stats: () => window.stats(),
     clear(restartIds = false) {
       file?.clear();

@@ -91,6 +91,8 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     c.set('note', null);
     if (isAdmin) return next();
     const time = clock.now();
+    // Counted in flight until its journal entry is signalled (`idle({settleMs})` waits for it).
+    signals.emit('request.started', { method: c.req.method, path: c.req.path, time });
     let thrown: unknown;
     try {
       await next();

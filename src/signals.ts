@@ -3,6 +3,9 @@ import type { ConversationSignal, Delivery, DeliveryAttempt } from './provider/c
 
 /** Everything the simulator announces; tests, the scenario engine and `wait*` helpers listen here. */
 export type SimulatorSignals = {
+  /** An inbound request (not an admin one) arrived; `request` follows once it is answered. */
+  'request.started': { method: string; path: string; time: number };
+  /** An inbound request (not an admin one) was answered and journaled. */
   request: JournalEntry;
   /** A webhook was recorded, before its first attempt (transcripts order events by it). */
   'delivery.created': Delivery;

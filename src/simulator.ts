@@ -374,8 +374,12 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
   const extensionAdmin = Object.fromEntries(built.filter((e) => e.routes).map((e) => [e.name, e.routes!]));
   const security: AdminSecurity = { token: options.adminToken, allowRemote: options.allowRemoteAdmin };
   app.use('/__admin/events', createSseKeepAlive(options.events?.keepAliveMs));
-  app.route('/', createInspectorRoutes({ control, events, providers, security }));
-  app.route('/__admin', createAdminRoutes(control, providerAdmin, extensionAdmin, security));
+  const inspector = createInspectorRoutes({ control, events, providers, security });
+  app.route('/', inspector.page);
+  app.route(
+    '/__admin',
+    createAdminRoutes(control, providerAdmin, { ...extensionAdmin, inspector: inspector.admin }, security),
+  );
   for (const provider of providers) app.route('/', provider.createRoutes(contexts.get(provider.name)!));
   dispatcher.resume();
   startProviders();

@@ -1,6 +1,6 @@
 // The inspector: a page served by the simulator at /__inspector (plain HTML, ES modules and CSS, no build step),
-// and the two admin routes it needs besides the admin API, under /__admin/inspector. Mounted before the admin
-// routes; the same admin guard (src/admin-security.ts) protects both.
+// and the two admin routes it needs besides the admin API, which the admin API mounts under /__admin/inspector
+// (behind its guard, src/admin-security.ts; the page has a guard of its own).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
@@ -53,7 +53,7 @@ export function findAssetsDir(moduleUrl: string = import.meta.url): string {
 }
 
 /** The inspector's routes: mount with `app.route('/', createInspectorRoutes(deps))` before the admin routes. */
-export function createInspectorRoutes(deps: InspectorDeps): Hono {
+export function createInspectorRoutes(deps: InspectorDeps): { page: Hono; admin: Hono } {
   const app = new Hono();
   const dir = findAssetsDir();
   // Read once: a fixed set of files, so no request path ever reaches the file system.
@@ -93,8 +93,8 @@ export function createInspectorRoutes(deps: InspectorDeps): Hono {
     return c.body(file.body, 200, { 'content-type': file.type });
   });
 
-  const admin = app.basePath('/__admin/inspector');
-  admin.use('*', createAdminGuard(deps.security));
+  // Mounted by the admin API at /__admin/inspector (its guard applies, and the OpenAPI document lists them).
+  const admin = new Hono();
   admin.get('/actions', (c) => {
     recorder.start();
     return c.json({ actions: deps.providers.flatMap((provider) => toInspectorActions(provider)) });
@@ -111,7 +111,7 @@ export function createInspectorRoutes(deps: InspectorDeps): Hono {
     const deliveries = deps.control.deliveries({ provider, conversationId, limit: 500 });
     return c.json({ provider, conversationId, ...record, deliveries });
   });
-  return app;
+  return { page: app, admin };
 }
 
 function toInspectorActions(provider: AnyProvider): InspectorAction[] {

@@ -49,6 +49,38 @@ const routes: FuzzRoute<Env>[] = [
   },
   {
     method: 'POST',
+    route: '/__admin/requests/wait',
+    envelope: adminEnvelope,
+    prepare: () => ({ params: {}, body: json({ match: { method: 'POST', body: { source_id: 'contact-source-1' } }, timeout: '1ms' }) }),
+  },
+  {
+    method: 'POST',
+    route: '/__admin/deliveries/wait',
+    envelope: adminEnvelope,
+    // A delivery to wait for: an account webhook, then a raw event to it.
+    prepare: async (env, sim) => {
+      // Made once per simulator: later calls answer 422 (url taken), which is fine.
+      await send(sim, 'POST', '/api/v1/accounts/1/webhooks', {
+        headers: { api_access_token: 'chatwoot-token' },
+        json: { url: 'http://127.0.0.1:9/hook', subscriptions: ['message_created'] },
+      });
+      await sim.control.act({
+        provider: 'chatwoot',
+        conversationId: env.conversationId,
+        action: 'raw.event',
+        args: { type: 'message_created', body: { event: 'message_created', id: 1 } },
+      });
+      return { params: {}, body: json({ match: { type: 'message_created', body: { id: 1 } }, since: 0, timeout: '1s' }) };
+    },
+  },
+  {
+    method: 'POST',
+    route: '/__admin/operations/:provider/:operation',
+    envelope: adminEnvelope,
+    prepare: () => ({ params: { provider: 'ece', operation: 'clientApplications.list' }, body: json({}) }),
+  },
+  {
+    method: 'POST',
     route: '/__admin/reset',
     envelope: adminEnvelope,
     prepare: () => ({ params: {}, body: { kind: 'none' } }),
