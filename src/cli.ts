@@ -17,6 +17,7 @@ import {
   replayTranscriptFile,
   runScenarioFiles,
 } from './scenarios/cli.ts';
+import { DEFAULT_SETTLE_MS } from './scenarios/drive.ts';
 import { loadScenarioFile, type ScenarioApi, scenarioExtension } from './scenarios/index.ts';
 import { assembleSimulator, type LogLevel, type Simulator } from './simulator.ts';
 
@@ -38,6 +39,12 @@ function toSeed(value: string): number {
 function toPositive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer.');
+  return n;
+}
+
+function toNonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be 0 or a positive integer.');
   return n;
 }
 
@@ -166,10 +173,10 @@ function addFollowOptions(command: Command): Command {
     .addOption(
       new Option(
         '--settle <ms>',
-        'real ms given to the system under test before virtual time moves past an expectation',
+        'real ms the simulator must be quiet (the system under test has reacted) before virtual time moves',
       )
-        .default(50)
-        .argParser(toPositive),
+        .default(DEFAULT_SETTLE_MS)
+        .argParser(toNonNegative),
     )
     .option('--report <formatAndPath...>', 'write a report file: junit PATH or json PATH (repeatable)')
     .addOption(adminTokenOption());

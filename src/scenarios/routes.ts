@@ -71,7 +71,7 @@ export function createScenarioRoutes(api: ScenarioApi): Hono {
       conversationId: body.conversationId,
       data: body.data,
       seed: body.seed,
-      drive: body.drive ? { settleMs: body.settleMs ?? 50 } : false,
+      drive: body.drive ? { settleMs: body.settleMs } : false,
     });
     return c.json(run.report(), 201);
   });
@@ -126,7 +126,7 @@ export function createScenarioRoutes(api: ScenarioApi): Hono {
       throw new ControlError(400, `Invalid transcript: ${(error as Error).message}`);
     }
     const run = api.run(load(text, 'replay.yaml'), {
-      drive: body.drive ? { settleMs: body.settleMs ?? 50 } : false,
+      drive: body.drive ? { settleMs: body.settleMs } : false,
     });
     return c.json(run.report(), 201);
   });
