@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseScenario, ScenarioError } from './load.ts';
 import { renderJson, renderJunit, renderStepLine, renderText } from './report.ts';
 import { countSettled } from './routes.ts';
@@ -154,6 +155,7 @@ async function followRuns(queued: RunReport[], options: FollowOptions): Promise<
   const failed = finals.filter((r) => r.status !== 'passed').length;
   options.write(`${finals.length - failed} passed, ${failed} failed\n`);
   for (const target of options.reports) {
+    mkdirSync(dirname(target.path), { recursive: true });
     writeFileSync(target.path, target.format === 'junit' ? renderJunit(finals) : renderJson(finals));
     options.write(`wrote ${target.format} report to ${target.path}\n`);
   }
