@@ -1,6 +1,7 @@
 // The CLI program: commands, flags and what they run. Importing it starts nothing; src/main.ts is the entry that
 // parses argv, stops a server on signals and exits.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
 import {
   ADMIN_TOKEN_ENV,
   ADMIN_TOKEN_HEADER,
@@ -9,6 +10,7 @@ import {
   isLoopbackHost,
 } from './admin-security.ts';
 import { parseDuration } from './duration.ts';
+import { checkFixtureDirs } from './fixtures.ts';
 import { createLiveLog } from './live-log.ts';
 import { defaultProviders } from './providers/registry.ts';
 import {
@@ -73,6 +75,84 @@ export function parseOptionFlags(pairs: readonly string[]): Record<string, Recor
     own[key] = /^(true|false|-?\d+(\.\d+)?)$/.test(raw) ? JSON.parse(raw) : raw;
   }
   return options;
+}
+
+type OptionSchemas = readonly { name: string; options?: z.ZodType }[];
+
+/**
+ * Refuses `--option` flags that would be ignored or answered vaguely: a provider that is not served, a key the
+ * provider does not have (listing the keys it has), a value its schema refuses (saying what it expects).
+ */
+export function checkOptionFlags(pairs: readonly string[], providers: OptionSchemas): void {
+  const options = parseOptionFlags(pairs);
+  const flagOf = (provider: string, key: string) =>
+    pairs.findLast((p) => p.startsWith(`${provider}.${key}=`)) ?? `${provider}.${key}`;
+  for (const [name, values] of Object.entries(options)) {
+    const provider = providers.find((p) => p.name === name);
+    if (!provider) {
+      const key = Object.keys(values)[0] ?? '';
+      throw new Error(
+        `--option ${flagOf(name, key)} names no served provider '${name}'. Providers: ${providers.map((p) => p.name).join(', ')}.`,
+      );
+    }
+    const shape =
+      provider.options instanceof z.ZodObject ? (provider.options.shape as Record<string, z.ZodType>) : {};
+    const keys = Object.keys(shape);
+    for (const [key, value] of Object.entries(values)) {
+      const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+      if (!field) {
+        const valid = keys.map((k) => `${k} (${describeExpected(shape[k]!)})`).join(', ') || '(none)';
+        throw new Error(
+          `--option ${flagOf(name, key)}: ${name} has no option '${key}'. Options of ${name}: ${valid}.`,
+        );
+      }
+      if (!field.safeParse(value).success) {
+        throw new Error(
+          `--option ${flagOf(name, key)}: expected ${describeExpected(field)}, got '${String(value)}'.`,
+        );
+      }
+    }
+  }
+}
+
+type JsonSchema = {
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+};
+
+/** Says in words what an option's schema accepts: `true or false`, `an integer >= 1`, `a URL`. */
+function describeExpected(schema: z.ZodType): string {
+  let json: JsonSchema;
+  try {
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  } catch {
+    return 'a valid value';
+  }
+  const words = new Set<string>();
+  const add = (s: JsonSchema) => {
+    if (s.anyOf) for (const item of s.anyOf) add(item);
+    else if (s.type === 'boolean' || (s.enum && s.enum.every((v) => v === 'true' || v === 'false')))
+      words.add('true or false');
+    else if (s.enum) words.add(`one of ${s.enum.map(String).join(', ')}`);
+    else if (s.type === 'integer' || s.type === 'number') {
+      const bounds = [
+        s.minimum !== undefined ? `>= ${s.minimum}` : '',
+        s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : '',
+        s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? `<= ${s.maximum}` : '',
+      ].filter(Boolean);
+      words.add(
+        `${s.type === 'integer' ? 'an integer' : 'a number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`,
+      );
+    } else if (s.type === 'string') words.add(s.format === 'uri' ? 'a URL' : 'text');
+    else words.add('a valid value');
+  };
+  add(json);
+  return [...words].join(' or ');
 }
 
 /** Sends the admin token with every request the CLI makes to `<url>/__admin` (run, replay, transcript). */
@@ -201,6 +281,11 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
     );
   }
   const providers = wanted ? defaultProviders.filter((p) => wanted.includes(p.name)) : defaultProviders;
+  checkFixtureDirs(
+    flags.fixtures,
+    defaultProviders.map((p) => p.name),
+  );
+  checkOptionFlags(flags.option, providers);
   const threshold = LEVELS.indexOf(flags.logLevel);
   const logFormat = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
   // The simulator's own warnings and errors stay on stderr; the live log of events goes to stdout.
