@@ -136,7 +136,7 @@ function describeExpected(schema: z.ZodType): string {
   const words = new Set<string>();
   const add = (s: JsonSchema) => {
     if (s.anyOf) for (const item of s.anyOf) add(item);
-    else if (s.type === 'boolean' || (s.enum && s.enum.every((v) => v === 'true' || v === 'false')))
+    else if (s.type === 'boolean' || s.enum?.every((v) => v === 'true' || v === 'false'))
       words.add('true or false');
     else if (s.enum) words.add(`one of ${s.enum.map(String).join(', ')}`);
     else if (s.type === 'integer' || s.type === 'number') {
