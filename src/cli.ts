@@ -1,5 +1,6 @@
 // The CLI program: commands, flags and what they run. Importing it starts nothing; src/main.ts is the entry that
 // parses argv, stops a server on signals and exits.
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import {
@@ -9,6 +10,7 @@ import {
   assertAdminToken,
   isLoopbackHost,
 } from './admin-security.ts';
+import { renderProviderLines } from './cli-banner.ts';
 import { parseDuration } from './duration.ts';
 import { checkFixtureDirs } from './fixtures.ts';
 import { createLiveLog } from './live-log.ts';
@@ -340,8 +342,7 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
     : isLoopbackHost(flags.host)
       ? 'loopback only'
       : 'open to the network, no token';
-  for (const p of sim.providers)
-    lines.push(`  ${p.name.padEnd(9)} ${p.title}: ${p.basePaths.map((b) => url + b).join(' ')}`);
+  lines.push(...renderProviderLines(sim, url, parseOptionFlags(flags.option)));
   lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health) · ${guard}`);
   lines.push(`  store ${flags.db} · clock ${flags.clock} · seed ${flags.seed}`);
   for (const armed of scenarios.armed())
@@ -382,10 +383,17 @@ function toKnownProviders(sim: Simulator) {
   }));
 }
 
+// package.json is one folder up from both src/ and dist/.
+function readVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return String((manifest as { version?: unknown }).version ?? 'unknown');
+}
+
 /** Builds the `convosim` command line program; `hooks` connect it to the process (see src/main.ts). */
 export function createProgram(hooks: ProgramHooks = {}): Command {
   const program = new Command('convosim')
     .description('A faithful localhost simulator of contact-center chat providers.')
+    .version(readVersion(), '-V, --version', 'print the version of convosim')
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(`convosim: ${text.replace(/^error: /, '')}`) });
 
