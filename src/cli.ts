@@ -347,9 +347,6 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
   lines.push(`  store ${flags.db} · clock ${flags.clock} · seed ${flags.seed}`);
   for (const armed of scenarios.armed())
     lines.push(`  scenario  ${armed.scenario.name} (${armed.scenario.file}) armed`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  createLiveLog(sim, { level: flags.logLevel, format: logFormat });
-
   const close = async (signal: string): Promise<number> => {
     let closeError: unknown = null;
     await sim.close().catch((error) => {
@@ -367,12 +364,15 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
     process.stdout.write(`convosim stopped (${signal}); store flushed to ${flags.db}\n`);
     return 0;
   };
-  // A second signal while closing waits for the same close.
+  // A second signal while closing waits for the same close. The handlers are in place before the banner is
+  // printed: whoever waits for it may stop the server at once (until then a signal kills with no flush).
   let stopping: Promise<number> | undefined;
   hooks.serving?.((signal) => {
     stopping ??= close(signal);
     return stopping;
   });
+  process.stdout.write(`${lines.join('\n')}\n`);
+  createLiveLog(sim, { level: flags.logLevel, format: logFormat });
 }
 
 function toKnownProviders(sim: Simulator) {

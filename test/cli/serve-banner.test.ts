@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { spawnCli } from './support.ts';
 
-test('serve prints where each provider sends its webhooks and callbacks, and the full 8x8 base', async () => {
+test('serve prints where each provider sends its webhooks and callbacks and the full 8x8 base, and a SIGTERM right after stops it cleanly', async () => {
   const cli = spawnCli(['serve', '--port', '0', '--db', 'memory', '--log-level', 'warn']);
   await cli.waitFor('  store memory');
   const { stdout } = cli.output();
