@@ -383,6 +383,44 @@ function toKnownProviders(sim: Simulator) {
   }));
 }
 
+/**
+ * `convosim wait`: polls `<url>/__admin/health` until the simulator answers ready, or fails after `timeoutMs` of
+ * real time with what it saw last. For scripts and CI: start the server in the background, then wait.
+ */
+async function waitUntilReady(url: string, timeoutMs: number, token: string | undefined): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = 'no answer yet';
+  let attempts = 0;
+  for (;;) {
+    const left = deadline - performance.now();
+    try {
+      const response = await fetch(`${url}/__admin/health`, {
+        headers: token === undefined ? {} : { [ADMIN_TOKEN_HEADER]: token },
+        signal: AbortSignal.timeout(Math.max(1, Math.round(Math.min(left, 2000)))),
+      });
+      const body = (await response.json().catch(() => null)) as { ready?: unknown } | null;
+      if (response.ok && body?.ready === true) {
+        process.stdout.write(`convosim is ready at ${url}\n`);
+        return;
+      }
+      last = response.ok ? 'answered, not ready' : `answered ${response.status}`;
+    } catch (error) {
+      // An attempt cut short by the deadline says less than the refusal seen before it: keep that.
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      if (cause !== undefined || last === 'no answer yet') last = cause ?? 'no answer in time';
+    }
+    if (attempts++ === 0) process.stdout.write(`waiting for a simulator at ${url} (${last})\n`);
+    if (performance.now() >= deadline) {
+      throw new Error(
+        `no simulator ready at ${url} after ${timeoutMs} ms (last: ${last}). Please check that 'convosim serve' is running there, or raise --timeout.`,
+      );
+    }
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(100, Math.max(1, deadline - performance.now()))),
+    );
+  }
+}
+
 // package.json is one folder up from both src/ and dist/.
 function readVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -505,6 +543,20 @@ export function createProgram(hooks: ProgramHooks = {}): Command {
       within: flags.within,
     });
   });
+
+  program
+    .command('wait')
+    .description(
+      'Wait until a simulator is ready (for scripts and CI); exit 1 with the reason after --timeout.',
+    )
+    .option('--url <url>', 'base URL of the simulator', process.env.CONVOSIM_URL ?? 'http://127.0.0.1:4010')
+    .addOption(
+      new Option('--timeout <duration>', 'how long to wait').default(30_000, '30s').argParser(toDuration),
+    )
+    .addOption(adminTokenOption())
+    .action((flags: { url: string; timeout: number; adminToken?: string }) =>
+      waitUntilReady(flags.url.replace(/\/+$/, ''), flags.timeout, flags.adminToken),
+    );
 
   program
     .command('transcript')
