@@ -20,19 +20,36 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parse } from 'yaml';
 
 const repo = process.cwd();
 let project = '';
 const started: ChildProcess[] = [];
 
-/** The README's code blocks marked `<!-- file: NAME -->` or `<!-- sample: shell -->`, by name. */
-function readmeSamples(): Map<string, string> {
-  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+/** A document's code blocks marked `<!-- file: NAME -->` or `<!-- sample: NAME -->`, by name. */
+function samplesOf(document: string): Map<string, string> {
+  const readme = readFileSync(path.join(repo, document), 'utf8');
   const samples = new Map<string, string>();
   for (const match of readme.matchAll(/<!-- (?:file|sample): (\S+) -->\n```\w*\n([\s\S]*?)```/g)) {
     samples.set(match[1]!, match[2]!);
   }
   return samples;
+}
+
+/** Writes the README's samples into the project with free ports instead of 4010 and 3000; returns the swap. */
+async function writeReadmeSamples() {
+  const samples = samplesOf('README.md');
+  expect([...samples.keys()]).toEqual(['sut.mjs', 'greeting.yaml', 'test/chat.test.ts', 'shell']);
+  // The only change: the fixed ports of the samples become free ones, so that parallel tests cannot collide.
+  const [simulatorPort, sutPort] = [await freePort(), await freePort()];
+  const withPorts = (text: string) =>
+    text.replaceAll('4010', String(simulatorPort)).replaceAll('3000', String(sutPort));
+  for (const [name, text] of samples) {
+    const file = path.join(project, name === 'shell' ? 'run.sh' : name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, withPorts(text));
+  }
+  return withPorts;
 }
 
 async function freePort(): Promise<number> {
@@ -128,18 +145,7 @@ test('the packed package ships its build, docs and licence, and runs without tsx
 }, 60_000);
 
 test("the README's quick start passes verbatim in a project that installed the packed package", async () => {
-  const samples = readmeSamples();
-  expect([...samples.keys()]).toEqual(['sut.mjs', 'greeting.yaml', 'test/chat.test.ts', 'shell']);
-  // The only change: the fixed ports of the samples become free ones, so that parallel tests cannot collide.
-  const [simulatorPort, sutPort] = [await freePort(), await freePort()];
-  const withPorts = (text: string) =>
-    text.replaceAll('4010', String(simulatorPort)).replaceAll('3000', String(sutPort));
-  for (const [name, text] of samples) {
-    const file = path.join(project, name === 'shell' ? 'run.sh' : name);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, withPorts(text));
-  }
-
+  await writeReadmeSamples();
   const tests = await runIn(path.join('node_modules', '.bin', 'vitest'), ['run', '--reporter', 'dot']);
   expect(tests.output).toMatch(/Tests\s+2 passed/);
   expect(tests.code).toBe(0);
@@ -149,4 +155,21 @@ test("the README's quick start passes verbatim in a project that installed the p
   expect(cli.code).toBe(0);
   const junit = readFileSync(path.join(project, 'out', 'scenarios.xml'), 'utf8');
   expect(junit).toContain('failures="0" errors="0"');
+}, 180_000);
+
+test("the GitHub Actions recipe's run steps pass in a project that installed the packed package", async () => {
+  const withPorts = await writeReadmeSamples();
+  rmSync(path.join(project, 'out'), { recursive: true, force: true });
+  const workflow = samplesOf('docs/guides/ci.md').get('.github/workflows/convosim.yml');
+  const steps = (parse(workflow!) as { jobs: { scenarios: { steps: { run?: string }[] } } }).jobs.scenarios
+    .steps;
+  const runs = steps.flatMap((step) => (step.run && step.run !== 'npm ci' ? [withPorts(step.run)] : []));
+  expect(runs).toHaveLength(5);
+  for (const script of runs) {
+    const result = await runIn('bash', ['-e', '-c', script]);
+    expect(result.code, `${script}\n${result.output}`).toBe(0);
+  }
+  expect(readFileSync(path.join(project, 'out', 'scenarios.xml'), 'utf8')).toContain(
+    'failures="0" errors="0"',
+  );
 }, 180_000);
