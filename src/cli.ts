@@ -1,6 +1,8 @@
 // The CLI program: commands, flags and what they run. Importing it starts nothing; src/main.ts is the entry that
 // parses argv, stops a server on signals and exits.
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
 import {
   ADMIN_TOKEN_ENV,
   ADMIN_TOKEN_HEADER,
@@ -8,7 +10,9 @@ import {
   assertAdminToken,
   isLoopbackHost,
 } from './admin-security.ts';
+import { renderProviderLines } from './cli-banner.ts';
 import { parseDuration } from './duration.ts';
+import { checkFixtureDirs } from './fixtures.ts';
 import { createLiveLog } from './live-log.ts';
 import { defaultProviders } from './providers/registry.ts';
 import {
@@ -17,6 +21,7 @@ import {
   replayTranscriptFile,
   runScenarioFiles,
 } from './scenarios/cli.ts';
+import { DEFAULT_SETTLE_MS } from './scenarios/drive.ts';
 import { loadScenarioFile, type ScenarioApi, scenarioExtension } from './scenarios/index.ts';
 import { assembleSimulator, type LogLevel, type Simulator } from './simulator.ts';
 import { resolveTls, type TlsCredentials, type TlsFlags, toTlsBannerLine } from './tls.ts';
@@ -39,6 +44,12 @@ function toSeed(value: string): number {
 function toPositive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer.');
+  return n;
+}
+
+function toNonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be 0 or a positive integer.');
   return n;
 }
 
@@ -67,6 +78,84 @@ export function parseOptionFlags(pairs: readonly string[]): Record<string, Recor
     own[key] = /^(true|false|-?\d+(\.\d+)?)$/.test(raw) ? JSON.parse(raw) : raw;
   }
   return options;
+}
+
+type OptionSchemas = readonly { name: string; options?: z.ZodType }[];
+
+/**
+ * Refuses `--option` flags that would be ignored or answered vaguely: a provider that is not served, a key the
+ * provider does not have (listing the keys it has), a value its schema refuses (saying what it expects).
+ */
+export function checkOptionFlags(pairs: readonly string[], providers: OptionSchemas): void {
+  const options = parseOptionFlags(pairs);
+  const flagOf = (provider: string, key: string) =>
+    pairs.findLast((p) => p.startsWith(`${provider}.${key}=`)) ?? `${provider}.${key}`;
+  for (const [name, values] of Object.entries(options)) {
+    const provider = providers.find((p) => p.name === name);
+    if (!provider) {
+      const key = Object.keys(values)[0] ?? '';
+      throw new Error(
+        `--option ${flagOf(name, key)} names no served provider '${name}'. Providers: ${providers.map((p) => p.name).join(', ')}.`,
+      );
+    }
+    const shape =
+      provider.options instanceof z.ZodObject ? (provider.options.shape as Record<string, z.ZodType>) : {};
+    const keys = Object.keys(shape);
+    for (const [key, value] of Object.entries(values)) {
+      const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+      if (!field) {
+        const valid = keys.map((k) => `${k} (${describeExpected(shape[k]!)})`).join(', ') || '(none)';
+        throw new Error(
+          `--option ${flagOf(name, key)}: ${name} has no option '${key}'. Options of ${name}: ${valid}.`,
+        );
+      }
+      if (!field.safeParse(value).success) {
+        throw new Error(
+          `--option ${flagOf(name, key)}: expected ${describeExpected(field)}, got '${String(value)}'.`,
+        );
+      }
+    }
+  }
+}
+
+type JsonSchema = {
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+};
+
+/** Says in words what an option's schema accepts: `true or false`, `an integer >= 1`, `a URL`. */
+function describeExpected(schema: z.ZodType): string {
+  let json: JsonSchema;
+  try {
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  } catch {
+    return 'a valid value';
+  }
+  const words = new Set<string>();
+  const add = (s: JsonSchema) => {
+    if (s.anyOf) for (const item of s.anyOf) add(item);
+    else if (s.type === 'boolean' || s.enum?.every((v) => v === 'true' || v === 'false'))
+      words.add('true or false');
+    else if (s.enum) words.add(`one of ${s.enum.map(String).join(', ')}`);
+    else if (s.type === 'integer' || s.type === 'number') {
+      const bounds = [
+        s.minimum !== undefined ? `>= ${s.minimum}` : '',
+        s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : '',
+        s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? `<= ${s.maximum}` : '',
+      ].filter(Boolean);
+      words.add(
+        `${s.type === 'integer' ? 'an integer' : 'a number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`,
+      );
+    } else if (s.type === 'string') words.add(s.format === 'uri' ? 'a URL' : 'text');
+    else words.add('a valid value');
+  };
+  add(json);
+  return [...words].join(' or ');
 }
 
 /** Sends the admin token with every request the CLI makes to `<url>/__admin` (run, replay, transcript). */
@@ -167,10 +256,10 @@ function addFollowOptions(command: Command): Command {
     .addOption(
       new Option(
         '--settle <ms>',
-        'real ms given to the system under test before virtual time moves past an expectation',
+        'real ms the simulator must be quiet (the system under test has reacted) before virtual time moves',
       )
-        .default(50)
-        .argParser(toPositive),
+        .default(DEFAULT_SETTLE_MS)
+        .argParser(toNonNegative),
     )
     .option('--report <formatAndPath...>', 'write a report file: junit PATH or json PATH (repeatable)')
     .addOption(adminTokenOption());
@@ -195,6 +284,11 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
     );
   }
   const providers = wanted ? defaultProviders.filter((p) => wanted.includes(p.name)) : defaultProviders;
+  checkFixtureDirs(
+    flags.fixtures,
+    defaultProviders.map((p) => p.name),
+  );
+  checkOptionFlags(flags.option, providers);
   const threshold = LEVELS.indexOf(flags.logLevel);
   const logFormat = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
   // The simulator's own warnings and errors stay on stderr; the live log of events goes to stdout.
@@ -251,17 +345,13 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
     : isLoopbackHost(flags.host)
       ? 'loopback only'
       : 'open to the network, no token';
-  for (const p of sim.providers)
-    lines.push(`  ${p.name.padEnd(9)} ${p.title}: ${p.basePaths.map((b) => url + b).join(' ')}`);
+  lines.push(...renderProviderLines(sim, url, parseOptionFlags(flags.option)));
   lines.push(`  ${'admin'.padEnd(9)} ${url}/__admin (health: ${url}/__admin/health) · ${guard}`);
   lines.push(`  ${'inspector'.padEnd(9)} ${url}/__inspector (open in a browser: live conversations)`);
   lines.push(`  store ${flags.db} · clock ${flags.clock} · seed ${flags.seed}`);
   if (tls) lines.push(toTlsBannerLine(tls));
   for (const armed of scenarios.armed())
     lines.push(`  scenario  ${armed.scenario.name} (${armed.scenario.file}) armed`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  createLiveLog(sim, { level: flags.logLevel, format: logFormat });
-
   const close = async (signal: string): Promise<number> => {
     let closeError: unknown = null;
     await sim.close().catch((error) => {
@@ -279,12 +369,15 @@ async function serve(flags: ServeFlags, hooks: ProgramHooks): Promise<void> {
     process.stdout.write(`convosim stopped (${signal}); store flushed to ${flags.db}\n`);
     return 0;
   };
-  // A second signal while closing waits for the same close.
+  // A second signal while closing waits for the same close. The handlers are in place before the banner is
+  // printed: whoever waits for it may stop the server at once (until then a signal kills with no flush).
   let stopping: Promise<number> | undefined;
   hooks.serving?.((signal) => {
     stopping ??= close(signal);
     return stopping;
   });
+  process.stdout.write(`${lines.join('\n')}\n`);
+  createLiveLog(sim, { level: flags.logLevel, format: logFormat });
 }
 
 function toKnownProviders(sim: Simulator) {
@@ -295,10 +388,55 @@ function toKnownProviders(sim: Simulator) {
   }));
 }
 
+/**
+ * `convosim wait`: polls `<url>/__admin/health` until the simulator answers ready, or fails after `timeoutMs` of
+ * real time with what it saw last. For scripts and CI: start the server in the background, then wait.
+ */
+async function waitUntilReady(url: string, timeoutMs: number, token: string | undefined): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = 'no answer yet';
+  let attempts = 0;
+  for (;;) {
+    const left = deadline - performance.now();
+    try {
+      const response = await fetch(`${url}/__admin/health`, {
+        headers: token === undefined ? {} : { [ADMIN_TOKEN_HEADER]: token },
+        signal: AbortSignal.timeout(Math.max(1, Math.round(Math.min(left, 2000)))),
+      });
+      const body = (await response.json().catch(() => null)) as { ready?: unknown } | null;
+      if (response.ok && body?.ready === true) {
+        process.stdout.write(`convosim is ready at ${url}\n`);
+        return;
+      }
+      last = response.ok ? 'answered, not ready' : `answered ${response.status}`;
+    } catch (error) {
+      // An attempt cut short by the deadline says less than the refusal seen before it: keep that.
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      if (cause !== undefined || last === 'no answer yet') last = cause ?? 'no answer in time';
+    }
+    if (attempts++ === 0) process.stdout.write(`waiting for a simulator at ${url} (${last})\n`);
+    if (performance.now() >= deadline) {
+      throw new Error(
+        `no simulator ready at ${url} after ${timeoutMs} ms (last: ${last}). Please check that 'convosim serve' is running there, or raise --timeout.`,
+      );
+    }
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(100, Math.max(1, deadline - performance.now()))),
+    );
+  }
+}
+
+// package.json is one folder up from both src/ and dist/.
+function readVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return String((manifest as { version?: unknown }).version ?? 'unknown');
+}
+
 /** Builds the `convosim` command line program; `hooks` connect it to the process (see src/main.ts). */
 export function createProgram(hooks: ProgramHooks = {}): Command {
   const program = new Command('convosim')
     .description('A faithful localhost simulator of contact-center chat providers.')
+    .version(readVersion(), '-V, --version', 'print the version of convosim')
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(`convosim: ${text.replace(/^error: /, '')}`) });
 
@@ -413,6 +551,20 @@ export function createProgram(hooks: ProgramHooks = {}): Command {
       within: flags.within,
     });
   });
+
+  program
+    .command('wait')
+    .description(
+      'Wait until a simulator is ready (for scripts and CI); exit 1 with the reason after --timeout.',
+    )
+    .option('--url <url>', 'base URL of the simulator', process.env.CONVOSIM_URL ?? 'http://127.0.0.1:4010')
+    .addOption(
+      new Option('--timeout <duration>', 'how long to wait').default(30_000, '30s').argParser(toDuration),
+    )
+    .addOption(adminTokenOption())
+    .action((flags: { url: string; timeout: number; adminToken?: string }) =>
+      waitUntilReady(flags.url.replace(/\/+$/, ''), flags.timeout, flags.adminToken),
+    );
 
   program
     .command('transcript')

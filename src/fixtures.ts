@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closest, distance } from 'fastest-levenshtein';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, toIssuePath } from './issue-path.ts';
@@ -108,4 +109,31 @@ export function loadProviderFixtures<F>(
     );
   }
   return fixtures;
+}
+
+/**
+ * Refuses fixture folders that would be ignored silently: a folder that does not exist, and a subfolder that
+ * names no provider (a typo such as `ecee/`). `known` are the provider names; `scenarios/` is allowed beside
+ * them (shipped scenario files live there), and so are hidden folders.
+ */
+export function checkFixtureDirs(dirs: readonly string[], known: readonly string[]): void {
+  const list = known.join(', ');
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new FixtureError(
+        `the fixtures folder ${dir} does not exist. Please give a folder with one subfolder per provider (${list}).`,
+      );
+    }
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const name = entry.name;
+      if (!entry.isDirectory() || name.startsWith('.') || name === 'scenarios' || known.includes(name))
+        continue;
+      const nearest = known.length > 0 ? closest(name, [...known]) : undefined;
+      const hint =
+        nearest !== undefined && distance(name, nearest) <= 2 ? ` (did you mean '${nearest}'?)` : '';
+      throw new FixtureError(
+        `the fixtures folder ${dir} has a folder '${name}' that names no provider${hint}. Please name each folder after a provider: ${list}.`,
+      );
+    }
+  }
 }

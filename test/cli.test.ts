@@ -160,6 +160,7 @@ test('the CLI program imports and builds without starting, and reads --option fl
     'serve',
     'run',
     'replay',
+    'wait',
     'transcript',
   ]);
   expect(parseOptionFlags(['ece.callbackUrl=http://x', 'ece.retries=3', '8x8.strict=true'])).toEqual({

@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseScenario, ScenarioError } from './load.ts';
 import { renderJson, renderJunit, renderStepLine, renderText } from './report.ts';
 import { countSettled } from './routes.ts';
@@ -58,6 +60,20 @@ export async function runScenarioFiles(
     return { file, text };
   });
   await checkReachable(options.url);
+  const client = `convosim-run-${process.pid}-${randomUUID()}`;
+  const release = await holdLease(options.url, client);
+  try {
+    return await queueAndFollow(sources, client, options);
+  } finally {
+    release();
+  }
+}
+
+async function queueAndFollow(
+  sources: { file: string; text: string }[],
+  client: string,
+  options: FollowOptions & { conversationId?: string; seed?: number },
+): Promise<number> {
   const queued: RunReport[] = [];
   for (const { file, text } of sources) {
     try {
@@ -69,6 +85,7 @@ export async function runScenarioFiles(
           seed: options.seed,
           drive: options.drive,
           settleMs: options.settleMs,
+          client,
         }),
       );
     } catch (error) {
@@ -93,14 +110,21 @@ export async function replayTranscriptFile(
     );
   }
   await checkReachable(options.url);
-  const run = await callAdmin<RunReport>(options.url, 'POST', '/__admin/scenarios/replays', {
-    transcript,
-    ignore: options.ignore,
-    within: options.within,
-    drive: options.drive,
-    settleMs: options.settleMs,
-  });
-  return await followRuns([{ ...run, file }], options);
+  const client = `convosim-replay-${process.pid}-${randomUUID()}`;
+  const release = await holdLease(options.url, client);
+  try {
+    const run = await callAdmin<RunReport>(options.url, 'POST', '/__admin/scenarios/replays', {
+      transcript,
+      ignore: options.ignore,
+      within: options.within,
+      drive: options.drive,
+      settleMs: options.settleMs,
+      client,
+    });
+    return await followRuns([{ ...run, file }], options);
+  } finally {
+    release();
+  }
 }
 
 /** `convosim transcript PROVIDER CONVERSATION`: the transcript (JSON) or the scenario made from it (YAML). */
@@ -131,6 +155,7 @@ async function followRuns(queued: RunReport[], options: FollowOptions): Promise<
   const failed = finals.filter((r) => r.status !== 'passed').length;
   options.write(`${finals.length - failed} passed, ${failed} failed\n`);
   for (const target of options.reports) {
+    mkdirSync(dirname(target.path), { recursive: true });
     writeFileSync(target.path, target.format === 'junit' ? renderJunit(finals) : renderJson(finals));
     options.write(`wrote ${target.format} report to ${target.path}\n`);
   }
@@ -167,6 +192,32 @@ async function followRun(first: RunReport, options: FollowOptions): Promise<RunR
       `/__admin/scenarios/runs/${report.id}/wait?settled=${countSettled(report)}&timeout=${Math.max(1, Math.min(left, 10_000))}`,
     );
   }
+}
+
+/**
+ * Opens the connection that keeps this process's runs alive on the server (src/scenarios/leases.ts): when the
+ * process dies, the connection closes and the server cancels its runs, so none is left waiting to take the
+ * next conversation. Resolves once the server holds the lease; returns the way to let it go.
+ */
+async function holdLease(url: string, client: string): Promise<() => void> {
+  const holder = new AbortController();
+  const release = () => holder.abort();
+  try {
+    const response = await fetch(`${url}/__admin/scenarios/clients/${encodeURIComponent(client)}/hold`, {
+      signal: holder.signal,
+    });
+    // An older simulator has no hold route: its runs are then leased by the waits alone.
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      return release;
+    }
+    const reader = response.body.getReader();
+    await reader.read();
+    reader.read().catch(() => {}); // keep reading (nothing more comes) until released
+  } catch {
+    return release;
+  }
+  return release;
 }
 
 async function checkReachable(url: string): Promise<void> {

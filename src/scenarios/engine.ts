@@ -1,5 +1,6 @@
 import { ControlError } from '../errors.ts';
 import type { ExtensionHost, SimulatorExtension } from '../simulator.ts';
+import { type DriveOptions, driveRun } from './drive.ts';
 import {
   checkAgainstProviders,
   type KnownProvider,
@@ -24,11 +25,7 @@ export type RunOptions = {
   drive?: boolean | DriveOptions;
 };
 
-/** How `drive` moves a virtual clock. */
-export type DriveOptions = {
-  /** Real milliseconds to give an outside system under test before moving time past a pending expectation. */
-  settleMs?: number;
-};
+export type { DriveOptions } from './drive.ts';
 
 /** A scenario armed in the server: it runs once for every matching conversation start until disarmed. */
 export type ArmedScenario = {
@@ -256,31 +253,7 @@ function createEngine(host: ExtensionHost) {
         set.add(resolve);
       });
     },
-    async drive(run, options = {}) {
-      if (host.clock.kind !== 'virtual') return run.outcome;
-      while (!run.isFinished()) {
-        await host.control.idle({ timeoutMs: 60_000 });
-        if (run.isFinished()) break;
-        const status = run.report().status;
-        if (status === 'waiting') {
-          await Promise.race([api.nextChange(run), run.outcome]);
-          continue;
-        }
-        if (run.isExpecting() && options.settleMs) {
-          const changed = api.nextChange(run);
-          await Promise.race([changed, waitReal(options.settleMs)]);
-          await host.control.idle({ timeoutMs: 60_000 });
-          if (run.isFinished() || !run.isExpecting()) continue;
-        }
-        const moved = await advanceAlone(() => {
-          const due = run.isFinished() ? null : run.nextDue();
-          if (due === null) return null;
-          return host.control.advance(Math.max(0, due - host.clock.now()));
-        });
-        if (moved === null && !run.isFinished()) await Promise.race([api.nextChange(run), run.outcome]);
-      }
-      return run.outcome;
-    },
+    drive: (run, options) => driveRun({ host, nextChange: api.nextChange, advanceAlone }, run, options),
     transcript: (provider, conversationId) => recorder.transcript(provider, conversationId),
   };
 
@@ -325,9 +298,4 @@ export function isTriggeredBy(scenario: Scenario, data: Record<string, unknown>)
       ? new RegExp(regex[1] ?? '', regex[2]).test(String(actual))
       : String(actual) === String(expected);
   });
-}
-
-// Real time, only to give a system under test outside this process a chance to answer.
-function waitReal(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

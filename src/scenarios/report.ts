@@ -60,9 +60,16 @@ export function renderJunit(reports: readonly RunReport[]): string {
         .join('\n');
       return `    <testcase ${attrs}><failure message="${escapeXml(step.message ?? 'failed')}">${escapeXml(detail)}</failure></testcase>`;
     });
-    const errors = report.status === 'cancelled' ? 1 : 0;
+    // A run that failed or was cancelled with no failed step (timed out, cancelled, an internal error) is one
+    // error, reported as a test case of its own so that every JUnit reader counts it.
+    const errors = report.status !== 'passed' && failures === 0 ? 1 : 0;
+    if (errors) {
+      const attrs = `name="run" classname="${escapeXml(report.scenario)}" time="0"`;
+      const why = report.error ?? `the run ended ${report.status}`;
+      cases.push(`    <testcase ${attrs}><error message="${escapeXml(why)}"/></testcase>`);
+    }
     return [
-      `  <testsuite name="${escapeXml(report.scenario)}" file="${escapeXml(report.file)}" tests="${report.steps.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(report.durationMs ?? 0) / 1000}">`,
+      `  <testsuite name="${escapeXml(report.scenario)}" file="${escapeXml(report.file)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(report.durationMs ?? 0) / 1000}">`,
       ...cases,
       ...(errors ? [`    <system-err>${escapeXml(report.error ?? '')}</system-err>`] : []),
       '  </testsuite>',

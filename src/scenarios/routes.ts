@@ -1,12 +1,20 @@
 import { type Context, Hono } from 'hono';
+import { stream } from 'hono/streaming';
 import { z } from 'zod';
 import { parseDuration } from '../duration.ts';
 import { ControlError } from '../errors.ts';
 import { parseJson } from '../http.ts';
 import type { ScenarioApi } from './engine.ts';
+import { createRunLeases, DEFAULT_LEASE_MS } from './leases.ts';
 import { ScenarioError } from './load.ts';
 import { fromTranscript } from './replay.ts';
 import type { ScenarioRun } from './run.ts';
+
+// A client that follows its runs (the CLI) names itself; its runs are cancelled when it goes away (leases.ts).
+const leaseFields = {
+  client: z.string().min(1).max(200).optional(),
+  leaseMs: z.number().int().min(1000).max(600_000).optional(),
+};
 
 const runBodySchema = z
   .object({
@@ -17,6 +25,7 @@ const runBodySchema = z
     seed: z.number().int().optional(),
     drive: z.boolean().optional(),
     settleMs: z.number().int().min(0).max(60_000).optional(),
+    ...leaseFields,
   })
   .strict();
 
@@ -27,6 +36,7 @@ const replayBodySchema = z
     within: z.union([z.string(), z.number()]).optional(),
     drive: z.boolean().optional(),
     settleMs: z.number().int().min(0).max(60_000).optional(),
+    ...leaseFields,
   })
   .strict();
 
@@ -37,6 +47,10 @@ const armBodySchema = z
 /** The scenario admin routes, mounted at /__admin/scenarios: thin glue over the ScenarioApi. */
 export function createScenarioRoutes(api: ScenarioApi): Hono {
   const app = new Hono();
+  const leases = createRunLeases();
+  const lease = (body: { client?: string; leaseMs?: number }, run: ScenarioRun) => {
+    if (body.client !== undefined) leases.queue(body.client, body.leaseMs ?? DEFAULT_LEASE_MS, run);
+  };
   const runOf = (id: string): ScenarioRun => {
     const run = api.get(id);
     if (!run)
@@ -63,6 +77,17 @@ export function createScenarioRoutes(api: ScenarioApi): Hono {
       runs: api.runs().map((r) => summarize(r)),
     }),
   );
+  // Held open by a client (the CLI) for as long as it follows its runs; closing it cancels them (leases.ts).
+  app.get('/clients/:client/hold', (c) => {
+    const client = c.req.param('client');
+    return stream(c, async (out) => {
+      const release = leases.hold(client);
+      const closed = new Promise<void>((resolve) => out.onAbort(resolve));
+      await out.write(`${JSON.stringify({ held: client })}\n`);
+      await closed;
+      release();
+    });
+  });
   app.get('/runs', (c) => c.json({ runs: api.runs().map((r) => r.report()) }));
   app.post('/runs', async (c) => {
     const body = parse(runBodySchema, await readJsonBody(c));
@@ -71,23 +96,38 @@ export function createScenarioRoutes(api: ScenarioApi): Hono {
       conversationId: body.conversationId,
       data: body.data,
       seed: body.seed,
-      drive: body.drive ? { settleMs: body.settleMs ?? 50 } : false,
+      drive: body.drive ? { settleMs: body.settleMs } : false,
     });
+    lease(body, run);
     return c.json(run.report(), 201);
   });
-  app.get('/runs/:id', (c) => c.json(runOf(c.req.param('id')).report()));
+  app.get('/runs/:id', (c) => {
+    const run = runOf(c.req.param('id'));
+    leases.touch(run)(false);
+    return c.json(run.report());
+  });
   app.get('/runs/:id/wait', async (c) => {
     const run = runOf(c.req.param('id'));
     const timeoutMs = toTimeout(c.req.query('timeout'));
     const seen = Number(c.req.query('settled') ?? '-1');
     const report = run.report();
-    if (run.isFinished() || countSettled(report) > seen) return c.json(report);
+    const end = leases.touch(run);
+    if (run.isFinished() || countSettled(report) > seen) {
+      end(false);
+      return c.json(report);
+    }
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
+    const signal = c.req.raw.signal;
+    let onAbort = () => {};
+    const stop = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
+      onAbort = () => resolve();
+      signal.addEventListener('abort', onAbort);
     });
-    await Promise.race([api.nextChange(run), timeout]);
+    await Promise.race([api.nextChange(run), stop]);
     clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+    end(signal.aborted);
     return c.json(run.report());
   });
   app.delete('/runs/:id', (c) => {
@@ -126,8 +166,9 @@ export function createScenarioRoutes(api: ScenarioApi): Hono {
       throw new ControlError(400, `Invalid transcript: ${(error as Error).message}`);
     }
     const run = api.run(load(text, 'replay.yaml'), {
-      drive: body.drive ? { settleMs: body.settleMs ?? 50 } : false,
+      drive: body.drive ? { settleMs: body.settleMs } : false,
     });
+    lease(body, run);
     return c.json(run.report(), 201);
   });
 
