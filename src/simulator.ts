@@ -21,13 +21,14 @@ import { errorText } from './errors.ts';
 import { createSseKeepAlive } from './event-keepalive.ts';
 import { createEventHub, type EventHub, type EventLimits } from './events.ts';
 import { createFaultTable } from './faults.ts';
-import { DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
+import { checkFixtureDirs, DEFAULT_FIXTURES_DIR, loadProviderFixtures } from './fixtures.ts';
 import { createInspectorRoutes } from './inspector/routes.ts';
 import { formatPath, toIssuePath } from './issue-path.ts';
 import { createJournal } from './journal.ts';
 import { createPipeline, type SimEnv } from './pipeline.ts';
 import type { AnyProvider, ProviderContext, ProviderDefinition } from './provider/contract.ts';
 import { createProviderAdminRoutes } from './provider-operations.ts';
+import { defaultProviders } from './providers/registry.ts';
 import { createRandom } from './random.ts';
 import { createRetention } from './retention.ts';
 import { createSignalBus, type SignalBus } from './signals.ts';
@@ -244,6 +245,11 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     contexts.set(provider.name, ctx);
   }
 
+  // A missing folder, or a subfolder that names no provider, is a mistake (as on the command line); a subfolder of a
+  // built-in provider that is not served is not.
+  checkFixtureDirs(options.fixturesDirs ?? [], [
+    ...new Set([...providers, ...defaultProviders].map((p) => p.name)),
+  ]);
   const fixtureDirs = [
     ...(options.defaultFixtures === false ? [] : [DEFAULT_FIXTURES_DIR]),
     ...(options.fixturesDirs ?? []),

@@ -35,7 +35,7 @@ test('serve refuses --option for a provider that does not exist', async () => {
 
 test('serve refuses an unknown --option key and lists the valid keys', async () => {
   expect(await refused(['--option', 'ece.nope=1'])).toBe(
-    "convosim: --option ece.nope=1: ece has no option 'nope'. Options of ece: callbackUrl (a URL), deactivateAfterFailures (an integer >= 1), autoAssign (true or false), autoAssignDelayMs (an integer >= 0).\n",
+    "convosim: --option ece.nope=1: ece has no option 'nope'. Options of ece: callbackUrl (a URL), deactivateAfterFailures (an integer >= 1), autoAssign (true or false), autoAssignDelayMs (an integer >= 0), callbackBatching (one of pending, single).\n",
   );
 });
 

@@ -73,6 +73,14 @@ test('merging replaces scalars, merges objects, and merges id lists item by item
   });
 });
 
+test('a simulator refuses a fixtures folder that does not exist, or a subfolder that names no provider', async () => {
+  await expect(
+    createTestSimulator({ fixtures: undefined, fixturesDirs: ['/nonexistent/convosim-fixtures'] }),
+  ).rejects.toThrow(/the fixtures folder \/nonexistent\/convosim-fixtures does not exist/);
+  const dir = fixtureDir({ 'ecoh/x.yaml': 'tokens: []\n' });
+  await expect(createTestSimulator({ fixtures: undefined, fixturesDirs: [dir] })).rejects.toThrow(/ecoh/);
+});
+
 test('a simulator loads fixtures from the folders it is given', async () => {
   const dir = fixtureDir({ 'echo/x.yaml': 'tokens:\n  - { id: from-dir, tenant: d }\n' });
   const sim = await createTestSimulator({ fixtures: undefined, fixturesDirs: [dir] });
