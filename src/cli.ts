@@ -120,6 +120,7 @@ export function checkOptionFlags(pairs: readonly string[], providers: OptionSche
 
 type JsonSchema = {
   type?: string;
+  description?: string;
   format?: string;
   enum?: unknown[];
   anyOf?: JsonSchema[];
@@ -136,6 +137,8 @@ function describeExpected(schema: z.ZodType): string {
   } catch {
     return 'a valid value';
   }
+  // A schema that says what it takes (`.describe()`) is taken at its word.
+  if (typeof json.description === 'string') return json.description;
   const words = new Set<string>();
   const add = (s: JsonSchema) => {
     if (s.anyOf) for (const item of s.anyOf) add(item);

@@ -14,7 +14,13 @@ import {
 } from './clock.ts';
 import { type Control, createControl } from './control.ts';
 import { createDeliveryLog } from './delivery-log.ts';
-import { createDispatcher, createHttpSender, type DispatchLimits, type Sender } from './dispatcher.ts';
+import {
+  createDispatcher,
+  createHttpSender,
+  type DeliveryPolicy,
+  type DispatchLimits,
+  type Sender,
+} from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
 import { toEcho } from './echo.ts';
 import { errorText } from './errors.ts';
@@ -213,18 +219,26 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     nextDeliveryId: () => deliveryLog.nextId(),
     changed: (delivery) => deliveryLog.changed(delivery),
     policyOf(name) {
-      const policy = byName.get(name)?.webhooks;
-      const ctx = contexts.get(name)!;
-      return {
-        retryDelaysMs: policy?.retryDelaysMs ?? [1000, 5000, 30_000],
-        timeoutMs: policy?.timeoutMs ?? 5000,
-        sign: policy?.sign ? (input) => policy.sign!(input, ctx) : undefined,
-        onSettled: policy?.onSettled ? (delivery) => policy.onSettled!(delivery, ctx) : undefined,
-      };
+      let resolved = policies.get(name);
+      if (!resolved) {
+        const policy = byName.get(name)?.webhooks;
+        const ctx = contexts.get(name)!;
+        const configured = policy?.configure?.(ctx.options) ?? {};
+        resolved = {
+          retryDelaysMs: configured.retryDelaysMs ?? policy?.retryDelaysMs ?? [1000, 5000, 30_000],
+          timeoutMs: configured.timeoutMs ?? policy?.timeoutMs ?? 5000,
+          sign: policy?.sign ? (input) => policy.sign!(input, ctx) : undefined,
+          onSettled: policy?.onSettled ? (delivery) => policy.onSettled!(delivery, ctx) : undefined,
+        };
+        policies.set(name, resolved);
+      }
+      return resolved;
     },
   });
 
   const contexts = new Map<string, ProviderContext<unknown, unknown>>();
+  // Each provider's delivery policy, resolved on first use (its options are fixed once assembled).
+  const policies = new Map<string, DeliveryPolicy>();
   for (const provider of providers) {
     const parsedOptions = provider.options
       ? parseProviderOptions(provider, options.providerOptions?.[provider.name])

@@ -266,6 +266,11 @@ export type WebhookPolicy<
   retryDelaysMs: readonly number[];
   /** How long to wait for the receiver's answer. */
   timeoutMs: number;
+  /**
+   * The retry delays and answer timeout read from the provider's options, so that users can change them with
+   * `--option`; what it returns wins over `retryDelaysMs` and `timeoutMs`. Called once, when the simulator is assembled.
+   */
+  configure?(options: Options): { retryDelaysMs?: readonly number[]; timeoutMs?: number };
   /** Headers to add to one attempt (signatures, retry counters). Called on every attempt. */
   sign?(
     input: SignInput<Meta>,

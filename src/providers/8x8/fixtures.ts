@@ -1,5 +1,6 @@
 // Fixture and option schemas of the 8x8 provider, and the initial state built from them.
 import { z } from 'zod';
+import { parseDuration } from '../../duration.ts';
 import { isSafeKey } from '../../own.ts';
 import type { Channel, EightByEightState, Webhook } from './model.ts';
 import { createConversationIndexes } from './model-indexes.ts';
@@ -65,6 +66,20 @@ export const eightByEightFixtures = z.object({
 /** The merged fixtures. */
 export type EightByEightFixtures = z.infer<typeof eightByEightFixtures>;
 
+const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+// At most 10 retries: a longer schedule would hold a conversation's later events back for too long.
+const durationList = z
+  .union([z.array(z.union([z.number(), z.string()])), z.string()])
+  .transform((value) => (typeof value === 'string' ? value.split(',').filter((d) => d.trim() !== '') : value))
+  .pipe(z.array(duration).max(10));
+
 const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
 
 /** Runtime options (`--option 8x8.autoAcceptDelayMs=500`). */
@@ -73,6 +88,15 @@ export const eightByEightOptions = z.object({
   autoAccept: flag.default(true),
   /** How long an interaction waits before the agent accepts it. */
   autoAcceptDelayMs: z.coerce.number().int().nonnegative().default(2000),
+  /**
+   * Delays before each webhook retry (`--option 8x8.webhookRetries=2s,5s,10s`; empty: no retry). Simulator choice:
+   * 8x8 says only that it retries "after a brief delay" (docs/providers/8x8.md, "Webhook retries").
+   */
+  webhookRetries: durationList
+    .describe('a list of durations, e.g. 2s,5s,10s')
+    .default([2_000, 5_000, 10_000]),
+  /** How long a receiver has to answer one webhook attempt (`--option 8x8.webhookTimeout=10s`). */
+  webhookTimeout: duration.describe('a duration, e.g. 10s').default(10_000),
 });
 
 /** Parsed options. */

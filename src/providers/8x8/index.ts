@@ -40,8 +40,10 @@ export const eightByEightProvider = defineProvider<
     // 8x8 only says it retries "after a brief delay" (simulator choice: 3 retries after 2 s, 5 s and 10 s; a
     // receiver gets 10 s to answer). Deliveries of a conversation go in order, so a failing one holds back the
     // later ones until it settles: at most 4 x 10 s + 17 s = 57 s, under a minute (docs/providers/8x8.md).
+    // The options webhookRetries and webhookTimeout change both.
     retryDelaysMs: [2_000, 5_000, 10_000],
     timeoutMs: 10_000,
+    configure: (options) => ({ retryDelaysMs: options.webhookRetries, timeoutMs: options.webhookTimeout }),
     sign: signDelivery,
   },
   webhookTargets: toWebhookTargets,

@@ -38,3 +38,33 @@ test('an event behind a failing one of its conversation is delivered once the fa
     ['AGENT_JOINED', 17_000],
   ]);
 });
+
+test('the webhookRetries option changes the retry schedule (simulator choice, docs/providers/8x8.md)', async () => {
+  const { sim, sent, respondWith } = await createEightByEightSim({
+    providerOptions: { '8x8': { webhookRetries: '1s,3s', webhookTimeout: '5s' } },
+  });
+  const api = v2Client(sim, await getToken(sim));
+  const channelId = await setUpV2Channel(api);
+  respondWith(() => 500);
+  await api('POST', '/conversations', { channelId });
+  await sim.control.idle();
+  for (const step of [1_000, 3_000, 10_000]) {
+    await sim.control.advance(step);
+    await sim.control.idle();
+  }
+  const queued = sent
+    .filter((s) => (s.json as { eventType: string }).eventType === 'QUEUED')
+    .map((s) => Number(s.headers['x-8x8-transmission-time']) - T0);
+  expect(queued).toEqual([0, 1_000, 4_000]);
+});
+
+test('the webhook options refuse what is not a list of durations', async () => {
+  for (const webhookRetries of ['2s,soon', Array.from({ length: 11 }, () => '1s').join(',')]) {
+    await expect(createEightByEightSim({ providerOptions: { '8x8': { webhookRetries } } })).rejects.toThrow(
+      /webhookRetries/,
+    );
+  }
+  await expect(
+    createEightByEightSim({ providerOptions: { '8x8': { webhookTimeout: 'later' } } }),
+  ).rejects.toThrow(/webhookTimeout/);
+});
