@@ -86,6 +86,8 @@ export type Conversation = {
   additional_attributes: Attrs;
   custom_attributes: Attrs;
   labels: string[];
+  /** Muted (`ConversationMuteHelpers`): incoming messages then leave a resolved conversation resolved. */
+  muted?: boolean;
   snoozed_until: number | null;
   priority: string | null;
   created_at: number;
@@ -289,15 +291,25 @@ export function findLastChatMessage(s: ChatwootState, conversationId: number): M
   return id === null ? undefined : getOwn(s.messages, String(id));
 }
 
+/** The last message of a conversation, of any kind (what the REST partial's `messages[]` shows). */
+export function findLastMessage(s: ChatwootState, conversationId: number): Message | undefined {
+  const ids = getOwn(s.index.conversations, String(conversationId))?.messageIds ?? [];
+  const id = ids[ids.length - 1];
+  return id === undefined ? undefined : getOwn(s.messages, String(id));
+}
+
+/** `unread_incoming_messages` loads at most the last 10 (`.incoming.last(10)`), so its count stops at 10. */
+const UNREAD_CAP = 10;
+
 /**
- * Incoming messages the agents have not seen: all of them while `agent_last_seen_at` is unset, else those created
- * after it, counted from the newest back (messages are stored in time order).
+ * Incoming messages the agents have not seen (`unread_incoming_messages.count`): all of them while
+ * `agent_last_seen_at` is unset, else those created after it, counted from the newest back and capped at 10.
  */
 export function countUnread(s: ChatwootState, c: Conversation): number {
   const entry = getEntry(s, c.id);
-  if (c.agent_last_seen_at === null) return entry.incoming;
+  if (c.agent_last_seen_at === null) return Math.min(UNREAD_CAP, entry.incoming);
   let unread = 0;
-  for (let i = entry.messageIds.length - 1; i >= 0; i--) {
+  for (let i = entry.messageIds.length - 1; i >= 0 && unread < UNREAD_CAP; i--) {
     const m = getOwn(s.messages, String(entry.messageIds[i]))!;
     if (m.created_at <= c.agent_last_seen_at) break;
     if (m.message_type === 'incoming') unread++;

@@ -12,15 +12,8 @@ import {
   applyStatusChange,
   applyTyping,
 } from './model-conversations.ts';
-import {
-  renderAgentEvent,
-  renderContactEvent,
-  renderConversation,
-  renderMessage,
-  renderSeedOutputFields,
-  toIso,
-  toSeconds,
-} from './render.ts';
+import { renderMessage, toIso } from './render.ts';
+import { renderConversation, renderMessagesMeta, renderSeedOutputFields } from './render-conversations.ts';
 import { ERROR_NOT_FOUND, refuseWith } from './render-errors.ts';
 import { renderAgent, renderAssignedTeam } from './render-resources.ts';
 import { renderTypingUser } from './render-webhooks.ts';
@@ -46,6 +39,7 @@ function loadConversation(ctx: ChatwootContext, c: Context, accountId: number): 
 }
 
 const viewerOf = (actor: Actor) => (actor.kind === 'user' ? actor.agent.id : null);
+const viewerAgent = (actor: Actor) => (actor.kind === 'user' ? actor.agent : null);
 
 /** Inboxes whose conversations the actor lists: all for administrators and bots, member inboxes for agents. */
 function listVisibleInboxes(ctx: ChatwootContext, actor: Actor, accountId: number): Set<number> {
@@ -89,7 +83,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
     });
     const s = ctx.state();
     const conversation = getOwn(s.conversations, String(created.conversationId))!;
-    const body = renderConversation(s, conversation);
+    const body = renderConversation(s, conversation, viewerAgent(actor));
     if (ctx.options.seedOutputFields) {
       const message = created.messageId === null ? null : getOwn(s.messages, String(created.messageId))!;
       Object.assign(body, renderSeedOutputFields(s, conversation, message));
@@ -101,7 +95,12 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
     const { actor, accountId } = authorize(ctx, c, {});
     const { counts, page } = listFor(ctx, c, actor, accountId);
     const s = ctx.state();
-    return c.json({ data: { meta: counts, payload: page.map((conv) => renderConversation(s, conv)) } }, 200);
+    return c.json(
+      {
+        data: { meta: counts, payload: page.map((conv) => renderConversation(s, conv, viewerAgent(actor))) },
+      },
+      200,
+    );
   });
 
   app.get(`${BASE}/meta`, (c) => {
@@ -130,15 +129,16 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
           unassigned_count: counts.unassigned_count,
           all_count: counts.all_count,
         },
-        payload: page.map((conv) => renderConversation(s, conv)),
+        payload: page.map((conv) => renderConversation(s, conv, viewerAgent(actor))),
       },
       200,
     );
   });
 
   app.get(`${BASE}/:conversation_id`, (c) => {
-    const { accountId } = authorize(ctx, c, {});
-    return c.json(renderConversation(ctx.state(), loadConversation(ctx, c, accountId)), 200);
+    const { actor, accountId } = authorize(ctx, c, {});
+    const conv = loadConversation(ctx, c, accountId);
+    return c.json(renderConversation(ctx.state(), conv, viewerAgent(actor)), 200);
   });
 
   app.post(`${BASE}/:conversation_id/toggle_status`, async (c) => {
@@ -219,19 +219,9 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
     const conv = loadConversation(ctx, c, accountId);
     const s = ctx.state();
     const page = listMessageIds(s, conv.id, toRecordId(c.req.query('before')));
-    const contact = getOwn(s.contacts, String(conv.contact_id))!;
-    const assignee = conv.assignee_id === null ? undefined : getOwn(s.agents, String(conv.assignee_id));
     return c.json(
       {
-        meta: {
-          labels: conv.labels,
-          additional_attributes: conv.additional_attributes,
-          contact: renderContactEvent(contact),
-          ...(assignee ? { assignee: renderAgentEvent(assignee) } : {}),
-          agent_last_seen_at: conv.agent_last_seen_at === null ? null : toSeconds(conv.agent_last_seen_at),
-          assignee_last_seen_at:
-            conv.assignee_last_seen_at === null ? null : toSeconds(conv.assignee_last_seen_at),
-        },
+        meta: renderMessagesMeta(s, conv),
         payload: page.map((id) => renderMessage(s, getOwn(s.messages, String(id))!)),
       },
       200,

@@ -132,7 +132,15 @@ describe('chatwoot conversations, messages, status and assignments', () => {
     await createConversation(sim);
     const res = await call(sim, 'POST', '/1/conversations/1/assignments', { team_id: 1 });
     expect(res.json).toMatchObject({ id: 1, name: 'support' });
-    expect((await call(sim, 'GET', '/1/conversations/1')).json.meta.team).toEqual({ id: 1, name: 'support' });
+    // meta.team is the api/v1/models/_team partial, with is_member for the caller (administrator 1 is a member).
+    expect((await call(sim, 'GET', '/1/conversations/1')).json.meta.team).toEqual({
+      id: 1,
+      name: 'support',
+      description: 'First-line support',
+      allow_auto_assign: true,
+      account_id: 1,
+      is_member: true,
+    });
   });
 
   test('assigning an unknown agent answers 404 and changes nothing', async () => {
