@@ -75,10 +75,22 @@ export type RenderedEvent = {
   [E in ChatwootEventName]: { type: E; body: ChatwootEvents[E] };
 }[ChatwootEventName];
 
-/** Renders `changed_attributes`; times become ISO strings as Rails serialises them. */
+/** Datetime columns: their changes are ISO strings, as Rails serialises a Time. */
+const TIME_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'snoozed_until',
+  'waiting_since',
+  'first_reply_created_at',
+  'updated_at',
+  'last_activity_at',
+  'agent_last_seen_at',
+  'contact_last_seen_at',
+  'assignee_last_seen_at',
+]);
+
+/** Renders `changed_attributes` (BaseListener#extract_changed_attributes); times become ISO strings. */
 export function renderChangedAttributes(changes: ChangedAttribute[]): ChangedAttributes {
   const value = (name: string, v: unknown) =>
-    name === 'snoozed_until' && typeof v === 'number' ? toIso(v) : v === undefined ? null : v;
+    TIME_ATTRIBUTES.has(name) && typeof v === 'number' ? toIso(v) : v === undefined ? null : v;
   return changes.map((c) => ({
     [c.name]: { previous_value: value(c.name, c.previous), current_value: value(c.name, c.current) },
   }));

@@ -37,8 +37,10 @@ export const chatwootProvider = defineProvider<
     new Hono().route('/', createConversationRoutes(ctx)).route('/', createResourceRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {
-    // Webhooks::Trigger posts once with a 5 s timeout and logs failures; older releases never retry.
-    retryDelaysMs: [],
+    // WebhookJob: `retry_on CustomExceptions::Webhook::RetriableError, wait: :polynomially_longer, attempts: 5`;
+    // polynomially_longer waits executions**4 + 2 s (plus a jitter the simulator leaves out). The job keeps its
+    // arguments, so the delivery id (X-Chatwoot-Delivery) is the same on every attempt.
+    retryDelaysMs: [3_000, 18_000, 83_000, 258_000],
     timeoutMs: 5000,
     sign: (input, ctx) => signDelivery(input, ctx.options),
     onSettled: performSettled,

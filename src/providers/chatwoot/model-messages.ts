@@ -58,12 +58,7 @@ export function applyMessage(
   if (input.message_type === 'incoming') entry.incoming += 1;
   if (input.message_type !== 'activity' && !input.private) entry.lastChatId = id;
   if (input.message_type !== 'activity') applyActivity(s, conversation, now);
-  if (input.message_type === 'incoming' && conversation.waiting_since === null)
-    conversation.waiting_since = now;
-  if (input.message_type === 'outgoing' && !input.private && input.sender_type === 'User') {
-    if (conversation.first_reply_created_at === null) conversation.first_reply_created_at = now;
-    conversation.waiting_since = null;
-  }
+  // `belongs_to :conversation, touch: true`: a touch reports no change, so it sends no conversation_updated.
   conversation.updated_at = now;
   if (input.message_type === 'incoming') {
     const contact = getOwn(s.contacts, String(conversation.contact_id));

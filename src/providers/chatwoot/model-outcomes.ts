@@ -52,7 +52,7 @@ export type Applied<T> = { value: T; outcome: Outcome };
 
 /**
  * Lists the destinations of an event (WebhookListener#deliver_webhook_payloads): account webhooks subscribed to
- * the event (inbox-scoped ones only for their inbox), and, for Channel::Api inboxes, the inbox webhook_url.
+ * the event, and, for Channel::Api inboxes, the inbox webhook_url.
  * Contact events (no inbox) go to account webhooks only. Any name is routed by its own type (raw events too).
  */
 export function listDestinations(
@@ -62,10 +62,11 @@ export function listDestinations(
   inboxId: number | null,
 ): Destination[] {
   const out: Destination[] = [];
+  // `account.webhooks.account_type`: a webhook created with an inbox_id is still an account_type webhook (the
+  // controller never sets webhook_type), so it receives the whole account's events.
   for (const id of getOwn(s.index.webhooksOfAccount, String(accountId)) ?? []) {
     const w = getOwn(s.webhooks, String(id))!;
     if (!w.subscriptions.includes(event)) continue;
-    if (w.inbox_id !== null && w.inbox_id !== inboxId) continue;
     out.push({ url: w.url, secret: w.secret, kind: 'account' });
   }
   const inbox = inboxId === null ? undefined : getOwn(s.inboxes, String(inboxId));
@@ -129,8 +130,10 @@ export function toTypingStep(
 export function toChangeSteps(s: ChatwootState, c: Conversation, changes: ChangedAttribute[]): Outcome {
   if (changes.length === 0) return [];
   const steps: Outcome = [];
-  if (changes.some((change) => change.name === 'status')) {
-    steps.push(toConversationStep(s, c, 'conversation_status_changed', changes));
+  const status = changes.filter((change) => change.name === 'status');
+  if (status.length > 0) {
+    // notify_status_change passes `previous_changes.slice('status')`.
+    steps.push(toConversationStep(s, c, 'conversation_status_changed', status));
     steps.push({
       signal: {
         type: c.status === 'resolved' ? 'conversation.ended' : 'conversation.updated',

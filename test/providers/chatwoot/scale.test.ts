@@ -186,7 +186,10 @@ test('with 1,500 conversations, contacts and messages stored, no write route rea
   await expectNoScan(f, 'POST', '/1/conversations/filter', {
     payload: [{ attribute_key: 'status', filter_operator: 'equal_to', values: ['open'] }],
   });
-  // The failed API-inbox webhooks marked the checked conversation's new messages failed (delivery hook).
+  // The failed API-inbox webhooks marked the checked conversation's new messages failed (delivery hook), once
+  // WebhookJob's 4 retries (3 s, 18 s, 83 s, 258 s) were spent.
+  await f.sim.control.advance('2h');
+  await f.sim.control.idle();
   const messages = await call(f.sim, 'GET', `${conv}/messages`);
   expect(messages.json.payload.at(-1)).toMatchObject({ content: 'back again', status: 'failed' });
 }, 60_000);
