@@ -13,7 +13,9 @@ import {
 } from './fixtures.ts';
 import type { ChatwootState } from './model.ts';
 import { renderCoreError } from './render-errors.ts';
+import { createConversationActionRoutes } from './routes-conversation-actions.ts';
 import { createConversationRoutes } from './routes-conversations.ts';
+import { createMessageRoutes } from './routes-messages.ts';
 import { createResourceRoutes } from './routes-resources.ts';
 import { listConversationSummaries } from './rules-listing.ts';
 
@@ -34,7 +36,11 @@ export const chatwootProvider = defineProvider<
   createState: (fixtures, ctx) => createChatwootState(fixtures, ctx.clock.now(), () => ctx.random.id(24)),
   onStart: performStart,
   createRoutes: (ctx) =>
-    new Hono().route('/', createConversationRoutes(ctx)).route('/', createResourceRoutes(ctx)),
+    new Hono()
+      .route('/', createConversationRoutes(ctx))
+      .route('/', createConversationActionRoutes(ctx))
+      .route('/', createMessageRoutes(ctx))
+      .route('/', createResourceRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {
     // WebhookJob: `retry_on CustomExceptions::Webhook::RetriableError, wait: :polynomially_longer, attempts: 5`;

@@ -2,11 +2,18 @@
 // them. A refusal is thrown in Chatwoot's envelope; the pipeline answers it.
 import type { Context } from 'hono';
 import { readBody } from '../../http.ts';
-import { isSafeKey } from '../../own.ts';
+import { getOwn, isSafeKey } from '../../own.ts';
 import type { Result } from '../../provider/index.ts';
 import type { ChatwootContext } from './events.ts';
-import { type ChatwootFailure, ERROR_BAD_REQUEST, refuseWith } from './render-errors.ts';
-import { MAX_JSON_NESTING, type Params, parseParams } from './rules.ts';
+import { type Conversation, findConversation } from './model.ts';
+import {
+  type ChatwootFailure,
+  ERROR_BAD_REQUEST,
+  ERROR_NOT_ALLOWED,
+  ERROR_NOT_FOUND,
+  refuseWith,
+} from './render-errors.ts';
+import { isInboxVisible, MAX_JSON_NESTING, type Params, parseParams, toRecordId } from './rules.ts';
 import { type Access, type AccessRule, parseAccess } from './rules-auth.ts';
 
 /**
@@ -53,4 +60,18 @@ export function readQuery(c: Context): Record<string, string | string[]> {
 export function valueOrRefuse<T>(c: Context, result: Result<T, ChatwootFailure>): T {
   if (!result.ok) refuseWith(c, result.error);
   return result.value;
+}
+
+/**
+ * The conversation of the path (`find_by!(display_id:)`, 404), then `authorize @conversation, :show?` (401 from
+ * Pundit): administrators and bots see every conversation of the account, agents those of their inboxes.
+ */
+export function loadConversation(ctx: ChatwootContext, c: Context, access: Access): Conversation {
+  const s = ctx.state();
+  const id = toRecordId(c.req.param('conversation_id'));
+  const conv = id === null ? undefined : findConversation(s, access.accountId, id);
+  if (!conv) refuseWith(c, ERROR_NOT_FOUND);
+  if (!isInboxVisible(access.actor, getOwn(s.inboxes, String(conv.inbox_id))!))
+    refuseWith(c, ERROR_NOT_ALLOWED);
+  return conv;
 }
