@@ -44,6 +44,10 @@ type TypingPayload<E extends string> = {
 /** The typed event map of the chatwoot provider (event name -> payload). */
 export type ChatwootEvents = {
   conversation_created: ConversationEventPayload;
+  /** Agent-bot only: a conversation of the bot's inbox was opened. */
+  conversation_opened: ConversationEventPayload;
+  /** Agent-bot only: a conversation of the bot's inbox was resolved. */
+  conversation_resolved: ConversationEventPayload;
   conversation_status_changed: ConversationEventPayload & { changed_attributes: ChangedAttributes };
   conversation_updated: ConversationEventPayload & { changed_attributes: ChangedAttributes };
   message_created: Json & { event: 'message_created'; id: number; message_type: string };
@@ -60,7 +64,7 @@ export type ChatwootEventName = keyof ChatwootEvents;
 export type ChatwootMeta = {
   /** The destination's secret (account webhook or API inbox). */
   secret: string;
-  destination: 'account' | 'api_inbox';
+  destination: 'account' | 'api_inbox' | 'agent_bot';
   /** `X-Chatwoot-Delivery`: one UUID per delivery, kept across attempts. */
   deliveryId: string;
   /** The message a message event reports: a failed API-inbox delivery marks it failed. */
@@ -115,6 +119,8 @@ function renderConversationEvent(
 export function renderEvent(s: ChatwootState, h: ChatwootHappening): RenderedEvent {
   switch (h.type) {
     case 'conversation_created':
+    case 'conversation_opened':
+    case 'conversation_resolved':
       return { type: h.type, body: renderConversationEvent(s, h.conversationId, h.type) };
     case 'conversation_status_changed':
     case 'conversation_updated':

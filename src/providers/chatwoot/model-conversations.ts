@@ -69,6 +69,11 @@ export function applyConversation(s: ChatwootState, input: NewConversation, now:
   return id;
 }
 
+/** Whether an inbox has an active agent bot (Inbox#active_bot?). */
+function hasActiveBot(s: ChatwootState, inboxId: number): boolean {
+  return (getOwn(s.inboxes, String(inboxId))?.agent_bot_id ?? null) !== null;
+}
+
 /** Attributes whose change Chatwoot records with an activity message (status, assignee, team). */
 const ACTIVITY_ATTRIBUTES: ReadonlySet<string> = new Set(['status', 'assignee_id', 'team_id']);
 
@@ -86,7 +91,6 @@ export type ConversationChanges = Partial<
     | 'custom_attributes'
     | 'additional_attributes'
     | 'labels'
-    | 'muted'
   >
 >;
 
@@ -255,10 +259,12 @@ export function applyCreateMessage(
   const messageId = applyMessage(s, conv, toNewMessage(input.message, input.sender), now);
   const reopens =
     input.message.message_type === 'incoming' &&
-    conv.muted !== true &&
+    getOwn(s.contacts, String(conv.contact_id))?.blocked !== true &&
     (conv.status === 'resolved' || conv.status === 'snoozed');
+  // Message#reopen_resolved_conversation: an inbox with an active bot takes it back as pending.
+  const reopenedStatus = conv.status === 'resolved' && hasActiveBot(s, conv.inbox_id) ? 'pending' : 'open';
   const changes = reopens
-    ? applyConversationChanges(s, conv, { status: 'open', snoozed_until: null }, now)
+    ? applyConversationChanges(s, conv, { status: reopenedStatus, snoozed_until: null }, now)
     : [];
   const message = getOwn(s.messages, String(messageId))!;
   const replyChanges = applyReplyTimes(s, conv, message, now);
@@ -292,6 +298,34 @@ export function applyStatusChange(
     { status: input.status, snoozed_until: input.status === 'snoozed' ? input.snoozedUntil : null },
     now,
   );
+  const outcome = toChangeSteps(s, conv, changes);
+  if (conv.status === 'snoozed' && conv.snoozed_until !== null)
+    outcome.push({ wake: { conversationId: conv.id, at: toReopenTick(conv.snoozed_until) } });
+  return { value: undefined, outcome };
+}
+
+/** ReopenSnoozedConversationsJob runs every 5 minutes (config/schedule.yml, cron '*\/5 * * * *'). */
+const REOPEN_EVERY_MS = 5 * 60_000;
+
+/** The first run of the reopen job at or after `until`. */
+export function toReopenTick(until: number): number {
+  return Math.ceil(until / REOPEN_EVERY_MS) * REOPEN_EVERY_MS;
+}
+
+/**
+ * A run of ReopenSnoozedConversationsJob for one conversation: still snoozed and due (`snoozed_until` in
+ * 3.days.ago..now), it opens (`open!`: status and snoozed_until change, with their webhooks).
+ */
+export function applySnoozeExpiry(
+  s: ChatwootState,
+  input: { conversationId: number },
+  now: number,
+): Applied<void> {
+  const conv = getConversation(s, input.conversationId);
+  const due = conv?.snoozed_until ?? null;
+  if (!conv || conv.status !== 'snoozed' || due === null || due > now || due < now - 3 * 86_400_000)
+    return { value: undefined, outcome: [] };
+  const changes = applyConversationChanges(s, conv, { status: 'open', snoozed_until: null }, now);
   return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
 }
 
@@ -320,4 +354,16 @@ export function applyTyping(
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId)!;
   return { value: undefined, outcome: [toTypingStep(s, conv, input)] };
+}
+
+/**
+ * An agent bot that never took a message webhook (retries spent) hands the conversation to humans: a pending
+ * conversation opens (Webhooks::Trigger#update_conversation_status); any other status stays.
+ */
+export function applyBotFailure(s: ChatwootState, input: { messageId: number }, now: number): Applied<void> {
+  const m = getOwn(s.messages, String(input.messageId));
+  const conv = m ? getConversation(s, m.conversation_id) : undefined;
+  if (!conv || conv.status !== 'pending') return { value: undefined, outcome: [] };
+  const changes = applyConversationChanges(s, conv, { status: 'open' }, now);
+  return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
 }

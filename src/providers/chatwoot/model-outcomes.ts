@@ -8,11 +8,16 @@ import { type ChatwootState, type Conversation, toConversationKey } from './mode
 export type ChangedAttribute = { name: string; previous: unknown; current: unknown };
 
 /** Where one event goes: an account webhook or the API inbox's webhook_url, with the secret it is signed with. */
-export type Destination = { url: string; secret: string; kind: 'account' | 'api_inbox' };
+export type Destination = { url: string; secret: string; kind: 'account' | 'api_inbox' | 'agent_bot' };
 
 /** The webhook event of a conversation change (its payload is the conversation's webhook data). */
 export type ConversationHappening = {
-  type: 'conversation_created' | 'conversation_status_changed' | 'conversation_updated';
+  type:
+    | 'conversation_created'
+    | 'conversation_status_changed'
+    | 'conversation_updated'
+    | 'conversation_opened'
+    | 'conversation_resolved';
   conversationId: number;
   changes: ChangedAttribute[] | null;
 };
@@ -41,8 +46,14 @@ export type ChatwootHappening = (
   conversationKey?: string;
 };
 
-/** One step of an outcome: a webhook event to emit, or a conversation signal to send. */
-export type OutcomeStep = { event: ChatwootHappening } | { signal: ConversationSignal };
+/**
+ * One step of an outcome: a webhook event to emit, a conversation signal to send, or a wake-up to schedule (a
+ * snoozed conversation's reopening check at `at`, epoch ms on the simulator clock).
+ */
+export type OutcomeStep =
+  | { event: ChatwootHappening }
+  | { signal: ConversationSignal }
+  | { wake: { conversationId: number; at: number } };
 
 /** What a transition caused, in order. */
 export type Outcome = OutcomeStep[];
@@ -76,10 +87,25 @@ export function listDestinations(
   return out;
 }
 
-/** The destinations and ordering of an event about a conversation. */
+/**
+ * The agent bot of an inbox that takes webhooks (AgentBotListener#connected_agent_bot_exist? and
+ * `outgoing_url.present?`), as a destination signed with the bot's secret.
+ */
+export function findBotDestination(s: ChatwootState, inboxId: number): Destination | undefined {
+  const botId = getOwn(s.inboxes, String(inboxId))?.agent_bot_id ?? null;
+  const bot = botId === null ? undefined : getOwn(s.agentBots, String(botId));
+  if (!bot?.outgoing_url) return undefined;
+  return { url: bot.outgoing_url, secret: bot.secret ?? '', kind: 'agent_bot' };
+}
+
+/** Events AgentBotListener forwards as they are (the status ones are renamed, see `toChangeSteps`). */
+const BOT_MESSAGE_EVENTS: ReadonlySet<string> = new Set(['message_created', 'message_updated']);
+
+/** The destinations and ordering of an event about a conversation; AgentBotListener runs before WebhookListener. */
 function toRouting(s: ChatwootState, c: Conversation, type: string) {
+  const bot = BOT_MESSAGE_EVENTS.has(type) ? findBotDestination(s, c.inbox_id) : undefined;
   return {
-    destinations: listDestinations(s, c.account_id, type, c.inbox_id),
+    destinations: [...(bot ? [bot] : []), ...listDestinations(s, c.account_id, type, c.inbox_id)],
     orderKey: `conversation-${c.id}`,
     conversationKey: toConversationKey(c),
   };
@@ -131,6 +157,21 @@ export function toChangeSteps(s: ChatwootState, c: Conversation, changes: Change
   if (changes.length === 0) return [];
   const steps: Outcome = [];
   const status = changes.filter((change) => change.name === 'status');
+  // CONVERSATION_OPENED / CONVERSATION_RESOLVED reach the inbox's agent bot (AgentBotListener) first.
+  const bot = findBotDestination(s, c.inbox_id);
+  if (status.length > 0 && bot && (c.status === 'open' || c.status === 'resolved')) {
+    const type = c.status === 'open' ? 'conversation_opened' : 'conversation_resolved';
+    steps.push({
+      event: {
+        type,
+        conversationId: c.id,
+        changes: null,
+        destinations: [bot],
+        orderKey: `conversation-${c.id}`,
+        conversationKey: toConversationKey(c),
+      },
+    });
+  }
   if (status.length > 0) {
     // notify_status_change passes `previous_changes.slice('status')`.
     steps.push(toConversationStep(s, c, 'conversation_status_changed', status));

@@ -24,7 +24,16 @@ export type Agent = {
   availability_status: 'online' | 'busy' | 'offline';
 };
 /** An agent bot and its access token. */
-export type AgentBot = { id: number; account_id: number; name: string; access_token: string };
+export type AgentBot = {
+  id: number;
+  account_id: number;
+  name: string;
+  access_token: string;
+  /** Where the bot's webhooks go (AgentBot#outgoing_url); null: the bot gets none. */
+  outgoing_url?: string | null;
+  /** The secret its webhooks are signed with. */
+  secret?: string;
+};
 /** An inbox with its channel settings. */
 export type Inbox = {
   id: number;
@@ -86,8 +95,6 @@ export type Conversation = {
   additional_attributes: Attrs;
   custom_attributes: Attrs;
   labels: string[];
-  /** Muted (`ConversationMuteHelpers`): incoming messages then leave a resolved conversation resolved. */
-  muted?: boolean;
   snoozed_until: number | null;
   priority: string | null;
   created_at: number;

@@ -61,7 +61,8 @@ export function renderConversation(
     custom_attributes: c.custom_attributes,
     inbox_id: c.inbox_id,
     labels: c.labels,
-    muted: c.muted === true,
+    // ConversationMuteHelpers#muted?: the contact is blocked.
+    muted: getOwn(s.contacts, String(c.contact_id))?.blocked === true,
     snoozed_until: toIsoOrNull(c.snoozed_until),
     status: c.status,
     created_at: toSeconds(c.created_at),

@@ -247,14 +247,19 @@ export function parseToggleStatus(
   if (!(CONVERSATION_STATUSES as readonly unknown[]).includes(body.status)) {
     return fail(toUnprocessable(`'${toInputText(body.status)}' is not a valid status`));
   }
+  // `parse_date_time(params[:snoozed_until].to_s) if params[:snoozed_until]`: DateTime.strptime(value, '%s'), so
+  // epoch seconds only; before_save then drops it unless the status is snoozed.
   let snoozed: number | null = null;
-  if (body.status === 'snoozed' && isPresent(body.snoozed_until)) {
-    snoozed = toTime(body.snoozed_until);
-    if (snoozed === null) {
-      return fail(toInvalidRecord([{ attribute: 'snoozed_until', message: 'Snoozed until is invalid' }]));
-    }
+  const raw = body.snoozed_until;
+  if (raw !== undefined && raw !== null && raw !== false) {
+    const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
+    if (!/^-?\d+$/.test(text)) return fail(toUnprocessable('invalid date'));
+    snoozed = Number(text) * 1000;
   }
-  return ok({ status: body.status as ConversationStatus, snoozed_until: snoozed });
+  return ok({
+    status: body.status as ConversationStatus,
+    snoozed_until: body.status === 'snoozed' ? snoozed : null,
+  });
 }
 
 /** Validates `toggle_typing_status`: `typing_status` on, off or recording. */

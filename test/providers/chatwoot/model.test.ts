@@ -41,13 +41,13 @@ function createState(): ChatwootState {
   );
 }
 
-/** The steps of an outcome as short strings: `event <type> -> <urls>` or `signal <type> <data>`. */
+/** The steps of an outcome as short strings: `event <type> -> <urls>`, `signal <type> <data>` or `wake <at>`. */
 function describeOutcome(outcome: Outcome): string[] {
-  return outcome.map((step) =>
-    'signal' in step
-      ? `signal ${step.signal.type} ${JSON.stringify(step.signal.data)}`
-      : `event ${step.event.type} -> ${step.event.destinations.map((d) => `${d.kind}:${d.url}`).join(' ')}`,
-  );
+  return outcome.map((step) => {
+    if ('signal' in step) return `signal ${step.signal.type} ${JSON.stringify(step.signal.data)}`;
+    if ('wake' in step) return `wake ${step.wake.at}`;
+    return `event ${step.event.type} -> ${step.event.destinations.map((d) => `${d.kind}:${d.url}`).join(' ')}`;
+  });
 }
 
 /** Creates conversation 1:1 for the contact through the same plan `POST /conversations` runs. */
