@@ -55,6 +55,7 @@ export type ChatwootEvents = {
   conversation_typing_on: TypingPayload<'conversation_typing_on'>;
   conversation_typing_off: TypingPayload<'conversation_typing_off'>;
   contact_created: Json & { event: 'contact_created'; id: number };
+  contact_updated: Json & { event: 'contact_updated'; id: number; changed_attributes: ChangedAttributes };
 };
 
 /** A chatwoot event name. */
@@ -146,6 +147,15 @@ export function renderEvent(s: ChatwootState, h: ChatwootHappening): RenderedEve
         ? { type: h.type, body: { event: h.type, ...body } }
         : { type: h.type, body: { event: h.type, ...body } };
     }
+    case 'contact_updated':
+      return {
+        type: h.type,
+        body: {
+          ...renderContactWebhookData(s, getOwn(s.contacts, String(h.contactId))!),
+          event: 'contact_updated',
+          changed_attributes: renderChangedAttributes(h.changes),
+        },
+      };
     case 'contact_created':
       return { type: h.type, body: renderContactCreated(s, getOwn(s.contacts, String(h.contactId))!) };
   }

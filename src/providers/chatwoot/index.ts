@@ -13,7 +13,9 @@ import {
 } from './fixtures.ts';
 import type { ChatwootState } from './model.ts';
 import { renderCoreError } from './render-errors.ts';
+import { createContactRoutes } from './routes-contacts.ts';
 import { createConversationActionRoutes } from './routes-conversation-actions.ts';
+import { createConversationUpdateRoutes } from './routes-conversation-updates.ts';
 import { createConversationRoutes } from './routes-conversations.ts';
 import { createMessageRoutes } from './routes-messages.ts';
 import { createResourceRoutes } from './routes-resources.ts';
@@ -39,7 +41,9 @@ export const chatwootProvider = defineProvider<
     new Hono()
       .route('/', createConversationRoutes(ctx))
       .route('/', createConversationActionRoutes(ctx))
+      .route('/', createConversationUpdateRoutes(ctx))
       .route('/', createMessageRoutes(ctx))
+      .route('/', createContactRoutes(ctx))
       .route('/', createResourceRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {

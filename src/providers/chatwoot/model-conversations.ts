@@ -65,6 +65,10 @@ export function applyConversation(s: ChatwootState, input: NewConversation, now:
     assignee_last_seen_at: null,
   };
   s.index.lastConversationOfContactInbox[String(input.contact_inbox_id)] = id;
+  s.index.conversationsOfContact ??= {};
+  const ofContact = getOwn(s.index.conversationsOfContact, String(input.contact_id));
+  if (ofContact) ofContact.push(id);
+  else s.index.conversationsOfContact[String(input.contact_id)] = [id];
   indexNewConversation(s, getConversation(s, id)!);
   return id;
 }
@@ -119,7 +123,8 @@ export function applyConversationChanges(
     if (value === undefined || isSameValue(record[key], value)) continue;
     const previous = record[key];
     changed.push({
-      name: key,
+      // acts_as_taggable_on reports the tags as label_list.
+      name: key === 'labels' ? 'label_list' : key,
       previous: typeof previous === 'object' && previous !== null ? structuredCloneJson(previous) : previous,
       current: typeof value === 'object' && value !== null ? structuredCloneJson(value) : value,
     });
@@ -323,7 +328,7 @@ export function applySnoozeExpiry(
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId);
   const due = conv?.snoozed_until ?? null;
-  if (!conv || conv.status !== 'snoozed' || due === null || due > now || due < now - 3 * 86_400_000)
+  if (conv?.status !== 'snoozed' || due === null || due > now || due < now - 3 * 86_400_000)
     return { value: undefined, outcome: [] };
   const changes = applyConversationChanges(s, conv, { status: 'open', snoozed_until: null }, now);
   return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
@@ -363,7 +368,7 @@ export function applyTyping(
 export function applyBotFailure(s: ChatwootState, input: { messageId: number }, now: number): Applied<void> {
   const m = getOwn(s.messages, String(input.messageId));
   const conv = m ? getConversation(s, m.conversation_id) : undefined;
-  if (!conv || conv.status !== 'pending') return { value: undefined, outcome: [] };
+  if (conv?.status !== 'pending') return { value: undefined, outcome: [] };
   const changes = applyConversationChanges(s, conv, { status: 'open' }, now);
   return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
 }

@@ -31,7 +31,9 @@ export type TypingHappening = {
   isPrivate: boolean;
 };
 /** The webhook event of a new contact (account webhooks only). */
-export type ContactHappening = { type: 'contact_created'; contactId: number };
+export type ContactHappening =
+  | { type: 'contact_created'; contactId: number }
+  | { type: 'contact_updated'; contactId: number; changes: ChangedAttribute[] };
 
 /** One webhook event a transition causes: what happened, where it goes and how its deliveries are ordered. */
 export type ChatwootHappening = (

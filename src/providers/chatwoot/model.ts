@@ -68,6 +68,8 @@ export type Contact = {
   additional_attributes: Attrs;
   custom_attributes: Attrs;
   created_at: number;
+  /** Unset in stores written before contacts could change. */
+  updated_at?: number;
   last_activity_at: number | null;
 };
 /** The link of a contact to an inbox, named by `source_id`. */
@@ -196,6 +198,11 @@ export type ChatwootIndex = {
   contactInboxesOfContact: Record<string, number[]>;
   /** Contact inbox id -> its latest conversation id. */
   lastConversationOfContactInbox: Record<string, number>;
+  /**
+   * Contact id -> ids of its conversations, oldest first (absent in stores written before it existed). Deleted
+   * conversations stay listed; readers skip them.
+   */
+  conversationsOfContact?: Record<string, number[]>;
   /** Account id -> contact ids, oldest first. */
   contactsOfAccount: Record<string, number[]>;
   /** `<account_id>:email:<lower-case email>`, `...:phone_number:<number>`, `...:identifier:<id>` -> contact id. */
@@ -303,6 +310,16 @@ export function findLastMessage(s: ChatwootState, conversationId: number): Messa
   const ids = getOwn(s.index.conversations, String(conversationId))?.messageIds ?? [];
   const id = ids[ids.length - 1];
   return id === undefined ? undefined : getOwn(s.messages, String(id));
+}
+
+/** The last incoming message of a conversation, newest first (a conversation's own messages only). */
+export function findLastIncoming(s: ChatwootState, conversationId: number): Message | undefined {
+  const ids = getOwn(s.index.conversations, String(conversationId))?.messageIds ?? [];
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const m = getOwn(s.messages, String(ids[i]))!;
+    if (m.message_type === 'incoming') return m;
+  }
+  return undefined;
 }
 
 /** `unread_incoming_messages` loads at most the last 10 (`.incoming.last(10)`), so its count stops at 10. */
