@@ -101,6 +101,8 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
       Math.max(1, Number(c.req.query('page')) || 1),
       ctx.options.pageSize,
       ctx.options.searchLimit,
+      listVisibleInboxes(ctx, actor, accountId),
+      ctx.clock.now(),
     );
     return c.json(
       {
