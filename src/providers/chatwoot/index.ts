@@ -18,6 +18,7 @@ import { createConversationActionRoutes } from './routes-conversation-actions.ts
 import { createConversationUpdateRoutes } from './routes-conversation-updates.ts';
 import { createConversationRoutes } from './routes-conversations.ts';
 import { createMessageRoutes } from './routes-messages.ts';
+import { createProfileRoutes } from './routes-profile.ts';
 import { createResourceRoutes } from './routes-resources.ts';
 import { listConversationSummaries } from './rules-listing.ts';
 
@@ -31,7 +32,7 @@ export const chatwootProvider = defineProvider<
 >({
   name: 'chatwoot',
   title: 'Chatwoot-compatible Application API (Konverte Digital)',
-  basePaths: ['/api/v1/accounts'],
+  basePaths: ['/api/v1/accounts', '/api/v1/profile'],
   fixtures: chatwootFixturesSchema,
   checkFixtures: checkChatwootFixtures,
   options: chatwootOptionsSchema,
@@ -44,7 +45,8 @@ export const chatwootProvider = defineProvider<
       .route('/', createConversationUpdateRoutes(ctx))
       .route('/', createMessageRoutes(ctx))
       .route('/', createContactRoutes(ctx))
-      .route('/', createResourceRoutes(ctx)),
+      .route('/', createResourceRoutes(ctx))
+      .route('/', createProfileRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {
     // WebhookJob: `retry_on CustomExceptions::Webhook::RetriableError, wait: :polynomially_longer, attempts: 5`;

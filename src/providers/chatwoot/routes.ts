@@ -5,7 +5,7 @@ import { readBody } from '../../http.ts';
 import { getOwn, isSafeKey } from '../../own.ts';
 import type { Result } from '../../provider/index.ts';
 import type { ChatwootContext } from './events.ts';
-import { type Conversation, findConversation } from './model.ts';
+import { type Agent, type Conversation, findConversation } from './model.ts';
 import {
   type ChatwootFailure,
   ERROR_BAD_REQUEST,
@@ -14,7 +14,7 @@ import {
   refuseWith,
 } from './render-errors.ts';
 import { isInboxVisible, MAX_JSON_NESTING, type Params, parseParams, toRecordId } from './rules.ts';
-import { type Access, type AccessRule, parseAccess } from './rules-auth.ts';
+import { type Access, type AccessRule, parseAccess, parseUserAccess } from './rules-auth.ts';
 
 /**
  * Reads the access token: `api_access_token`, or any header Rack maps to HTTP_API_ACCESS_TOKEN
@@ -22,6 +22,11 @@ import { type Access, type AccessRule, parseAccess } from './rules-auth.ts';
  */
 function readAccessToken(c: Context): string | undefined {
   return c.req.header('api_access_token') ?? c.req.header('api-access-token');
+}
+
+/** The user of a route outside accounts (profile), or the request is refused (401). */
+export function authorizeUser(ctx: ChatwootContext, c: Context): Agent {
+  return valueOrRefuse(c, parseUserAccess(ctx.state(), readAccessToken(c)));
 }
 
 /** The caller and the account of the path, or the request is refused (401/404 in Chatwoot's order). */
