@@ -106,3 +106,51 @@ describe('chatwoot messages', () => {
     expect((await call(sim, 'DELETE', '/1/conversations/2/messages/constructor')).status).toBe(404);
   });
 });
+
+// app/validators/content_attribute_validator.rb; messages_controller_spec.rb 'creates an input_select message'.
+describe('chatwoot interactive messages', () => {
+  test('an input_select with items is stored with its content_attributes', async () => {
+    const { sim } = await withMessages(0);
+    const res = await call(sim, 'POST', '/1/conversations/1/messages', {
+      content: 'Pick one',
+      content_type: 'input_select',
+      content_attributes: { items: [{ title: 'Yes', value: 'yes' }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      content_type: 'input_select',
+      content_attributes: { items: [{ title: 'Yes' }] },
+    });
+  });
+
+  test('an interactive message without items is refused and not stored', async () => {
+    const { sim } = await withMessages(0);
+    const res = await call(sim, 'POST', '/1/conversations/1/messages', {
+      content: 'x',
+      content_type: 'form',
+    });
+    expect(res.status).toBe(422);
+    expect(res.json).toEqual({
+      error: 'Validation failed: Content attributes At least one item is required.',
+    });
+    expect((await call(sim, 'GET', '/1/conversations/1/messages')).json.payload).toEqual([]);
+  });
+
+  test('unknown item keys and cards without actions are refused with the validator texts', async () => {
+    const { sim } = await withMessages(0);
+    const bad = await call(sim, 'POST', '/1/conversations/1/messages', {
+      content: 'x',
+      content_type: 'article',
+      content_attributes: { items: [{ title: 't', colour: 'red' }] },
+    });
+    expect(bad.json.error).toBe(
+      'Validation failed: Content attributes contains invalid keys for items : [:colour]',
+    );
+    const cards = await call(sim, 'POST', '/1/conversations/1/messages', {
+      content: 'x',
+      content_type: 'cards',
+      content_attributes: { items: [{ title: 't' }] },
+    });
+    expect(cards.json.error).toBe('Validation failed: Content attributes contains items missing actions');
+  });
+});
