@@ -149,3 +149,25 @@ describe('chatwoot conversation filter', () => {
     expect(agent.json.payload.map((c: Json) => c.id)).toEqual([1]);
   });
 });
+
+// ConversationFinder (app/finders/conversation_finder.rb): sort_by (SortHandler) and conversation_type.
+describe('chatwoot listing parameters', () => {
+  test('sort_by created_at_asc and created_at_desc order by creation, not activity', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'bump' });
+    expect(ids(await call(sim, 'GET', '/1/conversations'))).toEqual([1, 3, 2]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=created_at_asc'))).toEqual([1, 2, 3]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=created_at_desc'))).toEqual([3, 2, 1]);
+  });
+
+  test('conversation_type unattended lists conversations without a first reply or waiting for one', async () => {
+    const sim = await createChatwootSim();
+    await createConversation(sim);
+    await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'answered' });
+    const res = await call(sim, 'GET', '/1/conversations?conversation_type=unattended');
+    expect(ids(res)).toEqual([2]);
+    expect(res.json.data.meta.all_count).toBe(1);
+  });
+});
