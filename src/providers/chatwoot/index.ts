@@ -13,6 +13,7 @@ import {
 } from './fixtures.ts';
 import type { ChatwootState } from './model.ts';
 import { renderCoreError } from './render-errors.ts';
+import { createCannedRoutes } from './routes-canned.ts';
 import { createContactRoutes } from './routes-contacts.ts';
 import { createConversationActionRoutes } from './routes-conversation-actions.ts';
 import { createConversationUpdateRoutes } from './routes-conversation-updates.ts';
@@ -45,6 +46,7 @@ export const chatwootProvider = defineProvider<
       .route('/', createConversationUpdateRoutes(ctx))
       .route('/', createMessageRoutes(ctx))
       .route('/', createContactRoutes(ctx))
+      .route('/', createCannedRoutes(ctx))
       .route('/', createResourceRoutes(ctx))
       .route('/', createProfileRoutes(ctx)),
   renderError: renderCoreError,

@@ -137,6 +137,15 @@ export type Message = {
   created_at: number;
   updated_at: number;
 };
+/** A canned response (saved reply) of an account. */
+export type CannedResponse = {
+  id: number;
+  account_id: number;
+  short_code: string;
+  content: string;
+  created_at: number;
+  updated_at: number;
+};
 /** An account webhook. */
 export type Webhook = {
   id: number;
@@ -207,6 +216,8 @@ export type ChatwootIndex = {
   contactsOfAccount: Record<string, number[]>;
   /** `<account_id>:email:<lower-case email>`, `...:phone_number:<number>`, `...:identifier:<id>` -> contact id. */
   contactKeys: Record<string, number>;
+  /** Account id -> canned response ids, oldest first (absent in older stores). */
+  cannedOfAccount?: Record<string, number[]>;
   /** Account id -> webhook ids, oldest first. */
   webhooksOfAccount: Record<string, number[]>;
 };
@@ -223,6 +234,8 @@ export type ChatwootState = {
   conversations: Record<string, Conversation>;
   messages: Record<string, Message>;
   webhooks: Record<string, Webhook>;
+  /** Absent in stores written before canned responses existed. */
+  cannedResponses?: Record<string, CannedResponse>;
   index: ChatwootIndex;
   /** Last used ids; `displayIds` is per account; `rank` orders conversation activity. */
   seq: {
@@ -232,6 +245,8 @@ export type ChatwootState = {
     message: number;
     attachment: number;
     webhook: number;
+    /** Absent in older stores. */
+    canned?: number;
     rank: number;
     displayIds: Record<string, number>;
   };

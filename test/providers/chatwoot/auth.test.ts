@@ -100,7 +100,7 @@ describe('chatwoot authentication', () => {
   // record miss body, so "not simulated" never reads as "gone".
   test('an unknown route under the base path answers Rails routing 404, told apart from a missing record', async () => {
     const sim = await createChatwootSim();
-    const res = await call(sim, 'GET', '/1/canned_responses');
+    const res = await call(sim, 'GET', '/1/automation_rules');
     expect(res.status).toBe(404);
     expect(res.json).toMatchObject({ status: 404, error: 'Not Found' });
     expect(res.json.explanation).toContain('chatwoot');
