@@ -83,11 +83,9 @@ export function refuseWith(c: Context, failure: ChatwootFailure): never {
  * The envelope of errors the core detects around the routes. A route Chatwoot has and the simulator does not, or one
  * neither has, answers as Rails answers an unknown route (ActionDispatch::PublicExceptions in API mode:
  * `{"status":404,"error":"Not Found"}`), which a client tells from a record miss (`{"error":"Resource could not be
- * found"}`); `explanation` (simulator choice) names the providers and the nearest routes, as the
- * `x-convosim-unmatched` header does.
+ * found"}`); the core's `x-convosim-unmatched` header names the providers and the nearest routes.
  */
 export function renderCoreError(c: Context, error: CoreError): Response {
-  if (error.kind === 'not-found')
-    return c.json({ status: 404, error: 'Not Found', explanation: error.message }, 404);
+  if (error.kind === 'not-found') return c.json({ status: 404, error: 'Not Found' }, 404);
   return c.json({ error: error.message }, error.status as 500);
 }
