@@ -20,6 +20,7 @@ import { createConversationUpdateRoutes } from './routes-conversation-updates.ts
 import { createConversationRoutes } from './routes-conversations.ts';
 import { createMessageRoutes } from './routes-messages.ts';
 import { createProfileRoutes } from './routes-profile.ts';
+import { createPublicRoutes } from './routes-public.ts';
 import { createResourceRoutes } from './routes-resources.ts';
 import { listConversationSummaries } from './rules-listing.ts';
 
@@ -33,7 +34,7 @@ export const chatwootProvider = defineProvider<
 >({
   name: 'chatwoot',
   title: 'Chatwoot-compatible Application API (Konverte Digital)',
-  basePaths: ['/api/v1/accounts', '/api/v1/profile'],
+  basePaths: ['/api/v1/accounts', '/api/v1/profile', '/public/api/v1/inboxes'],
   fixtures: chatwootFixturesSchema,
   checkFixtures: checkChatwootFixtures,
   options: chatwootOptionsSchema,
@@ -48,7 +49,8 @@ export const chatwootProvider = defineProvider<
       .route('/', createContactRoutes(ctx))
       .route('/', createCannedRoutes(ctx))
       .route('/', createResourceRoutes(ctx))
-      .route('/', createProfileRoutes(ctx)),
+      .route('/', createProfileRoutes(ctx))
+      .route('/', createPublicRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {
     // WebhookJob: `retry_on CustomExceptions::Webhook::RetriableError, wait: :polynomially_longer, attempts: 5`;
