@@ -4,6 +4,7 @@ import type { Delivery } from '../../provider/index.ts';
 import { type ChatwootContext, type ChatwootMeta, renderEvent } from './events.ts';
 import type { ChatwootState } from './model.ts';
 import { findConversation } from './model.ts';
+import { applyBotFailure, applySnoozeExpiry } from './model-conversations.ts';
 import { applyConversationExpiry, applyIndexedState, createStateFrom, isListState } from './model-indexes.ts';
 import { applyMessageFailure } from './model-messages.ts';
 import type { Applied, ChatwootHappening, Outcome } from './model-outcomes.ts';
@@ -24,7 +25,12 @@ export function perform<I, T>(
 function performOutcome(ctx: ChatwootContext, outcome: Outcome): void {
   for (const step of outcome) {
     if ('signal' in step) ctx.notify(step.signal);
-    else performEvent(ctx, step.event);
+    else if ('wake' in step) {
+      const { conversationId, at } = step.wake;
+      ctx.schedule(Math.max(0, at - ctx.clock.now()), () =>
+        perform(ctx, applySnoozeExpiry, { conversationId }),
+      );
+    } else performEvent(ctx, step.event);
   }
 }
 
@@ -47,11 +53,15 @@ function performEvent(ctx: ChatwootContext, happening: ChatwootHappening): void 
   });
 }
 
-/** A failed message webhook to an API inbox marks the message failed (WebhookJob#handle_failure). */
+/**
+ * Once a message webhook's retries are spent (WebhookJob's retry_on block, Webhooks::ErrorHandler): to an API inbox
+ * it marks the message failed; to an agent bot it opens the conversation when it is still pending.
+ */
 export function performSettled(delivery: Delivery<ChatwootMeta>, ctx: ChatwootContext): void {
   const { destination, messageId } = delivery.meta;
-  if (delivery.state !== 'failed' || destination !== 'api_inbox' || messageId === undefined) return;
-  perform(ctx, applyMessageFailure, { messageId });
+  if (delivery.state !== 'failed' || messageId === undefined) return;
+  if (destination === 'api_inbox') perform(ctx, applyMessageFailure, { messageId });
+  if (destination === 'agent_bot') perform(ctx, applyBotFailure, { messageId });
 }
 
 /** Deletes a resolved conversation named `<account_id>:<display_id>` (the id `conversation.ended` carried). */

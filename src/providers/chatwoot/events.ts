@@ -44,6 +44,10 @@ type TypingPayload<E extends string> = {
 /** The typed event map of the chatwoot provider (event name -> payload). */
 export type ChatwootEvents = {
   conversation_created: ConversationEventPayload;
+  /** Agent-bot only: a conversation of the bot's inbox was opened. */
+  conversation_opened: ConversationEventPayload;
+  /** Agent-bot only: a conversation of the bot's inbox was resolved. */
+  conversation_resolved: ConversationEventPayload;
   conversation_status_changed: ConversationEventPayload & { changed_attributes: ChangedAttributes };
   conversation_updated: ConversationEventPayload & { changed_attributes: ChangedAttributes };
   message_created: Json & { event: 'message_created'; id: number; message_type: string };
@@ -51,6 +55,7 @@ export type ChatwootEvents = {
   conversation_typing_on: TypingPayload<'conversation_typing_on'>;
   conversation_typing_off: TypingPayload<'conversation_typing_off'>;
   contact_created: Json & { event: 'contact_created'; id: number };
+  contact_updated: Json & { event: 'contact_updated'; id: number; changed_attributes: ChangedAttributes };
 };
 
 /** A chatwoot event name. */
@@ -60,7 +65,7 @@ export type ChatwootEventName = keyof ChatwootEvents;
 export type ChatwootMeta = {
   /** The destination's secret (account webhook or API inbox). */
   secret: string;
-  destination: 'account' | 'api_inbox';
+  destination: 'account' | 'api_inbox' | 'agent_bot';
   /** `X-Chatwoot-Delivery`: one UUID per delivery, kept across attempts. */
   deliveryId: string;
   /** The message a message event reports: a failed API-inbox delivery marks it failed. */
@@ -75,10 +80,22 @@ export type RenderedEvent = {
   [E in ChatwootEventName]: { type: E; body: ChatwootEvents[E] };
 }[ChatwootEventName];
 
-/** Renders `changed_attributes`; times become ISO strings as Rails serialises them. */
+/** Datetime columns: their changes are ISO strings, as Rails serialises a Time. */
+const TIME_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'snoozed_until',
+  'waiting_since',
+  'first_reply_created_at',
+  'updated_at',
+  'last_activity_at',
+  'agent_last_seen_at',
+  'contact_last_seen_at',
+  'assignee_last_seen_at',
+]);
+
+/** Renders `changed_attributes` (BaseListener#extract_changed_attributes); times become ISO strings. */
 export function renderChangedAttributes(changes: ChangedAttribute[]): ChangedAttributes {
   const value = (name: string, v: unknown) =>
-    name === 'snoozed_until' && typeof v === 'number' ? toIso(v) : v === undefined ? null : v;
+    TIME_ATTRIBUTES.has(name) && typeof v === 'number' ? toIso(v) : v === undefined ? null : v;
   return changes.map((c) => ({
     [c.name]: { previous_value: value(c.name, c.previous), current_value: value(c.name, c.current) },
   }));
@@ -103,6 +120,8 @@ function renderConversationEvent(
 export function renderEvent(s: ChatwootState, h: ChatwootHappening): RenderedEvent {
   switch (h.type) {
     case 'conversation_created':
+    case 'conversation_opened':
+    case 'conversation_resolved':
       return { type: h.type, body: renderConversationEvent(s, h.conversationId, h.type) };
     case 'conversation_status_changed':
     case 'conversation_updated':
@@ -128,6 +147,15 @@ export function renderEvent(s: ChatwootState, h: ChatwootHappening): RenderedEve
         ? { type: h.type, body: { event: h.type, ...body } }
         : { type: h.type, body: { event: h.type, ...body } };
     }
+    case 'contact_updated':
+      return {
+        type: h.type,
+        body: {
+          ...renderContactWebhookData(s, getOwn(s.contacts, String(h.contactId))!),
+          event: 'contact_updated',
+          changed_attributes: renderChangedAttributes(h.changes),
+        },
+      };
     case 'contact_created':
       return { type: h.type, body: renderContactCreated(s, getOwn(s.contacts, String(h.contactId))!) };
   }

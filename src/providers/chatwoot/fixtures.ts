@@ -31,7 +31,16 @@ export const chatwootFixturesSchema = z.object({
     )
     .optional(),
   agent_bots: z
-    .array(z.object({ id, account_id: id, name: z.string(), access_token: z.string().min(1) }))
+    .array(
+      z.object({
+        id,
+        account_id: id,
+        name: z.string(),
+        access_token: z.string().min(1),
+        outgoing_url: z.string().url().nullable().default(null),
+        secret: z.string().optional(),
+      }),
+    )
     .optional(),
   inboxes: z
     .array(
@@ -160,11 +169,19 @@ export function createChatwootState(
   now: number,
   makeSecret: () => string,
 ): ChatwootState {
+  const inboxes = (f.inboxes ?? []).map((i) => ({ ...i, secret: i.secret ?? makeSecret() }));
+  const webhooks = (f.webhooks ?? []).map((w) => ({
+    ...w,
+    subscriptions: w.subscriptions ?? [...DEFAULT_SUBSCRIPTIONS],
+    secret: w.secret ?? makeSecret(),
+  }));
+  // Drawn last, so that adding bot secrets left the inbox and webhook secrets of a seed as they were.
+  const agentBots = (f.agent_bots ?? []).map((b) => ({ ...b, secret: b.secret ?? makeSecret() }));
   return createStateFrom({
     accounts: (f.accounts ?? []).map((a) => ({ ...a })),
     agents: (f.agents ?? []).map((a) => ({ ...a, account_ids: [...a.account_ids] })),
-    agentBots: (f.agent_bots ?? []).map((b) => ({ ...b })),
-    inboxes: (f.inboxes ?? []).map((i) => ({ ...i, secret: i.secret ?? makeSecret() })),
+    agentBots,
+    inboxes,
     teams: (f.teams ?? []).map((t) => ({ ...t, agent_ids: [...t.agent_ids] })),
     contacts: (f.contacts ?? []).map((c) => ({ ...c, created_at: now, last_activity_at: null })),
     contactInboxes: (f.contact_inboxes ?? []).map((ci) => ({
@@ -175,10 +192,6 @@ export function createChatwootState(
     })),
     conversations: [],
     messages: [],
-    webhooks: (f.webhooks ?? []).map((w) => ({
-      ...w,
-      subscriptions: w.subscriptions ?? [...DEFAULT_SUBSCRIPTIONS],
-      secret: w.secret ?? makeSecret(),
-    })),
+    webhooks,
   });
 }

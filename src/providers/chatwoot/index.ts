@@ -13,7 +13,14 @@ import {
 } from './fixtures.ts';
 import type { ChatwootState } from './model.ts';
 import { renderCoreError } from './render-errors.ts';
+import { createCannedRoutes } from './routes-canned.ts';
+import { createContactRoutes } from './routes-contacts.ts';
+import { createConversationActionRoutes } from './routes-conversation-actions.ts';
+import { createConversationUpdateRoutes } from './routes-conversation-updates.ts';
 import { createConversationRoutes } from './routes-conversations.ts';
+import { createMessageRoutes } from './routes-messages.ts';
+import { createProfileRoutes } from './routes-profile.ts';
+import { createPublicRoutes } from './routes-public.ts';
 import { createResourceRoutes } from './routes-resources.ts';
 import { listConversationSummaries } from './rules-listing.ts';
 
@@ -27,18 +34,29 @@ export const chatwootProvider = defineProvider<
 >({
   name: 'chatwoot',
   title: 'Chatwoot-compatible Application API (Konverte Digital)',
-  basePaths: ['/api/v1/accounts'],
+  basePaths: ['/api/v1/accounts', '/api/v1/profile', '/public/api/v1/inboxes'],
   fixtures: chatwootFixturesSchema,
   checkFixtures: checkChatwootFixtures,
   options: chatwootOptionsSchema,
   createState: (fixtures, ctx) => createChatwootState(fixtures, ctx.clock.now(), () => ctx.random.id(24)),
   onStart: performStart,
   createRoutes: (ctx) =>
-    new Hono().route('/', createConversationRoutes(ctx)).route('/', createResourceRoutes(ctx)),
+    new Hono()
+      .route('/', createConversationRoutes(ctx))
+      .route('/', createConversationActionRoutes(ctx))
+      .route('/', createConversationUpdateRoutes(ctx))
+      .route('/', createMessageRoutes(ctx))
+      .route('/', createContactRoutes(ctx))
+      .route('/', createCannedRoutes(ctx))
+      .route('/', createResourceRoutes(ctx))
+      .route('/', createProfileRoutes(ctx))
+      .route('/', createPublicRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {
-    // Webhooks::Trigger posts once with a 5 s timeout and logs failures; older releases never retry.
-    retryDelaysMs: [],
+    // WebhookJob: `retry_on CustomExceptions::Webhook::RetriableError, wait: :polynomially_longer, attempts: 5`;
+    // polynomially_longer waits executions**4 + 2 s (plus a jitter the simulator leaves out). The job keeps its
+    // arguments, so the delivery id (X-Chatwoot-Delivery) is the same on every attempt.
+    retryDelaysMs: [3_000, 18_000, 83_000, 258_000],
     timeoutMs: 5000,
     sign: (input, ctx) => signDelivery(input, ctx.options),
     onSettled: performSettled,

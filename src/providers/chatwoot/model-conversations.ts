@@ -6,6 +6,7 @@ import {
   type Conversation,
   type ConversationStatus,
   getConversation,
+  type Message,
   type Sender,
   toConversationKey,
 } from './model.ts';
@@ -64,40 +65,111 @@ export function applyConversation(s: ChatwootState, input: NewConversation, now:
     assignee_last_seen_at: null,
   };
   s.index.lastConversationOfContactInbox[String(input.contact_inbox_id)] = id;
+  s.index.conversationsOfContact ??= {};
+  const ofContact = getOwn(s.index.conversationsOfContact, String(input.contact_id));
+  if (ofContact) ofContact.push(id);
+  else s.index.conversationsOfContact[String(input.contact_id)] = [id];
   indexNewConversation(s, getConversation(s, id)!);
   return id;
+}
+
+/** Whether an inbox has an active agent bot (Inbox#active_bot?). */
+function hasActiveBot(s: ChatwootState, inboxId: number): boolean {
+  return (getOwn(s.inboxes, String(inboxId))?.agent_bot_id ?? null) !== null;
 }
 
 /** Attributes whose change Chatwoot records with an activity message (status, assignee, team). */
 const ACTIVITY_ATTRIBUTES: ReadonlySet<string> = new Set(['status', 'assignee_id', 'team_id']);
 
+/** Conversation attributes a transition may change, as `previous_changes` names them. */
+export type ConversationChanges = Partial<
+  Pick<
+    Conversation,
+    | 'status'
+    | 'snoozed_until'
+    | 'assignee_id'
+    | 'team_id'
+    | 'priority'
+    | 'waiting_since'
+    | 'first_reply_created_at'
+    | 'custom_attributes'
+    | 'additional_attributes'
+    | 'labels'
+  >
+>;
+
+/** Whether two attribute values are equal as Rails' dirty tracking compares them (JSON values by content). */
+function isSameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /**
- * Applies attribute changes to a conversation and returns what actually changed (plain values). A change of
- * status, assignee or team is activity: Chatwoot writes an activity message for it, which moves
- * `last_activity_at` (Message#set_conversation_activity).
+ * Applies attribute changes to a conversation and returns what changed, in the order given, then `updated_at`
+ * (Rails' `previous_changes`; plain values). A change of status, assignee or team is activity: Chatwoot writes an
+ * activity message for it, which moves `last_activity_at` (Message#set_conversation_activity). Resolving clears
+ * `waiting_since` with `update_column`, which reports no change (Conversation#handle_resolved_status_change).
  */
-function applyConversationChanges(
+export function applyConversationChanges(
   s: ChatwootState,
   conversation: Conversation,
-  changes: {
-    status?: ConversationStatus;
-    assignee_id?: number | null;
-    team_id?: number | null;
-    snoozed_until?: number | null;
-  },
+  changes: ConversationChanges,
   now: number,
 ): ChangedAttribute[] {
   const changed: ChangedAttribute[] = [];
-  for (const key of ['status', 'snoozed_until', 'assignee_id', 'team_id'] as const) {
-    const value = changes[key];
-    if (value === undefined || conversation[key] === value) continue;
-    changed.push({ name: key, previous: conversation[key], current: value });
-    (conversation as Record<string, unknown>)[key] = value;
+  const record = conversation as Record<string, unknown>;
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined || isSameValue(record[key], value)) continue;
+    const previous = record[key];
+    changed.push({
+      // acts_as_taggable_on reports the tags as label_list.
+      name: key === 'labels' ? 'label_list' : key,
+      previous: typeof previous === 'object' && previous !== null ? structuredCloneJson(previous) : previous,
+      current: typeof value === 'object' && value !== null ? structuredCloneJson(value) : value,
+    });
+    record[key] = typeof value === 'object' && value !== null ? structuredCloneJson(value) : value;
   }
   if (changed.length === 0) return changed;
+  // Every save with changes stamps updated_at. Rails' microseconds always tell two saves apart; the virtual clock
+  // may not, so the change is reported even when the millisecond is the same (simulator choice).
+  changed.push({ name: 'updated_at', previous: conversation.updated_at, current: now });
   conversation.updated_at = now;
+  if (changes.status === 'resolved' && changed.some((c) => c.name === 'status'))
+    conversation.waiting_since = null;
   if (changed.some((c) => ACTIVITY_ATTRIBUTES.has(c.name))) applyActivity(s, conversation, now);
   return changed;
+}
+
+/** A JSON copy of a plain value (state values are JSON; drafts are never cloned with structuredClone). */
+function structuredCloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * What a new message changes on its conversation after it is stored (Message#dispatch_create_events): the first
+ * public reply of a user sets `first_reply_created_at` and clears `waiting_since`; a later public reply of a user
+ * or bot clears `waiting_since`; an incoming message sets it when unset (`update_waiting_since`).
+ */
+function applyReplyTimes(
+  s: ChatwootState,
+  conv: Conversation,
+  message: Message,
+  now: number,
+): ChangedAttribute[] {
+  const reply = message.message_type === 'outgoing' && !message.private;
+  if (reply && message.sender_type === 'User' && conv.first_reply_created_at === null) {
+    return applyConversationChanges(s, conv, { first_reply_created_at: now, waiting_since: null }, now);
+  }
+  if (
+    reply &&
+    conv.waiting_since !== null &&
+    (message.sender_type === 'User' || message.sender_type === 'AgentBot')
+  )
+    return applyConversationChanges(s, conv, { waiting_since: null }, now);
+  if (message.message_type === 'incoming' && conv.waiting_since === null)
+    return applyConversationChanges(s, conv, { waiting_since: now }, now);
+  return [];
 }
 
 /** What `POST /conversations` creates: the validated plan, the caller as the sender of an outgoing message. */
@@ -154,6 +226,8 @@ export function applyCreateConversation(
   const sender: Sender =
     plan.message?.message_type === 'incoming' ? { type: 'Contact', id: contactId } : input.sender;
   const messageId = plan.message ? applyMessage(s, conv, toNewMessage(plan.message, sender), now) : null;
+  const replyChanges =
+    messageId === null ? [] : applyReplyTimes(s, conv, getOwn(s.messages, String(messageId))!, now);
   const outcome: Outcome = [];
   if (created) {
     const key = toConversationKey(conv);
@@ -173,6 +247,7 @@ export function applyCreateConversation(
     }
   }
   if (messageId !== null) outcome.push(toMessageStep(s, conv, 'message_created', messageId));
+  outcome.push(...toChangeSteps(s, conv, replyChanges));
   return { value: { conversationId, messageId }, outcome };
 }
 
@@ -187,16 +262,23 @@ export function applyCreateMessage(
 ): Applied<number> {
   const conv = getConversation(s, input.conversationId)!;
   const messageId = applyMessage(s, conv, toNewMessage(input.message, input.sender), now);
-  const changes =
-    input.message.message_type === 'incoming' && (conv.status === 'resolved' || conv.status === 'snoozed')
-      ? applyConversationChanges(s, conv, { status: 'open', snoozed_until: null }, now)
-      : [];
+  const reopens =
+    input.message.message_type === 'incoming' &&
+    getOwn(s.contacts, String(conv.contact_id))?.blocked !== true &&
+    (conv.status === 'resolved' || conv.status === 'snoozed');
+  // Message#reopen_resolved_conversation: an inbox with an active bot takes it back as pending.
+  const reopenedStatus = conv.status === 'resolved' && hasActiveBot(s, conv.inbox_id) ? 'pending' : 'open';
+  const changes = reopens
+    ? applyConversationChanges(s, conv, { status: reopenedStatus, snoozed_until: null }, now)
+    : [];
   const message = getOwn(s.messages, String(messageId))!;
+  const replyChanges = applyReplyTimes(s, conv, message, now);
   return {
     value: messageId,
     outcome: [
       toMessageStep(s, conv, 'message_created', messageId),
       ...toChangeSteps(s, conv, changes),
+      ...toChangeSteps(s, conv, replyChanges),
       {
         signal: {
           type: 'conversation.updated',
@@ -221,6 +303,34 @@ export function applyStatusChange(
     { status: input.status, snoozed_until: input.status === 'snoozed' ? input.snoozedUntil : null },
     now,
   );
+  const outcome = toChangeSteps(s, conv, changes);
+  if (conv.status === 'snoozed' && conv.snoozed_until !== null)
+    outcome.push({ wake: { conversationId: conv.id, at: toReopenTick(conv.snoozed_until) } });
+  return { value: undefined, outcome };
+}
+
+/** ReopenSnoozedConversationsJob runs every 5 minutes (config/schedule.yml, cron '*\/5 * * * *'). */
+const REOPEN_EVERY_MS = 5 * 60_000;
+
+/** The first run of the reopen job at or after `until`. */
+export function toReopenTick(until: number): number {
+  return Math.ceil(until / REOPEN_EVERY_MS) * REOPEN_EVERY_MS;
+}
+
+/**
+ * A run of ReopenSnoozedConversationsJob for one conversation: still snoozed and due (`snoozed_until` in
+ * 3.days.ago..now), it opens (`open!`: status and snoozed_until change, with their webhooks).
+ */
+export function applySnoozeExpiry(
+  s: ChatwootState,
+  input: { conversationId: number },
+  now: number,
+): Applied<void> {
+  const conv = getConversation(s, input.conversationId);
+  const due = conv?.snoozed_until ?? null;
+  if (conv?.status !== 'snoozed' || due === null || due > now || due < now - 3 * 86_400_000)
+    return { value: undefined, outcome: [] };
+  const changes = applyConversationChanges(s, conv, { status: 'open', snoozed_until: null }, now);
   return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
 }
 
@@ -249,4 +359,16 @@ export function applyTyping(
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId)!;
   return { value: undefined, outcome: [toTypingStep(s, conv, input)] };
+}
+
+/**
+ * An agent bot that never took a message webhook (retries spent) hands the conversation to humans: a pending
+ * conversation opens (Webhooks::Trigger#update_conversation_status); any other status stays.
+ */
+export function applyBotFailure(s: ChatwootState, input: { messageId: number }, now: number): Applied<void> {
+  const m = getOwn(s.messages, String(input.messageId));
+  const conv = m ? getConversation(s, m.conversation_id) : undefined;
+  if (conv?.status !== 'pending') return { value: undefined, outcome: [] };
+  const changes = applyConversationChanges(s, conv, { status: 'open' }, now);
+  return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
 }

@@ -138,8 +138,10 @@ export function createStateFrom(r: ChatwootRecords, seq: Partial<ChatwootState['
     s.conversations[String(c.id)] = c;
     indexNewConversation(s, c);
   }
+  s.index.conversationsOfContact = {};
   for (const c of [...r.conversations].sort((a, b) => a.id - b.id)) {
     s.index.lastConversationOfContactInbox[String(c.contact_inbox_id)] = c.id;
+    pushTo(s.index.conversationsOfContact, String(c.contact_id), c.id);
   }
   for (const m of [...r.messages].sort((a, b) => a.id - b.id)) {
     const entry = getOwn(s.index.conversations, String(m.conversation_id));
@@ -246,6 +248,15 @@ export function indexNewConversation(s: ChatwootState, c: Conversation): void {
 export function applyConversationExpiry(s: ChatwootState, conversationId: number): boolean {
   const c = getConversation(s, conversationId);
   if (c?.status !== 'resolved') return false;
+  removeConversation(s, c);
+  return true;
+}
+
+/**
+ * Deletes a conversation, whatever its status, with its messages and every index entry pointing at it; costs what
+ * the conversation holds. Display ids are never reused.
+ */
+export function removeConversation(s: ChatwootState, c: Conversation): void {
   const key = String(c.id);
   const entry = getEntry(s, c.id);
   unlinkConversation(s, c, entry);
@@ -258,6 +269,7 @@ export function applyConversationExpiry(s: ChatwootState, conversationId: number
   const contactInboxKey = String(c.contact_inbox_id);
   if (getOwn(s.index.lastConversationOfContactInbox, contactInboxKey) === c.id)
     delete s.index.lastConversationOfContactInbox[contactInboxKey];
+  // index.conversationsOfContact keeps the id: its readers skip ids whose conversation is gone (ids are never reused),
+  // so that removing one costs nothing however many conversations the contact has.
   delete s.conversations[key];
-  return true;
 }

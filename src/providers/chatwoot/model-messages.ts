@@ -58,12 +58,7 @@ export function applyMessage(
   if (input.message_type === 'incoming') entry.incoming += 1;
   if (input.message_type !== 'activity' && !input.private) entry.lastChatId = id;
   if (input.message_type !== 'activity') applyActivity(s, conversation, now);
-  if (input.message_type === 'incoming' && conversation.waiting_since === null)
-    conversation.waiting_since = now;
-  if (input.message_type === 'outgoing' && !input.private && input.sender_type === 'User') {
-    if (conversation.first_reply_created_at === null) conversation.first_reply_created_at = now;
-    conversation.waiting_since = null;
-  }
+  // `belongs_to :conversation, touch: true`: a touch reports no change, so it sends no conversation_updated.
   conversation.updated_at = now;
   if (input.message_type === 'incoming') {
     const contact = getOwn(s.contacts, String(conversation.contact_id));
@@ -109,6 +104,55 @@ export function applyMessageFailure(
   const m = getOwn(s.messages, String(input.messageId));
   if (!m || m.status === 'failed') return { value: undefined, outcome: [] };
   m.status = 'failed';
+  m.updated_at = now;
+  const conv = getConversation(s, m.conversation_id)!;
+  return { value: undefined, outcome: [toMessageStep(s, conv, 'message_updated', m.id)] };
+}
+
+/**
+ * `PATCH /messages/{id}` on an API inbox (Messages::StatusUpdateService): a known status, except `read` back to
+ * `delivered`, is stored with `external_error` in content_attributes when failed; a change sends message_updated.
+ * An unknown status or a refused transition changes nothing (the service returns false; the answer is 200).
+ */
+export function applyMessageStatus(
+  s: ChatwootState,
+  input: { messageId: number; status: string; externalError: string | null },
+  now: number,
+): Applied<void> {
+  const m = getOwn(s.messages, String(input.messageId))!;
+  const known = ['sent', 'delivered', 'read', 'failed'] as const;
+  const status = known.find((k) => k === input.status);
+  if (status === undefined || (m.status === 'read' && status === 'delivered'))
+    return { value: undefined, outcome: [] };
+  const attrs = { ...m.content_attributes };
+  if (status === 'failed') attrs.external_error = input.externalError;
+  else delete attrs.external_error;
+  if (m.status === status && JSON.stringify(attrs) === JSON.stringify(m.content_attributes))
+    return { value: undefined, outcome: [] };
+  m.status = status;
+  m.content_attributes = attrs;
+  m.updated_at = now;
+  const conv = getConversation(s, m.conversation_id)!;
+  return { value: undefined, outcome: [toMessageStep(s, conv, 'message_updated', m.id)] };
+}
+
+/** The content a deleted message keeps (`conversations.messages.deleted` in config/locales/en.yml). */
+export const DELETED_CONTENT = 'This message was deleted';
+
+/**
+ * `DELETE /messages/{id}`: the message stays, as text 'This message was deleted' with `content_attributes:
+ * {deleted: true}` and no attachments; message_updated reports it.
+ */
+export function applyMessageDeletion(
+  s: ChatwootState,
+  input: { messageId: number },
+  now: number,
+): Applied<void> {
+  const m = getOwn(s.messages, String(input.messageId))!;
+  m.content = DELETED_CONTENT;
+  m.content_type = 'text';
+  m.content_attributes = { deleted: true };
+  m.attachments = [];
   m.updated_at = now;
   const conv = getConversation(s, m.conversation_id)!;
   return { value: undefined, outcome: [toMessageStep(s, conv, 'message_updated', m.id)] };

@@ -8,11 +8,16 @@ import { type ChatwootState, type Conversation, toConversationKey } from './mode
 export type ChangedAttribute = { name: string; previous: unknown; current: unknown };
 
 /** Where one event goes: an account webhook or the API inbox's webhook_url, with the secret it is signed with. */
-export type Destination = { url: string; secret: string; kind: 'account' | 'api_inbox' };
+export type Destination = { url: string; secret: string; kind: 'account' | 'api_inbox' | 'agent_bot' };
 
 /** The webhook event of a conversation change (its payload is the conversation's webhook data). */
 export type ConversationHappening = {
-  type: 'conversation_created' | 'conversation_status_changed' | 'conversation_updated';
+  type:
+    | 'conversation_created'
+    | 'conversation_status_changed'
+    | 'conversation_updated'
+    | 'conversation_opened'
+    | 'conversation_resolved';
   conversationId: number;
   changes: ChangedAttribute[] | null;
 };
@@ -26,7 +31,9 @@ export type TypingHappening = {
   isPrivate: boolean;
 };
 /** The webhook event of a new contact (account webhooks only). */
-export type ContactHappening = { type: 'contact_created'; contactId: number };
+export type ContactHappening =
+  | { type: 'contact_created'; contactId: number }
+  | { type: 'contact_updated'; contactId: number; changes: ChangedAttribute[] };
 
 /** One webhook event a transition causes: what happened, where it goes and how its deliveries are ordered. */
 export type ChatwootHappening = (
@@ -41,8 +48,14 @@ export type ChatwootHappening = (
   conversationKey?: string;
 };
 
-/** One step of an outcome: a webhook event to emit, or a conversation signal to send. */
-export type OutcomeStep = { event: ChatwootHappening } | { signal: ConversationSignal };
+/**
+ * One step of an outcome: a webhook event to emit, a conversation signal to send, or a wake-up to schedule (a
+ * snoozed conversation's reopening check at `at`, epoch ms on the simulator clock).
+ */
+export type OutcomeStep =
+  | { event: ChatwootHappening }
+  | { signal: ConversationSignal }
+  | { wake: { conversationId: number; at: number } };
 
 /** What a transition caused, in order. */
 export type Outcome = OutcomeStep[];
@@ -52,7 +65,7 @@ export type Applied<T> = { value: T; outcome: Outcome };
 
 /**
  * Lists the destinations of an event (WebhookListener#deliver_webhook_payloads): account webhooks subscribed to
- * the event (inbox-scoped ones only for their inbox), and, for Channel::Api inboxes, the inbox webhook_url.
+ * the event, and, for Channel::Api inboxes, the inbox webhook_url.
  * Contact events (no inbox) go to account webhooks only. Any name is routed by its own type (raw events too).
  */
 export function listDestinations(
@@ -62,10 +75,11 @@ export function listDestinations(
   inboxId: number | null,
 ): Destination[] {
   const out: Destination[] = [];
+  // `account.webhooks.account_type`: a webhook created with an inbox_id is still an account_type webhook (the
+  // controller never sets webhook_type), so it receives the whole account's events.
   for (const id of getOwn(s.index.webhooksOfAccount, String(accountId)) ?? []) {
     const w = getOwn(s.webhooks, String(id))!;
     if (!w.subscriptions.includes(event)) continue;
-    if (w.inbox_id !== null && w.inbox_id !== inboxId) continue;
     out.push({ url: w.url, secret: w.secret, kind: 'account' });
   }
   const inbox = inboxId === null ? undefined : getOwn(s.inboxes, String(inboxId));
@@ -75,10 +89,25 @@ export function listDestinations(
   return out;
 }
 
-/** The destinations and ordering of an event about a conversation. */
+/**
+ * The agent bot of an inbox that takes webhooks (AgentBotListener#connected_agent_bot_exist? and
+ * `outgoing_url.present?`), as a destination signed with the bot's secret.
+ */
+export function findBotDestination(s: ChatwootState, inboxId: number): Destination | undefined {
+  const botId = getOwn(s.inboxes, String(inboxId))?.agent_bot_id ?? null;
+  const bot = botId === null ? undefined : getOwn(s.agentBots, String(botId));
+  if (!bot?.outgoing_url) return undefined;
+  return { url: bot.outgoing_url, secret: bot.secret ?? '', kind: 'agent_bot' };
+}
+
+/** Events AgentBotListener forwards as they are (the status ones are renamed, see `toChangeSteps`). */
+const BOT_MESSAGE_EVENTS: ReadonlySet<string> = new Set(['message_created', 'message_updated']);
+
+/** The destinations and ordering of an event about a conversation; AgentBotListener runs before WebhookListener. */
 function toRouting(s: ChatwootState, c: Conversation, type: string) {
+  const bot = BOT_MESSAGE_EVENTS.has(type) ? findBotDestination(s, c.inbox_id) : undefined;
   return {
-    destinations: listDestinations(s, c.account_id, type, c.inbox_id),
+    destinations: [...(bot ? [bot] : []), ...listDestinations(s, c.account_id, type, c.inbox_id)],
     orderKey: `conversation-${c.id}`,
     conversationKey: toConversationKey(c),
   };
@@ -129,8 +158,25 @@ export function toTypingStep(
 export function toChangeSteps(s: ChatwootState, c: Conversation, changes: ChangedAttribute[]): Outcome {
   if (changes.length === 0) return [];
   const steps: Outcome = [];
-  if (changes.some((change) => change.name === 'status')) {
-    steps.push(toConversationStep(s, c, 'conversation_status_changed', changes));
+  const status = changes.filter((change) => change.name === 'status');
+  // CONVERSATION_OPENED / CONVERSATION_RESOLVED reach the inbox's agent bot (AgentBotListener) first.
+  const bot = findBotDestination(s, c.inbox_id);
+  if (status.length > 0 && bot && (c.status === 'open' || c.status === 'resolved')) {
+    const type = c.status === 'open' ? 'conversation_opened' : 'conversation_resolved';
+    steps.push({
+      event: {
+        type,
+        conversationId: c.id,
+        changes: null,
+        destinations: [bot],
+        orderKey: `conversation-${c.id}`,
+        conversationKey: toConversationKey(c),
+      },
+    });
+  }
+  if (status.length > 0) {
+    // notify_status_change passes `previous_changes.slice('status')`.
+    steps.push(toConversationStep(s, c, 'conversation_status_changed', status));
     steps.push({
       signal: {
         type: c.status === 'resolved' ? 'conversation.ended' : 'conversation.updated',

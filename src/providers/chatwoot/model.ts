@@ -24,7 +24,16 @@ export type Agent = {
   availability_status: 'online' | 'busy' | 'offline';
 };
 /** An agent bot and its access token. */
-export type AgentBot = { id: number; account_id: number; name: string; access_token: string };
+export type AgentBot = {
+  id: number;
+  account_id: number;
+  name: string;
+  access_token: string;
+  /** Where the bot's webhooks go (AgentBot#outgoing_url); null: the bot gets none. */
+  outgoing_url?: string | null;
+  /** The secret its webhooks are signed with. */
+  secret?: string;
+};
 /** An inbox with its channel settings. */
 export type Inbox = {
   id: number;
@@ -59,6 +68,8 @@ export type Contact = {
   additional_attributes: Attrs;
   custom_attributes: Attrs;
   created_at: number;
+  /** Unset in stores written before contacts could change. */
+  updated_at?: number;
   last_activity_at: number | null;
 };
 /** The link of a contact to an inbox, named by `source_id`. */
@@ -126,6 +137,15 @@ export type Message = {
   created_at: number;
   updated_at: number;
 };
+/** A canned response (saved reply) of an account. */
+export type CannedResponse = {
+  id: number;
+  account_id: number;
+  short_code: string;
+  content: string;
+  created_at: number;
+  updated_at: number;
+};
 /** An account webhook. */
 export type Webhook = {
   id: number;
@@ -187,10 +207,17 @@ export type ChatwootIndex = {
   contactInboxesOfContact: Record<string, number[]>;
   /** Contact inbox id -> its latest conversation id. */
   lastConversationOfContactInbox: Record<string, number>;
+  /**
+   * Contact id -> ids of its conversations, oldest first (absent in stores written before it existed). Deleted
+   * conversations stay listed; readers skip them.
+   */
+  conversationsOfContact?: Record<string, number[]>;
   /** Account id -> contact ids, oldest first. */
   contactsOfAccount: Record<string, number[]>;
   /** `<account_id>:email:<lower-case email>`, `...:phone_number:<number>`, `...:identifier:<id>` -> contact id. */
   contactKeys: Record<string, number>;
+  /** Account id -> canned response ids, oldest first (absent in older stores). */
+  cannedOfAccount?: Record<string, number[]>;
   /** Account id -> webhook ids, oldest first. */
   webhooksOfAccount: Record<string, number[]>;
 };
@@ -207,6 +234,8 @@ export type ChatwootState = {
   conversations: Record<string, Conversation>;
   messages: Record<string, Message>;
   webhooks: Record<string, Webhook>;
+  /** Absent in stores written before canned responses existed. */
+  cannedResponses?: Record<string, CannedResponse>;
   index: ChatwootIndex;
   /** Last used ids; `displayIds` is per account; `rank` orders conversation activity. */
   seq: {
@@ -216,6 +245,8 @@ export type ChatwootState = {
     message: number;
     attachment: number;
     webhook: number;
+    /** Absent in older stores. */
+    canned?: number;
     rank: number;
     displayIds: Record<string, number>;
   };
@@ -289,15 +320,35 @@ export function findLastChatMessage(s: ChatwootState, conversationId: number): M
   return id === null ? undefined : getOwn(s.messages, String(id));
 }
 
+/** The last message of a conversation, of any kind (what the REST partial's `messages[]` shows). */
+export function findLastMessage(s: ChatwootState, conversationId: number): Message | undefined {
+  const ids = getOwn(s.index.conversations, String(conversationId))?.messageIds ?? [];
+  const id = ids[ids.length - 1];
+  return id === undefined ? undefined : getOwn(s.messages, String(id));
+}
+
+/** The last incoming message of a conversation, newest first (a conversation's own messages only). */
+export function findLastIncoming(s: ChatwootState, conversationId: number): Message | undefined {
+  const ids = getOwn(s.index.conversations, String(conversationId))?.messageIds ?? [];
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const m = getOwn(s.messages, String(ids[i]))!;
+    if (m.message_type === 'incoming') return m;
+  }
+  return undefined;
+}
+
+/** `unread_incoming_messages` loads at most the last 10 (`.incoming.last(10)`), so its count stops at 10. */
+const UNREAD_CAP = 10;
+
 /**
- * Incoming messages the agents have not seen: all of them while `agent_last_seen_at` is unset, else those created
- * after it, counted from the newest back (messages are stored in time order).
+ * Incoming messages the agents have not seen (`unread_incoming_messages.count`): all of them while
+ * `agent_last_seen_at` is unset, else those created after it, counted from the newest back and capped at 10.
  */
 export function countUnread(s: ChatwootState, c: Conversation): number {
   const entry = getEntry(s, c.id);
-  if (c.agent_last_seen_at === null) return entry.incoming;
+  if (c.agent_last_seen_at === null) return Math.min(UNREAD_CAP, entry.incoming);
   let unread = 0;
-  for (let i = entry.messageIds.length - 1; i >= 0; i--) {
+  for (let i = entry.messageIds.length - 1; i >= 0 && unread < UNREAD_CAP; i--) {
     const m = getOwn(s.messages, String(entry.messageIds[i]))!;
     if (m.created_at <= c.agent_last_seen_at) break;
     if (m.message_type === 'incoming') unread++;

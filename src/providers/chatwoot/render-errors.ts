@@ -79,9 +79,13 @@ export function refuseWith(c: Context, failure: ChatwootFailure): never {
   throw new Refusal(renderFailure(c, failure));
 }
 
-/** The envelope of errors the core detects around the routes. */
+/**
+ * The envelope of errors the core detects around the routes. A route Chatwoot has and the simulator does not, or one
+ * neither has, answers as Rails answers an unknown route (ActionDispatch::PublicExceptions in API mode:
+ * `{"status":404,"error":"Not Found"}`), which a client tells from a record miss (`{"error":"Resource could not be
+ * found"}`); the core's `x-convosim-unmatched` header names the providers and the nearest routes.
+ */
 export function renderCoreError(c: Context, error: CoreError): Response {
-  // Rails answers unknown routes and record misses with the same body; other core errors keep Chatwoot's `error` key.
-  if (error.kind === 'not-found') return renderFailure(c, ERROR_NOT_FOUND);
+  if (error.kind === 'not-found') return c.json({ status: 404, error: 'Not Found' }, 404);
   return c.json({ error: error.message }, error.status as 500);
 }

@@ -2,7 +2,7 @@ import { getOwn } from '../../own.ts';
 import type { Agent, ChatwootState, Contact, Inbox, Team, Webhook } from './model.ts';
 import { toSeconds } from './render.ts';
 
-/** The `_contact.json.jbuilder` partial, optionally with its contact inboxes. */
+/** The `api/v1/models/_contact.json.jbuilder` partial, optionally with its contact inboxes. */
 export function renderContact(s: ChatwootState, c: Contact, withInboxes: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
     additional_attributes: c.additional_attributes,
@@ -15,9 +15,10 @@ export function renderContact(s: ChatwootState, c: Contact, withInboxes: boolean
     identifier: c.identifier,
     thumbnail: '',
     custom_attributes: c.custom_attributes,
-    last_activity_at: c.last_activity_at === null ? null : toSeconds(c.last_activity_at),
-    created_at: toSeconds(c.created_at),
   };
+  // `if resource[:last_activity_at].present?`: the key is left out, not null, while unset.
+  if (c.last_activity_at !== null) out.last_activity_at = toSeconds(c.last_activity_at);
+  out.created_at = toSeconds(c.created_at);
   if (withInboxes) {
     // A contact has one contact inbox per inbox it talks through: few, whatever the store holds.
     out.contact_inboxes = (getOwn(s.index.contactInboxesOfContact, String(c.id)) ?? []).map((id) => {
@@ -64,7 +65,7 @@ export function renderInbox(i: Inbox): Record<string, unknown> {
   return out;
 }
 
-/** The `_agent.json.jbuilder` partial. */
+/** The `api/v1/models/_agent.json.jbuilder` partial (`provider` is Devise's sign-in provider, `email`). */
 export function renderAgent(a: Agent, accountId: number): Record<string, unknown> {
   return {
     id: a.id,
@@ -73,6 +74,7 @@ export function renderAgent(a: Agent, accountId: number): Record<string, unknown
     auto_offline: true,
     confirmed: true,
     email: a.email,
+    provider: 'email',
     available_name: a.name,
     name: a.name,
     role: a.role,

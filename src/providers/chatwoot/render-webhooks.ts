@@ -3,9 +3,10 @@ import { getOwn } from '../../own.ts';
 import type { ChatwootState, Contact, ContactInbox, Conversation, Message } from './model.ts';
 import { countUnread, findLastChatMessage, getConversation } from './model.ts';
 import {
+  renderAgentEvent,
   renderAttachment,
+  renderContactEvent,
   renderMessageEvent,
-  renderMeta,
   toIso,
   toSeconds,
   toSecondsOrZero,
@@ -34,13 +35,27 @@ function renderContactInbox(ci: ContactInbox | undefined): Record<string, unknow
   };
 }
 
-/** `Conversations::EventDataPresenter#push_data` (= `conversation.webhook_data`). */
+/**
+ * `push_meta` of the presenter: `assignee` and `team` are their push data or null (the keys are always there),
+ * `assignee_type` is 'User' or null (the simulator has no bot assignees), `hmac_verified` the contact inbox's.
+ */
+function renderPushMeta(s: ChatwootState, c: Conversation): Record<string, unknown> {
+  const contact = getOwn(s.contacts, String(c.contact_id))!;
+  const assignee = c.assignee_id === null ? undefined : getOwn(s.agents, String(c.assignee_id));
+  const team = c.team_id === null ? undefined : getOwn(s.teams, String(c.team_id));
+  return {
+    sender: renderContactEvent(contact),
+    assignee: assignee ? renderAgentEvent(assignee) : null,
+    assignee_type: assignee ? 'User' : null,
+    team: team ? { id: team.id, name: team.name } : null,
+    hmac_verified: getOwn(s.contactInboxes, String(c.contact_inbox_id))?.hmac_verified ?? null,
+  };
+}
+
+/** `Conversations::EventDataPresenter#push_data` (= `conversation.webhook_data`), in its key order. */
 export function renderConversationWebhookData(s: ChatwootState, c: Conversation): Record<string, unknown> {
   const inbox = getOwn(s.inboxes, String(c.inbox_id))!;
   const last = findLastChatMessage(s, c.id);
-  const meta = renderMeta(s, c, inbox);
-  delete meta.channel;
-  if (meta.assignee) meta.assignee_type = 'User';
   return {
     additional_attributes: c.additional_attributes,
     can_reply: true,
@@ -50,7 +65,7 @@ export function renderConversationWebhookData(s: ChatwootState, c: Conversation)
     inbox_id: c.inbox_id,
     messages: last ? [renderMessageEvent(s, last)] : [],
     labels: c.labels,
-    meta,
+    meta: renderPushMeta(s, c),
     status: c.status,
     custom_attributes: c.custom_attributes,
     snoozed_until: c.snoozed_until === null ? null : toIso(c.snoozed_until),
@@ -84,6 +99,7 @@ export function renderContactWebhookData(
     phone_number: c.phone_number,
     thumbnail: '',
     blocked: c.blocked,
+    type: 'contact',
   };
 }
 
@@ -91,7 +107,7 @@ export function renderContactWebhookData(
 function renderSenderWebhook(s: ChatwootState, m: Message): Record<string, unknown> | null {
   if (m.sender_type === 'Contact') {
     const c = getOwn(s.contacts, String(m.sender_id));
-    return c ? { ...renderContactWebhookData(s, c), type: 'contact' } : null;
+    return c ? renderContactWebhookData(s, c) : null;
   }
   if (m.sender_type === 'User') {
     const a = getOwn(s.agents, String(m.sender_id));
@@ -126,6 +142,6 @@ export function renderMessageWebhookData(
     private: m.private,
     sender: renderSenderWebhook(s, m),
     source_id: m.source_id,
-    attachments: m.attachments.map((a) => renderAttachment(a, m)),
+    ...(m.attachments.length > 0 ? { attachments: m.attachments.map((a) => renderAttachment(a, m)) } : {}),
   };
 }

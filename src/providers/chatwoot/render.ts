@@ -1,15 +1,6 @@
 import { getOwn } from '../../own.ts';
-import type {
-  Agent,
-  AgentBot,
-  Attachment,
-  ChatwootState,
-  Contact,
-  Conversation,
-  Inbox,
-  Message,
-} from './model.ts';
-import { countUnread, findLastChatMessage, getConversation, MESSAGE_TYPES } from './model.ts';
+import type { Agent, AgentBot, Attachment, ChatwootState, Contact, Message } from './model.ts';
+import { countUnread, getConversation, MESSAGE_TYPES } from './model.ts';
 
 /** Epoch ms to Chatwoot's integer epoch seconds. */
 export const toSeconds = (ms: number): number => Math.floor(ms / 1000);
@@ -116,19 +107,19 @@ export function renderMessageEvent(s: ChatwootState, m: Message): Record<string,
       },
     },
   };
+  if (m.echo_id) out.echo_id = m.echo_id;
   if (m.attachments.length > 0) out.attachments = m.attachments.map((a) => renderAttachment(a, m));
   const sender = renderSenderEvent(s, m);
   if (sender) out.sender = sender;
   return out;
 }
 
-/** The `_message.json.jbuilder` partial (messages create/list answers). */
+/** The `api/v1/models/_message.json.jbuilder` partial (messages create/list answers), in its key order. */
 export function renderMessage(s: ChatwootState, m: Message): Record<string, unknown> {
   const conv = getConversation(s, m.conversation_id)!;
-  const out: Record<string, unknown> = {
-    id: m.id,
-    content: m.content,
-    inbox_id: m.inbox_id,
+  const out: Record<string, unknown> = { id: m.id, content: m.content, inbox_id: m.inbox_id };
+  if (m.echo_id) out.echo_id = m.echo_id;
+  Object.assign(out, {
     conversation_id: conv.display_id,
     message_type: MESSAGE_TYPES[m.message_type],
     content_type: m.content_type,
@@ -137,75 +128,9 @@ export function renderMessage(s: ChatwootState, m: Message): Record<string, unkn
     created_at: toSeconds(m.created_at),
     private: m.private,
     source_id: m.source_id,
-  };
-  if (m.echo_id) out.echo_id = m.echo_id;
+  });
   const sender = renderSenderEvent(s, m);
   if (sender) out.sender = sender;
   if (m.attachments.length > 0) out.attachments = m.attachments.map((a) => renderAttachment(a, m));
   return out;
-}
-
-/** The `meta` block of a conversation: sender, channel, assignee, team. */
-export function renderMeta(s: ChatwootState, c: Conversation, inbox: Inbox): Record<string, unknown> {
-  const contact = getOwn(s.contacts, String(c.contact_id))!;
-  const ci = getOwn(s.contactInboxes, String(c.contact_inbox_id));
-  const meta: Record<string, unknown> = { sender: renderContactEvent(contact), channel: inbox.channel_type };
-  const assignee = c.assignee_id === null ? undefined : getOwn(s.agents, String(c.assignee_id));
-  if (assignee) meta.assignee = renderAgentEvent(assignee);
-  const team = c.team_id === null ? undefined : getOwn(s.teams, String(c.team_id));
-  if (team) meta.team = { id: team.id, name: team.name };
-  meta.hmac_verified = ci?.hmac_verified ?? false;
-  return meta;
-}
-
-/** The `_conversation.json.jbuilder` partial: the full conversation body of create/show/list. */
-export function renderConversation(s: ChatwootState, c: Conversation): Record<string, unknown> {
-  const inbox = getOwn(s.inboxes, String(c.inbox_id))!;
-  const last = findLastChatMessage(s, c.id);
-  return {
-    meta: renderMeta(s, c, inbox),
-    id: c.display_id,
-    messages: last ? [renderMessageEvent(s, last)] : [],
-    account_id: c.account_id,
-    uuid: c.uuid,
-    additional_attributes: c.additional_attributes,
-    agent_last_seen_at: toSecondsOrZero(c.agent_last_seen_at),
-    assignee_last_seen_at: toSecondsOrZero(c.assignee_last_seen_at),
-    can_reply: true,
-    contact_last_seen_at: toSecondsOrZero(c.contact_last_seen_at),
-    custom_attributes: c.custom_attributes,
-    inbox_id: c.inbox_id,
-    labels: c.labels,
-    muted: false,
-    snoozed_until: c.snoozed_until === null ? null : toIso(c.snoozed_until),
-    status: c.status,
-    created_at: toSeconds(c.created_at),
-    updated_at: c.updated_at / 1000,
-    timestamp: toSeconds(c.last_activity_at),
-    first_reply_created_at: toSecondsOrZero(c.first_reply_created_at),
-    unread_count: countUnread(s, c),
-    last_non_activity_message: last ? renderMessageEvent(s, last) : null,
-    last_activity_at: toSeconds(c.last_activity_at),
-    priority: c.priority,
-    waiting_since: toSecondsOrZero(c.waiting_since),
-    sla_policy_id: null,
-  };
-}
-
-/**
- * The seed 001 output fields Chatwoot nests elsewhere (source_id, contact_id, assignee_id, team_id, message), as
- * top-level copies for clients of Konverte Digital's node.
- */
-export function renderSeedOutputFields(
-  s: ChatwootState,
-  c: Conversation,
-  message: Message | null,
-): Record<string, unknown> {
-  return {
-    source_id: getOwn(s.contactInboxes, String(c.contact_inbox_id))?.source_id ?? null,
-    contact_id: c.contact_id,
-    assignee_id: c.assignee_id,
-    team_id: c.team_id,
-    message: message ? renderMessage(s, message) : null,
-  };
 }

@@ -2,12 +2,19 @@
 // them. A refusal is thrown in Chatwoot's envelope; the pipeline answers it.
 import type { Context } from 'hono';
 import { readBody } from '../../http.ts';
-import { isSafeKey } from '../../own.ts';
+import { getOwn, isSafeKey } from '../../own.ts';
 import type { Result } from '../../provider/index.ts';
 import type { ChatwootContext } from './events.ts';
-import { type ChatwootFailure, ERROR_BAD_REQUEST, refuseWith } from './render-errors.ts';
-import { MAX_JSON_NESTING, type Params, parseParams } from './rules.ts';
-import { type Access, type AccessRule, parseAccess } from './rules-auth.ts';
+import { type Agent, type Conversation, findConversation } from './model.ts';
+import {
+  type ChatwootFailure,
+  ERROR_BAD_REQUEST,
+  ERROR_NOT_ALLOWED,
+  ERROR_NOT_FOUND,
+  refuseWith,
+} from './render-errors.ts';
+import { isInboxVisible, MAX_JSON_NESTING, type Params, parseParams, toRecordId } from './rules.ts';
+import { type Access, type AccessRule, parseAccess, parseUserAccess } from './rules-auth.ts';
 
 /**
  * Reads the access token: `api_access_token`, or any header Rack maps to HTTP_API_ACCESS_TOKEN
@@ -15,6 +22,11 @@ import { type Access, type AccessRule, parseAccess } from './rules-auth.ts';
  */
 function readAccessToken(c: Context): string | undefined {
   return c.req.header('api_access_token') ?? c.req.header('api-access-token');
+}
+
+/** The user of a route outside accounts (profile), or the request is refused (401). */
+export function authorizeUser(ctx: ChatwootContext, c: Context): Agent {
+  return valueOrRefuse(c, parseUserAccess(ctx.state(), readAccessToken(c)));
 }
 
 /** The caller and the account of the path, or the request is refused (401/404 in Chatwoot's order). */
@@ -53,4 +65,18 @@ export function readQuery(c: Context): Record<string, string | string[]> {
 export function valueOrRefuse<T>(c: Context, result: Result<T, ChatwootFailure>): T {
   if (!result.ok) refuseWith(c, result.error);
   return result.value;
+}
+
+/**
+ * The conversation of the path (`find_by!(display_id:)`, 404), then `authorize @conversation, :show?` (401 from
+ * Pundit): administrators and bots see every conversation of the account, agents those of their inboxes.
+ */
+export function loadConversation(ctx: ChatwootContext, c: Context, access: Access): Conversation {
+  const s = ctx.state();
+  const id = toRecordId(c.req.param('conversation_id'));
+  const conv = id === null ? undefined : findConversation(s, access.accountId, id);
+  if (!conv) refuseWith(c, ERROR_NOT_FOUND);
+  if (!isInboxVisible(access.actor, getOwn(s.inboxes, String(conv.inbox_id))!))
+    refuseWith(c, ERROR_NOT_ALLOWED);
+  return conv;
 }

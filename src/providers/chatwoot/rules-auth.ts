@@ -1,7 +1,7 @@
 // Who may call an account route: Chatwoot's token, account, membership, bot and role checks, in its order.
 import { getOwn, hasOwn } from '../../own.ts';
 import { fail, ok, type Result } from '../../provider/index.ts';
-import type { ChatwootState } from './model.ts';
+import type { Agent, ChatwootState } from './model.ts';
 import {
   type ChatwootFailure,
   ERROR_BOT_FORBIDDEN,
@@ -44,4 +44,16 @@ export function parseAccess(
   if (bot!.account_id !== accountId) return fail(ERROR_NOT_MEMBER);
   if (!rule.bots) return fail(ERROR_BOT_FORBIDDEN);
   return ok({ actor: { kind: 'bot', bot: bot! }, accountId });
+}
+
+/**
+ * The user of a route outside accounts (`/api/v1/profile`): token (401), then bots refused (401), as
+ * Api::V1::ProfilesController answers through Api::BaseController.
+ */
+export function parseUserAccess(s: ChatwootState, token: string | undefined): Result<Agent, ChatwootFailure> {
+  if (token === undefined || token === '') return fail(ERROR_SIGN_IN);
+  const holder = getOwn(s.index.tokens, `t:${token}`);
+  if (holder?.kind === 'bot' && hasOwn(s.agentBots, String(holder.id))) return fail(ERROR_BOT_FORBIDDEN);
+  const agent = holder?.kind === 'user' ? getOwn(s.agents, String(holder.id)) : undefined;
+  return agent ? ok(agent) : fail(ERROR_INVALID_TOKEN);
 }

@@ -225,6 +225,9 @@ export function parseMessageCreate(
       toInvalidRecord([{ attribute: 'content_attributes', message: 'Content attributes must be an object' }]),
     );
   }
+  const interactive = checkInteractive(contentType as string, attrs ?? {});
+  if (interactive !== null)
+    return fail(toUnprocessable(`Validation failed: Content attributes ${interactive}`));
   return ok({
     content: typeof content === 'string' && content.length > 0 ? content : null,
     message_type: type,
@@ -247,14 +250,19 @@ export function parseToggleStatus(
   if (!(CONVERSATION_STATUSES as readonly unknown[]).includes(body.status)) {
     return fail(toUnprocessable(`'${toInputText(body.status)}' is not a valid status`));
   }
+  // `parse_date_time(params[:snoozed_until].to_s) if params[:snoozed_until]`: DateTime.strptime(value, '%s'), so
+  // epoch seconds only; before_save then drops it unless the status is snoozed.
   let snoozed: number | null = null;
-  if (body.status === 'snoozed' && isPresent(body.snoozed_until)) {
-    snoozed = toTime(body.snoozed_until);
-    if (snoozed === null) {
-      return fail(toInvalidRecord([{ attribute: 'snoozed_until', message: 'Snoozed until is invalid' }]));
-    }
+  const raw = body.snoozed_until;
+  if (raw !== undefined && raw !== null && raw !== false) {
+    const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
+    if (!/^-?\d+$/.test(text)) return fail(toUnprocessable('invalid date'));
+    snoozed = Number(text) * 1000;
   }
-  return ok({ status: body.status as ConversationStatus, snoozed_until: snoozed });
+  return ok({
+    status: body.status as ConversationStatus,
+    snoozed_until: body.status === 'snoozed' ? snoozed : null,
+  });
 }
 
 /** Validates `toggle_typing_status`: `typing_status` on, off or recording. */
@@ -291,4 +299,55 @@ export function parseAssignment(
     return ok({ kind: 'team', id });
   }
   return ok({ kind: 'none' });
+}
+
+/** Item keys ContentAttributeValidator allows per interactive content type. */
+const ITEM_KEYS: Readonly<Record<string, readonly string[]>> = {
+  input_select: ['title', 'value'],
+  cards: ['title', 'description', 'media_url', 'actions'],
+  form: [
+    'type',
+    'placeholder',
+    'label',
+    'name',
+    'options',
+    'default',
+    'required',
+    'pattern',
+    'title',
+    'pattern_error',
+  ],
+  article: ['title', 'description', 'link'],
+};
+const CARD_ACTION_KEYS: readonly string[] = ['text', 'type', 'payload', 'uri'];
+
+/** Ruby's inspect of a symbol list (`[:foo, :bar]`), as the validator's messages print it. */
+const toSymbols = (keys: string[]) => `[${keys.map((k) => `:${toInputText(k)}`).join(', ')}]`;
+
+/** Keys of the objects in `list` (non-objects have none). */
+function keysOf(list: unknown[]): string[] {
+  return list.flatMap((i) =>
+    typeof i === 'object' && i !== null && !Array.isArray(i) ? Object.keys(i) : [],
+  );
+}
+
+/**
+ * ContentAttributeValidator: interactive messages (`input_select`, `cards`, `form`, `article`) need `items`, with
+ * only the allowed keys; cards need `actions` with allowed keys. Returns the first error message, or null.
+ */
+export function checkInteractive(contentType: string, attrs: Attrs): string | null {
+  const allowed = ITEM_KEYS[contentType as keyof typeof ITEM_KEYS];
+  if (!allowed) return null;
+  const items = attrs.items;
+  if (!Array.isArray(items) || items.length === 0) return 'At least one item is required.';
+  const invalid = keysOf(items).filter((k) => !allowed.includes(k));
+  if (invalid.length > 0) return `contains invalid keys for items : ${toSymbols(invalid)}`;
+  if (contentType !== 'cards') return null;
+  const actions = items.map((i) => (i as Attrs).actions);
+  if (actions.some((a) => !Array.isArray(a) || a.length === 0)) return 'contains items missing actions';
+  const badActions = actions
+    .flatMap((a) => keysOf(a as unknown[]))
+    .filter((k) => !CARD_ACTION_KEYS.includes(k));
+  if (badActions.length > 0) return `contains invalid keys for actions:  ${toSymbols(badActions)}`;
+  return null;
 }

@@ -21,6 +21,17 @@ export type ConversationQuery = {
   teamId: number | null;
   labels: string[];
   page: number;
+  /** `conversation_type`: `mention`, `participating`, `unattended`, or null. */
+  conversationType: string | null;
+  /** `sort_by` when it orders by creation: 'asc' or 'desc'; null keeps the latest-activity order. */
+  createdOrder: 'asc' | 'desc' | null;
+};
+
+/** SortHandler's `sort_by` values that order by creation time. */
+const CREATED_SORTS: Readonly<Record<string, 'asc' | 'desc'>> = {
+  sort_on_created_at: 'asc',
+  created_at_asc: 'asc',
+  created_at_desc: 'desc',
 };
 
 /** Reads the list query with ConversationFinder's defaults: status open, no assignee filter, page 1. */
@@ -42,6 +53,8 @@ export function parseConversationQuery(q: Record<string, string | string[]>): Co
     teamId: num('team_id'),
     labels: Array.isArray(labels) ? labels : labels ? [labels] : [],
     page: Math.max(1, num('page') ?? 1),
+    conversationType: one('conversation_type'),
+    createdOrder: getOwn(CREATED_SORTS, one('sort_by') ?? '') ?? null,
   };
 }
 
@@ -165,7 +178,12 @@ export function listConversations(
   const start = (query.page - 1) * pageSize;
   const counts = emptyCounts();
   const page: Conversation[] = [];
-  if (!query.q && query.labels.length === 0) {
+  const searching =
+    query.q !== null ||
+    query.labels.length > 0 ||
+    query.conversationType !== null ||
+    query.createdOrder !== null;
+  if (!searching) {
     for (const b of base) addToCounts(counts, b.assignee_id, viewerId, b.count);
     const chosen = base.filter((b) => isAssigneeWanted(query.assigneeType, b.assignee_id, viewerId));
     // A page past the end is empty: known from the bucket sizes, without walking to it.
@@ -181,9 +199,14 @@ export function listConversations(
   const needle = query.q ? query.q.toLowerCase() : null;
   const budget = { left: searchLimit };
   let matched = 0;
-  for (const c of walkByActivity(s, base)) {
+  const walk =
+    query.createdOrder === null
+      ? walkByActivity(s, base)
+      : walkByCreation(s, accountId, query.createdOrder, base, budget);
+  for (const c of walk) {
     if (budget.left <= 0) break;
     budget.left -= 1;
+    if (!isOfType(c, query.conversationType, viewerId)) continue;
     if (!query.labels.every((l) => c.labels.includes(l))) continue;
     if (needle !== null && !searchMessages(s, c.id, needle, budget)) continue;
     addToCounts(counts, c.assignee_id, viewerId, 1);
@@ -194,8 +217,72 @@ export function listConversations(
   return { counts, page };
 }
 
-/** Messages per page of `GET /messages` (MessageFinder). */
-const MESSAGES_PAGE = 20;
+/**
+ * `conversation_type` (ConversationFinder#filter_by_conversation_type): `unattended` is the Conversation.unattended
+ * scope (no first reply yet, or waiting); `participating` is approximated by the viewer being the assignee (the
+ * simulator keeps no participants; ParticipationListener adds assignees) and `mention` matches nothing (no
+ * mentions are kept); simulator choices both.
+ */
+function isOfType(c: Conversation, type: string | null, viewerId: number | null): boolean {
+  switch (type) {
+    case 'unattended':
+      return c.first_reply_created_at === null || c.waiting_since !== null;
+    case 'participating':
+      return viewerId !== null && c.assignee_id === viewerId;
+    case 'mention':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/**
+ * The account's conversations of `buckets` in creation order (ids ascend with creation), for `sort_by` by
+ * `created_at`. Every id read, kept or skipped, spends one unit of `budget`.
+ */
+function* walkByCreation(
+  s: ChatwootState,
+  accountId: number,
+  order: 'asc' | 'desc',
+  buckets: readonly Bucket[],
+  budget: { left: number },
+): Generator<Conversation> {
+  const wanted = new Set(
+    buckets.map((b) => `${b.inbox_id}:${b.status}:${b.assignee_id ?? '-'}:${b.team_id ?? '-'}`),
+  );
+  const last = s.seq.conversation;
+  for (let i = 0; i < last && budget.left > 0; i++) {
+    const c = getConversation(s, order === 'asc' ? i + 1 : last - i);
+    if (c && c.account_id === accountId && wanted.has(getEntry(s, c.id).bucket)) {
+      budget.left += 1; // the caller spends it for the conversation it reads
+      yield c;
+    }
+    budget.left -= 1;
+  }
+}
+
+/** `GET /messages` params (MessageFinder): ids `after`/`before`, and `filter_internal_messages`. */
+export type MessageQuery = { after: number | null; before: number | null; publicOnly: boolean };
+
+/** Reads MessageFinder's params: `after`/`before` as `.to_i` reads them, `filter_internal_messages` when present. */
+export function parseMessageQuery(q: Record<string, string | string[]>): MessageQuery {
+  const one = (k: string) => {
+    const v = getOwn(q, k);
+    return Array.isArray(v) ? v[0] : v;
+  };
+  // `params[:x].present?` then `.to_i`: "12abc" is 12, "abc" is 0.
+  const toI = (v: string | undefined) => {
+    if (v === undefined || v.trim() === '') return null;
+    const m = /^\s*([+-]?\d+)/.exec(v);
+    return m ? Number(m[1]) : 0;
+  };
+  const internal = one('filter_internal_messages');
+  return {
+    after: toI(one('after')),
+    before: toI(one('before')),
+    publicOnly: internal !== undefined && internal.trim() !== '',
+  };
+}
 
 /** How many of the ascending `ids` are below `limit`. */
 function countBelow(ids: readonly number[], limit: number): number {
@@ -210,13 +297,33 @@ function countBelow(ids: readonly number[], limit: number): number {
 }
 
 /**
- * The ids of a conversation's page of messages: `messages.where('id < before').last(20)`. Ids are ascending, so the
- * cut is found by bisection.
+ * The ids of a conversation's page of messages, as MessageFinder picks them: with `after` and `before` the ids from
+ * `after` up to `before` (at most 1000), with `before` the 20 before it, with `after` the 100 after it, else the
+ * latest 20; oldest first. `filter_internal_messages` leaves out private notes and activity messages. Ids ascend
+ * with creation, so the cuts are found by bisection and only the page is read.
  */
-export function listMessageIds(s: ChatwootState, conversationId: number, before: number | null): number[] {
+export function listMessageIds(s: ChatwootState, conversationId: number, q: MessageQuery): number[] {
   const ids = getEntry(s, conversationId).messageIds;
-  const end = before === null ? ids.length : countBelow(ids, before);
-  return ids.slice(Math.max(0, end - MESSAGES_PAGE), end);
+  const wanted = (id: number) => {
+    if (!q.publicOnly) return true;
+    const m = getOwn(s.messages, String(id))!;
+    return !m.private && m.message_type !== 'activity';
+  };
+  const forward = (from: number, to: number, limit: number) => {
+    const out: number[] = [];
+    for (let i = from; i < to && out.length < limit; i++) if (wanted(ids[i]!)) out.push(ids[i]!);
+    return out;
+  };
+  const backward = (end: number, limit: number) => {
+    const out: number[] = [];
+    for (let i = end - 1; i >= 0 && out.length < limit; i--) if (wanted(ids[i]!)) out.push(ids[i]!);
+    return out.reverse();
+  };
+  if (q.after !== null && q.before !== null)
+    return forward(countBelow(ids, q.after), countBelow(ids, q.before), 1000);
+  if (q.before !== null) return backward(countBelow(ids, q.before), 20);
+  if (q.after !== null) return forward(countBelow(ids, q.after + 1), ids.length, 100);
+  return backward(ids.length, 20);
 }
 
 /**

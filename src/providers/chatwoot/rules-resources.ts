@@ -140,7 +140,12 @@ export function parseWebhookInput(
   let subscriptions: string[] | null = null;
   if (body.subscriptions !== undefined) {
     const subs = body.subscriptions;
-    if (!Array.isArray(subs) || subs.some((e) => typeof e !== 'string' || !allowed.includes(e))) {
+    // Webhook#validate_webhook_subscriptions: an array, not blank, of allowed events only.
+    if (
+      !Array.isArray(subs) ||
+      subs.length === 0 ||
+      subs.some((e) => typeof e !== 'string' || !allowed.includes(e))
+    ) {
       invalid.push({ attribute: 'subscriptions', message: 'Subscriptions Invalid events' });
     } else subscriptions = [...new Set(subs as string[])];
   }

@@ -33,8 +33,13 @@ async function setUpConversation(subscriptions: string[], inboxWebhook: string |
     },
     send,
   });
-  const hook = await call(sim, 'POST', '/1/webhooks', { url: ACCOUNT_HOOK, subscriptions });
-  expect(hook.status).toBe(200);
+  // Webhook#validate_webhook_subscriptions refuses a blank list: no subscriptions means no account webhook.
+  let secret: string | undefined;
+  if (subscriptions.length > 0) {
+    const hook = await call(sim, 'POST', '/1/webhooks', { url: ACCOUNT_HOOK, subscriptions });
+    expect(hook.status).toBe(200);
+    secret = hook.json.payload.webhook.secret;
+  }
   await createConversation(sim);
   await sim.control.idle();
   sent.length = 0;
@@ -44,7 +49,7 @@ async function setUpConversation(subscriptions: string[], inboxWebhook: string |
     return result;
   };
   const bodies = () => sent.map((r) => ({ url: r.url, json: JSON.parse(r.body) as Json }));
-  return { sim, sent, act, bodies, secret: hook.json.payload.webhook.secret as string };
+  return { sim, sent, act, bodies, secret: secret as string };
 }
 
 const TYPING = ['conversation_typing_on', 'conversation_typing_off'];
@@ -94,6 +99,8 @@ describe('chatwoot actions', () => {
         'message_created',
         'conversation_updated',
         'message_created',
+        // The agent's first reply sets first_reply_created_at and clears waiting_since (conversation_updated).
+        'conversation_updated',
         'conversation_status_changed',
         'conversation_updated',
       ]);

@@ -96,9 +96,23 @@ describe('chatwoot authentication', () => {
     expect(res).toMatchObject({ status: 401, json: { error: 'You are not authorized to do this action' } });
   });
 
-  test('an unknown route under the base path answers 404 in Chatwoot form', async () => {
+  // Issue 15 item 7: Rails answers an unknown route {"status":404,"error":"Not Found"} (PublicExceptions), not the
+  // record miss body, so "not simulated" never reads as "gone".
+  test('an unknown route under the base path answers Rails routing 404, told apart from a missing record', async () => {
     const sim = await createChatwootSim();
-    const res = await call(sim, 'GET', '/1/nothing-here');
-    expect(res).toMatchObject({ status: 404, json: { error: 'Resource could not be found' } });
+    const res = await call(sim, 'GET', '/1/automation_rules');
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ status: 404, error: 'Not Found' });
+    const missing = await call(sim, 'GET', '/1/conversations/999');
+    expect(missing.json).toEqual({ error: 'Resource could not be found' });
+  });
+
+  test('the unknown-route explanation names the nearest routes', async () => {
+    const sim = await createChatwootSim();
+    const res = await sim.app.request('/api/v1/accounts/1/conversations/1/message', {
+      headers: { api_access_token: 'chatwoot-token' },
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-convosim-unmatched')).toContain('/messages');
   });
 });

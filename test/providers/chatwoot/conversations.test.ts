@@ -72,7 +72,13 @@ describe('chatwoot conversations, messages, status and assignments', () => {
     const res = await call(sim, 'POST', '/1/conversations/filter', {
       payload: [{ attribute_key: 'mood', filter_operator: 'equal_to', values: ['x'] }],
     });
-    expect(res).toMatchObject({ status: 422, json: { error: 'Invalid attribute key - [mood]' } });
+    // FilterService's errors.custom_filters.invalid_attribute text, with the conversation keys of filter_keys.yml.
+    expect(res.status).toBe(422);
+    expect(res.json.error).toBe(
+      'Invalid attribute key - [mood]. The key should be one of [status,assignee_id,inbox_id,team_id,contact_id,' +
+        'priority,display_id,campaign_id,labels,browser_language,conversation_language,referer,created_at,' +
+        'last_activity_at,mail_subject] or a custom attribute defined in the account.',
+    );
   });
 
   test('toggle_status without a status toggles between open and resolved', async () => {
@@ -132,7 +138,15 @@ describe('chatwoot conversations, messages, status and assignments', () => {
     await createConversation(sim);
     const res = await call(sim, 'POST', '/1/conversations/1/assignments', { team_id: 1 });
     expect(res.json).toMatchObject({ id: 1, name: 'support' });
-    expect((await call(sim, 'GET', '/1/conversations/1')).json.meta.team).toEqual({ id: 1, name: 'support' });
+    // meta.team is the api/v1/models/_team partial, with is_member for the caller (administrator 1 is a member).
+    expect((await call(sim, 'GET', '/1/conversations/1')).json.meta.team).toEqual({
+      id: 1,
+      name: 'support',
+      description: 'First-line support',
+      allow_auto_assign: true,
+      account_id: 1,
+      is_member: true,
+    });
   });
 
   test('assigning an unknown agent answers 404 and changes nothing', async () => {

@@ -12,7 +12,8 @@ describe('chatwoot POST /api/v1/accounts/{account_id}/conversations', () => {
       inbox_id: 1,
       status: 'open',
       messages: [],
-      meta: { sender: { id: 1, type: 'contact' }, channel: 'Channel::Api', hmac_verified: false },
+      // meta.sender is the api/v1/models/_contact partial (no `type`), as _conversation.json.jbuilder renders it.
+      meta: { sender: { id: 1, name: 'Jane Customer' }, channel: 'Channel::Api', hmac_verified: false },
       can_reply: true,
       labels: [],
       snoozed_until: null,
@@ -42,7 +43,11 @@ describe('chatwoot POST /api/v1/accounts/{account_id}/conversations', () => {
       status: 'pending',
       additional_attributes: { browser: 'Firefox' },
       custom_attributes: { priority_conversation_number: 3 },
-      meta: { assignee: { id: 2, type: 'user' }, team: { id: 1, name: 'support' } },
+      // meta.assignee is the _agent partial and meta.team the _team partial (_conversation.json.jbuilder).
+      meta: {
+        assignee: { id: 2, role: 'agent', account_id: 1 },
+        team: { id: 1, name: 'support', is_member: true },
+      },
       messages: [{ content: 'Hello from the API', message_type: 1, conversation_id: 1 }],
     });
     const contact = await call(sim, 'GET', '/1/contacts/1');

@@ -143,7 +143,8 @@ describe('chatwoot hostile input', () => {
     for (const res of answers) {
       expect(res.status).toBe(422);
       expect(res.json.error).toContain(`${'x'.repeat(120)}…(+99880 chars)`);
-      expect(res.text.length).toBeLessThan(300);
+      // The quoted input is cut at 120 characters; the filter key error also lists the allowed keys.
+      expect(res.text.length).toBeLessThan(500);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
 import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
+import { createRecordingSender } from '../../support/recording-sender.ts';
 import { createTestSimulator } from '../../support/simulator.ts';
 
 /** A parsed JSON answer; tests read into it freely. */
@@ -51,4 +52,50 @@ export async function createConversation(sim: Simulator, extra: Record<string, u
   const res = await call(sim, 'POST', '/1/conversations', { source_id: 'contact-source-1', ...extra });
   if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
   return res.json;
+}
+
+/** Every event an account webhook may subscribe to (Webhook::ALLOWED_WEBHOOK_EVENTS). */
+export const ALL_EVENTS = [
+  'conversation_status_changed',
+  'conversation_updated',
+  'conversation_created',
+  'contact_created',
+  'contact_updated',
+  'message_created',
+  'message_updated',
+  'webwidget_triggered',
+  'inbox_created',
+  'inbox_updated',
+  'conversation_typing_on',
+  'conversation_typing_off',
+];
+
+/** The URL of the account webhook `createHookedSim` adds. */
+export const HOOK_URL = 'http://hooks.test/account';
+
+/**
+ * A simulator whose webhooks go to a recording sender (no socket), with one account webhook at HOOK_URL subscribed
+ * to `subscriptions` (all events by default). `bodies(type)` lists the payloads sent to `url` (HOOK_URL by default).
+ */
+export async function createHookedSim(
+  options: {
+    subscriptions?: string[];
+    fixtures?: Record<string, unknown>;
+    providerOptions?: Record<string, unknown>;
+  } = {},
+) {
+  const recorder = createRecordingSender();
+  const sim = await createChatwootSim({
+    send: recorder.send,
+    ...(options.providerOptions ? { providerOptions: { chatwoot: options.providerOptions } } : {}),
+    fixtures: {
+      webhooks: [{ id: 1, account_id: 1, url: HOOK_URL, subscriptions: options.subscriptions ?? ALL_EVENTS }],
+      ...options.fixtures,
+    },
+  });
+  const bodies = (type?: string, url = HOOK_URL): Json[] =>
+    recorder.sent
+      .filter((r) => r.url === url && (type === undefined || (r.json as Json)?.event === type))
+      .map((r) => r.json as Json);
+  return { sim, recorder, bodies };
 }

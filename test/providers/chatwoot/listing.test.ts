@@ -99,3 +99,75 @@ describe('chatwoot conversation listing order, pages and search bounds', () => {
     );
   });
 });
+
+// FilterService (app/services/filter_service.rb) with lib/filters/filter_keys.yml and errors.custom_filters texts.
+describe('chatwoot conversation filter', () => {
+  test('an operator the key does not allow is refused with the allowed operators', async () => {
+    const sim = await createChatwootSim();
+    const res = await call(sim, 'POST', '/1/conversations/filter', {
+      payload: [{ attribute_key: 'status', filter_operator: 'contains', values: ['open'] }],
+    });
+    expect(res.status).toBe(422);
+    expect(res.json).toEqual({
+      error: 'Invalid operator. The allowed operators for status are [equal_to,not_equal_to].',
+    });
+  });
+
+  test('a query operator other than AND or OR is refused', async () => {
+    const sim = await createChatwootSim();
+    const res = await call(sim, 'POST', '/1/conversations/filter', {
+      payload: [
+        { attribute_key: 'status', filter_operator: 'equal_to', values: ['open'], query_operator: 'xor' },
+        { attribute_key: 'status', filter_operator: 'equal_to', values: ['open'] },
+      ],
+    });
+    expect(res.json).toEqual({ error: 'Query operator must be either "AND" or "OR".' });
+  });
+
+  test('additional attribute keys and created_at filter conversations; agents get only their inboxes', async () => {
+    const sim = await createChatwootSim();
+    await call(sim, 'POST', '/1/conversations', {
+      source_id: 'contact-source-1',
+      additional_attributes: { browser_language: 'pt' },
+    });
+    await call(sim, 'POST', '/1/conversations', { inbox_id: 2, contact_id: 1 });
+    const byLanguage = await call(sim, 'POST', '/1/conversations/filter', {
+      payload: [{ attribute_key: 'browser_language', filter_operator: 'equal_to', values: ['pt'] }],
+    });
+    expect(byLanguage.json.payload.map((c: Json) => c.id)).toEqual([1]);
+    const recent = await call(sim, 'POST', '/1/conversations/filter', {
+      payload: [{ attribute_key: 'created_at', filter_operator: 'is_greater_than', values: ['2024-12-31'] }],
+    });
+    expect(recent.json.meta.all_count).toBe(2);
+    const agent = await call(
+      sim,
+      'POST',
+      '/1/conversations/filter',
+      { payload: [{ attribute_key: 'status', filter_operator: 'equal_to', values: ['open'] }] },
+      { api_access_token: 'chatwoot-agent-token' },
+    );
+    expect(agent.json.payload.map((c: Json) => c.id)).toEqual([1]);
+  });
+});
+
+// ConversationFinder (app/finders/conversation_finder.rb): sort_by (SortHandler) and conversation_type.
+describe('chatwoot listing parameters', () => {
+  test('sort_by created_at_asc and created_at_desc order by creation, not activity', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'bump' });
+    expect(ids(await call(sim, 'GET', '/1/conversations'))).toEqual([1, 3, 2]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=created_at_asc'))).toEqual([1, 2, 3]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=created_at_desc'))).toEqual([3, 2, 1]);
+  });
+
+  test('conversation_type unattended lists conversations without a first reply or waiting for one', async () => {
+    const sim = await createChatwootSim();
+    await createConversation(sim);
+    await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'answered' });
+    const res = await call(sim, 'GET', '/1/conversations?conversation_type=unattended');
+    expect(ids(res)).toEqual([2]);
+    expect(res.json.data.meta.all_count).toBe(1);
+  });
+});

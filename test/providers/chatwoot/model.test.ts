@@ -41,13 +41,13 @@ function createState(): ChatwootState {
   );
 }
 
-/** The steps of an outcome as short strings: `event <type> -> <urls>` or `signal <type> <data>`. */
+/** The steps of an outcome as short strings: `event <type> -> <urls>`, `signal <type> <data>` or `wake <at>`. */
 function describeOutcome(outcome: Outcome): string[] {
-  return outcome.map((step) =>
-    'signal' in step
-      ? `signal ${step.signal.type} ${JSON.stringify(step.signal.data)}`
-      : `event ${step.event.type} -> ${step.event.destinations.map((d) => `${d.kind}:${d.url}`).join(' ')}`,
-  );
+  return outcome.map((step) => {
+    if ('signal' in step) return `signal ${step.signal.type} ${JSON.stringify(step.signal.data)}`;
+    if ('wake' in step) return `wake ${step.wake.at}`;
+    return `event ${step.event.type} -> ${step.event.destinations.map((d) => `${d.kind}:${d.url}`).join(' ')}`;
+  });
 }
 
 /** Creates conversation 1:1 for the contact through the same plan `POST /conversations` runs. */
@@ -77,6 +77,9 @@ describe('chatwoot transitions', () => {
       `event conversation_created -> api_inbox:${API_INBOX_HOOK}`,
       'signal conversation.started {"accountId":1,"displayId":1,"inboxId":1,"status":"open"}',
       `event message_created -> api_inbox:${API_INBOX_HOOK}`,
+      // Message#dispatch_create_events: the first public reply of a user sets first_reply_created_at and clears
+      // waiting_since with conversation.update, which conversation_updated reports.
+      `event conversation_updated -> api_inbox:${API_INBOX_HOOK}`,
     ]);
   });
 
@@ -104,6 +107,8 @@ describe('chatwoot transitions', () => {
       `event message_created -> api_inbox:${API_INBOX_HOOK}`,
       `event conversation_status_changed -> api_inbox:${API_INBOX_HOOK}`,
       'signal conversation.updated {"status":"open"}',
+      `event conversation_updated -> api_inbox:${API_INBOX_HOOK}`,
+      // Resolving cleared waiting_since; the incoming message sets it again (Message#update_waiting_since).
       `event conversation_updated -> api_inbox:${API_INBOX_HOOK}`,
       `signal conversation.updated {"messageId":${applied.value},"messageType":"incoming","content":"back"}`,
     ]);

@@ -186,9 +186,23 @@ test('with 1,500 conversations, contacts and messages stored, no write route rea
   await expectNoScan(f, 'POST', '/1/conversations/filter', {
     payload: [{ attribute_key: 'status', filter_operator: 'equal_to', values: ['open'] }],
   });
-  // The failed API-inbox webhooks marked the checked conversation's new messages failed (delivery hook).
+  await expectNoScan(f, 'PATCH', `${conv}`, { priority: 'high' });
+  await expectNoScan(f, 'POST', `${conv}/labels`, { labels: ['a', 'b'] });
+  await expectNoScan(f, 'POST', `${conv}/custom_attributes`, { custom_attributes: { x: 1 } });
+  await expectNoScan(f, 'POST', `${conv}/update_last_seen`, undefined);
+  await expectNoScan(f, 'POST', `${conv}/unread`, undefined);
+  await expectNoScan(f, 'PATCH', `${conv}/messages/1`, { status: 'read' }, 404);
+  await expectNoScan(f, 'PATCH', '/1/contacts/1400', { name: 'Renamed', email: 'renamed@fill.test' });
+  await expectNoScan(f, 'POST', '/1/contacts/1400/contact_inboxes', { inbox_id: 2 });
+  await expectNoScan(f, 'POST', `${conv}/mute`, undefined);
+  await expectNoScan(f, 'POST', `${conv}/unmute`, undefined);
+  // The failed API-inbox webhooks marked the checked conversation's new messages failed (delivery hook), once
+  // WebhookJob's 4 retries (3 s, 18 s, 83 s, 258 s) were spent.
+  await f.sim.control.advance('2h');
+  await f.sim.control.idle();
   const messages = await call(f.sim, 'GET', `${conv}/messages`);
   expect(messages.json.payload.at(-1)).toMatchObject({ content: 'back again', status: 'failed' });
+  await expectNoScan(f, 'DELETE', conv, undefined);
 }, 60_000);
 
 test('with 1,500 conversations, contacts and messages stored, reads answer one page without a scan', async () => {
@@ -207,6 +221,10 @@ test('with 1,500 conversations, contacts and messages stored, reads answer one p
   await expectNoScan(f, 'GET', '/1/contacts/search?q=person14', undefined);
   await expectNoScan(f, 'GET', '/1/contacts/1400', undefined);
   await expectNoScan(f, 'GET', '/1/webhooks', undefined);
+  await expectNoScan(f, 'GET', `${conv}/messages?after=1&filter_internal_messages=1`, undefined);
+  await expectNoScan(f, 'GET', `${conv}/labels`, undefined);
+  await expectNoScan(f, 'GET', '/1/contacts/1400/conversations', undefined);
+  await expectNoScan(f, 'GET', '/1/contacts/1/conversations', undefined);
   const agent = await call(f.sim, 'GET', '/1/conversations?assignee_type=me&status=all', undefined, {
     api_access_token: 'chatwoot-agent-token',
   });

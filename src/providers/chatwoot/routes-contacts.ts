@@ -1,0 +1,81 @@
+// Imitates https://developers.chatwoot.com/api-reference/contacts (Application API): contact updates, a contact's
+// conversations and contact inboxes, as contacts_controller.rb, contacts/conversations_controller.rb and
+// contacts/contact_inboxes_controller.rb (Chatwoot 4.12) answer them.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { getOwn } from '../../own.ts';
+import { perform } from './effects.ts';
+import type { ChatwootContext } from './events.ts';
+import { type Contact, getConversation } from './model.ts';
+import { applyContactInbox } from './model-resources.ts';
+import { applyContactUpdate } from './model-updates.ts';
+import { renderConversation } from './render-conversations.ts';
+import { ERROR_NOT_FOUND, refuseWith } from './render-errors.ts';
+import { renderContact, renderInbox } from './render-resources.ts';
+import { authorize, readParams, valueOrRefuse } from './routes.ts';
+import { isInboxVisible, toRecordId } from './rules.ts';
+import type { Access } from './rules-auth.ts';
+import { parseContactInbox, parseContactUpdate } from './rules-contacts.ts';
+
+const BASE = '/api/v1/accounts/:account_id/contacts/:contact_id';
+
+/** Conversations a contact's listing shows at most (simulator choice: Chatwoot lists them all). */
+const CONTACT_CONVERSATIONS_LIMIT = 100;
+
+/** The contact of the path in the account (`Current.account.contacts.find`), or 404. */
+function loadContact(ctx: ChatwootContext, c: Context, access: Access): Contact {
+  const id = toRecordId(c.req.param('contact_id'));
+  const contact = id === null ? undefined : getOwn(ctx.state().contacts, String(id));
+  return contact && contact.account_id === access.accountId ? contact : refuseWith(c, ERROR_NOT_FOUND);
+}
+
+/** Contact update, conversations and contact inbox routes. */
+export function createContactRoutes(ctx: ChatwootContext): Hono {
+  const app = new Hono();
+
+  const update = async (c: Context) => {
+    const access = authorize(ctx, c, {});
+    const params = await readParams(c);
+    const contact = loadContact(ctx, c, access);
+    const changes = valueOrRefuse(c, parseContactUpdate(params.body, ctx.state(), contact));
+    const contactId = contact.id;
+    perform(ctx, applyContactUpdate, { contactId, changes });
+    const s = ctx.state();
+    return c.json({ payload: renderContact(s, getOwn(s.contacts, String(contactId))!, true) }, 200);
+  };
+  app.patch(BASE, update);
+  app.put(BASE, update);
+
+  app.get(`${BASE}/conversations`, (c) => {
+    const access = authorize(ctx, c, {});
+    const contact = loadContact(ctx, c, access);
+    const s = ctx.state();
+    const ids = getOwn(s.index.conversationsOfContact ?? {}, String(contact.id)) ?? [];
+    const viewer = access.actor.kind === 'user' ? access.actor.agent : null;
+    // Newest first; agents see the conversations of their inboxes only (ConversationFinder scoping).
+    const payload: Array<Record<string, unknown>> = [];
+    for (let i = ids.length - 1; i >= 0 && payload.length < CONTACT_CONVERSATIONS_LIMIT; i--) {
+      const conv = getConversation(s, ids[i]!);
+      if (!conv) continue;
+      if (!isInboxVisible(access.actor, getOwn(s.inboxes, String(conv.inbox_id))!)) continue;
+      payload.push(renderConversation(s, conv, viewer));
+    }
+    return c.json({ payload }, 200);
+  });
+
+  app.post(`${BASE}/contact_inboxes`, async (c) => {
+    const access = authorize(ctx, c, {});
+    const params = await readParams(c);
+    const contact = loadContact(ctx, c, access);
+    const plan = valueOrRefuse(c, parseContactInbox(params.body, ctx.state(), contact));
+    const sourceId = plan.sourceId ?? ctx.random.uuid();
+    if (plan.existingId === null) {
+      const input = { contact_id: contact.id, inbox_id: plan.inbox.id, source_id: sourceId };
+      ctx.update((draft) => applyContactInbox(draft, input, ctx.clock.now()));
+    }
+    const inbox = getOwn(ctx.state().inboxes, String(plan.inbox.id))!;
+    return c.json({ source_id: sourceId, inbox: renderInbox(inbox) }, 200);
+  });
+
+  return app;
+}
