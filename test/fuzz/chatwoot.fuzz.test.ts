@@ -23,6 +23,96 @@ async function createWebhook(sim: Simulator, env: Env): Promise<string> {
 }
 
 const routes: FuzzRoute<Env>[] = [
+  ...((
+    [
+      ['PATCH', '', { priority: 'high' }],
+      ['POST', '/toggle_priority', { priority: 'low' }],
+      ['POST', '/custom_attributes', { custom_attributes: { a: 1 } }],
+      ['POST', '/labels', { labels: ['x', 'y'] }],
+      ['POST', '/mute', {}],
+      ['POST', '/unmute', {}],
+      ['POST', '/unread', {}],
+      ['POST', '/update_last_seen', {}],
+      ['POST', '/transcript', { email: 'a@b.test' }],
+    ] as const
+  ).map(([method, path, body]) => ({
+    method,
+    route: `${ACCOUNT}/conversations/:conversation_id${path}`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env: Env) => request({ conversation_id: env.conversationId }, json(body)),
+  })) as FuzzRoute<Env>[]),
+  {
+    method: 'PATCH',
+    route: `${ACCOUNT}/conversations/:conversation_id/messages/:message_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env: Env) =>
+      request({ conversation_id: env.conversationId, message_id: '1' }, json({ status: 'read' })),
+  },
+  {
+    method: 'DELETE',
+    route: `${ACCOUNT}/conversations/:conversation_id/messages/:message_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env: Env) =>
+      request({ conversation_id: env.conversationId, message_id: '1' }, { kind: 'none' } as never),
+  },
+  {
+    method: 'PATCH',
+    route: `${ACCOUNT}/contacts/:contact_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: () => request({ contact_id: '1' }, json({ name: 'N', custom_attributes: { k: 1 } })),
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/contacts/:contact_id/contact_inboxes`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env: Env) => request({ contact_id: '1' }, json({ inbox_id: 2, source_id: `ci-${++env.seq}` })),
+  },
+  {
+    method: 'POST',
+    route: `${ACCOUNT}/canned_responses`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env: Env) => request({}, json({ short_code: `sc-${++env.seq}`, content: 'hi' })),
+  },
+  {
+    method: 'DELETE',
+    route: `${ACCOUNT}/canned_responses/:canned_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: async (env: Env, sim: Simulator) => {
+      const made = await sendOk(sim, 'POST', '/api/v1/accounts/1/canned_responses', {
+        headers: TOKEN,
+        json: { short_code: `del-${++env.seq}`, content: 'x' },
+      });
+      return request({ canned_id: String(made.id) }, { kind: 'none' } as never);
+    },
+  },
+  {
+    method: 'DELETE',
+    route: `${ACCOUNT}/conversations/:conversation_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: async (_env: Env, sim: Simulator) => {
+      const made = await sendOk(sim, 'POST', '/api/v1/accounts/1/conversations', {
+        headers: TOKEN,
+        json: { source_id: 'contact-source-1' },
+      });
+      return request({ conversation_id: String(made.id) }, { kind: 'none' } as never);
+    },
+  },
+  {
+    method: 'PATCH',
+    route: `${ACCOUNT}/canned_responses/:canned_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: (env: Env) => request({ canned_id: '1' }, json({ content: `c${++env.seq}` })),
+  },
+
   {
     method: 'POST',
     route: `${ACCOUNT}/contacts`,
@@ -180,6 +270,16 @@ const routes: FuzzRoute<Env>[] = [
   },
 ];
 
+// PUT answers as PATCH on the routes that take both.
+for (const route of routes.filter(
+  (r) =>
+    r.method === 'PATCH' &&
+    /conversation_id$|message_id$|contact_id$|canned_id$/.test(r.route) &&
+    !routes.some((o) => o.method === 'PUT' && o.route === r.route),
+)) {
+  routes.push({ ...route, method: 'PUT' });
+}
+
 defineFuzzSuite<Env>({
   name: 'chatwoot',
   owns: (r) => r.path.startsWith('/api/v1/accounts'),
@@ -193,6 +293,14 @@ defineFuzzSuite<Env>({
     });
     env.conversationId = String(conversation.id);
     env.webhookId = await createWebhook(sim, env);
+    await sendOk(sim, 'POST', '/api/v1/accounts/1/canned_responses', {
+      headers: TOKEN,
+      json: { short_code: 'seed', content: 'x' },
+    });
+    await sendOk(sim, 'POST', `/api/v1/accounts/1/conversations/${env.conversationId}/messages`, {
+      headers: TOKEN,
+      json: { content: 'first' },
+    });
     return env;
   },
   async probe(sim, env) {
