@@ -82,6 +82,13 @@ const eventsQuerySchema = z
 const stateQuerySchema = z
   .object({
     secrets: z.enum(['true', 'false']).optional().describe('true: show secrets (redacted by default)'),
+    keys: z
+      .string()
+      .max(1000)
+      .optional()
+      .describe(
+        'comma-separated top-level keys: only these parts of the state (the rest of a large store is not copied)',
+      ),
   })
   .strict();
 const providerQuerySchema = z.object({ provider: z.string().optional() }).strict();
@@ -336,7 +343,8 @@ export function createAdminRoutes(
       query: stateQuerySchema,
     },
     (c, { query }) => {
-      const state = control.state(param(c, 'provider')) ?? null;
+      const keys = query.keys?.split(',').filter((key) => key !== '');
+      const state = control.state(param(c, 'provider'), keys) ?? null;
       return c.json((query.secrets === 'true' ? state : redactSecrets(state)) as object);
     },
   );

@@ -58,6 +58,8 @@ function toDestinations(name: string, state: Row, options: Record<string, unknow
   }
 }
 
+const BANNER_KEYS = ['region', 'tenant', 'clientApplications', 'webhooks', 'inboxes', 'resources'];
+
 /** The lines naming each served provider, its URLs, and where its webhooks go. */
 export function renderProviderLines(
   sim: Simulator,
@@ -68,7 +70,8 @@ export function renderProviderLines(
   for (const p of sim.providers) {
     let state: Row = {};
     try {
-      state = (sim.control.state(p.name) ?? {}) as Row;
+      // Only the small parts the banner shows: copying a large store's whole state would delay the start.
+      state = (sim.control.state(p.name, BANNER_KEYS) ?? {}) as Row;
     } catch {
       // A provider without a readable state still gets its URLs.
     }

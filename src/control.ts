@@ -21,7 +21,7 @@ import {
   type WindowStats,
 } from './journal.ts';
 import { type OperationDoc, toJsonSchema } from './openapi.ts';
-import { getOwn } from './own.ts';
+import { getOwn, isRecord } from './own.ts';
 import {
   type AnyProvider,
   type ConversationSummary,
@@ -161,8 +161,11 @@ export type Control = {
    * `after` (the `<provider>:<id>` of the previous page's last one) page it.
    */
   conversations(filter?: ConversationFilter): ConversationSummary[];
-  /** A deep copy of one provider's state (for debugging, snapshots and tests). */
-  state(provider: string): unknown;
+  /**
+   * A deep copy of one provider's state (for debugging, snapshots and tests), or of only its top-level `keys` (a
+   * copy of a large store's whole state costs time and memory in proportion to it).
+   */
+  state(provider: string, keys?: readonly string[]): unknown;
   actions(provider?: string): { provider: string; action: string; description: string }[];
   act(request: ActRequest): Promise<unknown>;
   /**
@@ -424,7 +427,13 @@ export function createControl(deps: ControlDeps): Control {
       }
       return page;
     },
-    state: (name) => structuredClone(store.data.providers[providerOf(name).name]),
+    state(name, keys) {
+      const state = store.data.providers[providerOf(name).name];
+      if (keys === undefined || !isRecord(state)) return structuredClone(state);
+      return structuredClone(
+        Object.fromEntries(keys.filter((key) => Object.hasOwn(state, key)).map((key) => [key, state[key]])),
+      );
+    },
     actions: (name) =>
       deps.providers
         .filter((p) => name === undefined || p.name === name)

@@ -155,7 +155,10 @@ export function createClient(url: string, options: ClientOptions = {}): Convosim
           query: { ...filter },
         })
       ).conversations,
-    state: (provider) => call<unknown>('GET', `/state/${segment(provider)}`, { query: { secrets: true } }),
+    state: (provider, keys) =>
+      call<unknown>('GET', `/state/${segment(provider)}`, {
+        query: { secrets: true, keys: keys?.join(',') },
+      }),
     actions: async (provider) =>
       (
         await call<{ actions: { provider: string; action: string; description: string }[] }>(

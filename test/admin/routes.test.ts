@@ -59,3 +59,13 @@ test('GET /__admin/requests/wait that times out answers 408 with what it saw ins
     'No request matching {"path":"**/never"} within 50 ms. Last requests: none. The clock is virtual: advance it if what you wait for is scheduled.',
   );
 });
+
+test('a provider state asked with keys holds only those top-level parts, in-process and over HTTP', async () => {
+  const sim = await createTestSimulator({ providers: defaultProviders, defaultFixtures: true, fixtures: {} });
+  const whole = sim.control.state('8x8') as Record<string, unknown>;
+  expect(Object.keys(whole)).toContain('conversations');
+  const some = sim.control.state('8x8', ['region', 'tenant', 'nope', '__proto__']);
+  expect(some).toEqual({ region: whole.region, tenant: whole.tenant });
+  const res = await admin(sim, 'GET', '/state/8x8?keys=region,webhooks&secrets=true');
+  expect(await res.json()).toEqual({ region: whole.region, webhooks: whole.webhooks });
+});
