@@ -51,7 +51,10 @@ const routes: FuzzRoute<Env>[] = [
     method: 'POST',
     route: '/__admin/requests/wait',
     envelope: adminEnvelope,
-    prepare: () => ({ params: {}, body: json({ match: { method: 'POST', body: { source_id: 'contact-source-1' } }, timeout: '1ms' }) }),
+    prepare: () => ({
+      params: {},
+      body: json({ match: { method: 'POST', body: { source_id: 'contact-source-1' } }, timeout: '1ms' }),
+    }),
   },
   {
     method: 'POST',
@@ -70,7 +73,10 @@ const routes: FuzzRoute<Env>[] = [
         action: 'raw.event',
         args: { type: 'message_created', body: { event: 'message_created', id: 1 } },
       });
-      return { params: {}, body: json({ match: { type: 'message_created', body: { id: 1 } }, since: 0, timeout: '1s' }) };
+      return {
+        params: {},
+        body: json({ match: { type: 'message_created', body: { id: 1 } }, since: 0, timeout: '1s' }),
+      };
     },
   },
   {
