@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import type { ActivityTracker } from './activity.ts';
 import { type Clock, isValidTime, MAX_TIME, toIsoTime, type VirtualClock } from './clock.ts';
+import {
+  describeMatch,
+  describeSignal,
+  describeSince,
+  type Mark,
+  mergeScope,
+  toDeliveryScope,
+  toMatcher,
+  toRequestScope,
+  toWaitMs,
+  withoutBody,
+} from './control-waits.ts';
 import { type DeliveryFault, type DeliveryFaultSpec, deliveryFaultSpecSchema } from './delivery-faults.ts';
 import { type DeliveryKeys, type DeliveryLog, toDeliverySeq } from './delivery-log.ts';
 import type { DestinationStats, Dispatcher, DispatchLimits } from './dispatcher.ts';
@@ -76,17 +88,7 @@ export const DEFAULT_WAIT_MS = 4000;
 /** The longest settle window `idle` takes (ms). */
 export const MAX_SETTLE_MS = 60_000;
 
-/** A position in the request journal and the delivery log, with the clock's time: what `control.mark()` answers. */
-export type Mark = { requestSeq: number; deliverySeq: number; time: number };
-
-/** A mark as the admin API takes it. */
-export const markSchema = z
-  .object({
-    requestSeq: z.number().int().nonnegative(),
-    deliverySeq: z.number().int().nonnegative(),
-    time: z.number(),
-  })
-  .strict();
+export { type Mark, markSchema } from './control-waits.ts';
 
 /** A page of the cross-provider conversation listing. */
 export const conversationFilterSchema = z
@@ -683,91 +685,4 @@ export function createControl(deps: ControlDeps): Control {
     mark: () => ({ requestSeq: journal.lastSeq(), deliverySeq: deliveryLog.lastSeq(), time: clock.now() }),
   };
   return control;
-}
-
-function toWaitMs(timeoutMs: number): number {
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new ControlError(400, `timeoutMs must be a number of ms, not ${toEcho(timeoutMs, 30)}.`);
-  }
-  return Math.min(timeoutMs, 2_147_483_647);
-}
-
-// Builds a matcher; an invalid filter is the caller's mistake (400), not an internal error.
-function toMatcher<T>(build: () => T, where = 'match'): T {
-  try {
-    return build();
-  } catch (error) {
-    if (error instanceof z.ZodError)
-      throw new ControlError(400, `Invalid ${where}: ${z.prettifyError(error)}`);
-    throw error;
-  }
-}
-
-function toRequestScope(since: Mark | number | undefined): RequestFilter {
-  if (since === undefined) return {};
-  if (typeof since === 'number') return { since };
-  return { after: markSchema.parse(since).requestSeq };
-}
-
-function toDeliveryScope(since: Mark | number | undefined): (delivery: Delivery) => boolean {
-  if (since === undefined) return () => true;
-  if (typeof since === 'number') return (d) => d.createdAt >= since;
-  const after = markSchema.parse(since).deliverySeq;
-  return (d) => toDeliverySeq(d.id) > after;
-}
-
-function withoutBody(match: RequestFilter & { body?: unknown }): RequestFilter {
-  const { body: _body, ...filter } = match;
-  return filter;
-}
-
-// A filter narrowed by a `since` scope: both bounds hold, so the later one wins.
-function mergeScope(filter: RequestFilter, scope: RequestFilter): RequestFilter {
-  const merged = { ...filter };
-  if (scope.after !== undefined) merged.after = Math.max(Number(filter.after ?? 0), Number(scope.after));
-  if (scope.since !== undefined) {
-    merged.since = Math.max(Number(filter.since ?? Number.NEGATIVE_INFINITY), Number(scope.since));
-  }
-  return merged;
-}
-
-function describeMatch(match: object): string {
-  if (typeof match === 'function') return 'the predicate';
-  const { body, ...filter } = match as { body?: unknown };
-  const text = toJsonEcho(filter);
-  if (body === undefined) return text;
-  return `${text} with body ${typeof body === 'function' ? 'matching the predicate' : toJsonEcho(body)}`;
-}
-
-// JSON (its strings escaped, so input cannot forge a line), cut to `max` characters.
-function toJsonEcho(value: unknown, max = 300): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = typeof value;
-  }
-  return text.length > max ? `${text.slice(0, max)}…(+${text.length - max} chars)` : text;
-}
-
-function describeSince(since: Mark | number | undefined): string {
-  if (since === undefined) return '';
-  if (typeof since === 'number') return ` at or after ${toIsoTime(since)}`;
-  return ` after request ${since.requestSeq} / delivery ${since.deliverySeq}`;
-}
-
-function describeSignal(name: string, payload: unknown): string {
-  const p = payload as Record<string, unknown> | undefined;
-  // Method and path come from requests: escaped, so they cannot forge a line of the message.
-  const quote = (value: unknown) => toEcho(value, 200).slice(1, -1);
-  switch (name) {
-    case 'request.started':
-      return `request ${quote(p?.method)} ${quote(p?.path)} arrived`;
-    case 'request':
-      return `request ${quote(p?.method)} ${quote(p?.path)} answered ${p?.status}`;
-    case 'delivery.created':
-      return `delivery ${quote(p?.type)} to ${quote(p?.url)} created`;
-    default:
-      return 'simulator work ended';
-  }
 }
