@@ -54,11 +54,11 @@ async function setUp(configuration: Record<string, unknown> = {}) {
     await env.sim.control.act({ provider: '8x8', conversationId: id, action: 'agent.leave' });
     await env.sim.control.idle();
   };
-  const wait = async (duration: string) => {
+  const advanceBy = async (duration: string) => {
     await env.sim.control.advance(duration);
     await env.sim.control.idle();
   };
-  return { ...env, api, id, botHookId, newEvents, say, agentLeaves, wait };
+  return { ...env, api, id, botHookId, newEvents, say, agentLeaves, advanceBy };
 }
 
 describe('8x8 Gateway post-agent assignment', () => {
@@ -82,20 +82,20 @@ describe('8x8 Gateway post-agent assignment', () => {
   });
 
   test('the phase ends userTimeoutInMinutes after an unanswered bot message: idle, and the next user message is queued again', async () => {
-    const { newEvents, say, agentLeaves, wait } = await setUp({ userTimeoutInMinutes: 10 });
+    const { newEvents, say, agentLeaves, advanceBy } = await setUp({ userTimeoutInMinutes: 10 });
     await agentLeaves();
     newEvents(BOT_URL);
     await say('bot', 'Anything else?');
-    await wait('9m');
+    await advanceBy('9m');
     await say('user', 'No');
     await say('bot', 'Bye?');
-    await wait('9m');
+    await advanceBy('9m');
     expect(newEvents(BOT_URL)).toEqual([
       'MESSAGE bot echo: Anything else?',
       'MESSAGE user: No',
       'MESSAGE bot echo: Bye?',
     ]);
-    await wait('1m');
+    await advanceBy('1m');
     expect(newEvents(BOT_URL)).toEqual(['CONVERSATION_UPDATE idle queue']);
     newEvents(HOOK_URL);
     await say('user', 'Actually, one more thing');
@@ -104,7 +104,7 @@ describe('8x8 Gateway post-agent assignment', () => {
   });
 
   test('the phase ends maxTotalMinutes after the hand-over, whatever the user does', async () => {
-    const { newEvents, say, agentLeaves, wait } = await setUp({
+    const { newEvents, say, agentLeaves, advanceBy } = await setUp({
       maxTotalMinutes: 20,
       userTimeoutInMinutes: 10,
     });
@@ -112,11 +112,11 @@ describe('8x8 Gateway post-agent assignment', () => {
     newEvents(BOT_URL);
     for (let i = 0; i < 3; i++) {
       await say('bot', `q${i}`);
-      await wait('6m');
+      await advanceBy('6m');
       await say('user', `a${i}`);
     }
     expect(newEvents(BOT_URL)).toContain('MESSAGE user: a2');
-    await wait('2m');
+    await advanceBy('2m');
     expect(newEvents(BOT_URL)).toEqual(['CONVERSATION_UPDATE idle queue']);
   });
 
