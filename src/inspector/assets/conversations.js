@@ -1,7 +1,18 @@
 // Conversations across providers (paged, live from the event stream), one conversation's timeline, and the forms
 // that play its agent or customer.
 import { admin, toQuery } from './api.js';
-import { bodyBlock, h, headerTable, mount, shortId, statusBadge, throttle, toClock, toIso } from './dom.js';
+import {
+  bodyBlock,
+  h,
+  headerTable,
+  mount,
+  requestDetails,
+  shortId,
+  statusBadge,
+  throttle,
+  toClock,
+  toIso,
+} from './dom.js';
 
 /** Rows per page: a page is all the DOM holds, so a store of any size renders as fast as one page. */
 export const PAGE_SIZE = 50;
@@ -394,19 +405,7 @@ function requestItem(r) {
         r.durationMs === undefined ? null : h('span', { class: 'muted' }, `${r.durationMs} ms`),
         r.fault ? h('span', { class: 'badge bad' }, `fault ${r.fault}`) : null,
       ),
-      h(
-        'div',
-        { class: 'expanded' },
-        r.note ? h('p', { class: 'note' }, r.note) : null,
-        h('h4', {}, 'Request headers'),
-        headerTable(r.requestHeaders),
-        h('h4', {}, 'Request body'),
-        bodyBlock(r.requestBody),
-        h('h4', {}, 'Response headers'),
-        headerTable(r.responseHeaders),
-        h('h4', {}, 'Response body'),
-        bodyBlock(r.responseBody),
-      ),
+      requestDetails(r),
     ),
   );
 }

@@ -83,6 +83,27 @@ export function bodyBlock(body) {
   return text === '' ? h('p', { class: 'muted' }, '(empty)') : h('pre', { class: 'body' }, text);
 }
 
+/**
+ * The expanded view of a journaled request: its note, then `extra` (e.g. its id and route), then the headers and
+ * bodies of the request and of the answer.
+ */
+export function requestDetails(r, ...extra) {
+  return h(
+    'div',
+    { class: 'expanded' },
+    r.note ? h('p', { class: 'note' }, r.note) : null,
+    ...extra,
+    h('h4', {}, 'Request headers'),
+    headerTable(r.requestHeaders),
+    h('h4', {}, 'Request body'),
+    bodyBlock(r.requestBody),
+    h('h4', {}, 'Response headers'),
+    headerTable(r.responseHeaders),
+    h('h4', {}, 'Response body'),
+    bodyBlock(r.responseBody),
+  );
+}
+
 /** A two-column table of headers; names matching `highlight` are marked. */
 export function headerTable(headers, highlight = /(^|-)(signature|sign|hmac|jws|digest)|^authorization$/i) {
   const names = Object.keys(headers ?? {});

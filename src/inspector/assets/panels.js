@@ -1,6 +1,6 @@
 // The request journal, the faults and the scenario runs.
 import { admin, toQuery } from './api.js';
-import { bodyBlock, h, headerTable, mount, statusBadge, throttle, toClock } from './dom.js';
+import { h, mount, requestDetails, statusBadge, throttle, toClock } from './dom.js';
 
 const JOURNAL_LIMIT = 200;
 
@@ -101,20 +101,7 @@ function journalItem(r) {
         r.route === null ? h('span', { class: 'badge warn' }, 'unmatched') : null,
         r.fault ? h('span', { class: 'badge bad' }, `fault ${r.fault}`) : null,
       ),
-      h(
-        'div',
-        { class: 'expanded' },
-        r.note ? h('p', { class: 'note' }, r.note) : null,
-        h('p', { class: 'muted small' }, `${r.id} · route ${r.route ?? 'none'}`),
-        h('h4', {}, 'Request headers'),
-        headerTable(r.requestHeaders),
-        h('h4', {}, 'Request body'),
-        bodyBlock(r.requestBody),
-        h('h4', {}, 'Response headers'),
-        headerTable(r.responseHeaders),
-        h('h4', {}, 'Response body'),
-        bodyBlock(r.responseBody),
-      ),
+      requestDetails(r, h('p', { class: 'muted small' }, `${r.id} · route ${r.route ?? 'none'}`)),
     ),
   );
 }
