@@ -1,10 +1,10 @@
 // Two test bots (systems under test) as real receivers on 127.0.0.1: a well-behaved one, and a naive one with the
 // flaws the chaos scenarios exist to catch. Each answers every agent text with "Re: <text>".
-import { createHmac, createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
-import { toPublicJwk, toSignedPayload } from '../../../src/providers/8x8/events-signing.ts';
+import { toPublicJwk } from '../../../src/providers/8x8/events-signing.ts';
 import { eightByEightProvider } from '../../../src/providers/8x8/index.ts';
 import { airkitProvider } from '../../../src/providers/airkit/index.ts';
 import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
@@ -12,6 +12,7 @@ import { eceProvider } from '../../../src/providers/ece/index.ts';
 import { scenarioExtension, toScenarioApi } from '../../../src/scenarios/index.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { createTestSimulator } from '../../support/simulator.ts';
+import { isValid8x8Jws, isValidHmac } from './verify.ts';
 
 /** The flaws of a naive bot; a well-behaved bot has none. */
 export type BotFlaws = {
@@ -112,14 +113,6 @@ const call = (
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-const hmacValid = (secret: string, prefix: string, request: Request) => {
-  const timestamp = request.headers[`x-${prefix}-timestamp`];
-  const signature = request.headers[`x-${prefix}-signature`];
-  if (timestamp === undefined || signature === undefined) return false;
-  const digest = createHmac('sha256', secret).update(`${timestamp}.${request.body}`).digest('hex');
-  return signature === `sha256=${digest}`;
-};
-
 /** A bot on the 8x8 Chat Gateway: relays agent MESSAGEs, verifies the JWS, dedupes by x-8x8-event-id. */
 export async function createEightByEightBot(flaws: BotFlaws = {}) {
   let sim: Simulator | null = null;
@@ -154,24 +147,7 @@ export async function createEightByEightBot(flaws: BotFlaws = {}) {
           },
         ];
       },
-      verify(request) {
-        const h = request.headers;
-        const [header, , signature] = (h['x-8x8-signature'] ?? '').split('.');
-        if (!header || !signature) return false;
-        const payload = toSignedPayload(request.body, {
-          cid: h['x-8x8-customer-id'] ?? '',
-          eid: h['x-8x8-event-id'] ?? '',
-          retry: Number(h['x-8x8-retry']),
-          tid: h['x-8x8-tenant-id'] ?? '',
-          tt: Number(h['x-8x8-transmission-time']),
-        });
-        return verify(
-          'sha256',
-          Buffer.from(`${header}.${payload}`),
-          publicKey!,
-          Buffer.from(signature, 'base64url'),
-        );
-      },
+      verify: (request) => isValid8x8Jws(publicKey!, request),
       reply: (conversation, text) =>
         gw('POST', `/conversations/${conversation}/messages`, { authorType: 'user', text }),
     }),
@@ -238,7 +214,7 @@ export async function createChatwootBot(flaws: BotFlaws = {}) {
           },
         ];
       },
-      verify: (request) => hmacValid('api-inbox-secret', 'chatwoot', request),
+      verify: (request) => isValidHmac('api-inbox-secret', 'chatwoot', request),
       reply: (conversation, text) =>
         call(
           sim!,
@@ -320,7 +296,7 @@ export async function createAirkitBot(flaws: BotFlaws = {}) {
           },
         ];
       },
-      verify: (request) => hmacValid('airkit-webhook-secret', 'airkit', request),
+      verify: (request) => isValidHmac('airkit-webhook-secret', 'airkit', request),
       reply: (conversation, text) =>
         call(
           sim!,
