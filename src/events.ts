@@ -157,8 +157,12 @@ export function createEventHub(
   const handlers: { [K in keyof SimulatorSignals]?: (payload: SimulatorSignals[K]) => void } = {
     request(entry) {
       const level = entry.status >= 400 || entry.status === 0 ? 'warn' : 'info';
+      if (!wants(level)) {
+        // The conversations this request started are named by this request or by none.
+        if (entry.provider !== null) started.delete(entry.provider);
+        return;
+      }
       const conversationId = conversationOf(entry);
-      if (!wants(level)) return;
       publish(
         {
           type: 'request',

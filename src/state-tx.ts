@@ -48,10 +48,18 @@ const REWRITES = new Set(['splice', 'shift', 'unshift', 'sort', 'reverse']);
 const isContainer = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object';
 
-/** Runs `recipe` on a draft of `root` (a child of `base` at `basePath`); applies in place; rolls back on a throw. */
-export function runTransaction<S, T>(base: S, basePath: StatePath, recipe: (draft: S) => T): Transaction<T> {
+/**
+ * Runs `recipe` on a draft of `root` (a child of `base` at `basePath`); applies in place; rolls back on a throw.
+ * Without `logging` (a store with no write-ahead log) no operation is recorded: `ops` stays empty.
+ */
+export function runTransaction<S, T>(
+  base: S,
+  basePath: StatePath,
+  recipe: (draft: S) => T,
+  logging = true,
+): Transaction<T> {
   if (!isContainer(base)) throw new Error('The state of a provider must be an object.');
-  const tx = new Tx(basePath, base);
+  const tx = new Tx(basePath, base, logging);
   const draft = tx.wrap(base) as S;
   let result: T;
   try {
@@ -75,10 +83,12 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   readonly targets = new Map<object, Record<string, unknown>>();
   readonly basePath: StatePath;
   readonly root: object;
+  readonly logging: boolean;
 
-  constructor(basePath: StatePath, root: object) {
+  constructor(basePath: StatePath, root: object, logging: boolean) {
     this.basePath = basePath;
     this.root = root;
+    this.logging = logging;
   }
 
   wrap(target: Record<string, unknown>): object {
@@ -166,7 +176,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     if (old !== plain) this.detach(old, target, key);
     assign(target, key, plain);
     if (isContainer(plain)) this.parents.set(plain, [target, key]);
-    const path = this.pathOf(target, key);
+    const path = this.logging ? this.pathOf(target, key) : null;
     if (path) this.ops.push([path, plain]);
     return true;
   }
@@ -194,7 +204,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
         }
       }
       this.undo.push([target, CONTENTS, true, before]);
-      const link = this.parents.get(target);
+      const link = this.logging ? this.parents.get(target) : undefined;
       const path = link ? this.pathOf(link[0], link[1]) : null;
       // The array itself, like any other logged value: serialized when the transaction commits.
       if (path) this.ops.push([path, array]);
@@ -208,7 +218,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     this.undo.push([target, key, true, target[key]]);
     this.detach(target[key], target, key);
     delete target[key];
-    const path = this.pathOf(target, key);
+    const path = this.logging ? this.pathOf(target, key) : null;
     if (path) this.ops.push([path]);
     return true;
   }

@@ -77,6 +77,11 @@ export type StoreOptions = {
   snapshotBytes?: number;
   /** Longest slice of snapshot work between two turns of the event loop, in ms (default 4). */
   snapshotSliceMs?: number;
+  /**
+   * Pause after each slice of a background snapshot, as a multiple of the slice (default 3: a snapshot takes at
+   * most a quarter of the event loop while requests go on; 0: as fast as yielding allows). Close does not pause.
+   */
+  snapshotPace?: number;
   /** Called before meta is written (e.g. to stamp the virtual clock). */
   beforeWrite?(data: StoreData): void;
   /** Warnings while opening (a torn log line, an old store format). */
@@ -112,7 +117,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
           return read?.data ?? null;
         },
         write: async (doc) => {
-          sliceStats = await writeJsonInSlices(location, doc, options.snapshotSliceMs);
+          sliceStats = await writeJsonInSlices(location, doc, options.snapshotSliceMs, () =>
+            closed || closing ? 0 : (options.snapshotPace ?? SNAPSHOT_PACE),
+          );
         },
       };
   const db = new Low<StoreData>(adapter, createStoreData(seed));
@@ -140,6 +147,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const data = db.data;
 
   let closed = false;
+  let closing = false;
   let writes = 0;
   let failures = 0;
   let lastError: string | null = null;
@@ -186,7 +194,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     location,
     restored,
     update<S, T>(provider: string, recipe: (draft: S) => T): T {
-      const tx = runTransaction(data.providers[provider] as S, ['providers', provider], recipe);
+      const tx = runTransaction(data.providers[provider] as S, ['providers', provider], recipe, !memory);
       try {
         log(tx.ops);
       } catch (error) {
@@ -242,6 +250,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     },
     async close() {
       if (closed) return;
+      closing = true;
       try {
         await store.flush();
         store.touch();
@@ -268,6 +277,8 @@ async function readSnapshot(file: string): Promise<{ data: StoreData; bytes: num
 
 /** The log grows to this share of the last snapshot's size before the next snapshot. */
 const SNAPSHOT_LOG_RATIO = 0.5;
+// A background snapshot pauses three times as long as each slice of its work: at most a quarter of the event loop.
+const SNAPSHOT_PACE = 3;
 
 /** Checks what lowdb read: a version 2 snapshot, or a version 1 document (its journal is dropped). */
 function toStoreData(read: unknown, file: string, warn: (message: string) => void): StoreData {

@@ -1,10 +1,10 @@
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { toJsonPieces } from '../../src/snapshot.ts';
+import { toJsonPieces, writeJsonInSlices } from '../../src/snapshot.ts';
 import { createStore } from '../../src/store.ts';
 
 test('a snapshot in pieces is the same text as JSON.stringify (property)', () => {
@@ -80,4 +80,28 @@ test('changes made while a snapshot is being written are all there after a resta
   expect(JSON.stringify(reopened.data.providers.p)).toBe(JSON.stringify(store.data.providers.p));
   await reopened.close();
   await store.close();
+});
+
+test('a paced snapshot asks its pace after each slice, pauses, and writes the same JSON', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-pace-'));
+  const file = path.join(dir, 'paced.json');
+  const tree = {
+    rows: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`r${i}`, { i, text: 'x'.repeat(40) }])),
+  };
+  let asked = 0;
+  let turns = 0;
+  const counting = setInterval(() => turns++, 0);
+  try {
+    // A slice of 0 ms ends at every 16th piece: many slices, each followed by a pause of at least 1 ms.
+    await writeJsonInSlices(file, tree, 0, () => {
+      asked++;
+      return 1;
+    });
+  } finally {
+    clearInterval(counting);
+  }
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(tree);
+  expect(asked).toBeGreaterThan(10);
+  // Timers ran during the pauses: the event loop was given whole timer turns, not only setImmediate ones.
+  expect(turns).toBeGreaterThan(5);
 });
