@@ -20,6 +20,11 @@ export type BenchConfig = {
   bareSeconds: number;
   /** Seconds of each endpoint at each scale step. */
   scaleSeconds: number;
+  /**
+   * Requests of each endpoint at each scale step (0: run `scaleSeconds` instead). Bounded so that the store stays
+   * near its step's size: 4 s of every create at full speed added 60-70% to a 100k store before.
+   */
+  scaleRequests: number;
   connections: number[];
   stores: StoreKind[];
   /** Stored conversations at each step of the scale curve. */
@@ -87,6 +92,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     shortSeconds,
     bareSeconds: toNumber(env, 'BENCH_BARE_SECONDS', Math.min(shortSeconds, quick ? 2 : 4)),
     scaleSeconds: toNumber(env, 'BENCH_SCALE_SECONDS', quick ? 2 : 4),
+    scaleRequests: toNumber(env, 'BENCH_SCALE_REQUESTS', quick ? 500 : 2000),
     connections: toList(env, 'BENCH_CONNECTIONS', [10, 50]),
     stores,
     scaleSizes: toList(env, 'BENCH_SCALE_SIZES', quick ? [0, 1000] : [0, 10_000, 100_000]),
@@ -119,7 +125,8 @@ Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
                                  writes <tmpdir>/convosim-bench-quick.md unless BENCH_OUT is set
   BENCH_SECONDS=20               each write endpoint at the lowest connection count (the stall check)
   BENCH_SHORT_SECONDS=8          other matrix runs            BENCH_BARE_SECONDS=4   bare-route runs
-  BENCH_SCALE_SECONDS=4          each endpoint at each scale step
+  BENCH_SCALE_SECONDS=4          each endpoint at each scale step (when BENCH_SCALE_REQUESTS=0)
+  BENCH_SCALE_REQUESTS=2000      requests of each endpoint at each scale step (keeps the store near its size)
   BENCH_SCALE_SIZES=0,10k,100k   stored conversations per step
   BENCH_FILL_BUDGET_SECONDS=180  real time the whole pre-fill may take (steps beyond it are skipped)
   BENCH_FILL_ENDPOINTS=<ids>     creates the pre-fill cycles through (default: ece-start, 8x8-v2-create,

@@ -40,7 +40,14 @@ export type LoadResult = {
 export function runLoad(
   url: string,
   request: LoadRequest,
-  options: { connections: number; seconds: number; pid?: number; timeoutSeconds?: number },
+  options: {
+    connections: number;
+    seconds: number;
+    pid?: number;
+    timeoutSeconds?: number;
+    /** Stop after this many requests instead of after `seconds` (series and rps are then not meaningful). */
+    amount?: number;
+  },
 ): Promise<LoadResult> {
   const buckets: number[] = [];
   const statuses: Record<string, number> = {};
@@ -61,6 +68,7 @@ export function runLoad(
         body: request.body,
         connections: options.connections,
         duration: options.seconds,
+        ...(options.amount ? { amount: options.amount } : {}),
         timeout: options.timeoutSeconds ?? 10,
       },
       (error, result) => {

@@ -121,7 +121,7 @@ function renderScale(results: BenchResults): string[] {
   const lines = [
     '## Scale curve',
     '',
-    `Stores pre-filled through the library (\`createSimulator\` with \`store: <file>\`, virtual clock, webhooks answered by a stub, creates round-robin over ${results.config.fillEndpoints.join(', ')}, the clock advanced 3 s every 500 creates so that auto-accept and assignment run), then \`convosim serve\` started on a copy. Pre-fill budget ${results.config.fillBudgetSeconds} s in all. Each endpoint then ran ${results.config.scaleSeconds} s at ${Math.min(...results.config.connections)} connections.`,
+    `Stores pre-filled through the library (\`createSimulator\` with \`store: <file>\`, virtual clock, webhooks answered by a stub, creates round-robin over ${results.config.fillEndpoints.join(', ')}, the clock advanced 3 s every 500 creates so that auto-accept and assignment run), then \`convosim serve\` started on a copy. Pre-fill budget ${results.config.fillBudgetSeconds} s in all. Each endpoint then ran ${results.config.scaleRequests ? `${fmt(results.config.scaleRequests)} requests (so that the store stays within about ${fmt(results.config.scaleRequests * 6)} conversations of its step's size)` : `${results.config.scaleSeconds} s`} at ${Math.min(...results.config.connections)} connections; the peak RSS is the server's high-water mark over its start, the listings and these loads.`,
     '',
     `| stored conversations | ${head} |`,
     `| --- | ${sep} |`,
@@ -214,7 +214,7 @@ export function renderReport(results: BenchResults): string {
     '# Benchmark results',
     '',
     `Run ${results.startedAt.toISOString()}${c.quick ? ' (**--quick**: short runs, development only)' : ''}, ${fmt(results.totalSeconds)} s in all, on ${m.cores} cores (${m.cpu}), Node ${m.node}; load average ${m.loadStart.map((n) => n.toFixed(2)).join(' ')} at the start, ${m.loadEnd.map((n) => n.toFixed(2)).join(' ')} at the end. Loopback only; load from autocannon in the benchmark process.`,
-    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, scale steps ${c.scaleSeconds} s per endpoint; connections ${c.connections.join(', ')}; stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
+    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, scale steps ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint; connections ${c.connections.join(', ')}; stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
     ...(noisy ? ['', noisy] : []),
     '',
     '## Goals of issue 9',

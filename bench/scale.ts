@@ -200,6 +200,7 @@ async function measureStep(
         const load = await runLoad(s.url, request, {
           connections: Math.min(...config.connections),
           seconds: config.scaleSeconds,
+          amount: config.scaleRequests || undefined,
           pid: s.pid,
         });
         step.loads.push({ endpoint, load });

@@ -1,8 +1,9 @@
 import {
   closeSync,
   existsSync,
+  fstatSync,
   openSync,
-  readFileSync,
+  readSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -75,13 +76,12 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
       const tail: unknown[] = [];
       for (const name of files().slice(0, maxFiles)) {
         if (tail.length >= count || !existsSync(name)) break;
-        const lines = readFileSync(name, 'utf8').split('\n');
-        // From the newest line back, parsing only the lines that are kept.
+        // From the newest line back, reading and parsing only the lines that are kept.
         const parsed: unknown[] = [];
-        for (let i = lines.length - 1; i >= 0 && tail.length + parsed.length < count; i--) {
-          if (!lines[i]) continue;
+        for (const line of linesFromEnd(name)) {
+          if (tail.length + parsed.length >= count) break;
           try {
-            parsed.push(JSON.parse(lines[i]!));
+            parsed.push(JSON.parse(line));
           } catch {
             // A torn line (the process died while writing it) holds nothing that was acknowledged.
           }
@@ -100,4 +100,37 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
       closeSync(fd);
     },
   };
+}
+
+const TAIL_CHUNK = 1 << 20;
+
+/**
+ * The non-empty lines of a file, the last one first, read backwards a chunk at a time: reading the newest lines
+ * of a 32 MiB journal file holds about the lines kept, not the whole file and its split (which grew the heap of a
+ * restart by about a hundred megabytes that the process then kept).
+ */
+export function* linesFromEnd(name: string): Generator<string> {
+  const fd = openSync(name, 'r');
+  try {
+    let position = fstatSync(fd).size;
+    let carry = Buffer.alloc(0);
+    while (position > 0) {
+      const size = Math.min(TAIL_CHUNK, position);
+      position -= size;
+      const chunk = Buffer.allocUnsafe(size);
+      for (let read = 0; read < size; ) read += readSync(fd, chunk, read, size - read, position + read);
+      const buffer = carry.length > 0 ? Buffer.concat([chunk, carry]) : chunk;
+      let end = buffer.length;
+      for (let i = buffer.length - 1; i >= 0; i--) {
+        if (buffer[i] !== 0x0a) continue;
+        if (end > i + 1) yield buffer.toString('utf8', i + 1, end);
+        end = i;
+      }
+      // The start of the chunk's first line: completed by the chunk before it.
+      carry = Buffer.from(buffer.subarray(0, end));
+    }
+    if (carry.length > 0) yield carry.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

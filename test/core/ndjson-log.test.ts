@@ -1,8 +1,8 @@
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { openNdjsonLog } from '../../src/ndjson-log.ts';
+import { linesFromEnd, openNdjsonLog } from '../../src/ndjson-log.ts';
 
 test('the tail of a rotated log is its newest entries in order, across files, skipping a torn line', () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-ndjson-')), 'log.ndjson');
@@ -18,4 +18,21 @@ test('the tail of a rotated log is its newest entries in order, across files, sk
   expect(reopened.readTail(5)).toEqual([35, 36, 37, 38, 39].map((i) => ({ i })));
   expect(reopened.readTail(0)).toEqual([]);
   reopened.close();
+});
+
+test('lines read from the end are whole across chunk boundaries, multi-byte characters included', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-tail-'));
+  const file = path.join(dir, 'lines.ndjson');
+  // About 3 MiB of lines of varied lengths with 2-, 3- and 4-byte characters, so that chunk edges (every MiB from
+  // the end) fall inside lines and inside characters.
+  const lines = Array.from({ length: 9000 }, (_, i) => `${i}:${'é€😀x'.repeat(i % 97)}`);
+  writeFileSync(file, `${lines.join('\n')}\n\n`);
+  expect([...linesFromEnd(file)]).toEqual([...lines].reverse());
+  // Stopping early reads only what it needs (and closes the file).
+  const first: string[] = [];
+  for (const line of linesFromEnd(file)) {
+    first.push(line);
+    if (first.length === 3) break;
+  }
+  expect(first).toEqual(lines.slice(-3).reverse());
 });
