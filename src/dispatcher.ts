@@ -610,13 +610,22 @@ function isSettled(state: Delivery['state']): state is SettledState {
 }
 
 /** The destination of a webhook URL: its origin, or the URL itself when it has none (it will fail to send). */
+// Webhook URLs repeat (one per subscription): each is parsed once, in a bounded memo.
+const destinationKeys = new Map<string, string>();
+
 function toDestinationKey(url: string): string {
+  const known = destinationKeys.get(url);
+  if (known !== undefined) return known;
+  let key: string;
   try {
     const { origin } = new URL(url);
-    return origin === 'null' ? url : origin;
+    key = origin === 'null' ? url : origin;
   } catch {
-    return 'invalid URL';
+    key = 'invalid URL';
   }
+  if (destinationKeys.size >= 1_000) destinationKeys.clear();
+  destinationKeys.set(url, key);
+  return key;
 }
 
 function exhaustedNote(delivery: Delivery): string {
