@@ -77,14 +77,18 @@ export function runLoad(
           reject(error);
           return;
         }
-        const full = Math.max(1, Math.floor(options.seconds));
+        const elapsed = (performance.now() - began) / 1000;
+        // A run bounded by a request count ends early: its series covers the seconds it lasted.
+        const full = Math.max(1, Math.floor(options.amount ? elapsed : options.seconds));
         const series = Array.from({ length: full }, (_, i) => buckets[i] ?? 0);
         const okTotal = buckets.reduce((sum, n) => sum + (n ?? 0), 0);
         const memoryAtEnd = options.pid === undefined ? null : readMemory(options.pid);
         resolve({
           seconds: options.seconds,
           connections: options.connections,
-          rps: series.reduce((sum, n) => sum + n, 0) / full,
+          rps: options.amount
+            ? okTotal / Math.max(elapsed, 0.001)
+            : series.reduce((sum, n) => sum + n, 0) / full,
           p50: result.latency.p50,
           p99: result.latency.p99,
           max: result.latency.max,
