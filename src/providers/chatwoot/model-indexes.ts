@@ -169,8 +169,9 @@ export function applyIndexedState(draft: ChatwootState, indexed: ChatwootState):
   Object.assign(draft, indexed);
 }
 
+/** A bucket holds one priority, so that `sort_by=priority_*` merges buckets in priority order (ConversationFinder). */
 const toBucketKey = (c: Conversation): string =>
-  `${c.inbox_id}:${c.status}:${c.assignee_id ?? '-'}:${c.team_id ?? '-'}`;
+  `${c.inbox_id}:${c.status}:${c.assignee_id ?? '-'}:${c.team_id ?? '-'}:${c.priority ?? '-'}`;
 
 /** Puts a conversation at the head of its bucket with a new, highest activity rank. */
 function linkConversation(s: ChatwootState, c: Conversation, entry: ConversationEntry): void {
@@ -185,7 +186,9 @@ function linkConversation(s: ChatwootState, c: Conversation, entry: Conversation
       status: c.status,
       assignee_id: c.assignee_id,
       team_id: c.team_id,
+      priority: c.priority,
       head: null,
+      tail: null,
       count: 0,
     };
   }
@@ -196,6 +199,7 @@ function linkConversation(s: ChatwootState, c: Conversation, entry: Conversation
   entry.prev = null;
   entry.next = bucket.head;
   if (bucket.head !== null) getEntry(s, bucket.head).prev = c.id;
+  else bucket.tail = c.id;
   bucket.head = c.id;
   bucket.count += 1;
 }
@@ -207,6 +211,7 @@ function unlinkConversation(s: ChatwootState, c: Conversation, entry: Conversati
   if (entry.prev === null) bucket.head = entry.next;
   else getEntry(s, entry.prev).next = entry.next;
   if (entry.next !== null) getEntry(s, entry.next).prev = entry.prev;
+  else if (bucket.tail !== undefined) bucket.tail = entry.prev;
   bucket.count -= 1;
   if (bucket.count === 0) delete buckets[entry.bucket];
   entry.prev = null;

@@ -37,6 +37,7 @@ function listFor(ctx: ChatwootContext, c: Context, actor: Actor, accountId: numb
     parseConversationQuery(readQuery(c)),
     ctx.options.pageSize,
     ctx.options.searchLimit,
+    ctx.clock.now(),
   );
 }
 
