@@ -17,6 +17,7 @@ import {
   type Team,
   type Webhook,
 } from './model.ts';
+import type { Applied } from './model-outcomes.ts';
 
 /** Appends `value` to the id list stored under `key`, creating it. */
 function pushTo(record: Record<string, number[]>, key: string, value: number): void {
@@ -277,4 +278,63 @@ export function removeConversation(s: ChatwootState, c: Conversation): void {
   // index.conversationsOfContact keeps the id: its readers skip ids whose conversation is gone (ids are never reused),
   // so that removing one costs nothing however many conversations the contact has.
   delete s.conversations[key];
+}
+
+/** Where `id` sits in the ascending `ids`, or -1; lists out of order (hand-written fixtures) are read through. */
+function findAscending(ids: readonly number[], id: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (ids[lo] === id) return lo;
+  for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
+  return -1;
+}
+
+/**
+ * `DELETE /contacts/{id}` (`@contact.destroy!`): the contact goes with what Contact's `dependent: :destroy_async`
+ * associations take, its conversations (with their messages) and contact inboxes, and every index entry pointing
+ * at them. Costs what the contact holds, plus a bisection in its account's contact list. No webhook: 4.12 sends
+ * `contact.deleted` over ActionCable only.
+ */
+export function applyContactRemoval(s: ChatwootState, input: { contactId: number }): Applied<void> {
+  const contact = getOwn(s.contacts, String(input.contactId));
+  if (!contact) return { value: undefined, outcome: [] };
+  const key = String(contact.id);
+  for (const id of getOwn(s.index.conversationsOfContact ?? {}, key) ?? []) {
+    const c = getConversation(s, id);
+    if (c) removeConversation(s, c);
+  }
+  if (s.index.conversationsOfContact) delete s.index.conversationsOfContact[key];
+  for (const ciId of getOwn(s.index.contactInboxesOfContact, key) ?? []) {
+    const ci = getOwn(s.contactInboxes, String(ciId));
+    if (!ci) continue;
+    delete s.index.contactInboxBySource[`${ci.inbox_id}:${ci.source_id}`];
+    delete s.index.lastConversationOfContactInbox[String(ci.id)];
+    const sameSource = getOwn(s.index.sourceIds, `s:${ci.source_id}`);
+    if (sameSource) {
+      // One contact inbox per inbox holds a source id: a short list.
+      const at = sameSource.indexOf(ci.id);
+      if (at >= 0) sameSource.splice(at, 1);
+      if (sameSource.length === 0) delete s.index.sourceIds[`s:${ci.source_id}`];
+    }
+    delete s.contactInboxes[String(ci.id)];
+  }
+  delete s.index.contactInboxesOfContact[key];
+  for (const field of ['email', 'phone_number', 'identifier'] as const) {
+    const value = contact[field];
+    if (value === null) continue;
+    const k = toContactKey(contact.account_id, field, value);
+    if (getOwn(s.index.contactKeys, k) === contact.id) delete s.index.contactKeys[k];
+  }
+  const ofAccount = getOwn(s.index.contactsOfAccount, String(contact.account_id));
+  if (ofAccount) {
+    const at = findAscending(ofAccount, contact.id);
+    if (at >= 0) ofAccount.splice(at, 1);
+  }
+  delete s.contacts[key];
+  return { value: undefined, outcome: [] };
 }

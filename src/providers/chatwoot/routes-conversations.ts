@@ -94,7 +94,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
     const params = await readParams(c);
     const conditions = valueOrRefuse(c, parseFilterPayload(params.body));
     const s = ctx.state();
-    const { counts, page } = filterConversations(
+    const filtered = filterConversations(
       s,
       accountId,
       viewerOf(actor),
@@ -105,6 +105,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
       listVisibleInboxes(ctx, actor, accountId),
       ctx.clock.now(),
     );
+    const { counts, page } = valueOrRefuse(c, filtered);
     return c.json(
       {
         meta: {
