@@ -7,6 +7,7 @@ import type { ChatwootContext } from './events.ts';
 import { applyCreateConversation } from './model-conversations.ts';
 import { renderConversation, renderSeedOutputFields } from './render-conversations.ts';
 import { authorize, loadConversation, readParams, readQuery, valueOrRefuse } from './routes.ts';
+import { createSearchRoutes } from './routes-search.ts';
 import { type Actor, isInboxVisible, toActorSender } from './rules.ts';
 import { parseCreateConversation } from './rules-conversations.ts';
 import { filterConversations, parseFilterPayload } from './rules-filter.ts';
@@ -41,9 +42,11 @@ function listFor(ctx: ChatwootContext, c: Context, actor: Actor, accountId: numb
   );
 }
 
-/** Conversation create, list, counts, filter and show routes. */
+/** Conversation create, list, counts, filter and show routes, and the search routes. */
 export function createConversationRoutes(ctx: ChatwootContext): Hono {
   const app = new Hono();
+  // The search routes (`/search/*`) are served alongside the listings they resemble.
+  app.route('/', createSearchRoutes(ctx));
 
   app.post(BASE, async (c) => {
     const access = authorize(ctx, c, { bots: true });
