@@ -323,7 +323,8 @@ export function listConversations(
 ): ListResult {
   const isInBase = (c: { inbox_id: number; status: string; team_id: number | null }) =>
     visibleInboxIds.has(c.inbox_id) &&
-    (query.status === 'all' || c.status === query.status) &&
+    // `filter_by_status unless params[:q]`: a text search looks at every status.
+    (query.status === 'all' || query.q !== null || c.status === query.status) &&
     (query.inboxId === null || c.inbox_id === query.inboxId) &&
     (query.teamId === null || c.team_id === query.teamId);
   const base = listBuckets(s, accountId).filter(isInBase);

@@ -294,3 +294,28 @@ describe('chatwoot listing sort_by, source_id and updated_within', () => {
     expect(ids(await call(sim, 'GET', '/1/conversations?updated_within=5'))).toEqual([]);
   });
 });
+
+// ConversationFinder#set_up (app/finders/conversation_finder.rb): `filter_by_status unless params[:q]` and
+// `tagged_with(params[:labels], any: true)`.
+describe('chatwoot listing q and labels as ConversationFinder reads them', () => {
+  test('q searches conversations of every status, whatever status asks', async () => {
+    const sim = await createChatwootSim();
+    await createConversation(sim, { message: { content: 'needle one' } });
+    await createConversation(sim, { message: { content: 'needle two' } });
+    await call(sim, 'POST', '/1/conversations/1/toggle_status', { status: 'resolved' });
+    const res = await call(sim, 'GET', '/1/conversations?q=needle');
+    expect(ids(res)).toEqual([1, 2]);
+    expect(res.json.data.meta.all_count).toBe(2);
+    expect(ids(await call(sim, 'GET', '/1/conversations?q=needle&status=pending'))).toEqual([1, 2]);
+  });
+
+  test('labels[] lists the conversations having any of the labels', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/labels', { labels: ['vip'] });
+    await call(sim, 'POST', '/1/conversations/2/labels', { labels: ['billing', 'vip'] });
+    await call(sim, 'POST', '/1/conversations/3/labels', { labels: ['billing'] });
+    expect(ids(await call(sim, 'GET', '/1/conversations?labels[]=vip'))).toEqual([2, 1]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?labels[]=vip&labels[]=billing'))).toEqual([3, 2, 1]);
+  });
+});
