@@ -230,6 +230,35 @@ const routes: FuzzRoute<Env>[] = [
   },
   {
     method: 'POST',
+    route: `${ACCOUNT}/contacts/filter`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: () =>
+      request(
+        {},
+        json({
+          payload: [
+            { attribute_key: 'name', filter_operator: 'contains', values: ['a'], query_operator: 'OR' },
+            { attribute_key: 'blocked', filter_operator: 'equal_to', values: [false], query_operator: null },
+          ],
+        }),
+      ),
+  },
+  {
+    method: 'DELETE',
+    route: `${ACCOUNT}/contacts/:contact_id`,
+    auth,
+    envelope: chatwootEnvelope,
+    prepare: async (env, sim) => {
+      const created = await sendOk(sim, 'POST', '/api/v1/accounts/1/contacts', {
+        headers: TOKEN,
+        json: { name: `Gone ${++env.seq}`, inbox_id: 1 },
+      });
+      return request({ contact_id: String(created.payload.contact.id) }, { kind: 'none' });
+    },
+  },
+  {
+    method: 'POST',
     route: `${ACCOUNT}/webhooks`,
     auth,
     envelope: chatwootEnvelope,

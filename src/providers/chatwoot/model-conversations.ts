@@ -78,8 +78,12 @@ function hasActiveBot(s: ChatwootState, inboxId: number): boolean {
   return (getOwn(s.inboxes, String(inboxId))?.agent_bot_id ?? null) !== null;
 }
 
-/** Attributes whose change Chatwoot records with an activity message (status, assignee, team). */
-const ACTIVITY_ATTRIBUTES: ReadonlySet<string> = new Set(['status', 'assignee_id', 'team_id']);
+/**
+ * Attributes whose change Chatwoot records with an activity message (status, assignee, team; priority through
+ * PriorityActivityMessageHandler#priority_change_activity). Moving the activity also re-files the conversation in
+ * its listing bucket, which holds one priority (model-indexes.ts).
+ */
+const ACTIVITY_ATTRIBUTES: ReadonlySet<string> = new Set(['status', 'assignee_id', 'team_id', 'priority']);
 
 /** Conversation attributes a transition may change, as `previous_changes` names them. */
 export type ConversationChanges = Partial<

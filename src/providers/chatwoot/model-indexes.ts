@@ -17,6 +17,7 @@ import {
   type Team,
   type Webhook,
 } from './model.ts';
+import type { Applied } from './model-outcomes.ts';
 
 /** Appends `value` to the id list stored under `key`, creating it. */
 function pushTo(record: Record<string, number[]>, key: string, value: number): void {
@@ -169,8 +170,9 @@ export function applyIndexedState(draft: ChatwootState, indexed: ChatwootState):
   Object.assign(draft, indexed);
 }
 
+/** A bucket holds one priority, so that `sort_by=priority_*` merges buckets in priority order (ConversationFinder). */
 const toBucketKey = (c: Conversation): string =>
-  `${c.inbox_id}:${c.status}:${c.assignee_id ?? '-'}:${c.team_id ?? '-'}`;
+  `${c.inbox_id}:${c.status}:${c.assignee_id ?? '-'}:${c.team_id ?? '-'}:${c.priority ?? '-'}`;
 
 /** Puts a conversation at the head of its bucket with a new, highest activity rank. */
 function linkConversation(s: ChatwootState, c: Conversation, entry: ConversationEntry): void {
@@ -185,7 +187,9 @@ function linkConversation(s: ChatwootState, c: Conversation, entry: Conversation
       status: c.status,
       assignee_id: c.assignee_id,
       team_id: c.team_id,
+      priority: c.priority,
       head: null,
+      tail: null,
       count: 0,
     };
   }
@@ -196,6 +200,7 @@ function linkConversation(s: ChatwootState, c: Conversation, entry: Conversation
   entry.prev = null;
   entry.next = bucket.head;
   if (bucket.head !== null) getEntry(s, bucket.head).prev = c.id;
+  else bucket.tail = c.id;
   bucket.head = c.id;
   bucket.count += 1;
 }
@@ -207,6 +212,7 @@ function unlinkConversation(s: ChatwootState, c: Conversation, entry: Conversati
   if (entry.prev === null) bucket.head = entry.next;
   else getEntry(s, entry.prev).next = entry.next;
   if (entry.next !== null) getEntry(s, entry.next).prev = entry.prev;
+  else if (bucket.tail !== undefined) bucket.tail = entry.prev;
   bucket.count -= 1;
   if (bucket.count === 0) delete buckets[entry.bucket];
   entry.prev = null;
@@ -272,4 +278,69 @@ export function removeConversation(s: ChatwootState, c: Conversation): void {
   // index.conversationsOfContact keeps the id: its readers skip ids whose conversation is gone (ids are never reused),
   // so that removing one costs nothing however many conversations the contact has.
   delete s.conversations[key];
+}
+
+/** Where `id` sits in the ascending `ids`, or -1; lists out of order (hand-written fixtures) are read through. */
+function findAscending(ids: readonly number[], id: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  if (ids[lo] === id) return lo;
+  for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
+  return -1;
+}
+
+/**
+ * `DELETE /contacts/{id}` (`@contact.destroy!`): the contact goes with what Contact's `dependent: :destroy_async`
+ * associations take, its conversations (with their messages) and contact inboxes, and every index entry pointing
+ * at them. Costs what the contact holds and the contacts created after it (its account's list closes up). No
+ * webhook: 4.12 sends
+ * `contact.deleted` over ActionCable only.
+ */
+export function applyContactRemoval(s: ChatwootState, input: { contactId: number }): Applied<void> {
+  const contact = getOwn(s.contacts, String(input.contactId));
+  if (!contact) return { value: undefined, outcome: [] };
+  const key = String(contact.id);
+  for (const id of getOwn(s.index.conversationsOfContact ?? {}, key) ?? []) {
+    const c = getConversation(s, id);
+    if (c) removeConversation(s, c);
+  }
+  if (s.index.conversationsOfContact) delete s.index.conversationsOfContact[key];
+  for (const ciId of getOwn(s.index.contactInboxesOfContact, key) ?? []) {
+    const ci = getOwn(s.contactInboxes, String(ciId));
+    if (!ci) continue;
+    delete s.index.contactInboxBySource[`${ci.inbox_id}:${ci.source_id}`];
+    delete s.index.lastConversationOfContactInbox[String(ci.id)];
+    const sameSource = getOwn(s.index.sourceIds, `s:${ci.source_id}`);
+    if (sameSource) {
+      // One contact inbox per inbox holds a source id: a short list.
+      const at = sameSource.indexOf(ci.id);
+      if (at >= 0) sameSource.splice(at, 1);
+      if (sameSource.length === 0) delete s.index.sourceIds[`s:${ci.source_id}`];
+    }
+    delete s.contactInboxes[String(ci.id)];
+  }
+  delete s.index.contactInboxesOfContact[key];
+  for (const field of ['email', 'phone_number', 'identifier'] as const) {
+    const value = contact[field];
+    if (value === null) continue;
+    const k = toContactKey(contact.account_id, field, value);
+    if (getOwn(s.index.contactKeys, k) === contact.id) delete s.index.contactKeys[k];
+  }
+  const ofAccount = getOwn(s.index.contactsOfAccount, String(contact.account_id));
+  if (ofAccount) {
+    // The later contacts move down one place, written one by one: the store copies and logs a whole array on
+    // splice, so this costs the contacts created after this one, not the account's contacts.
+    const at = findAscending(ofAccount, contact.id);
+    if (at >= 0) {
+      for (let i = at; i < ofAccount.length - 1; i++) ofAccount[i] = ofAccount[i + 1]!;
+      ofAccount.pop();
+    }
+  }
+  delete s.contacts[key];
+  return { value: undefined, outcome: [] };
 }

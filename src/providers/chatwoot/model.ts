@@ -176,7 +176,7 @@ export type ConversationEntry = {
 };
 
 /**
- * The conversations of one account that share inbox, status, assignee and team, as a list linked through
+ * The conversations of one account that share inbox, status, assignee, team and priority, as a list linked through
  * `ConversationEntry.prev/next`, most recent activity first. Listings merge the buckets their filters select,
  * and their counts add up bucket counts, so neither reads more than a page of conversations.
  */
@@ -185,7 +185,11 @@ export type Bucket = {
   status: string;
   assignee_id: number | null;
   team_id: number | null;
+  /** Absent in stores written before buckets held one priority: such a bucket may mix priorities. */
+  priority?: string | null;
   head: number | null;
+  /** The conversation with the lowest rank (absent in older stores). */
+  tail?: number | null;
   count: number;
 };
 

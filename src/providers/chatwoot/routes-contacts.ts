@@ -1,12 +1,13 @@
-// Imitates https://developers.chatwoot.com/api-reference/contacts (Application API): contact updates, a contact's
-// conversations and contact inboxes, as contacts_controller.rb, contacts/conversations_controller.rb and
-// contacts/contact_inboxes_controller.rb (Chatwoot 4.12) answer them.
+// Imitates https://developers.chatwoot.com/api-reference/contacts (Application API): contact updates, delete and
+// filter, a contact's conversations and contact inboxes, as contacts_controller.rb, contacts/conversations_controller.rb
+// and contacts/contact_inboxes_controller.rb (Chatwoot 4.12) answer them.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getOwn } from '../../own.ts';
 import { perform } from './effects.ts';
 import type { ChatwootContext } from './events.ts';
 import { type Contact, getConversation } from './model.ts';
+import { applyContactRemoval } from './model-indexes.ts';
 import { applyContactInbox } from './model-resources.ts';
 import { applyContactUpdate } from './model-updates.ts';
 import { renderConversation } from './render-conversations.ts';
@@ -16,8 +17,11 @@ import { authorize, readParams, valueOrRefuse } from './routes.ts';
 import { isInboxVisible, toRecordId } from './rules.ts';
 import type { Access } from './rules-auth.ts';
 import { parseContactInbox, parseContactUpdate } from './rules-contacts.ts';
+import { CONTACT_FILTER_KEYS, filterContacts, parseFilterPayload } from './rules-filter.ts';
 
 const BASE = '/api/v1/accounts/:account_id/contacts/:contact_id';
+/** ContactsController::RESULTS_PER_PAGE. */
+const CONTACTS_PAGE = 15;
 
 /** Conversations a contact's listing shows at most (simulator choice: Chatwoot lists them all). */
 const CONTACT_CONVERSATIONS_LIMIT = 100;
@@ -45,6 +49,41 @@ export function createContactRoutes(ctx: ChatwootContext): Hono {
   };
   app.patch(BASE, update);
   app.put(BASE, update);
+
+  // ContactPolicy#destroy?: administrators only, checked (check_authorization) before the contact is found. The
+  // simulator keeps no contact presence, so the 422 `contacts.online.delete` refusal never happens.
+  app.delete(BASE, (c) => {
+    const access = authorize(ctx, c, { adminOnly: true });
+    const contact = loadContact(ctx, c, access);
+    perform(ctx, applyContactRemoval, { contactId: contact.id });
+    return c.body(null, 200);
+  });
+
+  // `POST /contacts/filter` (ContactsController#filter, Contacts::FilterService): the filter.json.jbuilder answer
+  // `{meta: {count, current_page}, payload}`, 15 per page; FilterService's errors as 422 `{"error": ...}`.
+  app.post('/api/v1/accounts/:account_id/contacts/filter', async (c) => {
+    const access = authorize(ctx, c, {});
+    const params = await readParams(c);
+    const conditions = valueOrRefuse(c, parseFilterPayload(params.body, CONTACT_FILTER_KEYS));
+    const page = Math.max(1, Number(c.req.query('page')) || 1);
+    const s = ctx.state();
+    const { count, found } = valueOrRefuse(
+      c,
+      filterContacts(
+        s,
+        access.accountId,
+        conditions,
+        (page - 1) * CONTACTS_PAGE,
+        CONTACTS_PAGE,
+        ctx.options.searchLimit,
+        ctx.clock.now(),
+      ),
+    );
+    return c.json(
+      { meta: { count, current_page: page }, payload: found.map((x) => renderContact(s, x, true)) },
+      200,
+    );
+  });
 
   app.get(`${BASE}/conversations`, (c) => {
     const access = authorize(ctx, c, {});

@@ -7,6 +7,7 @@ import type { ChatwootContext } from './events.ts';
 import { applyCreateConversation } from './model-conversations.ts';
 import { renderConversation, renderSeedOutputFields } from './render-conversations.ts';
 import { authorize, loadConversation, readParams, readQuery, valueOrRefuse } from './routes.ts';
+import { createSearchRoutes } from './routes-search.ts';
 import { type Actor, isInboxVisible, toActorSender } from './rules.ts';
 import { parseCreateConversation } from './rules-conversations.ts';
 import { filterConversations, parseFilterPayload } from './rules-filter.ts';
@@ -37,12 +38,15 @@ function listFor(ctx: ChatwootContext, c: Context, actor: Actor, accountId: numb
     parseConversationQuery(readQuery(c)),
     ctx.options.pageSize,
     ctx.options.searchLimit,
+    ctx.clock.now(),
   );
 }
 
-/** Conversation create, list, counts, filter and show routes. */
+/** Conversation create, list, counts, filter and show routes, and the search routes. */
 export function createConversationRoutes(ctx: ChatwootContext): Hono {
   const app = new Hono();
+  // The search routes (`/search/*`) are served alongside the listings they resemble.
+  app.route('/', createSearchRoutes(ctx));
 
   app.post(BASE, async (c) => {
     const access = authorize(ctx, c, { bots: true });
@@ -93,7 +97,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
     const params = await readParams(c);
     const conditions = valueOrRefuse(c, parseFilterPayload(params.body));
     const s = ctx.state();
-    const { counts, page } = filterConversations(
+    const filtered = filterConversations(
       s,
       accountId,
       viewerOf(actor),
@@ -104,6 +108,7 @@ export function createConversationRoutes(ctx: ChatwootContext): Hono {
       listVisibleInboxes(ctx, actor, accountId),
       ctx.clock.now(),
     );
+    const { counts, page } = valueOrRefuse(c, filtered);
     return c.json(
       {
         meta: {

@@ -71,3 +71,65 @@ describe('chatwoot contacts', () => {
     expect((await call(sim, 'POST', '/1/contacts/1/contact_inboxes', { inbox_id: 99 })).status).toBe(404);
   });
 });
+
+// contacts_controller.rb#destroy, ContactPolicy#destroy?, Contact `dependent: :destroy_async`;
+// spec/controllers/api/v1/accounts/contacts_controller_spec.rb 'DELETE /api/v1/accounts/{account.id}/contacts/:id'.
+describe('chatwoot contact delete', () => {
+  const AGENT = { api_access_token: 'chatwoot-agent-token' };
+  const BOT = { api_access_token: 'chatwoot-bot-token' };
+
+  test('an administrator deletes a contact with its conversations, messages and contact inboxes, and no webhook is sent', async () => {
+    // 'deletes the contact for administrator user'
+    const { sim, bodies } = await createHookedSim();
+    await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'hello' });
+    const other = await call(sim, 'POST', '/1/contacts', { name: 'Other', email: 'o@x.test', inbox_id: 1 });
+    const before = bodies().length;
+    const res = await call(sim, 'DELETE', '/1/contacts/1');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    await sim.control.idle();
+    expect(bodies().length).toBe(before);
+    expect((await call(sim, 'GET', '/1/contacts/1')).status).toBe(404);
+    expect((await call(sim, 'GET', '/1/conversations/1')).status).toBe(404);
+    expect((await call(sim, 'GET', '/1/conversations?status=all')).json.data.meta.all_count).toBe(0);
+    expect((await call(sim, 'GET', '/1/conversations?source_id=contact-source-1')).json.data.payload).toEqual(
+      [],
+    );
+    const list = await call(sim, 'GET', '/1/contacts');
+    expect(list.json.meta.count).toBe(1);
+    expect(list.json.payload.map((c: { id: number }) => c.id)).toEqual([other.json.payload.contact.id]);
+    // The e-mail and source id are free again.
+    const again = await call(sim, 'POST', '/1/contacts', {
+      name: 'Jane again',
+      email: 'jane@customer.test',
+      inbox_id: 1,
+      source_id: 'contact-source-1',
+    });
+    expect(again.status).toBe(200);
+    expect((await createConversation(sim)).id).toBe(2);
+  });
+
+  test('an agent or a bot deleting a contact gets 401 and nothing changes', async () => {
+    // 'returns unauthorized for agent user'; the policy is checked before the contact is looked up.
+    const sim = (await createHookedSim()).sim;
+    for (const headers of [AGENT, BOT]) {
+      for (const id of ['1', '999', 'constructor']) {
+        const res = await call(sim, 'DELETE', `/1/contacts/${id}`, undefined, headers);
+        expect(res.status).toBe(401);
+      }
+    }
+    expect((await call(sim, 'GET', '/1/contacts/1')).status).toBe(200);
+    expect((await call(sim, 'DELETE', '/1/contacts/1', undefined, {})).status).toBe(401);
+  });
+
+  test('deleting an unknown contact answers 404 Resource could not be found', async () => {
+    const sim = (await createHookedSim()).sim;
+    for (const id of ['999', '__proto__', 'toString', 'abc']) {
+      const res = await call(sim, 'DELETE', `/1/contacts/${id}`);
+      expect(res.status).toBe(404);
+      expect(res.json).toEqual({ error: 'Resource could not be found' });
+    }
+    expect((await call(sim, 'GET', '/1/contacts/1')).status).toBe(200);
+  });
+});

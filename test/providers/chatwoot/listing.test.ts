@@ -171,3 +171,151 @@ describe('chatwoot listing parameters', () => {
     expect(res.json.data.meta.all_count).toBe(1);
   });
 });
+
+// ConversationFinder::SORT_OPTIONS (app/finders/conversation_finder.rb) and the SortHandler scopes
+// (app/models/concerns/sort_handler.rb); source_id and updated_within ported from spec/finders/conversation_finder_spec.rb.
+describe('chatwoot listing sort_by, source_id and updated_within', () => {
+  const setPriority = (sim: Awaited<ReturnType<typeof createChatwootSim>>, id: number, priority: string) =>
+    call(sim, 'PATCH', `/1/conversations/${id}`, { priority });
+
+  test('sort_by priority_desc lists urgent to low, then conversations without priority, latest activity first within a priority', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 5; i++) await createConversation(sim);
+    await setPriority(sim, 2, 'urgent');
+    await setPriority(sim, 5, 'urgent');
+    await setPriority(sim, 1, 'low');
+    await setPriority(sim, 4, 'high');
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=priority_desc'))).toEqual([5, 2, 4, 1, 3]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=sort_on_priority'))).toEqual([5, 2, 4, 1, 3]);
+  });
+
+  test('sort_by priority_asc lists low to urgent and still puts conversations without priority last', async () => {
+    const sim = await createChatwootSim({ providerOptions: { chatwoot: { pageSize: 2 } } });
+    for (let i = 0; i < 5; i++) await createConversation(sim);
+    await setPriority(sim, 2, 'urgent');
+    await setPriority(sim, 5, 'urgent');
+    await setPriority(sim, 1, 'low');
+    await setPriority(sim, 4, 'high');
+    const pages = [];
+    for (let page = 1; page <= 3; page++)
+      pages.push(ids(await call(sim, 'GET', `/1/conversations?sort_by=priority_asc&page=${page}`)));
+    expect(pages).toEqual([[1, 4], [5, 2], [3]]);
+  });
+
+  test('a priority change is activity: the conversation moves to the top of the latest-activity list', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    await sim.control.advance('1m');
+    const before = (await call(sim, 'GET', '/1/conversations/1')).json.last_activity_at;
+    await setPriority(sim, 1, 'high');
+    expect((await call(sim, 'GET', '/1/conversations/1')).json.last_activity_at).toBe(before + 60);
+    expect(ids(await call(sim, 'GET', '/1/conversations'))).toEqual([1, 3, 2]);
+    // Clearing the priority moves it back among the conversations without one.
+    await setPriority(sim, 1, '');
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=priority_desc'))).toEqual([1, 3, 2]);
+  });
+
+  test('sort_by waiting_since_asc lists the longest waiting first and conversations not waiting last', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) {
+      await createConversation(sim);
+      await sim.control.advance('1m');
+    }
+    await call(sim, 'POST', '/1/conversations/2/messages', { content: 'answered' });
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=waiting_since_asc'))).toEqual([1, 3, 2]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=sort_on_waiting_since'))).toEqual([1, 3, 2]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=waiting_since_desc'))).toEqual([3, 1, 2]);
+  });
+
+  test('sort_by last_activity_at_asc lists the oldest activity first, page by page', async () => {
+    const sim = await createChatwootSim({ providerOptions: { chatwoot: { pageSize: 2 } } });
+    for (let i = 0; i < 4; i++) await createConversation(sim, i % 2 === 0 ? { assignee_id: 2 } : {});
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'bump' });
+    const q = '/1/conversations?sort_by=last_activity_at_asc';
+    expect(ids(await call(sim, 'GET', `${q}&page=1`))).toEqual([2, 3]);
+    expect(ids(await call(sim, 'GET', `${q}&page=2`))).toEqual([4, 1]);
+    expect(ids(await call(sim, 'GET', `${q}&page=3`))).toEqual([]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?sort_by=last_activity_at_desc'))).toEqual([1, 4]);
+  });
+
+  test('an unknown sort_by, last_user_message_at_asc included, keeps the latest-activity order', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/2/messages', { content: 'bump' });
+    for (const sort of ['last_user_message_at_asc', 'nonsense', 'constructor'])
+      expect(ids(await call(sim, 'GET', `/1/conversations?sort_by=${sort}`))).toEqual([2, 3, 1]);
+  });
+
+  test('source_id lists only the conversations of the contact inboxes with that source id', async () => {
+    // conversation_finder_spec.rb 'with source_id': 'filter conversations by source id'.
+    const sim = await createChatwootSim();
+    await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations', { inbox_id: 2, contact_id: 1 });
+    await createConversation(sim, { status: 'resolved' });
+    const res = await call(sim, 'GET', '/1/conversations?source_id=contact-source-1');
+    expect(ids(res)).toEqual([1]);
+    expect(res.json.data.meta).toEqual({
+      mine_count: 0,
+      assigned_count: 0,
+      unassigned_count: 1,
+      all_count: 1,
+    });
+    expect(ids(await call(sim, 'GET', '/1/conversations?source_id=contact-source-1&status=all'))).toEqual([
+      3, 1,
+    ]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?source_id=nobody'))).toEqual([]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?source_id=__proto__'))).toEqual([]);
+  });
+
+  test('updated_within lists every conversation updated within that many seconds, unpaged, in the sort_by order', async () => {
+    // conversation_finder_spec.rb 'with updated_within': filters and sort apply, pagination does not.
+    const sim = await createChatwootSim({ providerOptions: { chatwoot: { pageSize: 2 } } });
+    for (let i = 0; i < 6; i++) await createConversation(sim, i === 5 ? { assignee_id: 2 } : {});
+    await sim.control.advance('30s');
+    for (const id of [4, 1, 3, 6])
+      await call(sim, 'POST', `/1/conversations/${id}/custom_attributes`, {
+        custom_attributes: { touched: true },
+      });
+    await sim.control.advance('10s');
+    const res = await call(
+      sim,
+      'GET',
+      '/1/conversations?updated_within=20&assignee_type=unassigned&sort_by=created_at_asc',
+    );
+    expect(ids(res)).toEqual([1, 3, 4]);
+    // The counts are those of the filters before updated_within (ConversationFinder#perform).
+    expect(res.json.data.meta).toEqual({
+      mine_count: 0,
+      assigned_count: 1,
+      unassigned_count: 5,
+      all_count: 6,
+    });
+    expect(ids(await call(sim, 'GET', '/1/conversations?updated_within=20'))).toEqual([6, 4, 3, 1]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?updated_within=5'))).toEqual([]);
+  });
+});
+
+// ConversationFinder#set_up (app/finders/conversation_finder.rb): `filter_by_status unless params[:q]` and
+// `tagged_with(params[:labels], any: true)`.
+describe('chatwoot listing q and labels as ConversationFinder reads them', () => {
+  test('q searches conversations of every status, whatever status asks', async () => {
+    const sim = await createChatwootSim();
+    await createConversation(sim, { message: { content: 'needle one' } });
+    await createConversation(sim, { message: { content: 'needle two' } });
+    await call(sim, 'POST', '/1/conversations/1/toggle_status', { status: 'resolved' });
+    const res = await call(sim, 'GET', '/1/conversations?q=needle');
+    expect(ids(res)).toEqual([1, 2]);
+    expect(res.json.data.meta.all_count).toBe(2);
+    expect(ids(await call(sim, 'GET', '/1/conversations?q=needle&status=pending'))).toEqual([1, 2]);
+  });
+
+  test('labels[] lists the conversations having any of the labels', async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 3; i++) await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/labels', { labels: ['vip'] });
+    await call(sim, 'POST', '/1/conversations/2/labels', { labels: ['billing', 'vip'] });
+    await call(sim, 'POST', '/1/conversations/3/labels', { labels: ['billing'] });
+    expect(ids(await call(sim, 'GET', '/1/conversations?labels[]=vip'))).toEqual([2, 1]);
+    expect(ids(await call(sim, 'GET', '/1/conversations?labels[]=vip&labels[]=billing'))).toEqual([3, 2, 1]);
+  });
+});
