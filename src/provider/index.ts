@@ -47,6 +47,18 @@ export {
   type WebhookPolicy,
   type WebhookTarget,
 } from './contract.ts';
+export {
+  appendPagedId,
+  createPagedIds,
+  isPagedIds,
+  newestPagedIds,
+  PAGED_BUCKET_SIZE,
+  type PagedBucket,
+  type PagedIds,
+  removePagedId,
+  slicePagedIds,
+  slicePagedIdsAfter,
+} from './paged-ids.ts';
 export { type BodyFailure, readJson } from './read-json.ts';
 export { Refusal, type RefusalAnswer, refuse } from './refusal.ts';
 export { fail, ok, type Result } from './result.ts';

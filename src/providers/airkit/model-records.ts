@@ -1,4 +1,5 @@
 import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
+import { createPagedIds, isPagedIds } from '../../provider/index.ts';
 import {
   type AirkitConversation,
   type AirkitIndex,
@@ -9,7 +10,6 @@ import {
   type Hub,
   type Resource,
 } from './model.ts';
-import { createPagedIds, isPagedIds } from './model-pages.ts';
 
 /** Every record of an airkit state, as lists (fixtures, or a store written before the state was indexed). */
 export type AirkitRecords = {

@@ -1,6 +1,6 @@
 import { getOwn } from '../../own.ts';
 import type { ConversationSignal } from '../../provider/index.ts';
-import { appendPagedId, createPagedIds, type PagedIds, removePagedId } from './model-pages.ts';
+import { appendPagedId, createPagedIds, type PagedIds, removePagedId } from '../../provider/index.ts';
 
 /** A Conversation Hub. */
 export type Hub = { id: string; name: string };

@@ -1,5 +1,6 @@
 import { getOwn } from '../../own.ts';
 import type { ConversationPage, ListedConversation } from '../../provider/index.ts';
+import { slicePagedIdsAfter } from '../../provider/index.ts';
 import {
   type AirkitConversation,
   type AirkitMessage,
@@ -9,7 +10,6 @@ import {
   listMessageIds,
   type Resource,
 } from './model.ts';
-import { slicePagedIdsAfter } from './model-pages.ts';
 
 /** Epoch ms to ISO 8601. */
 const toIso = (ms: number): string => new Date(ms).toISOString();

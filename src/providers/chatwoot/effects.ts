@@ -5,7 +5,14 @@ import { type ChatwootContext, type ChatwootMeta, renderEvent } from './events.t
 import type { ChatwootState } from './model.ts';
 import { findConversation } from './model.ts';
 import { applyBotFailure, applySnoozeExpiry } from './model-conversations.ts';
-import { applyConversationExpiry, applyIndexedState, createStateFrom, isListState } from './model-indexes.ts';
+import {
+  applyConversationExpiry,
+  applyIndexedState,
+  applyPagedContacts,
+  createStateFrom,
+  hasContactArrays,
+  isListState,
+} from './model-indexes.ts';
 import { applyMessageFailure } from './model-messages.ts';
 import type { Applied, ChatwootHappening, Outcome } from './model-outcomes.ts';
 
@@ -77,8 +84,11 @@ export function performExpiry(ctx: ChatwootContext, conversationKey: string): vo
 /** A store written before the state was indexed holds lists: index them once, at start. */
 export function performStart(ctx: ChatwootContext): void {
   const state: unknown = ctx.state();
-  if (!isListState(state)) return;
-  const indexed = createStateFrom(state, state.seq);
-  ctx.update((draft) => applyIndexedState(draft, indexed));
-  ctx.log('info', 'indexed a chatwoot state stored by an earlier version');
+  if (isListState(state)) {
+    const indexed = createStateFrom(state, state.seq);
+    ctx.update((draft) => applyIndexedState(draft, indexed));
+    ctx.log('info', 'indexed a chatwoot state stored by an earlier version');
+    return;
+  }
+  if (hasContactArrays(ctx.state())) ctx.update((draft) => applyPagedContacts(draft));
 }

@@ -2,6 +2,14 @@
 // derive from it through these helpers, so that no request needs to read a whole collection.
 import { getOwn, hasOwn } from '../../own.ts';
 import {
+  appendPagedId,
+  createPagedIds,
+  isPagedIds,
+  newestPagedIds,
+  type PagedIds,
+  removePagedId,
+} from '../../provider/index.ts';
+import {
   type Account,
   type Agent,
   type AgentBot,
@@ -38,7 +46,9 @@ export function toContactKey(
 /** Stores a contact and indexes it by account and unique fields. */
 export function storeContact(s: ChatwootState, contact: Contact): void {
   s.contacts[String(contact.id)] = contact;
-  pushTo(s.index.contactsOfAccount, String(contact.account_id), contact.id);
+  const account = String(contact.account_id);
+  if (!hasOwn(s.index.contactsOfAccount, account)) s.index.contactsOfAccount[account] = createPagedIds();
+  appendPagedId(s.index.contactsOfAccount[account]!, String(contact.id));
   for (const field of ['email', 'phone_number', 'identifier'] as const) {
     const value = contact[field];
     if (value !== null) s.index.contactKeys[toContactKey(contact.account_id, field, value)] = contact.id;
@@ -280,25 +290,10 @@ export function removeConversation(s: ChatwootState, c: Conversation): void {
   delete s.conversations[key];
 }
 
-/** Where `id` sits in the ascending `ids`, or -1; lists out of order (hand-written fixtures) are read through. */
-function findAscending(ids: readonly number[], id: number): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  if (ids[lo] === id) return lo;
-  for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
-  return -1;
-}
-
 /**
  * `DELETE /contacts/{id}` (`@contact.destroy!`): the contact goes with what Contact's `dependent: :destroy_async`
  * associations take, its conversations (with their messages) and contact inboxes, and every index entry pointing
- * at them. Costs what the contact holds and the contacts created after it (its account's list closes up). No
- * webhook: 4.12 sends
+ * at them. Costs what the contact holds (and a bucket of its account's paged contact ids). No webhook: 4.12 sends
  * `contact.deleted` over ActionCable only.
  */
 export function applyContactRemoval(s: ChatwootState, input: { contactId: number }): Applied<void> {
@@ -332,15 +327,28 @@ export function applyContactRemoval(s: ChatwootState, input: { contactId: number
     if (getOwn(s.index.contactKeys, k) === contact.id) delete s.index.contactKeys[k];
   }
   const ofAccount = getOwn(s.index.contactsOfAccount, String(contact.account_id));
-  if (ofAccount) {
-    // The later contacts move down one place, written one by one: the store copies and logs a whole array on
-    // splice, so this costs the contacts created after this one, not the account's contacts.
-    const at = findAscending(ofAccount, contact.id);
-    if (at >= 0) {
-      for (let i = at; i < ofAccount.length - 1; i++) ofAccount[i] = ofAccount[i + 1]!;
-      ofAccount.pop();
-    }
-  }
+  if (ofAccount) removePagedId(ofAccount, key);
   delete s.contacts[key];
   return { value: undefined, outcome: [] };
+}
+
+/** Up to `limit` contact ids of an account, the newest first (searches and filters read this many at most). */
+export function toNewestContactIds(s: ChatwootState, accountId: number, limit: number): Iterable<string> {
+  const list = getOwn(s.index.contactsOfAccount, String(accountId));
+  return list ? newestPagedIds(list, limit) : [];
+}
+
+/** Whether a stored state keeps an account's contacts as a plain array (written before they were paged). */
+export function hasContactArrays(s: ChatwootState): boolean {
+  return Object.values(s.index.contactsOfAccount).some((list) => !isPagedIds(list));
+}
+
+/** Converts contact id arrays of an earlier store into paged ids (once, at start). */
+export function applyPagedContacts(s: ChatwootState): void {
+  for (const [account, list] of Object.entries(s.index.contactsOfAccount)) {
+    if (isPagedIds(list)) continue;
+    const paged: PagedIds = createPagedIds();
+    for (const id of list as unknown as number[]) appendPagedId(paged, String(id));
+    s.index.contactsOfAccount[account] = paged;
+  }
 }

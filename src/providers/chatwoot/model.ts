@@ -1,4 +1,5 @@
 import { getOwn } from '../../own.ts';
+import type { PagedIds } from '../../provider/index.ts';
 
 type Attrs = Record<string, unknown>;
 
@@ -216,8 +217,11 @@ export type ChatwootIndex = {
    * conversations stay listed; readers skip them.
    */
   conversationsOfContact?: Record<string, number[]>;
-  /** Account id -> contact ids, oldest first. */
-  contactsOfAccount: Record<string, number[]>;
+  /**
+   * Account id -> contact ids, oldest first, as paged ids (a contact delete costs a bucket, not the contacts after
+   * it). Stores written before hold plain arrays: converted at start (`applyPagedContacts`).
+   */
+  contactsOfAccount: Record<string, PagedIds>;
   /** `<account_id>:email:<lower-case email>`, `...:phone_number:<number>`, `...:identifier:<id>` -> contact id. */
   contactKeys: Record<string, number>;
   /** Account id -> canned response ids, oldest first (absent in older stores). */

@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getOwn, hasOwn } from '../../own.ts';
+import { slicePagedIds } from '../../provider/index.ts';
 import { perform } from './effects.ts';
 import type { ChatwootContext } from './events.ts';
 import { WEBHOOK_EVENTS, type Webhook } from './model.ts';
@@ -52,14 +53,13 @@ export function createResourceRoutes(ctx: ChatwootContext): Hono {
   app.get(`${BASE}/contacts`, (c) => {
     const { accountId } = authorize(ctx, c, {});
     const s = ctx.state();
-    const ids = getOwn(s.index.contactsOfAccount, String(accountId)) ?? [];
+    const list = getOwn(s.index.contactsOfAccount, String(accountId));
     const page = readPage(c);
+    const ids = list ? slicePagedIds(list, (page - 1) * CONTACTS_PAGE, CONTACTS_PAGE) : [];
     return c.json(
       {
-        meta: { count: ids.length, current_page: page },
-        payload: ids
-          .slice((page - 1) * CONTACTS_PAGE, page * CONTACTS_PAGE)
-          .map((id) => renderContact(s, getOwn(s.contacts, String(id))!, true)),
+        meta: { count: list?.size ?? 0, current_page: page },
+        payload: ids.map((id) => renderContact(s, getOwn(s.contacts, id)!, true)),
       },
       200,
     );

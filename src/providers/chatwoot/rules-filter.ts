@@ -4,6 +4,7 @@
 import { getOwn, hasOwn } from '../../own.ts';
 import { fail, ok, type Result } from '../../provider/index.ts';
 import type { ChatwootState, Contact, Conversation } from './model.ts';
+import { toNewestContactIds } from './model-indexes.ts';
 import { type ChatwootFailure, toInputText, toUnprocessable } from './render-errors.ts';
 import { addToCounts, emptyCounts, type ListResult, listBuckets, walkByActivity } from './rules-listing.ts';
 
@@ -349,12 +350,11 @@ export function filterContacts(
   searchLimit: number,
   now: number,
 ): Result<{ count: number; found: Contact[] }, ChatwootFailure> {
-  const ids = getOwn(s.index.contactsOfAccount, String(accountId)) ?? [];
   const keys = createKeyTracker(conditions);
   const found: Contact[] = [];
   let count = 0;
-  for (let i = ids.length - 1; i >= 0 && ids.length - i <= searchLimit; i--) {
-    const x = getOwn(s.contacts, String(ids[i]));
+  for (const id of toNewestContactIds(s, accountId, searchLimit)) {
+    const x = getOwn(s.contacts, id);
     if (!x) continue;
     keys.see(x.custom_attributes);
     if (!isResolvedContact(x)) continue;

@@ -11,6 +11,7 @@ import {
   getEntry,
   toConversationKey,
 } from './model.ts';
+import { toNewestContactIds } from './model-indexes.ts';
 
 /** A `sort_by` of ConversationFinder::SORT_OPTIONS: the SortHandler scope and its direction. */
 export type ConversationSort = {
@@ -517,11 +518,10 @@ export function searchContacts(
   take: number,
   limit: number,
 ): { count: number; found: Contact[] } {
-  const ids = getOwn(s.index.contactsOfAccount, String(accountId)) ?? [];
   const found: Contact[] = [];
   let count = 0;
-  for (let i = ids.length - 1; i >= 0 && ids.length - i <= limit; i--) {
-    const x = getOwn(s.contacts, String(ids[i]))!;
+  for (const id of toNewestContactIds(s, accountId, limit)) {
+    const x = getOwn(s.contacts, id)!;
     const hit =
       (x.name ?? '').toLowerCase().includes(needle) ||
       (x.email ?? '').toLowerCase().includes(needle) ||

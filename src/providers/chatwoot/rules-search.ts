@@ -3,6 +3,7 @@
 import { getOwn } from '../../own.ts';
 import type { ChatwootState, Contact, Conversation, Message } from './model.ts';
 import { getConversation } from './model.ts';
+import { toNewestContactIds } from './model-indexes.ts';
 import { isResolvedContact } from './rules-filter.ts';
 
 /** SearchService's page size (`.per(15)`). */
@@ -39,13 +40,12 @@ export function searchContactsByActivity(
   q: SearchQuery,
   limit: number,
 ): Contact[] {
-  const ids = getOwn(s.index.contactsOfAccount, String(accountId)) ?? [];
   const keep = q.page * SEARCH_PAGE;
   const kept: Contact[] = [];
   const before = (a: Contact, b: Contact) =>
     (a.last_activity_at ?? Number.NEGATIVE_INFINITY) > (b.last_activity_at ?? Number.NEGATIVE_INFINITY);
-  for (let i = ids.length - 1; i >= 0 && ids.length - i <= limit; i--) {
-    const x = getOwn(s.contacts, String(ids[i]));
+  for (const id of toNewestContactIds(s, accountId, limit)) {
+    const x = getOwn(s.contacts, id);
     if (!x || !isResolvedContact(x) || !isContactHit(x, q.needle)) continue;
     let at = kept.length;
     while (at > 0 && before(x, kept[at - 1]!)) at -= 1;

@@ -1,0 +1,134 @@
+// Ids in the order they were added, kept in the JSON state so that appending, removing any id and reading one page
+// at an offset cost the same however many are stored (Airkit's listings, Chatwoot's contacts of an account). A plain
+// array would need a search to find an id and a shift of every later element to remove it (through the store's
+// transaction, one logged change per element moved, or the whole array logged for a splice).
+import { getOwn } from '../own.ts';
+
+/** Most slots a bucket holds. */
+export const PAGED_BUCKET_SIZE = 256;
+
+/** A run of consecutive slots from sequence number `from`; a removed id leaves null until its bucket empties. */
+export type PagedBucket = { from: number; live: number; ids: Array<string | null> };
+
+/** Ids in append order: buckets of slots, and the slot (sequence number) of each id held. */
+export type PagedIds = {
+  /** Number of ids held. */
+  size: number;
+  /** The sequence number of the next id appended. */
+  next: number;
+  /** Id -> its sequence number. Ids must be safe keys (`isSafeKey`): callers check foreign ids first. */
+  slots: Record<string, number>;
+  /** Buckets in sequence order; an emptied bucket is dropped. */
+  buckets: PagedBucket[];
+};
+
+/** An empty list. */
+export function createPagedIds(): PagedIds {
+  return { size: 0, next: 0, slots: {}, buckets: [] };
+}
+
+/** Whether a value read from a store has this shape (a store of an earlier version kept plain arrays). */
+export function isPagedIds(value: unknown): value is PagedIds {
+  return typeof value === 'object' && value !== null && Array.isArray((value as PagedIds).buckets);
+}
+
+/** Appends `id` at the end (an id already held stays where it is). */
+export function appendPagedId(list: PagedIds, id: string): void {
+  if (getOwn(list.slots, id) !== undefined) return;
+  const seq = list.next;
+  const last = list.buckets[list.buckets.length - 1];
+  if (last && last.ids.length < PAGED_BUCKET_SIZE && last.from + last.ids.length === seq) {
+    last.ids.push(id);
+    last.live += 1;
+  } else {
+    list.buckets.push({ from: seq, live: 1, ids: [id] });
+  }
+  list.slots[id] = seq;
+  list.next = seq + 1;
+  list.size += 1;
+}
+
+/** The index of the bucket that holds sequence number `seq`: the last one starting at or before it. */
+function findBucket(list: PagedIds, seq: number): number {
+  let low = 0;
+  let high = list.buckets.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (list.buckets[mid]!.from <= seq) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** Removes `id`; false when the list does not hold it. Costs a binary search over the buckets. */
+export function removePagedId(list: PagedIds, id: string): boolean {
+  const seq = getOwn(list.slots, id);
+  if (seq === undefined) return false;
+  const at = findBucket(list, seq);
+  const bucket = list.buckets[at]!;
+  bucket.ids[seq - bucket.from] = null;
+  bucket.live -= 1;
+  if (bucket.live === 0) list.buckets.splice(at, 1);
+  delete list.slots[id];
+  list.size -= 1;
+  return true;
+}
+
+/** Up to `limit` ids from position `offset` (0 = the first id held). Costs O(buckets + a bucket + limit). */
+export function slicePagedIds(list: PagedIds, offset: number, limit: number): string[] {
+  const ids: string[] = [];
+  if (limit <= 0 || offset >= list.size) return ids;
+  let skip = offset;
+  for (let b = 0; b < list.buckets.length && ids.length < limit; b++) {
+    const bucket = list.buckets[b]!;
+    if (skip >= bucket.live) {
+      skip -= bucket.live;
+      continue;
+    }
+    for (let i = 0; i < bucket.ids.length && ids.length < limit; i++) {
+      const id = bucket.ids[i];
+      if (id === null || id === undefined) continue;
+      if (skip > 0) skip -= 1;
+      else ids.push(id);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Up to `limit` ids after `after` (from the first when null); empty when `after` is not held. Costs a binary search
+ * plus the slots read.
+ */
+export function slicePagedIdsAfter(list: PagedIds, after: string | null, limit: number): string[] {
+  const ids: string[] = [];
+  let b = 0;
+  let i = 0;
+  if (after !== null) {
+    const seq = getOwn(list.slots, after);
+    if (seq === undefined) return ids;
+    b = findBucket(list, seq);
+    i = seq - list.buckets[b]!.from + 1;
+  }
+  for (; b < list.buckets.length && ids.length < limit; b++, i = 0) {
+    const bucket = list.buckets[b]!;
+    for (; i < bucket.ids.length && ids.length < limit; i++) {
+      const id = bucket.ids[i];
+      if (id !== null && id !== undefined) ids.push(id);
+    }
+  }
+  return ids;
+}
+
+/** Up to `limit` ids from the newest back (the newest first), read as they are taken: no list is built. */
+export function* newestPagedIds(list: PagedIds, limit: number): Generator<string> {
+  let taken = 0;
+  for (let b = list.buckets.length - 1; b >= 0 && taken < limit; b--) {
+    const bucket = list.buckets[b]!;
+    for (let i = bucket.ids.length - 1; i >= 0 && taken < limit; i--) {
+      const id = bucket.ids[i];
+      if (id === null || id === undefined) continue;
+      taken += 1;
+      yield id;
+    }
+  }
+}
