@@ -270,6 +270,38 @@ const routes: FuzzRoute<Env>[] = [
   },
 ];
 
+// Client (public) API: no token, the inbox identifier and the contact's source id are the credentials.
+const PUBLIC = '/public/api/v1/inboxes/:inbox_identifier';
+const PUBLIC_CONVERSATION = `${PUBLIC}/contacts/:contact_identifier/conversations/:conversation_id`;
+const publicRequest = (params: Record<string, string>, body: unknown): ValidRequest => ({
+  params: { inbox_identifier: 'inbox-1', contact_identifier: 'contact-source-1', ...params },
+  body: json(body),
+});
+routes.push(
+  ...((
+    [
+      ['POST', `${PUBLIC}/contacts`, { name: 'Visitor', custom_attributes: { a: 1 } }],
+      ['PATCH', `${PUBLIC}/contacts/:contact_identifier`, { name: 'N', custom_attributes: { k: 1 } }],
+      ['PUT', `${PUBLIC}/contacts/:contact_identifier`, { name: 'N', custom_attributes: { k: 1 } }],
+      ['POST', `${PUBLIC}/contacts/:contact_identifier/conversations`, { custom_attributes: { a: 1 } }],
+      ['POST', `${PUBLIC_CONVERSATION}/toggle_status`, {}],
+      ['POST', `${PUBLIC_CONVERSATION}/toggle_typing`, { typing_status: 'on' }],
+      ['POST', `${PUBLIC_CONVERSATION}/update_last_seen`, {}],
+      ['POST', `${PUBLIC_CONVERSATION}/messages`, { content: 'hi', echo_id: 'e1' }],
+      [
+        'PATCH',
+        `${PUBLIC_CONVERSATION}/messages/:message_id`,
+        { submitted_values: [{ title: 't', value: 'v' }] },
+      ],
+    ] as const
+  ).map(([method, route, body]) => ({
+    method,
+    route,
+    envelope: chatwootEnvelope,
+    prepare: (env: Env) => publicRequest({ conversation_id: env.conversationId, message_id: '1' }, body),
+  })) as FuzzRoute<Env>[]),
+);
+
 // PUT answers as PATCH on the routes that take both.
 for (const route of routes.filter(
   (r) =>
@@ -282,7 +314,7 @@ for (const route of routes.filter(
 
 defineFuzzSuite<Env>({
   name: 'chatwoot',
-  owns: (r) => r.path.startsWith('/api/v1/accounts'),
+  owns: (r) => r.path.startsWith('/api/v1/accounts') || r.path.startsWith('/public/api/v1/inboxes'),
   routes,
   faults: true,
   async setup(sim) {

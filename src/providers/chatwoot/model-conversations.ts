@@ -10,6 +10,7 @@ import {
   type Sender,
   toConversationKey,
 } from './model.ts';
+import { applyActivityMessages, listActivityTexts } from './model-activity.ts';
 import { applyActivity, indexNewConversation } from './model-indexes.ts';
 import { applyMessage, toNewMessage } from './model-messages.ts';
 import {
@@ -290,10 +291,13 @@ export function applyCreateMessage(
   };
 }
 
-/** Changes a conversation's status: conversation_status_changed then conversation_updated, when it changes. */
+/**
+ * Changes a conversation's status: conversation_status_changed then conversation_updated, when it changes; `by`
+ * (Current.user, or the contact of the Client API) gets the activity message.
+ */
 export function applyStatusChange(
   s: ChatwootState,
-  input: { conversationId: number; status: ConversationStatus; snoozedUntil: number | null },
+  input: { conversationId: number; status: ConversationStatus; snoozedUntil: number | null; by?: Sender },
   now: number,
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId)!;
@@ -303,6 +307,7 @@ export function applyStatusChange(
     { status: input.status, snoozed_until: input.status === 'snoozed' ? input.snoozedUntil : null },
     now,
   );
+  applyActivityMessages(s, conv, listActivityTexts(s, conv, changes, input.by), now);
   const outcome = toChangeSteps(s, conv, changes);
   if (conv.status === 'snoozed' && conv.snoozed_until !== null)
     outcome.push({ wake: { conversationId: conv.id, at: toReopenTick(conv.snoozed_until) } });
@@ -337,7 +342,7 @@ export function applySnoozeExpiry(
 /** Assigns an agent or a team (or removes them): conversation_updated with changed_attributes, when it changes. */
 export function applyAssignment(
   s: ChatwootState,
-  input: { conversationId: number; plan: AssignmentPlan },
+  input: { conversationId: number; plan: AssignmentPlan; by?: Sender },
   now: number,
 ): Applied<void> {
   const { plan } = input;
@@ -349,6 +354,7 @@ export function applyAssignment(
     plan.kind === 'agent' ? { assignee_id: plan.id } : { team_id: plan.id },
     now,
   );
+  applyActivityMessages(s, conv, listActivityTexts(s, conv, changes, input.by), now);
   return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
 }
 

@@ -46,6 +46,10 @@ export type Inbox = {
   lock_to_single_conversation: boolean;
   agent_bot_id: number | null;
   member_ids: number[];
+  /** The Client API's identity-validation key (`Channel::Api#hmac_token`); absent in older stores. */
+  hmac_token?: string;
+  /** Whether the Client API requires `identifier_hash` (`Channel::Api#hmac_mandatory`). */
+  hmac_mandatory?: boolean;
 };
 /** A team. */
 export type Team = {
