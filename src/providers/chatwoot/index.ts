@@ -13,6 +13,7 @@ import {
 } from './fixtures.ts';
 import type { ChatwootState } from './model.ts';
 import { renderCoreError } from './render-errors.ts';
+import { createAttachmentRoutes } from './routes-attachments.ts';
 import { createCannedRoutes } from './routes-canned.ts';
 import { createContactRoutes } from './routes-contacts.ts';
 import { createConversationActionRoutes } from './routes-conversation-actions.ts';
@@ -34,7 +35,7 @@ export const chatwootProvider = defineProvider<
 >({
   name: 'chatwoot',
   title: 'Chatwoot-compatible Application API (Konverte Digital)',
-  basePaths: ['/api/v1/accounts', '/api/v1/profile', '/public/api/v1/inboxes'],
+  basePaths: ['/api/v1/accounts', '/api/v1/profile', '/public/api/v1/inboxes', '/rails/active_storage'],
   fixtures: chatwootFixturesSchema,
   checkFixtures: checkChatwootFixtures,
   options: chatwootOptionsSchema,
@@ -50,7 +51,8 @@ export const chatwootProvider = defineProvider<
       .route('/', createCannedRoutes(ctx))
       .route('/', createResourceRoutes(ctx))
       .route('/', createProfileRoutes(ctx))
-      .route('/', createPublicRoutes(ctx)),
+      .route('/', createPublicRoutes(ctx))
+      .route('/', createAttachmentRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {
     // WebhookJob: `retry_on CustomExceptions::Webhook::RetriableError, wait: :polynomially_longer, attempts: 5`;

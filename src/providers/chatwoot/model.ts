@@ -112,13 +112,18 @@ export type Conversation = {
   contact_last_seen_at: number | null;
   assignee_last_seen_at: number | null;
 };
-/** An attachment kept as metadata (the simulator stores no file bytes). */
+/** An attachment: its metadata and, up to a size, its bytes. */
 export type Attachment = {
   id: number;
   file_type: string;
   file_name: string;
   file_size: number;
   content_type: string;
+  /** The file's bytes, base64 (absent for larger files and in older stores). */
+  data?: string;
+  /** Image dimensions (ActiveStorage's analyzer metadata); null for other files. */
+  width?: number | null;
+  height?: number | null;
 };
 /** A message. */
 export type Message = {
