@@ -1,4 +1,6 @@
 // Fuzz suite of the Chatwoot-compatible provider (issue 10 deliverable 3). Findings: /work/notes/fuzz-chatwoot.md.
+import type { ChatwootState } from '../../src/providers/chatwoot/model.ts';
+import { createWidgetToken } from '../../src/providers/chatwoot/rules-widget.ts';
 import type { Simulator } from '../../src/simulator.ts';
 import { defineFuzzSuite, type FuzzRoute, send, sendOk, type ValidRequest } from '../support/fuzz-harness.ts';
 import { chatwootEnvelope } from './envelopes.ts';
@@ -302,6 +304,27 @@ routes.push(
   })) as FuzzRoute<Env>[]),
 );
 
+// The web widget's events: a contact inbox of the website inbox and a widget token for it, made per case.
+routes.push({
+  method: 'POST',
+  route: '/api/v1/widget/events',
+  envelope: chatwootEnvelope,
+  prepare: async (env: Env, sim: Simulator) => {
+    const sourceId = `web-${++env.seq}`;
+    await sendOk(sim, 'POST', '/api/v1/accounts/1/contacts/1/contact_inboxes', {
+      headers: TOKEN,
+      json: { inbox_id: 2, source_id: sourceId },
+    });
+    const secret = (sim.control.state('chatwoot') as ChatwootState).inboxes['2']!.secret;
+    return {
+      params: {},
+      query: [['website_token', 'widget-2']],
+      headers: { 'x-auth-token': createWidgetToken({ source_id: sourceId, inbox_id: 2 }, secret) },
+      body: json({ name: 'webwidget.triggered', event_info: { referer: 'https://shop.test/' } }),
+    };
+  },
+});
+
 // PUT answers as PATCH on the routes that take both.
 for (const route of routes.filter(
   (r) =>
@@ -314,7 +337,10 @@ for (const route of routes.filter(
 
 defineFuzzSuite<Env>({
   name: 'chatwoot',
-  owns: (r) => r.path.startsWith('/api/v1/accounts') || r.path.startsWith('/public/api/v1/inboxes'),
+  owns: (r) =>
+    r.path.startsWith('/api/v1/accounts') ||
+    r.path.startsWith('/public/api/v1/inboxes') ||
+    r.path.startsWith('/api/v1/widget'),
   routes,
   faults: true,
   async setup(sim) {

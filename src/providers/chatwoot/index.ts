@@ -23,6 +23,7 @@ import { createMessageRoutes } from './routes-messages.ts';
 import { createProfileRoutes } from './routes-profile.ts';
 import { createPublicRoutes } from './routes-public.ts';
 import { createResourceRoutes } from './routes-resources.ts';
+import { createWidgetRoutes } from './routes-widget.ts';
 import { listConversationSummaries } from './rules-listing.ts';
 
 /** Chatwoot Application API (and Chatwoot-compatible APIs such as Konverte Digital's). */
@@ -35,7 +36,13 @@ export const chatwootProvider = defineProvider<
 >({
   name: 'chatwoot',
   title: 'Chatwoot-compatible Application API (Konverte Digital)',
-  basePaths: ['/api/v1/accounts', '/api/v1/profile', '/public/api/v1/inboxes', '/rails/active_storage'],
+  basePaths: [
+    '/api/v1/accounts',
+    '/api/v1/profile',
+    '/public/api/v1/inboxes',
+    '/rails/active_storage',
+    '/api/v1/widget',
+  ],
   fixtures: chatwootFixturesSchema,
   checkFixtures: checkChatwootFixtures,
   options: chatwootOptionsSchema,
@@ -52,7 +59,8 @@ export const chatwootProvider = defineProvider<
       .route('/', createResourceRoutes(ctx))
       .route('/', createProfileRoutes(ctx))
       .route('/', createPublicRoutes(ctx))
-      .route('/', createAttachmentRoutes(ctx)),
+      .route('/', createAttachmentRoutes(ctx))
+      .route('/', createWidgetRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {
     // WebhookJob: `retry_on CustomExceptions::Webhook::RetriableError, wait: :polynomially_longer, attempts: 5`;

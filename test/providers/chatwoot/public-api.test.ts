@@ -272,7 +272,7 @@ describe('chatwoot client API', () => {
         .filter((e) => e.startsWith('conversation_typing')),
     ).toEqual(['conversation_typing_on', 'conversation_typing_off']);
     expect(bodies('conversation_typing_on')[0]).toMatchObject({
-      user: { id: 1, type: 'contact' },
+      user: { id: 1, name: 'Jane Customer', account: { id: 1 } },
       is_private: false,
       conversation: { id: 1 },
     });
