@@ -138,6 +138,8 @@ export function applyConversationChanges(
   conversation.updated_at = now;
   if (changes.status === 'resolved' && changed.some((c) => c.name === 'status'))
     conversation.waiting_since = null;
+  if (changed.some((c) => c.name === 'status' || c.name === 'snoozed_until'))
+    applySnoozeIndex(s, conversation);
   if (changed.some((c) => ACTIVITY_ATTRIBUTES.has(c.name))) applyActivity(s, conversation, now);
   return changed;
 }
@@ -314,6 +316,22 @@ export function applyStatusChange(
   return { value: undefined, outcome };
 }
 
+/** Keeps `index.snoozed` in step with a conversation: listed while snoozed with a `snoozed_until`. */
+export function applySnoozeIndex(s: ChatwootState, c: Conversation): void {
+  s.index.snoozed ??= {};
+  if (c.status === 'snoozed' && c.snoozed_until !== null) s.index.snoozed[String(c.id)] = c.snoozed_until;
+  else delete s.index.snoozed[String(c.id)];
+}
+
+/**
+ * Builds `index.snoozed` for a store written before it existed: the one pass over the conversations such a store
+ * needs, at start.
+ */
+export function applySnoozedIndexFrom(s: ChatwootState): void {
+  s.index.snoozed = {};
+  for (const c of Object.values(s.conversations)) if (c.status === 'snoozed') applySnoozeIndex(s, c);
+}
+
 /** ReopenSnoozedConversationsJob runs every 5 minutes (config/schedule.yml, cron '*\/5 * * * *'). */
 const REOPEN_EVERY_MS = 5 * 60_000;
 
@@ -332,6 +350,8 @@ export function applySnoozeExpiry(
   now: number,
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId);
+  // A deleted conversation leaves its entry behind: its timer drops it.
+  if (!conv && s.index.snoozed) delete s.index.snoozed[String(input.conversationId)];
   const due = conv?.snoozed_until ?? null;
   if (conv?.status !== 'snoozed' || due === null || due > now || due < now - 3 * 86_400_000)
     return { value: undefined, outcome: [] };

@@ -229,6 +229,11 @@ export type ChatwootIndex = {
   cannedOfAccount?: Record<string, number[]>;
   /** Account id -> webhook ids, oldest first. */
   webhooksOfAccount: Record<string, number[]>;
+  /**
+   * Conversation id -> `snoozed_until` of the snoozed conversations that have one, so their reopening is re-armed at
+   * start (absent in stores written before it existed: built once at start).
+   */
+  snoozed?: Record<string, number>;
 };
 
 /** The whole chatwoot state: collections keyed by id, their indexes and the id sequences. */
