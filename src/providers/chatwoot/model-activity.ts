@@ -3,9 +3,22 @@
 // 4.12). They are `message_type: activity` messages without a sender; Message#webhook_sendable? is false for them,
 // so they send no webhook (only ActionCable, which the simulator does not serve).
 import { getOwn } from '../../own.ts';
-import type { ChatwootState, Conversation, Sender } from './model.ts';
+import type { ChatwootState, Conversation, Message, Sender } from './model.ts';
 import { applyMessage } from './model-messages.ts';
 import type { ChangedAttribute } from './model-outcomes.ts';
+
+/**
+ * The last message of a conversation that is not an activity (`last_non_activity_message`), walking back over the
+ * activity messages at its end.
+ */
+export function findLastNonActivityMessage(s: ChatwootState, conversationId: number): Message | undefined {
+  const ids = getOwn(s.index.conversations, String(conversationId))?.messageIds ?? [];
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const m = getOwn(s.messages, String(ids[i]));
+    if (m && m.message_type !== 'activity') return m;
+  }
+  return undefined;
+}
 
 /** Ruby's String#capitalize: the first character upper case, the rest lower case. */
 function toCapitalized(text: string): string {

@@ -148,4 +148,20 @@ describe('chatwoot activity messages', () => {
     expect(toMuteText(s, false, ALICE)).toBe('Alice Admin has unmuted the conversation');
     expect(toMuteText(s, true, undefined)).toBeUndefined();
   });
+
+  test('last_non_activity_message skips the activity messages at the end of the conversation', async () => {
+    const { sim } = await createHookedSim();
+    await createConversation(sim, { message: { content: 'hello' } });
+    await sim.control.act({
+      provider: 'chatwoot',
+      conversationId: '1:1',
+      action: 'agent.complete',
+      args: {},
+    });
+    const conv = (await call(sim, 'GET', '/1/conversations/1')).json;
+    expect(conv.messages.map((m: Json) => m.content)).toEqual([
+      'Conversation was marked resolved by Alice Admin',
+    ]);
+    expect(conv.last_non_activity_message.content).toBe('hello');
+  });
 });
