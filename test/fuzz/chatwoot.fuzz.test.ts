@@ -318,7 +318,7 @@ routes.push({
     const secret = (sim.control.state('chatwoot') as ChatwootState).inboxes['2']!.secret;
     return {
       params: {},
-      query: [['website_token', 'widget-2']],
+      query: [['website_token', 'token-2']],
       headers: { 'x-auth-token': createWidgetToken({ source_id: sourceId, inbox_id: 2 }, secret) },
       body: json({ name: 'webwidget.triggered', event_info: { referer: 'https://shop.test/' } }),
     };

@@ -6,14 +6,12 @@ import type { ChatwootState, ContactInbox, Inbox } from './model.ts';
 
 type Json = Record<string, unknown>;
 
-/** The website token of a web widget inbox: `widget-<id>` (simulator choice: Chatwoot draws a random token). */
-export function toWebsiteToken(inbox: Pick<Inbox, 'id'>): string {
-  return `widget-${inbox.id}`;
-}
-
-/** `Channel::WebWidget.find_by!(website_token:)`, or undefined. */
+/**
+ * `Channel::WebWidget.find_by!(website_token:)`, or undefined. A web widget inbox's token is `token-<id>`, as the inbox
+ * partial shows it (simulator choice: Chatwoot draws a random token).
+ */
 export function findWebWidget(s: ChatwootState, token: unknown): Inbox | undefined {
-  const m = typeof token === 'string' ? /^widget-(\d{1,15})$/.exec(token) : null;
+  const m = typeof token === 'string' ? /^token-(\d{1,15})$/.exec(token) : null;
   const inbox = m ? getOwn(s.inboxes, m[1]!) : undefined;
   return inbox?.channel_type === 'Channel::WebWidget' ? inbox : undefined;
 }

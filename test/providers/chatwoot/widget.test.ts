@@ -14,7 +14,7 @@ async function createVisitor(sim: Simulator): Promise<string> {
   return createWidgetToken({ source_id: 'web-1', inbox_id: 2 }, secret);
 }
 
-function postEvent(sim: Simulator, token: string, body: Json, websiteToken = 'widget-2') {
+function postEvent(sim: Simulator, token: string, body: Json, websiteToken = 'token-2') {
   return sim.app.request(`/api/v1/widget/events?website_token=${websiteToken}`, {
     method: 'POST',
     headers: {
@@ -80,13 +80,13 @@ describe('chatwoot widget events', () => {
     const token = await createVisitor(sim);
     const miss = { error: 'Resource could not be found' };
     for (const [t, site] of [
-      [token, 'widget-9'],
-      [token, 'widget-1'],
+      [token, 'token-9'],
+      [token, 'token-1'],
       [token, 'constructor'],
-      [`${token}x`, 'widget-2'],
-      [createWidgetToken({ source_id: 'web-1', inbox_id: 2 }, 'wrong'), 'widget-2'],
-      [createWidgetToken({ source_id: 'nobody', inbox_id: 2 }, 'x'), 'widget-2'],
-      ['', 'widget-2'],
+      [`${token}x`, 'token-2'],
+      [createWidgetToken({ source_id: 'web-1', inbox_id: 2 }, 'wrong'), 'token-2'],
+      [createWidgetToken({ source_id: 'nobody', inbox_id: 2 }, 'x'), 'token-2'],
+      ['', 'token-2'],
     ] as const) {
       const res = await postEvent(sim, t, { name: 'webwidget.triggered' }, site);
       expect([res.status, await res.json()]).toEqual([404, miss]);
