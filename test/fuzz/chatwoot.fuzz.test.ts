@@ -1,4 +1,6 @@
 // Fuzz suite of the Chatwoot-compatible provider (issue 10 deliverable 3). Findings: /work/notes/fuzz-chatwoot.md.
+import type { ChatwootState } from '../../src/providers/chatwoot/model.ts';
+import { createWidgetToken } from '../../src/providers/chatwoot/rules-widget.ts';
 import type { Simulator } from '../../src/simulator.ts';
 import { defineFuzzSuite, type FuzzRoute, send, sendOk, type ValidRequest } from '../support/fuzz-harness.ts';
 import { chatwootEnvelope } from './envelopes.ts';
@@ -299,6 +301,59 @@ const routes: FuzzRoute<Env>[] = [
   },
 ];
 
+// Client (public) API: no token, the inbox identifier and the contact's source id are the credentials.
+const PUBLIC = '/public/api/v1/inboxes/:inbox_identifier';
+const PUBLIC_CONVERSATION = `${PUBLIC}/contacts/:contact_identifier/conversations/:conversation_id`;
+const publicRequest = (params: Record<string, string>, body: unknown): ValidRequest => ({
+  params: { inbox_identifier: 'inbox-1', contact_identifier: 'contact-source-1', ...params },
+  body: json(body),
+});
+routes.push(
+  ...((
+    [
+      ['POST', `${PUBLIC}/contacts`, { name: 'Visitor', custom_attributes: { a: 1 } }],
+      ['PATCH', `${PUBLIC}/contacts/:contact_identifier`, { name: 'N', custom_attributes: { k: 1 } }],
+      ['PUT', `${PUBLIC}/contacts/:contact_identifier`, { name: 'N', custom_attributes: { k: 1 } }],
+      ['POST', `${PUBLIC}/contacts/:contact_identifier/conversations`, { custom_attributes: { a: 1 } }],
+      ['POST', `${PUBLIC_CONVERSATION}/toggle_status`, {}],
+      ['POST', `${PUBLIC_CONVERSATION}/toggle_typing`, { typing_status: 'on' }],
+      ['POST', `${PUBLIC_CONVERSATION}/update_last_seen`, {}],
+      ['POST', `${PUBLIC_CONVERSATION}/messages`, { content: 'hi', echo_id: 'e1' }],
+      [
+        'PATCH',
+        `${PUBLIC_CONVERSATION}/messages/:message_id`,
+        { submitted_values: [{ title: 't', value: 'v' }] },
+      ],
+    ] as const
+  ).map(([method, route, body]) => ({
+    method,
+    route,
+    envelope: chatwootEnvelope,
+    prepare: (env: Env) => publicRequest({ conversation_id: env.conversationId, message_id: '1' }, body),
+  })) as FuzzRoute<Env>[]),
+);
+
+// The web widget's events: a contact inbox of the website inbox and a widget token for it, made per case.
+routes.push({
+  method: 'POST',
+  route: '/api/v1/widget/events',
+  envelope: chatwootEnvelope,
+  prepare: async (env: Env, sim: Simulator) => {
+    const sourceId = `web-${++env.seq}`;
+    await sendOk(sim, 'POST', '/api/v1/accounts/1/contacts/1/contact_inboxes', {
+      headers: TOKEN,
+      json: { inbox_id: 2, source_id: sourceId },
+    });
+    const secret = (sim.control.state('chatwoot') as ChatwootState).inboxes['2']!.secret;
+    return {
+      params: {},
+      query: [['website_token', 'token-2']],
+      headers: { 'x-auth-token': createWidgetToken({ source_id: sourceId, inbox_id: 2 }, secret) },
+      body: json({ name: 'webwidget.triggered', event_info: { referer: 'https://shop.test/' } }),
+    };
+  },
+});
+
 // PUT answers as PATCH on the routes that take both.
 for (const route of routes.filter(
   (r) =>
@@ -311,7 +366,10 @@ for (const route of routes.filter(
 
 defineFuzzSuite<Env>({
   name: 'chatwoot',
-  owns: (r) => r.path.startsWith('/api/v1/accounts'),
+  owns: (r) =>
+    r.path.startsWith('/api/v1/accounts') ||
+    r.path.startsWith('/public/api/v1/inboxes') ||
+    r.path.startsWith('/api/v1/widget'),
   routes,
   faults: true,
   async setup(sim) {

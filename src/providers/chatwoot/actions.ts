@@ -25,6 +25,13 @@ function loadConversation(ctx: ChatwootContext, key: string): Conversation {
 }
 
 /** The agent who acts: the one named, else the assignee, else the account's first agent; else the action fails (409). */
+/** The acting agent when none is named: the assignee, else the account's first agent (none without agents). */
+function findDefaultAgent(ctx: ChatwootContext, conv: Conversation): Agent | undefined {
+  // Agents come from fixtures: few, whatever the store holds.
+  const agents = Object.values(ctx.state().agents).filter((a) => a.account_ids.includes(conv.account_id));
+  return agents.find((a) => a.id === conv.assignee_id) ?? agents[0];
+}
+
 function loadAgent(ctx: ChatwootContext, conv: Conversation, agentId: number | undefined): Agent {
   // Agents come from fixtures: few, whatever the store holds.
   const agents = Object.values(ctx.state().agents).filter((a) => a.account_ids.includes(conv.account_id));
@@ -125,7 +132,11 @@ export const chatwootActions = {
       const agentId = toAgentId(args.agentId);
       const conv = loadConversation(ctx, key);
       const agent = loadAgent(ctx, conv, agentId);
-      perform(ctx, applyAssignment, { conversationId: conv.id, plan: { kind: 'agent', id: agent.id } });
+      perform(ctx, applyAssignment, {
+        conversationId: conv.id,
+        plan: { kind: 'agent', id: agent.id },
+        by: { type: 'User', id: agent.id },
+      });
       return { assigneeId: agent.id };
     },
   ),
@@ -133,8 +144,12 @@ export const chatwootActions = {
     'agent.complete',
     'Resolves the conversation (conversation_status_changed, conversation_updated).',
     (ctx: ChatwootContext, key) => {
-      const conversationId = loadConversation(ctx, key).id;
-      perform(ctx, applyStatusChange, { conversationId, status: 'resolved', snoozedUntil: null });
+      const conv = loadConversation(ctx, key);
+      const conversationId = conv.id;
+      // The acting agent (the assignee, else the account's first agent) is Current.user of the activity message.
+      const agent = findDefaultAgent(ctx, conv);
+      const by = agent ? ({ type: 'User', id: agent.id } as const) : undefined;
+      perform(ctx, applyStatusChange, { conversationId, status: 'resolved', snoozedUntil: null, by });
       return { status: getOwn(ctx.state().conversations, String(conversationId))!.status };
     },
   ),

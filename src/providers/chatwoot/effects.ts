@@ -4,7 +4,12 @@ import type { Delivery } from '../../provider/index.ts';
 import { type ChatwootContext, type ChatwootMeta, renderEvent } from './events.ts';
 import type { ChatwootState } from './model.ts';
 import { findConversation } from './model.ts';
-import { applyBotFailure, applySnoozeExpiry } from './model-conversations.ts';
+import {
+  applyBotFailure,
+  applySnoozedIndexFrom,
+  applySnoozeExpiry,
+  toReopenTick,
+} from './model-conversations.ts';
 import {
   applyConversationExpiry,
   applyIndexedState,
@@ -32,13 +37,14 @@ export function perform<I, T>(
 function performOutcome(ctx: ChatwootContext, outcome: Outcome): void {
   for (const step of outcome) {
     if ('signal' in step) ctx.notify(step.signal);
-    else if ('wake' in step) {
-      const { conversationId, at } = step.wake;
-      ctx.schedule(Math.max(0, at - ctx.clock.now()), () =>
-        perform(ctx, applySnoozeExpiry, { conversationId }),
-      );
-    } else performEvent(ctx, step.event);
+    else if ('wake' in step) scheduleWake(ctx, step.wake.conversationId, step.wake.at);
+    else performEvent(ctx, step.event);
   }
+}
+
+/** Runs the snooze reopening check of a conversation at `at` (epoch ms on the simulator clock). */
+function scheduleWake(ctx: ChatwootContext, conversationId: number, at: number): void {
+  ctx.schedule(Math.max(0, at - ctx.clock.now()), () => perform(ctx, applySnoozeExpiry, { conversationId }));
 }
 
 /** Emits one event to each of its destinations; the payload is rendered only when some destination takes it. */
@@ -81,14 +87,19 @@ export function performExpiry(ctx: ChatwootContext, conversationKey: string): vo
   ctx.update((draft) => applyConversationExpiry(draft, id));
 }
 
-/** A store written before the state was indexed holds lists: index them once, at start. */
+/**
+ * At start: a store written before the state was indexed holds lists, indexed once (one written before contacts
+ * were paged has its contact arrays converted); then the reopening of every snoozed conversation is re-armed (the
+ * timers of the previous run died with it).
+ */
 export function performStart(ctx: ChatwootContext): void {
   const state: unknown = ctx.state();
   if (isListState(state)) {
     const indexed = createStateFrom(state, state.seq);
     ctx.update((draft) => applyIndexedState(draft, indexed));
     ctx.log('info', 'indexed a chatwoot state stored by an earlier version');
-    return;
-  }
-  if (hasContactArrays(ctx.state())) ctx.update((draft) => applyPagedContacts(draft));
+  } else if (hasContactArrays(ctx.state())) ctx.update((draft) => applyPagedContacts(draft));
+  if (ctx.state().index.snoozed === undefined) ctx.update((draft) => applySnoozedIndexFrom(draft));
+  const snoozed = Object.entries(ctx.state().index.snoozed ?? {});
+  for (const [id, until] of snoozed) scheduleWake(ctx, Number(id), toReopenTick(until));
 }

@@ -25,6 +25,7 @@ import {
   renderContactWebhookData,
   renderConversationWebhookData,
   renderMessageWebhookData,
+  renderWidgetTriggered,
 } from './render-webhooks.ts';
 
 type Json = Record<string, unknown>;
@@ -56,6 +57,7 @@ export type ChatwootEvents = {
   conversation_typing_off: TypingPayload<'conversation_typing_off'>;
   contact_created: Json & { event: 'contact_created'; id: number };
   contact_updated: Json & { event: 'contact_updated'; id: number; changed_attributes: ChangedAttributes };
+  webwidget_triggered: Json & { event: 'webwidget_triggered'; id: number; event_info: Json };
 };
 
 /** A chatwoot event name. */
@@ -158,6 +160,8 @@ export function renderEvent(s: ChatwootState, h: ChatwootHappening): RenderedEve
       };
     case 'contact_created':
       return { type: h.type, body: renderContactCreated(s, getOwn(s.contacts, String(h.contactId))!) };
+    case 'webwidget_triggered':
+      return { type: h.type, body: renderWidgetTriggered(s, h.contactInboxId, h.eventInfo) };
   }
 }
 

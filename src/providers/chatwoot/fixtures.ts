@@ -55,6 +55,8 @@ export const chatwootFixturesSchema = z.object({
         lock_to_single_conversation: z.boolean().default(false),
         agent_bot_id: id.nullable().default(null),
         member_ids: z.array(id).default([]),
+        hmac_token: z.string().min(1).optional(),
+        hmac_mandatory: z.boolean().default(false),
       }),
     )
     .optional(),
@@ -177,6 +179,8 @@ export function createChatwootState(
   }));
   // Drawn last, so that adding bot secrets left the inbox and webhook secrets of a seed as they were.
   const agentBots = (f.agent_bots ?? []).map((b) => ({ ...b, secret: b.secret ?? makeSecret() }));
+  // Drawn after the bot secrets, for the same reason.
+  for (const inbox of inboxes) inbox.hmac_token ??= makeSecret();
   return createStateFrom({
     accounts: (f.accounts ?? []).map((a) => ({ ...a })),
     agents: (f.agents ?? []).map((a) => ({ ...a, account_ids: [...a.account_ids] })),

@@ -13,6 +13,7 @@ import {
 } from './fixtures.ts';
 import type { ChatwootState } from './model.ts';
 import { renderCoreError } from './render-errors.ts';
+import { createAttachmentRoutes } from './routes-attachments.ts';
 import { createCannedRoutes } from './routes-canned.ts';
 import { createContactRoutes } from './routes-contacts.ts';
 import { createConversationActionRoutes } from './routes-conversation-actions.ts';
@@ -22,6 +23,7 @@ import { createMessageRoutes } from './routes-messages.ts';
 import { createProfileRoutes } from './routes-profile.ts';
 import { createPublicRoutes } from './routes-public.ts';
 import { createResourceRoutes } from './routes-resources.ts';
+import { createWidgetRoutes } from './routes-widget.ts';
 import { listConversationSummaries } from './rules-listing.ts';
 
 /** Chatwoot Application API (and Chatwoot-compatible APIs such as Konverte Digital's). */
@@ -34,7 +36,13 @@ export const chatwootProvider = defineProvider<
 >({
   name: 'chatwoot',
   title: 'Chatwoot-compatible Application API (Konverte Digital)',
-  basePaths: ['/api/v1/accounts', '/api/v1/profile', '/public/api/v1/inboxes'],
+  basePaths: [
+    '/api/v1/accounts',
+    '/api/v1/profile',
+    '/public/api/v1/inboxes',
+    '/rails/active_storage',
+    '/api/v1/widget',
+  ],
   fixtures: chatwootFixturesSchema,
   checkFixtures: checkChatwootFixtures,
   options: chatwootOptionsSchema,
@@ -50,7 +58,9 @@ export const chatwootProvider = defineProvider<
       .route('/', createCannedRoutes(ctx))
       .route('/', createResourceRoutes(ctx))
       .route('/', createProfileRoutes(ctx))
-      .route('/', createPublicRoutes(ctx)),
+      .route('/', createPublicRoutes(ctx))
+      .route('/', createAttachmentRoutes(ctx))
+      .route('/', createWidgetRoutes(ctx)),
   renderError: renderCoreError,
   webhooks: {
     // WebhookJob: `retry_on CustomExceptions::Webhook::RetriableError, wait: :polynomially_longer, attempts: 5`;

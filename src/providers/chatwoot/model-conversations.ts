@@ -10,6 +10,7 @@ import {
   type Sender,
   toConversationKey,
 } from './model.ts';
+import { applyActivityMessages, listActivityTexts } from './model-activity.ts';
 import { applyActivity, indexNewConversation } from './model-indexes.ts';
 import { applyMessage, toNewMessage } from './model-messages.ts';
 import {
@@ -141,6 +142,8 @@ export function applyConversationChanges(
   conversation.updated_at = now;
   if (changes.status === 'resolved' && changed.some((c) => c.name === 'status'))
     conversation.waiting_since = null;
+  if (changed.some((c) => c.name === 'status' || c.name === 'snoozed_until'))
+    applySnoozeIndex(s, conversation);
   if (changed.some((c) => ACTIVITY_ATTRIBUTES.has(c.name))) applyActivity(s, conversation, now);
   return changed;
 }
@@ -294,10 +297,13 @@ export function applyCreateMessage(
   };
 }
 
-/** Changes a conversation's status: conversation_status_changed then conversation_updated, when it changes. */
+/**
+ * Changes a conversation's status: conversation_status_changed then conversation_updated, when it changes; `by`
+ * (Current.user, or the contact of the Client API) gets the activity message.
+ */
 export function applyStatusChange(
   s: ChatwootState,
-  input: { conversationId: number; status: ConversationStatus; snoozedUntil: number | null },
+  input: { conversationId: number; status: ConversationStatus; snoozedUntil: number | null; by?: Sender },
   now: number,
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId)!;
@@ -307,10 +313,27 @@ export function applyStatusChange(
     { status: input.status, snoozed_until: input.status === 'snoozed' ? input.snoozedUntil : null },
     now,
   );
+  applyActivityMessages(s, conv, listActivityTexts(s, conv, changes, input.by), now);
   const outcome = toChangeSteps(s, conv, changes);
   if (conv.status === 'snoozed' && conv.snoozed_until !== null)
     outcome.push({ wake: { conversationId: conv.id, at: toReopenTick(conv.snoozed_until) } });
   return { value: undefined, outcome };
+}
+
+/** Keeps `index.snoozed` in step with a conversation: listed while snoozed with a `snoozed_until`. */
+export function applySnoozeIndex(s: ChatwootState, c: Conversation): void {
+  s.index.snoozed ??= {};
+  if (c.status === 'snoozed' && c.snoozed_until !== null) s.index.snoozed[String(c.id)] = c.snoozed_until;
+  else delete s.index.snoozed[String(c.id)];
+}
+
+/**
+ * Builds `index.snoozed` for a store written before it existed: the one pass over the conversations such a store
+ * needs, at start.
+ */
+export function applySnoozedIndexFrom(s: ChatwootState): void {
+  s.index.snoozed = {};
+  for (const c of Object.values(s.conversations)) if (c.status === 'snoozed') applySnoozeIndex(s, c);
 }
 
 /** ReopenSnoozedConversationsJob runs every 5 minutes (config/schedule.yml, cron '*\/5 * * * *'). */
@@ -331,6 +354,8 @@ export function applySnoozeExpiry(
   now: number,
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId);
+  // A deleted conversation leaves its entry behind: its timer drops it.
+  if (!conv && s.index.snoozed) delete s.index.snoozed[String(input.conversationId)];
   const due = conv?.snoozed_until ?? null;
   if (conv?.status !== 'snoozed' || due === null || due > now || due < now - 3 * 86_400_000)
     return { value: undefined, outcome: [] };
@@ -341,7 +366,7 @@ export function applySnoozeExpiry(
 /** Assigns an agent or a team (or removes them): conversation_updated with changed_attributes, when it changes. */
 export function applyAssignment(
   s: ChatwootState,
-  input: { conversationId: number; plan: AssignmentPlan },
+  input: { conversationId: number; plan: AssignmentPlan; by?: Sender },
   now: number,
 ): Applied<void> {
   const { plan } = input;
@@ -353,6 +378,7 @@ export function applyAssignment(
     plan.kind === 'agent' ? { assignee_id: plan.id } : { team_id: plan.id },
     now,
   );
+  applyActivityMessages(s, conv, listActivityTexts(s, conv, changes, input.by), now);
   return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
 }
 

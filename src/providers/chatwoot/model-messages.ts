@@ -11,6 +11,7 @@ import {
 } from './model.ts';
 import { applyActivity } from './model-indexes.ts';
 import { type Applied, toMessageStep } from './model-outcomes.ts';
+import type { UploadedBytes } from './rules-attachments.ts';
 import type { MessageInput } from './rules-conversations.ts';
 
 /** What a new message needs: the validated input, its sender and files; ids and times come from `applyMessage`. */
@@ -79,12 +80,18 @@ export function toNewMessage(input: MessageInput, sender: Sender): NewMessage {
     echo_id: input.echo_id,
     sender_type: sender.type,
     sender_id: sender.id,
-    attachments: input.files.map((f) => ({
-      file_type: toFileType(f.type),
-      file_name: f.name,
-      file_size: f.size,
-      content_type: f.type,
-    })),
+    attachments: input.files.map((f) => {
+      const { data, width, height } = f as UploadedBytes;
+      return {
+        file_type: toFileType(f.type),
+        file_name: f.name,
+        file_size: f.size,
+        content_type: f.type,
+        ...(data === undefined ? {} : { data }),
+        width: width ?? null,
+        height: height ?? null,
+      };
+    }),
   };
 }
 

@@ -35,12 +35,20 @@ export type ContactHappening =
   | { type: 'contact_created'; contactId: number }
   | { type: 'contact_updated'; contactId: number; changes: ChangedAttribute[] };
 
+/** The web widget was opened by a contact (webwidget_triggered, with the widget's event info). */
+export type WidgetHappening = {
+  type: 'webwidget_triggered';
+  contactInboxId: number;
+  eventInfo: Record<string, unknown>;
+};
+
 /** One webhook event a transition causes: what happened, where it goes and how its deliveries are ordered. */
 export type ChatwootHappening = (
   | ConversationHappening
   | MessageHappening
   | TypingHappening
   | ContactHappening
+  | WidgetHappening
 ) & {
   destinations: Destination[];
   orderKey: string;

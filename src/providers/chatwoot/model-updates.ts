@@ -1,7 +1,8 @@
 // The transitions of the conversation and contact update routes: attributes, labels, priority, last seen, mute,
 // deletion, contact updates. Each returns what happened, as the other transitions do.
 import { getOwn } from '../../own.ts';
-import { type ChatwootState, type Contact, getConversation } from './model.ts';
+import { type ChatwootState, type Contact, getConversation, type Sender } from './model.ts';
+import { applyActivityMessages, listActivityTexts, toMuteText } from './model-activity.ts';
 import { applyConversationChanges, type ConversationChanges } from './model-conversations.ts';
 import { removeConversation, toContactKey } from './model-indexes.ts';
 import {
@@ -15,11 +16,12 @@ import {
 /** Changes conversation attributes (priority, custom attributes, labels...): conversation_updated when any change. */
 export function applyConversationUpdate(
   s: ChatwootState,
-  input: { conversationId: number; changes: ConversationChanges },
+  input: { conversationId: number; changes: ConversationChanges; by?: Sender },
   now: number,
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId)!;
   const changes = applyConversationChanges(s, conv, input.changes, now);
+  applyActivityMessages(s, conv, listActivityTexts(s, conv, changes, input.by), now);
   return { value: undefined, outcome: toChangeSteps(s, conv, changes) };
 }
 
@@ -97,13 +99,18 @@ export function applyContactUpdate(
  */
 export function applyMute(
   s: ChatwootState,
-  input: { conversationId: number; mute: boolean },
+  input: { conversationId: number; mute: boolean; by?: Sender },
   now: number,
 ): Applied<void> {
   const conv = getConversation(s, input.conversationId)!;
   const outcome: Outcome = [];
-  if (input.mute)
-    outcome.push(...toChangeSteps(s, conv, applyConversationChanges(s, conv, { status: 'resolved' }, now)));
+  if (input.mute) {
+    const changes = applyConversationChanges(s, conv, { status: 'resolved' }, now);
+    applyActivityMessages(s, conv, listActivityTexts(s, conv, changes, input.by), now);
+    outcome.push(...toChangeSteps(s, conv, changes));
+  }
+  const muteText = toMuteText(s, input.mute, input.by);
+  if (muteText !== undefined) applyActivityMessages(s, conv, [muteText], now);
   const contact = applyContactUpdate(
     s,
     { contactId: conv.contact_id, changes: { blocked: input.mute } },

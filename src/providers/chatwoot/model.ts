@@ -47,6 +47,10 @@ export type Inbox = {
   lock_to_single_conversation: boolean;
   agent_bot_id: number | null;
   member_ids: number[];
+  /** The Client API's identity-validation key (`Channel::Api#hmac_token`); absent in older stores. */
+  hmac_token?: string;
+  /** Whether the Client API requires `identifier_hash` (`Channel::Api#hmac_mandatory`). */
+  hmac_mandatory?: boolean;
 };
 /** A team. */
 export type Team = {
@@ -109,13 +113,18 @@ export type Conversation = {
   contact_last_seen_at: number | null;
   assignee_last_seen_at: number | null;
 };
-/** An attachment kept as metadata (the simulator stores no file bytes). */
+/** An attachment: its metadata and, up to a size, its bytes. */
 export type Attachment = {
   id: number;
   file_type: string;
   file_name: string;
   file_size: number;
   content_type: string;
+  /** The file's bytes, base64 (absent for larger files and in older stores). */
+  data?: string;
+  /** Image dimensions (ActiveStorage's analyzer metadata); null for other files. */
+  width?: number | null;
+  height?: number | null;
 };
 /** A message. */
 export type Message = {
@@ -228,6 +237,11 @@ export type ChatwootIndex = {
   cannedOfAccount?: Record<string, number[]>;
   /** Account id -> webhook ids, oldest first. */
   webhooksOfAccount: Record<string, number[]>;
+  /**
+   * Conversation id -> `snoozed_until` of the snoozed conversations that have one, so their reopening is re-armed at
+   * start (absent in stores written before it existed: built once at start).
+   */
+  snoozed?: Record<string, number>;
 };
 
 /** The whole chatwoot state: collections keyed by id, their indexes and the id sequences. */

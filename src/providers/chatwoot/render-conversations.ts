@@ -3,6 +3,7 @@
 import { getOwn } from '../../own.ts';
 import type { Agent, ChatwootState, Conversation, Message } from './model.ts';
 import { countUnread, findLastMessage } from './model.ts';
+import { findLastNonActivityMessage } from './model-activity.ts';
 import {
   renderAgentEvent,
   renderContactEvent,
@@ -38,9 +39,15 @@ function renderMeta(s: ChatwootState, c: Conversation, viewer: Agent | null): Re
 
 /**
  * The `_conversation.json.jbuilder` partial of create/show/list/filter: `messages` holds the last message of any
- * kind, `last_non_activity_message` the last one that is not an activity (private notes included); the simulator
- * writes no activity messages, so both are the last message. `viewer` decides `meta.team.is_member`.
+ * kind, `last_non_activity_message` the last one that is not an activity (private notes included). `viewer` decides
+ * `meta.team.is_member`.
  */
+/** `last_non_activity_message`: the last message unless it is an activity, else the one before the activities. */
+function renderLastNonActivity(s: ChatwootState, conversationId: number, last: Message | undefined) {
+  const message = last?.message_type === 'activity' ? findLastNonActivityMessage(s, conversationId) : last;
+  return message ? renderMessageEvent(s, message) : null;
+}
+
 export function renderConversation(
   s: ChatwootState,
   c: Conversation,
@@ -70,7 +77,7 @@ export function renderConversation(
     timestamp: toSeconds(c.last_activity_at),
     first_reply_created_at: toSecondsOrZero(c.first_reply_created_at),
     unread_count: countUnread(s, c),
-    last_non_activity_message: last ? renderMessageEvent(s, last) : null,
+    last_non_activity_message: renderLastNonActivity(s, c.id, last),
     last_activity_at: toSeconds(c.last_activity_at),
     priority: c.priority,
     waiting_since: toSecondsOrZero(c.waiting_since),

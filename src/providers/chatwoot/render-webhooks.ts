@@ -82,7 +82,10 @@ export function renderConversationWebhookData(s: ChatwootState, c: Conversation)
   };
 }
 
-/** `Contact#webhook_data`. */
+/**
+ * `Contact#webhook_data`: unlike `push_event_data` it has no `type` (every 4.x copy of app/models/contact.rb read);
+ * clients tell a contact sender from a user (`type: 'user'`) by its absence or by `message_type`.
+ */
 export function renderContactWebhookData(
   s: ChatwootState,
   c: Contact,
@@ -99,7 +102,37 @@ export function renderContactWebhookData(
     phone_number: c.phone_number,
     thumbnail: '',
     blocked: c.blocked,
-    type: 'contact',
+  };
+}
+
+/**
+ * `ContactInbox#webhook_data` merged with `event` and `event_info` (WebhookListener#webwidget_triggered):
+ * `current_conversation` is the contact inbox's last conversation, or null.
+ */
+export function renderWidgetTriggered(
+  s: ChatwootState,
+  contactInboxId: number,
+  eventInfo: Record<string, unknown>,
+): Record<string, unknown> & {
+  event: 'webwidget_triggered';
+  id: number;
+  event_info: Record<string, unknown>;
+} {
+  const ci = getOwn(s.contactInboxes, String(contactInboxId))!;
+  const contact = getOwn(s.contacts, String(ci.contact_id))!;
+  const inbox = getOwn(s.inboxes, String(ci.inbox_id))!;
+  const account = getOwn(s.accounts, String(inbox.account_id));
+  const lastId = getOwn(s.index.lastConversationOfContactInbox, String(ci.id));
+  const current = lastId === undefined ? undefined : getConversation(s, lastId);
+  return {
+    id: ci.id,
+    contact: renderContactWebhookData(s, contact),
+    inbox: { id: inbox.id, name: inbox.name },
+    account: { id: inbox.account_id, name: account?.name ?? '' },
+    current_conversation: current ? renderConversationWebhookData(s, current) : null,
+    source_id: ci.source_id,
+    event: 'webwidget_triggered',
+    event_info: eventInfo,
   };
 }
 

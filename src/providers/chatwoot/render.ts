@@ -1,6 +1,7 @@
 import { getOwn } from '../../own.ts';
 import type { Agent, AgentBot, Attachment, ChatwootState, Contact, Message } from './model.ts';
 import { countUnread, getConversation, MESSAGE_TYPES } from './model.ts';
+import { toAttachmentKey } from './rules-attachments.ts';
 
 /** Epoch ms to Chatwoot's integer epoch seconds. */
 export const toSeconds = (ms: number): number => Math.floor(ms / 1000);
@@ -60,17 +61,25 @@ export function renderSenderEvent(s: ChatwootState, m: Message): Record<string, 
   return undefined;
 }
 
-/** An attachment as messages and message webhooks show it. */
+/**
+ * An attachment as messages and message webhooks show it (`Attachment#push_event_data`): `data_url` where
+ * routes-attachments.ts serves it, `thumb_url` for images only, `width`/`height` of images (null otherwise).
+ */
 export function renderAttachment(a: Attachment, m: Message): Record<string, unknown> {
+  const key = toAttachmentKey(m.id, a.id);
+  const name = encodeURIComponent(a.file_name);
   return {
     id: a.id,
     message_id: m.id,
     file_type: a.file_type,
     account_id: m.account_id,
     extension: a.file_name.includes('.') ? a.file_name.split('.').pop() : null,
-    data_url: `/rails/active_storage/blobs/${a.id}/${encodeURIComponent(a.file_name)}`,
-    thumb_url: '',
+    data_url: `/rails/active_storage/blobs/redirect/${key}/${name}`,
+    thumb_url:
+      a.file_type === 'image' ? `/rails/active_storage/representations/redirect/${key}/thumb/${name}` : '',
     file_size: a.file_size,
+    width: a.width ?? null,
+    height: a.height ?? null,
     file_name: a.file_name,
   };
 }

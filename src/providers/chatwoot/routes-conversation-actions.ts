@@ -10,6 +10,7 @@ import { toIso } from './render.ts';
 import { renderAgent, renderAssignedTeam } from './render-resources.ts';
 import { renderTypingUser } from './render-webhooks.ts';
 import { authorize, loadConversation, readParams, valueOrRefuse } from './routes.ts';
+import { toActorSender } from './rules.ts';
 import { parseAssignment, parseToggleStatus, parseTypingStatus } from './rules-conversations.ts';
 
 const BASE = '/api/v1/accounts/:account_id/conversations/:conversation_id';
@@ -28,6 +29,7 @@ export function createConversationActionRoutes(ctx: ChatwootContext): Hono {
       conversationId,
       status: input.status,
       snoozedUntil: input.snoozed_until,
+      by: toActorSender(access.actor),
     });
     const updated = getOwn(ctx.state().conversations, String(conversationId))!;
     return c.json(
@@ -65,7 +67,7 @@ export function createConversationActionRoutes(ctx: ChatwootContext): Hono {
     const conv = loadConversation(ctx, c, access);
     const plan = valueOrRefuse(c, parseAssignment(params.body, ctx.state(), accountId));
     const conversationId = conv.id;
-    perform(ctx, applyAssignment, { conversationId, plan });
+    perform(ctx, applyAssignment, { conversationId, plan, by: toActorSender(access.actor) });
     const s = ctx.state();
     const updated = getOwn(s.conversations, String(conversationId))!;
     if (plan.kind === 'agent' && updated.assignee_id !== null) {

@@ -15,7 +15,7 @@ import {
 import { renderConversation } from './render-conversations.ts';
 import { ERROR_NOT_ALLOWED, refuseWith } from './render-errors.ts';
 import { authorize, loadConversation, readParams, valueOrRefuse } from './routes.ts';
-import type { Actor } from './rules.ts';
+import { type Actor, toActorSender } from './rules.ts';
 import { parseCustomAttributes, parseLabels, parsePriority, parseTranscript } from './rules-updates.ts';
 
 const BASE = '/api/v1/accounts/:account_id/conversations/:conversation_id';
@@ -44,7 +44,11 @@ export function createConversationUpdateRoutes(ctx: ChatwootContext): Hono {
     const conversationId = conv.id;
     if (params.body.priority !== undefined) {
       const priority = valueOrRefuse(c, parsePriority(params.body));
-      perform(ctx, applyConversationUpdate, { conversationId, changes: { priority } });
+      perform(ctx, applyConversationUpdate, {
+        conversationId,
+        changes: { priority },
+        by: toActorSender(access.actor),
+      });
     }
     return answer(c, conversationId, access.actor);
   };
@@ -66,7 +70,11 @@ export function createConversationUpdateRoutes(ctx: ChatwootContext): Hono {
     const params = await readParams(c);
     const conv = loadConversation(ctx, c, access);
     const priority = valueOrRefuse(c, parsePriority(params.body));
-    perform(ctx, applyConversationUpdate, { conversationId: conv.id, changes: { priority } });
+    perform(ctx, applyConversationUpdate, {
+      conversationId: conv.id,
+      changes: { priority },
+      by: toActorSender(access.actor),
+    });
     return c.body(null, 200);
   });
 
@@ -92,7 +100,11 @@ export function createConversationUpdateRoutes(ctx: ChatwootContext): Hono {
     const conv = loadConversation(ctx, c, access);
     const labels = valueOrRefuse(c, parseLabels(params.body));
     const conversationId = conv.id;
-    perform(ctx, applyConversationUpdate, { conversationId, changes: { labels } });
+    perform(ctx, applyConversationUpdate, {
+      conversationId,
+      changes: { labels },
+      by: toActorSender(access.actor),
+    });
     return c.json({ payload: getOwn(ctx.state().conversations, String(conversationId))!.labels }, 200);
   });
 
@@ -103,7 +115,7 @@ export function createConversationUpdateRoutes(ctx: ChatwootContext): Hono {
     app.post(`${BASE}/${path}`, (c) => {
       const access = authorize(ctx, c, {});
       const conv = loadConversation(ctx, c, access);
-      perform(ctx, applyMute, { conversationId: conv.id, mute });
+      perform(ctx, applyMute, { conversationId: conv.id, mute, by: toActorSender(access.actor) });
       return c.body(null, 200);
     });
   }

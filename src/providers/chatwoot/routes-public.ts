@@ -7,22 +7,37 @@ import { Hono } from 'hono';
 import { getOwn } from '../../own.ts';
 import { perform } from './effects.ts';
 import type { ChatwootContext } from './events.ts';
+import { type ContactInbox, type Conversation, findConversation, type Inbox } from './model.ts';
 import {
-  type ContactInbox,
-  type Conversation,
-  findConversation,
-  type Inbox,
-  MESSAGE_TYPES,
-  type Message,
-} from './model.ts';
-import { applyCreateConversation, applyCreateMessage } from './model-conversations.ts';
-import { applyCreateContact } from './model-resources.ts';
-import { renderAttachment, renderSenderEvent, toSeconds, toSecondsOrZero } from './render.ts';
+  applyCreateConversation,
+  applyCreateMessage,
+  applyStatusChange,
+  applyTyping,
+} from './model-conversations.ts';
+import {
+  applyContactLastSeen,
+  applyHmacVerified,
+  applyPublicContact,
+  applySubmittedValues,
+} from './model-public.ts';
+import { applyContactUpdate } from './model-updates.ts';
 import { ERROR_NOT_FOUND, refuseWith } from './render-errors.ts';
-import { readParams, valueOrRefuse } from './routes.ts';
+import {
+  listPublicMessages,
+  renderPublicContact,
+  renderPublicConversation,
+  renderPublicMessage,
+} from './render-public.ts';
+import { renderContactWebhookData } from './render-webhooks.ts';
+import { readParams, readQuery, valueOrRefuse } from './routes.ts';
 import { toRecordId } from './rules.ts';
 import { parseMessageCreate } from './rules-conversations.ts';
-import { parseContactCreate } from './rules-resources.ts';
+import {
+  parseIdentifierHash,
+  parsePublicContactCreate,
+  parsePublicContactUpdate,
+  parseSubmittedValues,
+} from './rules-public.ts';
 
 const BASE = '/public/api/v1/inboxes/:inbox_identifier';
 
@@ -42,108 +57,99 @@ function loadContactInbox(ctx: ChatwootContext, c: Context, inbox: Inbox): Conta
   );
 }
 
-/** `@contact_inbox.conversations.find_by!(display_id:)`. */
-function loadConversation(ctx: ChatwootContext, c: Context, inbox: Inbox, ci: ContactInbox): Conversation {
+/**
+ * The conversation of the path: one of the contact's conversations (`@contact_inbox.contact.conversations`) when
+ * the contact inbox is HMAC-verified or `anyOfContact` (the messages routes, InboxesController#set_conversation),
+ * else one of the contact inbox's (ConversationsController#set_conversation).
+ */
+function loadConversation(
+  ctx: ChatwootContext,
+  c: Context,
+  inbox: Inbox,
+  ci: ContactInbox,
+  anyOfContact = false,
+): Conversation {
   const id = toRecordId(c.req.param('conversation_id'));
   const conv = id === null ? undefined : findConversation(ctx.state(), inbox.account_id, id);
-  return conv && conv.contact_inbox_id === ci.id ? conv : refuseWith(c, ERROR_NOT_FOUND);
+  if (!conv) refuseWith(c, ERROR_NOT_FOUND);
+  const ofContact = anyOfContact || ci.hmac_verified;
+  return (ofContact ? conv.contact_id === ci.contact_id : conv.contact_inbox_id === ci.id)
+    ? conv
+    : refuseWith(c, ERROR_NOT_FOUND);
 }
 
-/** The public contact answer: source id, pubsub token and the `public/api/v1/models/_contact` partial. */
-function renderPublicContact(ctx: ChatwootContext, ci: ContactInbox): Record<string, unknown> {
-  const contact = getOwn(ctx.state().contacts, String(ci.contact_id))!;
-  return {
-    source_id: ci.source_id,
-    pubsub_token: `pubsub-${ci.id}`,
-    id: contact.id,
-    name: contact.name,
-    email: contact.email,
-    phone_number: contact.phone_number,
-  };
-}
-
-/** `public/api/v1/models/_message.json.jbuilder`. */
-function renderPublicMessage(ctx: ChatwootContext, m: Message, displayId: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    id: m.id,
-    content: m.content,
-    message_type: MESSAGE_TYPES[m.message_type],
-    content_type: m.content_type,
-    content_attributes: m.content_attributes,
-    created_at: toSeconds(m.created_at),
-    conversation_id: displayId,
-  };
-  if (m.attachments.length > 0) out.attachments = m.attachments.map((a) => renderAttachment(a, m));
-  const sender = renderSenderEvent(ctx.state(), m);
-  if (sender) out.sender = sender;
-  return out;
-}
-
-/** The public messages of a conversation (`messages.chat`: not private, not activity), oldest first. */
-function listPublicMessages(ctx: ChatwootContext, conv: Conversation): Array<Record<string, unknown>> {
-  const s = ctx.state();
-  const ids = getOwn(s.index.conversations, String(conv.id))?.messageIds ?? [];
-  const out: Array<Record<string, unknown>> = [];
-  // A conversation's own messages: what the partial renders, whatever the store holds.
-  for (let i = 0; i < ids.length; i++) {
-    const m = getOwn(s.messages, String(ids[i]))!;
-    if (!m.private && m.message_type !== 'activity') out.push(renderPublicMessage(ctx, m, conv.display_id));
-  }
-  return out;
-}
-
-/** `public/api/v1/models/_conversation.json.jbuilder`. */
-function renderPublicConversation(ctx: ChatwootContext, conv: Conversation): Record<string, unknown> {
-  const contact = getOwn(ctx.state().contacts, String(conv.contact_id))!;
-  return {
-    id: conv.display_id,
-    uuid: conv.uuid,
-    inbox_id: conv.inbox_id,
-    contact_last_seen_at: toSecondsOrZero(conv.contact_last_seen_at),
-    status: conv.status,
-    agent_last_seen_at: toSecondsOrZero(conv.agent_last_seen_at),
-    messages: listPublicMessages(ctx, conv),
-    contact: { id: contact.id, name: contact.name, email: contact.email, phone_number: contact.phone_number },
-  };
+/** `process_hmac` of the contacts routes: a refused hash is 401; a verified one marks the contact inbox verified. */
+function checkIdentifierHash(
+  ctx: ChatwootContext,
+  c: Context,
+  inbox: Inbox,
+  body: Record<string, unknown>,
+  ci: ContactInbox | null,
+): void {
+  const { verified } = valueOrRefuse(c, parseIdentifierHash(body, inbox));
+  if (verified && ci && !ci.hmac_verified) perform(ctx, applyHmacVerified, { contactInboxId: ci.id });
 }
 
 /** Client API routes: contacts, their conversations and messages. */
 export function createPublicRoutes(ctx: ChatwootContext): Hono {
   const app = new Hono();
+  const contact = `${BASE}/contacts/:contact_identifier`;
+  const conversation = `${contact}/conversations/:conversation_id`;
+  const messages = `${conversation}/messages`;
 
   app.post(`${BASE}/contacts`, async (c) => {
     const params = await readParams(c);
     const inbox = loadInbox(ctx, c);
-    const body = { ...params.body, inbox_id: inbox.id, source_id: undefined };
-    const contact = valueOrRefuse(c, parseContactCreate(body, ctx.state(), inbox.account_id));
-    const sourceId = ctx.random.uuid();
-    perform(ctx, applyCreateContact, { accountId: inbox.account_id, contact, sourceId });
+    checkIdentifierHash(ctx, c, inbox, params.body, null);
+    const f = ctx.random.faker;
+    const draw = {
+      sourceId: ctx.random.uuid(),
+      // Haikunator.haikunate(1000): adjective-noun-token.
+      name: `${f.word.adjective()}-${f.word.noun()}-${ctx.random.int(0, 999)}`,
+    };
+    const plan = valueOrRefuse(c, parsePublicContactCreate(params.body, ctx.state(), inbox, draw));
+    const ciId = perform(ctx, applyPublicContact, { accountId: inbox.account_id, inboxId: inbox.id, plan });
     const s = ctx.state();
-    const ciId = getOwn(s.index.contactInboxBySource, `${inbox.id}:${sourceId}`)!;
-    return c.json(renderPublicContact(ctx, getOwn(s.contactInboxes, String(ciId))!), 200);
+    return c.json(renderPublicContact(s, getOwn(s.contactInboxes, String(ciId))!), 200);
   });
 
-  app.get(`${BASE}/contacts/:contact_identifier`, (c) => {
+  app.get(contact, (c) => {
     const inbox = loadInbox(ctx, c);
-    return c.json(renderPublicContact(ctx, loadContactInbox(ctx, c, inbox)), 200);
+    const ci = loadContactInbox(ctx, c, inbox);
+    checkIdentifierHash(ctx, c, inbox, readQuery(c), ci);
+    return c.json(renderPublicContact(ctx.state(), ci), 200);
   });
 
-  app.post(`${BASE}/contacts/:contact_identifier/conversations`, async (c) => {
+  const updateContact = async (c: Context) => {
+    const params = await readParams(c);
+    const inbox = loadInbox(ctx, c);
+    const ci = loadContactInbox(ctx, c, inbox);
+    checkIdentifierHash(ctx, c, inbox, params.body, ci);
+    const s = ctx.state();
+    const record = getOwn(s.contacts, String(ci.contact_id))!;
+    const changes = valueOrRefuse(c, parsePublicContactUpdate(params.body, s, record));
+    perform(ctx, applyContactUpdate, { contactId: record.id, changes });
+    return c.json(renderPublicContact(ctx.state(), ci), 200);
+  };
+  app.patch(contact, updateContact);
+  app.put(contact, updateContact);
+
+  app.post(`${contact}/conversations`, async (c) => {
     const params = await readParams(c);
     const inbox = loadInbox(ctx, c);
     const ci = loadContactInbox(ctx, c, inbox);
     const s = ctx.state();
-    const contact = getOwn(s.contacts, String(ci.contact_id))!;
+    const person = getOwn(s.contacts, String(ci.contact_id))!;
     const custom = params.body.custom_attributes;
     const lastId = getOwn(s.index.lastConversationOfContactInbox, String(ci.id)) ?? null;
     const created = perform(ctx, applyCreateConversation, {
       accountId: inbox.account_id,
       plan: {
         inbox,
-        contact,
+        contact: person,
         contactInbox: { existingId: ci.id },
         reuseConversationId: inbox.lock_to_single_conversation ? lastId : null,
-        status: contact.blocked ? 'resolved' : inbox.agent_bot_id !== null ? 'pending' : 'open',
+        status: person.blocked ? 'resolved' : inbox.agent_bot_id !== null ? 'pending' : 'open',
         assignee_id: null,
         team_id: null,
         additional_attributes: {},
@@ -154,40 +160,91 @@ export function createPublicRoutes(ctx: ChatwootContext): Hono {
         snoozed_until: null,
         message: null,
       },
-      sender: { type: 'Contact', id: contact.id },
+      sender: { type: 'Contact', id: person.id },
       uuid: ctx.random.uuid(),
     });
     const conv = getOwn(ctx.state().conversations, String(created.conversationId))!;
-    return c.json(renderPublicConversation(ctx, conv), 200);
+    return c.json(renderPublicConversation(ctx.state(), conv), 200);
   });
 
-  app.get(`${BASE}/contacts/:contact_identifier/conversations`, (c) => {
+  app.get(`${contact}/conversations`, (c) => {
     const inbox = loadInbox(ctx, c);
     const ci = loadContactInbox(ctx, c, inbox);
     const s = ctx.state();
     const ids = getOwn(s.index.conversationsOfContact ?? {}, String(ci.contact_id)) ?? [];
     const out: Array<Record<string, unknown>> = [];
-    // The contact's conversations (skipping deleted ids), those of this contact inbox; at most 100 (simulator choice).
+    // The contact's conversations (skipping deleted ids): all of them once HMAC-verified, else those of this
+    // contact inbox; at most 100 (simulator choice).
     for (let i = 0; i < ids.length && out.length < 100; i++) {
       const conv = getOwn(s.conversations, String(ids[i]));
-      if (conv && conv.contact_inbox_id === ci.id) out.push(renderPublicConversation(ctx, conv));
+      if (conv && (ci.hmac_verified || conv.contact_inbox_id === ci.id))
+        out.push(renderPublicConversation(s, conv));
     }
     return c.json(out, 200);
   });
 
-  const messages = `${BASE}/contacts/:contact_identifier/conversations/:conversation_id/messages`;
+  app.get(conversation, (c) => {
+    const inbox = loadInbox(ctx, c);
+    const conv = loadConversation(ctx, c, inbox, loadContactInbox(ctx, c, inbox));
+    return c.json(renderPublicConversation(ctx.state(), conv), 200);
+  });
+
+  // toggle_status: the contact resolves the conversation (nothing when it is resolved already).
+  app.post(`${conversation}/toggle_status`, async (c) => {
+    await readParams(c);
+    const inbox = loadInbox(ctx, c);
+    const conv = loadConversation(ctx, c, inbox, loadContactInbox(ctx, c, inbox));
+    if (conv.status !== 'resolved')
+      perform(ctx, applyStatusChange, {
+        conversationId: conv.id,
+        status: 'resolved',
+        snoozedUntil: null,
+        by: { type: 'Contact', id: conv.contact_id },
+      });
+    return c.json(
+      renderPublicConversation(ctx.state(), getOwn(ctx.state().conversations, String(conv.id))!),
+      200,
+    );
+  });
+
+  // toggle_typing: `typing_status` on/off sends conversation_typing_on/off with the contact as the user; any other
+  // value (`recording` has no webhook) does nothing.
+  app.post(`${conversation}/toggle_typing`, async (c) => {
+    const params = await readParams(c);
+    const inbox = loadInbox(ctx, c);
+    const conv = loadConversation(ctx, c, inbox, loadContactInbox(ctx, c, inbox));
+    const status = params.body.typing_status;
+    if (status === 'on' || status === 'off') {
+      const person = getOwn(ctx.state().contacts, String(conv.contact_id))!;
+      perform(ctx, applyTyping, {
+        conversationId: conv.id,
+        on: status === 'on',
+        user: renderContactWebhookData(ctx.state(), person),
+        isPrivate: false,
+      });
+    }
+    return c.body(null, 200);
+  });
+
+  app.post(`${conversation}/update_last_seen`, async (c) => {
+    await readParams(c);
+    const inbox = loadInbox(ctx, c);
+    const conv = loadConversation(ctx, c, inbox, loadContactInbox(ctx, c, inbox));
+    perform(ctx, applyContactLastSeen, { conversationId: conv.id });
+    return c.body(null, 200);
+  });
 
   app.get(messages, (c) => {
     const inbox = loadInbox(ctx, c);
-    const conv = loadConversation(ctx, c, inbox, loadContactInbox(ctx, c, inbox));
-    return c.json(listPublicMessages(ctx, conv), 200);
+    const conv = loadConversation(ctx, c, inbox, loadContactInbox(ctx, c, inbox), true);
+    return c.json(listPublicMessages(ctx.state(), conv), 200);
   });
 
   app.post(messages, async (c) => {
     const params = await readParams(c);
     const inbox = loadInbox(ctx, c);
     const ci = loadContactInbox(ctx, c, inbox);
-    const conv = loadConversation(ctx, c, inbox, ci);
+    const conv = loadConversation(ctx, c, inbox, ci, true);
     // The widget writes as the contact: an incoming text message (content, echo_id).
     const body = {
       content: params.body.content,
@@ -201,8 +258,25 @@ export function createPublicRoutes(ctx: ChatwootContext): Hono {
       sender: { type: 'Contact', id: ci.contact_id },
     });
     const m = getOwn(ctx.state().messages, String(messageId))!;
-    return c.json(renderPublicMessage(ctx, m, conv.display_id), 200);
+    return c.json(renderPublicMessage(ctx.state(), m, conv.display_id), 200);
   });
+
+  // The contact answers an interactive message (input_select, form): `submitted_values` in content_attributes.
+  const updateMessage = async (c: Context) => {
+    const params = await readParams(c);
+    const inbox = loadInbox(ctx, c);
+    const conv = loadConversation(ctx, c, inbox, loadContactInbox(ctx, c, inbox), true);
+    const id = toRecordId(c.req.param('message_id'));
+    const found = id === null ? undefined : getOwn(ctx.state().messages, String(id));
+    if (!found || found.conversation_id !== conv.id) refuseWith(c, ERROR_NOT_FOUND);
+    const submittedValues = parseSubmittedValues(params.body);
+    if (submittedValues !== undefined)
+      perform(ctx, applySubmittedValues, { messageId: found.id, submittedValues });
+    const m = getOwn(ctx.state().messages, String(found.id))!;
+    return c.json(renderPublicMessage(ctx.state(), m, conv.display_id), 200);
+  };
+  app.patch(`${messages}/:message_id`, updateMessage);
+  app.put(`${messages}/:message_id`, updateMessage);
 
   return app;
 }

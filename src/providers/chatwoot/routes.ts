@@ -13,6 +13,7 @@ import {
   ERROR_NOT_FOUND,
   refuseWith,
 } from './render-errors.ts';
+import { readUploadedBytes } from './routes-attachments.ts';
 import { isInboxVisible, MAX_JSON_NESTING, type Params, parseParams, toRecordId } from './rules.ts';
 import { type Access, type AccessRule, parseAccess, parseUserAccess } from './rules-auth.ts';
 
@@ -47,7 +48,9 @@ export async function readParams(c: Context): Promise<Params> {
     if (result.reason === 'malformed') refuseWith(c, ERROR_BAD_REQUEST);
     return { body: {}, files: [] };
   }
-  return parseParams(result.value, result.kind) ?? refuseWith(c, ERROR_BAD_REQUEST);
+  const params = parseParams(result.value, result.kind) ?? refuseWith(c, ERROR_BAD_REQUEST);
+  if (result.kind === 'multipart') await readUploadedBytes(result.value, params.files);
+  return params;
 }
 
 /** The query string as a flat record, keeping repeated keys (`labels=a&labels=b`) as arrays. */

@@ -106,10 +106,14 @@ describe('chatwoot actions', () => {
       ]);
       const messages = (await call(sim, 'GET', '/1/conversations/1/messages')).json.payload;
       expect(
-        messages.map((m: { content: string; sender: { id: number } }) => [m.content, m.sender.id]),
+        messages.map((m: { content: string; sender?: { id: number } }) => [m.content, m.sender?.id]),
       ).toEqual([
         ['help', 1],
+        // Joining and resolving write activity messages without a sender (AssignmentHandler,
+        // ActivityMessageHandler#status_change_activity).
+        ['Bob Agent self-assigned this conversation', undefined],
         ['sure', 2],
+        ['Conversation was marked resolved by Bob Agent', undefined],
       ]);
       expect((await call(sim, 'GET', '/1/conversations/1')).json.status).toBe('resolved');
     } finally {

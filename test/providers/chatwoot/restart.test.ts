@@ -53,3 +53,58 @@ describe('chatwoot state stored by an earlier version', () => {
     await sim.close();
   });
 });
+
+describe('chatwoot snooze timers after a restart', () => {
+  /** A file store in a fresh temporary directory. */
+  function createStoreFile(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'convosim-chatwoot-'));
+    dirs.push(dir);
+    return path.join(dir, 'db.json');
+  }
+
+  /** Snoozes conversation 1 for ten minutes on a simulator over `file`, then closes it. */
+  async function snoozeAndClose(file: string): Promise<void> {
+    const before = await createChatwootSim({ store: file });
+    await createConversation(before);
+    const until = Math.floor(before.control.now() / 1000) + 600;
+    const res = await call(before, 'POST', '/1/conversations/1/toggle_status', {
+      status: 'snoozed',
+      snoozed_until: until,
+    });
+    expect(res.json.payload.current_status).toBe('snoozed');
+    await before.close();
+  }
+
+  // ReopenSnoozedConversationsJob runs from cron, whatever restarts the server: a snoozed conversation still reopens.
+  test('a conversation snoozed before a restart of a file store reopens when its time comes', async () => {
+    const file = createStoreFile();
+    await snoozeAndClose(file);
+    const sim = await createChatwootSim({ store: file });
+    await sim.control.advance('5m');
+    expect((await call(sim, 'GET', '/1/conversations/1')).json.status).toBe('snoozed');
+    await sim.control.advance('10m');
+    expect((await call(sim, 'GET', '/1/conversations/1')).json).toMatchObject({
+      status: 'open',
+      snoozed_until: null,
+    });
+    await sim.close();
+  });
+
+  test('a store written before the snoozed index existed is indexed at start and its snoozes re-armed', async () => {
+    const file = createStoreFile();
+    await snoozeAndClose(file);
+    const sim0 = await createChatwootSim({ store: file });
+    const data = createStoreData(1);
+    const state = sim0.control.state('chatwoot') as Json;
+    const now = sim0.control.now();
+    await sim0.close();
+    delete state.index.snoozed;
+    data.providers.chatwoot = state;
+    data.meta.clockNow = now;
+    writeFileSync(file, JSON.stringify(data));
+    const sim = await createChatwootSim({ store: file });
+    await sim.control.advance('15m');
+    expect((await call(sim, 'GET', '/1/conversations/1')).json.status).toBe('open');
+    await sim.close();
+  });
+});

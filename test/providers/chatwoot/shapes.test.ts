@@ -71,7 +71,10 @@ describe('chatwoot shapes', () => {
     await call(sim, 'POST', '/1/conversations/1/toggle_status', { status: 'resolved' });
     await sim.control.idle();
     const rest = await call(sim, 'GET', '/1/conversations/1');
-    expect(rest.json.messages.map((m: Json) => m.content)).toEqual(['note']);
+    // The REST partial shows the last message of any kind: the activity message of resolving.
+    expect(rest.json.messages.map((m: Json) => m.content)).toEqual([
+      'Conversation was marked resolved by Alice Admin',
+    ]);
     expect(rest.json.last_non_activity_message.content).toBe('note');
     const [changed] = bodies('conversation_status_changed');
     expect(changed.messages).toEqual([]);

@@ -134,4 +134,18 @@ describe('chatwoot webhook events', () => {
       'webwidget_triggered',
     ]);
   });
+
+  // app/models/contact.rb: webhook_data has no `type` (push_event_data has `type: 'contact'`).
+  test('contact webhook data carries no type, unlike the contact push data in conversation meta', async () => {
+    const { sim, bodies } = await createHookedSim();
+    await call(sim, 'POST', '/1/contacts', { name: 'New' });
+    await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/messages', { content: 'hi', message_type: 'incoming' });
+    await sim.control.idle();
+    expect(bodies('contact_created')[0]).not.toHaveProperty('type');
+    const [message] = bodies('message_created');
+    expect(message.sender).toMatchObject({ id: 1, name: 'Jane Customer' });
+    expect(message.sender).not.toHaveProperty('type');
+    expect(message.conversation.meta.sender.type).toBe('contact');
+  });
 });
