@@ -1,6 +1,7 @@
 import { getOwn } from '../../own.ts';
 import type { Agent, ChatwootState, Contact, Inbox, Team, Webhook } from './model.ts';
 import { toSeconds } from './render.ts';
+import type { Actor } from './rules.ts';
 
 /** The `api/v1/models/_contact.json.jbuilder` partial, optionally with its contact inboxes. */
 export function renderContact(s: ChatwootState, c: Contact, withInboxes: boolean): Record<string, unknown> {
@@ -30,7 +31,11 @@ export function renderContact(s: ChatwootState, c: Contact, withInboxes: boolean
 }
 
 /** The `_inbox.json.jbuilder` partial (the fields an integration reads). */
-export function renderInbox(i: Inbox): Record<string, unknown> {
+export function renderInbox(
+  i: Inbox,
+  viewer: { administrator: boolean } = NOT_ADMIN,
+): Record<string, unknown> {
+  const identity = i.channel_type === 'Channel::Api' || i.channel_type === 'Channel::WebWidget';
   const out: Record<string, unknown> = {
     id: i.id,
     avatar_url: '',
@@ -51,7 +56,11 @@ export function renderInbox(i: Inbox): Record<string, unknown> {
     lock_to_single_conversation: i.lock_to_single_conversation,
     sender_name_type: 'friendly',
     business_name: null,
+    // `resource.channel.try(:hmac_mandatory)`: nil for channels without identity validation.
+    hmac_mandatory: identity ? (i.hmac_mandatory ?? false) : null,
   };
+  // `json.hmac_token ... if Current.account_user&.administrator?` (web widget and API channels).
+  if (identity && viewer.administrator && i.hmac_token !== undefined) out.hmac_token = i.hmac_token;
   if (i.channel_type === 'Channel::WebWidget') {
     out.website_url = i.website_url;
     out.website_token = `token-${i.id}`;
@@ -63,6 +72,13 @@ export function renderInbox(i: Inbox): Record<string, unknown> {
     out.secret = i.secret;
   }
   return out;
+}
+
+const NOT_ADMIN = { administrator: false };
+
+/** Whether the caller is an account user with the administrator role (`Current.account_user&.administrator?`). */
+export function toInboxViewer(actor: Actor): { administrator: boolean } {
+  return { administrator: actor.kind === 'user' && actor.agent.role === 'administrator' };
 }
 
 /** The `api/v1/models/_agent.json.jbuilder` partial (`provider` is Devise's sign-in provider, `email`). */

@@ -12,7 +12,7 @@ import { applyContactInbox } from './model-resources.ts';
 import { applyContactUpdate } from './model-updates.ts';
 import { renderConversation } from './render-conversations.ts';
 import { ERROR_NOT_FOUND, refuseWith } from './render-errors.ts';
-import { renderContact, renderInbox } from './render-resources.ts';
+import { renderContact, renderInbox, toInboxViewer } from './render-resources.ts';
 import { authorize, readParams, valueOrRefuse } from './routes.ts';
 import { isInboxVisible, toRecordId } from './rules.ts';
 import type { Access } from './rules-auth.ts';
@@ -113,7 +113,7 @@ export function createContactRoutes(ctx: ChatwootContext): Hono {
       ctx.update((draft) => applyContactInbox(draft, input, ctx.clock.now()));
     }
     const inbox = getOwn(ctx.state().inboxes, String(plan.inbox.id))!;
-    return c.json({ source_id: sourceId, inbox: renderInbox(inbox) }, 200);
+    return c.json({ source_id: sourceId, inbox: renderInbox(inbox, toInboxViewer(access.actor)) }, 200);
   });
 
   return app;

@@ -14,7 +14,14 @@ import {
   applyWebhookUpdate,
 } from './model-resources.ts';
 import { ERROR_NOT_ALLOWED, ERROR_NOT_FOUND, refuseWith, toUnprocessable } from './render-errors.ts';
-import { renderAgent, renderContact, renderInbox, renderTeam, renderWebhook } from './render-resources.ts';
+import {
+  renderAgent,
+  renderContact,
+  renderInbox,
+  renderTeam,
+  renderWebhook,
+  toInboxViewer,
+} from './render-resources.ts';
 import { authorize, readParams, valueOrRefuse } from './routes.ts';
 import { isInboxVisible, toRecordId } from './rules.ts';
 import { searchContacts } from './rules-listing.ts';
@@ -100,7 +107,8 @@ export function createResourceRoutes(ctx: ChatwootContext): Hono {
     const list = Object.values(ctx.state().inboxes).filter(
       (i) => i.account_id === accountId && isInboxVisible(actor, i),
     );
-    return c.json({ payload: list.map(renderInbox) }, 200);
+    const viewer = toInboxViewer(actor);
+    return c.json({ payload: list.map((i) => renderInbox(i, viewer)) }, 200);
   });
 
   app.get(`${BASE}/inboxes/:id`, (c) => {
@@ -109,7 +117,7 @@ export function createResourceRoutes(ctx: ChatwootContext): Hono {
     const inbox = id === null ? undefined : getOwn(ctx.state().inboxes, String(id));
     if (!inbox || inbox.account_id !== accountId) refuseWith(c, ERROR_NOT_FOUND);
     if (!isInboxVisible(actor, inbox)) refuseWith(c, ERROR_NOT_ALLOWED);
-    return c.json(renderInbox(inbox), 200);
+    return c.json(renderInbox(inbox, toInboxViewer(actor)), 200);
   });
 
   app.get(`${BASE}/teams`, (c) => {

@@ -105,4 +105,17 @@ describe('chatwoot permissions', () => {
     const other = await call(sim, 'GET', '/1/inboxes/2', undefined, AGENT);
     expect(other.status).toBe(401);
   });
+
+  // _inbox.json.jbuilder: `hmac_mandatory` for every inbox, `hmac_token ... if Current.account_user&.administrator?`
+  test("an API inbox's hmac_token is shown to administrators only; hmac_mandatory to everyone", async () => {
+    const sim = await setup();
+    const admin = await call(sim, 'GET', '/1/inboxes/1');
+    expect(admin.json.channel_type).toBe('Channel::Api');
+    expect(admin.json).toMatchObject({ hmac_mandatory: false, hmac_token: expect.any(String) });
+    const agent = await call(sim, 'GET', '/1/inboxes/1', undefined, AGENT);
+    expect(agent.json.hmac_mandatory).toBe(false);
+    expect(agent.json).not.toHaveProperty('hmac_token');
+    const listed = await call(sim, 'GET', '/1/inboxes', undefined, AGENT);
+    expect(listed.json.payload[0]).not.toHaveProperty('hmac_token');
+  });
 });
