@@ -6,12 +6,13 @@ import { perform } from './effects.ts';
 import type { ChatwootContext } from './events.ts';
 import { applyCreateConversation } from './model-conversations.ts';
 import { renderConversation, renderSeedOutputFields } from './render-conversations.ts';
+import { ERROR_NOT_FOUND, refuseWith } from './render-errors.ts';
 import { authorize, loadConversation, readParams, readQuery, valueOrRefuse } from './routes.ts';
 import { createSearchRoutes } from './routes-search.ts';
 import { type Actor, isInboxVisible, toActorSender } from './rules.ts';
 import { parseCreateConversation } from './rules-conversations.ts';
 import { filterConversations, parseFilterPayload } from './rules-filter.ts';
-import { listConversations, parseConversationQuery } from './rules-listing.ts';
+import { isUnknownTeam, listConversations, parseConversationQuery } from './rules-listing.ts';
 
 const BASE = '/api/v1/accounts/:account_id/conversations';
 
@@ -30,12 +31,14 @@ function listVisibleInboxes(ctx: ChatwootContext, actor: Actor, accountId: numbe
 
 /** The `GET /conversations` listing (and its counts) the query asks for. */
 function listFor(ctx: ChatwootContext, c: Context, actor: Actor, accountId: number) {
+  const query = parseConversationQuery(readQuery(c));
+  if (isUnknownTeam(ctx.state(), accountId, query)) refuseWith(c, ERROR_NOT_FOUND);
   return listConversations(
     ctx.state(),
     accountId,
     viewerOf(actor),
     listVisibleInboxes(ctx, actor, accountId),
-    parseConversationQuery(readQuery(c)),
+    query,
     ctx.options.pageSize,
     ctx.options.searchLimit,
     ctx.clock.now(),

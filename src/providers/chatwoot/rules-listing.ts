@@ -79,7 +79,8 @@ export function parseConversationQuery(q: Record<string, string | string[]>): Co
     status: one('status') ?? 'open',
     q: one('q'),
     inboxId: num('inbox_id'),
-    teamId: num('team_id'),
+    // `current_account.teams.find(params[:team_id])`: any value given is looked up (`to_i`), never ignored.
+    teamId: one('team_id') === null ? null : toRubyInteger(one('team_id')!),
     labels: Array.isArray(labels) ? labels : labels ? [labels] : [],
     page: Math.max(1, num('page') ?? 1),
     conversationType: one('conversation_type'),
@@ -560,4 +561,10 @@ export function listConversationSummaries(
     });
   }
   return out;
+}
+
+/** `ConversationFinder#set_team`: a team_id that is not a team of the account raises RecordNotFound (404). */
+export function isUnknownTeam(s: ChatwootState, accountId: number, query: ConversationQuery): boolean {
+  if (query.teamId === null) return false;
+  return getOwn(s.teams, String(query.teamId))?.account_id !== accountId;
 }

@@ -318,4 +318,21 @@ describe('chatwoot listing q and labels as ConversationFinder reads them', () =>
     expect(ids(await call(sim, 'GET', '/1/conversations?labels[]=vip'))).toEqual([2, 1]);
     expect(ids(await call(sim, 'GET', '/1/conversations?labels[]=vip&labels[]=billing'))).toEqual([3, 2, 1]);
   });
+
+  // ConversationFinder#set_team: `current_account.teams.find(params[:team_id])` raises RecordNotFound
+  test('a team_id that is no team of the account answers 404 with the record-miss body, on the list and the counts', async () => {
+    const sim = await createChatwootSim();
+    await createConversation(sim);
+    await call(sim, 'POST', '/1/conversations/1/assignments', { team_id: 1 });
+    expect(ids(await call(sim, 'GET', '/1/conversations?team_id=1'))).toEqual([1]);
+    for (const path of [
+      '/1/conversations?team_id=99',
+      '/1/conversations?team_id=abc',
+      '/1/conversations/meta?team_id=7',
+    ]) {
+      const res = await call(sim, 'GET', path);
+      expect(res.status).toBe(404);
+      expect(res.json).toEqual({ error: 'Resource could not be found' });
+    }
+  });
 });
