@@ -16,7 +16,7 @@ import { renderContact, renderInbox, toInboxViewer } from './render-resources.ts
 import { authorize, readParams, valueOrRefuse } from './routes.ts';
 import { isInboxVisible, toRecordId } from './rules.ts';
 import type { Access } from './rules-auth.ts';
-import { parseContactInbox, parseContactUpdate } from './rules-contacts.ts';
+import { parseContactInbox, parseContactsPage, parseContactUpdate } from './rules-contacts.ts';
 import { CONTACT_FILTER_KEYS, filterContacts, parseFilterPayload } from './rules-filter.ts';
 
 const BASE = '/api/v1/accounts/:account_id/contacts/:contact_id';
@@ -65,7 +65,7 @@ export function createContactRoutes(ctx: ChatwootContext): Hono {
     const access = authorize(ctx, c, {});
     const params = await readParams(c);
     const conditions = valueOrRefuse(c, parseFilterPayload(params.body, CONTACT_FILTER_KEYS));
-    const page = Math.max(1, Number(c.req.query('page')) || 1);
+    const { page, currentPage } = parseContactsPage(c.req.query('page'));
     const s = ctx.state();
     const { count, found } = valueOrRefuse(
       c,
@@ -80,7 +80,7 @@ export function createContactRoutes(ctx: ChatwootContext): Hono {
       ),
     );
     return c.json(
-      { meta: { count, current_page: page }, payload: found.map((x) => renderContact(s, x, true)) },
+      { meta: { count, current_page: currentPage }, payload: found.map((x) => renderContact(s, x, true)) },
       200,
     );
   });

@@ -24,6 +24,7 @@ import {
 } from './render-resources.ts';
 import { authorize, readParams, valueOrRefuse } from './routes.ts';
 import { isInboxVisible, toRecordId } from './rules.ts';
+import { parseContactsPage } from './rules-contacts.ts';
 import { searchContacts } from './rules-listing.ts';
 import { parseContactCreate, parseWebhookInput, parseWebhookParams } from './rules-resources.ts';
 
@@ -31,7 +32,7 @@ const BASE = '/api/v1/accounts/:account_id';
 const CONTACTS_PAGE = 15;
 
 /** The page a listing asks for (`page`, from 1). */
-const readPage = (c: Context) => Math.max(1, Number(c.req.query('page')) || 1);
+const readPage = (c: Context) => parseContactsPage(c.req.query('page'));
 
 /** Contacts, inboxes, teams, agents and webhooks routes. */
 export function createResourceRoutes(ctx: ChatwootContext): Hono {
@@ -61,11 +62,11 @@ export function createResourceRoutes(ctx: ChatwootContext): Hono {
     const { accountId } = authorize(ctx, c, {});
     const s = ctx.state();
     const list = getOwn(s.index.contactsOfAccount, String(accountId));
-    const page = readPage(c);
+    const { page, currentPage } = readPage(c);
     const ids = list ? slicePagedIds(list, (page - 1) * CONTACTS_PAGE, CONTACTS_PAGE) : [];
     return c.json(
       {
-        meta: { count: list?.size ?? 0, current_page: page },
+        meta: { count: list?.size ?? 0, current_page: currentPage },
         payload: ids.map((id) => renderContact(s, getOwn(s.contacts, id)!, true)),
       },
       200,
@@ -77,7 +78,7 @@ export function createResourceRoutes(ctx: ChatwootContext): Hono {
     const q = c.req.query('q');
     if (!q) refuseWith(c, toUnprocessable('Specify search string with parameter q'));
     const s = ctx.state();
-    const page = readPage(c);
+    const { page, currentPage } = readPage(c);
     const { count, found } = searchContacts(
       s,
       accountId,
@@ -87,7 +88,7 @@ export function createResourceRoutes(ctx: ChatwootContext): Hono {
       ctx.options.searchLimit,
     );
     return c.json(
-      { meta: { count, current_page: page }, payload: found.map((x) => renderContact(s, x, true)) },
+      { meta: { count, current_page: currentPage }, payload: found.map((x) => renderContact(s, x, true)) },
       200,
     );
   });

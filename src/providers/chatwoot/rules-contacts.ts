@@ -12,6 +12,7 @@ import {
   toInvalidRecord,
 } from './render-errors.ts';
 import { findInbox, type InvalidAttribute, isPresent, toAttrs, toBoolean, toRecordId } from './rules.ts';
+import { toRubyInteger } from './rules-listing.ts';
 
 type Body = Record<string, unknown>;
 
@@ -91,4 +92,13 @@ export function parseContactInbox(
   const existing = getOwn(s.contactInboxes, String(existingId))!;
   if (existing.contact_id !== contact.id) return fail(ERROR_SOURCE_ID_TAKEN);
   return ok({ inbox, sourceId, existingId });
+}
+
+/**
+ * The page of a contact listing (`set_current_page`: `@current_page = params[:page] || 1`): Kaminari reads it with
+ * `to_i` (below 1 is page 1), and the answer's `meta.current_page` echoes the parameter as given (a string), or 1.
+ */
+export function parseContactsPage(raw: string | undefined): { page: number; currentPage: string | number } {
+  if (raw === undefined) return { page: 1, currentPage: 1 };
+  return { page: Math.max(1, toRubyInteger(raw)), currentPage: raw };
 }

@@ -57,7 +57,7 @@ const SORT_OPTIONS: Readonly<Record<string, ConversationSort>> = {
 };
 
 /** Ruby's `String#to_i`: leading digits, else 0. */
-function toRubyInteger(v: string): number {
+export function toRubyInteger(v: string): number {
   const m = /^\s*([+-]?\d+)/.exec(v);
   return m ? Number(m[1]) : 0;
 }

@@ -53,6 +53,20 @@ describe('chatwoot contacts, inboxes, teams, agents and webhooks', () => {
     expect((await call(sim, 'GET', '/1/contacts/9')).status).toBe(404);
   });
 
+  // contacts_controller.rb set_current_page: `@current_page = params[:page] || 1` (Kaminari reads it with to_i)
+  test("a contact listing's current_page echoes the page parameter as given, or 1 without one", async () => {
+    const sim = await createChatwootSim();
+    for (let i = 0; i < 16; i++) await call(sim, 'POST', '/1/contacts', { name: `c${i}` });
+    expect((await call(sim, 'GET', '/1/contacts')).json.meta).toEqual({ count: 17, current_page: 1 });
+    const second = await call(sim, 'GET', '/1/contacts?page=2');
+    expect(second.json.meta).toEqual({ count: 17, current_page: '2' });
+    expect(second.json.payload.map((c: { id: number }) => c.id)).toEqual([16, 17]);
+    const odd = await call(sim, 'GET', '/1/contacts?page=abc');
+    expect(odd.json.meta.current_page).toBe('abc');
+    expect(odd.json.payload).toHaveLength(15);
+    expect((await call(sim, 'GET', '/1/contacts/search?q=c1&page=1')).json.meta.current_page).toBe('1');
+  });
+
   test('search contacts matches name, email, phone and identifier', async () => {
     const sim = await createChatwootSim();
     const res = await call(sim, 'GET', '/1/contacts/search?q=jane-0');
