@@ -123,6 +123,11 @@ export const chatwootOptionsSchema = z.object({
    * Simulator choice: a search costs at most this much however large the store grows.
    */
   searchLimit: z.number().int().positive().default(10_000),
+  /**
+   * Largest attachment whose bytes are kept (in the message, so in the store) and served at its `data_url`; a larger
+   * one keeps its metadata and its URLs answer 404. Simulator choice: 1 MiB, the default body limit; 0 keeps none.
+   */
+  attachmentBytes: z.number().int().nonnegative().default(1_048_576),
 });
 
 /** Parsed chatwoot options. */

@@ -11,7 +11,6 @@ import {
 } from './model.ts';
 import { applyActivity } from './model-indexes.ts';
 import { type Applied, toMessageStep } from './model-outcomes.ts';
-import type { UploadedBytes } from './rules-attachments.ts';
 import type { MessageInput } from './rules-conversations.ts';
 
 /** What a new message needs: the validated input, its sender and files; ids and times come from `applyMessage`. */
@@ -81,7 +80,7 @@ export function toNewMessage(input: MessageInput, sender: Sender): NewMessage {
     sender_type: sender.type,
     sender_id: sender.id,
     attachments: input.files.map((f) => {
-      const { data, width, height } = f as UploadedBytes;
+      const { data, width, height } = f;
       return {
         file_type: toFileType(f.type),
         file_name: f.name,

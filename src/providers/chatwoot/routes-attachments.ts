@@ -8,18 +8,15 @@ import { Hono } from 'hono';
 import { getOwn } from '../../own.ts';
 import type { ChatwootContext } from './events.ts';
 import { ERROR_NOT_FOUND, refuseWith } from './render-errors.ts';
-import {
-  MAX_ATTACHMENT_BYTES,
-  parseAttachmentKey,
-  readImageSize,
-  type UploadedBytes,
-} from './rules-attachments.ts';
+import type { UploadedFile } from './rules.ts';
+import { parseAttachmentKey, readImageSize } from './rules-attachments.ts';
 
 /**
- * Adds the bytes (base64, up to MAX_ATTACHMENT_BYTES) and image dimensions of each uploaded file to the files of
- * `params`, read from the multipart `form` in the order `parseParams` listed them.
+ * Adds the bytes (base64; the body limit bounds them, the `attachmentBytes` option decides which a message keeps)
+ * and image dimensions of each uploaded file to the files of `params`, read from the multipart `form` in the order
+ * `parseParams` listed them.
  */
-export async function readUploadedBytes(form: unknown, files: object[]): Promise<void> {
+export async function readUploadedBytes(form: unknown, files: UploadedFile[]): Promise<void> {
   if (typeof form !== 'object' || form === null) return;
   let index = 0;
   for (const raw of Object.values(form as Record<string, unknown>)) {
@@ -29,12 +26,9 @@ export async function readUploadedBytes(form: unknown, files: object[]): Promise
       if (!file) return;
       const bytes = new Uint8Array(await item.arrayBuffer());
       const size = readImageSize(bytes);
-      const extra: UploadedBytes = {
-        width: size?.width ?? null,
-        height: size?.height ?? null,
-        ...(bytes.byteLength <= MAX_ATTACHMENT_BYTES ? { data: Buffer.from(bytes).toString('base64') } : {}),
-      };
-      Object.assign(file, extra);
+      file.width = size?.width ?? null;
+      file.height = size?.height ?? null;
+      file.data = Buffer.from(bytes).toString('base64');
     }
   }
 }

@@ -12,7 +12,7 @@ import { renderMessage } from './render.ts';
 import { renderMessagesMeta } from './render-conversations.ts';
 import { ERROR_NOT_FOUND, refuseWith } from './render-errors.ts';
 import { authorize, loadConversation, readParams, readQuery, valueOrRefuse } from './routes.ts';
-import { toActorSender, toRecordId } from './rules.ts';
+import { keepAttachmentBytes, toActorSender, toRecordId } from './rules.ts';
 import { parseMessageCreate } from './rules-conversations.ts';
 import { listMessageIds, parseMessageQuery } from './rules-listing.ts';
 
@@ -40,7 +40,8 @@ export function createMessageRoutes(ctx: ChatwootContext): Hono {
     const params = await readParams(c);
     const conv = loadConversation(ctx, c, access);
     const inbox = getOwn(ctx.state().inboxes, String(conv.inbox_id))!;
-    const message = valueOrRefuse(c, parseMessageCreate(params.body, inbox, params.files));
+    const files = keepAttachmentBytes(params.files, ctx.options.attachmentBytes);
+    const message = valueOrRefuse(c, parseMessageCreate(params.body, inbox, files));
     const sender =
       message.message_type === 'incoming'
         ? { type: 'Contact' as const, id: conv.contact_id }

@@ -30,7 +30,7 @@ import {
 } from './render-public.ts';
 import { renderContactWebhookData } from './render-webhooks.ts';
 import { readParams, readQuery, valueOrRefuse } from './routes.ts';
-import { toRecordId } from './rules.ts';
+import { keepAttachmentBytes, toRecordId } from './rules.ts';
 import { parseMessageCreate } from './rules-conversations.ts';
 import {
   parseIdentifierHash,
@@ -251,7 +251,8 @@ export function createPublicRoutes(ctx: ChatwootContext): Hono {
       echo_id: params.body.echo_id,
       message_type: 'incoming',
     };
-    const message = valueOrRefuse(c, parseMessageCreate(body, inbox, params.files));
+    const files = keepAttachmentBytes(params.files, ctx.options.attachmentBytes);
+    const message = valueOrRefuse(c, parseMessageCreate(body, inbox, files));
     const messageId = perform(ctx, applyCreateMessage, {
       conversationId: conv.id,
       message,

@@ -3,12 +3,6 @@
 // A maintained reader (the `image-size` package) would cover more formats; it is not a dependency here, so the
 // three formats browsers send most are read from their headers.
 
-/** The largest upload whose bytes are kept and served (base64 in the state); larger ones keep metadata only. */
-export const MAX_ATTACHMENT_BYTES = 1_048_576;
-
-/** What the simulator adds to an uploaded file: its bytes (base64, when kept) and image dimensions. */
-export type UploadedBytes = { data?: string; width?: number | null; height?: number | null };
-
 /** Width and height of an image. */
 export type ImageSize = { width: number; height: number };
 

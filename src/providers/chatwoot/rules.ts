@@ -142,7 +142,20 @@ export function isInboxVisible(actor: Actor, inbox: Inbox): boolean {
 }
 
 /** A file received with a multipart message. */
-export type UploadedFile = { name: string; size: number; type: string };
+export type UploadedFile = {
+  name: string;
+  size: number;
+  type: string;
+  /** The bytes, base64 (kept up to the `attachmentBytes` option); width and height of a PNG, GIF or JPEG. */
+  data?: string;
+  width?: number | null;
+  height?: number | null;
+};
+
+/** The files with their bytes kept only when at most `maxBytes` long (the `attachmentBytes` option). */
+export function keepAttachmentBytes(files: readonly UploadedFile[], maxBytes: number): UploadedFile[] {
+  return files.map((f) => (f.data !== undefined && f.size > maxBytes ? { ...f, data: undefined } : f));
+}
 
 /** Request params as Rails sees them: JSON, form or multipart fields, plus uploaded files. */
 export type Params = { body: Record<string, unknown>; files: UploadedFile[] };

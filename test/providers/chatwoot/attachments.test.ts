@@ -141,6 +141,24 @@ describe('chatwoot attachments', () => {
     expect((await sim.app.request(attachment.data_url)).status).toBe(404);
   });
 
+  test('the attachmentBytes option sets the largest file whose bytes are kept; 0 keeps none', async () => {
+    const small = await createChatwootSim({ providerOptions: { chatwoot: { attachmentBytes: 20 } } });
+    await createConversation(small);
+    const gif = makeGif(2, 3);
+    expect(gif.byteLength).toBeLessThanOrEqual(20);
+    const kept = (await postFile(small, gif, 'image/gif', 'a.gif')).attachments[0];
+    expect((await small.app.request(kept.data_url)).status).toBe(200);
+    const pdf = new TextEncoder().encode('%PDF-1.4 longer than twenty bytes');
+    const dropped = (await postFile(small, pdf, 'application/pdf', 'doc.pdf')).attachments[0];
+    expect(dropped).toMatchObject({ file_size: pdf.byteLength });
+    expect((await small.app.request(dropped.data_url)).status).toBe(404);
+    const none = await createChatwootSim({ providerOptions: { chatwoot: { attachmentBytes: 0 } } });
+    await createConversation(none);
+    const meta = (await postFile(none, gif, 'image/gif', 'a.gif')).attachments[0];
+    expect(meta).toMatchObject({ width: 2, height: 3 });
+    expect((await none.app.request(meta.data_url)).status).toBe(404);
+  });
+
   test('a deleted message no longer serves its attachment', async () => {
     const sim = await createChatwootSim();
     await createConversation(sim);
