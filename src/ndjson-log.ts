@@ -10,6 +10,10 @@ import {
   writeSync,
 } from 'node:fs';
 
+// Reads from the end and writes carried records a megabyte at a time.
+const TAIL_CHUNK = 1 << 20;
+const CARRY_CHUNK = 1 << 20;
+
 /** An append-only file of JSON lines, rotated by size (`file`, `file.1`, ... `file.<keep>`). */
 export type NdjsonLog = {
   /** Appends one record now (write(2) before returning). Throws when the file cannot be written. */
@@ -40,13 +44,16 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
   const keep = options.keep ?? 3;
   let fd = openSync(file, 'a');
   let bytes = existsSync(file) ? statSync(file).size : 0;
+  // Bytes carried into the current file at its rotation: the next rotation waits for `maxBytes` of new records, so
+  // a carry larger than `maxBytes` (a long backlog of pending deliveries) cannot make every append rotate again.
+  let carried = 0;
   let rotating = false;
 
-  const write = (record: unknown) => {
-    const line = Buffer.from(`${JSON.stringify(record)}\n`);
+  const writeAll = (text: string) => {
+    const buffer = Buffer.from(text);
     let written = 0;
-    while (written < line.length) written += writeSync(fd, line, written);
-    bytes += line.length;
+    while (written < buffer.length) written += writeSync(fd, buffer, written);
+    bytes += buffer.length;
   };
 
   const rotate = () => {
@@ -58,9 +65,24 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
     fd = openSync(file, 'a');
     bytes = 0;
     rotating = true;
+    // The records carried forward are written a megabyte at a time, not one write per record.
+    let lines: string[] = [];
+    let size = 0;
+    const flush = () => {
+      if (lines.length > 0) writeAll(lines.join(''));
+      lines = [];
+      size = 0;
+    };
     try {
-      options.onRotate?.(write);
+      options.onRotate?.((record) => {
+        const line = `${JSON.stringify(record)}\n`;
+        lines.push(line);
+        size += line.length;
+        if (size >= CARRY_CHUNK) flush();
+      });
     } finally {
+      flush();
+      carried = bytes;
       rotating = false;
     }
   };
@@ -69,8 +91,8 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
 
   return {
     append(record) {
-      write(record);
-      if (bytes >= maxBytes && !rotating) rotate();
+      writeAll(`${JSON.stringify(record)}\n`);
+      if (bytes - carried >= maxBytes && !rotating) rotate();
     },
     readTail(count, maxFiles = keep + 1) {
       const tail: unknown[] = [];
@@ -95,14 +117,13 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
       for (const name of files()) if (existsSync(name)) unlinkSync(name);
       fd = openSync(file, 'a');
       bytes = 0;
+      carried = 0;
     },
     close() {
       closeSync(fd);
     },
   };
 }
-
-const TAIL_CHUNK = 1 << 20;
 
 /**
  * The non-empty lines of a file, the last one first, read backwards a chunk at a time: reading the newest lines

@@ -36,3 +36,26 @@ test('lines read from the end are whole across chunk boundaries, multi-byte char
   }
   expect(first).toEqual(lines.slice(-3).reverse());
 });
+
+test('records carried into a new file do not count toward its rotation, however many there are', () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-carry-')), 'log.ndjson');
+  let rotations = 0;
+  // Ten carried records of about 40 bytes each: twice the 200-byte limit.
+  const log = openNdjsonLog(file, {
+    maxBytes: 200,
+    keep: 2,
+    onRotate(append) {
+      rotations++;
+      for (let i = 0; i < 10; i++) append({ carried: i, pad: 'x'.repeat(20) });
+    },
+  });
+  for (let i = 0; i < 60; i++) log.append({ i, pad: 'y'.repeat(10) });
+  // 60 records of about 30 bytes: 1,800 bytes of new records, a rotation per 200 of them (before: one per append
+  // once the first carry had filled the file past its limit).
+  expect(rotations).toBeGreaterThanOrEqual(7);
+  expect(rotations).toBeLessThanOrEqual(10);
+  const tail = log.readTail(1_000, 1) as { carried?: number; i?: number }[];
+  expect(tail.slice(0, 10).map((r) => r.carried)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  expect(tail.at(-1)?.i).toBe(59);
+  log.close();
+});
