@@ -14,7 +14,7 @@ import { ERROR_NOT_FOUND, refuseWith } from './render-errors.ts';
 import { authorize, loadConversation, readParams, readQuery, valueOrRefuse } from './routes.ts';
 import { keepAttachmentBytes, toActorSender, toRecordId } from './rules.ts';
 import { parseMessageCreate } from './rules-conversations.ts';
-import { listMessageIds, parseMessageQuery } from './rules-listing.ts';
+import { listMessageIds, parseMessageQuery } from './rules-messages.ts';
 
 const BASE = '/api/v1/accounts/:account_id/conversations/:conversation_id/messages';
 

@@ -25,8 +25,8 @@ import {
 import { authorize, readParams, valueOrRefuse } from './routes.ts';
 import { isInboxVisible, toRecordId } from './rules.ts';
 import { parseContactsPage } from './rules-contacts.ts';
-import { searchContacts } from './rules-listing.ts';
 import { parseContactCreate, parseWebhookInput, parseWebhookParams } from './rules-resources.ts';
+import { searchContacts } from './rules-search.ts';
 
 const BASE = '/api/v1/accounts/:account_id';
 const CONTACTS_PAGE = 15;

@@ -114,3 +114,31 @@ export function searchMessages(
   }
   return out;
 }
+
+/**
+ * Contacts of the account whose name, e-mail, phone number or identifier contains `needle` (lower case), newest
+ * first. Reads at most `limit` contacts (simulator choice): `count` is the number of matches among them.
+ */
+export function searchContacts(
+  s: ChatwootState,
+  accountId: number,
+  needle: string,
+  skip: number,
+  take: number,
+  limit: number,
+): { count: number; found: Contact[] } {
+  const found: Contact[] = [];
+  let count = 0;
+  for (const id of toNewestContactIds(s, accountId, limit)) {
+    const x = getOwn(s.contacts, id)!;
+    const hit =
+      (x.name ?? '').toLowerCase().includes(needle) ||
+      (x.email ?? '').toLowerCase().includes(needle) ||
+      (x.phone_number ?? '').toLowerCase().includes(needle) ||
+      (x.identifier ?? '').toLowerCase().includes(needle);
+    if (!hit) continue;
+    if (count >= skip && count < skip + take) found.push(x);
+    count += 1;
+  }
+  return { count, found };
+}
