@@ -1,4 +1,6 @@
+import type { ProviderContext } from '../../../src/provider/contract.ts';
 import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
+import type { ChatwootState } from '../../../src/providers/chatwoot/model.ts';
 import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
 import { createRecordingSender } from '../../support/recording-sender.ts';
 import { createTestSimulator } from '../../support/simulator.ts';
@@ -9,6 +11,31 @@ export type Json = any;
 
 /** The default fixtures' administrator token. */
 export const TOKEN = 'chatwoot-token';
+
+/**
+ * A simulator as `createTestSimulator` makes it with the chatwoot provider and its shipped fixtures, and the
+ * provider's own context: scale tests fill the state through the transitions in one update (filling through HTTP
+ * would take a minute).
+ */
+export async function createChatwootSimWithContext(
+  options: Omit<SimulatorOptions, 'providers' | 'defaultFixtures'> = {},
+): Promise<{ sim: Simulator; ctx: ProviderContext<ChatwootState> }> {
+  let captured: ProviderContext<ChatwootState> | undefined;
+  const sim = await createTestSimulator({
+    providers: [
+      {
+        ...chatwootProvider,
+        createState: (fixtures, c) => {
+          captured = c as ProviderContext<ChatwootState>;
+          return chatwootProvider.createState(fixtures, c);
+        },
+      },
+    ],
+    defaultFixtures: true,
+    ...options,
+  });
+  return { sim, ctx: captured! };
+}
 
 /** A fresh simulator with only the chatwoot provider, its shipped fixtures and `fixtures` merged over them. */
 export function createChatwootSim(

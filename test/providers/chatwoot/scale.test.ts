@@ -1,15 +1,13 @@
 import { expect, test } from 'vitest';
 import type { OutboundRequest } from '../../../src/dispatcher.ts';
 import type { ProviderContext } from '../../../src/provider/contract.ts';
-import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
 import { type ChatwootState, getConversation } from '../../../src/providers/chatwoot/model.ts';
 import { applyConversation } from '../../../src/providers/chatwoot/model-conversations.ts';
 import { applyMessage } from '../../../src/providers/chatwoot/model-messages.ts';
 import { applyContact, applyContactInbox } from '../../../src/providers/chatwoot/model-resources.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { guardScans } from '../../support/scan-guard.ts';
-import { createTestSimulator } from '../../support/simulator.ts';
-import { call } from './helpers.ts';
+import { call, createChatwootSimWithContext } from './helpers.ts';
 
 /** Stored contacts, conversations and messages: more than THRESHOLD of each. */
 const STORED = 1500;
@@ -30,18 +28,7 @@ type Filled = {
  * webhook takes every event, so the checked requests render and send payloads.
  */
 async function createFilledSim(): Promise<Filled> {
-  let captured: ProviderContext<ChatwootState> | undefined;
-  const sim = await createTestSimulator({
-    providers: [
-      {
-        ...chatwootProvider,
-        createState: (fixtures, c) => {
-          captured = c as ProviderContext<ChatwootState>;
-          return chatwootProvider.createState(fixtures, c);
-        },
-      },
-    ],
-    defaultFixtures: true,
+  const { sim, ctx } = await createChatwootSimWithContext({
     fixtures: {
       chatwoot: {
         inboxes: [
@@ -61,7 +48,6 @@ async function createFilledSim(): Promise<Filled> {
       body: '',
     }),
   });
-  const ctx = captured!;
   const now = ctx.clock.now();
   const text = (content: string, type: 'incoming' | 'outgoing') => ({
     content,

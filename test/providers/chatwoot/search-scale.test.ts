@@ -1,36 +1,20 @@
 // The searches, filters, sorts and contact delete stay within a page of reads with many records stored
 // (test/support/scan-guard.ts): the companion of scale.test.ts for the routes of issue 15's listing items.
 import { expect, test } from 'vitest';
-import type { ProviderContext } from '../../../src/provider/contract.ts';
-import { chatwootProvider } from '../../../src/providers/chatwoot/index.ts';
-import { type ChatwootState, getConversation } from '../../../src/providers/chatwoot/model.ts';
+import { getConversation } from '../../../src/providers/chatwoot/model.ts';
 import { applyConversation } from '../../../src/providers/chatwoot/model-conversations.ts';
 import { applyMessage } from '../../../src/providers/chatwoot/model-messages.ts';
 import { applyContact, applyContactInbox } from '../../../src/providers/chatwoot/model-resources.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { guardScans } from '../../support/scan-guard.ts';
-import { createTestSimulator } from '../../support/simulator.ts';
-import { call, type Json } from './helpers.ts';
+import { call, createChatwootSimWithContext, type Json } from './helpers.ts';
 
 const STORED = 1500;
 const THRESHOLD = 1000;
 
 /** STORED contacts, each with a conversation (custom attribute `n`) and a message, written in one update. */
 async function createFilledSim(): Promise<Simulator> {
-  let captured: ProviderContext<ChatwootState> | undefined;
-  const sim = await createTestSimulator({
-    providers: [
-      {
-        ...chatwootProvider,
-        createState: (fixtures, c) => {
-          captured = c as ProviderContext<ChatwootState>;
-          return chatwootProvider.createState(fixtures, c);
-        },
-      },
-    ],
-    defaultFixtures: true,
-  });
-  const ctx = captured!;
+  const { sim, ctx } = await createChatwootSimWithContext();
   const now = ctx.clock.now();
   ctx.update((s) => {
     for (let i = 1; i <= STORED; i++) {
