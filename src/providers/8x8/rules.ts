@@ -157,10 +157,19 @@ export function hasProtoKey(body: unknown): boolean {
   return false;
 }
 
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+// The expected secrets are few (the fixtures' keys): each is hashed once, not on every request.
+const expectedDigests = new Map<string, Buffer>();
+
 /** Compares a secret from a request with the expected one in constant time (hashes make the lengths equal). */
 export function isSameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
+  let known = expectedDigests.get(expected);
+  if (!known) {
+    if (expectedDigests.size >= 64) expectedDigests.clear();
+    known = digest(expected);
+    expectedDigests.set(expected, known);
+  }
+  return timingSafeEqual(digest(given), known);
 }
 /** Builds an issue. */
 export const issue = (field: string, value: unknown, message: string, code = 'invalid_parameter'): Issue => ({
