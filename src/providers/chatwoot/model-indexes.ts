@@ -285,6 +285,8 @@ export function removeConversation(s: ChatwootState, c: Conversation): void {
   const contactInboxKey = String(c.contact_inbox_id);
   if (getOwn(s.index.lastConversationOfContactInbox, contactInboxKey) === c.id)
     delete s.index.lastConversationOfContactInbox[contactInboxKey];
+  // A snoozed conversation that is deleted has no reopening to re-arm at the next start.
+  if (s.index.snoozed && hasOwn(s.index.snoozed, key)) delete s.index.snoozed[key];
   // index.conversationsOfContact keeps the id: its readers skip ids whose conversation is gone (ids are never reused),
   // so that removing one costs nothing however many conversations the contact has.
   delete s.conversations[key];

@@ -90,6 +90,16 @@ describe('chatwoot snooze timers after a restart', () => {
     await sim.close();
   });
 
+  test('a snoozed conversation that is deleted leaves no reopening to re-arm at the next start', async () => {
+    const file = createStoreFile();
+    await snoozeAndClose(file);
+    const sim = await createChatwootSim({ store: file });
+    expect(Object.keys((sim.control.state('chatwoot') as Json).index.snoozed)).toEqual(['1']);
+    expect((await call(sim, 'DELETE', '/1/conversations/1')).status).toBe(200);
+    expect((sim.control.state('chatwoot') as Json).index.snoozed).toEqual({});
+    await sim.close();
+  });
+
   test('a store written before the snoozed index existed is indexed at start and its snoozes re-armed', async () => {
     const file = createStoreFile();
     await snoozeAndClose(file);
