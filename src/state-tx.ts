@@ -68,19 +68,23 @@ export function runTransaction<S, T>(
     tx.rollback();
     throw error;
   }
-  const plainResult = (isContainer(result) ? (tx.targets.get(result) ?? result) : result) as T;
+  const plainResult = raw(result);
   return { result: plainResult, ops: tx.ops, rollback: () => tx.rollback() };
 }
 
+/**
+ * What the transaction knows of an object it touched: where it lives (its parent and key; no parent for the root
+ * and for an object taken out of the tree) and its draft, once made.
+ */
+type Node = { parent: Record<string, unknown> | null; key: string; proxy: object | null };
+
 // One transaction: a class (not closures), so that a write allocates no functions. The proxy handler is the
-// transaction itself: its get/set/deleteProperty/defineProperty traps read the maps below.
+// transaction itself: its get/set/deleteProperty/defineProperty traps read the map below. A draft's object is read
+// back through the RAW symbol (its get trap answers it).
 class Tx implements ProxyHandler<Record<string, unknown>> {
   readonly undo: Undo[] = [];
   readonly ops: StateOp[] = [];
-  // Where each object touched through the draft lives: its parent and key (the root has none).
-  readonly parents = new Map<object, readonly [parent: Record<string, unknown>, key: string]>();
-  readonly proxies = new Map<object, object>();
-  readonly targets = new Map<object, Record<string, unknown>>();
+  readonly nodes = new Map<object, Node>();
   readonly basePath: StatePath;
   readonly root: object;
   readonly logging: boolean;
@@ -92,13 +96,23 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   }
 
   wrap(target: Record<string, unknown>): object {
-    let proxy = this.proxies.get(target);
-    if (!proxy) {
-      proxy = new Proxy(target, this);
-      this.proxies.set(target, proxy);
-      this.targets.set(proxy, target);
+    let node = this.nodes.get(target);
+    if (!node) {
+      node = { parent: null, key: '', proxy: null };
+      this.nodes.set(target, node);
     }
-    return proxy;
+    node.proxy ??= new Proxy(target, this);
+    return node.proxy;
+  }
+
+  /** Notes that `value` now lives at `parent[key]`. */
+  link(value: object, parent: Record<string, unknown>, key: string): void {
+    const node = this.nodes.get(value);
+    if (!node) this.nodes.set(value, { parent, key, proxy: null });
+    else if (node.parent !== parent || node.key !== key) {
+      node.parent = parent;
+      node.key = key;
+    }
   }
 
   /**
@@ -107,11 +121,11 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
    */
   pathOf(target: Record<string, unknown>, key: string): string[] | null {
     const keys = [key];
-    for (let node: object = target; node !== this.root; ) {
-      const link = this.parents.get(node);
-      if (!link) return null;
-      keys.push(link[1]);
-      node = link[0];
+    for (let object: object = target; object !== this.root; ) {
+      const node = this.nodes.get(object);
+      if (!node?.parent) return null;
+      keys.push(node.key);
+      object = node.parent;
     }
     for (let i = this.basePath.length - 1; i >= 0; i--) keys.push(this.basePath[i]!);
     return keys.reverse();
@@ -120,20 +134,20 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   /** Forgets where `value` lived, when it was at `target[key]` (it was taken out of the tree there). */
   detach(value: unknown, target: Record<string, unknown>, key: string): void {
     if (!isContainer(value)) return;
-    const link = this.parents.get(value);
-    if (link && link[0] === target && link[1] === key) this.parents.delete(value);
+    const node = this.nodes.get(value);
+    if (node && node.parent === target && node.key === key) node.parent = null;
   }
 
   isInPlace(target: Record<string, unknown>): boolean {
-    const link = this.parents.get(target);
-    return link !== undefined && Object.hasOwn(link[0], link[1]) && link[0][link[1]] === target;
+    const node = this.nodes.get(target);
+    return !!node?.parent && Object.hasOwn(node.parent, node.key) && node.parent[node.key] === target;
   }
 
   // A value about to be stored: drafts become their plain objects. An object that still lives elsewhere in the
   // tree is copied, so that the tree stays a tree (one place per object) and the log replays to the same state.
   toPlain(value: unknown, seen: Set<object> | null): unknown {
     if (!isContainer(value)) return value;
-    const target = this.targets.get(value);
+    const target = (value as Record<symbol, unknown>)[RAW] as Record<string, unknown> | undefined;
     if (target) return this.isInPlace(target) ? structuredClone(target) : target;
     const visited = seen ?? new Set<object>();
     if (visited.has(value)) return value;
@@ -143,7 +157,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
       if (isContainer(child)) {
         const plain = this.toPlain(child, visited) as Record<string, unknown>;
         if (plain !== child) assign(value, key, plain);
-        this.parents.set(plain, [value, key]);
+        this.link(plain, value, key);
       }
     }
     return value;
@@ -154,14 +168,19 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     // Index reads (digits) skip the method lookup: they are most of what a binary search does.
     if (Array.isArray(target) && key.charCodeAt(0) > 57 && REWRITES.has(key))
       return this.rewrite(target, key);
-    const own = Object.hasOwn(target, key);
-    const value = own ? target[key] : Reflect.get(target, key);
-    if (own && isContainer(value)) {
-      const link = this.parents.get(value);
-      if (!link || link[0] !== target || link[1] !== key) this.parents.set(value, [target, key]);
-      return this.wrap(value);
+    if (!Object.hasOwn(target, key)) return Reflect.get(target, key);
+    const value = target[key];
+    if (!isContainer(value)) return value;
+    let node = this.nodes.get(value);
+    if (!node) {
+      node = { parent: target, key, proxy: null };
+      this.nodes.set(value, node);
+    } else if (node.parent !== target || node.key !== key) {
+      node.parent = target;
+      node.key = key;
     }
-    return value;
+    node.proxy ??= new Proxy(value, this);
+    return node.proxy;
   }
 
   set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
@@ -175,7 +194,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     this.undo.push([target, key, had, old]);
     if (old !== plain) this.detach(old, target, key);
     assign(target, key, plain);
-    if (isContainer(plain)) this.parents.set(plain, [target, key]);
+    if (isContainer(plain)) this.link(plain, target, key);
     const path = this.logging ? this.pathOf(target, key) : null;
     if (path) this.ops.push([path, plain]);
     return true;
@@ -200,12 +219,12 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
         }
         for (let i = 0; i < array.length; i++) {
           const element = array[i];
-          if (isContainer(element)) this.parents.set(element, [target, String(i)]);
+          if (isContainer(element)) this.link(element, target, String(i));
         }
       }
       this.undo.push([target, CONTENTS, true, before]);
-      const link = this.logging ? this.parents.get(target) : undefined;
-      const path = link ? this.pathOf(link[0], link[1]) : null;
+      const node = this.logging ? this.nodes.get(target) : undefined;
+      const path = node?.parent ? this.pathOf(node.parent, node.key) : null;
       // The array itself, like any other logged value: serialized when the transaction commits.
       if (path) this.ops.push([path, array]);
       return result === array ? this.wrap(target) : result;
