@@ -11,8 +11,15 @@ import {
   ERROR_SOURCE_ID_TAKEN,
   toInvalidRecord,
 } from './render-errors.ts';
-import { findInbox, type InvalidAttribute, isPresent, toAttrs, toBoolean, toRecordId } from './rules.ts';
-import { toRubyInteger } from './rules-listing.ts';
+import {
+  findInbox,
+  type InvalidAttribute,
+  isPresent,
+  toAttrs,
+  toBoolean,
+  toRecordId,
+  toRubyInteger,
+} from './rules.ts';
 
 type Body = Record<string, unknown>;
 

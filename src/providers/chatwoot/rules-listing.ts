@@ -10,6 +10,7 @@ import {
   getEntry,
   toConversationKey,
 } from './model.ts';
+import { toRubyInteger } from './rules.ts';
 
 /** A `sort_by` of ConversationFinder::SORT_OPTIONS: the SortHandler scope and its direction. */
 export type ConversationSort = {
@@ -53,12 +54,6 @@ const SORT_OPTIONS: Readonly<Record<string, ConversationSort>> = {
   sort_on_priority: { key: 'priority', order: 'desc' },
   sort_on_waiting_since: { key: 'waiting_since', order: 'asc' },
 };
-
-/** Ruby's `String#to_i`: leading digits, else 0. */
-export function toRubyInteger(v: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(v);
-  return m ? Number(m[1]) : 0;
-}
 
 /** Reads the list query with ConversationFinder's defaults: status open, no assignee filter, page 1. */
 export function parseConversationQuery(q: Record<string, string | string[]>): ConversationQuery {

@@ -2,6 +2,7 @@
 // conversation's ascending message ids, so only the page is read.
 import { getOwn } from '../../own.ts';
 import { type ChatwootState, getEntry } from './model.ts';
+import { toRubyInteger } from './rules.ts';
 
 /** `GET /messages` params (MessageFinder): ids `after`/`before`, and `filter_internal_messages`. */
 export type MessageQuery = { after: number | null; before: number | null; publicOnly: boolean };
@@ -13,11 +14,7 @@ export function parseMessageQuery(q: Record<string, string | string[]>): Message
     return Array.isArray(v) ? v[0] : v;
   };
   // `params[:x].present?` then `.to_i`: "12abc" is 12, "abc" is 0.
-  const toI = (v: string | undefined) => {
-    if (v === undefined || v.trim() === '') return null;
-    const m = /^\s*([+-]?\d+)/.exec(v);
-    return m ? Number(m[1]) : 0;
-  };
+  const toI = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : toRubyInteger(v));
   const internal = one('filter_internal_messages');
   return {
     after: toI(one('after')),

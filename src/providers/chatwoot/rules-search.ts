@@ -131,12 +131,7 @@ export function searchContacts(
   let count = 0;
   for (const id of toNewestContactIds(s, accountId, limit)) {
     const x = getOwn(s.contacts, id)!;
-    const hit =
-      (x.name ?? '').toLowerCase().includes(needle) ||
-      (x.email ?? '').toLowerCase().includes(needle) ||
-      (x.phone_number ?? '').toLowerCase().includes(needle) ||
-      (x.identifier ?? '').toLowerCase().includes(needle);
-    if (!hit) continue;
+    if (!isContactHit(x, needle)) continue;
     if (count >= skip && count < skip + take) found.push(x);
     count += 1;
   }

@@ -185,3 +185,9 @@ export function parseParams(value: unknown, kind: string): Params | null {
   }
   return { body, files };
 }
+
+/** Ruby's `String#to_i`: leading digits, else 0. */
+export function toRubyInteger(v: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(v);
+  return m ? Number(m[1]) : 0;
+}
