@@ -118,7 +118,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         },
         write: async (doc) => {
           sliceStats = await writeJsonInSlices(location, doc, options.snapshotSliceMs, () =>
-            closed || closing ? 0 : (options.snapshotPace ?? SNAPSHOT_PACE),
+            closing ? 0 : (options.snapshotPace ?? SNAPSHOT_PACE),
           );
         },
       };
