@@ -23,6 +23,8 @@ export type DeliveryLog = {
   record(delivery: Delivery): void;
   /** Records a change of a delivery (state, a new attempt). */
   changed(delivery: Delivery): void;
+  /** Resolves once every record and change is in the file (undefined when none waits). */
+  written(): Promise<void> | undefined;
   /** Deliveries a previous process left pending, oldest first. */
   unsettled(): Delivery[];
   /** Deliveries in the window whose fields equal `keys`, oldest first. */
@@ -54,6 +56,8 @@ export function createDeliveryLog(options: {
   file: string | null;
   limit?: number;
   maxFileBytes?: number;
+  /** Called when the file cannot be written (the deliveries go on in memory). */
+  onError?(error: unknown): void;
 }): DeliveryLog {
   const limit = options.limit ?? 10_000;
   const pending = new Map<string, Delivery>();
@@ -63,6 +67,7 @@ export function createDeliveryLog(options: {
   const file: NdjsonLog | null = options.file
     ? openNdjsonLog(options.file, {
         maxBytes: options.maxFileBytes,
+        onError: options.onError,
         onRotate: (append) => {
           for (const delivery of pending.values()) append({ t: 'c', d: delivery } satisfies Line);
         },
@@ -107,7 +112,7 @@ export function createDeliveryLog(options: {
     nextId: () => `dlv-${++seq}`,
     lastSeq: () => seq,
     record(delivery) {
-      file?.append({ t: 'c', d: delivery } satisfies Line);
+      file?.queue({ t: 'c', d: delivery } satisfies Line);
       hold(delivery);
       if (isPending(delivery)) {
         pending.set(delivery.id, delivery);
@@ -120,7 +125,7 @@ export function createDeliveryLog(options: {
       if (file) {
         const line: Line = { t: 'u', id: delivery.id, state: delivery.state };
         if (newest) line.a = { ...newest, body: newest.body === delivery.body ? undefined : newest.body };
-        file.append(line);
+        file.queue(line);
       }
       if (isPending(delivery)) {
         pending.set(delivery.id, delivery);
@@ -130,6 +135,7 @@ export function createDeliveryLog(options: {
         attemptsLogged.delete(delivery.id);
       }
     },
+    written: () => file?.written(),
     unsettled: () => left.splice(0).filter(isPending),
     candidates: (keys) => window.candidates(keys).map((held) => held.delivery),
     stats: () => ({ ...window.stats(), pending: pending.size }),

@@ -120,6 +120,11 @@ export type DispatcherDeps = {
   policyOf(provider: string): DeliveryPolicy;
   /** Called after every change to a delivery record. */
   changed(delivery: Delivery): void;
+  /**
+   * Resolves once the state changes made so far are in the store's log; rejects when they could not be written
+   * and were undone (undefined when none waits). A delivery is sent only after the change that caused it.
+   */
+  durable?(): Promise<void> | undefined;
   /** Limits per destination; missing ones take `DEFAULT_DISPATCH_LIMITS`. */
   limits?: Partial<DispatchLimits>;
   /** Where the dispatcher reports slow or overflowing destinations and failing hooks (default: nowhere). */
@@ -275,6 +280,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     log('warn', `webhook destination ${toEcho(dest.key)} overflows, deliveries are dropped: ${note}`);
   };
 
+  // The pending store write of the change that caused each new delivery (see `durable`).
+  const causes = new WeakMap<Delivery, Promise<void>>();
+
   const attemptOnce = async (
     delivery: Delivery,
     event: WebhookEvent,
@@ -291,12 +299,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     let status: number | null = null;
     let error: string | null = null;
     let responseBody: string | null = null;
-    try {
-      const input = { eventId: delivery.eventId, event, body: delivery.body, attempt: attemptNo, time };
-      const signed = await chaos.sign(delivery, input, policy.sign);
-      headers = { ...headers, ...signed };
-    } catch (cause) {
-      error = `signing failed: ${describeSendError(cause)}`;
+    // Not sent before the change that caused it is on disk, nor ever when that change was undone.
+    const cause = causes.get(delivery);
+    if (cause) {
+      error = await cause.then(
+        () => {
+          causes.delete(delivery);
+          return null;
+        },
+        () => 'not sent: the state change that caused it could not be written to the store, and was undone',
+      );
+    }
+    if (error === null) {
+      try {
+        const input = { eventId: delivery.eventId, event, body: delivery.body, attempt: attemptNo, time };
+        const signed = await chaos.sign(delivery, input, policy.sign);
+        headers = { ...headers, ...signed };
+      } catch (cause) {
+        error = `signing failed: ${describeSendError(cause)}`;
+      }
     }
     if (error === null) {
       try {
@@ -482,6 +503,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   });
 
   const announce = (delivery: Delivery) => {
+    const cause = deps.durable?.();
+    if (cause) causes.set(delivery, cause);
     deps.record(delivery);
     deps.signals.emit('delivery.created', delivery);
   };

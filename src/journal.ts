@@ -147,8 +147,10 @@ export type WindowStats = { size: number; limit: number; evicted: number; oldest
 export type Journal = {
   /** The next request sequence number (ids are never handed out twice, across restarts too). */
   nextSeq(): number;
-  /** Records an entry (written to the file before returning). */
+  /** Records an entry (written to the file at the end of this turn of the event loop: see `written`). */
   append(entry: JournalEntry): void;
+  /** Resolves once every recorded entry is in the file (undefined when none waits). */
+  written(): Promise<void> | undefined;
   /** Entries matching a filter, oldest first, at most `limit` (the newest ones). */
   select(filter?: RequestFilter): JournalEntry[];
   count(filter?: RequestFilter): number;
@@ -170,6 +172,8 @@ export type JournalOptions = {
   limit?: number;
   /** Rotate the file past this size (default 32 MiB). */
   maxFileBytes?: number;
+  /** Called when the file cannot be written (the entries stay in memory). */
+  onError?(error: unknown): void;
 };
 
 const INDEXED = ['provider', 'route', 'status', 'method'] as const;
@@ -178,7 +182,7 @@ const INDEXED = ['provider', 'route', 'status', 'method'] as const;
 export function createJournal(options: JournalOptions): Journal {
   const limit = options.limit ?? 10_000;
   const file: NdjsonLog | null = options.file
-    ? openNdjsonLog(options.file, { maxBytes: options.maxFileBytes })
+    ? openNdjsonLog(options.file, { maxBytes: options.maxFileBytes, onError: options.onError })
     : null;
   let window: RecordWindow<JournalEntry> = createWindow(limit, INDEXED);
   let seq = 0;
@@ -222,8 +226,9 @@ export function createJournal(options: JournalOptions): Journal {
     nextSeq: () => ++seq,
     append(entry) {
       window.add(entry);
-      file?.append(entry);
+      file?.queue(entry);
     },
+    written: () => file?.written(),
     select,
     count: (filter = {}) => select({ ...filter, limit: undefined }).length,
     find(filter, also) {

@@ -19,6 +19,13 @@ export type NdjsonLog = {
   /** Appends one record now (write(2) before returning). Throws when the file cannot be written. */
   append(record: unknown): void;
   /**
+   * Appends one record at the end of this turn of the event loop, in one write(2) with every other record queued
+   * in the turn (group commit). A failed write is reported to `onError`.
+   */
+  queue(record: unknown): void;
+  /** Resolves once every queued record is written (undefined when none waits). */
+  written(): Promise<void> | undefined;
+  /**
    * The newest `count` records, oldest first, across the current file and up to `files - 1` rotated ones.
    * A torn line (the process died while writing it) is skipped.
    */
@@ -36,6 +43,8 @@ export type NdjsonLogOptions = {
   keep?: number;
   /** Called right after a rotation, to carry records forward into the new file (e.g. deliveries still pending). */
   onRotate?(append: (record: unknown) => void): void;
+  /** Called when a queued write fails (its records are dropped from the file; the caller keeps them in memory). */
+  onError?(error: unknown): void;
 };
 
 /** Opens (or creates) a rotated NDJSON log. */
@@ -87,14 +96,46 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
     }
   };
 
+  // Records queued in this turn, and the promise of their write.
+  let queued: string[] = [];
+  let batch: { promise: Promise<void>; resolve: () => void } | null = null;
+  const writeQueued = () => {
+    if (!batch) return;
+    const done = batch;
+    const text = queued.join('');
+    batch = null;
+    queued = [];
+    try {
+      writeAll(text);
+      if (bytes - carried >= maxBytes && !rotating) rotate();
+    } catch (error) {
+      options.onError?.(error);
+    } finally {
+      done.resolve();
+    }
+  };
+
   const files = () => [file, ...Array.from({ length: keep }, (_, i) => `${file}.${i + 1}`)];
 
   return {
     append(record) {
+      writeQueued();
       writeAll(`${JSON.stringify(record)}\n`);
       if (bytes - carried >= maxBytes && !rotating) rotate();
     },
+    queue(record) {
+      queued.push(`${JSON.stringify(record)}\n`);
+      if (batch) return;
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      batch = { promise, resolve };
+      setImmediate(writeQueued);
+    },
+    written: () => batch?.promise,
     readTail(count, maxFiles = keep + 1) {
+      writeQueued();
       const tail: unknown[] = [];
       for (const name of files().slice(0, maxFiles)) {
         if (tail.length >= count || !existsSync(name)) break;
@@ -113,6 +154,7 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
       return tail;
     },
     clear() {
+      writeQueued();
       closeSync(fd);
       for (const name of files()) if (existsSync(name)) unlinkSync(name);
       fd = openSync(file, 'a');
@@ -120,6 +162,7 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
       carried = 0;
     },
     close() {
+      writeQueued();
       closeSync(fd);
     },
   };

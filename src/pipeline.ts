@@ -28,8 +28,16 @@ export type PipelineDeps = {
   bodyLimit: number;
   contextOf(name: string): ProviderContext<unknown, unknown>;
   onInternalError(error: unknown, c: Context): void;
-  /** Called when the journal file cannot be written. */
-  onJournalError?(error: unknown): void;
+  /**
+   * Resolves once the state changes of this turn are in the write-ahead log (undefined when none waits); rejects
+   * with a StoreWriteError when they could not be written (and were undone).
+   */
+  durable?(): Promise<void> | undefined;
+  /**
+   * Resolves once the journal entries and delivery records of this turn are in their files (undefined when none
+   * waits).
+   */
+  written?(): Promise<void> | undefined;
 };
 
 const ADMIN = '/__admin';
@@ -83,13 +91,50 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       : c.json({ error: error.message, ...extra }, error.status as 400);
   };
 
+  /**
+   * Waits until the changes of this turn are in the write-ahead log, so that an answer is only sent for what a
+   * killed process keeps. When they could not be written (and were undone), the answer becomes a 503.
+   */
+  const awaitDurable = async (c: Context<SimEnv>) => {
+    const durable = deps.durable?.();
+    if (!durable) return;
+    try {
+      await durable;
+    } catch (error) {
+      if (!(error instanceof StoreWriteError)) throw error;
+      c.set('note', error.message);
+      c.res = undefined;
+      c.res = renderCoreError(c, { status: 503, kind: 'internal', message: error.message });
+    }
+  };
+
+  // The answers of a turn of the event loop are sent together at its end, on a memory store too (a file store's
+  // wait there for the turn's writes): the client is woken once for them, not once each (measured: about a fifth
+  // less CPU per request on a memory store at 10 connections).
+  let turnEnd: Promise<void> | null = null;
+  const endOfTurn = () =>
+    (turnEnd ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        turnEnd = null;
+        resolve();
+      }),
+    ));
+  const awaitWritten = () => deps.written?.() ?? endOfTurn();
+
   // The journal wraps everything (but the admin API and the inspector), so even refused requests are recorded.
+  // Every answer is sent once what it acknowledges is on disk: the state changes, then its journal entry and the
+  // delivery records of the turn (each written once per turn of the event loop for all requests, not per request).
   app.use('*', async (c, next) => {
     const isAdmin = isOwnPath(c.req.path);
     c.set('provider', isAdmin ? null : (providerFor(c.req.path)?.name ?? null));
     c.set('fault', null);
     c.set('note', null);
-    if (isAdmin) return next();
+    if (isAdmin) {
+      await next();
+      await awaitDurable(c);
+      await awaitWritten();
+      return;
+    }
     const time = clock.now();
     // Counted in flight until its journal entry is signalled (`idle({settleMs})` waits for it).
     signals.emit('request.started', { method: c.req.method, path: c.req.path, time });
@@ -99,11 +144,15 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     } catch (error) {
       thrown = error;
     }
-    await record(c, time, thrown);
+    // Numbered when handled, before its answer waits for the store: the order of requests and what they caused.
+    const seq = journal.nextSeq();
+    signals.emit('request.handled', { id: `req-${seq}` });
+    if (!thrown) await awaitDurable(c);
+    await record(c, time, thrown, seq);
     if (thrown) throw thrown;
   });
 
-  const record = async (c: Context<SimEnv>, time: number, thrown: unknown) => {
+  const record = async (c: Context<SimEnv>, time: number, thrown: unknown, seq: number) => {
     const { path, query } = splitUrl(c.req.url);
     const { bodyCache } = c.req as unknown as { bodyCache: BodyCache };
     const requestBody = bodyCache.text
@@ -130,7 +179,6 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       }
     }
     const response = thrown ? null : c.res;
-    const seq = journal.nextSeq();
     const entry: JournalEntry = {
       id: `req-${seq}`,
       seq,
@@ -149,13 +197,9 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       note: thrown instanceof DroppedConnection ? 'connection dropped (fault)' : c.get('note'),
       durationMs: clock.now() - time,
     };
-    try {
-      journal.append(entry);
-    } catch (error) {
-      // The answer is already decided; the entry stays in memory, and the failure is reported by the logger.
-      deps.onJournalError?.(error);
-    }
+    journal.append(entry);
     signals.emit('request', entry);
+    await awaitWritten();
   };
 
   const tooLarge = (c: Context) => {
@@ -246,10 +290,6 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     if (error instanceof DroppedConnection) throw error;
     // A provider's own refusal (its status and envelope) is an answer, not an internal error.
     if (error instanceof Refusal) return error.toResponse();
-    if (error instanceof StoreWriteError) {
-      c.set('note', error.message);
-      return renderCoreError(c, { status: 503, kind: 'internal', message: error.message });
-    }
     deps.onInternalError(error, c);
     c.set('note', `internal error: ${error.message}`);
     return renderCoreError(c, { status: 500, kind: 'internal', message: 'Internal server error' });

@@ -5,7 +5,12 @@ import type { ConversationSignal, Delivery, DeliveryAttempt } from './provider/c
 export type SimulatorSignals = {
   /** An inbound request (not an admin one) arrived; `request` follows once it is answered. */
   'request.started': { method: string; path: string; time: number };
-  /** An inbound request (not an admin one) was answered and journaled. */
+  /**
+   * An inbound request's handler finished: it is numbered (`req-<n>`), and its answer may still wait for the
+   * store's write of the turn. `request` follows.
+   */
+  'request.handled': { id: string };
+  /** An inbound request (not an admin one) was answered and journaled (its answer is sent once the file is written). */
   request: JournalEntry;
   /** A webhook was recorded, before its first attempt (transcripts order events by it). */
   'delivery.created': Delivery;

@@ -173,10 +173,15 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
       onWarning: (message) => log('warn', message),
       onError: (error) => log('error', 'store write failed', error),
     }));
-  const journal = createJournal({ file: store.sidecar('requests.ndjson'), limit: options.journalLimit });
+  const journal = createJournal({
+    file: store.sidecar('requests.ndjson'),
+    limit: options.journalLimit,
+    onError: (error) => log('error', 'the request journal cannot be written', error),
+  });
   const deliveryLog = createDeliveryLog({
     file: store.sidecar('deliveries.ndjson'),
     limit: options.journalLimit,
+    onError: (error) => log('error', 'the delivery log cannot be written', error),
   });
   let savedNow = store.data.meta.clockNow;
   if (savedNow !== null && !isValidTime(savedNow)) {
@@ -218,6 +223,7 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     unsettled: () => deliveryLog.unsettled(),
     nextDeliveryId: () => deliveryLog.nextId(),
     changed: (delivery) => deliveryLog.changed(delivery),
+    durable: () => store.written(),
     policyOf(name) {
       let resolved = policies.get(name);
       if (!resolved) {
@@ -352,7 +358,13 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     signals,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     contextOf: (name) => contexts.get(name)!,
-    onJournalError: (error) => log('error', 'the request journal cannot be written', error),
+    durable: () => store.written(),
+    written: () => {
+      const journalWritten = journal.written();
+      const deliveriesWritten = deliveryLog.written();
+      if (journalWritten && deliveriesWritten) return journalWritten.then(() => deliveriesWritten);
+      return journalWritten ?? deliveriesWritten;
+    },
     onInternalError(error, c) {
       // The message may quote request input: escaped and cut, so it cannot forge or flood log lines.
       const message = toEcho(errorText(error), 500).slice(1, -1);
@@ -403,6 +415,9 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
   for (const provider of providers) app.route('/', provider.createRoutes(contexts.get(provider.name)!));
   dispatcher.resume();
   startProviders();
+  // The state the simulator starts from is on disk before it answers anything (a store that cannot be written
+  // refuses to start).
+  await store.flush();
 
   let server: ServerType | null = null;
   let closed = false;

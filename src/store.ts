@@ -5,7 +5,7 @@ import { isRecord } from './own.ts';
 import { type SnapshotStats, writeJsonInSlices } from './snapshot.ts';
 import { readSnapshotFile } from './snapshot-read.ts';
 import { applyOps, runTransaction, type StateOp } from './state-tx.ts';
-import { listSegments, openWriteAheadLog, readSegments, type WriteAheadLog } from './wal.ts';
+import { listSegments, openWriteAheadLog, readSegments, toLogLine, type WriteAheadLog } from './wal.ts';
 
 /** What a store file holds besides the provider states. */
 export type StoreMeta = {
@@ -49,18 +49,30 @@ export type Store = {
   readonly location: string;
   /** True when this store was read from an existing file (state survived a restart). */
   readonly restored: boolean;
-  /** Applies `recipe` to one provider's state atomically: on a throw, or a failed log write, nothing changes. */
+  /**
+   * Applies `recipe` to one provider's state atomically: on a throw nothing changes. The change is logged at the
+   * end of the turn (see `written`); if that write fails, it is undone.
+   */
   update<S, T>(provider: string, recipe: (draft: S) => T): T;
   /** Replaces one provider's state (reset). */
   replace(provider: string, state: unknown): void;
   /** Stamps the meta (`beforeWrite`) and logs it when it changed. */
   touch(): void;
+  /**
+   * Resolves once the changes made so far are in the write-ahead log; undefined when none waits (a memory store
+   * never waits). The changes of a turn of the event loop are written together at its end; when that write fails
+   * they are all undone and this rejects with a StoreWriteError. Answer a change only after this.
+   */
+  written(): Promise<void> | undefined;
   /** The path of a file beside the store (journal, delivery log), or null for a memory store. */
   sidecar(suffix: string): string | null;
   status(): StoreStatus;
   /** Takes a snapshot now and drops the log it covers (also runs by itself as the log grows). */
   snapshot(): Promise<void>;
-  /** Resolves once every acknowledged change is on disk (it is as soon as it is acknowledged) and no snapshot runs. */
+  /**
+   * Writes the changes of this turn now (rejects with a StoreWriteError when that fails, the changes undone), and
+   * resolves once no snapshot runs.
+   */
   flush(): Promise<void>;
   /** Takes a last snapshot, releases the lock, and ignores every later change (the simulator is closing). */
   close(): Promise<void>;
@@ -157,27 +169,67 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   let loggedMeta = JSON.stringify(data.meta);
   const snapshotBytes = options.snapshotBytes ?? 16 * 1024 * 1024;
 
-  const log = (ops: readonly StateOp[]) => {
-    if (!wal || closed || ops.length === 0) return;
+  // The changes of this turn of the event loop: their log lines, written with one write(2) at the end of the turn
+  // (group commit, see `written`), and how to undo each if that write fails.
+  let lines: string[] = [];
+  let undo: (() => void)[] = [];
+  let batch: { promise: Promise<void>; resolve(): void; reject(error: unknown): void } | null = null;
+
+  const queue = (ops: readonly StateOp[], rollback: () => void) => {
+    if (!wal || closed) return;
+    lines.push(toLogLine(ops));
+    undo.push(rollback);
+    if (batch) return;
+    let resolve = () => {};
+    let reject: (error: unknown) => void = () => {};
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // A failure nobody waits for (a timer's change) is reported to onError, not as an unhandled rejection.
+    promise.catch(() => {});
+    batch = { promise, resolve, reject };
+    setImmediate(writeBatch);
+  };
+
+  /**
+   * Writes the changes of the turn in one write. When it fails, every one of them is undone, newest first (the
+   * state is as it was before the turn) and `written` rejects, so that their requests are answered 503.
+   */
+  const writeBatch = (): boolean => {
+    const current = batch;
+    if (!current || !wal) return true;
+    const text = lines.join('');
+    const count = lines.length;
+    const undoing = undo;
+    batch = null;
+    lines = [];
+    undo = [];
     try {
-      wal.append(ops);
-      writes++;
-      lastError = null;
+      wal.append(text);
     } catch (error) {
+      for (let i = undoing.length - 1; i >= 0; i--) undoing[i]!();
       failures++;
       lastError = (error as Error).message;
       options.onError?.(error);
-      throw new StoreWriteError(`The store cannot be written: ${lastError}`);
+      current.reject(new StoreWriteError(`The store cannot be written: ${lastError}`));
+      return false;
     }
+    writes += count;
+    lastError = null;
+    current.resolve();
     // A snapshot costs the size of the state: taken when the log has grown to half the last one (at least
     // `snapshotBytes`), each logged byte pays for two snapshot bytes, whatever the size of the store.
     const due = Math.max(snapshotBytes, snapshotSize * SNAPSHOT_LOG_RATIO);
     if (wal.bytes >= due && !snapshotting) void store.snapshot().catch(() => {});
+    return true;
   };
 
   const takeSnapshot = async () => {
     if (!wal) return;
     options.beforeWrite?.(data);
+    // The changes of this turn belong to the segment the snapshot closes.
+    writeBatch();
     data.walFrom = wal.rotate();
     await db.write();
     wal.dropBefore(data.walFrom);
@@ -195,33 +247,29 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     restored,
     update<S, T>(provider: string, recipe: (draft: S) => T): T {
       const tx = runTransaction(data.providers[provider] as S, ['providers', provider], recipe, !memory);
-      try {
-        log(tx.ops);
-      } catch (error) {
-        tx.rollback();
-        throw error;
-      }
+      if (tx.ops.length > 0) queue(tx.ops, tx.rollback);
       return tx.result;
     },
     replace(provider, state) {
       const had = Object.hasOwn(data.providers, provider);
       const old = data.providers[provider];
       data.providers[provider] = state;
-      try {
-        log([[['providers', provider], state]]);
-      } catch (error) {
+      queue([[['providers', provider], state]], () => {
         if (had) data.providers[provider] = old;
         else delete data.providers[provider];
-        throw error;
-      }
+      });
     },
     touch() {
       options.beforeWrite?.(data);
       const meta = JSON.stringify(data.meta);
       if (meta === loggedMeta) return;
+      const previous = loggedMeta;
       loggedMeta = meta;
-      log([[['meta'], data.meta]]);
+      queue([[['meta'], data.meta]], () => {
+        loggedMeta = previous;
+      });
     },
+    written: () => batch?.promise,
     sidecar: (suffix) => (memory ? null : `${location}.${suffix}`),
     status: () => ({
       ok: lastError === null,
@@ -246,14 +294,17 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       return snapshotting;
     },
     async flush() {
+      if (!writeBatch()) throw new StoreWriteError(`The store cannot be written: ${lastError}`);
       if (snapshotting) await snapshotting.catch(() => {});
     },
     async close() {
       if (closed) return;
       closing = true;
       try {
-        await store.flush();
+        writeBatch();
+        if (snapshotting) await snapshotting.catch(() => {});
         store.touch();
+        writeBatch();
         if (wal && wal.bytes > 0) await store.snapshot();
       } finally {
         closed = true;
@@ -265,7 +316,13 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   };
   if (restored) data.meta.boots++;
   loggedMeta = JSON.stringify(data.meta);
-  log([[['meta'], data.meta]]);
+  queue([[['meta'], data.meta]], () => {});
+  // A store that cannot write at all fails at once, loudly.
+  if (!writeBatch()) {
+    wal?.close();
+    releaseLock();
+    throw new StoreWriteError(`The store cannot be written: ${lastError}`);
+  }
   return store;
 }
 

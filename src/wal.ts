@@ -4,12 +4,13 @@ import type { StateOp } from './state-tx.ts';
 
 /**
  * The write-ahead log: numbered segment files beside the snapshot (`db.json.wal.<n>`), one line per committed
- * change (a JSON array of state operations). A line is written with write(2) before the change is answered, so a
- * killed process loses nothing it acknowledged; a new process always starts a new segment.
+ * change (a JSON array of state operations). The lines of a turn of the event loop are written with one write(2)
+ * before their changes are answered, so a killed process loses nothing it acknowledged; a new process always
+ * starts a new segment.
  */
 export type WriteAheadLog = {
-  /** Appends one committed change. Throws when the file cannot be written. */
-  append(ops: readonly StateOp[]): void;
+  /** Appends lines of committed changes (`toLogLine` each). Throws when the file cannot be written. */
+  append(lines: string): void;
   /** Bytes appended since the last rotation. */
   readonly bytes: number;
   /** Closes the current segment and starts the next one; returns the new segment's number. */
@@ -18,6 +19,9 @@ export type WriteAheadLog = {
   dropBefore(segment: number): void;
   close(): void;
 };
+
+/** The log line of one committed change. */
+export const toLogLine = (ops: readonly StateOp[]) => `${JSON.stringify(ops)}\n`;
 
 /** Segment files of a store, oldest first. */
 export function listSegments(file: string): { segment: number; file: string }[] {
@@ -63,11 +67,11 @@ export function openWriteAheadLog(file: string, segment: number): WriteAheadLog 
   let fd = openSync(`${file}.wal.${current}`, 'a');
   let bytes = 0;
   return {
-    append(ops) {
-      const line = Buffer.from(`${JSON.stringify(ops)}\n`);
+    append(lines) {
+      const buffer = Buffer.from(lines);
       let written = 0;
-      while (written < line.length) written += writeSync(fd, line, written);
-      bytes += line.length;
+      while (written < buffer.length) written += writeSync(fd, buffer, written);
+      bytes += buffer.length;
     },
     get bytes() {
       return bytes;

@@ -105,8 +105,8 @@ export function createTranscriptRecorder(host: ExtensionHost) {
       actions.set(key(action.provider, action.conversationId), list);
       list.push({ order: orderOfOperation(), time: action.time, action: action.action, args: action.args });
     }),
-    signals.on('request', (entry) => {
-      requestOrder.set(entry.id, orderOfOperation());
+    signals.on('request.handled', ({ id }) => {
+      requestOrder.set(id, orderOfOperation());
     }),
     signals.on('delivery.created', (delivery) => {
       deliveryOrder.set(delivery.id, ++order);

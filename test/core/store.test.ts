@@ -40,7 +40,7 @@ test('state, journal and virtual time survive a restart on the same store file',
   expect(second.control.requests().at(-1)?.id).toBe('req-3');
 });
 
-test('every acknowledged change is in the log before update returns, without a flush', async () => {
+test('every change is in the log once written() resolves, without a flush or a snapshot', async () => {
   const file = tempFile();
   const store = await createStore({ location: file, seed: 1 });
   store.replace('p', { n: 0 });
@@ -48,6 +48,8 @@ test('every acknowledged change is in the log before update returns, without a f
     store.update<{ n: number }, void>('p', (d) => {
       d.n += 1;
     });
+  await store.written();
+  expect(store.written()).toBeUndefined();
   // As if the process were killed now: another process opens a copy of the files (not the lock).
   const copy = copyStore(file);
   const reopened = await createStore({ location: copy, seed: 1 });
@@ -72,6 +74,7 @@ test('a snapshot replaces the log it covers, and a restart reads the snapshot th
   store.update<{ items: number[] }, void>('p', (d) => {
     d.items.shift();
   });
+  await store.written();
   const reopened = await createStore({ location: copyStore(file), seed: 1 });
   expect((reopened.data.providers.p as { items: number[] }).items).toEqual(
     Array.from({ length: 49 }, (_, i) => i + 1),
@@ -84,6 +87,7 @@ test('a torn last line of the log is ignored with a warning', async () => {
   const file = tempFile();
   const store = await createStore({ location: file, seed: 1 });
   store.replace('p', { n: 1 });
+  await store.written();
   const copy = copyStore(file);
   const segment = readdirSync(path.dirname(copy)).find((f) => f.includes('.wal.'))!;
   appendFileSync(path.join(path.dirname(copy), segment), '[[["providers","p","n"],2');
@@ -99,6 +103,7 @@ test('a damaged line before the end of the log is refused with a one-line reason
   const file = tempFile();
   const store = await createStore({ location: file, seed: 1 });
   store.replace('p', { n: 1 });
+  await store.written();
   const copy = copyStore(file);
   const segment = path.join(
     path.dirname(copy),
@@ -146,8 +151,8 @@ test('a change that cannot be written is rolled back and answered 503 in the pro
   let full = false;
   const sometimes: WriteAheadLog = {
     ...failing,
-    append: (ops) => {
-      if (full) failing.append(ops);
+    append: (lines) => {
+      if (full) failing.append(lines);
     },
   };
   const opened = await createStore({ location: tempFile(), seed: 1, openLog: () => sometimes });
@@ -164,6 +169,82 @@ test('a change that cannot be written is rolled back and answered 503 in the pro
   full = false;
   expect((await startEcho(sim)).status).toBe(201);
   expect(sim.control.health().storage.ok).toBe(true);
+});
+
+test('the changes of one turn are written with one write, and a failed write undoes them all', async () => {
+  const writes: string[] = [];
+  let full = false;
+  const log: WriteAheadLog = {
+    append(lines) {
+      if (full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      writes.push(lines);
+    },
+    bytes: 0,
+    rotate: () => 2,
+    dropBefore() {},
+    close() {},
+  };
+  const store = await createStore({ location: tempFile(), seed: 1, openLog: () => log });
+  writes.length = 0;
+  store.replace('p', { n: 0, items: [] as number[] });
+  for (let i = 1; i <= 3; i++)
+    store.update<{ n: number; items: number[] }, void>('p', (d) => {
+      d.n = i;
+      d.items.push(i);
+    });
+  await store.written();
+  expect(writes).toHaveLength(1);
+  expect(writes[0]!.trim().split('\n')).toHaveLength(4);
+
+  full = true;
+  store.update<{ n: number; items: number[]; extra?: string }, void>('p', (d) => {
+    d.n = 10;
+    d.extra = 'x';
+  });
+  store.update<{ n: number; items: number[] }, void>('p', (d) => {
+    d.items.splice(0, 2);
+    d.n += 1;
+  });
+  expect(store.data.providers.p).toEqual({ n: 11, items: [3], extra: 'x' });
+  await expect(store.written()).rejects.toBeInstanceOf(StoreWriteError);
+  expect(store.data.providers.p).toEqual({ n: 3, items: [1, 2, 3] });
+  expect(store.status()).toMatchObject({ ok: false, failures: 1 });
+  full = false;
+  await store.close();
+});
+
+test('every answer of a turn whose changes cannot be written is a 503, and no webhook of it is sent', async () => {
+  let full = false;
+  const log: WriteAheadLog = {
+    append() {
+      if (full) throw Object.assign(new Error('EFBIG: file too large, write'), { code: 'EFBIG' });
+    },
+    bytes: 0,
+    rotate: () => 2,
+    dropBefore() {},
+    close() {},
+  };
+  const receiver = await startReceiver();
+  const sim = await createTestSimulator({
+    store: await createStore({ location: tempFile(), seed: 1, openLog: () => log }),
+    fixtures: { echo: { tokens: [{ id: 'good-token', tenant: 't' }], webhookUrl: receiver.url } },
+  });
+  const before = sim.control.state('echo');
+  full = true;
+  const answers = await Promise.all([startEcho(sim, 'one'), startEcho(sim, 'two')]);
+  expect(answers.map((res) => res.status)).toEqual([503, 503]);
+  expect(sim.control.state('echo')).toEqual(before);
+  await sim.control.idle();
+  expect(receiver.requests).toEqual([]);
+  const [first] = sim.control.deliveries();
+  expect(first?.attempts[0]?.error).toMatch(/could not be written to the store, and was undone/);
+
+  full = false;
+  expect((await startEcho(sim, 'three')).status).toBe(201);
+  await sim.control.idle();
+  expect(receiver.requests.map((r) => (r.json as { messages: string[] }).messages[0])).toEqual(['three']);
+  await sim.close();
+  await receiver.close();
 });
 
 test('the journal keeps a bounded window in memory and says how much it evicted', async () => {

@@ -18,6 +18,8 @@ test('a chaos verb adds a delivery fault for the run conversation and the next m
   const id = await startChat(sim);
   const report = await scenarios.drive(run);
   expect(report.status).toBe('passed');
+  // The run ends with its last step; the webhooks that step caused are delivered after it.
+  await sim.control.idle();
   expect(report.steps[0]).toMatchObject({
     verb: 'chaos.duplicate',
     label: 'chaos.duplicate type=customer.message',
