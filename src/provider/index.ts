@@ -50,6 +50,7 @@ export {
 export {
   appendPagedId,
   createPagedIds,
+  createPagedIdsOf,
   isPagedIds,
   newestPagedIds,
   PAGED_BUCKET_SIZE,
@@ -58,6 +59,7 @@ export {
   removePagedId,
   slicePagedIds,
   slicePagedIdsAfter,
+  storedIds,
 } from './paged-ids.ts';
 export { type BodyFailure, readJson } from './read-json.ts';
 export { Refusal, type RefusalAnswer, refuse } from './refusal.ts';

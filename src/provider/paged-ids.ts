@@ -10,7 +10,11 @@ export const PAGED_BUCKET_SIZE = 256;
 /** A run of consecutive slots from sequence number `from`; a removed id leaves null until its bucket empties. */
 export type PagedBucket = { from: number; live: number; ids: Array<string | null> };
 
-/** Ids in append order: buckets of slots, and the slot (sequence number) of each id held. */
+/**
+ * Ids in append order: buckets of slots keyed by their first sequence number, the list of those numbers in order,
+ * and the slot (sequence number) of each id held. Dropping an emptied bucket rewrites that short list of numbers
+ * (one per bucket), never the buckets: an array of the buckets themselves was logged whole, every id in it.
+ */
 export type PagedIds = {
   /** Number of ids held. */
   size: number;
@@ -18,43 +22,75 @@ export type PagedIds = {
   next: number;
   /** Id -> its sequence number. Ids must be safe keys (`isSafeKey`): callers check foreign ids first. */
   slots: Record<string, number>;
-  /** Buckets in sequence order; an emptied bucket is dropped. */
-  buckets: PagedBucket[];
+  /** The `from` of each bucket, in sequence order; an emptied bucket is dropped. */
+  order: number[];
+  /** Buckets by their `from`. */
+  buckets: Record<string, PagedBucket>;
 };
 
 /** An empty list. */
 export function createPagedIds(): PagedIds {
-  return { size: 0, next: 0, slots: {}, buckets: [] };
+  return { size: 0, next: 0, slots: {}, order: [], buckets: {} };
 }
 
-/** Whether a value read from a store has this shape (a store of an earlier version kept plain arrays). */
+/** Whether a value read from a store has the current shape (an earlier version kept other shapes: `storedIds`). */
 export function isPagedIds(value: unknown): value is PagedIds {
-  return typeof value === 'object' && value !== null && Array.isArray((value as PagedIds).buckets);
+  const list = value as Partial<PagedIds> | null;
+  return (
+    typeof list === 'object' &&
+    list !== null &&
+    Array.isArray(list.order) &&
+    typeof list.buckets === 'object' &&
+    list.buckets !== null &&
+    !Array.isArray(list.buckets)
+  );
 }
+
+/**
+ * The ids, in order, of a list a store of an earlier version kept (a plain array of ids, or paged ids whose buckets
+ * were an array); null for a list of the current shape. To rebuild it once at start.
+ */
+export function storedIds(value: unknown): string[] | null {
+  if (isPagedIds(value)) return null;
+  if (Array.isArray(value)) return value.map(String);
+  const buckets = (value as { buckets?: unknown } | null)?.buckets;
+  if (!Array.isArray(buckets)) return [];
+  return (buckets as PagedBucket[]).flatMap((bucket) => bucket.ids.filter((id): id is string => id !== null));
+}
+
+/** A list holding `ids` in order. */
+export function createPagedIdsOf(ids: Iterable<string>): PagedIds {
+  const list = createPagedIds();
+  for (const id of ids) appendPagedId(list, id);
+  return list;
+}
+
+const bucketAt = (list: PagedIds, at: number): PagedBucket => list.buckets[String(list.order[at])]!;
 
 /** Appends `id` at the end (an id already held stays where it is). */
 export function appendPagedId(list: PagedIds, id: string): void {
   if (getOwn(list.slots, id) !== undefined) return;
   const seq = list.next;
-  const last = list.buckets[list.buckets.length - 1];
+  const last = list.order.length > 0 ? bucketAt(list, list.order.length - 1) : undefined;
   if (last && last.ids.length < PAGED_BUCKET_SIZE && last.from + last.ids.length === seq) {
     last.ids.push(id);
     last.live += 1;
   } else {
-    list.buckets.push({ from: seq, live: 1, ids: [id] });
+    list.buckets[String(seq)] = { from: seq, live: 1, ids: [id] };
+    list.order.push(seq);
   }
   list.slots[id] = seq;
   list.next = seq + 1;
   list.size += 1;
 }
 
-/** The index of the bucket that holds sequence number `seq`: the last one starting at or before it. */
+/** The position in `order` of the bucket that holds sequence number `seq`: the last one starting at or before it. */
 function findBucket(list: PagedIds, seq: number): number {
   let low = 0;
-  let high = list.buckets.length - 1;
+  let high = list.order.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >>> 1;
-    if (list.buckets[mid]!.from <= seq) low = mid;
+    if (list.order[mid]! <= seq) low = mid;
     else high = mid - 1;
   }
   return low;
@@ -65,10 +101,13 @@ export function removePagedId(list: PagedIds, id: string): boolean {
   const seq = getOwn(list.slots, id);
   if (seq === undefined) return false;
   const at = findBucket(list, seq);
-  const bucket = list.buckets[at]!;
+  const bucket = bucketAt(list, at);
   bucket.ids[seq - bucket.from] = null;
   bucket.live -= 1;
-  if (bucket.live === 0) list.buckets.splice(at, 1);
+  if (bucket.live === 0) {
+    delete list.buckets[String(bucket.from)];
+    list.order.splice(at, 1);
+  }
   delete list.slots[id];
   list.size -= 1;
   return true;
@@ -79,8 +118,8 @@ export function slicePagedIds(list: PagedIds, offset: number, limit: number): st
   const ids: string[] = [];
   if (limit <= 0 || offset >= list.size) return ids;
   let skip = offset;
-  for (let b = 0; b < list.buckets.length && ids.length < limit; b++) {
-    const bucket = list.buckets[b]!;
+  for (let b = 0; b < list.order.length && ids.length < limit; b++) {
+    const bucket = bucketAt(list, b);
     if (skip >= bucket.live) {
       skip -= bucket.live;
       continue;
@@ -107,10 +146,10 @@ export function slicePagedIdsAfter(list: PagedIds, after: string | null, limit: 
     const seq = getOwn(list.slots, after);
     if (seq === undefined) return ids;
     b = findBucket(list, seq);
-    i = seq - list.buckets[b]!.from + 1;
+    i = seq - bucketAt(list, b).from + 1;
   }
-  for (; b < list.buckets.length && ids.length < limit; b++, i = 0) {
-    const bucket = list.buckets[b]!;
+  for (; b < list.order.length && ids.length < limit; b++, i = 0) {
+    const bucket = bucketAt(list, b);
     for (; i < bucket.ids.length && ids.length < limit; i++) {
       const id = bucket.ids[i];
       if (id !== null && id !== undefined) ids.push(id);
@@ -122,8 +161,8 @@ export function slicePagedIdsAfter(list: PagedIds, after: string | null, limit: 
 /** Up to `limit` ids from the newest back (the newest first), read as they are taken: no list is built. */
 export function* newestPagedIds(list: PagedIds, limit: number): Generator<string> {
   let taken = 0;
-  for (let b = list.buckets.length - 1; b >= 0 && taken < limit; b--) {
-    const bucket = list.buckets[b]!;
+  for (let b = list.order.length - 1; b >= 0 && taken < limit; b--) {
+    const bucket = bucketAt(list, b);
     for (let i = bucket.ids.length - 1; i >= 0 && taken < limit; i--) {
       const id = bucket.ids[i];
       if (id === null || id === undefined) continue;

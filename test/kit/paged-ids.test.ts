@@ -3,12 +3,15 @@ import { expect, test } from 'vitest';
 import {
   appendPagedId,
   createPagedIds,
+  createPagedIdsOf,
   newestPagedIds,
   PAGED_BUCKET_SIZE,
   removePagedId,
   slicePagedIds,
   slicePagedIdsAfter,
+  storedIds,
 } from '../../src/provider/index.ts';
+import { runTransaction } from '../../src/state-tx.ts';
 
 test('paged ids read like the plain list they stand for, after any appends and removals (property)', () => {
   fc.assert(
@@ -55,9 +58,42 @@ test('removing ids leaves whole buckets only: an emptied bucket is dropped', () 
   const list = createPagedIds();
   for (let i = 0; i < PAGED_BUCKET_SIZE * 3; i++) appendPagedId(list, `i${i}`);
   for (let i = 0; i < PAGED_BUCKET_SIZE; i++) removePagedId(list, `i${PAGED_BUCKET_SIZE + i}`);
-  expect(list.buckets).toHaveLength(2);
+  expect(list.order).toHaveLength(2);
+  expect(Object.keys(list.buckets)).toHaveLength(2);
   expect(slicePagedIds(list, PAGED_BUCKET_SIZE - 1, 2)).toEqual([
     `i${PAGED_BUCKET_SIZE - 1}`,
     `i${PAGED_BUCKET_SIZE * 2}`,
   ]);
+});
+
+test('dropping an emptied bucket logs the short list of bucket numbers, not the buckets', () => {
+  const state = { list: createPagedIds() };
+  for (let i = 0; i < PAGED_BUCKET_SIZE * 400; i++) appendPagedId(state.list, `id-${i}`);
+  let largest = 0;
+  for (let i = 0; i < PAGED_BUCKET_SIZE; i++) {
+    const tx = runTransaction(state, ['p'], (draft: typeof state) => {
+      removePagedId(draft.list, `id-${PAGED_BUCKET_SIZE * 200 + i}`);
+    });
+    largest = Math.max(largest, JSON.stringify(tx.ops).length);
+  }
+  expect(state.list.order).toHaveLength(399);
+  // 400 bucket numbers; the buckets hold about 1.3 MB of ids.
+  expect(largest).toBeLessThan(4_000);
+  expect(JSON.stringify(state.list.buckets).length).toBeGreaterThan(1_000_000);
+});
+
+test('ids stored in the shapes of earlier versions are read back in order', () => {
+  expect(storedIds(createPagedIdsOf(['a', 'b']))).toBeNull();
+  expect(storedIds([3, 1, 2])).toEqual(['3', '1', '2']);
+  expect(
+    storedIds({
+      size: 2,
+      next: 4,
+      slots: {},
+      buckets: [
+        { from: 0, live: 1, ids: [null, 'x'] },
+        { from: 2, live: 1, ids: ['y', null] },
+      ],
+    }),
+  ).toEqual(['x', 'y']);
 });

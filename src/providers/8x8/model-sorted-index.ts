@@ -5,14 +5,23 @@
 import { raw } from '../../provider/index.ts';
 
 /**
- * Sorted entries in buckets of at most BUCKET_SIZE, kept by key; `order` lists the bucket keys in entry order and
- * `next` numbers new buckets. A split adds one short key to `order` (logged as that array of keys) instead of
- * moving whole buckets in an array of buckets (which logged the whole index at each split).
+ * Sorted entries in buckets of at most BUCKET_SIZE, kept by key; the bucket keys are listed in entry order in pages
+ * of at most PAGE_SIZE, and `order` lists the page keys. A bucket split rewrites one page of keys (logged as that
+ * array), a page split the short list of page keys: what a change logs does not grow with the index (a single
+ * array of every bucket key was logged whole at each split, about 20 KB at 100k entries).
  */
-export type SortedIndex = { size: number; order: string[]; buckets: Record<string, string[]>; next: number };
+export type SortedIndex = {
+  size: number;
+  order: string[];
+  pages: Record<string, string[]>;
+  buckets: Record<string, string[]>;
+  next: number;
+};
 
 /** Most entries a bucket holds before it is split. */
 export const BUCKET_SIZE = 32;
+/** Most bucket keys a page holds before it is split. */
+export const PAGE_SIZE = 64;
 
 const SEP = '\u0000';
 const DIGITS = /^\d+$/;
@@ -25,12 +34,18 @@ export function compareIds(a: string, b: string): number {
 
 /** A new, empty index. */
 export function createSortedIndex(): SortedIndex {
-  return { size: 0, order: [], buckets: {}, next: 0 };
+  return { size: 0, order: [], pages: {}, buckets: {}, next: 0 };
 }
 
 /** An index holding one entry. */
 export function createSortedIndexOf(entry: string): SortedIndex {
-  return { size: 1, order: ['b0'], buckets: { b0: [entry] }, next: 1 };
+  return { size: 1, order: ['p1'], pages: { p1: ['b0'] }, buckets: { b0: [entry] }, next: 2 };
+}
+
+/** True when a sorted index read from a store has the current shape (pages of bucket keys). */
+export function isPagedSortedIndex(value: unknown): boolean {
+  const index = value as Partial<SortedIndex> | null;
+  return typeof index?.pages === 'object' && index.pages !== null && !Array.isArray(index.buckets);
 }
 
 /**
@@ -72,29 +87,59 @@ function lowerBound(bucket: readonly string[], entry: string): number {
   return low;
 }
 
-/** The bucket at position `b` of the order. */
-const bucketAt = (index: SortedIndex, b: number): string[] => index.buckets[index.order[b]!]!;
+/** Where a bucket sits: its page's position in `order`, its position in that page. */
+type Place = { p: number; b: number };
 
-/** The position of the bucket that holds (or would hold) `entry`: the first whose last entry is not before it. */
-function findBucket(index: SortedIndex, entry: string): number {
+const pageAt = (index: SortedIndex, p: number): string[] => index.pages[index.order[p]!]!;
+const bucketOf = (index: SortedIndex, place: Place): string[] =>
+  index.buckets[pageAt(index, place.p)[place.b]!]!;
+const lastOf = (bucket: readonly string[]) => bucket[bucket.length - 1]!;
+
+/** The place of the bucket that holds (or would hold) `entry`: the first whose last entry is not before it. */
+function findBucket(index: SortedIndex, entry: string): Place {
   let low = 0;
   let high = index.order.length - 1;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    const bucket = bucketAt(index, mid);
-    if (compareEntries(bucket[bucket.length - 1]!, entry) < 0) low = mid + 1;
+    const page = pageAt(index, mid);
+    if (compareEntries(lastOf(index.buckets[page[page.length - 1]!]!), entry) < 0) low = mid + 1;
     else high = mid;
   }
-  return low;
+  const page = pageAt(index, low);
+  let first = 0;
+  let last = page.length - 1;
+  while (first < last) {
+    const mid = (first + last) >>> 1;
+    if (compareEntries(lastOf(index.buckets[page[mid]!]!), entry) < 0) first = mid + 1;
+    else last = mid;
+  }
+  return { p: low, b: first };
 }
 
-/** A new bucket holding `entries`, placed at position `at` of the order. */
-function addBucket(index: SortedIndex, at: number, entries: string[]): void {
-  const key = `b${index.next}`;
+/** A new bucket holding `entries`, placed at `place` (a page of `order`, or one past the last to open a page). */
+function addBucket(index: SortedIndex, view: SortedIndex, place: Place, entries: string[]): void {
+  const key = `b${view.next}`;
   index.next += 1;
   index.buckets[key] = entries;
-  if (at === index.order.length) index.order.push(key);
-  else index.order.splice(at, 0, key);
+  if (place.p === view.order.length) {
+    addPage(index, view, place.p, [key]);
+    return;
+  }
+  const pageKey = view.order[place.p]!;
+  const page = index.pages[pageKey]!;
+  if (place.b === view.pages[pageKey]!.length) page.push(key);
+  else page.splice(place.b, 0, key);
+  const size = view.pages[pageKey]!.length;
+  if (size > PAGE_SIZE) addPage(index, view, place.p + 1, page.splice(size >>> 1) as string[]);
+}
+
+/** A new page holding bucket keys `keys`, at position `p` of the order. */
+function addPage(index: SortedIndex, view: SortedIndex, p: number, keys: string[]): void {
+  const key = `p${view.next}`;
+  index.next += 1;
+  index.pages[key] = keys;
+  if (p === view.order.length) index.order.push(key);
+  else index.order.splice(p, 0, key);
 }
 
 /**
@@ -105,40 +150,64 @@ export function insertEntry(index: SortedIndex, entry: string): void {
   const view = raw(index);
   index.size += 1;
   if (view.order.length === 0) {
-    addBucket(index, 0, [entry]);
+    addBucket(index, view, { p: 0, b: 0 }, [entry]);
     return;
   }
-  const lastKey = view.order[view.order.length - 1]!;
+  const lastPage = pageAt(view, view.order.length - 1);
+  const lastKey = lastPage[lastPage.length - 1]!;
   const last = view.buckets[lastKey]!;
   // Appending (creation order) is the common case: fill the last bucket, then open a new one.
-  if (compareEntries(last[last.length - 1]!, entry) < 0) {
+  if (compareEntries(lastOf(last), entry) < 0) {
     if (last.length < BUCKET_SIZE) index.buckets[lastKey]!.push(entry);
-    else addBucket(index, view.order.length, [entry]);
+    else addBucket(index, view, { p: view.order.length - 1, b: lastPage.length }, [entry]);
     return;
   }
-  const at = findBucket(view, entry);
-  const key = view.order[at]!;
+  const place = findBucket(view, entry);
+  const key = pageAt(view, place.p)[place.b]!;
   const bucket = index.buckets[key]!;
   bucket.splice(lowerBound(view.buckets[key]!, entry), 0, entry);
   const size = view.buckets[key]!.length;
-  if (size > BUCKET_SIZE) addBucket(index, at + 1, bucket.splice(size >>> 1) as string[]);
+  if (size > BUCKET_SIZE) {
+    addBucket(index, view, { p: place.p, b: place.b + 1 }, bucket.splice(size >>> 1) as string[]);
+  }
 }
 
 /** Removes an entry; false when the index does not hold it. */
 export function removeEntry(index: SortedIndex, entry: string): boolean {
   const view = raw(index);
   if (view.order.length === 0) return false;
-  const at = findBucket(view, entry);
-  const key = view.order[at]!;
+  const place = findBucket(view, entry);
+  const pageKey = view.order[place.p]!;
+  const key = view.pages[pageKey]![place.b]!;
   const position = lowerBound(view.buckets[key]!, entry);
   if (view.buckets[key]![position] !== entry) return false;
   index.buckets[key]!.splice(position, 1);
   if (view.buckets[key]!.length === 0) {
     delete index.buckets[key];
-    index.order.splice(at, 1);
+    index.pages[pageKey]!.splice(place.b, 1);
+    if (view.pages[pageKey]!.length === 0) {
+      delete index.pages[pageKey];
+      index.order.splice(place.p, 1);
+    }
   }
   index.size -= 1;
   return true;
+}
+
+/** Every bucket in entry order, or in reverse. */
+function* bucketsIn(index: SortedIndex, direction: 'asc' | 'desc'): Generator<string[]> {
+  const { order, pages, buckets } = index;
+  if (direction === 'asc') {
+    for (let p = 0; p < order.length; p++) {
+      const page = pages[order[p]!]!;
+      for (let b = 0; b < page.length; b++) yield buckets[page[b]!]!;
+    }
+    return;
+  }
+  for (let p = order.length - 1; p >= 0; p--) {
+    const page = pages[order[p]!]!;
+    for (let b = page.length - 1; b >= 0; b--) yield buckets[page[b]!]!;
+  }
 }
 
 /**
@@ -153,28 +222,19 @@ export function sliceIds(
 ): string[] {
   const ids: string[] = [];
   if (limit <= 0 || offset >= index.size) return ids;
-  const count = index.order.length;
-  if (direction === 'asc') {
-    let skip = offset;
-    for (let b = 0; b < count && ids.length < limit; b++) {
-      const bucket = bucketAt(index, b);
-      if (skip >= bucket.length) {
-        skip -= bucket.length;
-        continue;
-      }
-      for (let i = skip; i < bucket.length && ids.length < limit; i++) ids.push(toEntryId(bucket[i]!));
-      skip = 0;
-    }
-    return ids;
-  }
   let skip = offset;
-  for (let b = count - 1; b >= 0 && ids.length < limit; b--) {
-    const bucket = bucketAt(index, b);
+  for (const bucket of bucketsIn(index, direction)) {
+    if (ids.length >= limit) break;
     if (skip >= bucket.length) {
       skip -= bucket.length;
       continue;
     }
-    for (let i = bucket.length - 1 - skip; i >= 0 && ids.length < limit; i--) ids.push(toEntryId(bucket[i]!));
+    if (direction === 'asc') {
+      for (let i = skip; i < bucket.length && ids.length < limit; i++) ids.push(toEntryId(bucket[i]!));
+    } else {
+      for (let i = bucket.length - 1 - skip; i >= 0 && ids.length < limit; i--)
+        ids.push(toEntryId(bucket[i]!));
+    }
     skip = 0;
   }
   return ids;
@@ -184,28 +244,26 @@ export function sliceIds(
 export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: number): string[] {
   const ids: string[] = [];
   if (index.order.length === 0 || limit <= 0) return ids;
-  let b = entry === null ? 0 : findBucket(index, entry);
-  let i = entry === null ? 0 : lowerBound(bucketAt(index, b), entry);
-  if (entry !== null && bucketAt(index, b)[i] === entry) i++;
-  for (; b < index.order.length && ids.length < limit; b++, i = 0) {
-    const bucket = bucketAt(index, b);
-    for (; i < bucket.length && ids.length < limit; i++) ids.push(toEntryId(bucket[i]!));
+  const start = entry === null ? { p: 0, b: 0 } : findBucket(index, entry);
+  let i = entry === null ? 0 : lowerBound(bucketOf(index, start), entry);
+  if (entry !== null && bucketOf(index, start)[i] === entry) i++;
+  for (let p = start.p; p < index.order.length && ids.length < limit; p++) {
+    const page = pageAt(index, p);
+    for (let b = p === start.p ? start.b : 0; b < page.length && ids.length < limit; b++, i = 0) {
+      const bucket = index.buckets[page[b]!]!;
+      for (; i < bucket.length && ids.length < limit; i++) ids.push(toEntryId(bucket[i]!));
+    }
   }
   return ids;
 }
 
 /** Visits every id in order (for filters no index serves); `visit` stops the walk by returning false. */
 export function walkIds(index: SortedIndex, direction: 'asc' | 'desc', visit: (id: string) => unknown): void {
-  const count = index.order.length;
-  if (direction === 'asc') {
-    for (let b = 0; b < count; b++) {
-      const bucket = bucketAt(index, b);
+  for (const bucket of bucketsIn(index, direction)) {
+    if (direction === 'asc') {
       for (let i = 0; i < bucket.length; i++) if (visit(toEntryId(bucket[i]!)) === false) return;
+    } else {
+      for (let i = bucket.length - 1; i >= 0; i--) if (visit(toEntryId(bucket[i]!)) === false) return;
     }
-    return;
-  }
-  for (let b = count - 1; b >= 0; b--) {
-    const bucket = bucketAt(index, b);
-    for (let i = bucket.length - 1; i >= 0; i--) if (visit(toEntryId(bucket[i]!)) === false) return;
   }
 }

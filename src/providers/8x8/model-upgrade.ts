@@ -2,6 +2,7 @@
 // (every collection was an array then). Runs once at start; a current state is left alone.
 import type { Agent, Attachment, Channel, Conversation, EightByEightState, Queue, Webhook } from './model.ts';
 import { createConversationIndexes, indexConversation } from './model-indexes.ts';
+import { isPagedSortedIndex } from './model-sorted-index.ts';
 
 /** The collections as the first state format kept them. */
 type ArrayState = {
@@ -27,7 +28,8 @@ function toRecord<T extends { id: string }>(items: T[]): Record<string, T> {
 export function toUpgradedState(state: EightByEightState): EightByEightState | null {
   const current = state as unknown as Partial<EightByEightState>;
   if (current.index && !Array.isArray(current.conversations)) {
-    return hasBucketArrays(current.index) ? toReindexedState(current as EightByEightState) : null;
+    const stale = hasBucketArrays(current.index) || !isPagedSortedIndex(current.index.gateway.id);
+    return stale ? toReindexedState(current as EightByEightState) : null;
   }
   const old = structuredClone(current) as unknown as ArrayState & EightByEightState;
   const attachmentIds: Record<string, string[]> = {};
@@ -68,7 +70,10 @@ export function toUpgradedState(state: EightByEightState): EightByEightState | n
   return next;
 }
 
-/** True when the sorted indexes keep their buckets in an array (the format before buckets were keyed). */
+/**
+ * True when the sorted indexes keep their buckets in an array (the format before buckets were keyed). Indexes whose
+ * bucket keys are one array, not pages, are rebuilt too (`isPagedSortedIndex`).
+ */
 function hasBucketArrays(index: EightByEightState['index']): boolean {
   return Array.isArray((index.gateway.id as unknown as { buckets: unknown }).buckets);
 }

@@ -1,5 +1,5 @@
 import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
-import { createPagedIds, isPagedIds } from '../../provider/index.ts';
+import { createPagedIds, isPagedIds, storedIds } from '../../provider/index.ts';
 import {
   type AirkitConversation,
   type AirkitIndex,
@@ -57,25 +57,32 @@ function isListState(state: unknown): state is AirkitRecords {
 }
 
 /** The index as an earlier version kept it: conversation ids in plain arrays. */
-type ArrayIndexState = Omit<AirkitState, 'index'> & {
-  index: Pick<AirkitIndex, 'keys' | 'messagesOfConversation'> & { conversationIds: string[] };
+type OldIndexState = Omit<AirkitState, 'index'> & {
+  index: Pick<AirkitIndex, 'keys' | 'messagesOfConversation'> & {
+    conversationIds?: string[];
+    conversations?: unknown;
+  };
 };
 
-/** Whether a stored state keeps its conversation ids in plain arrays (an earlier indexed shape). */
-function isArrayIndexState(state: unknown): state is ArrayIndexState {
+/**
+ * Whether a stored state keeps its conversation ids in an earlier indexed shape: plain arrays, or paged ids whose
+ * buckets were an array.
+ */
+function isOldIndexState(state: unknown): state is OldIndexState {
   if (typeof state !== 'object' || state === null || isListState(state)) return false;
   const index = (state as { index?: { conversations?: unknown; conversationIds?: unknown } }).index;
   return (
     typeof index === 'object' &&
     index !== null &&
     !isPagedIds(index.conversations) &&
-    Array.isArray(index.conversationIds)
+    (Array.isArray(index.conversationIds) || index.conversations !== undefined)
   );
 }
 
-/** The records of a state whose conversation ids are plain arrays, in their order (read once, at start). */
-function toRecordsOfArrayIndex(s: ArrayIndexState): AirkitRecords {
-  const conversations = s.index.conversationIds.flatMap((id) => getOwn(s.conversations, id) ?? []);
+/** The records of a state of an earlier indexed shape, in their order (read once, at start). */
+function toRecordsOfOldIndex(s: OldIndexState): AirkitRecords {
+  const ids = s.index.conversationIds ?? storedIds(s.index.conversations) ?? [];
+  const conversations = ids.flatMap((id) => getOwn(s.conversations, id) ?? []);
   return {
     apiKeys: Object.values(s.apiKeys),
     hubs: Object.values(s.hubs),
@@ -93,7 +100,7 @@ function toRecordsOfArrayIndex(s: ArrayIndexState): AirkitRecords {
  */
 export function toRecordsOfStoredState(state: unknown): AirkitRecords | null {
   if (isListState(state)) return state;
-  return isArrayIndexState(state) ? toRecordsOfArrayIndex(state) : null;
+  return isOldIndexState(state) ? toRecordsOfOldIndex(state) : null;
 }
 
 /** Replaces a stored state by the one indexed from its records. */

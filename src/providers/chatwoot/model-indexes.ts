@@ -4,10 +4,11 @@ import { getOwn, hasOwn } from '../../own.ts';
 import {
   appendPagedId,
   createPagedIds,
+  createPagedIdsOf,
   isPagedIds,
   newestPagedIds,
-  type PagedIds,
   removePagedId,
+  storedIds,
 } from '../../provider/index.ts';
 import {
   type Account,
@@ -340,17 +341,15 @@ export function toNewestContactIds(s: ChatwootState, accountId: number, limit: n
   return list ? newestPagedIds(list, limit) : [];
 }
 
-/** Whether a stored state keeps an account's contacts as a plain array (written before they were paged). */
+/** Whether a stored state keeps an account's contacts in an earlier shape (a plain array, or array buckets). */
 export function hasContactArrays(s: ChatwootState): boolean {
   return Object.values(s.index.contactsOfAccount).some((list) => !isPagedIds(list));
 }
 
-/** Converts contact id arrays of an earlier store into paged ids (once, at start). */
+/** Converts the contact lists of an earlier store into the current paged ids (once, at start). */
 export function applyPagedContacts(s: ChatwootState): void {
   for (const [account, list] of Object.entries(s.index.contactsOfAccount)) {
-    if (isPagedIds(list)) continue;
-    const paged: PagedIds = createPagedIds();
-    for (const id of list as unknown as number[]) appendPagedId(paged, String(id));
-    s.index.contactsOfAccount[account] = paged;
+    const ids = storedIds(list);
+    if (ids) s.index.contactsOfAccount[account] = createPagedIdsOf(ids);
   }
 }

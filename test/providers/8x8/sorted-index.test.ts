@@ -5,6 +5,7 @@ import {
   compareEntries,
   createSortedIndex,
   insertEntry,
+  PAGE_SIZE,
   removeEntry,
   sliceIds,
   toEntry,
@@ -19,6 +20,16 @@ const allIds = (index: ReturnType<typeof createSortedIndex>) => {
   });
   return ids;
 };
+
+/** Buckets and pages are non-empty and within their sizes, and every bucket is listed once, by a listed page. */
+function expectWellFormed(index: ReturnType<typeof createSortedIndex>) {
+  const buckets = Object.values(index.buckets);
+  expect(buckets.every((b) => b.length > 0 && b.length <= BUCKET_SIZE)).toBe(true);
+  const pages = Object.values(index.pages);
+  expect(pages.every((p) => p.length > 0 && p.length <= PAGE_SIZE)).toBe(true);
+  expect(Object.keys(index.pages).sort()).toEqual([...index.order].sort());
+  expect(Object.keys(index.buckets).sort()).toEqual(index.order.flatMap((key) => index.pages[key]!).sort());
+}
 
 describe('8x8 sorted index', () => {
   test('entries order by key as ids (numbers numerically), then by creation sequence', () => {
@@ -58,9 +69,7 @@ describe('8x8 sorted index', () => {
           const ids = model.map((entry) => entry.slice(entry.lastIndexOf('\u0000') + 1));
           expect(index.size).toBe(model.length);
           expect(allIds(index)).toEqual(ids);
-          const buckets = Object.values(index.buckets);
-          expect(buckets.every((b) => b.length > 0 && b.length <= BUCKET_SIZE)).toBe(true);
-          expect(Object.keys(index.buckets).sort()).toEqual([...index.order].sort());
+          expectWellFormed(index);
           expect(sliceIds(index, offset, limit, 'asc')).toEqual(ids.slice(offset, offset + limit));
           const reversed = [...ids].reverse();
           expect(sliceIds(index, offset, limit, 'desc')).toEqual(reversed.slice(offset, offset + limit));
@@ -77,25 +86,58 @@ describe('8x8 sorted index', () => {
     expect(index.size).toBe(1);
   });
 
-  test('an insert that splits a bucket logs the new bucket and the bucket keys, not the whole index', () => {
-    const state = { idx: createSortedIndex() };
-    for (let i = 0; i < 20_000; i++)
-      insertEntry(state.idx, toEntry(`k${String(i * 2).padStart(6, '0')}`, i, `id${i}`));
-    // Fill one bucket in the middle until it splits; every change is logged through a transaction.
-    let logged = 0;
-    let splits = 0;
-    for (let j = 0; j < BUCKET_SIZE + 1; j++) {
-      const before = state.idx.order.length;
-      const tx = runTransaction(state, ['p'], (draft: typeof state) => {
-        insertEntry(draft.idx, toEntry(`k020001`, 100_000 + j, `new${j}`));
-      });
-      logged = Math.max(logged, JSON.stringify(tx.ops).length);
-      if (state.idx.order.length > before) splits++;
+  test('many inserts and removals in random order agree with a sorted array, across page splits', () => {
+    const index = createSortedIndex();
+    let model: string[] = [];
+    let state = 8;
+    const random = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    for (let seq = 0; seq < 12_000; seq++) {
+      if (random() < 0.3 && model.length > 0) {
+        const victim = model[Math.floor(random() * model.length)]!;
+        expect(removeEntry(index, victim)).toBe(true);
+        model = model.filter((entry) => entry !== victim);
+      } else {
+        const entry = toEntry(`k${Math.floor(random() * 1_000_000)}`, seq, `id${seq}`);
+        insertEntry(index, entry);
+        model.push(entry);
+      }
     }
-    expect(splits).toBeGreaterThan(0);
-    // The order holds about 20,000 / 32 short keys: one split logs them and one bucket, far below the index.
-    expect(logged).toBeLessThan(20_000);
-    expect(JSON.stringify(state.idx).length).toBeGreaterThan(500_000);
-    expect(allIds(state.idx)).toHaveLength(20_000 + BUCKET_SIZE + 1);
+    model.sort(compareEntries);
+    expect(index.order.length).toBeGreaterThan(2);
+    expectWellFormed(index);
+    const ids = model.map((entry) => entry.slice(entry.lastIndexOf('\u0000') + 1));
+    expect(allIds(index)).toEqual(ids);
+    expect(sliceIds(index, 5_000, 7, 'desc')).toEqual([...ids].reverse().slice(5_000, 5_007));
+  });
+
+  test('what an insert logs does not grow with the index, splits included', () => {
+    // The most an insert logged (over inserts that fill one bucket in the middle until it splits, and its page
+    // with it) for an index of `size` entries.
+    const largestLogged = (size: number) => {
+      const state = { idx: createSortedIndex() };
+      for (let i = 0; i < size; i++)
+        insertEntry(state.idx, toEntry(`k${String(i * 2).padStart(7, '0')}`, i, `id${i}`));
+      let logged = 0;
+      let splits = 0;
+      for (let j = 0; j < BUCKET_SIZE * PAGE_SIZE; j++) {
+        const before = state.idx.order.length;
+        const tx = runTransaction(state, ['p'], (draft: typeof state) => {
+          insertEntry(draft.idx, toEntry(`k${String(size + 1).padStart(7, '0')}`, 10_000_000 + j, `new${j}`));
+        });
+        logged = Math.max(logged, JSON.stringify(tx.ops).length);
+        if (state.idx.order.length > before) splits++;
+      }
+      expect(splits).toBeGreaterThan(0);
+      expectWellFormed(state.idx);
+      return logged;
+    };
+    const small = largestLogged(5_000);
+    const large = largestLogged(100_000);
+    // One bucket and one page of keys, whatever the size (the order of a 100k index alone is about 20 KB).
+    expect(large).toBeLessThan(4_000);
+    expect(large).toBeLessThan(small * 1.5);
   });
 });

@@ -71,18 +71,25 @@ test('a store of the array format is upgraded at start: conversations, tokens, l
   await second.sim.close();
 });
 
-/** Rewrites the current sorted indexes into the format before buckets were keyed: an array of buckets. */
-function toBucketArrays(value: unknown): unknown {
+/** Rewrites the current sorted indexes into an earlier format (`keyed`: one array of bucket keys, no pages). */
+function toOldIndexes(value: unknown, format: 'arrays' | 'keyed'): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
-  if (Array.isArray(record.order) && typeof record.buckets === 'object') {
+  if (Array.isArray(record.order) && typeof record.pages === 'object') {
+    const pages = record.pages as Record<string, string[]>;
     const buckets = record.buckets as Record<string, string[]>;
-    return { size: record.size, buckets: (record.order as string[]).map((key) => buckets[key]) };
+    const keys = (record.order as string[]).flatMap((key) => pages[key]!);
+    return format === 'arrays'
+      ? { size: record.size, buckets: keys.map((key) => buckets[key]) }
+      : { size: record.size, order: keys, buckets, next: record.next };
   }
-  return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, toBucketArrays(child)]));
+  return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, toOldIndexes(child, format)]));
 }
 
-test('a store whose indexes keep buckets in arrays is re-indexed at start and lists as before', async () => {
+test.each([
+  ['keep buckets in arrays', 'arrays'],
+  ['keep their bucket keys in one array', 'keyed'],
+] as const)('a store whose indexes %s is re-indexed at start and lists as before', async (_, format) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'convosim-8x8-'));
   dirs.push(dir);
   const file = path.join(dir, 'db.json');
@@ -96,16 +103,17 @@ test('a store whose indexes keep buckets in arrays is re-indexed at start and li
   await first.sim.close();
   const stored = JSON.parse(readFileSync(file, 'utf8'));
   const state = stored.providers['8x8'];
-  state.index = toBucketArrays(state.index);
-  expect(Array.isArray(state.index.gateway.id.buckets)).toBe(true);
+  state.index = toOldIndexes(state.index, format);
+  expect(state.index.gateway.id.pages).toBeUndefined();
   writeFileSync(file, JSON.stringify(stored));
 
   const second = await createEightByEightSim({ store: file });
   const again = (await gatewayClient(second.sim)('GET', '/conversations?sort=id&size=100')).json;
   expect(again).toEqual(listed);
   expect(again.page.totalElements).toBe(80);
-  const index = (second.sim.control.state('8x8') as { index: { gateway: { id: { order: string[] } } } })
-    .index;
-  expect(index.gateway.id.order.length).toBeGreaterThan(1);
+  const index = (
+    second.sim.control.state('8x8') as { index: { gateway: { id: { pages: Record<string, string[]> } } } }
+  ).index;
+  expect(Object.values(index.gateway.id.pages).flat().length).toBeGreaterThan(1);
   await second.sim.close();
 });

@@ -161,3 +161,40 @@ test('a store that keeps conversation ids in arrays (before expiry existed) is i
   expect(idsOf(await call(sim, 'GET', BASE))).toEqual([second.id]);
   await sim.close();
 });
+
+test('a store whose paged conversation ids keep their buckets in an array is re-indexed at start, in order', async () => {
+  const before = await createAirkitSim(hooks);
+  const ids = [(await start(before)).id, (await start(before)).id, (await start(before)).id];
+  const current = before.control.state('airkit') as Json;
+  // As the version before keyed buckets stored it: one array of buckets, each with its ids.
+  const asArrayBuckets = (list: string[]) => ({
+    size: list.length,
+    next: list.length,
+    slots: Object.fromEntries(list.map((id, i) => [id, i])),
+    buckets: [{ from: 0, live: list.length, ids: list }],
+  });
+  const earlier = {
+    ...current,
+    index: {
+      ...current.index,
+      conversations: asArrayBuckets(ids),
+      conversationsOfResource: { 'hub-default': asArrayBuckets(ids) },
+    },
+  };
+  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-airkit-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'db.json');
+  const data = createStoreData(1);
+  data.providers.airkit = earlier;
+  writeFileSync(file, JSON.stringify(data));
+
+  const sim = await createAirkitSim({ store: file, retain: '1h', ...hooks });
+  expect(idsOf(await call(sim, 'GET', BASE))).toEqual(ids);
+  expect(idsOf(await call(sim, 'GET', `${BASE}?conversationHubChannelResource=hub-default`))).toEqual(ids);
+  expect(Array.isArray((sim.control.state('airkit') as Json).index.conversations.buckets)).toBe(false);
+  await call(sim, 'POST', `${BASE}/${ids[1]}/end`);
+  await sim.control.advance('61m');
+  await sweep(sim);
+  expect(idsOf(await call(sim, 'GET', BASE))).toEqual([ids[0], ids[2]]);
+  await sim.close();
+});

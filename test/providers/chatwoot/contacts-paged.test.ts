@@ -15,34 +15,50 @@ afterEach(() => {
 
 const idsOf = (res: { json: Json }) => res.json.payload.map((c: { id: number }) => c.id);
 
-test('a store keeping contacts as plain arrays lists, searches and deletes them after a restart', async () => {
-  const before = await createChatwootSim();
-  for (const name of ['Ann', 'Bob', 'Cid'])
-    await call(before, 'POST', '/1/contacts', { name, email: `${name}@x.test` });
-  const state = before.control.state('chatwoot') as Json;
-  const paged = state.index.contactsOfAccount['1'];
-  // As an earlier version stored it: contact ids, oldest first.
-  state.index.contactsOfAccount['1'] = paged.buckets.flatMap((b: { ids: (string | null)[] }) =>
-    b.ids.filter((id) => id !== null).map(Number),
-  );
-  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-chatwoot-contacts-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'db.json');
-  const data = createStoreData(1);
-  data.providers.chatwoot = state;
-  writeFileSync(file, JSON.stringify(data));
+// The shapes earlier versions stored an account's contacts in: contact ids oldest first, or paged ids whose
+// buckets were an array.
+const earlierShapes = {
+  'plain arrays': (ids: string[]) => ids.map(Number),
+  'paged ids with array buckets': (ids: string[]) => ({
+    size: ids.length,
+    next: ids.length,
+    slots: Object.fromEntries(ids.map((id, i) => [id, i])),
+    buckets: [{ from: 0, live: ids.length, ids }],
+  }),
+};
 
-  const sim = await createChatwootSim({ store: file });
-  const listed = await call(sim, 'GET', '/1/contacts');
-  expect(listed.json.meta.count).toBe(4);
-  expect(idsOf(listed)).toEqual([1, 2, 3, 4]);
-  expect((await call(sim, 'DELETE', '/1/contacts/3')).status).toBe(200);
-  const after = await call(sim, 'GET', '/1/contacts');
-  expect(idsOf(after)).toEqual([1, 2, 4]);
-  expect(after.json.meta.count).toBe(3);
-  expect(idsOf(await call(sim, 'GET', '/1/contacts/search?q=cid'))).toEqual([4]);
-  await sim.close();
-});
+test.each(Object.keys(earlierShapes) as (keyof typeof earlierShapes)[])(
+  'a store keeping contacts as %s lists, searches and deletes them after a restart',
+  async (shape) => {
+    const before = await createChatwootSim();
+    for (const name of ['Ann', 'Bob', 'Cid'])
+      await call(before, 'POST', '/1/contacts', { name, email: `${name}@x.test` });
+    const state = before.control.state('chatwoot') as Json;
+    const paged = state.index.contactsOfAccount['1'];
+    const ids = paged.order.flatMap((from: number) =>
+      paged.buckets[String(from)].ids.filter((id: string | null) => id !== null),
+    );
+    expect(ids).toHaveLength(4);
+    state.index.contactsOfAccount['1'] = earlierShapes[shape](ids);
+    const dir = mkdtempSync(path.join(tmpdir(), 'convosim-chatwoot-contacts-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'db.json');
+    const data = createStoreData(1);
+    data.providers.chatwoot = state;
+    writeFileSync(file, JSON.stringify(data));
+
+    const sim = await createChatwootSim({ store: file });
+    const listed = await call(sim, 'GET', '/1/contacts');
+    expect(listed.json.meta.count).toBe(4);
+    expect(idsOf(listed)).toEqual([1, 2, 3, 4]);
+    expect((await call(sim, 'DELETE', '/1/contacts/3')).status).toBe(200);
+    const after = await call(sim, 'GET', '/1/contacts');
+    expect(idsOf(after)).toEqual([1, 2, 4]);
+    expect(after.json.meta.count).toBe(3);
+    expect(idsOf(await call(sim, 'GET', '/1/contacts/search?q=cid'))).toEqual([4]);
+    await sim.close();
+  },
+);
 
 test('deleting an early contact of many reads no whole collection and keeps the pages in order', async () => {
   const sim = await createChatwootSim();
