@@ -16,8 +16,6 @@ const CARRY_CHUNK = 1 << 20;
 
 /** An append-only file of JSON lines, rotated by size (`file`, `file.1`, ... `file.<keep>`). */
 export type NdjsonLog = {
-  /** Appends one record now (write(2) before returning). Throws when the file cannot be written. */
-  append(record: unknown): void;
   /**
    * Appends one record at the end of this turn of the event loop, in one write(2) with every other record queued
    * in the turn (group commit). A failed write is reported to `onError`.
@@ -54,7 +52,7 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
   let fd = openSync(file, 'a');
   let bytes = existsSync(file) ? statSync(file).size : 0;
   // Bytes carried into the current file at its rotation: the next rotation waits for `maxBytes` of new records, so
-  // a carry larger than `maxBytes` (a long backlog of pending deliveries) cannot make every append rotate again.
+  // a carry larger than `maxBytes` (a long backlog of pending deliveries) cannot make every write rotate again.
   let carried = 0;
   let rotating = false;
 
@@ -118,11 +116,6 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
   const files = () => [file, ...Array.from({ length: keep }, (_, i) => `${file}.${i + 1}`)];
 
   return {
-    append(record) {
-      writeQueued();
-      writeAll(`${JSON.stringify(record)}\n`);
-      if (bytes - carried >= maxBytes && !rotating) rotate();
-    },
     queue(record) {
       queued.push(`${JSON.stringify(record)}\n`);
       if (batch) return;

@@ -1,13 +1,16 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { linesFromEnd, openNdjsonLog } from '../../src/ndjson-log.ts';
 
-test('the tail of a rotated log is its newest entries in order, across files, skipping a torn line', () => {
+test('the tail of a rotated log is its newest entries in order, across files, skipping a torn line', async () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-ndjson-')), 'log.ndjson');
   const log = openNdjsonLog(file, { maxBytes: 200, keep: 3 });
-  for (let i = 0; i < 40; i++) log.append({ i });
+  for (let i = 0; i < 40; i++) {
+    log.queue({ i });
+    await log.written();
+  }
   log.close();
   appendFileSync(file, '{"i":');
   const reopened = openNdjsonLog(file, { maxBytes: 200, keep: 3 });
@@ -37,7 +40,7 @@ test('lines read from the end are whole across chunk boundaries, multi-byte char
   expect(first).toEqual(lines.slice(-3).reverse());
 });
 
-test('records carried into a new file do not count toward its rotation, however many there are', () => {
+test('records carried into a new file do not count toward its rotation, however many there are', async () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-carry-')), 'log.ndjson');
   let rotations = 0;
   // Ten carried records of about 40 bytes each: twice the 200-byte limit.
@@ -49,7 +52,10 @@ test('records carried into a new file do not count toward its rotation, however 
       for (let i = 0; i < 10; i++) append({ carried: i, pad: 'x'.repeat(20) });
     },
   });
-  for (let i = 0; i < 60; i++) log.append({ i, pad: 'y'.repeat(10) });
+  for (let i = 0; i < 60; i++) {
+    log.queue({ i, pad: 'y'.repeat(10) });
+    await log.written();
+  }
   // 60 records of about 30 bytes: 1,800 bytes of new records, a rotation per 200 of them (before: one per append
   // once the first carry had filled the file past its limit).
   expect(rotations).toBeGreaterThanOrEqual(7);
@@ -57,5 +63,17 @@ test('records carried into a new file do not count toward its rotation, however 
   const tail = log.readTail(1_000, 1) as { carried?: number; i?: number }[];
   expect(tail.slice(0, 10).map((r) => r.carried)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   expect(tail.at(-1)?.i).toBe(59);
+  log.close();
+});
+
+test('records queued in one turn are written together at its end, in order, and written() says when', async () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-queue-')), 'log.ndjson');
+  const log = openNdjsonLog(file);
+  expect(log.written()).toBeUndefined();
+  for (let i = 0; i < 3; i++) log.queue({ i });
+  expect(readFileSync(file, 'utf8')).toBe('');
+  await log.written();
+  expect(readFileSync(file, 'utf8')).toBe('{"i":0}\n{"i":1}\n{"i":2}\n');
+  expect(log.written()).toBeUndefined();
   log.close();
 });
