@@ -198,8 +198,9 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       durationMs: clock.now() - time,
     };
     journal.append(entry);
-    signals.emit('request', entry);
+    // Signalled once its entry is in the file: `idle()` counts the request in flight until then.
     await awaitWritten();
+    signals.emit('request', entry);
   };
 
   const tooLarge = (c: Context) => {

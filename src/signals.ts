@@ -10,7 +10,7 @@ export type SimulatorSignals = {
    * store's write of the turn. `request` follows.
    */
   'request.handled': { id: string };
-  /** An inbound request (not an admin one) was answered and journaled (its answer is sent once the file is written). */
+  /** An inbound request (not an admin one) was answered and journaled (its entry is in the journal's file). */
   request: JournalEntry;
   /** A webhook was recorded, before its first attempt (transcripts order events by it). */
   'delivery.created': Delivery;

@@ -272,6 +272,18 @@ test('requests are journaled to a file beside the store, one line each', async (
   expect(JSON.parse(readFileSync(file, 'utf8'))).not.toHaveProperty('journal');
 });
 
+test('a request is signalled once its journal entry is in the file, so idle() counts it until then', async () => {
+  const file = tempFile();
+  const sim = await createTestSimulator({ store: file });
+  const inFile: boolean[] = [];
+  sim.signals.on('request', (entry) => {
+    inFile.push(readFileSync(`${file}.requests.ndjson`, 'utf8').includes(`"id":"${entry.id}"`));
+  });
+  await Promise.all([startEcho(sim), startEcho(sim), startEcho(sim)]);
+  expect(inFile).toEqual([true, true, true]);
+  await sim.close();
+});
+
 test('an update that throws changes nothing', async () => {
   const store = await createStore({ location: 'memory', seed: 1 });
   store.replace('p', { items: [1, 2], name: 'a' });
