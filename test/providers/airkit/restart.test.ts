@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createStoreData } from '../../../src/store.ts';
+import { writeStoreFile } from '../../support/store-file.ts';
 import { call, createAirkitSim, type Json, start } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -24,12 +22,7 @@ describe('airkit state stored by an earlier version', () => {
       conversations: Object.values(state.conversations),
       messages: Object.values(state.messages),
     };
-    const dir = mkdtempSync(path.join(tmpdir(), 'convosim-airkit-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'db.json');
-    const data = createStoreData(1);
-    data.providers.airkit = lists;
-    writeFileSync(file, JSON.stringify(data));
+    const file = writeStoreFile(dirs, 'airkit', lists);
 
     const sim = await createAirkitSim({ store: file });
     const list = await call(sim, 'GET', '/airkit/v1/conversations');

@@ -1,13 +1,11 @@
 // Issue 9 deliverable 4: with `retain`, ended Airkit conversations are deleted once the retention time has passed.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
 import { slicePagedIds } from '../../../src/provider/index.ts';
 import type { AirkitState } from '../../../src/providers/airkit/model.ts';
 import type { Simulator } from '../../../src/simulator.ts';
-import { createStoreData } from '../../../src/store.ts';
 import { guardScans } from '../../support/scan-guard.ts';
+import { writeStoreFile } from '../../support/store-file.ts';
 import { call, createAirkitSim, type Json, start } from './helpers.ts';
 
 const BASE = '/airkit/v1/conversations';
@@ -140,12 +138,7 @@ test('a store that keeps conversation ids in arrays (before expiry existed) is i
       conversationsOfResource: { 'hub-default': [first.id, second.id] },
     },
   };
-  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-airkit-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'db.json');
-  const data = createStoreData(1);
-  data.providers.airkit = earlier;
-  writeFileSync(file, JSON.stringify(data));
+  const file = writeStoreFile(dirs, 'airkit', earlier);
 
   const sim = await createAirkitSim({ store: file, retain: '1h', ...hooks });
   expect(idsOf(await call(sim, 'GET', BASE))).toEqual([first.id, second.id]);
@@ -181,12 +174,7 @@ test('a store whose paged conversation ids keep their buckets in an array is re-
       conversationsOfResource: { 'hub-default': asArrayBuckets(ids) },
     },
   };
-  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-airkit-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'db.json');
-  const data = createStoreData(1);
-  data.providers.airkit = earlier;
-  writeFileSync(file, JSON.stringify(data));
+  const file = writeStoreFile(dirs, 'airkit', earlier);
 
   const sim = await createAirkitSim({ store: file, retain: '1h', ...hooks });
   expect(idsOf(await call(sim, 'GET', BASE))).toEqual(ids);

@@ -1,11 +1,9 @@
 // An account's contacts are kept as paged ids (src/provider/paged-ids.ts): deleting one costs a bucket, not the
 // contacts created after it; stores written before keep plain arrays and are converted at start.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
-import { createStoreData } from '../../../src/store.ts';
 import { guardScans } from '../../support/scan-guard.ts';
+import { writeStoreFile } from '../../support/store-file.ts';
 import { call, createChatwootSim, type Json } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -40,12 +38,7 @@ test.each(Object.keys(earlierShapes) as (keyof typeof earlierShapes)[])(
     );
     expect(ids).toHaveLength(4);
     state.index.contactsOfAccount['1'] = earlierShapes[shape](ids);
-    const dir = mkdtempSync(path.join(tmpdir(), 'convosim-chatwoot-contacts-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'db.json');
-    const data = createStoreData(1);
-    data.providers.chatwoot = state;
-    writeFileSync(file, JSON.stringify(data));
+    const file = writeStoreFile(dirs, 'chatwoot', state);
 
     const sim = await createChatwootSim({ store: file });
     const listed = await call(sim, 'GET', '/1/contacts');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createStoreData } from '../../../src/store.ts';
+import { writeStoreFile } from '../../support/store-file.ts';
 import { call, createChatwootSim, createConversation, type Json } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -28,12 +29,7 @@ describe('chatwoot state stored by an earlier version', () => {
     await createConversation(before, { message: { content: 'second' }, assignee_id: 1 });
     await before.control.advance('1m');
     await call(before, 'POST', '/1/conversations/1/messages', { content: 'bump', message_type: 'incoming' });
-    const dir = mkdtempSync(path.join(tmpdir(), 'convosim-chatwoot-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'db.json');
-    const data = createStoreData(1);
-    data.providers.chatwoot = toListState(before.control.state('chatwoot'));
-    writeFileSync(file, JSON.stringify(data));
+    const file = writeStoreFile(dirs, 'chatwoot', toListState(before.control.state('chatwoot')));
 
     const sim = await createChatwootSim({ store: file });
     const list = await call(sim, 'GET', '/1/conversations');
