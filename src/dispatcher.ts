@@ -300,9 +300,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     let error: string | null = null;
     let responseBody: string | null = null;
     // Not sent before the change that caused it is on disk, nor ever when that change was undone.
-    const cause = causes.get(delivery);
-    if (cause) {
-      error = await cause.then(
+    const causeWritten = causes.get(delivery);
+    if (causeWritten) {
+      error = await causeWritten.then(
         () => {
           causes.delete(delivery);
           return null;
