@@ -55,9 +55,14 @@ export type DispatchLimits = {
   maxIdleDestinations: number;
 };
 
-/** The default limits. A receiver answering in 500 ms gets 16 deliveries/s at concurrency 8. */
+/**
+ * The default limits. A receiver answering in 500 ms gets 128 deliveries/s at concurrency 64. Concurrency bounds
+ * what one destination gets while the event loop is busy: each attempt waits its turn behind the requests being
+ * served (8x8 creates with signed webhooks to a loopback receiver, 2 cores: 16% of the RS256 bound delivered at 8,
+ * 41% at 32 and 35-41% at 64, and at 50 connections 5% at 8, 26% at 32, 34% at 64).
+ */
 export const DEFAULT_DISPATCH_LIMITS: Readonly<DispatchLimits> = {
-  concurrency: 8,
+  concurrency: 64,
   maxQueued: 10_000,
   maxQueuedTotal: 100_000,
   slowLatencyMs: 1000,
