@@ -189,3 +189,19 @@ function checkFormFields(names: readonly string[]): void {
     throw new SyntaxError(`a field name is longer than ${MAX_FORM_FIELD_NAME} characters`);
   }
 }
+
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
+
+/**
+ * The query of a request URL, as `new URL(url).searchParams` reads it (a fragment is no part of it), without
+ * parsing the whole URL: ECE reads its query on every start.
+ */
+export function searchParamsOf(url: string): URLSearchParams {
+  const hash = url.indexOf('#');
+  const mark = url.indexOf('?');
+  if (mark === -1 || (hash !== -1 && hash < mark)) return new URLSearchParams();
+  // From the '?' on: the constructor drops one leading '?', and would drop one that starts the query itself.
+  const query = hash === -1 ? url.slice(mark) : url.slice(mark, hash);
+  // Other than printable ASCII, the URL parser's own encoding decides: let it read the URL.
+  return PRINTABLE_ASCII.test(query) ? new URLSearchParams(query) : new URL(url).searchParams;
+}

@@ -7,6 +7,7 @@ import { DroppedConnection } from './errors.ts';
 import { explainUnmatched, type KnownRoute } from './explain.ts';
 import type { FaultTable } from './faults.ts';
 import { type Journal, type JournalEntry, toHeaderRecord } from './journal.ts';
+import { keptBody, keptHeaders } from './kept-response.ts';
 import type { CoreError, ProviderContext, ProviderDefinition } from './provider/contract.ts';
 import { Refusal } from './provider/refusal.ts';
 import type { SignalBus } from './signals.ts';
@@ -191,7 +192,7 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       requestHeaders: c.env?.incoming ? fromIncoming(c.env.incoming) : toHeaderRecord(c.req.raw.headers),
       requestBody,
       status: response?.status ?? 0,
-      responseHeaders: response ? toHeaderRecord(response.headers) : {},
+      responseHeaders: response ? (keptHeaders(response) ?? toHeaderRecord(response.headers)) : {},
       responseBody: clip(responseBody),
       fault: c.get('fault'),
       note: thrown instanceof DroppedConnection ? 'connection dropped (fault)' : c.get('note'),
@@ -319,21 +320,6 @@ function fromIncoming(incoming: IncomingMessage): Record<string, string> {
   }
   return record;
 }
-
-/**
- * The body of an answer built from a string by @hono/node-server's lightweight Response (what `c.json` and
- * `c.text` build once it serves), read without turning it into a web Response: that would build a stream per
- * answer, and a copy to pass on. Undefined for any other answer (read the usual way).
- */
-function keptBody(res: Response): string | null | undefined {
-  lightweightCache ??= Object.getOwnPropertySymbols(res).find((s) => s.description === 'cache') ?? null;
-  if (lightweightCache === null) return undefined;
-  const cache = (res as unknown as Record<symbol, unknown>)[lightweightCache];
-  if (!Array.isArray(cache)) return undefined;
-  const body: unknown = cache[1];
-  return typeof body === 'string' || body === null ? body : undefined;
-}
-let lightweightCache: symbol | null | undefined;
 
 const isTextual = (type: string | null) => type !== null && /json|xml|^text\//i.test(type);
 const utf8 = new TextDecoder();

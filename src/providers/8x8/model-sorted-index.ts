@@ -61,18 +61,50 @@ export function toEntryId(entry: string): string {
   return entry.slice(entry.lastIndexOf(SEP) + 1);
 }
 
-function split(entry: string): [key: string, seq: string] {
-  const last = entry.lastIndexOf(SEP);
-  const middle = entry.lastIndexOf(SEP, last - 1);
-  return [entry.slice(0, middle), entry.slice(middle + 1, last)];
-}
-
-/** Orders two entries: key, then creation sequence. */
+/**
+ * Orders two entries: key (as ids), then creation sequence. Read in place, without cutting the entries apart: an
+ * insert compares about 2 log2(N) entries, and slicing each cost more than the rest of the insert.
+ */
 export function compareEntries(a: string, b: string): number {
   if (a === b) return 0;
-  const [ka, sa] = split(a);
-  const [kb, sb] = split(b);
-  return compareIds(ka, kb) || (sa < sb ? -1 : sa > sb ? 1 : 0);
+  const la = a.lastIndexOf(SEP);
+  const ma = a.lastIndexOf(SEP, la - 1);
+  const lb = b.lastIndexOf(SEP);
+  const mb = b.lastIndexOf(SEP, lb - 1);
+  return compareKeys(a, ma, b, mb) || compareRange(a, ma + 1, la, b, mb + 1, lb);
+}
+
+/** `a[0, ea)` against `b[0, eb)` as `compareIds` orders them. */
+function compareKeys(a: string, ea: number, b: string, eb: number): number {
+  if (isDigits(a, ea) && isDigits(b, eb)) return toNumber(a, ea) - toNumber(b, eb);
+  return compareRange(a, 0, ea, b, 0, eb);
+}
+
+/** `a[ia, ea)` against `b[ib, eb)` by UTF-16 code units, as `<` compares strings. */
+function compareRange(a: string, ia: number, ea: number, b: string, ib: number, eb: number): number {
+  for (; ; ia++, ib++) {
+    if (ia === ea) return ib === eb ? 0 : -1;
+    if (ib === eb) return 1;
+    const d = a.charCodeAt(ia) - b.charCodeAt(ib);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+}
+
+function isDigits(s: string, end: number): boolean {
+  if (end === 0) return false;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** `Number(s.slice(0, end))` of a digit string; summed in place while exact (up to 15 digits). */
+function toNumber(s: string, end: number): number {
+  if (end > 15) return Number(s.slice(0, end));
+  let n = 0;
+  for (let i = 0; i < end; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
 }
 
 /** The first position in `bucket` whose entry is not before `entry` (binary search). */

@@ -1,7 +1,7 @@
 // Imitates https://pubhub.devnetcloud.com/media/enterprise-chat-and-email/docs/guides/interaction-api-developer-guide/d2/d44/classclientapplications_1_1pages_1_1asyncmessaging_1_1_start_conversation_page.html
 // (seed 003) plus the token, configuration and sendmessage calls of reference section 2.
 import { type Context, Hono } from 'hono';
-import { readBody } from '../../http.ts';
+import { readBody, searchParamsOf } from '../../http.ts';
 import { Refusal, type Result } from '../../provider/index.ts';
 import { type EceContext, performChecked, performTransition } from './effects.ts';
 import { applyStart } from './model.ts';
@@ -79,7 +79,7 @@ async function readDocument(c: Context): Promise<Result<RequestDocument, EceErro
 async function handleToken(ctx: EceContext, c: Context): Promise<Response> {
   const unwrap = createUnwrap(ctx, c);
   const { format } = negotiate(c, ctx, unwrap);
-  const { forceLogin } = unwrap(parseTokenQuery(new URL(c.req.url).searchParams));
+  const { forceLogin } = unwrap(parseTokenQuery(searchParamsOf(c.req.url)));
   const app = unwrap(parseClientCredentials(ctx.state(), c.req.header('authorization')));
   const body = await readBody(c, ['form']);
   const form = body.ok && body.kind === 'form' ? (body.value as Record<string, string>) : undefined;
@@ -99,7 +99,7 @@ function handleConfiguration(ctx: EceContext, c: Context): Response {
   const unwrap = createUnwrap(ctx, c);
   const app = authenticate(ctx, c, unwrap);
   const { format } = negotiate(c, ctx, unwrap);
-  const id = unwrap(parseConfigurationQuery(new URL(c.req.url).searchParams));
+  const id = unwrap(parseConfigurationQuery(searchParamsOf(c.req.url)));
   const entryPoint = unwrap(parseEntryPoint(ctx.state(), app, id, null));
   return renderBody(c, format, 'entryPointConfigurations', toConfigurationBody(entryPoint));
 }
@@ -109,7 +109,7 @@ async function handleStart(ctx: EceContext, c: Context): Promise<Response> {
   const app = authenticate(ctx, c, unwrap);
   const { format } = negotiate(c, ctx, unwrap);
   const state = ctx.state();
-  const query = unwrap(parseStartQuery(new URL(c.req.url).searchParams, state.contactAttributes));
+  const query = unwrap(parseStartQuery(searchParamsOf(c.req.url), state.contactAttributes));
   const { document } = unwrap(await readDocument(c));
   const body = unwrap(parseStartBody(document, state.activityAttributes));
   const entryPoint = unwrap(parseEntryPoint(state, app, body.entryPointId, body.lastModified));
@@ -139,7 +139,7 @@ async function handleSendMessage(ctx: EceContext, c: Context): Promise<Response>
   const unwrap = createUnwrap(ctx, c);
   const app = authenticate(ctx, c, unwrap);
   const { format } = negotiate(c, ctx, unwrap);
-  unwrap(assertQueryNames(unwrap(toQueryMap(new URL(c.req.url).searchParams)), []));
+  unwrap(assertQueryNames(unwrap(toQueryMap(searchParamsOf(c.req.url))), []));
   const { document, files } = unwrap(await readDocument(c));
   const message = unwrap(parseSendMessageBody(toDocumentWithFiles(document, files)));
   unwrap(assertSendMessage(ctx.state(), app, message));

@@ -141,3 +141,36 @@ describe('8x8 sorted index', () => {
     expect(large).toBeLessThan(small * 1.5);
   });
 });
+
+// The definition compareEntries implements in place: cut each entry into key and sequence, compare the keys as
+// ids (numerically when both are digits), then the sequences.
+function referenceOrder(a: string, b: string): number {
+  const cut = (entry: string) => {
+    const last = entry.lastIndexOf('\u0000');
+    const middle = entry.lastIndexOf('\u0000', last - 1);
+    return [entry.slice(0, middle), entry.slice(middle + 1, last)] as const;
+  };
+  const [ka, sa] = cut(a);
+  const [kb, sb] = cut(b);
+  const digits = /^\d+$/;
+  const byKey = digits.test(ka) && digits.test(kb) ? Number(ka) - Number(kb) : ka < kb ? -1 : ka > kb ? 1 : 0;
+  return Math.sign(byKey || (sa < sb ? -1 : sa > sb ? 1 : 0));
+}
+
+test('compareEntries orders entries as their keys (as ids) and then their sequences', () => {
+  const key = fc.oneof(
+    fc.string({ maxLength: 6 }),
+    fc.string({ unit: fc.constantFrom('0', '1', '9', '\u0000', 'a', 'é', '😀'), maxLength: 6 }),
+    fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String),
+    fc.nat({ max: 12 }).map((n) => '0'.repeat(n % 3) + String(n)),
+  );
+  const entry = fc
+    .tuple(key, fc.nat({ max: 50 }), fc.string({ maxLength: 4 }))
+    .map(([k, s, id]) => toEntry(k, s, id));
+  fc.assert(
+    fc.property(entry, entry, (a, b) => {
+      expect(Math.sign(compareEntries(a, b))).toBe(referenceOrder(a, b));
+    }),
+    { numRuns: 5000 },
+  );
+});
