@@ -52,13 +52,22 @@ export type SignalBus = {
 
 /** Creates a signal bus; listeners that throw are isolated from each other and from the emitter. */
 export function createSignalBus(onListenerError: (error: unknown) => void): SignalBus {
-  const listeners = new Map<string, Set<Listener<never>>>();
+  // Each name's listeners, replaced (never changed) when one is added or removed: an emission walks the list as
+  // it was when it began, without copying it (a request emits several signals).
+  const listeners = new Map<string, readonly Listener<never>[]>();
   return {
     on(name, listener) {
-      const set = listeners.get(name) ?? new Set();
-      listeners.set(name, set);
-      set.add(listener as Listener<never>);
-      return () => set.delete(listener as Listener<never>);
+      const list = listeners.get(name) ?? [];
+      if (!list.includes(listener as Listener<never>))
+        listeners.set(name, [...list, listener as Listener<never>]);
+      return () => {
+        const current = listeners.get(name) ?? [];
+        if (current.includes(listener as Listener<never>))
+          listeners.set(
+            name,
+            current.filter((l) => l !== listener),
+          );
+      };
     },
     next(name) {
       return new Promise((resolve) => {
@@ -69,7 +78,9 @@ export function createSignalBus(onListenerError: (error: unknown) => void): Sign
       });
     },
     emit(name, payload) {
-      for (const listener of [...(listeners.get(name) ?? [])]) {
+      const list = listeners.get(name);
+      if (list === undefined) return;
+      for (const listener of list) {
         try {
           (listener as Listener<typeof payload>)(payload);
         } catch (error) {

@@ -15,20 +15,25 @@ const skipped = (value: unknown) =>
 
 /**
  * What is left of `budget` after counting the values of `value` (negative: more than the budget). `keys`, when
- * given, are the keys of `value` already listed.
+ * given, are the keys of `value` already listed. Leaves are counted where they are read, without a call each:
+ * most values of a record are leaves.
  */
 function countDown(value: unknown, budget: number, keys?: readonly string[]): number {
   if (value === null || typeof value !== 'object') return budget - 1;
   let left = budget - 1;
   if (Array.isArray(value)) {
     if (value.length > left) return -1;
-    for (let i = 0; i < value.length && left >= 0; i++) left = countDown(value[i], left);
+    for (let i = 0; i < value.length && left >= 0; i++) {
+      const item: unknown = value[i];
+      left = item !== null && typeof item === 'object' ? countDown(item, left) : left - 1;
+    }
     return left;
   }
   const names = keys ?? Object.keys(value);
   if (names.length > left) return -1;
   for (let i = 0; i < names.length && left >= 0; i++) {
-    left = countDown((value as Record<string, unknown>)[names[i]!], left);
+    const item = (value as Record<string, unknown>)[names[i]!];
+    left = item !== null && typeof item === 'object' ? countDown(item, left) : left - 1;
   }
   return left;
 }
