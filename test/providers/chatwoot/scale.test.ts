@@ -2,11 +2,9 @@ import { expect, test } from 'vitest';
 import type { OutboundRequest } from '../../../src/dispatcher.ts';
 import type { ProviderContext } from '../../../src/provider/contract.ts';
 import { type ChatwootState, getConversation } from '../../../src/providers/chatwoot/model.ts';
-import { applyConversation } from '../../../src/providers/chatwoot/model-conversations.ts';
-import { applyMessage } from '../../../src/providers/chatwoot/model-messages.ts';
-import { applyContact, applyContactInbox } from '../../../src/providers/chatwoot/model-resources.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { guardScans } from '../../support/scan-guard.ts';
+import { fillConversations, textMessage } from './fill.ts';
 import { call, createChatwootSimWithContext } from './helpers.ts';
 
 /** Stored contacts, conversations and messages: more than THRESHOLD of each. */
@@ -22,8 +20,8 @@ type Filled = {
 };
 
 /**
- * A simulator holding STORED contacts, each with a conversation and a message in the default API inbox, written
- * through the provider's own transitions in one update (filling through HTTP would take a minute). Inbox 3 is an
+ * A simulator holding STORED contacts, each with a conversation and a message in the default API inbox (the
+ * last one in inbox 3, with STORED messages), written in one update (see fill.ts). Inbox 3 is an
  * API inbox whose webhook_url answers 500 (a failed message webhook marks the message failed), and an account
  * webhook takes every event, so the checked requests render and send payloads.
  */
@@ -49,67 +47,16 @@ async function createFilledSim(): Promise<Filled> {
     }),
   });
   const now = ctx.clock.now();
-  const text = (content: string, type: 'incoming' | 'outgoing') => ({
-    content,
-    message_type: type,
-    content_type: 'text',
-    content_attributes: {},
-    private: false,
-    source_id: null,
-    echo_id: null,
-    sender_type: type === 'incoming' ? ('Contact' as const) : ('User' as const),
-    sender_id: 1,
-    attachments: [],
-  });
   const displayId = ctx.update((s) => {
-    for (let i = 1; i <= STORED; i++) {
-      const contactId = applyContact(
-        s,
-        {
-          account_id: 1,
-          name: `Person ${i}`,
-          email: `person${i}@fill.test`,
-          phone_number: null,
-          identifier: `fill-${i}`,
-          additional_attributes: {},
-          custom_attributes: {},
-        },
-        now,
-      );
-      const inbox = i === STORED ? 3 : 1;
-      const contactInboxId = applyContactInbox(
-        s,
-        { contact_id: contactId, inbox_id: inbox, source_id: `fill-${i}` },
-        now,
-      );
-      const id = applyConversation(
-        s,
-        {
-          account_id: 1,
-          inbox_id: inbox,
-          contact_id: contactId,
-          contact_inbox_id: contactInboxId,
-          uuid: `uuid-${i}`,
-          status: i % 3 === 0 ? 'resolved' : 'open',
-          assignee_id: i % 2 === 0 ? 2 : null,
-          team_id: null,
-          additional_attributes: {},
-          custom_attributes: {},
-          snoozed_until: null,
-        },
-        now,
-      );
-      const messages = i === STORED ? STORED : 1;
-      for (let m = 1; m <= messages; m++) {
-        applyMessage(
-          s,
-          getConversation(s, id)!,
-          text(`filler ${i}.${m}`, m % 2 === 0 ? 'incoming' : 'outgoing'),
-          now,
-        );
-      }
-    }
-    return getConversation(s, s.seq.conversation)!.display_id;
+    const last = fillConversations(s, now, {
+      count: STORED,
+      inboxOf: (i) => (i === STORED ? 3 : 1),
+      messagesOf: (i) =>
+        Array.from({ length: i === STORED ? STORED : 1 }, (_, k) =>
+          textMessage(`filler ${i}.${k + 1}`, (k + 1) % 2 === 0 ? 'incoming' : 'outgoing', 1),
+        ),
+    });
+    return getConversation(s, last)!.display_id;
   });
   const hook = await call(sim, 'POST', '/1/webhooks', { url: 'http://sut.test/account' });
   expect(hook.status).toBe(200);

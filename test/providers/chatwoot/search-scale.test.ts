@@ -1,12 +1,9 @@
 // The searches, filters, sorts and contact delete stay within a page of reads with many records stored
 // (test/support/scan-guard.ts): the companion of scale.test.ts for the routes of issue 15's listing items.
 import { expect, test } from 'vitest';
-import { getConversation } from '../../../src/providers/chatwoot/model.ts';
-import { applyConversation } from '../../../src/providers/chatwoot/model-conversations.ts';
-import { applyMessage } from '../../../src/providers/chatwoot/model-messages.ts';
-import { applyContact, applyContactInbox } from '../../../src/providers/chatwoot/model-resources.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { guardScans } from '../../support/scan-guard.ts';
+import { fillConversations, textMessage } from './fill.ts';
 import { call, createChatwootSimWithContext, type Json } from './helpers.ts';
 
 const STORED = 1500;
@@ -16,62 +13,13 @@ const THRESHOLD = 1000;
 async function createFilledSim(): Promise<Simulator> {
   const { sim, ctx } = await createChatwootSimWithContext();
   const now = ctx.clock.now();
-  ctx.update((s) => {
-    for (let i = 1; i <= STORED; i++) {
-      const contactId = applyContact(
-        s,
-        {
-          account_id: 1,
-          name: `Person ${i}`,
-          email: `person${i}@fill.test`,
-          phone_number: null,
-          identifier: `fill-${i}`,
-          additional_attributes: {},
-          custom_attributes: { n: i },
-        },
-        now,
-      );
-      const contactInboxId = applyContactInbox(
-        s,
-        { contact_id: contactId, inbox_id: 1, source_id: `fill-${i}` },
-        now,
-      );
-      const id = applyConversation(
-        s,
-        {
-          account_id: 1,
-          inbox_id: 1,
-          contact_id: contactId,
-          contact_inbox_id: contactInboxId,
-          uuid: `uuid-${i}`,
-          status: i % 3 === 0 ? 'resolved' : 'open',
-          assignee_id: i % 2 === 0 ? 2 : null,
-          team_id: null,
-          additional_attributes: {},
-          custom_attributes: { n: i },
-          snoozed_until: null,
-        },
-        now,
-      );
-      applyMessage(
-        s,
-        getConversation(s, id)!,
-        {
-          content: `filler ${i}`,
-          message_type: 'incoming',
-          content_type: 'text',
-          content_attributes: {},
-          private: false,
-          source_id: null,
-          echo_id: null,
-          sender_type: 'Contact',
-          sender_id: contactId,
-          attachments: [],
-        },
-        now,
-      );
-    }
-  });
+  ctx.update((s) =>
+    fillConversations(s, now, {
+      count: STORED,
+      attributesOf: (i) => ({ n: i }),
+      messagesOf: (i, contactId) => [textMessage(`filler ${i}`, 'incoming', contactId)],
+    }),
+  );
   return sim;
 }
 
