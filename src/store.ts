@@ -5,7 +5,7 @@ import { isRecord } from './own.ts';
 import { type SnapshotStats, writeJsonInSlices } from './snapshot.ts';
 import { readSnapshotFile } from './snapshot-read.ts';
 import { applyOps, runTransaction, type StateOp } from './state-tx.ts';
-import { listSegments, openWriteAheadLog, readSegments, toLogLine, type WriteAheadLog } from './wal.ts';
+import { listSegments, openWriteAheadLog, replaySegments, toLogLine, type WriteAheadLog } from './wal.ts';
 
 /** What a store file holds besides the provider states. */
 export type StoreMeta = {
@@ -145,9 +145,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       await db.read();
       const existed = db.data !== initial;
       db.data = toStoreData(db.data, location, warn);
-      const changes = readSegments(location, db.data.walFrom, warn);
-      for (const ops of changes) applyOps(db.data as unknown as Record<string, unknown>, ops);
-      restored = existed || changes.length > 0;
+      const root = db.data as unknown as Record<string, unknown>;
+      const replayed = replaySegments(location, db.data.walFrom, warn, (ops) => applyOps(root, ops));
+      restored = existed || replayed > 0;
       const segments = listSegments(location);
       const next = Math.max(db.data.walFrom, (segments.at(-1)?.segment ?? 0) + 1);
       wal = (options.openLog ?? openWriteAheadLog)(location, next);

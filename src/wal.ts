@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { StateOp } from './state-tx.ts';
 
 /**
@@ -34,31 +35,70 @@ export function listSegments(file: string): { segment: number; file: string }[] 
 }
 
 /**
- * Reads the committed changes of the segments numbered `from` or above, in order. A torn last line (the process
- * died while writing it) is skipped with a warning; a damaged line before the end is refused.
+ * Applies the committed changes of the segments numbered `from` or above, in order, each as soon as its line is
+ * read: the log is never in memory whole (replaying a 54 MB log read whole took a restart of a 100k-conversation
+ * store from 279 to 407 MB of RSS). A torn last line (the process died while writing it) is skipped with a warning;
+ * a damaged line before the end is refused. Answers how many changes it applied.
  */
-export function readSegments(file: string, from: number, warn: (message: string) => void): StateOp[][] {
-  const changes: StateOp[][] = [];
+export function replaySegments(
+  file: string,
+  from: number,
+  warn: (message: string) => void,
+  apply: (ops: StateOp[]) => void,
+): number {
+  let count = 0;
   for (const { segment, file: segmentFile } of listSegments(file)) {
     if (segment < from) continue;
-    const lines = readFileSync(segmentFile, 'utf8').split('\n');
-    const last = lines.pop();
-    if (last) lines.push(last);
-    for (let i = 0; i < lines.length; i++) {
+    let number = 0;
+    forEachLine(segmentFile, (line, unterminated) => {
+      number++;
+      let ops: StateOp[];
       try {
-        changes.push(JSON.parse(lines[i]!) as StateOp[]);
+        ops = JSON.parse(line) as StateOp[];
       } catch {
-        if (i === lines.length - 1 && last) {
+        if (unterminated) {
           warn(`${segmentFile}: ignoring a torn last line (the process stopped while writing it).`);
-          continue;
+          return;
         }
         throw new Error(
-          `${segmentFile}:${i + 1} is not a valid log line. Please restore the store from a backup or delete it.`,
+          `${segmentFile}:${number} is not a valid log line. Please restore the store from a backup or delete it.`,
         );
       }
-    }
+      apply(ops);
+      count++;
+    });
   }
-  return changes;
+  return count;
+}
+
+const READ_BYTES = 1 << 20;
+
+/**
+ * Calls `onLine` for each line of a file, read a megabyte at a time; the last one is `unterminated` when the file
+ * does not end with a newline (an empty last piece is no line). A line longer than a read is joined once.
+ */
+function forEachLine(file: string, onLine: (line: string, unterminated: boolean) => void): void {
+  const fd = openSync(file, 'r');
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  let pending: string[] = [];
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) {
+      const text = decoder.write(buffer.subarray(0, read));
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        const piece = text.slice(start, end);
+        onLine(pending.length > 0 ? pending.join('') + piece : piece, false);
+        pending = [];
+        start = end + 1;
+      }
+      if (start < text.length) pending.push(text.slice(start));
+    }
+    const rest = pending.join('') + decoder.end();
+    if (rest !== '') onLine(rest, true);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Opens a new segment numbered `segment` for appending. */
