@@ -151,7 +151,8 @@ export function estimateSeconds(config: BenchConfig, endpoints: { kind: 'write' 
       for (const _ of config.stores)
         for (const c of config.connections)
           total +=
-            spawn +
+            2 * spawn +
+            config.bareSeconds +
             (endpoint.kind === 'write' && c === lowest ? config.longSeconds : config.shortSeconds) +
             (endpoint.kind === 'write' ? 1 : 0);
     total += config.stores.length * config.connections.length * config.drainSeconds;

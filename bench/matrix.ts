@@ -34,23 +34,46 @@ export type Cell = {
   fanOut?: FanOut;
   storeBytes?: number;
   stop?: { signal: string; ms: number };
+  /**
+   * The bare route of the same kind and connection count, on a fresh process loaded just before this cell's
+   * server started: the ratio's denominator, measured as close in time as the machine's drift allows.
+   */
+  bare?: LoadResult;
   /** A setup failure, or the first non-2xx answer of the trial request. */
   problem?: string;
   stderr: string[];
 };
 
-/** Starts the bare Hono server and loads POST and GET at each connection count. */
-export async function measureBare(config: BenchConfig): Promise<BareRuns> {
-  const server = await startServer(
+/** Starts the bare Hono server. */
+export function startBare(config: BenchConfig): ReturnType<typeof startServer> {
+  return startServer(
     ['--import', 'tsx', path.resolve('bench/bare-server.ts')],
     config.readyTimeoutSeconds * 1000,
   );
+}
+
+/** Loads the bare route of an endpoint kind (POST for writes, GET for reads) for `config.bareSeconds`. */
+export function loadBare(
+  config: BenchConfig,
+  bare: Awaited<ReturnType<typeof startServer>>,
+  kind: Endpoint['kind'],
+  connections: number,
+): Promise<LoadResult> {
+  return runLoad(bare.url, kind === 'write' ? BARE_POST : BARE_GET, {
+    connections,
+    seconds: config.bareSeconds,
+    pid: bare.pid,
+  });
+}
+
+/** Starts the bare Hono server and loads POST and GET at each connection count. */
+export async function measureBare(config: BenchConfig): Promise<BareRuns> {
+  const server = await startBare(config);
   const runs: BareRuns = { post: {}, get: {} };
   try {
     for (const connections of config.connections) {
-      const options = { connections, seconds: config.bareSeconds, pid: server.pid };
-      runs.post[connections] = await runLoad(server.url, BARE_POST, options);
-      runs.get[connections] = await runLoad(server.url, BARE_GET, options);
+      runs.post[connections] = await loadBare(config, server, 'write', connections);
+      runs.get[connections] = await loadBare(config, server, 'read', connections);
     }
   } finally {
     await stopServer(server);
@@ -96,8 +119,16 @@ export async function runCell(
   endpoint: Endpoint,
   store: StoreKind,
   connections: number,
+  bare?: (kind: Endpoint['kind'], connections: number) => Promise<LoadResult>,
 ): Promise<Cell> {
   const cell: Cell = { endpoint, store, connections, stderr: [] };
+  if (bare) {
+    try {
+      cell.bare = await bare(endpoint.kind, connections);
+    } catch (error) {
+      cell.problem = `bare route: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
   const dir = mkdtempSync(path.join(tmp, `${endpoint.id}-${store}-${connections}-`));
   const storeArg = store === 'memory' ? 'memory' : path.join(dir, 'db.json');
   const lowest = Math.min(...config.connections);

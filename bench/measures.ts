@@ -41,8 +41,17 @@ export function bareRps(results: BenchResults, kind: 'write' | 'read', connectio
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-/** 2xx req/s of a cell divided by the bare route's. */
+/**
+ * 2xx req/s of a cell divided by the bare route's: the bare run just before the cell when there is one (the
+ * machine's speed drifts by up to half within a run), else the mean of the start and end runs.
+ */
 export function ratioOf(results: BenchResults, cell: Cell): number | null {
+  const bare = cell.bare?.rps || bareRps(results, cell.endpoint.kind, cell.connections);
+  return bare && cell.load ? cell.load.rps / bare : null;
+}
+
+/** 2xx req/s of a cell divided by the mean of the bare runs at the start and the end of the matrix. */
+export function ratioToMean(results: BenchResults, cell: Cell): number | null {
   const bare = bareRps(results, cell.endpoint.kind, cell.connections);
   return bare && cell.load ? cell.load.rps / bare : null;
 }

@@ -7,12 +7,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { estimateSeconds, loadConfig, USAGE } from './config.ts';
-import { ENDPOINTS } from './endpoints.ts';
-import { type Cell, measureBare, runCell } from './matrix.ts';
+import { ENDPOINTS, type Endpoint } from './endpoints.ts';
+import { type Cell, loadBare, measureBare, runCell, startBare } from './matrix.ts';
 import type { BenchResults } from './measures.ts';
 import { startReceiver } from './receiver.ts';
 import { renderReport } from './report.ts';
 import { runScale } from './scale.ts';
+import { stopServer } from './server.ts';
 import { measureSigning } from './signing.ts';
 
 if (process.argv.includes('--help')) {
@@ -50,13 +51,30 @@ try {
   if (config.sections.has('matrix')) {
     log('bare Hono (start)');
     results.bareStart = await measureBare(config);
+    // Each cell loads a fresh bare server just before its own (fresh) server starts: both start cold.
+    const loadFreshBare = async (kind: Endpoint['kind'], connections: number) => {
+      const bare = await startBare(config);
+      try {
+        return await loadBare(config, bare, kind, connections);
+      } finally {
+        await stopServer(bare);
+      }
+    };
     for (const endpoint of endpoints) {
       for (const store of config.stores) {
         for (const connections of config.connections) {
-          const cell: Cell = await runCell(config, receiver, tmp, endpoint, store, connections);
+          const cell: Cell = await runCell(
+            config,
+            receiver,
+            tmp,
+            endpoint,
+            store,
+            connections,
+            loadFreshBare,
+          );
           results.cells.push(cell);
           log(
-            `${endpoint.id} ${store} c${connections}: ${cell.load ? `${cell.load.rps.toFixed(1)} 2xx/s, p99 ${cell.load.p99} ms, non-2xx ${cell.load.non2xx}, errors ${cell.load.errors}` : 'no load'}${cell.problem ? ` (${cell.problem})` : ''}`,
+            `${endpoint.id} ${store} c${connections}: ${cell.load ? `${cell.load.rps.toFixed(1)} 2xx/s (bare just before ${cell.bare?.rps.toFixed(0) ?? 'n/a'}), p99 ${cell.load.p99} ms, non-2xx ${cell.load.non2xx}, errors ${cell.load.errors}` : 'no load'}${cell.problem ? ` (${cell.problem})` : ''}`,
           );
         }
       }
