@@ -11,6 +11,7 @@ import {
   isLoopbackHost,
 } from './admin-security.ts';
 import { renderProviderLines } from './cli-banner.ts';
+import { DEFAULT_DISPATCH_LIMITS } from './dispatcher.ts';
 import { parseDuration } from './duration.ts';
 import { checkFixtureDirs } from './fixtures.ts';
 import { createLiveLog } from './live-log.ts';
@@ -504,13 +505,13 @@ export function createProgram(hooks: ProgramHooks = {}): Command {
     .addOption(
       new Option(
         '--webhook-concurrency <n>',
-        'webhook attempts in flight per destination (default 8)',
+        `webhook attempts in flight per destination (default ${DEFAULT_DISPATCH_LIMITS.concurrency})`,
       ).argParser(toPositive),
     )
     .addOption(
       new Option(
         '--webhook-queue-limit <n>',
-        'webhooks held per destination before new ones are dropped (default 10000)',
+        `webhooks held per destination before new ones are dropped (default ${DEFAULT_DISPATCH_LIMITS.maxQueued})`,
       ).argParser(toPositive),
     )
     .addOption(adminTokenOption())
