@@ -24,12 +24,10 @@ export const BUCKET_SIZE = 32;
 export const PAGE_SIZE = 64;
 
 const SEP = '\u0000';
-const DIGITS = /^\d+$/;
 
 /** Compares ids: numerically when both are numbers, else as strings. */
 export function compareIds(a: string, b: string): number {
-  if (DIGITS.test(a) && DIGITS.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareKeys(a, a.length, b, b.length);
 }
 
 /** A new, empty index. */
@@ -74,7 +72,7 @@ export function compareEntries(a: string, b: string): number {
   return compareKeys(a, ma, b, mb) || compareRange(a, ma + 1, la, b, mb + 1, lb);
 }
 
-/** `a[0, ea)` against `b[0, eb)` as `compareIds` orders them. */
+/** `a[0, ea)` against `b[0, eb)`: numerically when both are digits, else by UTF-16 code units. */
 function compareKeys(a: string, ea: number, b: string, eb: number): number {
   if (isDigits(a, ea) && isDigits(b, eb)) return toNumber(a, ea) - toNumber(b, eb);
   return compareRange(a, 0, ea, b, 0, eb);
