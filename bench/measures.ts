@@ -46,8 +46,8 @@ export function bareRps(results: BenchResults, kind: 'write' | 'read', connectio
  * machine's speed drifts by up to half within a run), else the mean of the start and end runs.
  */
 export function ratioOf(results: BenchResults, cell: Cell): number | null {
-  const bare = cell.bare?.rps || bareRps(results, cell.endpoint.kind, cell.connections);
-  return bare && cell.load ? cell.load.rps / bare : null;
+  const bare = cell.bare?.rps;
+  return bare && cell.load ? cell.load.rps / bare : ratioToMean(results, cell);
 }
 
 /** 2xx req/s of a cell divided by the mean of the bare runs at the start and the end of the matrix. */
