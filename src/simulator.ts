@@ -167,6 +167,7 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
       location: (options.store as string | undefined) ?? 'memory',
       seed,
       snapshotBytes: options.snapshotBytes,
+      derived: Object.fromEntries(providers.map((p) => [p.name, p.derived ?? []])),
       beforeWrite: (data) => {
         data.meta.clockNow = clock?.kind === 'virtual' ? clock.now() : null;
       },

@@ -50,16 +50,18 @@ const isContainer = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Runs `recipe` on a draft of `root` (a child of `base` at `basePath`); applies in place; rolls back on a throw.
- * Without `logging` (a store with no write-ahead log) no operation is recorded: `ops` stays empty.
+ * Without `logging` (a store with no write-ahead log) no operation is recorded: `ops` stays empty. Changes under
+ * a top-level key of `unlogged` (derived state, rebuilt at start) are applied and rolled back, never recorded.
  */
 export function runTransaction<S, T>(
   base: S,
   basePath: StatePath,
   recipe: (draft: S) => T,
   logging = true,
+  unlogged?: ReadonlySet<string>,
 ): Transaction<T> {
   if (!isContainer(base)) throw new Error('The state of a provider must be an object.');
-  const tx = new Tx(basePath, base, logging);
+  const tx = new Tx(basePath, base, logging, unlogged ?? null);
   const draft = tx.wrap(base) as S;
   let result: T;
   try {
@@ -88,11 +90,13 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   readonly basePath: StatePath;
   readonly root: object;
   readonly logging: boolean;
+  readonly unlogged: ReadonlySet<string> | null;
 
-  constructor(basePath: StatePath, root: object, logging: boolean) {
+  constructor(basePath: StatePath, root: object, logging: boolean, unlogged: ReadonlySet<string> | null) {
     this.basePath = basePath;
     this.root = root;
     this.logging = logging;
+    this.unlogged = unlogged;
   }
 
   wrap(target: Record<string, unknown>): object {
@@ -118,6 +122,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   /**
    * The path of `target[key]` from the top of the store, or null when `target` is no longer in the tree (taken out
    * by a delete, an overwrite or a splice): a change to a detached object changes no state, so nothing is logged.
+   * Null too under an unlogged (derived) top-level key.
    */
   pathOf(target: Record<string, unknown>, key: string): string[] | null {
     const keys = [key];
@@ -127,6 +132,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
       keys.push(node.key);
       object = node.parent;
     }
+    if (this.unlogged?.has(keys[keys.length - 1]!)) return null;
     for (let i = this.basePath.length - 1; i >= 0; i--) keys.push(this.basePath[i]!);
     return keys.reverse();
   }

@@ -100,6 +100,11 @@ export type StoreOptions = {
   onWarning?(message: string): void;
   /** Called when a background snapshot or a write fails. */
   onError?(error: unknown): void;
+  /**
+   * Derived top-level keys of each provider's state (`ProviderDefinition.derived`): never logged nor snapshotted,
+   * and dropped after the store is read (the provider rebuilds them at start).
+   */
+  derived?: Readonly<Record<string, readonly string[]>>;
   /** Opens the write-ahead log (injected by tests to simulate a full disk). */
   openLog?(file: string, segment: number): WriteAheadLog;
 };
@@ -114,6 +119,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const { location, seed } = options;
   const memory = location === 'memory';
   const warn = options.onWarning ?? (() => {});
+  const derived = new Map(
+    Object.entries(options.derived ?? {})
+      .filter(([, keys]) => keys.length > 0)
+      .map(([provider, keys]) => [provider, new Set(keys)]),
+  );
   let releaseLock = () => {};
   let wal: WriteAheadLog | null = null;
   let sliceStats: SnapshotStats | null = null;
@@ -129,8 +139,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
           return read?.data ?? null;
         },
         write: async (doc) => {
-          sliceStats = await writeJsonInSlices(location, doc, options.snapshotSliceMs, () =>
-            closing ? 0 : (options.snapshotPace ?? SNAPSHOT_PACE),
+          sliceStats = await writeJsonInSlices(
+            location,
+            withoutDerived(doc, derived),
+            options.snapshotSliceMs,
+            () => (closing ? 0 : (options.snapshotPace ?? SNAPSHOT_PACE)),
           );
         },
       };
@@ -147,6 +160,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       db.data = toStoreData(db.data, location, warn);
       const root = db.data as unknown as Record<string, unknown>;
       const replayed = replaySegments(location, db.data.walFrom, warn, (ops) => applyOps(root, ops));
+      // What an older version stored of the derived state is dropped: the providers rebuild it whole.
+      for (const [provider, keys] of derived) {
+        const state = db.data.providers[provider];
+        if (isRecord(state)) for (const key of keys) delete state[key];
+      }
       restored = existed || replayed > 0;
       const segments = listSegments(location);
       const next = Math.max(db.data.walFrom, (segments.at(-1)?.segment ?? 0) + 1);
@@ -246,7 +264,13 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     location,
     restored,
     update<S, T>(provider: string, recipe: (draft: S) => T): T {
-      const tx = runTransaction(data.providers[provider] as S, ['providers', provider], recipe, !memory);
+      const tx = runTransaction(
+        data.providers[provider] as S,
+        ['providers', provider],
+        recipe,
+        !memory,
+        derived.get(provider),
+      );
       if (tx.ops.length > 0) queue(tx.ops, tx.rollback);
       return tx.result;
     },
@@ -254,7 +278,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       const had = Object.hasOwn(data.providers, provider);
       const old = data.providers[provider];
       data.providers[provider] = state;
-      queue([[['providers', provider], state]], () => {
+      queue([[['providers', provider], withoutKeys(state, derived.get(provider))]], () => {
         if (had) data.providers[provider] = old;
         else delete data.providers[provider];
       });
@@ -330,6 +354,27 @@ async function readSnapshot(file: string): Promise<{ data: StoreData; bytes: num
   const read = await readSnapshotFile(file);
   // A file holding `null` must be refused, not read as "no file": lowdb treats a null read as empty.
   return read && { data: (read.value ?? { notAStore: true }) as StoreData, bytes: read.bytes };
+}
+
+/** `state` without the keys of `keys` (a shallow copy), or `state` itself when it has none of them. */
+function withoutKeys(state: unknown, keys: ReadonlySet<string> | undefined): unknown {
+  if (!keys || !isRecord(state) || ![...keys].some((key) => Object.hasOwn(state, key))) return state;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(state)) if (!keys.has(key)) copy[key] = state[key];
+  return copy;
+}
+
+/**
+ * The document a snapshot writes: the store's, with each provider's derived keys left out (shallow copies; the
+ * records are the store's own, read while the snapshot runs like any other entry of a fuzzy snapshot).
+ */
+function withoutDerived(doc: StoreData, derived: ReadonlyMap<string, ReadonlySet<string>>): StoreData {
+  if (derived.size === 0) return doc;
+  const providers: Record<string, unknown> = {};
+  for (const name of Object.keys(doc.providers)) {
+    providers[name] = withoutKeys(doc.providers[name], derived.get(name));
+  }
+  return { ...doc, providers };
 }
 
 /** The log grows to this share of the last snapshot's size before the next snapshot. */

@@ -40,6 +40,12 @@ export type ProviderDefinition<
   checkFixtures?(fixtures: Fixtures): string[];
   /** Runtime options (CLI `--option <provider>.<key>=<value>`, library `providerOptions`). */
   options?: z.ZodType<Options>;
+  /**
+   * Top-level keys of the state that are derived from the rest (indexes): a file store writes them neither to its
+   * log nor to its snapshots, and drops them when it reads a store back, so `onStart` must build each one that is
+   * missing, from the records, exactly as the transitions keep it (docs/decisions/0002, "Derived state").
+   */
+  derived?: readonly string[];
   /** Builds the provider's initial state from its merged fixtures. Called at first start and on reset. */
   createState(fixtures: Fixtures, ctx: ProviderContext<State, Options, Events, Meta>): State;
   /**
