@@ -18,6 +18,12 @@ export type BenchConfig = {
   shortSeconds: number;
   /** Seconds of each bare-route run (at the start and at the end of the matrix). */
   bareSeconds: number;
+  /**
+   * Seconds of load on each fresh server (bare route and endpoint alike) before the measured run, not counted:
+   * the first seconds of a fresh process run code not yet optimized (ECE start went 2,800 -> 4,700 -> 8,100 2xx
+   * in its first three seconds, the bare route reaches its speed within one).
+   */
+  warmupSeconds: number;
   /** Seconds of each endpoint at each scale step. */
   scaleSeconds: number;
   /**
@@ -91,6 +97,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     longSeconds,
     shortSeconds,
     bareSeconds: toNumber(env, 'BENCH_BARE_SECONDS', Math.min(shortSeconds, quick ? 2 : 4)),
+    warmupSeconds: toNumber(env, 'BENCH_WARMUP_SECONDS', quick ? 1 : 3),
     scaleSeconds: toNumber(env, 'BENCH_SCALE_SECONDS', quick ? 2 : 4),
     scaleRequests: toNumber(env, 'BENCH_SCALE_REQUESTS', quick ? 500 : 2000),
     connections: toList(env, 'BENCH_CONNECTIONS', [10, 50]),
@@ -125,6 +132,7 @@ Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
                                  writes <tmpdir>/convosim-bench-quick.md unless BENCH_OUT is set
   BENCH_SECONDS=20               each write endpoint at the lowest connection count (the stall check)
   BENCH_SHORT_SECONDS=8          other matrix runs            BENCH_BARE_SECONDS=4   bare-route runs
+  BENCH_WARMUP_SECONDS=3         load before each measured matrix run (bare and endpoints), not counted
   BENCH_SCALE_SECONDS=4          each endpoint at each scale step (when BENCH_SCALE_REQUESTS=0)
   BENCH_SCALE_REQUESTS=2000      requests of each endpoint at each scale step (keeps the store near its size)
   BENCH_SCALE_SIZES=0,10k,100k   stored conversations per step
@@ -146,12 +154,13 @@ export function estimateSeconds(config: BenchConfig, endpoints: { kind: 'write' 
   let total = 0;
   if (config.sections.has('matrix')) {
     const lowest = Math.min(...config.connections);
-    total += 2 * 2 * config.connections.length * (config.bareSeconds + spawn);
+    total += 2 * 2 * config.connections.length * (config.warmupSeconds + config.bareSeconds + spawn);
     for (const endpoint of endpoints)
       for (const _ of config.stores)
         for (const c of config.connections)
           total +=
             2 * spawn +
+            2 * config.warmupSeconds +
             config.bareSeconds +
             (endpoint.kind === 'write' && c === lowest ? config.longSeconds : config.shortSeconds) +
             (endpoint.kind === 'write' ? 1 : 0);
