@@ -31,6 +31,8 @@ export type BenchConfig = {
    * near its step's size: 4 s of every create at full speed added 60-70% to a 100k store before.
    */
   scaleRequests: number;
+  /** Requests of each endpoint at each scale step before its measured ones, not counted (a warm-up). */
+  scaleWarmupRequests: number;
   connections: number[];
   stores: StoreKind[];
   /** Stored conversations at each step of the scale curve. */
@@ -100,6 +102,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     warmupSeconds: toNumber(env, 'BENCH_WARMUP_SECONDS', quick ? 1 : 3),
     scaleSeconds: toNumber(env, 'BENCH_SCALE_SECONDS', quick ? 2 : 4),
     scaleRequests: toNumber(env, 'BENCH_SCALE_REQUESTS', quick ? 500 : 2000),
+    scaleWarmupRequests: toNumber(env, 'BENCH_SCALE_WARMUP_REQUESTS', quick ? 100 : 500),
     connections: toList(env, 'BENCH_CONNECTIONS', [10, 50]),
     stores,
     scaleSizes: toList(env, 'BENCH_SCALE_SIZES', quick ? [0, 1000] : [0, 10_000, 100_000]),
@@ -135,6 +138,7 @@ Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
   BENCH_WARMUP_SECONDS=3         load before each measured matrix run (bare and endpoints), not counted
   BENCH_SCALE_SECONDS=4          each endpoint at each scale step (when BENCH_SCALE_REQUESTS=0)
   BENCH_SCALE_REQUESTS=2000      requests of each endpoint at each scale step (keeps the store near its size)
+  BENCH_SCALE_WARMUP_REQUESTS=500  requests before those, not counted
   BENCH_SCALE_SIZES=0,10k,100k   stored conversations per step
   BENCH_FILL_BUDGET_SECONDS=180  real time the whole pre-fill may take (steps beyond it are skipped)
   BENCH_FILL_ENDPOINTS=<ids>     creates the pre-fill cycles through (default: ece-start, 8x8-v2-create,

@@ -96,7 +96,7 @@ export function evaluateGoals(results: BenchResults): Goal[] {
       measured: ratios
         .map(
           ({ e, a, b, r }) =>
-            `${e.id} ${fmt(a?.p99)} → ${fmt(b?.p99)} ms (${r === null ? 'n/a' : `${r.toFixed(1)}×`})`,
+            `${e.id} ${fmt(a?.p99, 1)} → ${fmt(b?.p99, 1)} ms (${r === null ? 'n/a' : `${r.toFixed(1)}×`})`,
         )
         .join(', '),
       pass: ratios.every(({ r }) => r !== null && r <= 1.5),

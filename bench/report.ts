@@ -34,7 +34,7 @@ function renderBare(results: BenchResults): string[] {
       const b = results.bareEnd?.[kind][c];
       const drift = a && b ? `${fmt(((b.rps - a.rps) / a.rps) * 100)}%` : 'n/a';
       lines.push(
-        `| ${route} | ${c} | ${fmt(a?.rps)} | ${fmt(b?.rps)} | ${drift} | ${fmt(a?.p99)} | ${fmt(b?.p99)} |`,
+        `| ${route} | ${c} | ${fmt(a?.rps)} | ${fmt(b?.rps)} | ${drift} | ${fmt(a?.p99, 1)} | ${fmt(b?.p99, 1)} |`,
       );
     }
   }
@@ -59,7 +59,7 @@ function renderMatrix(results: BenchResults): string[] {
     const l = cell.load;
     const stall = l ? checkStall(l.series) : null;
     lines.push(
-      `| ${cell.endpoint.title} | ${cell.store} | ${cell.connections} | ${l?.seconds ?? 'n/a'} | ${fmt(l?.rps, 1)} | ${fmt(cell.bare?.rps)} | ${ratioText(ratioOf(results, cell))} | ${ratioText(ratioToMean(results, cell))} | ${fmt(l?.p50)} | ${fmt(l?.p99)} | ${fmt(l?.okTotal)} | ${fmt(l?.non2xx)} | ${l ? `${l.errors} (${l.timeouts})` : 'n/a'} | ${renderMemory(l)} | ${cell.store === 'file' ? mb(cell.storeBytes) : '-'} | ${stall ? `${stall.first} → ${stall.last}${stall.pass ? '' : ' **stall**'}` : 'n/a'} | ${cell.stop ? `${cell.stop.signal}${cell.stop.signal === 'SIGKILL' ? ' (SIGTERM ignored 5 s)' : ''}` : 'n/a'} |`,
+      `| ${cell.endpoint.title} | ${cell.store} | ${cell.connections} | ${l?.seconds ?? 'n/a'} | ${fmt(l?.rps, 1)} | ${fmt(cell.bare?.rps)} | ${ratioText(ratioOf(results, cell))} | ${ratioText(ratioToMean(results, cell))} | ${fmt(l?.p50, 1)} | ${fmt(l?.p99, 1)} | ${fmt(l?.okTotal)} | ${fmt(l?.non2xx)} | ${l ? `${l.errors} (${l.timeouts})` : 'n/a'} | ${renderMemory(l)} | ${cell.store === 'file' ? mb(cell.storeBytes) : '-'} | ${stall ? `${stall.first} → ${stall.last}${stall.pass ? '' : ' **stall**'}` : 'n/a'} | ${cell.stop ? `${cell.stop.signal}${cell.stop.signal === 'SIGKILL' ? ' (SIGTERM ignored 5 s)' : ''}` : 'n/a'} |`,
     );
   }
   lines.push('', '### Per-second 2xx series', '', '```');
@@ -155,7 +155,7 @@ function renderScale(results: BenchResults): string[] {
       row(`${endpoint.title}: p99 ms / 2xx req/s / non-2xx`, (s) => {
         const entry = s.loads.find((l) => l.endpoint.id === endpoint.id);
         if (!entry?.load) return entry?.problem ? 'failed' : 'n/a';
-        return `${fmt(entry.load.p99)} / ${fmt(entry.load.rps, 1)} / ${entry.load.non2xx + entry.load.errors}`;
+        return `${fmt(entry.load.p99, 1)} / ${fmt(entry.load.rps, 1)} / ${entry.load.non2xx + entry.load.errors}`;
       }),
     );
   }
@@ -215,7 +215,7 @@ export function renderReport(results: BenchResults): string {
     '# Benchmark results',
     '',
     `Run ${results.startedAt.toISOString()}${c.quick ? ' (**--quick**: short runs, development only)' : ''}, ${fmt(results.totalSeconds)} s in all, on ${m.cores} cores (${m.cpu}), Node ${m.node}; load average ${m.loadStart.map((n) => n.toFixed(2)).join(' ')} at the start, ${m.loadEnd.map((n) => n.toFixed(2)).join(' ')} at the end. Loopback only; load from autocannon in the benchmark process.`,
-    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, each after a ${c.warmupSeconds} s warm-up not counted, scale steps ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint; connections ${c.connections.join(', ')}; stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
+    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, each after a ${c.warmupSeconds} s warm-up not counted, scale steps ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint after ${fmt(c.scaleWarmupRequests)} not counted; connections ${c.connections.join(', ')}; stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
     ...(noisy ? ['', noisy] : []),
     '',
     '## Goals of issue 9',

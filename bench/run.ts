@@ -74,7 +74,7 @@ try {
           );
           results.cells.push(cell);
           log(
-            `${endpoint.id} ${store} c${connections}: ${cell.load ? `${cell.load.rps.toFixed(1)} 2xx/s (bare just before ${cell.bare?.rps.toFixed(0) ?? 'n/a'}), p99 ${cell.load.p99} ms, non-2xx ${cell.load.non2xx}, errors ${cell.load.errors}` : 'no load'}${cell.problem ? ` (${cell.problem})` : ''}`,
+            `${endpoint.id} ${store} c${connections}: ${cell.load ? `${cell.load.rps.toFixed(1)} 2xx/s (bare just before ${cell.bare?.rps.toFixed(0) ?? 'n/a'}), p99 ${cell.load.p99.toFixed(1)} ms, non-2xx ${cell.load.non2xx}, errors ${cell.load.errors}` : 'no load'}${cell.problem ? ` (${cell.problem})` : ''}`,
           );
         }
       }

@@ -197,8 +197,17 @@ async function measureStep(
       }
       try {
         const request = await setUpEndpoint(endpoint.id, toHttpCall(s.url, timeoutMs), receiver.url);
+        const connections = Math.min(...config.connections);
+        // A warm-up first, so that both ends of the curve compare code at speed, not a fresh process's first
+        // requests (each step starts a fresh server).
+        if (config.scaleWarmupRequests > 0)
+          await runLoad(s.url, request, {
+            connections,
+            seconds: config.scaleSeconds,
+            amount: config.scaleWarmupRequests,
+          });
         const load = await runLoad(s.url, request, {
-          connections: Math.min(...config.connections),
+          connections,
           seconds: config.scaleSeconds,
           amount: config.scaleRequests || undefined,
           pid: s.pid,
