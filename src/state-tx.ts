@@ -191,7 +191,10 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
 
   set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
     if (typeof key === 'symbol') return Reflect.set(target, key, value);
-    const plain = this.toPlain(value, null);
+    // A derived key assigned whole (an index rebuilt at start, 100k+ containers) is taken as it is: walking it for
+    // drafts cost 130-240 ms at 100k Airkit conversations. Such a value must be built fresh (no draft, nothing
+    // shared with the tree), which a rebuild from the records' ids is.
+    const plain = target === this.root && this.unlogged?.has(key) ? raw(value) : this.toPlain(value, null);
     const had = Object.hasOwn(target, key);
     const old = had ? target[key] : undefined;
     if (had && old === plain && !isContainer(plain)) return true;

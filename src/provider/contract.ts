@@ -43,7 +43,9 @@ export type ProviderDefinition<
   /**
    * Top-level keys of the state that are derived from the rest (indexes): a file store writes them neither to its
    * log nor to its snapshots, and drops them when it reads a store back, so `onStart` must build each one that is
-   * missing, from the records, exactly as the transitions keep it (docs/decisions/0002, "Derived state").
+   * missing, from the records, exactly as the transitions keep it (docs/decisions/0002, "Derived state"). A value
+   * assigned whole to a derived key (`draft.index = rebuilt`) is stored as it is, not walked: build it fresh, with
+   * no draft and no object shared with the rest of the state.
    */
   derived?: readonly string[];
   /** Builds the provider's initial state from its merged fixtures. Called at first start and on reset. */
