@@ -1,7 +1,7 @@
 // The records of an airkit state, and the index built from them: at first start (fixtures), when a store of the
 // list shape is upgraded, and at every start of a file store (the index is derived state, never stored).
 import { getOwn, isSafeKey } from '../../own.ts';
-import { appendPagedId, createPagedIds, createPagedIdsOf, type PagedIds } from '../../provider/index.ts';
+import { PAGED_BUCKET_SIZE, type PagedBucket, type PagedIds } from '../../provider/index.ts';
 import type {
   AirkitConversation,
   AirkitIndex,
@@ -90,17 +90,19 @@ export function createIndex(s: AirkitRecordState): AirkitIndex {
   // Api keys change only with the fixtures (createState): the live index is this same loop.
   for (const k of Object.values(s.apiKeys)) keys[`k:${k.key}`] = k.id;
   const ids = toIdsInStartOrder(s.conversations);
-  const conversationsOfResource: Record<string, PagedIds> = {};
+  const idsOfResource: Record<string, string[]> = {};
   const messagesOfConversation: Record<string, string[]> = {};
-  for (const id of ids) {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
     const resourceId = s.conversations[id]!.resourceId;
-    let ofResource = getOwn(conversationsOfResource, resourceId);
-    if (!ofResource) {
-      ofResource = createPagedIds();
-      conversationsOfResource[resourceId] = ofResource;
-    }
-    appendPagedId(ofResource, id);
+    const list = getOwn(idsOfResource, resourceId);
+    if (list) list.push(id);
+    else idsOfResource[resourceId] = [id];
     messagesOfConversation[id] = [];
+  }
+  const conversationsOfResource: Record<string, PagedIds> = {};
+  for (const resourceId of Object.keys(idsOfResource)) {
+    conversationsOfResource[resourceId] = toPagedIds(idsOfResource[resourceId]!);
   }
   let misplaced = false;
   for (const id of Object.keys(s.messages)) {
@@ -116,7 +118,24 @@ export function createIndex(s: AirkitRecordState): AirkitIndex {
     const at = (id: string) => s.messages[id]!.position ?? -1;
     for (const id of ids) messagesOfConversation[id]!.sort((a, b) => at(a) - at(b));
   }
-  return { keys, conversations: createPagedIdsOf(ids), conversationsOfResource, messagesOfConversation };
+  return { keys, conversations: toPagedIds(ids), conversationsOfResource, messagesOfConversation };
+}
+
+/**
+ * The paged list of distinct `ids`, laid out as appending them one by one to an empty list does
+ * (`createPagedIdsOf`; derived-index.test.ts checks the two deep-equal), built in one pass: no lookup per id.
+ */
+function toPagedIds(ids: readonly string[]): PagedIds {
+  const slots: Record<string, number> = {};
+  const order: number[] = [];
+  const buckets: Record<string, PagedBucket> = {};
+  for (let from = 0; from < ids.length; from += PAGED_BUCKET_SIZE) {
+    const bucketIds = ids.slice(from, from + PAGED_BUCKET_SIZE);
+    for (let i = 0; i < bucketIds.length; i++) slots[bucketIds[i]!] = from + i;
+    order.push(from);
+    buckets[String(from)] = { from, live: bucketIds.length, ids: bucketIds };
+  }
+  return { size: ids.length, next: ids.length, slots, order, buckets };
 }
 
 /** The `nextConversationSeq` of records whose state lost it (a store of an earlier version): after every `seq`. */

@@ -173,6 +173,10 @@ test('the Airkit index rebuilt from more than a bucket of conversations, some ex
     });
     ids.push(res.json.id);
   }
+  // Before any expiry, buckets and slot numbers too (more than one bucket per list).
+  expect(createIndex(toStoredRecords(sim))).toStrictEqual(
+    JSON.parse(JSON.stringify((sim.control.state('airkit') as AirkitState).index)),
+  );
   // End a whole bucket's worth at the end (its bucket is dropped live) and some in the middle.
   for (const [i, id] of ids.entries())
     if (i >= 520 || i % 7 === 0) await call(sim, 'POST', `${BASE}/${id}/end`);
