@@ -4,6 +4,7 @@ import type { AirkitOptions } from './fixtures.ts';
 import {
   type AirkitConversation,
   type AirkitMessage,
+  type AirkitRecordState,
   type AirkitState,
   applyEnd,
   applyExpire,
@@ -13,7 +14,7 @@ import {
   type MessageSender,
   type Outcome,
 } from './model.ts';
-import { applyRecords, toRecordsOfStoredState } from './model-records.ts';
+import { applyRecords, createIndex, toNextConversationSeq, toRecordsOfStoredState } from './model-records.ts';
 import type { AirkitFailure } from './render-errors.ts';
 import {
   parseCustomerWritable,
@@ -121,12 +122,26 @@ export function performExpire(ctx: AirkitContext, conversationId: string): void 
 }
 
 /**
- * Indexes, once, a state stored by an earlier version: one that holds lists, or one that kept conversation ids in
- * arrays before conversations could be removed.
+ * At every start: indexes a state stored by an earlier version as lists (once, records and index), and rebuilds the
+ * index a file store does not keep (derived state) from the plain records, assigned in one update (not logged).
+ * A store of the previous version also lacks `nextConversationSeq`: it is set after every recorded `seq`.
  */
-export function performStoredStateUpgrade(ctx: AirkitContext): void {
-  const records = toRecordsOfStoredState(ctx.state());
-  if (!records) return;
-  ctx.update((draft) => applyRecords(draft, records));
-  ctx.log('info', 'indexed an airkit state stored by an earlier version');
+export function performIndexBuild(ctx: AirkitContext): void {
+  const stored = ctx.state() as Partial<AirkitState>;
+  const records = toRecordsOfStoredState(stored);
+  if (records) {
+    ctx.update((draft) => applyRecords(draft, records));
+    ctx.log('info', 'indexed an airkit state stored by an earlier version');
+    return;
+  }
+  const hasIndex = stored.index !== undefined;
+  const hasSeq = stored.nextConversationSeq !== undefined;
+  if (hasIndex && hasSeq) return;
+  const s = stored as AirkitRecordState;
+  const index = hasIndex ? null : createIndex(s);
+  const next = hasSeq ? null : toNextConversationSeq(s.conversations);
+  ctx.update((draft) => {
+    if (index) draft.index = index;
+    if (next !== null) draft.nextConversationSeq = next;
+  });
 }

@@ -1,7 +1,7 @@
 import { defineProvider } from '../../provider/index.ts';
 import { airkitActions } from './actions.ts';
 import { airkitAdmin } from './admin.ts';
-import { performExpire, performStoredStateUpgrade } from './effects.ts';
+import { performExpire, performIndexBuild } from './effects.ts';
 import { type AirkitEvents, type AirkitMeta, createSignatureHeaders, toRawEventTargets } from './events.ts';
 import {
   type AirkitFixtures,
@@ -31,7 +31,9 @@ export const airkitProvider = defineProvider<
   checkFixtures: checkAirkitFixtures,
   options: airkitOptionsSchema,
   createState: (fixtures) => createAirkitState(fixtures),
-  onStart: performStoredStateUpgrade,
+  onStart: performIndexBuild,
+  // The index is rebuilt from the records at every start (performIndexBuild): a file store never writes it.
+  derived: ['index'],
   createRoutes: createAirkitRoutes,
   renderError: renderCoreError,
   webhooks: {

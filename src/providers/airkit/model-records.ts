@@ -1,14 +1,16 @@
-import { getOwn, hasOwn, isSafeKey } from '../../own.ts';
-import { createPagedIds, isPagedIds, storedIds } from '../../provider/index.ts';
-import {
-  type AirkitConversation,
-  type AirkitIndex,
-  type AirkitMessage,
-  type AirkitState,
-  type ApiKey,
-  applyConversation,
-  type Hub,
-  type Resource,
+// The records of an airkit state, and the index built from them: at first start (fixtures), when a store of the
+// list shape is upgraded, and at every start of a file store (the index is derived state, never stored).
+import { getOwn, isSafeKey } from '../../own.ts';
+import { PAGED_BUCKET_SIZE, type PagedBucket, type PagedIds } from '../../provider/index.ts';
+import type {
+  AirkitConversation,
+  AirkitIndex,
+  AirkitMessage,
+  AirkitRecordState,
+  AirkitState,
+  ApiKey,
+  Hub,
+  Resource,
 } from './model.ts';
 
 /** Every record of an airkit state, as lists (fixtures, or a store written before the state was indexed). */
@@ -20,87 +22,138 @@ export type AirkitRecords = {
   messages: AirkitMessage[];
 };
 
-/** Builds a state, with its indexes, from records in their order (ids are checked safe as keys at load). */
+/**
+ * Builds a state, with its index, from records in their order (ids are checked safe as keys at load). Conversations
+ * and messages of a list-shaped store get their `seq` and `position` from the lists' order.
+ */
 export function createStateFrom(r: AirkitRecords): AirkitState {
-  const s: AirkitState = {
+  const s: AirkitRecordState = {
     apiKeys: {},
     hubs: {},
     resources: {},
     conversations: {},
     messages: {},
-    index: {
-      keys: {},
-      conversations: createPagedIds(),
-      conversationsOfResource: {},
-      messagesOfConversation: {},
-    },
+    nextConversationSeq: 0,
   };
-  for (const k of r.apiKeys) {
-    if (!isSafeKey(k.id)) continue;
-    s.apiKeys[k.id] = k;
-    s.index.keys[`k:${k.key}`] = k.id;
-  }
+  for (const k of r.apiKeys) if (isSafeKey(k.id)) s.apiKeys[k.id] = k;
   for (const h of r.hubs) if (isSafeKey(h.id)) s.hubs[h.id] = h;
   for (const res of r.resources) if (isSafeKey(res.id)) s.resources[res.id] = res;
-  for (const c of r.conversations) if (isSafeKey(c.id)) applyConversation(s, c);
-  for (const m of r.messages) {
-    if (!isSafeKey(m.id) || !hasOwn(s.conversations, m.conversationId)) continue;
-    s.messages[m.id] = m;
-    getOwn(s.index.messagesOfConversation, m.conversationId)!.push(m.id);
+  const counts: Record<string, number> = {};
+  for (const c of r.conversations) {
+    if (!isSafeKey(c.id)) continue;
+    s.conversations[c.id] = { ...c, seq: s.nextConversationSeq };
+    s.nextConversationSeq += 1;
+    counts[c.id] = 0;
   }
-  return s;
-}
-
-/** Whether a stored state predates the indexed shape (its collections are lists). */
-function isListState(state: unknown): state is AirkitRecords {
-  return typeof state === 'object' && state !== null && Array.isArray((state as AirkitRecords).conversations);
-}
-
-/** The index as an earlier version kept it: conversation ids in plain arrays. */
-type OldIndexState = Omit<AirkitState, 'index'> & {
-  index: Pick<AirkitIndex, 'keys' | 'messagesOfConversation'> & {
-    conversationIds?: string[];
-    conversations?: unknown;
-  };
-};
-
-/**
- * Whether a stored state keeps its conversation ids in an earlier indexed shape: plain arrays, or paged ids whose
- * buckets were an array.
- */
-function isOldIndexState(state: unknown): state is OldIndexState {
-  if (typeof state !== 'object' || state === null || isListState(state)) return false;
-  const index = (state as { index?: { conversations?: unknown; conversationIds?: unknown } }).index;
-  return (
-    typeof index === 'object' &&
-    index !== null &&
-    !isPagedIds(index.conversations) &&
-    (Array.isArray(index.conversationIds) || index.conversations !== undefined)
-  );
-}
-
-/** The records of a state of an earlier indexed shape, in their order (read once, at start). */
-function toRecordsOfOldIndex(s: OldIndexState): AirkitRecords {
-  const ids = s.index.conversationIds ?? storedIds(s.index.conversations) ?? [];
-  const conversations = ids.flatMap((id) => getOwn(s.conversations, id) ?? []);
-  return {
-    apiKeys: Object.values(s.apiKeys),
-    hubs: Object.values(s.hubs),
-    resources: Object.values(s.resources),
-    conversations,
-    messages: conversations.flatMap((c) =>
-      (getOwn(s.index.messagesOfConversation, c.id) ?? []).flatMap((id) => getOwn(s.messages, id) ?? []),
-    ),
-  };
+  for (const m of r.messages) {
+    const count = getOwn(counts, m.conversationId);
+    if (!isSafeKey(m.id) || count === undefined) continue;
+    s.messages[m.id] = { ...m, position: count };
+    counts[m.conversationId] = count + 1;
+  }
+  return { ...s, index: createIndex(s) };
 }
 
 /**
- * The records of a state stored by an earlier version (collections as lists, or conversation ids in plain arrays),
- * to index once at start; null when the state has the current shape.
+ * Conversation ids in start order: those stored by an earlier version (no `seq`) first, in the record's order, then
+ * the others by `seq` (already in that order unless the record was rebuilt out of order: then sorted once).
  */
+function toIdsInStartOrder(conversations: Record<string, AirkitConversation>): string[] {
+  const unnumbered: string[] = [];
+  const numbered: string[] = [];
+  let sorted = true;
+  let last = -1;
+  for (const id of Object.keys(conversations)) {
+    const seq = conversations[id]!.seq;
+    if (seq === undefined) {
+      unnumbered.push(id);
+      continue;
+    }
+    if (seq < last) sorted = false;
+    last = seq;
+    numbered.push(id);
+  }
+  if (!sorted) numbered.sort((a, b) => conversations[a]!.seq! - conversations[b]!.seq!);
+  return unnumbered.length === 0 ? numbered : unnumbered.concat(numbered);
+}
+
+/**
+ * The index of `s`, built from its records exactly as the transitions keep it: api keys by key, conversations in
+ * start order (all, and per resource), each conversation's messages by `position`. The lists' inner layout (slot
+ * numbers, bucket bounds) is the one of appending their ids in order; live, it may differ after `applyExpire`
+ * (an emptied bucket is dropped, slot numbers are not reused), which no answer shows: page tokens are offsets and
+ * cursors are conversation ids (see test/providers/airkit/derived-index.test.ts).
+ * Reads plain records (`ctx.state()`), never a draft: one pass over the conversations and one over the messages.
+ */
+export function createIndex(s: AirkitRecordState): AirkitIndex {
+  const keys: Record<string, string> = {};
+  // Api keys change only with the fixtures (createState): the live index is this same loop.
+  for (const k of Object.values(s.apiKeys)) keys[`k:${k.key}`] = k.id;
+  const ids = toIdsInStartOrder(s.conversations);
+  const idsOfResource: Record<string, string[]> = {};
+  const messagesOfConversation: Record<string, string[]> = {};
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const resourceId = s.conversations[id]!.resourceId;
+    const list = getOwn(idsOfResource, resourceId);
+    if (list) list.push(id);
+    else idsOfResource[resourceId] = [id];
+    messagesOfConversation[id] = [];
+  }
+  const conversationsOfResource: Record<string, PagedIds> = {};
+  for (const resourceId of Object.keys(idsOfResource)) {
+    conversationsOfResource[resourceId] = toPagedIds(idsOfResource[resourceId]!);
+  }
+  let misplaced = false;
+  for (const id of Object.keys(s.messages)) {
+    const m = s.messages[id]!;
+    const list = getOwn(messagesOfConversation, m.conversationId);
+    if (!list) continue;
+    // Messages stored by an earlier version (no position) came first, in the record's order.
+    if (m.position !== undefined && m.position !== list.length) misplaced = true;
+    list.push(id);
+  }
+  // Only when the record's order is not the messages' order (a live store never writes it so): sorted once, stable.
+  if (misplaced) {
+    const at = (id: string) => s.messages[id]!.position ?? -1;
+    for (const id of ids) messagesOfConversation[id]!.sort((a, b) => at(a) - at(b));
+  }
+  return { keys, conversations: toPagedIds(ids), conversationsOfResource, messagesOfConversation };
+}
+
+/**
+ * The paged list of distinct `ids`, laid out as appending them one by one to an empty list does
+ * (`createPagedIdsOf`; derived-index.test.ts checks the two deep-equal), built in one pass: no lookup per id.
+ */
+function toPagedIds(ids: readonly string[]): PagedIds {
+  const slots: Record<string, number> = {};
+  const order: number[] = [];
+  const buckets: Record<string, PagedBucket> = {};
+  for (let from = 0; from < ids.length; from += PAGED_BUCKET_SIZE) {
+    const bucketIds = ids.slice(from, from + PAGED_BUCKET_SIZE);
+    for (let i = 0; i < bucketIds.length; i++) slots[bucketIds[i]!] = from + i;
+    order.push(from);
+    buckets[String(from)] = { from, live: bucketIds.length, ids: bucketIds };
+  }
+  return { size: ids.length, next: ids.length, slots, order, buckets };
+}
+
+/** The `nextConversationSeq` of records whose state lost it (a store of an earlier version): after every `seq`. */
+export function toNextConversationSeq(conversations: Record<string, AirkitConversation>): number {
+  let next = 0;
+  for (const id of Object.keys(conversations)) {
+    const seq = conversations[id]!.seq;
+    if (seq !== undefined && seq >= next) next = seq + 1;
+  }
+  return next;
+}
+
+/** The records of a state stored as lists by an earlier version, to index once at start; null for any other. */
 export function toRecordsOfStoredState(state: unknown): AirkitRecords | null {
-  if (isListState(state)) return state;
-  return isOldIndexState(state) ? toRecordsOfOldIndex(state) : null;
+  const records = state as AirkitRecords | null;
+  return typeof records === 'object' && records !== null && Array.isArray(records.conversations)
+    ? records
+    : null;
 }
 
 /** Replaces a stored state by the one indexed from its records. */

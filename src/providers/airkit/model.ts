@@ -34,6 +34,13 @@ export type AirkitConversation = {
   endedBy: 'customer' | 'third-party' | null;
   createdAt: number;
   updatedAt: number;
+  /**
+   * Start order (from `AirkitState.nextConversationSeq`): the listings' order, recorded here because the index is
+   * derived state, rebuilt at start. Absent on conversations stored by an earlier version: those came first, in the
+   * order of the `conversations` record (insertion order, which snapshot and log keep: `conv_` ids are never
+   * integer-like keys).
+   */
+  seq?: number;
 };
 /** Who wrote a message: the third-party system (to the end user) or the end user. */
 export type MessageSender = 'third-party' | 'customer';
@@ -46,11 +53,19 @@ export type AirkitMessage = {
   sentAt: number;
   /** For third-party messages: whether the simulated end user received it (web chat session or phone). */
   delivered: boolean;
+  /**
+   * Its place among its conversation's messages (0 = first), recorded because the index is rebuilt at start. Absent
+   * on messages stored by an earlier version: those came first, in the order of the `messages` record.
+   */
+  position?: number;
 };
 /** An API key a third-party system sends as `Authorization: Bearer <key>`. */
 export type ApiKey = { id: string; key: string };
 
-/** Indexes kept by the transitions, so that no request reads a whole collection. */
+/**
+ * Indexes kept by the transitions, so that no request reads a whole collection. Derived state (`derived` of the
+ * provider definition): a file store neither logs nor snapshots it, and `createIndex` rebuilds it at start.
+ */
 export type AirkitIndex = {
   /** `k:<api key>` -> api key id. */
   keys: Record<string, string>;
@@ -62,15 +77,22 @@ export type AirkitIndex = {
   messagesOfConversation: Record<string, string[]>;
 };
 
-/** The airkit state: collections keyed by id, and their indexes. */
-export type AirkitState = {
+/** The records of an airkit state: what a store keeps (everything but the derived index). */
+export type AirkitRecordState = {
   apiKeys: Record<string, ApiKey>;
   hubs: Record<string, Hub>;
   resources: Record<string, Resource>;
   conversations: Record<string, AirkitConversation>;
   messages: Record<string, AirkitMessage>;
-  index: AirkitIndex;
+  /**
+   * The `seq` of the next conversation started. Kept outside the index (it must survive restarts): expiring the
+   * newest conversations must not hand their numbers out again.
+   */
+  nextConversationSeq: number;
 };
+
+/** The airkit state: collections keyed by id, and their indexes. */
+export type AirkitState = AirkitRecordState & { index: AirkitIndex };
 
 /** Something that happened to a conversation that its third-party system hears of (a webhook). */
 export type Happening =
@@ -141,7 +163,9 @@ export function applyStart(
     endedBy: null,
     createdAt: now,
     updatedAt: now,
+    seq: s.nextConversationSeq,
   };
+  s.nextConversationSeq += 1;
   applyConversation(s, conv);
   const copy = copyConversation(conv);
   return {
@@ -167,8 +191,9 @@ export function applyMessage(
   message: AirkitMessage,
 ): Outcome<AirkitMessage> {
   const conv = getConversation(s, conversationId)!;
-  s.messages[message.id] = { ...message };
-  getOwn(s.index.messagesOfConversation, conversationId)!.push(message.id);
+  const messageIds = getOwn(s.index.messagesOfConversation, conversationId)!;
+  s.messages[message.id] = { ...message, position: messageIds.length };
+  messageIds.push(message.id);
   conv.updatedAt = message.sentAt;
   if (message.sender === 'third-party' && conv.status === 'awaiting-first-message') conv.status = 'active';
   const copy = { ...message };
@@ -231,7 +256,9 @@ export function applyExpire(s: AirkitState, conversationId: string): boolean {
   if (conv?.status !== 'ended') return false;
   removePagedId(s.index.conversations, conversationId);
   const ofResource = getOwn(s.index.conversationsOfResource, conv.resourceId);
-  if (ofResource) removePagedId(ofResource, conversationId);
+  // An emptied list goes, as a rebuild from the records would have none (an absent list pages as an empty one).
+  if (ofResource && removePagedId(ofResource, conversationId) && ofResource.size === 0)
+    delete s.index.conversationsOfResource[conv.resourceId];
   const messageIds = getOwn(s.index.messagesOfConversation, conversationId) ?? [];
   // An indexed loop: the cost is this conversation's messages, read once.
   for (let i = 0; i < messageIds.length; i++) delete s.messages[messageIds[i]!];
