@@ -4,8 +4,8 @@
  * the same draft, so the indexes always agree with the records and nothing has to be rebuilt per request.
  */
 import { getOwn } from '../../own.ts';
-import { toContactKey, toSearchPairs } from './model-customer.ts';
-import { appendId, createOrderedIds, removeId } from './model-ordered.ts';
+import { forEachSearchPair, toContactValueKey } from './model-customer.ts';
+import { appendId, appendNewId, createOrderedIds, removeId } from './model-ordered.ts';
 import type {
   Attachment,
   Conversation,
@@ -56,13 +56,13 @@ export function createIndexes(state: Omit<EceState, 'indexes'>): EceIndexes {
   const { indexes } = draft;
   for (const customer of Object.values(state.customers)) addCustomer(draft, customer);
   for (const session of Object.values(state.sessions)) {
-    if (isIssued(session)) appendId(indexes.sessionsByAge, session.token, session.expiresAt);
-    addClientSession(draft, session);
+    if (isIssued(session)) appendNewId(indexes.sessionsByAge, session.token, session.expiresAt);
+    addClientSession(draft, session, appendNewId);
   }
   const waiting: Conversation[] = [];
   for (const conversation of toCreationOrder(state.conversations)) {
     const { id, status, agentId, transcript } = conversation;
-    appendId(indexes.conversations, id, conversation.createdAt);
+    appendNewId(indexes.conversations, id, conversation.createdAt);
     if (status === 'waiting') waiting.push(conversation);
     else if (status === 'assigned' && agentId !== null) countActiveChat(draft, agentId, 1);
     if (conversation.callbacks && conversation.callbacks.sending !== null)
@@ -73,7 +73,7 @@ export function createIndexes(state: Omit<EceState, 'indexes'>): EceIndexes {
     }
   }
   waiting.sort((a, b) => a.arrival! - b.arrival!);
-  for (const conversation of waiting) appendWaiting(draft, conversation, conversation.arrival!);
+  for (const conversation of waiting) appendWaiting(draft, conversation, conversation.arrival!, appendNewId);
   return indexes;
 }
 
@@ -149,10 +149,15 @@ export function enqueueWaiting(draft: EceState, conversation: Conversation): voi
 }
 
 /** Appends a conversation to its queue's waiting list (created when missing). */
-function appendWaiting(draft: EceState, conversation: Conversation, arrival: number): void {
+function appendWaiting(
+  draft: EceState,
+  conversation: Conversation,
+  arrival: number,
+  append: typeof appendId = appendId,
+): void {
   const { queueId, id } = conversation;
   if (!getOwn(draft.indexes.waiting, queueId)) draft.indexes.waiting[queueId] = createOrderedIds();
-  appendId(draft.indexes.waiting[queueId]!, id, arrival);
+  append(draft.indexes.waiting[queueId]!, id, arrival);
 }
 
 /** Takes a conversation out of its queue's waiting list (an emptied list is dropped). */
@@ -183,12 +188,14 @@ export function toActiveChats(state: EceState, agentId: string): number {
 export function addCustomer(draft: EceState, customer: Customer): void {
   const index = draft.indexes.customersByContact;
   for (const contact of customer.contacts) {
-    for (const [attribute, value] of toSearchPairs(contact)) {
-      const key = toContactKey(attribute, value);
-      const ids = getOwn(index, key);
-      if (!ids) index[key] = [customer.id];
+    forEachSearchPair(contact, (attribute, value) => {
+      if (!getOwn(index, attribute)) index[attribute] = {};
+      const values = index[attribute]!;
+      const key = toContactValueKey(attribute, value);
+      const ids = getOwn(values, key);
+      if (!ids) values[key] = [customer.id];
       else insertCustomerId(ids, customer.id);
-    }
+    });
   }
 }
 
@@ -214,12 +221,12 @@ function insertCustomerId(ids: string[], id: string): void {
 }
 
 /** Adds a session to the client's list (for forceLogin). */
-function addClientSession(draft: EceState, session: Session): void {
+function addClientSession(draft: EceState, session: Session, append: typeof appendId = appendId): void {
   const clientKey = session.clientKey;
   if (session.kind !== 'clientApplication' || clientKey === null) return;
   if (!getOwn(draft.indexes.sessionsByClient, clientKey))
     draft.indexes.sessionsByClient[clientKey] = createOrderedIds();
-  appendId(draft.indexes.sessionsByClient[clientKey]!, session.token, session.createdAt);
+  append(draft.indexes.sessionsByClient[clientKey]!, session.token, session.createdAt);
 }
 
 /** Stores a session issued by the Authentication API. */

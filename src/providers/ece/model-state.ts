@@ -204,8 +204,12 @@ export type EceIndexes = {
   sessionsByAge: OrderedIds;
   /** Client-application sessions per client key (forceLogin ends them). */
   sessionsByClient: Record<string, OrderedIds>;
-  /** Customer ids per searchable contact value, keyed `<attribute>:<normalized value>` (candidates, verified on use). */
-  customersByContact: Record<string, string[]>;
+  /**
+   * Customer ids per searchable contact value: by attribute, then by comparable value (`toContactValueKey`), each
+   * list sorted by id (candidates, verified on use). Nested rather than one `<attribute>:<value>` key: a rebuild
+   * then keys most entries by the record's own strings, with no key to build and intern per value.
+   */
+  customersByContact: Record<string, Record<string, string[]>>;
   /** Attachments by id. */
   uploads: Record<string, UploadPlace>;
   /** The latest attachment uploaded in each direction, per conversation. */
