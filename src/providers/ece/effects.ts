@@ -15,7 +15,7 @@ import {
   type CallbackBatch,
   MAX_CALLBACK_MESSAGES,
 } from './model-callbacks.ts';
-import { createIndexes } from './model-indexes.ts';
+import { createIndexes, toArrivalFallback } from './model-indexes.ts';
 import { applyDeliverySettled, applyStoreUpgrade } from './model-partition.ts';
 import type { EceState } from './model-state.ts';
 
@@ -109,15 +109,23 @@ function armAssignment(ctx: EceContext, dueAt: number): void {
 }
 
 /**
- * Once the state is ready (at start or after a reset): a store written before the indexes existed gets them,
- * built in one pass over its records (the only whole-collection walk, once per process and only for such a
- * store), and the assignment timer is armed again (timers do not survive a restart).
+ * Once the state is ready (at start or after a reset): the indexes are derived state, so a store read back has
+ * none; they are built in one pass over the plain records (the only whole-collection walk, once per start) and
+ * set in one update, which a file store does not log. A store written by an older version first gets the
+ * records it misses (`applyStoreUpgrade`, logged). Then the assignment timer is armed again and the batched
+ * callbacks waiting behind a request in hand are sent (timers and requests do not survive a restart).
  */
 export function performStart(ctx: EceContext): void {
   const state = ctx.state();
-  if (state.indexes === undefined || state.assignment === undefined) {
-    const indexes = state.indexes ?? createIndexes(state);
-    performTransition(ctx, (draft) => applyStoreUpgrade(draft, indexes));
+  if (state.assignment === undefined || state.counters.arrival === undefined) {
+    const fallback = toArrivalFallback(state);
+    performTransition(ctx, (draft) => applyStoreUpgrade(draft, fallback));
+  }
+  if (ctx.state().indexes === undefined) {
+    const indexes = createIndexes(ctx.state());
+    ctx.update((draft) => {
+      draft.indexes = indexes;
+    });
   }
   performTransition(ctx, (draft, now) => applyAssignmentResume(draft, ctx.options, now));
   emitBatches(

@@ -245,7 +245,15 @@ export function createEceState(fixtures: EceFixtures, options: EceOptions, now: 
     contactAttributes: toDefinitions(fixtures.contactAttributes),
     conversations: {},
     assignment: { dueAt: null },
-    counters: { activity: 0, case: 0, customer: 0, contact: 0, message: 3_118_908_800, attachment: 1 },
+    counters: {
+      activity: 0,
+      case: 0,
+      customer: 0,
+      contact: 0,
+      message: 3_118_908_800,
+      attachment: 1,
+      arrival: 0,
+    },
   };
   const state = records as EceState;
   for (const app of fixtures.clientApplications ?? []) {

@@ -26,6 +26,8 @@ export const eceProvider = defineProvider<EceState, EceFixtures, EceOptions, Ece
   checkFixtures: toFixtureProblems,
   options: eceOptionsSchema,
   createState: (fixtures, ctx) => createEceState(fixtures, ctx.options, ctx.clock.now()),
+  // The indexes follow from the records: a file store neither logs nor snapshots them; performStart rebuilds them.
+  derived: ['indexes'],
   // Chats restored from a store file may still wait in a queue; their assignment timer did not survive.
   onStart: performStart,
   createRoutes: createEceRoutes,

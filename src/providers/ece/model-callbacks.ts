@@ -58,7 +58,7 @@ export function applyCallbackSettled(
   const callbacks = conversation?.callbacks;
   if (!conversation || !callbacks || callbacks.sending !== messageId) return [];
   callbacks.sending = null;
-  delete draft.indexes.callbacksSending?.[conversationId];
+  delete draft.indexes.callbacksSending[conversationId];
   const batch = takeBatch(draft, conversation, maxMessages);
   return batch ? [batch] : [];
 }
@@ -71,7 +71,6 @@ export function applyCallbackSettled(
  */
 export function applyCallbacksResume(draft: EceState, maxMessages: number): CallbackBatch[] {
   const sending = draft.indexes.callbacksSending;
-  if (!sending) return [];
   const batches: CallbackBatch[] = [];
   for (const conversationId of Object.keys(sending)) {
     delete sending[conversationId];
@@ -99,7 +98,6 @@ function takeBatch(draft: EceState, conversation: Conversation, maxMessages: num
   }
   const entries = callbacks.pending.splice(0, Math.max(1, Math.min(maxMessages, MAX_CALLBACK_MESSAGES)));
   callbacks.sending = conversation.transcript[entries[0]!]!.id;
-  draft.indexes.callbacksSending ??= {};
   draft.indexes.callbacksSending[conversation.id] = true;
   return { conversationId: conversation.id, entries };
 }

@@ -2,7 +2,7 @@
  * The customer side of the model: customers found by their contact values (searchContactOnAttribute), and what
  * a customer sends (sendmessage and the customer.* actions), as transitions returning an `Outcome`.
  */
-import { getOwn } from '../../own.ts';
+import { getOwn, isSafeKey } from '../../own.ts';
 import { ok, type Result } from '../../provider/index.ts';
 import {
   appendEntry,
@@ -42,15 +42,21 @@ export function toAttributeValues(contact: ContactLike, attribute: SearchAttribu
   return custom === undefined ? [] : [custom];
 }
 
-/** Every (attribute, value) pair a contact can be found by: what the customer index holds for it. */
-export function toSearchPairs(contact: ContactLike): Array<[SearchAttribute, string]> {
-  const pairs: Array<[SearchAttribute, string]> = [];
-  for (const address of contact.email) pairs.push(['email.emailAddress', address]);
-  for (const phone of contact.phones) pairs.push([`${phone.type}.phone`, phone.number]);
-  for (const social of contact.social) pairs.push([`social.${social.type}Id`, social.socialId]);
-  if (contact.externalId) pairs.push(['externalId', contact.externalId]);
-  for (const [name, value] of Object.entries(contact.custom)) pairs.push([`custom.${name}`, value]);
-  return pairs;
+/**
+ * Calls `visit` with every (attribute, value) pair a contact can be found by: what the customer index holds for
+ * it. A visitor, not a list of pairs: a rebuild at start visits every contact of the partition.
+ */
+export function forEachSearchPair(
+  contact: ContactLike,
+  visit: (attribute: SearchAttribute, value: string) => void,
+): void {
+  for (const address of contact.email) visit('email.emailAddress', address);
+  for (const phone of contact.phones) visit(`${phone.type}.phone`, phone.number);
+  for (const social of contact.social) visit(`social.${social.type}Id`, social.socialId);
+  if (contact.externalId) visit('externalId', contact.externalId);
+  for (const name in contact.custom) {
+    if (Object.hasOwn(contact.custom, name)) visit(`custom.${name}`, contact.custom[name]!);
+  }
 }
 
 /** The form a value is compared in: e-mail ignores case, phones compare digits only (simulator choice). */
@@ -65,9 +71,13 @@ export function isSameValue(attribute: SearchAttribute, a: string, b: string): b
   return toComparable(attribute, a) === toComparable(attribute, b);
 }
 
-/** The customer index key of a value (never `__proto__`: it always starts with the attribute). */
-export function toContactKey(attribute: SearchAttribute, value: string): string {
-  return `${attribute}:${toComparable(attribute, value)}`;
+/**
+ * The customer index key of a value within its attribute: its comparable form (`__proto__` escaped, so it stays
+ * an own key; an escaped key may collide with another value, which is harmless as candidates are verified).
+ */
+export function toContactValueKey(attribute: SearchAttribute, value: string): string {
+  const comparable = toComparable(attribute, value);
+  return isSafeKey(comparable) ? comparable : `\u0000${comparable}`;
 }
 
 /**
@@ -81,7 +91,8 @@ export function findCustomers(
   departmentId: string | null,
 ): Customer[] {
   const found: Customer[] = [];
-  for (const id of getOwn(state.indexes.customersByContact, toContactKey(attribute, value)) ?? []) {
+  const values = getOwn(state.indexes.customersByContact, attribute);
+  for (const id of getOwn(values, toContactValueKey(attribute, value)) ?? []) {
     const customer = getOwn(state.customers, id);
     if (!customer || (departmentId !== null && customer.departmentId !== departmentId)) continue;
     const holds = customer.contacts.some((contact) =>

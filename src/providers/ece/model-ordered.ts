@@ -40,6 +40,11 @@ export function toNextId(list: OrderedIds, id: string | null): string | null {
 /** Appends `id` at the end; an id already in the list is moved to the end. */
 export function appendId(list: OrderedIds, id: string, rank: number): void {
   removeId(list, id);
+  appendNewId(list, id, rank);
+}
+
+/** Appends an `id` known not to be in the list (a rebuild from records with unique ids): no look-up first. */
+export function appendNewId(list: OrderedIds, id: string, rank: number): void {
   list.links[id] = { prev: list.tail, next: null, rank };
   if (list.tail === null) list.head = id;
   else list.links[list.tail]!.next = id;

@@ -1,6 +1,6 @@
 /**
  * Transitions of the partition around the conversations: access tokens, client applications' callbacks and their
- * failed deliveries, agents, settings and entry points (the admin changes), and a store's missing indexes.
+ * failed deliveries, agents, settings and entry points (the admin changes), and an older store's missing records.
  */
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
@@ -13,7 +13,7 @@ import {
   endExpiredSessions,
   TOKEN_LIFETIME_MS,
 } from './model-indexes.ts';
-import type { CallbackAuth, EceIndexes, EceState } from './model-state.ts';
+import type { CallbackAuth, EceState } from './model-state.ts';
 
 /**
  * Issues an access token to a client application (the Authentication API). Expired sessions are forgotten
@@ -133,9 +133,21 @@ export function applyEntryPointChange(
   return {};
 }
 
-/** Gives a store written before the indexes (and the assignment mark) existed what it misses. */
-export function applyStoreUpgrade(draft: EceState, indexes: EceIndexes): Outcome {
-  draft.indexes ??= indexes;
+/**
+ * Gives a store written by an older version the records it misses: the assignment mark, and the arrival counter
+ * with an arrival number for each waiting conversation (worked out by `toArrivalFallback` on the plain state, so
+ * this touches only the waiting conversations). Its indexes are rebuilt afterwards, as at every start.
+ */
+export function applyStoreUpgrade(
+  draft: EceState,
+  fallback: { arrivals: ReadonlyArray<{ conversationId: string; arrival: number }>; next: number },
+): Outcome {
   draft.assignment ??= { dueAt: null };
+  for (const { conversationId, arrival } of fallback.arrivals) {
+    const conversation = getOwn(draft.conversations, conversationId);
+    if (conversation) conversation.arrival = arrival;
+  }
+  if (draft.counters.arrival === undefined || draft.counters.arrival < fallback.next)
+    draft.counters.arrival = fallback.next;
   return {};
 }

@@ -156,6 +156,12 @@ export type Conversation = {
   customAttributes: Record<string, string>;
   createdAt: number;
   completedAt: number | null;
+  /**
+   * The arrival sequence number (`counters.arrival`) with which it last entered a queue's waiting list: the
+   * waiting lists are ordered by it, and rebuilt from it at start. Absent on conversations of a store written
+   * before it existed; the start upgrade gives one to each that is waiting (`toArrivalFallback`).
+   */
+  arrival?: number;
   transcript: TranscriptEntry[];
   /**
    * Callbacks batched per request (option `callbackBatching: pending`): the transcript places of the messages
@@ -183,14 +189,13 @@ export type UploadPlace = {
 
 /**
  * Derived indexes, kept by the same transitions that change the records they index, so that no request, action
- * or timer has to scan a collection that grows with use. `createIndexes` rebuilds them from the records (at most
- * once per process, for a store written before they existed).
+ * or timer has to scan a collection that grows with use. Derived state (`derived` in index.ts): a file store
+ * neither logs nor snapshots them, and `createIndexes` rebuilds them from the records at every start, exactly as
+ * the transitions keep them. Everything here must therefore follow from the records alone.
  */
 export type EceIndexes = {
-  /** Waiting conversations per queue, in the order they entered the queue (rank: arrival sequence). */
+  /** Waiting conversations per queue, in the order they entered the queue (rank: `Conversation.arrival`). */
   waiting: Record<string, OrderedIds>;
-  /** The next arrival sequence number of a queue. */
-  arrivals: number;
   /** Number of open chats assigned to each agent. */
   activeChats: Record<string, number>;
   /** Every conversation, in creation order (paged listings). */
@@ -199,17 +204,21 @@ export type EceIndexes = {
   sessionsByAge: OrderedIds;
   /** Client-application sessions per client key (forceLogin ends them). */
   sessionsByClient: Record<string, OrderedIds>;
-  /** Customer ids per searchable contact value, keyed `<attribute>:<normalized value>` (candidates, verified on use). */
-  customersByContact: Record<string, string[]>;
+  /**
+   * Customer ids per searchable contact value: by attribute, then by comparable value (`toContactValueKey`), each
+   * list sorted by id (candidates, verified on use). Nested rather than one `<attribute>:<value>` key: a rebuild
+   * then keys most entries by the record's own strings, with no key to build and intern per value.
+   */
+  customersByContact: Record<string, Record<string, string[]>>;
   /** Attachments by id. */
   uploads: Record<string, UploadPlace>;
   /** The latest attachment uploaded in each direction, per conversation. */
   latestUploads: Record<string, { toClient: string | null; fromClient: string | null }>;
   /**
    * Conversations with a batched callback request in the dispatcher's hands (`callbacks.sending`), so that a
-   * restart can send what waits behind it. Absent in stores written before it existed.
+   * restart can send what waits behind it.
    */
-  callbacksSending?: Record<string, true>;
+  callbacksSending: Record<string, true>;
 };
 
 /** The whole provider state. */
@@ -234,5 +243,12 @@ export type EceState = {
     contact: number;
     message: number;
     attachment: number;
+    /**
+     * The next arrival sequence number (`Conversation.arrival`): one sequence for every queue, so that an
+     * assignment pass over several queues takes the chat that has waited longest first. It must survive a
+     * restart (the waiting lists are rebuilt from the arrivals), so it is a counter, not an index. Absent in a
+     * store written before it existed, until the start upgrade sets it.
+     */
+    arrival: number;
   };
 };

@@ -255,7 +255,7 @@ export function applyExpire(draft: EceState, conversationId: string): Outcome & 
   if (conversation?.status !== 'completed') return { expired: false };
   removeId(draft.indexes.conversations, conversationId);
   forgetUploads(draft, conversation);
-  delete draft.indexes.callbacksSending?.[conversationId];
+  delete draft.indexes.callbacksSending[conversationId];
   delete draft.conversations[conversationId];
   return { expired: true };
 }
