@@ -320,7 +320,11 @@ function unlinkConversation(s: ChatwootState, c: Conversation, entry: Conversati
   if (entry.next !== null) getEntry(s, entry.next).prev = entry.prev;
   else if (bucket.tail !== undefined) bucket.tail = entry.prev;
   bucket.count -= 1;
-  if (bucket.count === 0) delete buckets[entry.bucket];
+  if (bucket.count === 0) {
+    delete buckets[entry.bucket];
+    // An account without conversations has no buckets, as a rebuild leaves it (an account has few buckets).
+    if (Object.keys(buckets).length === 0) delete s.index.buckets[String(c.account_id)];
+  }
   entry.prev = null;
   entry.next = null;
 }
