@@ -4,19 +4,17 @@ import type { Delivery } from '../../provider/index.ts';
 import { type ChatwootContext, type ChatwootMeta, renderEvent } from './events.ts';
 import type { ChatwootState } from './model.ts';
 import { findConversation } from './model.ts';
-import {
-  applyBotFailure,
-  applySnoozedIndexFrom,
-  applySnoozeExpiry,
-  toReopenTick,
-} from './model-conversations.ts';
+import { applyBotFailure, applySnoozeExpiry, toReopenTick } from './model-conversations.ts';
 import {
   applyConversationExpiry,
+  applyFallbackRanks,
+  applyIndex,
   applyIndexedState,
-  applyPagedContacts,
+  createIndexFrom,
   createStateFrom,
-  hasContactArrays,
   isListState,
+  listUnranked,
+  toFallbackRanks,
 } from './model-indexes.ts';
 import { applyMessageFailure } from './model-messages.ts';
 import type { Applied, ChatwootHappening, Outcome } from './model-outcomes.ts';
@@ -88,9 +86,11 @@ export function performExpiry(ctx: ChatwootContext, conversationKey: string): vo
 }
 
 /**
- * At start: a store written before the state was indexed holds lists, indexed once (one written before contacts
- * were paged has its contact arrays converted); then the reopening of every snoozed conversation is re-armed (the
- * timers of the previous run died with it).
+ * At start (fresh, restored or reset): `index` is derived state, which a file store neither logs nor snapshots and
+ * drops when it reads a store back, so a missing index is rebuilt whole from the records (`createIndexFrom`, on
+ * the plain state, then put in place in one update). A store written before conversations kept their rank gets
+ * ranks first (`toFallbackRanks`, logged once); one written before the state was indexed holds lists, indexed once.
+ * Then the reopening of every snoozed conversation is re-armed (the timers of the previous run died with it).
  */
 export function performStart(ctx: ChatwootContext): void {
   const state: unknown = ctx.state();
@@ -98,8 +98,16 @@ export function performStart(ctx: ChatwootContext): void {
     const indexed = createStateFrom(state, state.seq);
     ctx.update((draft) => applyIndexedState(draft, indexed));
     ctx.log('info', 'indexed a chatwoot state stored by an earlier version');
-  } else if (hasContactArrays(ctx.state())) ctx.update((draft) => applyPagedContacts(draft));
-  if (ctx.state().index.snoozed === undefined) ctx.update((draft) => applySnoozedIndexFrom(draft));
+  } else if ((state as Partial<ChatwootState>).index === undefined) {
+    const unranked = listUnranked(ctx.state());
+    if (unranked.length > 0) {
+      const ranks = toFallbackRanks(unranked, ctx.state().seq.rank);
+      ctx.update((draft) => applyFallbackRanks(draft, ranks));
+      ctx.log('info', `ranked ${ranks.length} chatwoot conversations stored by an earlier version`);
+    }
+    const index = createIndexFrom(ctx.state());
+    ctx.update((draft) => applyIndex(draft, index));
+  }
   const snoozed = Object.entries(ctx.state().index.snoozed ?? {});
   for (const [id, until] of snoozed) scheduleWake(ctx, Number(id), toReopenTick(until));
 }

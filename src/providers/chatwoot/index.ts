@@ -48,6 +48,8 @@ export const chatwootProvider = defineProvider<
   options: chatwootOptionsSchema,
   createState: (fixtures, ctx) => createChatwootState(fixtures, ctx.clock.now(), () => ctx.random.id(24)),
   onStart: performStart,
+  // Every index is rebuilt from the records at start (performStart): a file store need not write any of it.
+  derived: ['index'],
   createRoutes: (ctx) =>
     new Hono()
       .route('/', createConversationRoutes(ctx))

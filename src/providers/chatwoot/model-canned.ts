@@ -48,5 +48,7 @@ export function applyCannedRemoval(s: ChatwootState, input: { id: number }): App
   const list = getOwn(s.index.cannedOfAccount ?? {}, String(c.account_id)) ?? [];
   const at = list.indexOf(input.id);
   if (at >= 0) list.splice(at, 1);
+  // An account without canned responses has no list, as a rebuild leaves it.
+  if (list.length === 0 && s.index.cannedOfAccount) delete s.index.cannedOfAccount[String(c.account_id)];
   return { value: undefined, outcome: [] };
 }

@@ -50,6 +50,8 @@ export function applyConversation(s: ChatwootState, input: NewConversation, now:
   const accountKey = String(input.account_id);
   const displayId = (getOwn(s.seq.displayIds, accountKey) ?? 0) + 1;
   s.seq.displayIds[accountKey] = displayId;
+  // A new conversation is the latest activity.
+  s.seq.rank += 1;
   s.conversations[String(id)] = {
     id,
     display_id: displayId,
@@ -64,6 +66,7 @@ export function applyConversation(s: ChatwootState, input: NewConversation, now:
     agent_last_seen_at: null,
     contact_last_seen_at: null,
     assignee_last_seen_at: null,
+    rank: s.seq.rank,
   };
   s.index.lastConversationOfContactInbox[String(input.contact_inbox_id)] = id;
   s.index.conversationsOfContact ??= {};
@@ -325,15 +328,6 @@ export function applySnoozeIndex(s: ChatwootState, c: Conversation): void {
   s.index.snoozed ??= {};
   if (c.status === 'snoozed' && c.snoozed_until !== null) s.index.snoozed[String(c.id)] = c.snoozed_until;
   else delete s.index.snoozed[String(c.id)];
-}
-
-/**
- * Builds `index.snoozed` for a store written before it existed: the one pass over the conversations such a store
- * needs, at start.
- */
-export function applySnoozedIndexFrom(s: ChatwootState): void {
-  s.index.snoozed = {};
-  for (const c of Object.values(s.conversations)) if (c.status === 'snoozed') applySnoozeIndex(s, c);
 }
 
 /** ReopenSnoozedConversationsJob runs every 5 minutes (config/schedule.yml, cron '*\/5 * * * *'). */

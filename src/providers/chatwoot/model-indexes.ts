@@ -1,19 +1,12 @@
 // The indexes of the chatwoot state: every transition that stores or removes a record keeps the indexes that
 // derive from it through these helpers, so that no request needs to read a whole collection.
 import { getOwn, hasOwn } from '../../own.ts';
-import {
-  appendPagedId,
-  createPagedIds,
-  createPagedIdsOf,
-  isPagedIds,
-  newestPagedIds,
-  removePagedId,
-  storedIds,
-} from '../../provider/index.ts';
+import { appendPagedId, createPagedIds, newestPagedIds, removePagedId } from '../../provider/index.ts';
 import {
   type Account,
   type Agent,
   type AgentBot,
+  type ChatwootIndex,
   type ChatwootState,
   type Contact,
   type ContactInbox,
@@ -47,21 +40,13 @@ export function toContactKey(
 /** Stores a contact and indexes it by account and unique fields. */
 export function storeContact(s: ChatwootState, contact: Contact): void {
   s.contacts[String(contact.id)] = contact;
-  const account = String(contact.account_id);
-  if (!hasOwn(s.index.contactsOfAccount, account)) s.index.contactsOfAccount[account] = createPagedIds();
-  appendPagedId(s.index.contactsOfAccount[account]!, String(contact.id));
-  for (const field of ['email', 'phone_number', 'identifier'] as const) {
-    const value = contact[field];
-    if (value !== null) s.index.contactKeys[toContactKey(contact.account_id, field, value)] = contact.id;
-  }
+  indexContact(s.index, contact);
 }
 
 /** Stores a contact inbox and indexes it by (inbox, source_id), source_id and contact. */
 export function storeContactInbox(s: ChatwootState, ci: ContactInbox): void {
   s.contactInboxes[String(ci.id)] = ci;
-  s.index.contactInboxBySource[`${ci.inbox_id}:${ci.source_id}`] = ci.id;
-  pushTo(s.index.sourceIds, `s:${ci.source_id}`, ci.id);
-  pushTo(s.index.contactInboxesOfContact, String(ci.contact_id), ci.id);
+  indexContactInbox(s.index, ci);
 }
 
 /** Stores a webhook and indexes it by account. */
@@ -86,12 +71,137 @@ export type ChatwootRecords = {
 
 const maxId = (items: ReadonlyArray<{ id: number }>) => items.reduce((m, i) => Math.max(m, i.id), 0);
 
+/** The records of a state: everything but its derived `index`. */
+export type ChatwootRecordState = Omit<ChatwootState, 'index'>;
+
+/** An empty index, every optional part present (a rebuilt index has them all). */
+function createEmptyIndex(): ChatwootIndex {
+  return {
+    tokens: {},
+    displayIds: {},
+    conversations: {},
+    buckets: {},
+    contactInboxBySource: {},
+    sourceIds: {},
+    contactInboxesOfContact: {},
+    lastConversationOfContactInbox: {},
+    conversationsOfContact: {},
+    contactsOfAccount: {},
+    contactKeys: {},
+    cannedOfAccount: {},
+    webhooksOfAccount: {},
+    snoozed: {},
+  };
+}
+
 /**
- * Builds a state, with all its indexes, from records. Conversations enter the listing order by last activity, then
- * id; `seq` keeps the given sequences (display ids...) and otherwise starts after the largest ids.
+ * Ranks for conversations stored without one (a store written before ranks were kept on the records, whose index
+ * held them and is dropped at open; or the lists of an even older store): after `last`, in the order of
+ * `last_activity_at`, then id (creation), the order the earlier versions gave conversations they indexed from lists.
+ * Two conversations active in the same millisecond may so swap once, at that first start: the order they had was
+ * recorded only in the dropped index. Answers `[id, rank]` pairs.
+ */
+export function toFallbackRanks(
+  unranked: ReadonlyArray<Pick<Conversation, 'id' | 'last_activity_at'>>,
+  last: number,
+): Array<[number, number]> {
+  const sorted = [...unranked].sort((a, b) => a.last_activity_at - b.last_activity_at || a.id - b.id);
+  return sorted.map((c, i) => [c.id, last + i + 1]);
+}
+
+/** The conversations of a state that have no rank (read as plain objects, at start). */
+export function listUnranked(s: ChatwootRecordState): Conversation[] {
+  const out: Conversation[] = [];
+  for (const c of Object.values(s.conversations)) if (typeof c.rank !== 'number') out.push(c);
+  return out;
+}
+
+/** Gives conversations the ranks `toFallbackRanks` chose; `seq.rank` moves past them. */
+export function applyFallbackRanks(s: ChatwootState, ranks: ReadonlyArray<[number, number]>): void {
+  for (const [id, rank] of ranks) {
+    const c = getConversation(s, id);
+    if (c) c.rank = rank;
+    if (rank > s.seq.rank) s.seq.rank = rank;
+  }
+}
+
+/**
+ * Builds every index of a state from its records, exactly as the transitions keep them: records are read in id
+ * order (integer keys iterate ascending, and ids ascend with creation, the order the transitions append in), and
+ * each listing bucket is linked in rank order. Reads plain objects (the state as `ctx.state()` gives it, or records
+ * being built), never drafts; one pass per collection plus one sort of the conversations by rank. Every
+ * conversation must have a rank (`toFallbackRanks` first).
+ */
+export function createIndexFrom(s: ChatwootRecordState): ChatwootIndex {
+  const index = createEmptyIndex();
+  const conversationsOfContact = index.conversationsOfContact!;
+  const cannedOfAccount = index.cannedOfAccount!;
+  const snoozed = index.snoozed!;
+  for (const a of Object.values(s.agents)) index.tokens[`t:${a.access_token}`] = { kind: 'user', id: a.id };
+  for (const b of Object.values(s.agentBots)) {
+    // A user's token wins over a bot's, as the token lookup tries users first.
+    if (!hasOwn(index.tokens, `t:${b.access_token}`))
+      index.tokens[`t:${b.access_token}`] = { kind: 'bot', id: b.id };
+  }
+  for (const c of Object.values(s.contacts)) indexContact(index, c);
+  for (const ci of Object.values(s.contactInboxes)) indexContactInbox(index, ci);
+  for (const w of Object.values(s.webhooks)) pushTo(index.webhooksOfAccount, String(w.account_id), w.id);
+  for (const r of Object.values(s.cannedResponses ?? {})) pushTo(cannedOfAccount, String(r.account_id), r.id);
+  const conversations = Object.values(s.conversations);
+  for (const c of conversations) {
+    const key = String(c.id);
+    index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
+    index.conversations[key] = {
+      messageIds: [],
+      incoming: 0,
+      lastChatId: null,
+      bucket: '',
+      prev: null,
+      next: null,
+    };
+    // Ids ascend: the last one written is the contact inbox's latest conversation.
+    index.lastConversationOfContactInbox[String(c.contact_inbox_id)] = c.id;
+    pushTo(conversationsOfContact, String(c.contact_id), c.id);
+    if (c.status === 'snoozed' && c.snoozed_until !== null) snoozed[key] = c.snoozed_until;
+  }
+  // Linked as the transitions link them: each at the head of its bucket, from the lowest rank up.
+  conversations.sort((a, b) => a.rank - b.rank);
+  for (const c of conversations) linkInto(index, c, index.conversations[String(c.id)]!);
+  for (const m of Object.values(s.messages)) {
+    const entry = getOwn(index.conversations, String(m.conversation_id));
+    if (!entry) continue;
+    entry.messageIds.push(m.id);
+    if (m.message_type === 'incoming') entry.incoming += 1;
+    if (m.message_type !== 'activity' && !m.private) entry.lastChatId = m.id;
+  }
+  return index;
+}
+
+/** Indexes a contact by account and unique fields. */
+function indexContact(index: ChatwootIndex, contact: Contact): void {
+  const account = String(contact.account_id);
+  if (!hasOwn(index.contactsOfAccount, account)) index.contactsOfAccount[account] = createPagedIds();
+  appendPagedId(index.contactsOfAccount[account]!, String(contact.id));
+  for (const field of ['email', 'phone_number', 'identifier'] as const) {
+    const value = contact[field];
+    if (value !== null) index.contactKeys[toContactKey(contact.account_id, field, value)] = contact.id;
+  }
+}
+
+/** Indexes a contact inbox by (inbox, source_id), source_id and contact. */
+function indexContactInbox(index: ChatwootIndex, ci: ContactInbox): void {
+  index.contactInboxBySource[`${ci.inbox_id}:${ci.source_id}`] = ci.id;
+  pushTo(index.sourceIds, `s:${ci.source_id}`, ci.id);
+  pushTo(index.contactInboxesOfContact, String(ci.contact_id), ci.id);
+}
+
+/**
+ * Builds a state, with all its indexes, from records (fixtures, or the lists of a store written before the state
+ * was indexed). Conversations without a rank enter the listing order by last activity, then id; `seq` keeps the
+ * given sequences (display ids...) and otherwise starts after the largest ids.
  */
 export function createStateFrom(r: ChatwootRecords, seq: Partial<ChatwootState['seq']> = {}): ChatwootState {
-  const s: ChatwootState = {
+  const records: ChatwootRecordState = {
     accounts: {},
     agents: {},
     agentBots: {},
@@ -102,19 +212,6 @@ export function createStateFrom(r: ChatwootRecords, seq: Partial<ChatwootState['
     conversations: {},
     messages: {},
     webhooks: {},
-    index: {
-      tokens: {},
-      displayIds: {},
-      conversations: {},
-      buckets: {},
-      contactInboxBySource: {},
-      sourceIds: {},
-      contactInboxesOfContact: {},
-      lastConversationOfContactInbox: {},
-      contactsOfAccount: {},
-      contactKeys: {},
-      webhooksOfAccount: {},
-    },
     seq: {
       contact: maxId(r.contacts),
       contactInbox: maxId(r.contactInboxes),
@@ -127,44 +224,33 @@ export function createStateFrom(r: ChatwootRecords, seq: Partial<ChatwootState['
       ...seq,
     },
   };
-  for (const a of r.accounts) s.accounts[String(a.id)] = a;
-  for (const a of r.agents) {
-    s.agents[String(a.id)] = a;
-    s.index.tokens[`t:${a.access_token}`] = { kind: 'user', id: a.id };
-  }
-  for (const b of r.agentBots) {
-    s.agentBots[String(b.id)] = b;
-    // A user's token wins over a bot's, as the token lookup tries users first.
-    if (!hasOwn(s.index.tokens, `t:${b.access_token}`))
-      s.index.tokens[`t:${b.access_token}`] = { kind: 'bot', id: b.id };
-  }
-  for (const i of r.inboxes) s.inboxes[String(i.id)] = i;
-  for (const t of r.teams) s.teams[String(t.id)] = t;
-  for (const c of r.contacts) storeContact(s, c);
-  for (const ci of r.contactInboxes) storeContactInbox(s, ci);
-  for (const w of r.webhooks) storeWebhook(s, w);
-  const byActivity = [...r.conversations].sort(
-    (a, b) => a.last_activity_at - b.last_activity_at || a.id - b.id,
+  for (const a of r.accounts) records.accounts[String(a.id)] = a;
+  for (const a of r.agents) records.agents[String(a.id)] = a;
+  for (const b of r.agentBots) records.agentBots[String(b.id)] = b;
+  for (const i of r.inboxes) records.inboxes[String(i.id)] = i;
+  for (const t of r.teams) records.teams[String(t.id)] = t;
+  for (const c of r.contacts) records.contacts[String(c.id)] = c;
+  for (const ci of r.contactInboxes) records.contactInboxes[String(ci.id)] = ci;
+  for (const w of r.webhooks) records.webhooks[String(w.id)] = w;
+  for (const c of r.conversations) records.conversations[String(c.id)] = c;
+  const ranks = toFallbackRanks(
+    r.conversations.filter((c) => typeof c.rank !== 'number'),
+    r.conversations.reduce(
+      (m, c) => (typeof c.rank === 'number' ? Math.max(m, c.rank) : m),
+      records.seq.rank,
+    ),
   );
-  for (const c of byActivity) {
-    s.conversations[String(c.id)] = c;
-    indexNewConversation(s, c);
+  for (const [id, rank] of ranks) {
+    records.conversations[String(id)]!.rank = rank;
+    records.seq.rank = Math.max(records.seq.rank, rank);
   }
-  s.index.conversationsOfContact = {};
-  for (const c of [...r.conversations].sort((a, b) => a.id - b.id)) {
-    s.index.lastConversationOfContactInbox[String(c.contact_inbox_id)] = c.id;
-    pushTo(s.index.conversationsOfContact, String(c.contact_id), c.id);
+  for (const m of r.messages) {
+    // A message whose conversation is gone is not kept.
+    if (!hasOwn(records.conversations, String(m.conversation_id))) continue;
+    records.messages[String(m.id)] = m;
+    for (const a of m.attachments) records.seq.attachment = Math.max(records.seq.attachment, a.id);
   }
-  for (const m of [...r.messages].sort((a, b) => a.id - b.id)) {
-    const entry = getOwn(s.index.conversations, String(m.conversation_id));
-    if (!entry) continue;
-    s.messages[String(m.id)] = m;
-    entry.messageIds.push(m.id);
-    if (m.message_type === 'incoming') entry.incoming += 1;
-    if (m.message_type !== 'activity' && !m.private) entry.lastChatId = m.id;
-    for (const a of m.attachments) s.seq.attachment = Math.max(s.seq.attachment, a.id);
-  }
-  return s;
+  return { ...records, index: createIndexFrom(records) };
 }
 
 /** Whether a stored state predates the indexed shape (its collections are lists). */
@@ -181,16 +267,27 @@ export function applyIndexedState(draft: ChatwootState, indexed: ChatwootState):
   Object.assign(draft, indexed);
 }
 
+/** Puts an index built by `createIndexFrom` in place (derived state: a file store logs none of it). */
+export function applyIndex(draft: ChatwootState, index: ChatwootIndex): void {
+  draft.index = index;
+}
+
 /** A bucket holds one priority, so that `sort_by=priority_*` merges buckets in priority order (ConversationFinder). */
 const toBucketKey = (c: Conversation): string =>
   `${c.inbox_id}:${c.status}:${c.assignee_id ?? '-'}:${c.team_id ?? '-'}:${c.priority ?? '-'}`;
 
 /** Puts a conversation at the head of its bucket with a new, highest activity rank. */
 function linkConversation(s: ChatwootState, c: Conversation, entry: ConversationEntry): void {
+  s.seq.rank += 1;
+  c.rank = s.seq.rank;
+  linkInto(s.index, c, entry);
+}
+
+/** Puts a conversation at the head of the bucket its inbox, status, assignee, team and priority select. */
+function linkInto(index: ChatwootIndex, c: Conversation, entry: ConversationEntry): void {
   const accountKey = String(c.account_id);
-  // New records are stored whole, then read back through the state, so that every change goes through it.
-  if (!hasOwn(s.index.buckets, accountKey)) s.index.buckets[accountKey] = {};
-  const buckets = getOwn(s.index.buckets, accountKey)!;
+  if (!hasOwn(index.buckets, accountKey)) index.buckets[accountKey] = {};
+  const buckets = getOwn(index.buckets, accountKey)!;
   const key = toBucketKey(c);
   if (!hasOwn(buckets, key)) {
     buckets[key] = {
@@ -205,12 +302,10 @@ function linkConversation(s: ChatwootState, c: Conversation, entry: Conversation
     };
   }
   const bucket = getOwn(buckets, key)!;
-  s.seq.rank += 1;
-  entry.rank = s.seq.rank;
   entry.bucket = key;
   entry.prev = null;
   entry.next = bucket.head;
-  if (bucket.head !== null) getEntry(s, bucket.head).prev = c.id;
+  if (bucket.head !== null) getOwn(index.conversations, String(bucket.head))!.prev = c.id;
   else bucket.tail = c.id;
   bucket.head = c.id;
   bucket.count += 1;
@@ -225,7 +320,11 @@ function unlinkConversation(s: ChatwootState, c: Conversation, entry: Conversati
   if (entry.next !== null) getEntry(s, entry.next).prev = entry.prev;
   else if (bucket.tail !== undefined) bucket.tail = entry.prev;
   bucket.count -= 1;
-  if (bucket.count === 0) delete buckets[entry.bucket];
+  if (bucket.count === 0) {
+    delete buckets[entry.bucket];
+    // An account without conversations has no buckets, as a rebuild leaves it (an account has few buckets).
+    if (Object.keys(buckets).length === 0) delete s.index.buckets[String(c.account_id)];
+  }
   entry.prev = null;
   entry.next = null;
 }
@@ -241,19 +340,21 @@ export function applyActivity(s: ChatwootState, c: Conversation, now: number): v
   linkConversation(s, c, entry);
 }
 
-/** Indexes a conversation just stored: its display id, an empty entry, and its place in its listing bucket. */
+/**
+ * Indexes a conversation just stored with its rank: its display id, an empty entry, and its place at the head of
+ * its listing bucket.
+ */
 export function indexNewConversation(s: ChatwootState, c: Conversation): void {
   s.index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
   s.index.conversations[String(c.id)] = {
     messageIds: [],
     incoming: 0,
     lastChatId: null,
-    rank: 0,
     bucket: '',
     prev: null,
     next: null,
   };
-  linkConversation(s, c, getEntry(s, c.id));
+  linkInto(s.index, c, getEntry(s, c.id));
 }
 
 /**
@@ -283,14 +384,32 @@ export function removeConversation(s: ChatwootState, c: Conversation): void {
   delete s.index.conversations[key];
   const displayKey = `${c.account_id}:${c.display_id}`;
   if (getOwn(s.index.displayIds, displayKey) === c.id) delete s.index.displayIds[displayKey];
-  const contactInboxKey = String(c.contact_inbox_id);
-  if (getOwn(s.index.lastConversationOfContactInbox, contactInboxKey) === c.id)
-    delete s.index.lastConversationOfContactInbox[contactInboxKey];
+  const { id, contact_id: contactId, contact_inbox_id: contactInboxId } = c;
+  delete s.conversations[key];
+  const contactInboxKey = String(contactInboxId);
+  if (getOwn(s.index.lastConversationOfContactInbox, contactInboxKey) === id) {
+    // `contact_inbox.conversations.last`: the latest conversation left, if any (what a rebuild finds).
+    const previous = findLastConversationOf(s, contactId, contactInboxId);
+    if (previous === null) delete s.index.lastConversationOfContactInbox[contactInboxKey];
+    else s.index.lastConversationOfContactInbox[contactInboxKey] = previous;
+  }
   // A snoozed conversation that is deleted has no reopening to re-arm at the next start.
   if (s.index.snoozed && hasOwn(s.index.snoozed, key)) delete s.index.snoozed[key];
   // index.conversationsOfContact keeps the id: its readers skip ids whose conversation is gone (ids are never reused),
-  // so that removing one costs nothing however many conversations the contact has.
-  delete s.conversations[key];
+  // so that removing one costs nothing however many conversations the contact has (a rebuild leaves it out).
+}
+
+/**
+ * The id of the latest stored conversation of a contact inbox, read from its contact's conversations newest first;
+ * null when it has none left.
+ */
+function findLastConversationOf(s: ChatwootState, contactId: number, contactInboxId: number): number | null {
+  const ids = getOwn(s.index.conversationsOfContact ?? {}, String(contactId)) ?? [];
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const c = getConversation(s, ids[i]!);
+    if (c?.contact_inbox_id === contactInboxId) return c.id;
+  }
+  return null;
 }
 
 /**
@@ -331,6 +450,8 @@ export function applyContactRemoval(s: ChatwootState, input: { contactId: number
   }
   const ofAccount = getOwn(s.index.contactsOfAccount, String(contact.account_id));
   if (ofAccount) removePagedId(ofAccount, key);
+  // An account without contacts has no list, as a rebuild leaves it.
+  if (ofAccount?.size === 0) delete s.index.contactsOfAccount[String(contact.account_id)];
   delete s.contacts[key];
   return { value: undefined, outcome: [] };
 }
@@ -339,17 +460,4 @@ export function applyContactRemoval(s: ChatwootState, input: { contactId: number
 export function toNewestContactIds(s: ChatwootState, accountId: number, limit: number): Iterable<string> {
   const list = getOwn(s.index.contactsOfAccount, String(accountId));
   return list ? newestPagedIds(list, limit) : [];
-}
-
-/** Whether a stored state keeps an account's contacts in an earlier shape (a plain array, or array buckets). */
-export function hasContactArrays(s: ChatwootState): boolean {
-  return Object.values(s.index.contactsOfAccount).some((list) => !isPagedIds(list));
-}
-
-/** Converts the contact lists of an earlier store into the current paged ids (once, at start). */
-export function applyPagedContacts(s: ChatwootState): void {
-  for (const [account, list] of Object.entries(s.index.contactsOfAccount)) {
-    const ids = storedIds(list);
-    if (ids) s.index.contactsOfAccount[account] = createPagedIdsOf(ids);
-  }
 }

@@ -102,5 +102,7 @@ export function applyWebhookRemoval(s: ChatwootState, input: { webhookId: number
   const ids = getOwn(s.index.webhooksOfAccount, String(webhook.account_id)) ?? [];
   const at = ids.indexOf(input.webhookId);
   if (at >= 0) ids.splice(at, 1);
+  // An account without webhooks has no list, as a rebuild leaves it.
+  if (ids.length === 0) delete s.index.webhooksOfAccount[String(webhook.account_id)];
   return { value: undefined, outcome: [] };
 }

@@ -112,6 +112,13 @@ export type Conversation = {
   agent_last_seen_at: number | null;
   contact_last_seen_at: number | null;
   assignee_last_seen_at: number | null;
+  /**
+   * Activity rank: the higher, the more recent the last activity (`seq.rank` when it happened). Kept on the record,
+   * not in the index, because two activities in the same millisecond are ordered by it and nothing else records
+   * that order; the listing buckets are rebuilt from it at start. Stores written before it was kept get one at start
+   * (`toFallbackRanks`). Never rendered.
+   */
+  rank: number;
 };
 /** An attachment: its metadata and, up to a size, its bytes. */
 export type Attachment = {
@@ -175,8 +182,6 @@ export type ConversationEntry = {
   incoming: number;
   /** The last non-activity, non-private message (what `messages[]` shows). */
   lastChatId: number | null;
-  /** Activity rank: the higher, the more recent the conversation's last activity. */
-  rank: number;
   /** Key of the listing bucket the conversation is in (see `Bucket`). */
   bucket: string;
   /** The neighbour with the next higher rank in the bucket, or null at its head. */
@@ -203,7 +208,11 @@ export type Bucket = {
   count: number;
 };
 
-/** Indexes kept by the transitions, so that no request reads more than its answer needs. */
+/**
+ * Indexes kept by the transitions, so that no request reads more than its answer needs. Derived state
+ * (`derived: ['index']`): a file store never writes it, and `createIndexFrom` rebuilds all of it from the records at
+ * every start, as the transitions keep it.
+ */
 export type ChatwootIndex = {
   /** `t:<access token>` -> the user or agent bot holding it. */
   tokens: Record<string, { kind: 'user' | 'bot'; id: number }>;

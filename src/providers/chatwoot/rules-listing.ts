@@ -114,7 +114,7 @@ export function* walkByActivity(
     for (let i = 0; i < cursors.length; i++) {
       const id = cursors[i];
       if (id === null || id === undefined) continue;
-      const rank = getEntry(s, id).rank;
+      const rank = getConversation(s, id)!.rank;
       if (best < 0 || (order === 'desc' ? rank > bestRank : rank < bestRank)) {
         best = i;
         bestRank = rank;
@@ -176,12 +176,9 @@ const PRIORITY_RANK: Readonly<Record<string, number>> = { low: 1, medium: 2, hig
  * created_at; `priority X NULLS LAST, last_activity_at DESC`; `waiting_since X NULLS LAST, created_at ASC`. Ranks
  * stand for activity times and ids for creation times (both ascend with them).
  */
-export function compareConversations(
-  s: ChatwootState,
-  sort: ConversationSort,
-): (a: Conversation, b: Conversation) => number {
+export function compareConversations(sort: ConversationSort): (a: Conversation, b: Conversation) => number {
   const dir = sort.order === 'asc' ? 1 : -1;
-  const byRank = (a: Conversation, b: Conversation) => getEntry(s, a.id).rank - getEntry(s, b.id).rank;
+  const byRank = (a: Conversation, b: Conversation) => a.rank - b.rank;
   switch (sort.key) {
     case 'last_activity_at':
       return (a, b) => dir * byRank(a, b);
@@ -369,7 +366,7 @@ export function listConversations(
     ordered = walkIndexed(s, base, query.sort) ?? walkByActivity(s, base);
     inOrder = query.sort.key !== 'waiting_since';
   }
-  const compare = compareConversations(s, query.sort);
+  const compare = compareConversations(query.sort);
   const kept: Conversation[] = [];
   let matched = 0;
   for (const c of ordered) {
