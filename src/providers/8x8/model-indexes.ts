@@ -11,7 +11,9 @@ import {
   toV2Status,
 } from './model.ts';
 import {
+  compareIds,
   createSortedIndex,
+  createSortedIndexFrom,
   createSortedIndexOf,
   insertEntry,
   removeEntry,
@@ -43,6 +45,7 @@ export function createConversationIndexes(): ConversationIndexes {
       state: createSortedIndex(),
     },
     queued: {},
+    handovers: {},
   };
 }
 
@@ -125,7 +128,7 @@ export function unindexConversation(draft: EightByEightState, conversation: Conv
     removeEntry(index.gateway.state, toEntry(keys.status, seq, id));
   }
   delete index.queued[id];
-  if (index.handovers) delete index.handovers[id];
+  delete index.handovers[id];
 }
 
 /** Moves a changed conversation in the indexes whose key changed (`before` was taken before the change). */
@@ -160,7 +163,6 @@ function reindexConversation(draft: EightByEightState, conversation: Conversatio
     delete index.queued[id];
   }
   if (after.deadline !== before.deadline) {
-    index.handovers ??= {};
     if (after.deadline === null) delete index.handovers[id];
     else index.handovers[id] = after.deadline;
   }
@@ -178,4 +180,96 @@ export function changeConversation<T>(
   const result = change(conversation);
   reindexConversation(draft, conversation, before);
   return result;
+}
+
+/**
+ * The indexes of `conversations`, built from the records: the index is derived state, which a file store neither
+ * logs nor snapshots, so it is rebuilt at every start. Holds what the transitions keep, entry for entry in the same
+ * order. The bucket layout (keys, splits) is the one appending in order builds; the transitions' may differ after
+ * inserts in the middle and removals, which no answer shows: listings read entries in order, and what a client
+ * pages with is a page number or a conversation id, never a bucket or page key. Reads plain objects (not a draft):
+ * one pass over the conversations, plus sorting the Gateway ids and the distinct channel and state keys.
+ */
+export function toConversationIndexes(conversations: Record<string, Conversation>): ConversationIndexes {
+  const all = Object.values(conversations);
+  // Conversations are added in creation order, so this is sorted already unless a store was edited by hand.
+  if (!isInSeqOrder(all)) all.sort((a, b) => a.seq - b.seq);
+  const v2Created: string[] = [];
+  const byChannel = new Map<string, string[]>();
+  const byUser = new Map<string, string[]>();
+  const byStatus: Record<string, string[]> = { created: [], pending: [], handling: [], deleted: [] };
+  const gatewayAll: Conversation[] = [];
+  const gatewayCreated: string[] = [];
+  const gatewayByChannel = new Map<string, Conversation[]>();
+  const gatewayByState = new Map<string, Conversation[]>();
+  const queued: ConversationIndexes['queued'] = {};
+  const handovers: Record<string, number> = {};
+  for (const conversation of all) {
+    const { id, seq } = conversation;
+    const keys = toIndexKeys(conversation);
+    if (conversation.api === 'v2') {
+      const entry = toEntry('', seq, id);
+      v2Created.push(entry);
+      pushTo(byChannel, toIndexKey(keys.channelId), entry);
+      for (const user of userKeys(conversation)) pushTo(byUser, toIndexKey(user), entry);
+      byStatus[keys.status]!.push(entry);
+    } else {
+      gatewayAll.push(conversation);
+      gatewayCreated.push(toEntry('', seq, id));
+      pushTo(gatewayByChannel, keys.channelId, conversation);
+      pushTo(gatewayByState, keys.status, conversation);
+    }
+    if (keys.queued) queued[id] = keys.queued;
+    if (keys.deadline !== null) handovers[id] = keys.deadline;
+  }
+  const index = createConversationIndexes();
+  index.v2.created = createSortedIndexFrom(v2Created);
+  for (const [key, entries] of byChannel) index.v2.byChannel[key] = createSortedIndexFrom(entries);
+  for (const [key, entries] of byUser) index.v2.byUser[key] = createSortedIndexFrom(entries);
+  for (const status of Object.keys(byStatus))
+    index.v2.byStatus[status] = createSortedIndexFrom(byStatus[status]!);
+  index.gateway.id = createSortedIndexFrom(toIdEntries(gatewayAll));
+  index.gateway.createdAt = createSortedIndexFrom(gatewayCreated);
+  index.gateway.channelId = createSortedIndexFrom(toKeyedEntries(gatewayByChannel, (c) => c.channelId));
+  index.gateway.state = createSortedIndexFrom(toKeyedEntries(gatewayByState, toGatewayState));
+  index.queued = queued;
+  index.handovers = handovers;
+  return index;
+}
+
+function isInSeqOrder(conversations: readonly Conversation[]): boolean {
+  for (let i = 1; i < conversations.length; i++)
+    if (conversations[i - 1]!.seq > conversations[i]!.seq) return false;
+  return true;
+}
+
+function pushTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const group = groups.get(key);
+  if (group) group.push(item);
+  else groups.set(key, [item]);
+}
+
+/**
+ * The entries `toEntry(key, seq, id)` of groups of conversations (each in creation order) in index order: keys
+ * compared as ids, then creation order. Keys that compare equal (`"1"` and `"01"`, both numbers) share one run,
+ * whose conversations interleave by creation order, as `compareEntries` orders them.
+ */
+function toKeyedEntries(groups: Map<string, Conversation[]>, keyOf: (c: Conversation) => string): string[] {
+  const keys = [...groups.keys()].sort(compareIds);
+  const entries: string[] = [];
+  for (let i = 0; i < keys.length; ) {
+    let end = i + 1;
+    while (end < keys.length && compareIds(keys[i]!, keys[end]!) === 0) end += 1;
+    const run = keys.slice(i, end).flatMap((key) => groups.get(key)!);
+    if (end - i > 1) run.sort((a, b) => a.seq - b.seq);
+    for (const c of run) entries.push(toEntry(keyOf(c), c.seq, c.id));
+    i = end;
+  }
+  return entries;
+}
+
+/** The entries of the Gateway id index in order: ids compared as ids, then creation order. */
+function toIdEntries(conversations: readonly Conversation[]): string[] {
+  const sorted = [...conversations].sort((a, b) => compareIds(a.id, b.id) || a.seq - b.seq);
+  return sorted.map((c) => toEntry(c.id, c.seq, c.id));
 }
