@@ -11,6 +11,7 @@ import {
   toV2Status,
 } from './model.ts';
 import {
+  compareEntries,
   compareIds,
   createSortedIndex,
   createSortedIndexFrom,
@@ -18,6 +19,7 @@ import {
   insertEntry,
   removeEntry,
   type SortedIndex,
+  sortEntries,
   toEntry,
 } from './model-sorted-index.ts';
 
@@ -198,29 +200,32 @@ export function toConversationIndexes(conversations: Record<string, Conversation
   const byChannel = new Map<string, string[]>();
   const byUser = new Map<string, string[]>();
   const byStatus: Record<string, string[]> = { created: [], pending: [], handling: [], deleted: [] };
-  const gatewayAll: Conversation[] = [];
+  const gatewayIds: string[] = [];
   const gatewayCreated: string[] = [];
-  const gatewayByChannel = new Map<string, Conversation[]>();
-  const gatewayByState = new Map<string, Conversation[]>();
+  const gatewayByChannel = new Map<string, string[]>();
+  const gatewayByState = new Map<string, string[]>();
   const queued: ConversationIndexes['queued'] = {};
   const handovers: Record<string, number> = {};
   for (const conversation of all) {
     const { id, seq } = conversation;
-    const keys = toIndexKeys(conversation);
+    // `toEntry('', seq, id)`: every entry of the conversation is its key followed by this.
+    const tail = toEntry('', seq, id);
+    const open = toOpenInteraction(conversation);
     if (conversation.api === 'v2') {
-      const entry = toEntry('', seq, id);
-      v2Created.push(entry);
-      pushTo(byChannel, toIndexKey(keys.channelId), entry);
-      for (const user of userKeys(conversation)) pushTo(byUser, toIndexKey(user), entry);
-      byStatus[keys.status]!.push(entry);
+      v2Created.push(tail);
+      pushTo(byChannel, toIndexKey(conversation.channelId), tail);
+      for (const user of userKeys(conversation)) pushTo(byUser, toIndexKey(user), tail);
+      byStatus[toV2Status(conversation)]!.push(tail);
     } else {
-      gatewayAll.push(conversation);
-      gatewayCreated.push(toEntry('', seq, id));
-      pushTo(gatewayByChannel, keys.channelId, conversation);
-      pushTo(gatewayByState, keys.status, conversation);
+      gatewayIds.push(id + tail);
+      gatewayCreated.push(tail);
+      pushTo(gatewayByChannel, conversation.channelId, conversation.channelId + tail);
+      const state = toGatewayState(conversation);
+      pushTo(gatewayByState, state, state + tail);
     }
-    if (keys.queued) queued[id] = keys.queued;
-    if (keys.deadline !== null) handovers[id] = keys.deadline;
+    if (open && !open.agentId) queued[id] = { interactionId: open.id, queueId: open.queueId };
+    const deadline = conversation.handover?.deadline ?? null;
+    if (deadline !== null) handovers[id] = deadline;
   }
   const index = createConversationIndexes();
   index.v2.created = createSortedIndexFrom(v2Created);
@@ -228,10 +233,10 @@ export function toConversationIndexes(conversations: Record<string, Conversation
   for (const [key, entries] of byUser) index.v2.byUser[key] = createSortedIndexFrom(entries);
   for (const status of Object.keys(byStatus))
     index.v2.byStatus[status] = createSortedIndexFrom(byStatus[status]!);
-  index.gateway.id = createSortedIndexFrom(toIdEntries(gatewayAll));
+  index.gateway.id = createSortedIndexFrom(sortEntries(gatewayIds));
   index.gateway.createdAt = createSortedIndexFrom(gatewayCreated);
-  index.gateway.channelId = createSortedIndexFrom(toKeyedEntries(gatewayByChannel, (c) => c.channelId));
-  index.gateway.state = createSortedIndexFrom(toKeyedEntries(gatewayByState, toGatewayState));
+  index.gateway.channelId = createSortedIndexFrom(toKeyedEntries(gatewayByChannel));
+  index.gateway.state = createSortedIndexFrom(toKeyedEntries(gatewayByState));
   index.queued = queued;
   index.handovers = handovers;
   return index;
@@ -250,26 +255,20 @@ function pushTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
 }
 
 /**
- * The entries `toEntry(key, seq, id)` of groups of conversations (each in creation order) in index order: keys
- * compared as ids, then creation order. Keys that compare equal (`"1"` and `"01"`, both numbers) share one run,
- * whose conversations interleave by creation order, as `compareEntries` orders them.
+ * The entries of groups (one per key, each in creation order) in index order: keys compared as ids, then creation
+ * order. Keys that compare equal (`"1"` and `"01"`, both numbers) share one run, sorted as `compareEntries` orders
+ * it (by creation order).
  */
-function toKeyedEntries(groups: Map<string, Conversation[]>, keyOf: (c: Conversation) => string): string[] {
+function toKeyedEntries(groups: Map<string, string[]>): string[] {
   const keys = [...groups.keys()].sort(compareIds);
   const entries: string[] = [];
   for (let i = 0; i < keys.length; ) {
     let end = i + 1;
     while (end < keys.length && compareIds(keys[i]!, keys[end]!) === 0) end += 1;
-    const run = keys.slice(i, end).flatMap((key) => groups.get(key)!);
-    if (end - i > 1) run.sort((a, b) => a.seq - b.seq);
-    for (const c of run) entries.push(toEntry(keyOf(c), c.seq, c.id));
+    const run = end - i === 1 ? groups.get(keys[i]!)! : keys.slice(i, end).flatMap((key) => groups.get(key)!);
+    if (end - i > 1) run.sort(compareEntries);
+    for (const entry of run) entries.push(entry);
     i = end;
   }
   return entries;
-}
-
-/** The entries of the Gateway id index in order: ids compared as ids, then creation order. */
-function toIdEntries(conversations: readonly Conversation[]): string[] {
-  const sorted = [...conversations].sort((a, b) => compareIds(a.id, b.id) || a.seq - b.seq);
-  return sorted.map((c) => toEntry(c.id, c.seq, c.id));
 }

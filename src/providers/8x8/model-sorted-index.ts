@@ -103,6 +103,20 @@ export function compareEntries(a: string, b: string): number {
   return compareKeys(a, ma, b, mb) || compareRange(a, ma + 1, la, b, mb + 1, lb);
 }
 
+/**
+ * Sorts entries in place as `compareEntries` orders them. When no key is a number and none holds the separator,
+ * that order is the plain order of the entry strings (UTF-16 code units, the separator below every other
+ * character), which the engine's own sort reads much faster than through a comparator (the ids of 100k Gateway
+ * conversations at start).
+ */
+export function sortEntries(entries: string[]): string[] {
+  for (const entry of entries) {
+    const end = entry.lastIndexOf(SEP, entry.lastIndexOf(SEP) - 1);
+    if (isDigits(entry, end) || entry.indexOf(SEP) !== end) return entries.sort(compareEntries);
+  }
+  return entries.sort();
+}
+
 /** `a[0, ea)` against `b[0, eb)`: numerically when both are digits, else by UTF-16 code units. */
 function compareKeys(a: string, ea: number, b: string, eb: number): number {
   if (isDigits(a, ea) && isDigits(b, eb)) return toNumber(a, ea) - toNumber(b, eb);
