@@ -26,7 +26,8 @@ import {
 import { applyAgentJoin } from './model-agents.ts';
 import { applyExpire } from './model-conversations.ts';
 import { applyHandoverExpire } from './model-handover.ts';
-import { applyStateReplace, toUpgradedState } from './model-upgrade.ts';
+import { toConversationIndexes } from './model-indexes.ts';
+import { applyStateReplace, hasCurrentIndex, toUpgradedState } from './model-upgrade.ts';
 import type { VerifyInput } from './rules-resources.ts';
 
 /** Happenings of the agent's side: they go to the channel's web-hook even during a post-agent phase. */
@@ -108,7 +109,7 @@ export function performOutcome(ctx: Ctx, conversationId: string, outcome: Outcom
 /** Ends a post-agent phase at its deadline, unless a later message moved it (the transition checks). */
 function scheduleHandoverEnd(ctx: Ctx, conversationId: string, deadline: number): void {
   ctx.schedule(Math.max(0, deadline - ctx.clock.now()), () => {
-    const due = getOwn(ctx.state().index.handovers ?? {}, conversationId);
+    const due = getOwn(ctx.state().index.handovers, conversationId);
     if (due === undefined || due > ctx.clock.now()) return;
     const now = ctx.clock.now();
     performTransition(ctx, conversationId, (draft) => applyHandoverExpire(draft, conversationId, now));
@@ -127,19 +128,55 @@ export function performTransition(
 }
 
 /**
- * At start: upgrades a store written in the first format, then arms auto-accept again for interactions still
- * queued in restored state (timers do not survive a restart), in one pass over the index of queued conversations.
+ * At start (fresh, restored, or after a reset): upgrades a store written in the first format, or builds the
+ * conversation index, which a file store does not keep (derived state), from the conversations in one assignment
+ * (plain objects read, no draft per conversation). Then arms auto-accept again for interactions still queued
+ * (timers do not survive a restart) and the end of post-agent phases, through the index.
  */
 export function performStart(ctx: Ctx): void {
-  const upgraded = toUpgradedState(ctx.state());
+  const state = ctx.state();
+  const upgraded = toUpgradedState(state);
   if (upgraded) {
     ctx.log('info', 'upgrading 8x8 state from the array format to keyed collections and indexes');
     ctx.update((draft) => applyStateReplace(draft, upgraded));
+  } else if (!hasCurrentIndex(state)) {
+    const built = toConversationIndexes(state.conversations);
+    ctx.update((draft) => {
+      draft.index = built;
+    });
   }
-  const queued = Object.entries(ctx.state().index.queued).map(([id, q]) => [id, { ...q }] as const);
-  for (const [conversationId, waiting] of queued) scheduleAutoAccept(ctx, conversationId, waiting);
-  const ending = Object.entries(ctx.state().index.handovers ?? {});
-  for (const [conversationId, deadline] of ending) scheduleHandoverEnd(ctx, conversationId, deadline);
+  for (const [conversationId, waiting] of toRearmedQueued(ctx.state())) {
+    scheduleAutoAccept(ctx, conversationId, waiting);
+  }
+  for (const [conversationId, deadline] of toRearmedHandovers(ctx.state())) {
+    scheduleHandoverEnd(ctx, conversationId, deadline);
+  }
+}
+
+/**
+ * The queued interactions in the order their auto-accept is armed again at start: by the time the interaction
+ * opened, then creation order (simulator choice: the order they were queued in is not recorded, and the index's
+ * key order is not kept across a restart; timers of equal delay fire in this order).
+ */
+function toRearmedQueued(state: EightByEightState): [string, { interactionId: string; queueId: string }][] {
+  const items = Object.entries(state.index.queued).map(([id, q]) => {
+    const conversation = getOwn(state.conversations, id);
+    const open = conversation && toOpenInteraction(conversation);
+    return { id, waiting: { ...q }, time: open?.startTime ?? 0, seq: conversation?.seq ?? 0 };
+  });
+  items.sort((a, b) => a.time - b.time || a.seq - b.seq);
+  return items.map((item) => [item.id, item.waiting]);
+}
+
+/** The post-agent phases that end by themselves, by deadline, then creation order (armed in this order). */
+function toRearmedHandovers(state: EightByEightState): [string, number][] {
+  const items = Object.entries(state.index.handovers).map(([id, deadline]) => ({
+    id,
+    deadline,
+    seq: getOwn(state.conversations, id)?.seq ?? 0,
+  }));
+  items.sort((a, b) => a.deadline - b.deadline || a.seq - b.seq);
+  return items.map((item) => [item.id, item.deadline]);
 }
 
 /** With auto-accept on (option, or the queue's own setting), an available agent accepts after the delay. */

@@ -32,6 +32,9 @@ export const eightByEightProvider = defineProvider<
   checkFixtures: checkEightByEightFixtures,
   options: eightByEightOptions,
   createState: (fixtures) => createEightByEightState(fixtures),
+  // The conversation index is built from the conversations (model-indexes.ts `toConversationIndexes`): a file store
+  // leaves it out of its log and snapshots, and performStart rebuilds it at every start.
+  derived: ['index'],
   onStart: performStart,
   createRoutes: createEightByEightRoutes,
   // Every base path belongs to a surface, whose renderer the core prefers: this one is never reached.

@@ -11,11 +11,15 @@ import {
   toV2Status,
 } from './model.ts';
 import {
+  compareEntries,
+  compareIds,
   createSortedIndex,
+  createSortedIndexFrom,
   createSortedIndexOf,
   insertEntry,
   removeEntry,
   type SortedIndex,
+  sortEntries,
   toEntry,
 } from './model-sorted-index.ts';
 
@@ -43,6 +47,7 @@ export function createConversationIndexes(): ConversationIndexes {
       state: createSortedIndex(),
     },
     queued: {},
+    handovers: {},
   };
 }
 
@@ -125,7 +130,7 @@ export function unindexConversation(draft: EightByEightState, conversation: Conv
     removeEntry(index.gateway.state, toEntry(keys.status, seq, id));
   }
   delete index.queued[id];
-  if (index.handovers) delete index.handovers[id];
+  delete index.handovers[id];
 }
 
 /** Moves a changed conversation in the indexes whose key changed (`before` was taken before the change). */
@@ -160,7 +165,6 @@ function reindexConversation(draft: EightByEightState, conversation: Conversatio
     delete index.queued[id];
   }
   if (after.deadline !== before.deadline) {
-    index.handovers ??= {};
     if (after.deadline === null) delete index.handovers[id];
     else index.handovers[id] = after.deadline;
   }
@@ -178,4 +182,93 @@ export function changeConversation<T>(
   const result = change(conversation);
   reindexConversation(draft, conversation, before);
   return result;
+}
+
+/**
+ * The indexes of `conversations`, built from the records: the index is derived state, which a file store neither
+ * logs nor snapshots, so it is rebuilt at every start. Holds what the transitions keep, entry for entry in the same
+ * order. The bucket layout (keys, splits) is the one appending in order builds; the transitions' may differ after
+ * inserts in the middle and removals, which no answer shows: listings read entries in order, and what a client
+ * pages with is a page number or a conversation id, never a bucket or page key. Reads plain objects (not a draft):
+ * one pass over the conversations, plus sorting the Gateway ids and the distinct channel and state keys.
+ */
+export function toConversationIndexes(conversations: Record<string, Conversation>): ConversationIndexes {
+  const all = Object.values(conversations);
+  // Conversations are added in creation order, so this is sorted already unless a store was edited by hand.
+  if (!isInSeqOrder(all)) all.sort((a, b) => a.seq - b.seq);
+  const v2Created: string[] = [];
+  const byChannel = new Map<string, string[]>();
+  const byUser = new Map<string, string[]>();
+  const byStatus: Record<string, string[]> = { created: [], pending: [], handling: [], deleted: [] };
+  const gatewayIds: string[] = [];
+  const gatewayCreated: string[] = [];
+  const gatewayByChannel = new Map<string, string[]>();
+  const gatewayByState = new Map<string, string[]>();
+  const queued: ConversationIndexes['queued'] = {};
+  const handovers: Record<string, number> = {};
+  for (const conversation of all) {
+    const { id, seq } = conversation;
+    // `toEntry('', seq, id)`: every entry of the conversation is its key followed by this.
+    const tail = toEntry('', seq, id);
+    const open = toOpenInteraction(conversation);
+    if (conversation.api === 'v2') {
+      v2Created.push(tail);
+      pushTo(byChannel, toIndexKey(conversation.channelId), tail);
+      for (const user of userKeys(conversation)) pushTo(byUser, toIndexKey(user), tail);
+      byStatus[toV2Status(conversation)]!.push(tail);
+    } else {
+      gatewayIds.push(id + tail);
+      gatewayCreated.push(tail);
+      pushTo(gatewayByChannel, conversation.channelId, conversation.channelId + tail);
+      const state = toGatewayState(conversation);
+      pushTo(gatewayByState, state, state + tail);
+    }
+    if (open && !open.agentId) queued[id] = { interactionId: open.id, queueId: open.queueId };
+    const deadline = conversation.handover?.deadline ?? null;
+    if (deadline !== null) handovers[id] = deadline;
+  }
+  const index = createConversationIndexes();
+  index.v2.created = createSortedIndexFrom(v2Created);
+  for (const [key, entries] of byChannel) index.v2.byChannel[key] = createSortedIndexFrom(entries);
+  for (const [key, entries] of byUser) index.v2.byUser[key] = createSortedIndexFrom(entries);
+  for (const status of Object.keys(byStatus))
+    index.v2.byStatus[status] = createSortedIndexFrom(byStatus[status]!);
+  index.gateway.id = createSortedIndexFrom(sortEntries(gatewayIds));
+  index.gateway.createdAt = createSortedIndexFrom(gatewayCreated);
+  index.gateway.channelId = createSortedIndexFrom(toKeyedEntries(gatewayByChannel));
+  index.gateway.state = createSortedIndexFrom(toKeyedEntries(gatewayByState));
+  index.queued = queued;
+  index.handovers = handovers;
+  return index;
+}
+
+function isInSeqOrder(conversations: readonly Conversation[]): boolean {
+  for (let i = 1; i < conversations.length; i++)
+    if (conversations[i - 1]!.seq > conversations[i]!.seq) return false;
+  return true;
+}
+
+function pushTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const group = groups.get(key);
+  if (group) group.push(item);
+  else groups.set(key, [item]);
+}
+
+/**
+ * The entries of groups (one per key, each in creation order) in index order: keys compared as ids, then creation
+ * order. Keys that compare equal (`"1"` and `"01"`, both numbers) share one run, sorted as `compareEntries` orders
+ * it (by creation order).
+ */
+function toKeyedEntries(groups: Map<string, string[]>): string[] {
+  const keys = [...groups.keys()].sort(compareIds);
+  const entries: string[] = [];
+  for (let i = 0; i < keys.length; ) {
+    let end = i + 1;
+    while (end < keys.length && compareIds(keys[i]!, keys[end]!) === 0) end += 1;
+    const run = end - i === 1 ? groups.get(keys[i]!)! : keys.slice(i, end).flatMap((key) => groups.get(key)!);
+    if (end - i > 1) run.sort(compareEntries);
+    for (const entry of run) entries.push(entry);
+    i = end;
+  }
+  return entries;
 }

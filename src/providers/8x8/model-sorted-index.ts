@@ -40,6 +40,37 @@ export function createSortedIndexOf(entry: string): SortedIndex {
   return { size: 1, order: ['p1'], pages: { p1: ['b0'] }, buckets: { b0: [entry] }, next: 2 };
 }
 
+/**
+ * The index that inserting `entries` one by one, in this (ascending) order, builds: the same buckets, pages and
+ * keys as `insertEntry` appending each (full buckets of BUCKET_SIZE; a page split in two when it passes
+ * PAGE_SIZE), without comparing entries. Used to rebuild an index at start from entries already in order.
+ */
+export function createSortedIndexFrom(entries: readonly string[]): SortedIndex {
+  const index = createSortedIndex();
+  let page: string[] | null = null;
+  for (let i = 0; i < entries.length; i += BUCKET_SIZE) {
+    const key = `b${index.next}`;
+    index.next += 1;
+    index.buckets[key] = entries.slice(i, i + BUCKET_SIZE);
+    if (page === null) {
+      page = [key];
+      index.pages[`p${index.next}`] = page;
+      index.order.push(`p${index.next}`);
+      index.next += 1;
+      continue;
+    }
+    page.push(key);
+    if (page.length > PAGE_SIZE) {
+      page = page.splice(page.length >>> 1);
+      index.pages[`p${index.next}`] = page;
+      index.order.push(`p${index.next}`);
+      index.next += 1;
+    }
+  }
+  index.size = entries.length;
+  return index;
+}
+
 /** True when a sorted index read from a store has the current shape (pages of bucket keys). */
 export function isPagedSortedIndex(value: unknown): boolean {
   const index = value as Partial<SortedIndex> | null;
@@ -70,6 +101,20 @@ export function compareEntries(a: string, b: string): number {
   const lb = b.lastIndexOf(SEP);
   const mb = b.lastIndexOf(SEP, lb - 1);
   return compareKeys(a, ma, b, mb) || compareRange(a, ma + 1, la, b, mb + 1, lb);
+}
+
+/**
+ * Sorts entries in place as `compareEntries` orders them. When no key is a number and none holds the separator,
+ * that order is the plain order of the entry strings (UTF-16 code units, the separator below every other
+ * character), which the engine's own sort reads much faster than through a comparator (the ids of 100k Gateway
+ * conversations at start).
+ */
+export function sortEntries(entries: string[]): string[] {
+  for (const entry of entries) {
+    const end = entry.lastIndexOf(SEP, entry.lastIndexOf(SEP) - 1);
+    if (isDigits(entry, end) || entry.indexOf(SEP) !== end) return entries.sort(compareEntries);
+  }
+  return entries.sort();
 }
 
 /** `a[0, ea)` against `b[0, eb)`: numerically when both are digits, else by UTF-16 code units. */

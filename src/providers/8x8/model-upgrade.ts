@@ -1,7 +1,7 @@
 // Upgrades 8x8 state restored from a store written before collections were keyed by id and indexed
-// (every collection was an array then). Runs once at start; a current state is left alone.
+// (every collection was an array then), and tells whether a state holds its index (derived state, built at start).
 import type { Agent, Attachment, Channel, Conversation, EightByEightState, Queue, Webhook } from './model.ts';
-import { createConversationIndexes, indexConversation } from './model-indexes.ts';
+import { createConversationIndexes, toConversationIndexes } from './model-indexes.ts';
 import { isPagedSortedIndex } from './model-sorted-index.ts';
 
 /** The collections as the first state format kept them. */
@@ -23,15 +23,13 @@ function toRecord<T extends { id: string }>(items: T[]): Record<string, T> {
 
 /**
  * A first-format state rewritten into the keyed, indexed one (one pass over each collection), or null when the
- * state is current. Reads a copy of the state (`current` is left alone).
+ * state is current. Builds new collections and leaves `state` alone; the records themselves are reused (shallow
+ * copies), not cloned: the old collections are replaced whole, so nothing is reachable twice.
  */
 export function toUpgradedState(state: EightByEightState): EightByEightState | null {
   const current = state as unknown as Partial<EightByEightState>;
-  if (current.index && !Array.isArray(current.conversations)) {
-    const stale = hasBucketArrays(current.index) || !isPagedSortedIndex(current.index.gateway.id);
-    return stale ? toReindexedState(current as EightByEightState) : null;
-  }
-  const old = structuredClone(current) as unknown as ArrayState & EightByEightState;
+  if (!Array.isArray(current.conversations)) return null;
+  const old = current as unknown as ArrayState & EightByEightState;
   const attachmentIds: Record<string, string[]> = {};
   for (const a of old.attachments) {
     const key = `#${a.conversationId}`;
@@ -42,6 +40,7 @@ export function toUpgradedState(state: EightByEightState): EightByEightState | n
   const tokenIds = Object.keys(old.tokens);
   const next: EightByEightState = {
     ...old,
+    tokens: { ...old.tokens },
     tokenQueue: {
       head: 0,
       tail: tokenIds.length,
@@ -59,31 +58,29 @@ export function toUpgradedState(state: EightByEightState): EightByEightState | n
   };
   for (const conversation of old.conversations) {
     next.seq.conversation += 1;
-    const upgraded: Conversation = {
+    next.conversations[conversation.id] = {
       ...conversation,
       seq: next.seq.conversation,
       attachmentIds: attachmentIds[`#${conversation.id}`] ?? [],
     };
-    next.conversations[upgraded.id] = upgraded;
-    indexConversation(next, upgraded);
   }
+  next.index = toConversationIndexes(next.conversations);
   return next;
 }
 
 /**
- * True when the sorted indexes keep their buckets in an array (the format before buckets were keyed). Indexes whose
- * bucket keys are one array, not pages, are rebuilt too (`isPagedSortedIndex`).
+ * True when the state holds an index of the current shape. A file store never has one at start (the index is
+ * derived state, dropped when the store is read); a store of an older version that kept the index had it dropped
+ * too, whatever its format (buckets in arrays, bucket keys in one array), so it is rebuilt like any other.
  */
-function hasBucketArrays(index: EightByEightState['index']): boolean {
-  return Array.isArray((index.gateway.id as unknown as { buckets: unknown }).buckets);
+export function hasCurrentIndex(state: EightByEightState): boolean {
+  const index = (state as Partial<EightByEightState>).index;
+  return index !== undefined && !hasBucketArrays(index) && isPagedSortedIndex(index.gateway.id);
 }
 
-/** The state with its indexes rebuilt from the conversations, in creation order (a copy; `state` is left alone). */
-function toReindexedState(state: EightByEightState): EightByEightState {
-  const next: EightByEightState = { ...structuredClone(state), index: createConversationIndexes() };
-  const conversations = Object.values(next.conversations).sort((a, b) => a.seq - b.seq);
-  for (const conversation of conversations) indexConversation(next, conversation);
-  return next;
+/** True when the sorted indexes keep their buckets in an array (the format before buckets were keyed). */
+function hasBucketArrays(index: EightByEightState['index']): boolean {
+  return Array.isArray((index.gateway.id as unknown as { buckets: unknown }).buckets);
 }
 
 /** Replaces the whole state (with an upgraded one). */

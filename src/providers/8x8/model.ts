@@ -138,7 +138,8 @@ export type Token = { issuedAt: number; expiresAt: number };
 
 /**
  * Indexes of the conversations, kept by the transitions that change what they index, so that no request,
- * action or timer has to look through every conversation. Entries are `toEntry(key, seq, id)` strings.
+ * action or timer has to look through every conversation. Entries are `toEntry(key, seq, id)` strings. Derived
+ * state: a file store neither logs nor snapshots it, and `performStart` rebuilds it from the conversations.
  */
 export type ConversationIndexes = {
   v2: {
@@ -155,8 +156,8 @@ export type ConversationIndexes = {
   gateway: { id: SortedIndex; createdAt: SortedIndex; channelId: SortedIndex; state: SortedIndex };
   /** Conversations whose open interaction waits in a queue (auto-accept is armed for them). */
   queued: Record<string, { interactionId: string; queueId: string }>;
-  /** Gateway conversations in a post-agent phase that ends by itself, with its deadline (absent in older stores). */
-  handovers?: Record<string, number>;
+  /** Gateway conversations in a post-agent phase that ends by itself, with its deadline. */
+  handovers: Record<string, number>;
 };
 
 /** The whole provider state (one JSON document in the store). Every collection is keyed by id. */
