@@ -151,10 +151,11 @@ export async function runCell(
     const trial = await timeRequest(server.url, request, 10_000);
     if (trial.status < 200 || trial.status > 299)
       cell.problem = `trial request answered ${trial.status}: ${trial.text.slice(0, 200)}`;
-    // A row with webhooks is not warmed up: its fan-out counts every webhook of the run's creates (a warm-up's
-    // would still arrive during the run), and after a drained warm-up the creates outran the first webhooks
-    // (a first second of 2,309 creates, then 764), which the stall check read as a stall.
-    if (!endpoint.hookKey) await warmUp(config, server.url, request, connections);
+    if (!endpoint.cold) {
+      await warmUp(config, server.url, request, connections);
+      // The callbacks of the warm-up (ECE: the agents' few slots fill during it) are not counted in the run's.
+      if (endpoint.hookKey) await drain(receiver, endpoint.hookKey, config.drainSeconds * 1000);
+    }
     const began = performance.now();
     cell.load = await runLoad(server.url, request, { connections, seconds, pid: server.pid });
     if (endpoint.hookKey) {
