@@ -96,7 +96,7 @@ const BARE_POST: LoadRequest = {
 const BARE_GET: LoadRequest = { method: 'GET', path: '/bare/conv-1', headers: {} };
 
 /** Waits until the receiver has had no delivery on `key` for a second, at most `limitMs`. */
-async function drain(
+export async function drain(
   receiver: Receiver,
   key: string,
   limitMs: number,
