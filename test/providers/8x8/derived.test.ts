@@ -4,8 +4,7 @@
 // removals' gaps), which is not observable: every read goes through the entries in order (`sliceIds`,
 // `sliceIdsAfter`, `walkIds`), the Gateway list pages by page number, v2 by page number, and the admin listing by
 // conversation id: no answer, cursor or page token carries a bucket or page key. So the tests compare every read.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, expect, test } from 'vitest';
@@ -32,6 +31,7 @@ import {
   walkIds,
 } from '../../../src/providers/8x8/model-sorted-index.ts';
 import type { Simulator } from '../../../src/simulator.ts';
+import { copyStoreFiles, tempStorePath } from '../../support/store-file.ts';
 import {
   createEightByEightSim,
   gatewayClient,
@@ -47,21 +47,9 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function tempStore(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-8x8-derived-'));
-  dirs.push(dir);
-  return path.join(dir, 'db.json');
-}
+const tempStore = () => tempStorePath(dirs, '8x8-derived');
 
-/** The store files as a killed process leaves them (no close, no final snapshot), copied to a new place. */
-function copyStore(file: string): string {
-  const target = tempStore();
-  for (const name of readdirSync(path.dirname(file))) {
-    if (name.endsWith('.lock')) continue;
-    copyFileSync(path.join(path.dirname(file), name), path.join(path.dirname(target), name));
-  }
-  return target;
-}
+const copyStore = (file: string) => copyStoreFiles(dirs, file);
 
 /** Every answer a sorted index gives: its entries in order, every window of a few sizes both ways, every cursor. */
 function toReadings(index: SortedIndex) {

@@ -1,13 +1,12 @@
 // Issue 9: on a file store Airkit's index (derived state) is never written; a restart rebuilds it from the records,
 // whether the store was closed or the process was killed (its files copied while it runs).
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { type PagedIds, slicePagedIds } from '../../../src/provider/index.ts';
 import type { AirkitIndex, AirkitState } from '../../../src/providers/airkit/model.ts';
 import type { Simulator } from '../../../src/simulator.ts';
-import { writeStoreFile } from '../../support/store-file.ts';
+import { copyStoreFiles, tempStorePath, writeStoreFile } from '../../support/store-file.ts';
 import { call, createAirkitSim, type Json } from './helpers.ts';
 
 const BASE = '/airkit/v1/conversations';
@@ -30,24 +29,9 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function tempStore(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-airkit-derived-'));
-  dirs.push(dir);
-  return path.join(dir, 'db.json');
-}
+const tempStore = () => tempStorePath(dirs, 'airkit-derived');
 
-/** The store's files copied while its process still runs (as after kill -9), lock left behind. */
-function copyStore(file: string): string {
-  const target = tempStore();
-  for (const name of readdirSync(path.dirname(file))) {
-    if (name.endsWith('.lock')) continue;
-    copyFileSync(
-      path.join(path.dirname(file), name),
-      path.join(path.dirname(target), name.replace(path.basename(file), 'db.json')),
-    );
-  }
-  return target;
-}
+const copyStore = (file: string) => copyStoreFiles(dirs, file);
 
 const walText = (file: string) =>
   readdirSync(path.dirname(file))

@@ -1,14 +1,14 @@
 // The chatwoot index is derived state: on a file store it is neither logged nor snapshotted, and a restart (closed,
 // or killed: the files copied while the simulator runs) rebuilds it from the records exactly, so that every listing,
 // page and search answers as before, and later changes go on as they would have without the restart.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, expect, test } from 'vitest';
 import type { ChatwootState } from '../../../src/providers/chatwoot/model.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { createRecordingSender } from '../../support/recording-sender.ts';
+import { copyStoreFiles, tempStorePath } from '../../support/store-file.ts';
 import {
   createMade,
   type Made,
@@ -25,25 +25,9 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function createStoreFile(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-chatwoot-derived-'));
-  dirs.push(dir);
-  return path.join(dir, 'db.json');
-}
+const createStoreFile = () => tempStorePath(dirs, 'chatwoot-derived');
 
-/** The store files as a killed process leaves them (copied while the simulator runs; the lock left behind). */
-function copyStore(file: string): string {
-  const target = createStoreFile();
-  const dir = path.dirname(file);
-  for (const name of readdirSync(dir)) {
-    if (name.endsWith('.lock')) continue;
-    copyFileSync(
-      path.join(dir, name),
-      path.join(path.dirname(target), name.replace(path.basename(file), 'db.json')),
-    );
-  }
-  return target;
-}
+const copyStore = (file: string) => copyStoreFiles(dirs, file);
 
 /** Every write-ahead log file of a store, as text. */
 function readLogs(file: string): string {

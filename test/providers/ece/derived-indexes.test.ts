@@ -1,13 +1,13 @@
 // Issue 9 (file-store speed): the ECE indexes are derived state. A file store neither logs nor snapshots them, and
 // performStart rebuilds them from the records (createIndexes) exactly as the transitions keep them.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, expect, test } from 'vitest';
 import { createIndexes } from '../../../src/providers/ece/model-indexes.ts';
 import type { EceState } from '../../../src/providers/ece/model-state.ts';
 import type { Simulator } from '../../../src/simulator.ts';
+import { copyStoreFiles, tempStorePath } from '../../support/store-file.ts';
 import {
   CALLBACK_URL,
   createEceSim,
@@ -23,25 +23,9 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-const tempStore = () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-ece-derived-'));
-  dirs.push(dir);
-  return path.join(dir, 'db.json');
-};
+const tempStore = () => tempStorePath(dirs, 'ece-derived');
 
-/** A copy of the store files as a killed process leaves them (no close, no final snapshot), lock aside. */
-function copyStore(file: string): string {
-  const target = tempStore();
-  const dir = path.dirname(file);
-  for (const name of readdirSync(dir)) {
-    if (name.endsWith('.lock')) continue;
-    copyFileSync(
-      path.join(dir, name),
-      path.join(path.dirname(target), name.replace(path.basename(file), 'db.json')),
-    );
-  }
-  return target;
-}
+const copyStore = (file: string) => copyStoreFiles(dirs, file);
 
 /** The text of every write-ahead log segment of a store. */
 const logText = (file: string) =>
