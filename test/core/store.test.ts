@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
@@ -7,22 +7,12 @@ import type { WriteAheadLog } from '../../src/wal.ts';
 import { startReceiver } from '../support/receiver.ts';
 import { startEcho } from '../support/requests.ts';
 import { createTestSimulator } from '../support/simulator.ts';
+import { copyStoreFiles } from '../support/store-file.ts';
 
 const tempFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'convosim-store-')), 'nested', 'db.json');
 
-/** Copies a store's files (not its lock) to a new folder, as a killed process would leave them. */
-function copyStore(file: string): string {
-  const target = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-copy-')), 'db.json');
-  const dir = path.dirname(file);
-  for (const name of readdirSync(dir)) {
-    if (name.endsWith('.lock')) continue;
-    copyFileSync(
-      path.join(dir, name),
-      path.join(path.dirname(target), name.replace(path.basename(file), 'db.json')),
-    );
-  }
-  return target;
-}
+/** A store's files (not its lock) copied to a new folder, as a killed process would leave them. */
+const copyStore = (file: string) => copyStoreFiles([], file);
 
 test('state, journal and virtual time survive a restart on the same store file', async () => {
   const file = tempFile();

@@ -2,11 +2,11 @@
 // (`createIndex`), and must equal what the transitions kept live.
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { type PagedIds, slicePagedIds } from '../../../src/provider/index.ts';
-import type { AirkitIndex, AirkitRecordState, AirkitState } from '../../../src/providers/airkit/model.ts';
+import { slicePagedIds } from '../../../src/provider/index.ts';
+import type { AirkitRecordState, AirkitState } from '../../../src/providers/airkit/model.ts';
 import { createIndex } from '../../../src/providers/airkit/model-records.ts';
 import type { Simulator } from '../../../src/simulator.ts';
-import { call, createAirkitSim, type Json } from './helpers.ts';
+import { call, createAirkitSim, type Json, toObservable } from './helpers.ts';
 
 const BASE = '/airkit/v1/conversations';
 const hooks = { webhookUrl: 'http://sut.test/hook', send: async () => ({ status: 200, body: '' }) };
@@ -30,26 +30,6 @@ function toStoredRecords(sim: Simulator): AirkitRecordState {
     JSON.stringify(sim.control.state('airkit')),
   ) as AirkitState;
   return records;
-}
-
-const idsOf = (list: PagedIds) => ({ size: list.size, ids: slicePagedIds(list, 0, list.size) });
-
-/**
- * What an index shows: its maps, and each paged list's ids in order with its size. A paged list's slot numbers and
- * bucket bounds are left out: after an expiry the live ones depend on history (an emptied bucket is dropped, slot
- * numbers are not reused) and a rebuild appends afresh, yet no answer shows them (page tokens are offsets into the
- * list, the admin cursor is a conversation id), and every read of the kit (`slicePagedIds`, `slicePagedIdsAfter`)
- * answers from the ids' order alone.
- */
-function toObservable(index: AirkitIndex) {
-  return {
-    keys: index.keys,
-    messagesOfConversation: index.messagesOfConversation,
-    conversations: idsOf(index.conversations),
-    conversationsOfResource: Object.fromEntries(
-      Object.entries(index.conversationsOfResource).map(([id, list]) => [id, idsOf(list)]),
-    ),
-  };
 }
 
 type Step =

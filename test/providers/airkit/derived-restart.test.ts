@@ -3,11 +3,10 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { type PagedIds, slicePagedIds } from '../../../src/provider/index.ts';
 import type { AirkitIndex, AirkitState } from '../../../src/providers/airkit/model.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { copyStoreFiles, tempStorePath, writeStoreFile } from '../../support/store-file.ts';
-import { call, createAirkitSim, type Json } from './helpers.ts';
+import { call, createAirkitSim, type Json, toObservable } from './helpers.ts';
 
 const BASE = '/airkit/v1/conversations';
 const hooks = { webhookUrl: 'http://sut.test/hook', send: async () => ({ status: 200, body: '' }) };
@@ -40,20 +39,6 @@ const walText = (file: string) =>
     .join('');
 
 const open = (store: string) => createAirkitSim({ store, retain: '1m', fixtures, ...hooks });
-
-const idsOf = (list: PagedIds) => ({ size: list.size, ids: slicePagedIds(list, 0, list.size) });
-
-/** What an index shows (each paged list's ids in order: see derived-index.test.ts for why not its layout). */
-function toObservable(index: AirkitIndex) {
-  return {
-    keys: index.keys,
-    messagesOfConversation: index.messagesOfConversation,
-    conversations: idsOf(index.conversations),
-    conversationsOfResource: Object.fromEntries(
-      Object.entries(index.conversationsOfResource).map(([id, list]) => [id, idsOf(list)]),
-    ),
-  };
-}
 
 const indexOf = (sim: Simulator) =>
   JSON.parse(JSON.stringify((sim.control.state('airkit') as AirkitState).index)) as AirkitIndex;

@@ -1,4 +1,6 @@
+import { type PagedIds, slicePagedIds } from '../../../src/provider/index.ts';
 import { airkitProvider } from '../../../src/providers/airkit/index.ts';
+import type { AirkitIndex } from '../../../src/providers/airkit/model.ts';
 import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
 import { createTestSimulator } from '../../support/simulator.ts';
 
@@ -82,4 +84,24 @@ export async function admin(
       : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   return { status: res.status, json: await res.json() };
+}
+
+const idsOf = (list: PagedIds) => ({ size: list.size, ids: slicePagedIds(list, 0, list.size) });
+
+/**
+ * What an index shows: its maps, and each paged list's ids in order with its size. A paged list's slot numbers and
+ * bucket bounds are left out: after an expiry the live ones depend on history (an emptied bucket is dropped, slot
+ * numbers are not reused) and a rebuild appends afresh, yet no answer shows them (page tokens are offsets into the
+ * list, the admin cursor is a conversation id), and every read of the kit (`slicePagedIds`, `slicePagedIdsAfter`)
+ * answers from the ids' order alone.
+ */
+export function toObservable(index: AirkitIndex) {
+  return {
+    keys: index.keys,
+    messagesOfConversation: index.messagesOfConversation,
+    conversations: idsOf(index.conversations),
+    conversationsOfResource: Object.fromEntries(
+      Object.entries(index.conversationsOfResource).map(([id, list]) => [id, idsOf(list)]),
+    ),
+  };
 }
