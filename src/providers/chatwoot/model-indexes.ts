@@ -151,14 +151,7 @@ export function createIndexFrom(s: ChatwootRecordState): ChatwootIndex {
   for (const c of conversations) {
     const key = String(c.id);
     index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
-    index.conversations[key] = {
-      messageIds: [],
-      incoming: 0,
-      lastChatId: null,
-      bucket: '',
-      prev: null,
-      next: null,
-    };
+    index.conversations[key] = createEntry();
     // Ids ascend: the last one written is the contact inbox's latest conversation.
     index.lastConversationOfContactInbox[String(c.contact_inbox_id)] = c.id;
     pushTo(conversationsOfContact, String(c.contact_id), c.id);
@@ -340,20 +333,23 @@ export function applyActivity(s: ChatwootState, c: Conversation, now: number): v
   linkConversation(s, c, entry);
 }
 
+/** The index entry of a conversation without messages, not yet in a bucket. */
+const createEntry = (): ConversationEntry => ({
+  messageIds: [],
+  incoming: 0,
+  lastChatId: null,
+  bucket: '',
+  prev: null,
+  next: null,
+});
+
 /**
  * Indexes a conversation just stored with its rank: its display id, an empty entry, and its place at the head of
  * its listing bucket.
  */
 export function indexNewConversation(s: ChatwootState, c: Conversation): void {
   s.index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
-  s.index.conversations[String(c.id)] = {
-    messageIds: [],
-    incoming: 0,
-    lastChatId: null,
-    bucket: '',
-    prev: null,
-    next: null,
-  };
+  s.index.conversations[String(c.id)] = createEntry();
   linkInto(s.index, c, getEntry(s, c.id));
 }
 
