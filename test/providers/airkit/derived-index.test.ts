@@ -6,23 +6,18 @@ import { slicePagedIds } from '../../../src/provider/index.ts';
 import type { AirkitRecordState, AirkitState } from '../../../src/providers/airkit/model.ts';
 import { createIndex } from '../../../src/providers/airkit/model-records.ts';
 import type { Simulator } from '../../../src/simulator.ts';
-import { call, createAirkitSim, type Json, toObservable } from './helpers.ts';
+import {
+  ANSWERED_HOOKS,
+  call,
+  createAirkitSim,
+  type Json,
+  SECOND_RESOURCE_FIXTURES,
+  toObservable,
+} from './helpers.ts';
 
 const BASE = '/airkit/v1/conversations';
-const hooks = { webhookUrl: 'http://sut.test/hook', send: async () => ({ status: 200, body: '' }) };
-/** A second resource, so that per-resource lists interleave. */
-const fixtures = {
-  resources: [
-    {
-      id: 'res-b',
-      name: 'B',
-      hubId: 'hub-main',
-      channel: 'sms',
-      webhookUrl: 'http://sut.test/b',
-      secret: 'b-secret',
-    },
-  ],
-};
+const hooks = ANSWERED_HOOKS;
+const fixtures = SECOND_RESOURCE_FIXTURES;
 
 /** The state's records as a store reads them back: a JSON copy without the derived key. */
 function toStoredRecords(sim: Simulator): AirkitRecordState {

@@ -6,22 +6,18 @@ import { afterEach, expect, test } from 'vitest';
 import type { AirkitIndex, AirkitState } from '../../../src/providers/airkit/model.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { copyStoreFiles, tempStorePath, writeStoreFile } from '../../support/store-file.ts';
-import { call, createAirkitSim, type Json, toObservable } from './helpers.ts';
+import {
+  ANSWERED_HOOKS,
+  call,
+  createAirkitSim,
+  type Json,
+  SECOND_RESOURCE_FIXTURES,
+  toObservable,
+} from './helpers.ts';
 
 const BASE = '/airkit/v1/conversations';
-const hooks = { webhookUrl: 'http://sut.test/hook', send: async () => ({ status: 200, body: '' }) };
-const fixtures = {
-  resources: [
-    {
-      id: 'res-b',
-      name: 'B',
-      hubId: 'hub-main',
-      channel: 'sms',
-      webhookUrl: 'http://sut.test/b',
-      secret: 'b',
-    },
-  ],
-};
+const hooks = ANSWERED_HOOKS;
+const fixtures = SECOND_RESOURCE_FIXTURES;
 
 const dirs: string[] = [];
 afterEach(() => {

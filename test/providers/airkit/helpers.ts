@@ -105,3 +105,23 @@ export function toObservable(index: AirkitIndex) {
     ),
   };
 }
+
+/** Fixtures adding a second resource on the main hub, so that per-resource lists interleave. */
+export const SECOND_RESOURCE_FIXTURES = {
+  resources: [
+    {
+      id: 'res-b',
+      name: 'B',
+      hubId: 'hub-main',
+      channel: 'sms',
+      webhookUrl: 'http://sut.test/b',
+      secret: 'b-secret',
+    },
+  ],
+};
+
+/** Webhooks to a receiver that answers 200 at once. */
+export const ANSWERED_HOOKS = {
+  webhookUrl: 'http://sut.test/hook',
+  send: async () => ({ status: 200, body: '' }),
+};
