@@ -22,9 +22,15 @@ export type Transaction<T> = {
   rollback(): void;
 };
 
-type Undo = [target: Record<string, unknown>, key: string | typeof CONTENTS, had: boolean, old: unknown];
+type Undo = [
+  target: Record<string, unknown>,
+  key: string | typeof CONTENTS | typeof CALL,
+  had: boolean,
+  old: unknown,
+];
 
 const RAW = Symbol('raw');
+const TX = Symbol('tx');
 
 /**
  * The object behind a draft (the draft itself when it is not one). Changes are made in place, so it always holds
@@ -36,8 +42,21 @@ export function raw<T>(value: T): T {
   return ((value as Record<symbol, unknown>)[RAW] as T | undefined) ?? value;
 }
 
+/**
+ * Registers `undo` to run if the transaction that made `draft` rolls back, in its place among the transaction's
+ * other undos (a no-op when `draft` is no draft). For derived state (see `unlogged`), which is never logged: an
+ * index changed natively through `raw()` costs no proxy trap per read and write, and its change is undone by its
+ * inverse (`undo` must put back what every later read depends on; a layout no answer shows may differ).
+ */
+export function onRollback(draft: object, undo: () => void): void {
+  const tx = (draft as Record<symbol, unknown>)[TX] as Tx | undefined;
+  tx?.undo.push([draft as Record<string, unknown>, CALL, true, undo]);
+}
+
 /** The undo key of a whole array's contents (saved before a splice, sort... ran on it natively). */
 const CONTENTS = Symbol('contents');
+/** The undo key of a function registered by `onRollback`. */
+const CALL = Symbol('call');
 
 /**
  * Array methods that move elements. Through the proxy each moved element would be one trapped write (and one
@@ -170,7 +189,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   }
 
   get(target: Record<string, unknown>, key: string | symbol): unknown {
-    if (typeof key === 'symbol') return key === RAW ? target : Reflect.get(target, key);
+    if (typeof key === 'symbol') return key === RAW ? target : key === TX ? this : Reflect.get(target, key);
     // Index reads (digits) skip the method lookup: they are most of what a binary search does.
     if (Array.isArray(target) && key.charCodeAt(0) > 57 && REWRITES.has(key))
       return this.rewrite(target, key);
@@ -265,7 +284,8 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     const { undo } = this;
     for (let i = undo.length - 1; i >= 0; i--) {
       const [target, key, had, old] = undo[i]!;
-      if (key === CONTENTS) {
+      if (key === CALL) (old as () => void)();
+      else if (key === CONTENTS) {
         const array = target as unknown as unknown[];
         const contents = old as unknown[];
         array.length = contents.length;

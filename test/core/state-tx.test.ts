@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { applyOps, raw, runTransaction } from '../../src/state-tx.ts';
+import { applyOps, onRollback, raw, runTransaction } from '../../src/state-tx.ts';
 
 type Doc = { providers: { p: Record<string, unknown> } };
 const fresh = (): Doc => ({
@@ -242,4 +242,29 @@ describe('state transactions', () => {
     expect(raw(3)).toBe(3);
     expect(raw(null)).toBe(null);
   });
+});
+
+test('onRollback runs its undo when the transaction rolls back (a throw, or its rollback after commit), in its place among the others', () => {
+  const live = fresh();
+  const seen: string[] = [];
+  expect(() =>
+    runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+      d.queue.push('c4');
+      onRollback(d, () => seen.push(`undo with queue ${raw(d.queue).join(',')}`));
+      d.queue.push('c5');
+      throw new Error('refused');
+    }),
+  ).toThrow('refused');
+  // Undone newest first: c5 is gone when the registered undo runs, c4 not yet.
+  expect(seen).toEqual(['undo with queue c1,c2,c3,c4']);
+  expect(live.providers.p.queue).toEqual(['c1', 'c2', 'c3']);
+  const tx = runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+    onRollback(d, () => seen.push('never'));
+  });
+  expect(tx.ops).toEqual([]);
+  expect(seen).toHaveLength(1);
+  tx.rollback();
+  expect(seen).toEqual(['undo with queue c1,c2,c3,c4', 'never']);
+  onRollback({ plain: true }, () => seen.push('no draft'));
+  expect(seen).toHaveLength(2);
 });

@@ -1,8 +1,9 @@
 // An ordered index kept in provider state: sorted entries in small buckets, so that inserting, removing and
 // reading one page cost O(bucket + buckets) however many conversations are stored (a plain sorted array would
 // move every later entry on each insert, and sorting the collection per listing costs O(N log N)).
-// Plain arrays of strings only, so the index is JSON like the rest of the state and changes with it.
-import { raw } from '../../provider/index.ts';
+// Plain arrays of strings only, so the index is JSON like the rest of the state (derived state: rebuilt at start,
+// never logged).
+import { onRollback, raw } from '../../provider/index.ts';
 
 /**
  * Sorted entries in buckets of at most BUCKET_SIZE, kept by key; the bucket keys are listed in entry order in pages
@@ -192,75 +193,83 @@ function findBucket(index: SortedIndex, entry: string): Place {
 }
 
 /** A new bucket holding `entries`, placed at `place` (a page of `order`, or one past the last to open a page). */
-function addBucket(index: SortedIndex, view: SortedIndex, place: Place, entries: string[]): void {
-  const key = `b${view.next}`;
+function addBucket(index: SortedIndex, place: Place, entries: string[]): void {
+  const key = `b${index.next}`;
   index.next += 1;
   index.buckets[key] = entries;
-  if (place.p === view.order.length) {
-    addPage(index, view, place.p, [key]);
+  if (place.p === index.order.length) {
+    addPage(index, place.p, [key]);
     return;
   }
-  const pageKey = view.order[place.p]!;
-  const page = index.pages[pageKey]!;
-  if (place.b === view.pages[pageKey]!.length) page.push(key);
+  const page = pageAt(index, place.p);
+  if (place.b === page.length) page.push(key);
   else page.splice(place.b, 0, key);
-  const size = view.pages[pageKey]!.length;
-  if (size > PAGE_SIZE) addPage(index, view, place.p + 1, page.splice(size >>> 1) as string[]);
+  if (page.length > PAGE_SIZE) addPage(index, place.p + 1, page.splice(page.length >>> 1));
 }
 
 /** A new page holding bucket keys `keys`, at position `p` of the order. */
-function addPage(index: SortedIndex, view: SortedIndex, p: number, keys: string[]): void {
-  const key = `p${view.next}`;
+function addPage(index: SortedIndex, p: number, keys: string[]): void {
+  const key = `p${index.next}`;
   index.next += 1;
   index.pages[key] = keys;
-  if (p === view.order.length) index.order.push(key);
+  if (p === index.order.length) index.order.push(key);
   else index.order.splice(p, 0, key);
 }
 
 /**
- * Adds an entry in order. `index` may be a draft: the searches read the index behind it (no proxy per read), and
- * only the changes go through it.
+ * Adds an entry in order. `index` may be a draft: the index is derived state (never logged), so it is changed
+ * natively behind the draft, and a rollback removes the entry again.
  */
 export function insertEntry(index: SortedIndex, entry: string): void {
   const view = raw(index);
+  insertInto(view, entry);
+  if (view !== index) onRollback(index, () => removeFrom(view, entry));
+}
+
+/** Removes an entry; false when the index does not hold it. `index` may be a draft, as for `insertEntry`. */
+export function removeEntry(index: SortedIndex, entry: string): boolean {
+  const view = raw(index);
+  if (!removeFrom(view, entry)) return false;
+  if (view !== index) onRollback(index, () => insertInto(view, entry));
+  return true;
+}
+
+function insertInto(index: SortedIndex, entry: string): void {
   index.size += 1;
-  if (view.order.length === 0) {
-    addBucket(index, view, { p: 0, b: 0 }, [entry]);
+  if (index.order.length === 0) {
+    addBucket(index, { p: 0, b: 0 }, [entry]);
     return;
   }
-  const lastPage = pageAt(view, view.order.length - 1);
-  const lastKey = lastPage[lastPage.length - 1]!;
-  const last = view.buckets[lastKey]!;
+  const lastPage = pageAt(index, index.order.length - 1);
+  const last = index.buckets[lastPage[lastPage.length - 1]!]!;
   // Appending (creation order) is the common case: fill the last bucket, then open a new one.
   if (compareEntries(lastOf(last), entry) < 0) {
-    if (last.length < BUCKET_SIZE) index.buckets[lastKey]!.push(entry);
-    else addBucket(index, view, { p: view.order.length - 1, b: lastPage.length }, [entry]);
+    if (last.length < BUCKET_SIZE) last.push(entry);
+    else addBucket(index, { p: index.order.length - 1, b: lastPage.length }, [entry]);
     return;
   }
-  const place = findBucket(view, entry);
-  const key = pageAt(view, place.p)[place.b]!;
-  const bucket = index.buckets[key]!;
-  bucket.splice(lowerBound(view.buckets[key]!, entry), 0, entry);
-  const size = view.buckets[key]!.length;
-  if (size > BUCKET_SIZE) {
-    addBucket(index, view, { p: place.p, b: place.b + 1 }, bucket.splice(size >>> 1) as string[]);
+  const place = findBucket(index, entry);
+  const bucket = bucketOf(index, place);
+  bucket.splice(lowerBound(bucket, entry), 0, entry);
+  if (bucket.length > BUCKET_SIZE) {
+    addBucket(index, { p: place.p, b: place.b + 1 }, bucket.splice(bucket.length >>> 1));
   }
 }
 
-/** Removes an entry; false when the index does not hold it. */
-export function removeEntry(index: SortedIndex, entry: string): boolean {
-  const view = raw(index);
-  if (view.order.length === 0) return false;
-  const place = findBucket(view, entry);
-  const pageKey = view.order[place.p]!;
-  const key = view.pages[pageKey]![place.b]!;
-  const position = lowerBound(view.buckets[key]!, entry);
-  if (view.buckets[key]![position] !== entry) return false;
-  index.buckets[key]!.splice(position, 1);
-  if (view.buckets[key]!.length === 0) {
+function removeFrom(index: SortedIndex, entry: string): boolean {
+  if (index.order.length === 0) return false;
+  const place = findBucket(index, entry);
+  const pageKey = index.order[place.p]!;
+  const page = index.pages[pageKey]!;
+  const key = page[place.b]!;
+  const bucket = index.buckets[key]!;
+  const position = lowerBound(bucket, entry);
+  if (bucket[position] !== entry) return false;
+  bucket.splice(position, 1);
+  if (bucket.length === 0) {
     delete index.buckets[key];
-    index.pages[pageKey]!.splice(place.b, 1);
-    if (view.pages[pageKey]!.length === 0) {
+    page.splice(place.b, 1);
+    if (page.length === 0) {
       delete index.pages[pageKey];
       index.order.splice(place.p, 1);
     }
