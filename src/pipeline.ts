@@ -147,7 +147,7 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     }
     // Numbered when handled, before its answer waits for the store: the order of requests and what they caused.
     const seq = journal.nextSeq();
-    signals.emit('request.handled', { id: `req-${seq}` });
+    signals.emit('request.handled', { id: `req-${seq}`, seq });
     if (!thrown) await awaitDurable(c);
     await record(c, time, thrown, seq);
     if (thrown) throw thrown;

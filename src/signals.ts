@@ -9,7 +9,7 @@ export type SimulatorSignals = {
    * An inbound request's handler finished: it is numbered (`req-<n>`), and its answer may still wait for the
    * store's write of the turn. `request` follows.
    */
-  'request.handled': { id: string };
+  'request.handled': { id: string; seq: number };
   /** An inbound request (not an admin one) was answered and journaled (its entry is in the journal's file). */
   request: JournalEntry;
   /** A webhook was recorded, before its first attempt (transcripts order events by it). */

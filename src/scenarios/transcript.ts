@@ -40,7 +40,7 @@ type Recorded = { order: number; time: number };
 
 /**
  * A Map that forgets its oldest key once it holds `limit`. It evicts through a ring of its keys: reading a Map's
- * oldest key walks past every entry deleted before it.
+ * oldest key walks past every entry deleted before it. A new key is told by the size growing (one hash lookup).
  */
 class BoundedMap<K, V> extends Map<K, V> {
   readonly #limit: number;
@@ -53,15 +53,48 @@ class BoundedMap<K, V> extends Map<K, V> {
   }
 
   override set(key: K, value: V): this {
-    if (!this.has(key)) {
-      if (this.#keys.length < this.#limit) this.#keys.push(key);
-      else {
-        this.delete(this.#keys[this.#next]!);
-        this.#keys[this.#next] = key;
-        this.#next = (this.#next + 1) % this.#limit;
-      }
+    const size = this.size;
+    super.set(key, value);
+    if (this.size === size) return this;
+    if (this.#keys.length < this.#limit) this.#keys.push(key);
+    else {
+      this.delete(this.#keys[this.#next]!);
+      this.#keys[this.#next] = key;
+      this.#next = (this.#next + 1) % this.#limit;
     }
-    return super.set(key, value);
+    return this;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.#keys.length = 0;
+    this.#next = 0;
+  }
+}
+
+/** A number per request sequence, for the last `limit` sequences (slots of a ring: no hashing, no keys). */
+class RecentNumbers {
+  readonly #seqs: Float64Array;
+  readonly #values: Float64Array;
+
+  constructor(limit: number) {
+    this.#seqs = new Float64Array(Math.max(limit, 1)).fill(-1);
+    this.#values = new Float64Array(Math.max(limit, 1));
+  }
+
+  set(seq: number, value: number): void {
+    const slot = seq % this.#seqs.length;
+    this.#seqs[slot] = seq;
+    this.#values[slot] = value;
+  }
+
+  get(seq: number): number | undefined {
+    const slot = seq % this.#seqs.length;
+    return this.#seqs[slot] === seq ? this.#values[slot] : undefined;
+  }
+
+  clear(): void {
+    this.#seqs.fill(-1);
   }
 }
 
@@ -74,7 +107,7 @@ export function createTranscriptRecorder(host: ExtensionHost) {
   let order = 0;
   const starts = new BoundedMap<string, { time: number; data: Record<string, unknown> }>(limit);
   const actions = new BoundedMap<string, (Recorded & { action: string; args: unknown })[]>(limit);
-  const requestOrder = new BoundedMap<string, number>(limit);
+  const requestOrder = new RecentNumbers(limit);
   const deliveryOrder = new BoundedMap<string, number>(limit);
   // Requests and actions are announced when they end; the webhooks they caused were created before that.
   // Each one is ordered just before the first webhook created since the previous request or action, so that
@@ -90,23 +123,17 @@ export function createTranscriptRecorder(host: ExtensionHost) {
 
   const offs = [
     signals.on('conversation', (signal) => {
-      if (
-        signal.type === 'conversation.started' &&
-        !starts.has(key(signal.provider, signal.conversationId))
-      ) {
-        starts.set(key(signal.provider, signal.conversationId), {
-          time: host.clock.now(),
-          data: signal.data ?? {},
-        });
-      }
+      if (signal.type !== 'conversation.started') return;
+      const started = key(signal.provider, signal.conversationId);
+      if (!starts.has(started)) starts.set(started, { time: host.clock.now(), data: signal.data ?? {} });
     }),
     signals.on('action', (action) => {
       const list = actions.get(key(action.provider, action.conversationId)) ?? [];
       actions.set(key(action.provider, action.conversationId), list);
       list.push({ order: orderOfOperation(), time: action.time, action: action.action, args: action.args });
     }),
-    signals.on('request.handled', ({ id }) => {
-      requestOrder.set(id, orderOfOperation());
+    signals.on('request.handled', ({ seq }) => {
+      requestOrder.set(seq, orderOfOperation());
     }),
     signals.on('delivery.created', (delivery) => {
       deliveryOrder.set(delivery.id, ++order);
@@ -137,7 +164,7 @@ export function createTranscriptRecorder(host: ExtensionHost) {
       const timed: { time: number; order: number; entry: TranscriptEntry }[] = [
         ...requests.map((r) => ({
           time: r.time,
-          order: requestOrder.get(r.id) ?? r.seq,
+          order: requestOrder.get(r.seq) ?? r.seq,
           entry: {
             at: r.time - startTime,
             kind: 'request' as const,

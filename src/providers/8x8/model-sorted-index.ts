@@ -25,6 +25,8 @@ export const BUCKET_SIZE = 32;
 export const PAGE_SIZE = 64;
 
 const SEP = '\u0000';
+/** Digits of the creation sequence in an entry (sequences stay below 10^12). */
+const SEQ_WIDTH = 12;
 
 /** Compares ids: numerically when both are numbers, else as strings. */
 export function compareIds(a: string, b: string): number {
@@ -83,7 +85,7 @@ export function isPagedSortedIndex(value: unknown): boolean {
  * sequence (ties keep creation order), then its id. Parsed from the end, so a key may hold any character.
  */
 export function toEntry(key: string, seq: number, id: string): string {
-  return `${key}${SEP}${String(seq).padStart(12, '0')}${SEP}${id}`;
+  return `${key}${SEP}${String(seq).padStart(SEQ_WIDTH, '0')}${SEP}${id}`;
 }
 
 /** The id an entry points at. */
@@ -97,10 +99,11 @@ export function toEntryId(entry: string): string {
  */
 export function compareEntries(a: string, b: string): number {
   if (a === b) return 0;
+  // The sequence has a fixed width: the key ends that far before the last separator (ids hold no separator).
   const la = a.lastIndexOf(SEP);
-  const ma = a.lastIndexOf(SEP, la - 1);
+  const ma = la - SEQ_WIDTH - 1;
   const lb = b.lastIndexOf(SEP);
-  const mb = b.lastIndexOf(SEP, lb - 1);
+  const mb = lb - SEQ_WIDTH - 1;
   return compareKeys(a, ma, b, mb) || compareRange(a, ma + 1, la, b, mb + 1, lb);
 }
 
