@@ -53,6 +53,18 @@ export function onRollback(draft: object, undo: () => void): void {
   tx?.undo.push([draft as Record<string, unknown>, CALL, true, undo]);
 }
 
+/**
+ * The object behind `value` when its changes are never logged, so that they may be made natively (undone by
+ * `onRollback`): a draft under a derived (unlogged) top-level key, or of a transaction that logs nothing (a memory
+ * store); `value` itself when it is no draft. Null when its changes must go through the draft to be logged.
+ */
+export function unloggedRaw<T extends object>(value: T): T | null {
+  const tx = (value as Record<symbol, unknown>)[TX] as Tx | undefined;
+  if (!tx) return value;
+  const target = raw(value) as Record<string, unknown>;
+  return tx.isLogged(target) ? null : (target as T);
+}
+
 /** The undo key of a whole array's contents (saved before a splice, sort... ran on it natively). */
 const CONTENTS = Symbol('contents');
 /** The undo key of a function registered by `onRollback`. */
@@ -154,6 +166,19 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     if (this.unlogged?.has(keys[keys.length - 1]!)) return null;
     for (let i = this.basePath.length - 1; i >= 0; i--) keys.push(this.basePath[i]!);
     return keys.reverse();
+  }
+
+  /** Whether changes to `target` are logged: it is in the tree, not under an unlogged key, and the log is on. */
+  isLogged(target: Record<string, unknown>): boolean {
+    if (!this.logging) return false;
+    let top: string | null = null;
+    for (let object: object = target; object !== this.root; ) {
+      const node = this.nodes.get(object);
+      if (!node?.parent) return false;
+      top = node.key;
+      object = node.parent;
+    }
+    return top === null || !this.unlogged?.has(top);
   }
 
   /** Forgets where `value` lived, when it was at `target[key]` (it was taken out of the tree there). */

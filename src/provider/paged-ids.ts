@@ -1,8 +1,9 @@
 // Ids in the order they were added, kept in the JSON state so that appending, removing any id and reading one page
 // at an offset cost the same however many are stored (Airkit's listings, Chatwoot's contacts of an account). A plain
-// array would need a search to find an id and a shift of every later element to remove it (through the store's
-// transaction, one logged change per element moved, or the whole array logged for a splice).
+// array would need a search to find an id and a shift of every later element to remove it. In derived state (rebuilt
+// at start, never logged) a list is changed natively behind its draft, and undone exactly on rollback.
 import { getOwn } from '../own.ts';
+import { onRollback, unloggedRaw } from '../state-tx.ts';
 
 /** Most slots a bucket holds. */
 export const PAGED_BUCKET_SIZE = 256;
@@ -67,9 +68,19 @@ export function createPagedIdsOf(ids: Iterable<string>): PagedIds {
 
 const bucketAt = (list: PagedIds, at: number): PagedBucket => list.buckets[String(list.order[at])]!;
 
-/** Appends `id` at the end (an id already held stays where it is). */
+/**
+ * Appends `id` at the end (an id already held stays where it is). `list` may be a draft: in derived state (never
+ * logged) the list is changed natively behind the draft, and a rollback takes the id off again exactly.
+ */
 export function appendPagedId(list: PagedIds, id: string): void {
-  if (getOwn(list.slots, id) !== undefined) return;
+  // A list whose changes are logged (not derived state) is changed through its draft.
+  const view = unloggedRaw(list) ?? list;
+  if (getOwn(view.slots, id) !== undefined) return;
+  appendTo(view, id);
+  if (view !== list) onRollback(list, () => popLast(view, id));
+}
+
+function appendTo(list: PagedIds, id: string): void {
   const seq = list.next;
   const last = list.order.length > 0 ? bucketAt(list, list.order.length - 1) : undefined;
   if (last && last.ids.length < PAGED_BUCKET_SIZE && last.from + last.ids.length === seq) {
@@ -84,6 +95,20 @@ export function appendPagedId(list: PagedIds, id: string): void {
   list.size += 1;
 }
 
+/** Undoes `appendTo(list, id)`, the last change made to the list: as if it never ran. */
+function popLast(list: PagedIds, id: string): void {
+  const last = bucketAt(list, list.order.length - 1);
+  last.ids.pop();
+  last.live -= 1;
+  if (last.ids.length === 0) {
+    delete list.buckets[String(last.from)];
+    list.order.pop();
+  }
+  delete list.slots[id];
+  list.next -= 1;
+  list.size -= 1;
+}
+
 /** The position in `order` of the bucket that holds sequence number `seq`: the last one starting at or before it. */
 function findBucket(list: PagedIds, seq: number): number {
   let low = 0;
@@ -96,20 +121,37 @@ function findBucket(list: PagedIds, seq: number): number {
   return low;
 }
 
-/** Removes `id`; false when the list does not hold it. Costs a binary search over the buckets. */
+/**
+ * Removes `id`; false when the list does not hold it. Costs a binary search over the buckets. `list` may be a draft,
+ * as for `appendPagedId`: a rollback puts the id back in its slot.
+ */
 export function removePagedId(list: PagedIds, id: string): boolean {
-  const seq = getOwn(list.slots, id);
+  const view = unloggedRaw(list) ?? list;
+  const seq = getOwn(view.slots, id);
   if (seq === undefined) return false;
-  const at = findBucket(list, seq);
-  const bucket = bucketAt(list, at);
+  const at = findBucket(view, seq);
+  const bucket = bucketAt(view, at);
   bucket.ids[seq - bucket.from] = null;
   bucket.live -= 1;
-  if (bucket.live === 0) {
-    delete list.buckets[String(bucket.from)];
-    list.order.splice(at, 1);
+  const dropped = bucket.live === 0;
+  if (dropped) {
+    delete view.buckets[String(bucket.from)];
+    view.order.splice(at, 1);
   }
-  delete list.slots[id];
-  list.size -= 1;
+  delete view.slots[id];
+  view.size -= 1;
+  if (view !== list) {
+    onRollback(list, () => {
+      if (dropped) {
+        view.buckets[String(bucket.from)] = bucket;
+        view.order.splice(at, 0, bucket.from);
+      }
+      bucket.ids[seq - bucket.from] = id;
+      bucket.live += 1;
+      view.slots[id] = seq;
+      view.size += 1;
+    });
+  }
   return true;
 }
 

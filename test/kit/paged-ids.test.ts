@@ -11,7 +11,7 @@ import {
   slicePagedIdsAfter,
   storedIds,
 } from '../../src/provider/index.ts';
-import { runTransaction } from '../../src/state-tx.ts';
+import { applyOps, runTransaction } from '../../src/state-tx.ts';
 
 test('paged ids read like the plain list they stand for, after any appends and removals (property)', () => {
   fc.assert(
@@ -97,3 +97,60 @@ test('ids stored in the shapes of earlier versions are read back in order', () =
     }),
   ).toEqual(['x', 'y']);
 });
+
+test.each([
+  ['derived state, changed behind the draft', true],
+  ['logged state, changed through the draft', false],
+])(
+  'in %s, a rollback puts the list back exactly as it was, and a commit changes it as on a plain list',
+  (_name, derived) => {
+    // Removals take runs of the initial order, so that whole buckets empty (and are dropped) in the middle.
+    const step = fc.oneof(
+      fc.nat(600).map((n) => ({ add: n })),
+      fc.record({ remove: fc.nat(600), run: fc.integer({ min: 1, max: 300 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), fc.boolean(), (steps, fail) => {
+        const init = () => ({
+          list: createPagedIdsOf(Array.from({ length: 600 }, (_, i) => `i${(i * 7) % 600}`)),
+        });
+        const apply = (list: ReturnType<typeof createPagedIds>) => {
+          for (const s of steps) {
+            if ('add' in s) appendPagedId(list, `i${s.add + 300}`);
+            else for (let p = s.remove; p < s.remove + s.run; p++) removePagedId(list, `i${(p * 7) % 600}`);
+          }
+        };
+        const state = init();
+        const before = JSON.stringify(state);
+        const run = () =>
+          runTransaction(
+            state,
+            ['p'],
+            (draft: typeof state) => {
+              apply(draft.list);
+              if (fail) throw new Error('refused');
+            },
+            true,
+            derived ? new Set(['list']) : undefined,
+          );
+        if (fail) {
+          expect(run).toThrow('refused');
+          // Deep equality: the order of the keys of `slots`, which no read depends on, may differ.
+          expect(state).toEqual(JSON.parse(before));
+          return;
+        }
+        const tx = run();
+        const plain = init();
+        apply(plain.list);
+        expect(state).toEqual(plain);
+        if (derived) expect(tx.ops).toEqual([]);
+        else {
+          const copy = { p: init() };
+          applyOps(copy, JSON.parse(JSON.stringify(tx.ops)));
+          expect(copy.p).toEqual(state);
+        }
+      }),
+      { seed: 5, numRuns: 150 },
+    );
+  },
+);

@@ -3,7 +3,7 @@
 // move every later entry on each insert, and sorting the collection per listing costs O(N log N)).
 // Plain arrays of strings only, so the index is JSON like the rest of the state (derived state: rebuilt at start,
 // never logged).
-import { onRollback, raw } from '../../provider/index.ts';
+import { onRollback, unloggedRaw } from '../../provider/index.ts';
 
 /**
  * Sorted entries in buckets of at most BUCKET_SIZE, kept by key; the bucket keys are listed in entry order in pages
@@ -220,18 +220,20 @@ function addPage(index: SortedIndex, p: number, keys: string[]): void {
 }
 
 /**
- * Adds an entry in order. `index` may be a draft: the index is derived state (never logged), so it is changed
- * natively behind the draft, and a rollback removes the entry again.
+ * Adds an entry in order. `index` may be a draft: in derived state (never logged) it is changed natively behind the
+ * draft, and a rollback removes the entry again; otherwise through the draft.
  */
 export function insertEntry(index: SortedIndex, entry: string): void {
-  const view = raw(index);
+  const view = unloggedRaw(index);
+  if (!view) return insertInto(index, entry);
   insertInto(view, entry);
   if (view !== index) onRollback(index, () => removeFrom(view, entry));
 }
 
 /** Removes an entry; false when the index does not hold it. `index` may be a draft, as for `insertEntry`. */
 export function removeEntry(index: SortedIndex, entry: string): boolean {
-  const view = raw(index);
+  const view = unloggedRaw(index);
+  if (!view) return removeFrom(index, entry);
   if (!removeFrom(view, entry)) return false;
   if (view !== index) onRollback(index, () => insertInto(view, entry));
   return true;
