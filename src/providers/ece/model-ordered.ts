@@ -4,6 +4,7 @@
  * keys only (no array shifting, which would rewrite every element of a large array).
  */
 import { getOwn, hasOwn } from '../../own.ts';
+import { onRollback, unloggedRaw } from '../../provider/index.ts';
 
 /** One member's place in the list; `rank` is the order key it was appended with (arrival sequence, time). */
 export type OrderedLink = { prev: string | null; next: string | null; rank: number };
@@ -45,17 +46,35 @@ export function appendId(list: OrderedIds, id: string, rank: number): void {
 
 /** Appends an `id` known not to be in the list (a rebuild from records with unique ids): no look-up first. */
 export function appendNewId(list: OrderedIds, id: string, rank: number): void {
-  list.links[id] = { prev: list.tail, next: null, rank };
+  const view = unloggedRaw(list) ?? list;
+  linkLast(view, id, { prev: view.tail, next: null, rank });
+  // Undone last-first: when this undo runs, `id` is the tail again.
+  if (view !== list) onRollback(list, () => unlink(view, id, view.links[id]!));
+}
+
+/** Removes `id`; returns false when it was not in the list. */
+export function removeId(list: OrderedIds, id: string): boolean {
+  const view = unloggedRaw(list) ?? list;
+  const link = getOwn(view.links, id);
+  if (!link) return false;
+  unlink(view, id, link);
+  if (view !== list) onRollback(list, () => relink(view, id, link));
+  return true;
+}
+
+// The lists are derived state (`indexes`, rebuilt at start, never logged): a draft's list is changed natively
+// behind it (`unloggedRaw`), each change undone exactly by its inverse on rollback; a logged list goes through
+// its draft.
+
+function linkLast(list: OrderedIds, id: string, link: OrderedLink): void {
+  list.links[id] = link;
   if (list.tail === null) list.head = id;
   else list.links[list.tail]!.next = id;
   list.tail = id;
   list.size += 1;
 }
 
-/** Removes `id`; returns false when it was not in the list. */
-export function removeId(list: OrderedIds, id: string): boolean {
-  const link = getOwn(list.links, id);
-  if (!link) return false;
+function unlink(list: OrderedIds, id: string, link: OrderedLink): void {
   const { prev, next } = link;
   if (prev === null) list.head = next;
   else list.links[prev]!.next = next;
@@ -63,7 +82,16 @@ export function removeId(list: OrderedIds, id: string): boolean {
   else list.links[next]!.prev = prev;
   delete list.links[id];
   list.size -= 1;
-  return true;
+}
+
+/** Puts `id` back where `unlink` took it from (its neighbours are the ones it had). */
+function relink(list: OrderedIds, id: string, link: OrderedLink): void {
+  list.links[id] = link;
+  if (link.prev === null) list.head = id;
+  else list.links[link.prev]!.next = id;
+  if (link.next === null) list.tail = id;
+  else list.links[link.next]!.prev = id;
+  list.size += 1;
 }
 
 /** Up to `limit` members from the one after `after` (from the first when null), in order. */

@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import {
+  appendId,
+  createOrderedIds,
+  type OrderedIds,
+  removeId,
+  toPage,
+} from '../../../src/providers/ece/model-ordered.ts';
+import { applyOps, runTransaction } from '../../../src/state-tx.ts';
+
+const init = () => {
+  const state = { list: createOrderedIds() };
+  for (let i = 0; i < 50; i++) appendId(state.list, `c${(i * 7) % 50}`, i);
+  return state;
+};
+
+test.each([
+  ['derived state, changed behind the draft', true],
+  ['logged state, changed through the draft', false],
+])(
+  'ordered ids in %s: a rollback puts the list back as it was, a commit changes it as on a plain list',
+  (_name, derived) => {
+    // Appends (of members or not: a member moves to the end) and removals, anywhere in the list.
+    const step = fc.oneof(
+      fc.nat(80).map((n) => ({ append: n })),
+      fc.nat(80).map((n) => ({ remove: n })),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.boolean(), (steps, fail) => {
+        const apply = (list: OrderedIds) =>
+          steps.forEach((s, i) => {
+            if ('append' in s) appendId(list, `c${s.append}`, 100 + i);
+            else removeId(list, `c${s.remove}`);
+          });
+        const state = init();
+        const before = structuredClone(state);
+        const run = () =>
+          runTransaction(
+            state,
+            ['p'],
+            (draft: typeof state) => {
+              apply(draft.list);
+              if (fail) throw new Error('refused');
+            },
+            true,
+            derived ? new Set(['list']) : undefined,
+          );
+        if (fail) {
+          expect(run).toThrow('refused');
+          expect(state).toEqual(before);
+          expect(toPage(state.list, null, 100)).toEqual(toPage(before.list, null, 100));
+          return;
+        }
+        const tx = run();
+        const plain = init();
+        apply(plain.list);
+        expect(state).toEqual(plain);
+        expect(toPage(state.list, null, 200)).toEqual(toPage(plain.list, null, 200));
+        if (derived) expect(tx.ops).toEqual([]);
+        else {
+          const copy = { p: init() };
+          applyOps(copy, JSON.parse(JSON.stringify(tx.ops)));
+          expect(copy.p).toEqual(state);
+        }
+      }),
+      { seed: 3, numRuns: 200 },
+    );
+  },
+);
