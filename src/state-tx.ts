@@ -65,6 +65,34 @@ export function unloggedRaw<T extends object>(value: T): T | null {
   return tx.isLogged(target) ? null : (target as T);
 }
 
+/** Writes to a state tree: natively with an undo each (derived state), or plain assignments. */
+export type Writes = {
+  set<T extends object, K extends keyof T & string>(target: T, key: K, value: T[K]): void;
+  remove<T extends object>(target: T, key: keyof T & string): void;
+};
+
+const ASSIGN: Writes = {
+  set(target, key, value) {
+    target[key] = value;
+  },
+  remove(target, key) {
+    delete target[key];
+  },
+};
+
+/**
+ * How to change what `value` holds: for a draft whose changes are never logged (see `unloggedRaw`), the object
+ * behind it, read without proxies, and writes that are made natively and undone on rollback in their place among
+ * the transaction's other undos; otherwise `value` itself (a draft whose changes are logged, or a plain object)
+ * and plain assignments. Write only objects read from `view` (a new object once stored is read back, not kept).
+ */
+export function writeBehind<T extends object>(value: T): { view: T; write: Writes } {
+  const tx = (value as Record<symbol, unknown>)[TX] as Tx | undefined;
+  const target = tx && (raw(value) as Record<string, unknown>);
+  if (!tx || !target || tx.isLogged(target)) return { view: value, write: ASSIGN };
+  return { view: target as T, write: tx.writes() };
+}
+
 /** The undo key of a whole array's contents (saved before a splice, sort... ran on it natively). */
 const CONTENTS = Symbol('contents');
 /** The undo key of a function registered by `onRollback`. */
@@ -166,6 +194,27 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     if (this.unlogged?.has(keys[keys.length - 1]!)) return null;
     for (let i = this.basePath.length - 1; i >= 0; i--) keys.push(this.basePath[i]!);
     return keys.reverse();
+  }
+
+  #writes: Writes | null = null;
+
+  /** Native writes, each remembered for rollback (for derived state: never logged). */
+  writes(): Writes {
+    this.#writes ??= {
+      set: (target, key, value) => {
+        const object = target as Record<string, unknown>;
+        const had = Object.hasOwn(object, key);
+        this.undo.push([object, key, had, had ? object[key] : undefined]);
+        assign(object, key, value);
+      },
+      remove: (target, key) => {
+        const object = target as Record<string, unknown>;
+        if (!Object.hasOwn(object, key)) return;
+        this.undo.push([object, key, true, object[key]]);
+        delete object[key];
+      },
+    };
+    return this.#writes;
   }
 
   /** Whether changes to `target` are logged: it is in the tree, not under an unlogged key, and the log is on. */

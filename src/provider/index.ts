@@ -12,7 +12,7 @@ export {
   renderXml,
 } from '../http.ts';
 export { getOwn, hasOwn, isRecord, isSafeKey } from '../own.ts';
-export { onRollback, raw, unloggedRaw } from '../state-tx.ts';
+export { onRollback, raw, unloggedRaw, type Writes, writeBehind } from '../state-tx.ts';
 export {
   defineAction,
   defineAdminOperation,

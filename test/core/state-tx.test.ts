@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { applyOps, onRollback, raw, runTransaction } from '../../src/state-tx.ts';
+import { applyOps, onRollback, raw, runTransaction, writeBehind } from '../../src/state-tx.ts';
 
 type Doc = { providers: { p: Record<string, unknown> } };
 const fresh = (): Doc => ({
@@ -267,4 +267,54 @@ test('onRollback runs its undo when the transaction rolls back (a throw, or its 
   expect(seen).toEqual(['undo with queue c1,c2,c3,c4', 'never']);
   onRollback({ plain: true }, () => seen.push('no draft'));
   expect(seen).toHaveLength(2);
+});
+
+test('writeBehind: derived state is written natively with an undo each, logged state through its draft', () => {
+  const init = () => ({
+    index: { a: { n: 1 } as Record<string, unknown> },
+    records: { r: 1 } as Record<string, unknown>,
+  });
+  const state = init();
+  // Derived: the view is the plain object, nothing is logged, a throw undoes every write.
+  expect(() =>
+    runTransaction(
+      state,
+      ['p'],
+      (d: Draft) => {
+        const { view, write } = writeBehind(d.index);
+        expect(view).toBe(state.index);
+        write.set(view, 'b', { n: 2 });
+        write.set(view.a, 'n', 3);
+        write.remove(view, 'a');
+        d.records.r = 2;
+        throw new Error('refused');
+      },
+      true,
+      new Set(['index']),
+    ),
+  ).toThrow('refused');
+  expect(state).toEqual(init());
+  const derived = runTransaction(
+    state,
+    ['p'],
+    (d: Draft) => {
+      const { view, write } = writeBehind(d.index);
+      write.set(view, 'b', { n: 2 });
+      write.remove(view, 'a');
+    },
+    true,
+    new Set(['index']),
+  );
+  expect(derived.ops).toEqual([]);
+  expect(state.index).toEqual({ b: { n: 2 } });
+  // Logged: the view is the draft itself, and its writes are logged operations that replay.
+  const logged = runTransaction(state, ['p'], (d: Draft) => {
+    const { view, write } = writeBehind(d.records);
+    expect(view).toBe(d.records);
+    write.set(view, 's', 5);
+    write.remove(view, 'r');
+  });
+  expect(logged.ops).toEqual([[['p', 'records', 's'], 5], [['p', 'records', 'r']]]);
+  const plain = { x: 1 };
+  expect(writeBehind(plain).view).toBe(plain);
 });

@@ -224,16 +224,14 @@ function addPage(index: SortedIndex, p: number, keys: string[]): void {
  * draft, and a rollback removes the entry again; otherwise through the draft.
  */
 export function insertEntry(index: SortedIndex, entry: string): void {
-  const view = unloggedRaw(index);
-  if (!view) return insertInto(index, entry);
+  const view = unloggedRaw(index) ?? index;
   insertInto(view, entry);
   if (view !== index) onRollback(index, () => removeFrom(view, entry));
 }
 
 /** Removes an entry; false when the index does not hold it. `index` may be a draft, as for `insertEntry`. */
 export function removeEntry(index: SortedIndex, entry: string): boolean {
-  const view = unloggedRaw(index);
-  if (!view) return removeFrom(index, entry);
+  const view = unloggedRaw(index) ?? index;
   if (!removeFrom(view, entry)) return false;
   if (view !== index) onRollback(index, () => insertInto(view, entry));
   return true;

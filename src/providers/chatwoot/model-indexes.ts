@@ -1,7 +1,14 @@
 // The indexes of the chatwoot state: every transition that stores or removes a record keeps the indexes that
 // derive from it through these helpers, so that no request needs to read a whole collection.
 import { getOwn, hasOwn } from '../../own.ts';
-import { appendPagedId, createPagedIds, newestPagedIds, removePagedId } from '../../provider/index.ts';
+import {
+  appendPagedId,
+  createPagedIds,
+  newestPagedIds,
+  removePagedId,
+  type Writes,
+  writeBehind,
+} from '../../provider/index.ts';
 import {
   type Account,
   type Agent,
@@ -159,7 +166,8 @@ export function createIndexFrom(s: ChatwootRecordState): ChatwootIndex {
   }
   // Linked as the transitions link them: each at the head of its bucket, from the lowest rank up.
   conversations.sort((a, b) => a.rank - b.rank);
-  for (const c of conversations) linkInto(index, c, index.conversations[String(c.id)]!);
+  const { write } = writeBehind(index);
+  for (const c of conversations) linkInto(index, write, c, index.conversations[String(c.id)]!);
   for (const m of Object.values(s.messages)) {
     const entry = getOwn(index.conversations, String(m.conversation_id));
     if (!entry) continue;
@@ -269,21 +277,17 @@ export function applyIndex(draft: ChatwootState, index: ChatwootIndex): void {
 const toBucketKey = (c: Conversation): string =>
   `${c.inbox_id}:${c.status}:${c.assignee_id ?? '-'}:${c.team_id ?? '-'}:${c.priority ?? '-'}`;
 
-/** Puts a conversation at the head of its bucket with a new, highest activity rank. */
-function linkConversation(s: ChatwootState, c: Conversation, entry: ConversationEntry): void {
-  s.seq.rank += 1;
-  c.rank = s.seq.rank;
-  linkInto(s.index, c, entry);
-}
-
-/** Puts a conversation at the head of the bucket its inbox, status, assignee, team and priority select. */
-function linkInto(index: ChatwootIndex, c: Conversation, entry: ConversationEntry): void {
+/**
+ * Puts a conversation at the head of the bucket its inbox, status, assignee, team and priority select. `index` and
+ * `entry` are read from `writeBehind`'s view, and changed through its writes.
+ */
+function linkInto(index: ChatwootIndex, write: Writes, c: Conversation, entry: ConversationEntry): void {
   const accountKey = String(c.account_id);
-  if (!hasOwn(index.buckets, accountKey)) index.buckets[accountKey] = {};
+  if (!hasOwn(index.buckets, accountKey)) write.set(index.buckets, accountKey, {});
   const buckets = getOwn(index.buckets, accountKey)!;
   const key = toBucketKey(c);
   if (!hasOwn(buckets, key)) {
-    buckets[key] = {
+    write.set(buckets, key, {
       inbox_id: c.inbox_id,
       status: c.status,
       assignee_id: c.assignee_id,
@@ -292,45 +296,55 @@ function linkInto(index: ChatwootIndex, c: Conversation, entry: ConversationEntr
       head: null,
       tail: null,
       count: 0,
-    };
+    });
   }
   const bucket = getOwn(buckets, key)!;
-  entry.bucket = key;
-  entry.prev = null;
-  entry.next = bucket.head;
-  if (bucket.head !== null) getOwn(index.conversations, String(bucket.head))!.prev = c.id;
-  else bucket.tail = c.id;
-  bucket.head = c.id;
-  bucket.count += 1;
+  write.set(entry, 'bucket', key);
+  write.set(entry, 'prev', null);
+  write.set(entry, 'next', bucket.head);
+  if (bucket.head !== null) write.set(getOwn(index.conversations, String(bucket.head))!, 'prev', c.id);
+  else write.set(bucket, 'tail', c.id);
+  write.set(bucket, 'head', c.id);
+  write.set(bucket, 'count', bucket.count + 1);
 }
 
-/** Takes a conversation out of its bucket (dropping the bucket when it empties). */
-function unlinkConversation(s: ChatwootState, c: Conversation, entry: ConversationEntry): void {
-  const buckets = getOwn(s.index.buckets, String(c.account_id))!;
+/** Takes a conversation out of its bucket (dropping the bucket when it empties); arguments as for `linkInto`. */
+function unlinkConversation(
+  index: ChatwootIndex,
+  write: Writes,
+  c: Conversation,
+  entry: ConversationEntry,
+): void {
+  const entryOf = (id: number) => getOwn(index.conversations, String(id))!;
+  const buckets = getOwn(index.buckets, String(c.account_id))!;
   const bucket = getOwn(buckets, entry.bucket)!;
-  if (entry.prev === null) bucket.head = entry.next;
-  else getEntry(s, entry.prev).next = entry.next;
-  if (entry.next !== null) getEntry(s, entry.next).prev = entry.prev;
-  else if (bucket.tail !== undefined) bucket.tail = entry.prev;
-  bucket.count -= 1;
+  if (entry.prev === null) write.set(bucket, 'head', entry.next);
+  else write.set(entryOf(entry.prev), 'next', entry.next);
+  if (entry.next !== null) write.set(entryOf(entry.next), 'prev', entry.prev);
+  else if (bucket.tail !== undefined) write.set(bucket, 'tail', entry.prev);
+  write.set(bucket, 'count', bucket.count - 1);
   if (bucket.count === 0) {
-    delete buckets[entry.bucket];
+    write.remove(buckets, entry.bucket);
     // An account without conversations has no buckets, as a rebuild leaves it (an account has few buckets).
-    if (Object.keys(buckets).length === 0) delete s.index.buckets[String(c.account_id)];
+    if (Object.keys(buckets).length === 0) write.remove(index.buckets, String(c.account_id));
   }
-  entry.prev = null;
-  entry.next = null;
+  write.set(entry, 'prev', null);
+  write.set(entry, 'next', null);
 }
 
 /**
  * Records activity on a conversation: `last_activity_at` becomes `now` and the conversation moves to the head of
- * the bucket its current inbox, status, assignee and team select.
+ * the bucket its current inbox, status, assignee and team select, with a new, highest activity rank. The index is
+ * derived state: changed natively behind the draft (`writeBehind`), each write undone on rollback.
  */
 export function applyActivity(s: ChatwootState, c: Conversation, now: number): void {
-  const entry = getEntry(s, c.id);
+  const { view: index, write } = writeBehind(s.index);
+  const entry = getOwn(index.conversations, String(c.id))!;
   c.last_activity_at = now;
-  unlinkConversation(s, c, entry);
-  linkConversation(s, c, entry);
+  unlinkConversation(index, write, c, entry);
+  s.seq.rank += 1;
+  c.rank = s.seq.rank;
+  linkInto(index, write, c, entry);
 }
 
 /** The index entry of a conversation without messages, not yet in a bucket. */
@@ -348,9 +362,10 @@ const createEntry = (): ConversationEntry => ({
  * its listing bucket.
  */
 export function indexNewConversation(s: ChatwootState, c: Conversation): void {
-  s.index.displayIds[`${c.account_id}:${c.display_id}`] = c.id;
-  s.index.conversations[String(c.id)] = createEntry();
-  linkInto(s.index, c, getEntry(s, c.id));
+  const { view: index, write } = writeBehind(s.index);
+  write.set(index.displayIds, `${c.account_id}:${c.display_id}`, c.id);
+  write.set(index.conversations, String(c.id), createEntry());
+  linkInto(index, write, c, getOwn(index.conversations, String(c.id))!);
 }
 
 /**
@@ -372,8 +387,9 @@ export function applyConversationExpiry(s: ChatwootState, conversationId: number
  */
 export function removeConversation(s: ChatwootState, c: Conversation): void {
   const key = String(c.id);
+  const behind = writeBehind(s.index);
+  unlinkConversation(behind.view, behind.write, c, getOwn(behind.view.conversations, key)!);
   const entry = getEntry(s, c.id);
-  unlinkConversation(s, c, entry);
   const messageIds = entry.messageIds;
   // An indexed loop: the cost is this conversation's messages, read once.
   for (let i = 0; i < messageIds.length; i++) delete s.messages[String(messageIds[i])];
