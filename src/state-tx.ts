@@ -44,8 +44,8 @@ export function raw<T>(value: T): T {
 
 /**
  * Registers `undo` to run if the transaction that made `draft` rolls back, in its place among the transaction's
- * other undos (a no-op when `draft` is no draft). For derived state (see `unlogged`), which is never logged: an
- * index changed natively through `raw()` costs no proxy trap per read and write, and its change is undone by its
+ * other undos (a no-op when `draft` is no draft). For derived state, which is never logged: a structure changed
+ * natively behind its draft (`unloggedRaw`) costs no proxy trap per read and write, and each change is undone by its
  * inverse (`undo` must put back what every later read depends on; a layout no answer shows may differ).
  */
 export function onRollback(draft: object, undo: () => void): void {
@@ -88,9 +88,8 @@ const ASSIGN: Writes = {
  */
 export function writeBehind<T extends object>(value: T): { view: T; write: Writes } {
   const tx = (value as Record<symbol, unknown>)[TX] as Tx | undefined;
-  const target = tx && (raw(value) as Record<string, unknown>);
-  if (!tx || !target || tx.isLogged(target)) return { view: value, write: ASSIGN };
-  return { view: target as T, write: tx.writes() };
+  const view = unloggedRaw(value);
+  return tx && view ? { view, write: tx.writes() } : { view: value, write: ASSIGN };
 }
 
 /** The undo key of a whole array's contents (saved before a splice, sort... ran on it natively). */

@@ -72,29 +72,33 @@ class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
-/** A number per request sequence, for the last `limit` sequences (slots of a ring: no hashing, no keys). */
+/**
+ * A number per request sequence, for the last `limit` sequences: slots of a ring (no hashing, no keys), which grows
+ * as sequences come (a large `--journal-limit` costs nothing up front).
+ */
 class RecentNumbers {
-  readonly #seqs: Float64Array;
-  readonly #values: Float64Array;
+  readonly #limit: number;
+  #seqs: number[] = [];
+  #values: number[] = [];
 
   constructor(limit: number) {
-    this.#seqs = new Float64Array(Math.max(limit, 1)).fill(-1);
-    this.#values = new Float64Array(Math.max(limit, 1));
+    this.#limit = Math.max(limit, 1);
   }
 
   set(seq: number, value: number): void {
-    const slot = seq % this.#seqs.length;
+    const slot = seq % this.#limit;
     this.#seqs[slot] = seq;
     this.#values[slot] = value;
   }
 
   get(seq: number): number | undefined {
-    const slot = seq % this.#seqs.length;
+    const slot = seq % this.#limit;
     return this.#seqs[slot] === seq ? this.#values[slot] : undefined;
   }
 
   clear(): void {
-    this.#seqs.fill(-1);
+    this.#seqs = [];
+    this.#values = [];
   }
 }
 
