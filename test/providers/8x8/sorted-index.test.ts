@@ -113,6 +113,34 @@ describe('8x8 sorted index', () => {
     expect(sliceIds(index, 5_000, 7, 'desc')).toEqual([...ids].reverse().slice(5_000, 5_007));
   });
 
+  test('in logged state, what an insert logs does not grow with the index, splits included', () => {
+    // The most an insert logged (over inserts that fill one bucket in the middle until it splits, and its page
+    // with it) for an index of `size` entries.
+    const largestLogged = (size: number) => {
+      const state = { idx: createSortedIndex() };
+      for (let i = 0; i < size; i++)
+        insertEntry(state.idx, toEntry(`k${String(i * 2).padStart(7, '0')}`, i, `id${i}`));
+      let logged = 0;
+      let splits = 0;
+      for (let j = 0; j < BUCKET_SIZE * PAGE_SIZE; j++) {
+        const before = state.idx.order.length;
+        const tx = runTransaction(state, ['p'], (draft: typeof state) => {
+          insertEntry(draft.idx, toEntry(`k${String(size + 1).padStart(7, '0')}`, 10_000_000 + j, `new${j}`));
+        });
+        logged = Math.max(logged, JSON.stringify(tx.ops).length);
+        if (state.idx.order.length > before) splits++;
+      }
+      expect(splits).toBeGreaterThan(0);
+      expectWellFormed(state.idx);
+      return logged;
+    };
+    const small = largestLogged(5_000);
+    const large = largestLogged(100_000);
+    // One bucket and one page of keys, whatever the size (the order of a 100k index alone is about 20 KB).
+    expect(large).toBeLessThan(4_000);
+    expect(large).toBeLessThan(small * 1.5);
+  });
+
   test.each([
     ['derived state, changed behind the draft and logged by no operation', true],
     ['logged state, changed through the draft and replayed from its log', false],
