@@ -11,7 +11,8 @@ import {
   slicePagedIdsAfter,
   storedIds,
 } from '../../src/provider/index.ts';
-import { applyOps, runTransaction } from '../../src/state-tx.ts';
+import { runTransaction } from '../../src/state-tx.ts';
+import { expectTransactional } from '../support/transactional.ts';
 
 test('paged ids read like the plain list they stand for, after any appends and removals (property)', () => {
   fc.assert(
@@ -120,35 +121,7 @@ test.each([
             else for (let p = s.remove; p < s.remove + s.run; p++) removePagedId(list, `i${(p * 7) % 600}`);
           }
         };
-        const state = init();
-        const before = JSON.stringify(state);
-        const run = () =>
-          runTransaction(
-            state,
-            ['p'],
-            (draft: typeof state) => {
-              apply(draft.list);
-              if (fail) throw new Error('refused');
-            },
-            true,
-            derived ? new Set(['list']) : undefined,
-          );
-        if (fail) {
-          expect(run).toThrow('refused');
-          // Deep equality: the order of the keys of `slots`, which no read depends on, may differ.
-          expect(state).toEqual(JSON.parse(before));
-          return;
-        }
-        const tx = run();
-        const plain = init();
-        apply(plain.list);
-        expect(state).toEqual(plain);
-        if (derived) expect(tx.ops).toEqual([]);
-        else {
-          const copy = { p: init() };
-          applyOps(copy, JSON.parse(JSON.stringify(tx.ops)));
-          expect(copy.p).toEqual(state);
-        }
+        expectTransactional(init, apply, { derived, fail });
       }),
       { seed: 5, numRuns: 150 },
     );

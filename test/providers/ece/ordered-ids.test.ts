@@ -7,7 +7,7 @@ import {
   removeId,
   toPage,
 } from '../../../src/providers/ece/model-ordered.ts';
-import { applyOps, runTransaction } from '../../../src/state-tx.ts';
+import { expectTransactional } from '../../support/transactional.ts';
 
 const init = () => {
   const state = { list: createOrderedIds() };
@@ -33,36 +33,9 @@ test.each([
             if ('append' in s) appendId(list, `c${s.append}`, 100 + i);
             else removeId(list, `c${s.remove}`);
           });
-        const state = init();
-        const before = structuredClone(state);
-        const run = () =>
-          runTransaction(
-            state,
-            ['p'],
-            (draft: typeof state) => {
-              apply(draft.list);
-              if (fail) throw new Error('refused');
-            },
-            true,
-            derived ? new Set(['list']) : undefined,
-          );
-        if (fail) {
-          expect(run).toThrow('refused');
-          expect(state).toEqual(before);
-          expect(toPage(state.list, null, 100)).toEqual(toPage(before.list, null, 100));
-          return;
-        }
-        const tx = run();
-        const plain = init();
-        apply(plain.list);
-        expect(state).toEqual(plain);
-        expect(toPage(state.list, null, 200)).toEqual(toPage(plain.list, null, 200));
-        if (derived) expect(tx.ops).toEqual([]);
-        else {
-          const copy = { p: init() };
-          applyOps(copy, JSON.parse(JSON.stringify(tx.ops)));
-          expect(copy.p).toEqual(state);
-        }
+        const { state, expected } = expectTransactional(init, apply, { derived, fail });
+        // The members read in order, as a listing pages them.
+        expect(toPage(state.list, null, 200)).toEqual(toPage(expected.list, null, 200));
       }),
       { seed: 3, numRuns: 200 },
     );
