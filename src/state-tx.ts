@@ -219,14 +219,9 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   /** Whether changes to `target` are logged: it is in the tree, not under an unlogged key, and the log is on. */
   isLogged(target: Record<string, unknown>): boolean {
     if (!this.logging) return false;
-    let top: string | null = null;
-    for (let object: object = target; object !== this.root; ) {
-      const node = this.nodes.get(object);
-      if (!node?.parent) return false;
-      top = node.key;
-      object = node.parent;
-    }
-    return top === null || !this.unlogged?.has(top);
+    if (target === this.root) return true;
+    const node = this.nodes.get(target);
+    return !!node?.parent && this.pathOf(node.parent, node.key) !== null;
   }
 
   /** Forgets where `value` lived, when it was at `target[key]` (it was taken out of the tree there). */
