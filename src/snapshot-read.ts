@@ -5,13 +5,14 @@ import { createInterface } from 'node:readline';
 /** What a snapshot file held, and its size in bytes. */
 export type SnapshotRead = { value: unknown; bytes: number };
 
-type Container = Record<string, unknown> | unknown[];
+export type Container = Record<string, unknown> | unknown[];
 
 /** The value of a line that opens a container (`{` or `[` alone after its key), else undefined. */
-const opened = (rest: string): Container | undefined => (rest === '{' ? {} : rest === '[' ? [] : undefined);
+export const opened = (rest: string): Container | undefined =>
+  rest === '{' ? {} : rest === '[' ? [] : undefined;
 
 /** Where the JSON string that starts `line` ends (the index of its closing quote), or -1. */
-function endOfKey(line: string): number {
+export function endOfKey(line: string): number {
   if (line.charCodeAt(0) !== 34) return -1;
   for (let i = 1; i < line.length; i++) {
     const code = line.charCodeAt(i);
@@ -21,7 +22,7 @@ function endOfKey(line: string): number {
   return -1;
 }
 
-function attach(parent: Container, key: string | null, value: unknown): void {
+export function attach(parent: Container, key: string | null, value: unknown): void {
   if (Array.isArray(parent)) parent.push(value);
   // Like JSON.parse: `__proto__` is an own property, never the prototype.
   else if (key === '__proto__')
@@ -77,7 +78,7 @@ export async function readJsonLines(file: string): Promise<unknown> {
 }
 
 /**
- * Reads a JSON snapshot: line by line when it was written in lines (as `writeJsonInSlices` writes), else (a file
+ * Reads a JSON snapshot: line by line when it was written in lines (as `toJsonPieces(value, true)` and compaction write it), else (a file
  * written by an older version, or edited by hand) in one piece. Null when there is no file; throws a one-line reason when the file
  * is not valid JSON.
  */

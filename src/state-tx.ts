@@ -365,7 +365,8 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
   }
 }
 
-function assign(target: Record<string, unknown>, key: string, value: unknown): void {
+/** `target[key] = value`, with a `__proto__` key stored as an own property (never a prototype change). */
+export function assign(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   } else {

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { type Adapter, Low, Memory } from 'lowdb';
+import { type CompactionJob, type CompactionStats, compact, compactInWorker } from './compaction.ts';
 import { isRecord } from './own.ts';
-import { type SnapshotStats, writeJsonInSlices } from './snapshot.ts';
 import { readSnapshotFile } from './snapshot-read.ts';
 import { applyOps, runTransaction, type StateOp } from './state-tx.ts';
 import { listSegments, openWriteAheadLog, replaySegments, toLogLine, type WriteAheadLog } from './wal.ts';
@@ -35,7 +35,7 @@ export type StoreStatus = {
   /** Bytes in the write-ahead log since the last snapshot. */
   logBytes: number;
   snapshots: number;
-  lastSnapshot: SnapshotStats | null;
+  lastSnapshot: CompactionStats | null;
 };
 
 /** Raised when a change cannot be made durable: the change is rolled back, the request answered 503. */
@@ -67,7 +67,10 @@ export type Store = {
   /** The path of a file beside the store (journal, delivery log), or null for a memory store. */
   sidecar(suffix: string): string | null;
   status(): StoreStatus;
-  /** Takes a snapshot now and drops the log it covers (also runs by itself as the log grows). */
+  /**
+   * Takes a snapshot now and drops the log it covers (also runs by itself as the log grows): the log is rotated, and
+   * a worker thread folds the closed segments into the snapshot file (compaction.ts).
+   */
   snapshot(): Promise<void>;
   /**
    * Writes the changes of this turn now (rejects with a StoreWriteError when that fails, the changes undone), and
@@ -87,13 +90,6 @@ export type StoreOptions = {
   seed: number;
   /** Log size after which a background snapshot is taken (default 16 MiB, or half the last snapshot if larger). */
   snapshotBytes?: number;
-  /** Longest slice of snapshot work between two turns of the event loop, in ms (default 4). */
-  snapshotSliceMs?: number;
-  /**
-   * Pause after each slice of a background snapshot, as a multiple of the slice (default 3: a snapshot takes at
-   * most a quarter of the event loop while requests go on; 0: as fast as yielding allows). Close does not pause.
-   */
-  snapshotPace?: number;
   /** Called before meta is written (e.g. to stamp the virtual clock). */
   beforeWrite?(data: StoreData): void;
   /** Warnings while opening (a torn log line, an old store format). */
@@ -125,11 +121,12 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       .map(([provider, keys]) => [provider, new Set(keys)]),
   );
   let releaseLock = () => {};
+  const derivedKeys = Object.fromEntries([...derived].map(([provider, keys]) => [provider, [...keys]]));
   let wal: WriteAheadLog | null = null;
-  let sliceStats: SnapshotStats | null = null;
   // Size of the newest snapshot on disk (read at start, then each one written): the next is due at half of it.
   let snapshotSize = 0;
-  // lowdb holds the snapshot: its adapter reads the JSON file and writes it in slices (see snapshot.ts).
+  // lowdb reads the snapshot (its adapter reads the JSON file line by line, see snapshot-read.ts). Snapshots are
+  // written by compaction, outside the event loop: the log folded into the last snapshot file (compaction.ts).
   const adapter: Adapter<StoreData> = memory
     ? new Memory<StoreData>()
     : {
@@ -138,14 +135,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
           snapshotSize = read?.bytes ?? 0;
           return read?.data ?? null;
         },
-        write: async (doc) => {
-          sliceStats = await writeJsonInSlices(
-            location,
-            withoutDerived(doc, derived),
-            options.snapshotSliceMs,
-            () => (closing ? 0 : (options.snapshotPace ?? SNAPSHOT_PACE)),
-          );
-        },
+        write: () => Promise.reject(new Error('A snapshot is written by compaction (compaction.ts).')),
       };
   const db = new Low<StoreData>(adapter, createStoreData(seed));
   let restored = false;
@@ -182,7 +172,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   let failures = 0;
   let lastError: string | null = null;
   let snapshots = 0;
-  let lastSnapshot: SnapshotStats | null = null;
+  let lastSnapshot: CompactionStats | null = null;
   let snapshotting: Promise<void> | null = null;
   let loggedMeta = JSON.stringify(data.meta);
   const snapshotBytes = options.snapshotBytes ?? 16 * 1024 * 1024;
@@ -243,18 +233,30 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     return true;
   };
 
+  /**
+   * Closes the log's segment and folds it (with any earlier one a failed snapshot left) into the snapshot file: in a
+   * worker thread while requests go on, in this one at close. The snapshot is then exactly the state at the
+   * rotation; the changes made meanwhile are in the new segment.
+   */
   const takeSnapshot = async () => {
     if (!wal) return;
-    options.beforeWrite?.(data);
-    // The changes of this turn belong to the segment the snapshot closes.
+    // The meta (the virtual clock's time) and the changes of this turn belong to the segment the snapshot closes.
+    store.touch();
     writeBatch();
-    data.walFrom = wal.rotate();
-    await db.write();
-    wal.dropBefore(data.walFrom);
+    const job: CompactionJob = {
+      file: location,
+      from: data.walFrom,
+      to: wal.rotate(),
+      base: createStoreData(seed),
+      derived: derivedKeys,
+    };
+    const stats = closing ? compact(job) : await compactInWorker(job);
+    data.walFrom = job.to;
+    wal.dropBefore(job.to);
     writes++;
     snapshots++;
-    lastSnapshot = sliceStats;
-    snapshotSize = sliceStats?.bytes ?? snapshotSize;
+    lastSnapshot = stats;
+    snapshotSize = stats.bytes;
   };
 
   const store: Store = {
@@ -364,23 +366,8 @@ function withoutKeys(state: unknown, keys: ReadonlySet<string> | undefined): unk
   return copy;
 }
 
-/**
- * The document a snapshot writes: the store's, with each provider's derived keys left out (shallow copies; the
- * records are the store's own, read while the snapshot runs like any other entry of a fuzzy snapshot).
- */
-function withoutDerived(doc: StoreData, derived: ReadonlyMap<string, ReadonlySet<string>>): StoreData {
-  if (derived.size === 0) return doc;
-  const providers: Record<string, unknown> = {};
-  for (const name of Object.keys(doc.providers)) {
-    providers[name] = withoutKeys(doc.providers[name], derived.get(name));
-  }
-  return { ...doc, providers };
-}
-
 /** The log grows to this share of the last snapshot's size before the next snapshot. */
 const SNAPSHOT_LOG_RATIO = 0.5;
-// A background snapshot pauses three times as long as each slice of its work: at most a quarter of the event loop.
-const SNAPSHOT_PACE = 3;
 
 /** Checks what lowdb read: a version 2 snapshot, or a version 1 document (its journal is dropped). */
 function toStoreData(read: unknown, file: string, warn: (message: string) => void): StoreData {

@@ -35,7 +35,7 @@ export function listSegments(file: string): { segment: number; file: string }[] 
 }
 
 /**
- * Applies the committed changes of the segments numbered `from` or above, in order, each as soon as its line is
+ * Applies the committed changes of the segments numbered `from` or above (and below `to`), in order, each as soon as its line is
  * read: the log is never in memory whole (replaying a 54 MB log read whole took a restart of a 100k-conversation
  * store from 279 to 407 MB of RSS). A torn last line (the process died while writing it) is skipped with a warning;
  * a damaged line before the end is refused. Answers how many changes it applied.
@@ -45,12 +45,14 @@ export function replaySegments(
   from: number,
   warn: (message: string) => void,
   apply: (ops: StateOp[]) => void,
+  to = Number.POSITIVE_INFINITY,
 ): number {
   let count = 0;
   for (const { segment, file: segmentFile } of listSegments(file)) {
     if (segment < from) continue;
+    if (segment >= to) break;
     let number = 0;
-    forEachLine(segmentFile, (line, unterminated) => {
+    for (const { line, unterminated } of linesOf(segmentFile)) {
       number++;
       let ops: StateOp[];
       try {
@@ -58,7 +60,7 @@ export function replaySegments(
       } catch {
         if (unterminated) {
           warn(`${segmentFile}: ignoring a torn last line (the process stopped while writing it).`);
-          return;
+          continue;
         }
         throw new Error(
           `${segmentFile}:${number} is not a valid log line. Please restore the store from a backup or delete it.`,
@@ -66,7 +68,7 @@ export function replaySegments(
       }
       apply(ops);
       count++;
-    });
+    }
   }
   return count;
 }
@@ -74,10 +76,10 @@ export function replaySegments(
 const READ_BYTES = 1 << 20;
 
 /**
- * Calls `onLine` for each line of a file, read a megabyte at a time; the last one is `unterminated` when the file
- * does not end with a newline (an empty last piece is no line). A line longer than a read is joined once.
+ * The lines of a file, read a megabyte at a time; the last one is `unterminated` when the file does not end with a
+ * newline (an empty last piece is no line). A line longer than a read is joined once.
  */
-function forEachLine(file: string, onLine: (line: string, unterminated: boolean) => void): void {
+export function* linesOf(file: string): Generator<{ line: string; unterminated: boolean }> {
   const fd = openSync(file, 'r');
   const decoder = new StringDecoder('utf8');
   const buffer = Buffer.allocUnsafe(READ_BYTES);
@@ -88,14 +90,14 @@ function forEachLine(file: string, onLine: (line: string, unterminated: boolean)
       let start = 0;
       for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
         const piece = text.slice(start, end);
-        onLine(pending.length > 0 ? pending.join('') + piece : piece, false);
+        yield { line: pending.length > 0 ? pending.join('') + piece : piece, unterminated: false };
         pending = [];
         start = end + 1;
       }
       if (start < text.length) pending.push(text.slice(start));
     }
     const rest = pending.join('') + decoder.end();
-    if (rest !== '') onLine(rest, true);
+    if (rest !== '') yield { line: rest, unterminated: true };
   } finally {
     closeSync(fd);
   }
@@ -117,7 +119,7 @@ export function openWriteAheadLog(file: string, segment: number): WriteAheadLog 
       return bytes;
     },
     rotate() {
-      fsyncSync(fd);
+      // Not fsynced here: the compaction that folds the segment fsyncs it first (compaction.ts).
       closeSync(fd);
       current++;
       fd = openSync(`${file}.wal.${current}`, 'a');

@@ -12,7 +12,9 @@ const RUNS = Number(process.env.CRASH_RUNS ?? 3);
 const server = path.resolve('test/support/crash-server.ts');
 
 function startServer(file: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', server, file], {
+  // A 4 KiB snapshot threshold: a snapshot every few dozen creates (then half the last snapshot), so that kills
+  // also land while a worker folds the log into the snapshot file.
+  const child = spawn(process.execPath, ['--import', 'tsx', server, file, '4096'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,10 +1,10 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { toJsonPieces, writeJsonInSlices } from '../../src/snapshot.ts';
+import { toJsonPieces } from '../../src/snapshot.ts';
 import { createStore } from '../../src/store.ts';
 
 test('a snapshot in pieces is the same text as JSON.stringify (property)', () => {
@@ -45,7 +45,7 @@ test('a large tree is cut into pieces of whole records and still reads as JSON.s
 
 test('changes made while a snapshot is being written are all there after a restart', async () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-snap-')), 'db.json');
-  const store = await createStore({ location: file, seed: 1, snapshotSliceMs: 0 });
+  const store = await createStore({ location: file, seed: 1 });
   type State = { conversations: Record<string, { n: number; log: number[] }>; order: string[] };
   const conversations: State['conversations'] = {};
   for (let i = 0; i < 500; i++) conversations[`c${i}`] = { n: 0, log: [] };
@@ -80,28 +80,4 @@ test('changes made while a snapshot is being written are all there after a resta
   expect(JSON.stringify(reopened.data.providers.p)).toBe(JSON.stringify(store.data.providers.p));
   await reopened.close();
   await store.close();
-});
-
-test('a paced snapshot asks its pace after each slice, pauses, and writes the same JSON', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'convosim-pace-'));
-  const file = path.join(dir, 'paced.json');
-  const tree = {
-    rows: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`r${i}`, { i, text: 'x'.repeat(40) }])),
-  };
-  let asked = 0;
-  let turns = 0;
-  const counting = setInterval(() => turns++, 0);
-  try {
-    // A slice of 0 ms ends at every 16th piece: many slices, each followed by a pause of at least 1 ms.
-    await writeJsonInSlices(file, tree, 0, () => {
-      asked++;
-      return 1;
-    });
-  } finally {
-    clearInterval(counting);
-  }
-  expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(tree);
-  expect(asked).toBeGreaterThan(10);
-  // Timers ran during the pauses: the event loop was given whole timer turns, not only setImmediate ones.
-  expect(turns).toBeGreaterThan(5);
 });
