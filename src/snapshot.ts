@@ -67,7 +67,7 @@ export function* toJsonPieces(value: unknown, lines = false, pieceNodes = PIECE_
   yield '{';
   let first = true;
   for (const key of keys!) {
-    // The tree changes between pieces (the snapshot is fuzzy): a key deleted meanwhile is skipped.
+    // A key deleted while the pieces are read (the caller yields between them) is skipped.
     if (!Object.hasOwn(record, key)) continue;
     const item = record[key];
     if (skipped(item)) continue;
