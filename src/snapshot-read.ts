@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { linesOf } from './wal.ts';
 
 /** What a snapshot file held, and its size in bytes. */
 export type SnapshotRead = { value: unknown; bytes: number };
@@ -39,11 +38,9 @@ export async function readJsonLines(file: string): Promise<unknown> {
   const stack: Container[] = [];
   let root: unknown;
   let done = false;
-  const lines = createInterface({
-    input: createReadStream(file, 'utf8'),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const raw of lines) {
+  for (const { line: read } of linesOf(file)) {
+    // A line ending may be CRLF (a file edited by hand): the line is its text without the CR.
+    const raw = read.charCodeAt(read.length - 1) === 13 ? read.slice(0, -1) : read;
     if (done) {
       if (raw.trim() !== '') throw new Error('text after the end of the document');
       continue;
