@@ -36,9 +36,12 @@ export type Cell = {
   stop?: { signal: string; ms: number };
   /**
    * The bare route of the same kind and connection count, on a fresh process loaded just before this cell's
-   * server started: the ratio's denominator, measured as close in time as the machine's drift allows.
+   * server started: with `bareAfter`, the ratio's denominator, measured as close in time as the machine's drift
+   * allows.
    */
   bare?: LoadResult;
+  /** The same bare route on a fresh process loaded just after this cell's server stopped. */
+  bareAfter?: LoadResult;
   /** A setup failure, or the first non-2xx answer of the trial request. */
   problem?: string;
   stderr: string[];
@@ -176,6 +179,13 @@ export async function runCell(
     if (server) {
       cell.stop = await stopServer(server);
       cell.stderr = [...server.stderr];
+    }
+  }
+  if (bare) {
+    try {
+      cell.bareAfter = await bare(endpoint.kind, connections);
+    } catch (error) {
+      cell.problem ??= `bare route after: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   if (store === 'file') cell.storeBytes = measureDir(dir);

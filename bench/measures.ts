@@ -42,12 +42,14 @@ export function bareRps(results: BenchResults, kind: 'write' | 'read', connectio
 }
 
 /**
- * 2xx req/s of a cell divided by the bare route's: the bare run just before the cell when there is one (the
- * machine's speed drifts by up to half within a run), else the mean of the start and end runs.
+ * 2xx req/s of a cell divided by the bare route's: the mean of the bare runs just before and just after the cell
+ * when there are (the machine's speed drifts by up to half within a run; the two runs bracket the cell's own), else
+ * the mean of the start and end runs.
  */
 export function ratioOf(results: BenchResults, cell: Cell): number | null {
-  const bare = cell.bare?.rps;
-  return bare && cell.load ? cell.load.rps / bare : ratioToMean(results, cell);
+  const bares = [cell.bare?.rps, cell.bareAfter?.rps].filter((rps): rps is number => !!rps);
+  if (bares.length === 0 || !cell.load) return ratioToMean(results, cell);
+  return cell.load.rps / (bares.reduce((sum, rps) => sum + rps, 0) / bares.length);
 }
 
 /** 2xx req/s of a cell divided by the mean of the bare runs at the start and the end of the matrix. */

@@ -20,7 +20,7 @@ function renderBare(results: BenchResults): string[] {
   const lines = [
     '## Bare Hono baseline',
     '',
-    'Measured at the start and at the end of the matrix, each on its own server process. A large drift means the machine was busy; the ratios of the matrix divide by the bare run just before each row ("to mean" divides by the mean of these two).',
+    'Measured at the start and at the end of the matrix, each on its own server process. A large drift means the machine was busy; the ratios of the matrix divide by the mean of the bare runs just before and just after each row ("to mean" divides by the mean of these two).',
     '',
     '| route | conn. | start req/s | end req/s | drift | start p99 ms | end p99 ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -50,16 +50,16 @@ function renderMatrix(results: BenchResults): string[] {
   const lines = [
     '## Endpoints against the bare route',
     '',
-    `Each row is a fresh \`convosim serve\` process (\`--db memory\` or a new store file), loaded for ${results.config.warmupSeconds} s first (a warm-up, not counted; its conversations stay in the store), as is each bare run; the 8x8 v2 create rows, which send webhooks, are not warmed up (their figures are all the webhooks of the run's creates); ECE's callbacks of the warm-up are drained before its run. req/s counts 2xx answers only, over the full seconds of the run. The ratio divides by the bare route (POST for writes, GET for the read) at the same connection count, loaded for ${results.config.bareSeconds} s on a fresh server process just before the row's own fresh server started ("bare before"): the machine's speed drifts within a run (see the baseline's drift), so the goals use this ratio. "to mean" divides by the mean of the baseline's start and end runs instead (how runs before 2026-11-29 computed it). "first → last" are the 2xx of the first and last full second (stall check: last ≥ 70% of first).`,
+    `Each row is a fresh \`convosim serve\` process (\`--db memory\` or a new store file), loaded for ${results.config.warmupSeconds} s first (a warm-up, not counted; its conversations stay in the store), as is each bare run; the 8x8 v2 create rows, which send webhooks, are not warmed up (their figures are all the webhooks of the run's creates); ECE's callbacks of the warm-up are drained before its run. req/s counts 2xx answers only, over the full seconds of the run. The ratio divides by the bare route (POST for writes, GET for the read) at the same connection count, loaded for ${results.config.bareSeconds} s on a fresh server process just before the row's own fresh server started ("bare before") and again just after it stopped ("bare after"), and divides by the mean of the two: the machine's speed drifts within a run (see the baseline's drift), so the goals use this ratio (runs before 2026-11-29 divided by the mean of the baseline's start and end runs, "to mean"; session 9's by "bare before" alone). "first → last" are the 2xx of the first and last full second (stall check: last ≥ 70% of first).`,
     '',
-    '| endpoint | store | conn. | s | 2xx req/s | bare before | ratio | to mean | p50 ms | p99 ms | 2xx | non-2xx | errors (timeouts) | RSS MB start → end (peak) | store MB | first → last | stop |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |',
+    '| endpoint | store | conn. | s | 2xx req/s | bare before | bare after | ratio | to mean | p50 ms | p99 ms | 2xx | non-2xx | errors (timeouts) | RSS MB start → end (peak) | store MB | first → last | stop |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |',
   ];
   for (const cell of results.cells) {
     const l = cell.load;
     const stall = l ? checkStall(l.series) : null;
     lines.push(
-      `| ${cell.endpoint.title} | ${cell.store} | ${cell.connections} | ${l?.seconds ?? 'n/a'} | ${fmt(l?.rps, 1)} | ${fmt(cell.bare?.rps)} | ${ratioText(ratioOf(results, cell))} | ${ratioText(ratioToMean(results, cell))} | ${fmt(l?.p50, 1)} | ${fmt(l?.p99, 1)} | ${fmt(l?.okTotal)} | ${fmt(l?.non2xx)} | ${l ? `${l.errors} (${l.timeouts})` : 'n/a'} | ${renderMemory(l)} | ${cell.store === 'file' ? mb(cell.storeBytes) : '-'} | ${stall ? `${stall.first} → ${stall.last}${stall.pass ? '' : ' **stall**'}` : 'n/a'} | ${cell.stop ? `${cell.stop.signal}${cell.stop.signal === 'SIGKILL' ? ' (SIGTERM ignored 5 s)' : ''}` : 'n/a'} |`,
+      `| ${cell.endpoint.title} | ${cell.store} | ${cell.connections} | ${l?.seconds ?? 'n/a'} | ${fmt(l?.rps, 1)} | ${fmt(cell.bare?.rps)} | ${fmt(cell.bareAfter?.rps)} | ${ratioText(ratioOf(results, cell))} | ${ratioText(ratioToMean(results, cell))} | ${fmt(l?.p50, 1)} | ${fmt(l?.p99, 1)} | ${fmt(l?.okTotal)} | ${fmt(l?.non2xx)} | ${l ? `${l.errors} (${l.timeouts})` : 'n/a'} | ${renderMemory(l)} | ${cell.store === 'file' ? mb(cell.storeBytes) : '-'} | ${stall ? `${stall.first} → ${stall.last}${stall.pass ? '' : ' **stall**'}` : 'n/a'} | ${cell.stop ? `${cell.stop.signal}${cell.stop.signal === 'SIGKILL' ? ' (SIGTERM ignored 5 s)' : ''}` : 'n/a'} |`,
     );
   }
   lines.push('', '### Per-second 2xx series', '', '```');

@@ -51,7 +51,7 @@ try {
   if (config.sections.has('matrix')) {
     log('bare Hono (start)');
     results.bareStart = await measureBare(config);
-    // Each cell loads a fresh bare server just before its own (fresh) server starts: both start cold.
+    // Each cell loads a fresh bare server just before its own (fresh) server starts and just after it stops: all start cold.
     const loadFreshBare = async (kind: Endpoint['kind'], connections: number) => {
       const bare = await startBare(config);
       try {
@@ -74,7 +74,7 @@ try {
           );
           results.cells.push(cell);
           log(
-            `${endpoint.id} ${store} c${connections}: ${cell.load ? `${cell.load.rps.toFixed(1)} 2xx/s (bare just before ${cell.bare?.rps.toFixed(0) ?? 'n/a'}), p99 ${cell.load.p99.toFixed(1)} ms, non-2xx ${cell.load.non2xx}, errors ${cell.load.errors}` : 'no load'}${cell.problem ? ` (${cell.problem})` : ''}`,
+            `${endpoint.id} ${store} c${connections}: ${cell.load ? `${cell.load.rps.toFixed(1)} 2xx/s (bare before ${cell.bare?.rps.toFixed(0) ?? 'n/a'}, after ${cell.bareAfter?.rps.toFixed(0) ?? 'n/a'}), p99 ${cell.load.p99.toFixed(1)} ms, non-2xx ${cell.load.non2xx}, errors ${cell.load.errors}` : 'no load'}${cell.problem ? ` (${cell.problem})` : ''}`,
           );
         }
       }
