@@ -55,7 +55,7 @@ const change = (kind: Change['kind'], text: string | null = null, moved = false)
 });
 
 /** Adds one logged operation to the merged changes under `root`. */
-export function addChange(root: Change, op: StateOp): void {
+function addChange(root: Change, op: StateOp): void {
   const path = op[0];
   let node = root;
   for (let i = 0; i < path.length; i++) {
