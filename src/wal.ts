@@ -35,10 +35,10 @@ export function listSegments(file: string): { segment: number; file: string }[] 
 }
 
 /**
- * Applies the committed changes of the segments numbered `from` or above (and below `to`), in order, each as soon as its line is
- * read: the log is never in memory whole (replaying a 54 MB log read whole took a restart of a 100k-conversation
- * store from 279 to 407 MB of RSS). A torn last line (the process died while writing it) is skipped with a warning;
- * a damaged line before the end is refused. Answers how many changes it applied.
+ * Applies the committed changes of the segments numbered `from` or above (and below `to`), in order, each as soon
+ * as its line is read: the log is never in memory whole (replaying a 54 MB log read whole took a restart of a
+ * 100k-conversation store from 279 to 407 MB of RSS). A torn last line (the process died while writing it) is
+ * skipped with a warning; a damaged line before the end is refused. Answers how many changes it applied.
  */
 export function replaySegments(
   file: string,
