@@ -137,27 +137,38 @@ const ROOT_KEYS = new Set(['version', 'walFrom', 'meta', 'providers']);
 /** Raised when the old snapshot is not in lines (an older version, a file edited by hand): read whole instead. */
 class NotInLines extends Error {}
 
-/** Writes text to a file a megabyte at a time. */
+/**
+ * Writes text to a file a megabyte at a time, through one buffer it reuses: a new buffer per megabyte is memory
+ * outside the heap that the collector frees late (it added tens of megabytes to the process while a worker copied
+ * a 54 MB snapshot).
+ */
 class Output {
-  private parts: string[] = [];
-  private size = 0;
+  private readonly buffer = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
   bytes = 0;
   private readonly fd: number;
   constructor(fd: number) {
     this.fd = fd;
   }
   write(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= 1 << 20) this.flush();
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (text.length * 3 > this.buffer.length - this.used) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        this.writeAll(Buffer.from(text));
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used);
   }
   flush(): void {
-    const buffer = Buffer.from(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
+    this.writeAll(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+  private writeAll(bytes: Buffer): void {
     let written = 0;
-    while (written < buffer.length) written += writeSync(this.fd, buffer, written);
-    this.bytes += buffer.length;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+    this.bytes += bytes.length;
   }
 }
 
