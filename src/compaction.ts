@@ -7,7 +7,16 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { toJsonPieces } from './snapshot.ts';
-import { attach, type Container, endOfKey, opened } from './snapshot-read.ts';
+import {
+  expectEnd,
+  isClosing,
+  NotInLines,
+  nextLine,
+  opened,
+  readContainer,
+  type SnapshotLines,
+  splitEntry,
+} from './snapshot-read.ts';
 import { applyOps, assign, type StateOp } from './state-tx.ts';
 import { linesOf, listSegments, replaySegments } from './wal.ts';
 
@@ -134,9 +143,6 @@ function applyChange(target: unknown, node: Change): void {
 
 const ROOT_KEYS = new Set(['version', 'walFrom', 'meta', 'providers']);
 
-/** Raised when the old snapshot is not in lines (an older version, a file edited by hand): read whole instead. */
-class NotInLines extends Error {}
-
 /**
  * Writes text to a file a megabyte at a time, through one buffer it reuses: a new buffer per megabyte is memory
  * outside the heap that the collector frees late (it added tens of megabytes to the process while a worker copied
@@ -172,56 +178,16 @@ class Output {
   }
 }
 
-type Lines = Iterator<{ line: string; unterminated: boolean }>;
-
-/** The next line of the old snapshot, without the comma that separates it from the entry before. */
-function nextLine(lines: Lines): string {
-  const next = lines.next();
-  if (next.done) throw new NotInLines('the snapshot ends early');
-  const line = next.value.line;
-  return line.charCodeAt(0) === 44 ? line.slice(1) : line;
-}
-
-const isClosing = (line: string) => line === '}' || line === ']';
 const opensContainer = (line: string) => {
   const last = line.charCodeAt(line.length - 1);
   return last === 123 || last === 91;
 };
 
-/** An entry of an object line: its key's JSON text and key, and the rest (the value, or `{`/`[`). */
-function splitEntry(line: string): { keyText: string; key: string; rest: string } {
-  const end = endOfKey(line);
-  if (end < 0 || line.charCodeAt(end + 1) !== 58) throw new NotInLines('an entry without a key');
-  const keyText = line.slice(0, end + 1);
-  const key = keyText.includes('\\') ? (JSON.parse(keyText) as string) : keyText.slice(1, -1);
-  return { keyText, key, rest: line.slice(end + 2) };
-}
-
-/** Reads the rest of a container opened by the line before (the lines up to its closing bracket). */
-function readContainer(lines: Lines, container: Container): Container {
-  const stack: Container[] = [container];
-  while (stack.length > 0) {
-    const line = nextLine(lines);
-    const top = stack[stack.length - 1]!;
-    if (isClosing(line)) {
-      stack.pop();
-      continue;
-    }
-    let key: string | null = null;
-    let rest = line;
-    if (!Array.isArray(top)) ({ key, rest } = splitEntry(line));
-    const inner = opened(rest);
-    attach(top, key, inner ?? JSON.parse(rest));
-    if (inner) stack.push(inner);
-  }
-  return container;
-}
-
 /** Copies the lines of a container opened by the line before, up to its closing bracket. */
-function copyContainer(lines: Lines, out: Output): void {
+function copyContainer(lines: SnapshotLines, out: Output): void {
   for (let depth = 1; depth > 0; ) {
     const next = lines.next();
-    if (next.done) throw new NotInLines('the snapshot ends early');
+    if (next.done) throw new NotInLines('the document ends early');
     const line = next.value.line;
     const bare = line.charCodeAt(0) === 44 ? line.slice(1) : line;
     if (isClosing(bare)) depth--;
@@ -231,7 +197,7 @@ function copyContainer(lines: Lines, out: Output): void {
 }
 
 /** Skips the lines of a container opened by the line before. */
-function skipContainer(lines: Lines): void {
+function skipContainer(lines: SnapshotLines): void {
   for (let depth = 1; depth > 0; ) {
     const line = nextLine(lines);
     if (isClosing(line)) depth--;
@@ -245,7 +211,7 @@ function skipContainer(lines: Lines): void {
  * end, in the order they were added. An array with changes is read whole (index changes depend on each other).
  */
 function mergeContainer(
-  lines: Lines,
+  lines: SnapshotLines,
   out: Output,
   node: Change | undefined,
   array: boolean,
@@ -390,7 +356,8 @@ export function compact(job: CompactionJob): CompactionStats {
       bytes = write((out) => mergeSnapshot(job.file, out, root, job.pieceNodes));
     } catch (error) {
       if (!(error instanceof NotInLines) && !(error instanceof SyntaxError)) throw error;
-      // Not in lines (an older version, a file edited by hand): read whole, once; the next one is in lines.
+      // Not in lines (an older version, a file edited by hand, a one-line store): read whole, once; the next one
+      // is in lines.
       for (const node of walk(root)) node.done = false;
       bytes = write(whole(JSON.parse(readFileSync(job.file, 'utf8'))));
     }
@@ -408,20 +375,12 @@ function* walk(node: Change): Generator<Change> {
 function mergeSnapshot(file: string, out: Output, root: Change, pieceNodes: number | undefined): void {
   const lines = linesOf(file);
   try {
-    const first = lines.next();
-    if (first.done) throw new NotInLines('an empty snapshot');
-    if (first.value.line === '{') mergeContainer(lines, out, root, false, 0, pieceNodes);
-    else {
-      // A small store is one line: the whole document.
-      const value: unknown = JSON.parse(first.value.line);
-      applyChange(value, root);
-      writePieces(out, rootOf(value), pieceNodes);
-    }
-    for (let next = lines.next(); !next.done; next = lines.next()) {
-      if (next.value.line.trim() !== '') throw new NotInLines('text after the end of the document');
-    }
+    // A small store is one line, the whole document: read whole, as a file not in lines is.
+    if (nextLine(lines) !== '{') throw new NotInLines('the document is one line');
+    mergeContainer(lines, out, root, false, 0, pieceNodes);
+    expectEnd(lines);
   } finally {
-    lines.return?.(undefined);
+    lines.return(undefined);
   }
 }
 

@@ -4,14 +4,14 @@ import { linesOf } from './wal.ts';
 /** What a snapshot file held, and its size in bytes. */
 export type SnapshotRead = { value: unknown; bytes: number };
 
-export type Container = Record<string, unknown> | unknown[];
+type Container = Record<string, unknown> | unknown[];
 
 /** The value of a line that opens a container (`{` or `[` alone after its key), else undefined. */
 export const opened = (rest: string): Container | undefined =>
   rest === '{' ? {} : rest === '[' ? [] : undefined;
 
 /** Where the JSON string that starts `line` ends (the index of its closing quote), or -1. */
-export function endOfKey(line: string): number {
+function endOfKey(line: string): number {
   if (line.charCodeAt(0) !== 34) return -1;
   for (let i = 1; i < line.length; i++) {
     const code = line.charCodeAt(i);
@@ -21,12 +21,69 @@ export function endOfKey(line: string): number {
   return -1;
 }
 
-export function attach(parent: Container, key: string | null, value: unknown): void {
+function attach(parent: Container, key: string | null, value: unknown): void {
   if (Array.isArray(parent)) parent.push(value);
   // Like JSON.parse: `__proto__` is an own property, never the prototype.
   else if (key === '__proto__')
     Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true });
   else parent[key!] = value;
+}
+
+/** A line of a snapshot that is not in the shape `toJsonPieces(value, true)` writes. */
+export class NotInLines extends Error {}
+
+/** The lines of a snapshot file, as `linesOf` reads them. */
+export type SnapshotLines = Iterator<{ line: string; unterminated: boolean }>;
+
+/**
+ * The next line, without the comma that separates it from the entry before, and without a CR at its end (a file
+ * edited by hand may end its lines with CRLF).
+ */
+export function nextLine(lines: SnapshotLines): string {
+  const next = lines.next();
+  if (next.done) throw new NotInLines('the document ends early');
+  const read = next.value.line;
+  const line = read.charCodeAt(read.length - 1) === 13 ? read.slice(0, -1) : read;
+  return line.charCodeAt(0) === 44 ? line.slice(1) : line;
+}
+
+export const isClosing = (line: string) => line === '}' || line === ']';
+
+/** An entry of an object line: its key's JSON text and key, and the rest (the value, or `{`/`[`). */
+export function splitEntry(line: string): { keyText: string; key: string; rest: string } {
+  const end = endOfKey(line);
+  if (end < 0 || line.charCodeAt(end + 1) !== 58) throw new NotInLines('an entry without a key');
+  const keyText = line.slice(0, end + 1);
+  const key = keyText.includes('\\') ? (JSON.parse(keyText) as string) : keyText.slice(1, -1);
+  return { keyText, key, rest: line.slice(end + 2) };
+}
+
+/** Reads the rest of a container opened by the line before: its lines up to its closing bracket. */
+export function readContainer(lines: SnapshotLines, container: Container): Container {
+  const stack: Container[] = [container];
+  while (stack.length > 0) {
+    const line = nextLine(lines);
+    const top = stack[stack.length - 1]!;
+    if (isClosing(line)) {
+      if (Array.isArray(top) !== (line === ']')) throw new NotInLines('unbalanced bracket');
+      stack.pop();
+      continue;
+    }
+    let key: string | null = null;
+    let rest = line;
+    if (!Array.isArray(top)) ({ key, rest } = splitEntry(line));
+    const inner = opened(rest);
+    attach(top, key, inner ?? JSON.parse(rest));
+    if (inner) stack.push(inner);
+  }
+  return container;
+}
+
+/** Throws when anything but blank lines follows the end of the document. */
+export function expectEnd(lines: SnapshotLines): void {
+  for (let next = lines.next(); !next.done; next = lines.next()) {
+    if (next.value.line.trim() !== '') throw new NotInLines('text after the end of the document');
+  }
 }
 
 /**
@@ -35,43 +92,16 @@ export function attach(parent: Container, key: string | null, value: unknown): v
  * large store never holds its whole text in memory. Throws on a line of any other shape.
  */
 export async function readJsonLines(file: string): Promise<unknown> {
-  const stack: Container[] = [];
-  let root: unknown;
-  let done = false;
-  for (const { line: read } of linesOf(file)) {
-    // A line ending may be CRLF (a file edited by hand): the line is its text without the CR.
-    const raw = read.charCodeAt(read.length - 1) === 13 ? read.slice(0, -1) : read;
-    if (done) {
-      if (raw.trim() !== '') throw new Error('text after the end of the document');
-      continue;
-    }
-    const line = raw.charCodeAt(0) === 44 ? raw.slice(1) : raw;
-    const top = stack[stack.length - 1];
-    if (line === '}' || line === ']') {
-      if (!top || Array.isArray(top) !== (line === ']')) throw new Error('unbalanced bracket');
-      stack.pop();
-      done = stack.length === 0;
-      continue;
-    }
-    let key: string | null = null;
-    let rest = line;
-    if (top && !Array.isArray(top)) {
-      const end = endOfKey(line);
-      if (end < 0 || line.charCodeAt(end + 1) !== 58) throw new Error('an entry without a key');
-      key = JSON.parse(line.slice(0, end + 1)) as string;
-      rest = line.slice(end + 2);
-    }
-    const container = opened(rest);
-    const value = container ?? JSON.parse(rest);
-    if (top) attach(top, key, value);
-    else {
-      root = value;
-      done = container === undefined;
-    }
-    if (container) stack.push(container);
+  const lines = linesOf(file);
+  try {
+    const first = nextLine(lines);
+    const root = opened(first);
+    const value = root ? readContainer(lines, root) : JSON.parse(first);
+    expectEnd(lines);
+    return value;
+  } finally {
+    lines.return(undefined);
   }
-  if (!done) throw new Error('the document ends early');
-  return root;
 }
 
 /**
