@@ -12,7 +12,7 @@ import {
   storedIds,
 } from '../../src/provider/index.ts';
 import { runTransaction } from '../../src/state-tx.ts';
-import { expectTransactional } from '../support/transactional.ts';
+import { expectTransactional, TRANSACTION_MODES } from '../support/transactional.ts';
 
 test('paged ids read like the plain list they stand for, after any appends and removals (property)', () => {
   fc.assert(
@@ -99,10 +99,7 @@ test('ids stored in the shapes of earlier versions are read back in order', () =
   ).toEqual(['x', 'y']);
 });
 
-test.each([
-  ['derived state, changed behind the draft', true],
-  ['logged state, changed through the draft', false],
-])(
+test.each(TRANSACTION_MODES)(
   'in %s, a rollback puts the list back exactly as it was, and a commit changes it as on a plain list',
   (_name, derived) => {
     // Removals take runs of the initial order, so that whole buckets empty (and are dropped) in the middle.

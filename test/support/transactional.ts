@@ -1,6 +1,12 @@
 import { expect } from 'vitest';
 import { applyOps, runTransaction } from '../../src/state-tx.ts';
 
+/** The two ways a kit structure is changed in a transaction, for `test.each`: its name, and `derived`. */
+export const TRANSACTION_MODES = [
+  ['derived state, changed behind the draft', true],
+  ['logged state, changed through the draft', false],
+] as const;
+
 /**
  * Runs `apply` on the `list` of a fresh `init()` state in a transaction, as derived state (its changes made natively,
  * never logged) or as logged state (through the draft), then checks it. When the transaction throws (`fail`), the

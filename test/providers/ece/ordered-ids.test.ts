@@ -7,7 +7,7 @@ import {
   removeId,
   toPage,
 } from '../../../src/providers/ece/model-ordered.ts';
-import { expectTransactional } from '../../support/transactional.ts';
+import { expectTransactional, TRANSACTION_MODES } from '../../support/transactional.ts';
 
 const init = () => {
   const state = { list: createOrderedIds() };
@@ -15,10 +15,7 @@ const init = () => {
   return state;
 };
 
-test.each([
-  ['derived state, changed behind the draft', true],
-  ['logged state, changed through the draft', false],
-])(
+test.each(TRANSACTION_MODES)(
   'ordered ids in %s: a rollback puts the list back as it was, a commit changes it as on a plain list',
   (_name, derived) => {
     // Appends (of members or not: a member moves to the end) and removals, anywhere in the list.
