@@ -164,3 +164,8 @@ export async function timeRequest(
     };
   }
 }
+
+/** The load with the median p99 (the higher of the two middle ones for an even count). */
+export function medianByP99(loads: readonly LoadResult[]): LoadResult {
+  return [...loads].sort((a, b) => a.p99 - b.p99)[loads.length >>> 1]!;
+}

@@ -122,7 +122,7 @@ function renderScale(results: BenchResults): string[] {
   const lines = [
     '## Scale curve',
     '',
-    `Stores pre-filled through the library (\`createSimulator\` with \`store: <file>\`, virtual clock, webhooks answered by a stub, creates round-robin over ${results.config.fillEndpoints.join(', ')}, the clock advanced 3 s every 500 creates so that auto-accept and assignment run), then \`convosim serve\` started on a copy. Pre-fill budget ${results.config.fillBudgetSeconds} s in all. Each endpoint then ran ${results.config.scaleRequests ? `${fmt(results.config.scaleRequests)} requests (so that the store stays within about ${fmt((results.config.scaleRequests + results.config.scaleWarmupRequests) * 6)} conversations of its step's size)` : `${results.config.scaleSeconds} s`} at ${Math.min(...results.config.connections)} connections, after ${fmt(results.config.scaleWarmupRequests)} requests not counted, and the webhooks an endpoint causes (8x8 v2, ECE) were waited for before the next one; the peak RSS is the server's high-water mark over its start, the listings and these loads.`,
+    `Stores pre-filled through the library (\`createSimulator\` with \`store: <file>\`, virtual clock, webhooks answered by a stub, creates round-robin over ${results.config.fillEndpoints.join(', ')}, the clock advanced 3 s every 500 creates so that auto-accept and assignment run), then \`convosim serve\` started on a copy. Pre-fill budget ${results.config.fillBudgetSeconds} s in all. Each endpoint then ran ${results.config.scaleRepeats} loads of ${results.config.scaleRequests ? `${fmt(results.config.scaleRequests)} requests (so that the store stays within about ${fmt((results.config.scaleRequests * results.config.scaleRepeats + results.config.scaleWarmupRequests) * 6)} conversations of its step's size)` : `${results.config.scaleSeconds} s`} at ${Math.min(...results.config.connections)} connections, after ${fmt(results.config.scaleWarmupRequests)} requests not counted, and the webhooks an endpoint causes (8x8 v2, ECE) were waited for before the next one; the peak RSS is the server's high-water mark over its start, the listings and these loads. An endpoint's p99 (and the goal's) is the median of its loads' p99s, shown in brackets; its req/s are those of that load. One load's p99 is its 10 slowest answers, so a single pause of this shared machine decided it (before 2026-11-29: one load of 2,000 requests, which failed the goal on a different endpoint in each run and could not be reproduced alone).`,
     '',
     `| stored conversations | ${head} |`,
     `| --- | ${sep} |`,
@@ -153,7 +153,9 @@ function renderScale(results: BenchResults): string[] {
       row(`${endpoint.title}: p99 ms / 2xx req/s / non-2xx`, (s) => {
         const entry = s.loads.find((l) => l.endpoint.id === endpoint.id);
         if (!entry?.load) return entry?.problem ? 'failed' : 'n/a';
-        return `${fmt(entry.load.p99, 1)} / ${fmt(entry.load.rps, 1)} / ${entry.load.non2xx + entry.load.errors}`;
+        const all =
+          entry.p99s && entry.p99s.length > 1 ? ` (${entry.p99s.map((p) => fmt(p, 1)).join(', ')})` : '';
+        return `${fmt(entry.load.p99, 1)}${all} / ${fmt(entry.load.rps, 1)} / ${entry.load.non2xx + entry.load.errors}`;
       }),
     );
   }
@@ -213,7 +215,7 @@ export function renderReport(results: BenchResults): string {
     '# Benchmark results',
     '',
     `Run ${results.startedAt.toISOString()}${c.quick ? ' (**--quick**: short runs, development only)' : ''}, ${fmt(results.totalSeconds)} s in all, on ${m.cores} cores (${m.cpu}), Node ${m.node}; load average ${m.loadStart.map((n) => n.toFixed(2)).join(' ')} at the start, ${m.loadEnd.map((n) => n.toFixed(2)).join(' ')} at the end. Loopback only; load from autocannon in the benchmark process.`,
-    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, each after a ${c.warmupSeconds} s warm-up not counted, scale steps ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint after ${fmt(c.scaleWarmupRequests)} not counted; connections ${c.connections.join(', ')}; stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
+    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, each after a ${c.warmupSeconds} s warm-up not counted, scale steps ${c.scaleRepeats} × ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint after ${fmt(c.scaleWarmupRequests)} not counted; connections ${c.connections.join(', ')}; stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
     ...(noisy ? ['', noisy] : []),
     '',
     '## Goals of issue 9',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchConfig } from './config.ts';
 import { type Endpoint, LISTINGS, setUpEndpoint, toHttpCall } from './endpoints.ts';
-import { type LoadResult, runLoad, timeRequest } from './load.ts';
+import { type LoadResult, medianByP99, runLoad, timeRequest } from './load.ts';
 import { drain } from './matrix.ts';
 import { runFillChild } from './prefill.ts';
 import type { Receiver } from './receiver.ts';
@@ -37,7 +37,8 @@ export type ScaleStep = {
   healthMs?: number | null;
   idleRssMb?: number;
   peakRssMb?: number;
-  loads: { endpoint: Endpoint; load?: LoadResult; problem?: string }[];
+  /** `load`: of an endpoint's repeated loads, the one with the median p99; `p99s`: every load's, in order. */
+  loads: { endpoint: Endpoint; load?: LoadResult; p99s?: number[]; problem?: string }[];
   listings: Listing[];
   reset?: { status: number; ms: number };
   /** One background snapshot of the pre-filled store, and the longest the event loop waited meanwhile. */
@@ -207,13 +208,17 @@ async function measureStep(
             seconds: config.scaleSeconds,
             amount: config.scaleWarmupRequests,
           });
-        const load = await runLoad(s.url, request, {
-          connections,
-          seconds: config.scaleSeconds,
-          amount: config.scaleRequests || undefined,
-          pid: s.pid,
-        });
-        step.loads.push({ endpoint, load });
+        const repeats: LoadResult[] = [];
+        for (let i = 0; i < config.scaleRepeats; i++)
+          repeats.push(
+            await runLoad(s.url, request, {
+              connections,
+              seconds: config.scaleSeconds,
+              amount: config.scaleRequests || undefined,
+              pid: s.pid,
+            }),
+          );
+        step.loads.push({ endpoint, load: medianByP99(repeats), p99s: repeats.map((r) => r.p99) });
         // Its webhooks are sent after it (8x8: AGENT_JOINED 2 s after each create, signed): the next endpoint's
         // load must not time them (Gateway's p99 went from 8 ms at the empty store to 19-21 ms behind them).
         if (endpoint.hookKey) await drain(receiver, endpoint.hookKey, config.drainSeconds * 1000);
