@@ -19,7 +19,7 @@ import {
   insertEntry,
   removeEntry,
   type SortedIndex,
-  sortEntries,
+  sortIds,
   toEntry,
 } from './model-sorted-index.ts';
 
@@ -41,7 +41,7 @@ export function createConversationIndexes(): ConversationIndexes {
       },
     },
     gateway: {
-      id: createSortedIndex(),
+      id: createSortedIndex(true),
       createdAt: createSortedIndex(),
       channelId: createSortedIndex(),
       state: createSortedIndex(),
@@ -104,7 +104,7 @@ export function indexConversation(draft: EightByEightState, conversation: Conver
     for (const user of userKeys(conversation)) indexIn(index.v2.byUser, user, toEntry('', seq, id));
     insertEntry(index.v2.byStatus[keys.status]!, toEntry('', seq, id));
   } else {
-    insertEntry(index.gateway.id, toEntry(id, seq, id));
+    insertEntry(index.gateway.id, id);
     insertEntry(index.gateway.createdAt, toEntry('', seq, id));
     insertEntry(index.gateway.channelId, toEntry(keys.channelId, seq, id));
     insertEntry(index.gateway.state, toEntry(keys.status, seq, id));
@@ -124,7 +124,7 @@ export function unindexConversation(draft: EightByEightState, conversation: Conv
     const byStatus = getOwn(index.v2.byStatus, keys.status);
     if (byStatus) removeEntry(byStatus, toEntry('', seq, id));
   } else {
-    removeEntry(index.gateway.id, toEntry(id, seq, id));
+    removeEntry(index.gateway.id, id);
     removeEntry(index.gateway.createdAt, toEntry('', seq, id));
     removeEntry(index.gateway.channelId, toEntry(keys.channelId, seq, id));
     removeEntry(index.gateway.state, toEntry(keys.status, seq, id));
@@ -217,7 +217,7 @@ export function toConversationIndexes(conversations: Record<string, Conversation
       for (const user of userKeys(conversation)) pushTo(byUser, toIndexKey(user), tail);
       byStatus[toV2Status(conversation)]!.push(tail);
     } else {
-      gatewayIds.push(id + tail);
+      gatewayIds.push(id);
       gatewayCreated.push(tail);
       pushTo(gatewayByChannel, conversation.channelId, conversation.channelId + tail);
       const state = toGatewayState(conversation);
@@ -233,7 +233,7 @@ export function toConversationIndexes(conversations: Record<string, Conversation
   for (const [key, entries] of byUser) index.v2.byUser[key] = createSortedIndexFrom(entries);
   for (const status of Object.keys(byStatus))
     index.v2.byStatus[status] = createSortedIndexFrom(byStatus[status]!);
-  index.gateway.id = createSortedIndexFrom(sortEntries(gatewayIds));
+  index.gateway.id = createSortedIndexFrom(sortIds(gatewayIds), true);
   index.gateway.createdAt = createSortedIndexFrom(gatewayCreated);
   index.gateway.channelId = createSortedIndexFrom(toKeyedEntries(gatewayByChannel));
   index.gateway.state = createSortedIndexFrom(toKeyedEntries(gatewayByState));

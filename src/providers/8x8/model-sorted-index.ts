@@ -17,6 +17,12 @@ export type SortedIndex = {
   pages: Record<string, string[]>;
   buckets: Record<string, string[]>;
   next: number;
+  /**
+   * True when the entries are distinct ids themselves, ordered by `compareIds` (the Gateway's `sort=id`; ids equal
+   * as numbers by their characters): no entry string is built for them, and a comparison reads no separator (a
+   * Gateway create spent most of its index time inserting its random id). Else entries are `toEntry` strings.
+   */
+  ids?: true;
 };
 
 /** Most entries a bucket holds before it is split. */
@@ -28,14 +34,14 @@ const SEP = '\u0000';
 /** Digits of the creation sequence in an entry (sequences stay below 10^12). */
 const SEQ_WIDTH = 12;
 
-/** Compares ids: numerically when both are numbers, else as strings. */
+/** Compares ids: numerically when both are numbers, else as strings (by UTF-16 code units). */
 export function compareIds(a: string, b: string): number {
   return compareKeys(a, a.length, b, b.length);
 }
 
-/** A new, empty index. */
-export function createSortedIndex(): SortedIndex {
-  return { size: 0, order: [], pages: {}, buckets: {}, next: 0 };
+/** A new, empty index (of unique ids, compared as ids, when `ids`). */
+export function createSortedIndex(ids = false): SortedIndex {
+  return { size: 0, order: [], pages: {}, buckets: {}, next: 0, ...(ids ? { ids: true as const } : {}) };
 }
 
 /** An index holding one entry. */
@@ -48,8 +54,8 @@ export function createSortedIndexOf(entry: string): SortedIndex {
  * keys as `insertEntry` appending each (full buckets of BUCKET_SIZE; a page split in two when it passes
  * PAGE_SIZE), without comparing entries. Used to rebuild an index at start from entries already in order.
  */
-export function createSortedIndexFrom(entries: readonly string[]): SortedIndex {
-  const index = createSortedIndex();
+export function createSortedIndexFrom(entries: readonly string[], ids = false): SortedIndex {
+  const index = createSortedIndex(ids);
   let page: string[] | null = null;
   for (let i = 0; i < entries.length; i += BUCKET_SIZE) {
     const key = `b${index.next}`;
@@ -108,18 +114,23 @@ export function compareEntries(a: string, b: string): number {
 }
 
 /**
- * Sorts entries in place as `compareEntries` orders them. When no key is a number and none holds the separator,
- * that order is the plain order of the entry strings (UTF-16 code units, the separator below every other
- * character), which the engine's own sort reads much faster than through a comparator (the ids of 100k Gateway
- * conversations at start).
+ * Orders distinct ids: as `compareIds`, and ids equal as numbers (`1`, `01`) by their characters, so that no two
+ * are equal and each is found again exactly.
  */
-export function sortEntries(entries: string[]): string[] {
-  for (const entry of entries) {
-    const end = entry.lastIndexOf(SEP, entry.lastIndexOf(SEP) - 1);
-    if (isDigits(entry, end) || entry.indexOf(SEP) !== end) return entries.sort(compareEntries);
-  }
-  return entries.sort();
+function compareUniqueIds(a: string, b: string): number {
+  return compareIds(a, b) || compareRange(a, 0, a.length, b, 0, b.length);
 }
+
+/** Sorts distinct ids in place as an index of ids orders them; natively (much faster) when none is a number. */
+export function sortIds(ids: string[]): string[] {
+  for (const id of ids) if (isDigits(id, id.length)) return ids.sort(compareUniqueIds);
+  return ids.sort();
+}
+
+/** How an index orders its entries, and the id each entry points at. */
+const compareIn = (index: SortedIndex) => (index.ids ? compareUniqueIds : compareEntries);
+const idIn = (index: SortedIndex): ((entry: string) => string) => (index.ids ? sameId : toEntryId);
+const sameId = (entry: string) => entry;
 
 /** `a[0, ea)` against `b[0, eb)`: numerically when both are digits, else by UTF-16 code units. */
 function compareKeys(a: string, ea: number, b: string, eb: number): number {
@@ -155,12 +166,16 @@ function toNumber(s: string, end: number): number {
 }
 
 /** The first position in `bucket` whose entry is not before `entry` (binary search). */
-function lowerBound(bucket: readonly string[], entry: string): number {
+function lowerBound(
+  bucket: readonly string[],
+  entry: string,
+  compare: (a: string, b: string) => number,
+): number {
   let low = 0;
   let high = bucket.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (compareEntries(bucket[mid]!, entry) < 0) low = mid + 1;
+    if (compare(bucket[mid]!, entry) < 0) low = mid + 1;
     else high = mid;
   }
   return low;
@@ -176,12 +191,13 @@ const lastOf = (bucket: readonly string[]) => bucket[bucket.length - 1]!;
 
 /** The place of the bucket that holds (or would hold) `entry`: the first whose last entry is not before it. */
 function findBucket(index: SortedIndex, entry: string): Place {
+  const compare = compareIn(index);
   let low = 0;
   let high = index.order.length - 1;
   while (low < high) {
     const mid = (low + high) >>> 1;
     const page = pageAt(index, mid);
-    if (compareEntries(lastOf(index.buckets[page[page.length - 1]!]!), entry) < 0) low = mid + 1;
+    if (compare(lastOf(index.buckets[page[page.length - 1]!]!), entry) < 0) low = mid + 1;
     else high = mid;
   }
   const page = pageAt(index, low);
@@ -189,7 +205,7 @@ function findBucket(index: SortedIndex, entry: string): Place {
   let last = page.length - 1;
   while (first < last) {
     const mid = (first + last) >>> 1;
-    if (compareEntries(lastOf(index.buckets[page[mid]!]!), entry) < 0) first = mid + 1;
+    if (compare(lastOf(index.buckets[page[mid]!]!), entry) < 0) first = mid + 1;
     else last = mid;
   }
   return { p: low, b: first };
@@ -246,14 +262,15 @@ function insertInto(index: SortedIndex, entry: string): void {
   const lastPage = pageAt(index, index.order.length - 1);
   const last = index.buckets[lastPage[lastPage.length - 1]!]!;
   // Appending (creation order) is the common case: fill the last bucket, then open a new one.
-  if (compareEntries(lastOf(last), entry) < 0) {
+  const compare = compareIn(index);
+  if (compare(lastOf(last), entry) < 0) {
     if (last.length < BUCKET_SIZE) last.push(entry);
     else addBucket(index, { p: index.order.length - 1, b: lastPage.length }, [entry]);
     return;
   }
   const place = findBucket(index, entry);
   const bucket = bucketOf(index, place);
-  bucket.splice(lowerBound(bucket, entry), 0, entry);
+  bucket.splice(lowerBound(bucket, entry, compare), 0, entry);
   if (bucket.length > BUCKET_SIZE) {
     addBucket(index, { p: place.p, b: place.b + 1 }, bucket.splice(bucket.length >>> 1));
   }
@@ -266,7 +283,7 @@ function removeFrom(index: SortedIndex, entry: string): boolean {
   const page = index.pages[pageKey]!;
   const key = page[place.b]!;
   const bucket = index.buckets[key]!;
-  const position = lowerBound(bucket, entry);
+  const position = lowerBound(bucket, entry, compareIn(index));
   if (bucket[position] !== entry) return false;
   bucket.splice(position, 1);
   if (bucket.length === 0) {
@@ -309,6 +326,7 @@ export function sliceIds(
 ): string[] {
   const ids: string[] = [];
   if (limit <= 0 || offset >= index.size) return ids;
+  const idOf = idIn(index);
   let skip = offset;
   for (const bucket of bucketsIn(index, direction)) {
     if (ids.length >= limit) break;
@@ -317,10 +335,9 @@ export function sliceIds(
       continue;
     }
     if (direction === 'asc') {
-      for (let i = skip; i < bucket.length && ids.length < limit; i++) ids.push(toEntryId(bucket[i]!));
+      for (let i = skip; i < bucket.length && ids.length < limit; i++) ids.push(idOf(bucket[i]!));
     } else {
-      for (let i = bucket.length - 1 - skip; i >= 0 && ids.length < limit; i--)
-        ids.push(toEntryId(bucket[i]!));
+      for (let i = bucket.length - 1 - skip; i >= 0 && ids.length < limit; i--) ids.push(idOf(bucket[i]!));
     }
     skip = 0;
   }
@@ -332,13 +349,14 @@ export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: n
   const ids: string[] = [];
   if (index.order.length === 0 || limit <= 0) return ids;
   const start = entry === null ? { p: 0, b: 0 } : findBucket(index, entry);
-  let i = entry === null ? 0 : lowerBound(bucketOf(index, start), entry);
+  const idOf = idIn(index);
+  let i = entry === null ? 0 : lowerBound(bucketOf(index, start), entry, compareIn(index));
   if (entry !== null && bucketOf(index, start)[i] === entry) i++;
   for (let p = start.p; p < index.order.length && ids.length < limit; p++) {
     const page = pageAt(index, p);
     for (let b = p === start.p ? start.b : 0; b < page.length && ids.length < limit; b++, i = 0) {
       const bucket = index.buckets[page[b]!]!;
-      for (; i < bucket.length && ids.length < limit; i++) ids.push(toEntryId(bucket[i]!));
+      for (; i < bucket.length && ids.length < limit; i++) ids.push(idOf(bucket[i]!));
     }
   }
   return ids;
@@ -346,11 +364,12 @@ export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: n
 
 /** Visits every id in order (for filters no index serves); `visit` stops the walk by returning false. */
 export function walkIds(index: SortedIndex, direction: 'asc' | 'desc', visit: (id: string) => unknown): void {
+  const idOf = idIn(index);
   for (const bucket of bucketsIn(index, direction)) {
     if (direction === 'asc') {
-      for (let i = 0; i < bucket.length; i++) if (visit(toEntryId(bucket[i]!)) === false) return;
+      for (let i = 0; i < bucket.length; i++) if (visit(idOf(bucket[i]!)) === false) return;
     } else {
-      for (let i = bucket.length - 1; i >= 0; i--) if (visit(toEntryId(bucket[i]!)) === false) return;
+      for (let i = bucket.length - 1; i >= 0; i--) if (visit(idOf(bucket[i]!)) === false) return;
     }
   }
 }

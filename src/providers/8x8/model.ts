@@ -152,7 +152,10 @@ export type ConversationIndexes = {
     /** By v2 status (created, pending, handling, deleted), in creation order. */
     byStatus: Record<string, SortedIndex>;
   };
-  /** Every Gateway conversation once per sortable field (`sort=id|createdAt|channelId|state`). */
+  /**
+   * Every Gateway conversation once per sortable field (`sort=id|createdAt|channelId|state`): `id` holds the ids
+   * themselves, the others `toEntry(<field>, seq, id)`.
+   */
   gateway: { id: SortedIndex; createdAt: SortedIndex; channelId: SortedIndex; state: SortedIndex };
   /** Conversations whose open interaction waits in a queue (auto-accept is armed for them). */
   queued: Record<string, { interactionId: string; queueId: string }>;
