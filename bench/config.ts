@@ -178,7 +178,7 @@ export function estimateSeconds(config: BenchConfig, endpoints: { kind: 'write' 
             (endpoint.kind === 'write' ? 1 : 0);
     total += config.stores.length * config.connections.length * config.drainSeconds;
   }
-  if (config.sections.has('signing')) total += 2 * config.signSeconds;
+  if (config.sections.has('signing')) total += 3 * config.signSeconds;
   if (config.sections.has('scale')) {
     total += config.fillBudgetSeconds;
     total +=

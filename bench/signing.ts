@@ -16,6 +16,10 @@ export type SigningRate = {
   providerPerSecond: number;
   inFlight: number;
   threadPool: number;
+  /** crypto.sign on the thread pool with one signature in flight: what one core signs. */
+  oneThreadPerSecond: number;
+  /** Cores of this machine (os.availableParallelism). */
+  cores: number;
 };
 
 const signOffThread = promisify(sign);
@@ -54,5 +58,13 @@ export async function measureSigning(seconds: number): Promise<SigningRate> {
   await measure(0.3, inFlight, () => signOffThread('sha256', input, privateKey)); // warm-up
   const perSecond = await measure(seconds, inFlight, () => signOffThread('sha256', input, privateKey));
   const providerPerSecond = await measure(seconds, inFlight, () => createSignature(body, fields, key));
-  return { perSecond, providerPerSecond, inFlight, threadPool };
+  const oneThreadPerSecond = await measure(seconds, 1, () => signOffThread('sha256', input, privateKey));
+  return {
+    perSecond,
+    providerPerSecond,
+    inFlight,
+    threadPool,
+    oneThreadPerSecond,
+    cores: availableParallelism(),
+  };
 }
