@@ -83,10 +83,9 @@ export function runLoad(
           reject(error);
           return;
         }
-        // A run bounded by a request count lasts until its last answer: autocannon reports the end on its next
-        // whole-second tick (1,000 answers in 1.1 s counted as 500/s before).
+        // A run bounded by a request count lasts until its last answer (autocannon reports its end on the next
+        // whole-second tick: 1,000 answers in 1.1 s counted as 500/s before), and its series covers those seconds.
         const elapsed = ((options.amount ? lastAnswer : performance.now()) - began) / 1000;
-        // A run bounded by a request count ends early: its series covers the seconds it lasted.
         const full = Math.max(1, Math.floor(options.amount ? elapsed : options.seconds));
         const series = Array.from({ length: full }, (_, i) => buckets[i] ?? 0);
         const okTotal = buckets.reduce((sum, n) => sum + (n ?? 0), 0);
