@@ -34,7 +34,12 @@ const SEP = '\u0000';
 /** Digits of the creation sequence in an entry (sequences stay below 10^12). */
 const SEQ_WIDTH = 12;
 
-/** Compares ids: numerically when both are numbers, else as strings (by UTF-16 code units). */
+/**
+ * Compares ids (and list sort keys): the empty string (a missing key) first, then numbers (all digits) by value,
+ * then every other id by UTF-16 code units. A total order (simulator choice): comparing a number with another id by
+ * characters, as this did before, put "20" before "100" before "1a" before "20", and a sort of such ids depended on
+ * the order they came in.
+ */
 export function compareIds(a: string, b: string): number {
   return compareKeys(a, a.length, b, b.length);
 }
@@ -87,7 +92,7 @@ export function isPagedSortedIndex(value: unknown): boolean {
 }
 
 /**
- * The entry of an item: its sort key (compared as ids: numerically when both are digits), then its creation
+ * The entry of an item: its sort key (compared as `compareIds` compares ids), then its creation
  * sequence (ties keep creation order), then its id. Parsed from the end, so a key may hold any character.
  */
 export function toEntry(key: string, seq: number, id: string): string {
@@ -132,9 +137,12 @@ const compareIn = (index: SortedIndex) => (index.ids ? compareUniqueIds : compar
 const idIn = (index: SortedIndex): ((entry: string) => string) => (index.ids ? sameId : toEntryId);
 const sameId = (entry: string) => entry;
 
-/** `a[0, ea)` against `b[0, eb)`: numerically when both are digits, else by UTF-16 code units. */
+/** `a[0, ea)` against `b[0, eb)` as `compareIds` orders them. */
 function compareKeys(a: string, ea: number, b: string, eb: number): number {
-  if (isDigits(a, ea) && isDigits(b, eb)) return toNumber(a, ea) - toNumber(b, eb);
+  if (ea === 0 || eb === 0) return eb === 0 ? (ea === 0 ? 0 : 1) : -1;
+  const da = isDigits(a, ea);
+  if (da !== isDigits(b, eb)) return da ? -1 : 1;
+  if (da) return compareNumbers(a, ea, b, eb);
   return compareRange(a, 0, ea, b, 0, eb);
 }
 
@@ -157,12 +165,17 @@ function isDigits(s: string, end: number): boolean {
   return true;
 }
 
-/** `Number(s.slice(0, end))` of a digit string; summed in place while exact (up to 15 digits). */
-function toNumber(s: string, end: number): number {
-  if (end > 15) return Number(s.slice(0, end));
-  let n = 0;
-  for (let i = 0; i < end; i++) n = n * 10 + (s.charCodeAt(i) - 48);
-  return n;
+/**
+ * Digit strings `a[0, ea)` and `b[0, eb)` by value, exactly at any length (`1` and `01` are equal): fewer
+ * significant digits first, then digit by digit.
+ */
+function compareNumbers(a: string, ea: number, b: string, eb: number): number {
+  let ia = 0;
+  let ib = 0;
+  while (ia < ea - 1 && a.charCodeAt(ia) === 48) ia++;
+  while (ib < eb - 1 && b.charCodeAt(ib) === 48) ib++;
+  if (ea - ia !== eb - ib) return ea - ia < eb - ib ? -1 : 1;
+  return compareRange(a, ia, ea, b, ib, eb);
 }
 
 /** The first position in `bucket` whose entry is not before `entry` (binary search). */

@@ -142,3 +142,15 @@ export async function setUpGatewayChannel(
   expect(channel.status).toBe(200);
   return channel.json.id as string;
 }
+
+/**
+ * How 8x8 ids and list sort keys compare (the model's `compareIds`, written the plain way): the empty key first,
+ * then numbers (all digits) by value, then every other key by UTF-16 code units. -1, 0 or 1.
+ */
+export function referenceIdOrder(a: string, b: string): number {
+  const rank = (key: string) => (key === '' ? 0 : /^\d+$/.test(key) ? 1 : 2);
+  const byRank = rank(a) - rank(b);
+  if (byRank !== 0) return Math.sign(byRank);
+  if (rank(a) === 1) return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -7,6 +7,7 @@ import {
   createEightByEightSim,
   gatewayClient,
   getToken,
+  referenceIdOrder,
   setUpGatewayChannel,
   setUpV2Channel,
   v2Client,
@@ -31,12 +32,6 @@ const step = fc.record({
   ),
   pick: fc.nat(),
 });
-
-const compare = (a: string, b: string) => {
-  const digits = /^\d+$/;
-  if (digits.test(a) && digits.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
-};
 
 test('v2 and Gateway list pages equal a plain filter and sort of every conversation after any changes', async () => {
   await fc.assert(
@@ -120,7 +115,7 @@ test('v2 and Gateway list pages equal a plain filter and sort of every conversat
         for (const direction of ['asc', 'desc']) {
           const key = (c: (typeof gwAll)[number]) => (field === 'createdAt' ? '' : c[field]);
           const expected = [...gwAll]
-            .sort((a, b) => compare(key(a), key(b)) || a.seq - b.seq)
+            .sort((a, b) => referenceIdOrder(key(a), key(b)) || a.seq - b.seq)
             .map((c) => c.id);
           if (direction === 'desc') expected.reverse();
           for (const [size, number] of [
@@ -143,7 +138,7 @@ test('v2 and Gateway list pages equal a plain filter and sort of every conversat
       expect(idle.json._embedded.conversations.map((c: { id: string }) => c.id)).toEqual(
         gwAll
           .filter((c) => c.state === 'idle')
-          .sort((a, b) => compare(a.id, b.id))
+          .sort((a, b) => referenceIdOrder(a.id, b.id))
           .map((c) => c.id),
       );
       await sim.close();

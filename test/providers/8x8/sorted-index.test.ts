@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import {
   BUCKET_SIZE,
   compareEntries,
+  compareIds,
   createSortedIndex,
   insertEntry,
   PAGE_SIZE,
@@ -12,6 +13,7 @@ import {
   walkIds,
 } from '../../../src/providers/8x8/model-sorted-index.ts';
 import { applyOps, runTransaction } from '../../../src/state-tx.ts';
+import { referenceIdOrder } from './helpers.ts';
 
 const allIds = (index: ReturnType<typeof createSortedIndex>) => {
   const ids: string[] = [];
@@ -205,9 +207,7 @@ function referenceOrder(a: string, b: string): number {
   };
   const [ka, sa] = cut(a);
   const [kb, sb] = cut(b);
-  const digits = /^\d+$/;
-  const byKey = digits.test(ka) && digits.test(kb) ? Number(ka) - Number(kb) : ka < kb ? -1 : ka > kb ? 1 : 0;
-  return Math.sign(byKey || (sa < sb ? -1 : sa > sb ? 1 : 0));
+  return Math.sign(referenceIdOrder(ka, kb) || (sa < sb ? -1 : sa > sb ? 1 : 0));
 }
 
 test('compareEntries orders entries as their keys (as ids) and then their sequences', () => {
@@ -223,6 +223,27 @@ test('compareEntries orders entries as their keys (as ids) and then their sequen
   fc.assert(
     fc.property(entry, entry, (a, b) => {
       expect(Math.sign(compareEntries(a, b))).toBe(referenceOrder(a, b));
+    }),
+    { numRuns: 5000 },
+  );
+});
+
+test('8x8 ids and list keys compare in one total order: the empty key, then numbers by value, then the rest by characters', () => {
+  // "20" < "100" (numbers by value) < "1a" (not a number): before, a number against a string compared by characters
+  // ("1a" < "20"), which is no order.
+  const sorted = ['1a', '100', '', '20', 'B', '020', 'a'].sort(compareIds);
+  expect(sorted).toEqual(['', '20', '020', '100', '1a', 'B', 'a']);
+  const id = fc.oneof(
+    fc.constant(''),
+    fc.bigInt({ min: 0n, max: 10n ** 400n }).map(String),
+    fc.nat({ max: 30 }).map((n) => '0'.repeat(n % 3) + String(n)),
+    fc.string({ unit: fc.constantFrom('0', '1', '9', 'a', 'Z', '\u0000', 'é'), maxLength: 5 }),
+  );
+  fc.assert(
+    fc.property(id, id, id, (a, b, c) => {
+      expect(Math.sign(compareIds(a, b))).toBe(referenceIdOrder(a, b));
+      expect(Math.sign(compareIds(a, b))).toBe(-Math.sign(compareIds(b, a)) || 0);
+      if (compareIds(a, b) <= 0 && compareIds(b, c) <= 0) expect(compareIds(a, c)).toBeLessThanOrEqual(0);
     }),
     { numRuns: 5000 },
   );
