@@ -12,10 +12,12 @@ import {
   isClosing,
   NotInLines,
   nextLine,
+  nextWrittenLine,
   opened,
   readContainer,
   type SnapshotLines,
   splitEntry,
+  withoutComma,
 } from './snapshot-read.ts';
 import { applyOps, assign, type StateOp } from './state-tx.ts';
 import { linesOf, listSegments, replaySegments } from './wal.ts';
@@ -34,7 +36,13 @@ export type CompactionJob = {
 };
 
 /** How a compaction went. */
-export type CompactionStats = { bytes: number; ms: number; changes: number };
+export type CompactionStats = {
+  bytes: number;
+  ms: number;
+  changes: number;
+  /** How the old snapshot was read: line by line (copying what no change touches), or whole (not in lines). */
+  read: 'lines' | 'whole' | 'none';
+};
 
 /**
  * The logged changes under one key, merged. `touch`: changes below it only (`children` by key; `ordered`, in log
@@ -183,25 +191,17 @@ const opensContainer = (line: string) => {
   return last === 123 || last === 91;
 };
 
-/** Copies the lines of a container opened by the line before, up to its closing bracket. */
-function copyContainer(lines: SnapshotLines, out: Output): void {
+/**
+ * Reads the lines of a container opened by the line before, up to its closing bracket, and copies them to `out`
+ * when given (without the CRs of a file with CRLF line ends), else skips them.
+ */
+function passContainer(lines: SnapshotLines, out?: Output): void {
   for (let depth = 1; depth > 0; ) {
-    const next = lines.next();
-    if (next.done) throw new NotInLines('the document ends early');
-    const line = next.value.line;
-    const bare = line.charCodeAt(0) === 44 ? line.slice(1) : line;
+    const line = nextWrittenLine(lines);
+    const bare = withoutComma(line);
     if (isClosing(bare)) depth--;
     else if (opensContainer(bare)) depth++;
-    out.write(`\n${line}`);
-  }
-}
-
-/** Skips the lines of a container opened by the line before. */
-function skipContainer(lines: SnapshotLines): void {
-  for (let depth = 1; depth > 0; ) {
-    const line = nextLine(lines);
-    if (isClosing(line)) depth--;
-    else if (opensContainer(line)) depth++;
+    out?.write(`\n${line}`);
   }
 }
 
@@ -234,20 +234,20 @@ function mergeContainer(
     if (array) {
       entry('');
       out.write(line);
-      if (opensContainer(line)) copyContainer(lines, out);
+      if (opensContainer(line)) passContainer(lines, out);
       continue;
     }
     const { keyText, key, rest } = splitEntry(line);
     const child = node?.children?.get(key);
     const nested = rest === '{' || rest === '[';
     if (depth === 0 && !ROOT_KEYS.has(key)) {
-      if (nested) skipContainer(lines);
+      if (nested) passContainer(lines);
     } else if (!child) {
       entry(keyText);
       out.write(`:${rest}`);
-      if (nested) copyContainer(lines, out);
+      if (nested) passContainer(lines, out);
     } else if (child.kind !== 'touch') {
-      if (nested) skipContainer(lines);
+      if (nested) passContainer(lines);
       if (child.kind === 'set' && !child.moved) {
         entry(keyText);
         out.write(':');
@@ -350,8 +350,11 @@ export function compact(job: CompactionJob): CompactionStats {
     writePieces(out, rootOf(value), job.pieceNodes);
   };
   let bytes: number;
-  if (!existsSync(job.file)) bytes = write(whole(structuredClone(job.base)));
-  else {
+  let read: CompactionStats['read'] = 'lines';
+  if (!existsSync(job.file)) {
+    read = 'none';
+    bytes = write(whole(structuredClone(job.base)));
+  } else {
     try {
       bytes = write((out) => mergeSnapshot(job.file, out, root, job.pieceNodes));
     } catch (error) {
@@ -359,11 +362,12 @@ export function compact(job: CompactionJob): CompactionStats {
       // Not in lines (an older version, a file edited by hand, a one-line store): read whole, once; the next one
       // is in lines.
       for (const node of walk(root)) node.done = false;
+      read = 'whole';
       bytes = write(whole(JSON.parse(readFileSync(job.file, 'utf8'))));
     }
   }
   renameSync(temporary, job.file);
-  return { bytes, ms: performance.now() - began, changes: count };
+  return { bytes, ms: performance.now() - began, changes: count, read };
 }
 
 /** Every merged change (to reset what a failed attempt marked written). */

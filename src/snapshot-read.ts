@@ -35,16 +35,20 @@ export class NotInLines extends Error {}
 /** The lines of a snapshot file, as `linesOf` reads them. */
 export type SnapshotLines = Iterator<{ line: string; unterminated: boolean }>;
 
-/**
- * The next line, without the comma that separates it from the entry before, and without a CR at its end (a file
- * edited by hand may end its lines with CRLF).
- */
-export function nextLine(lines: SnapshotLines): string {
+/** The next line as written, but without a CR at its end (a file edited by hand may end its lines with CRLF). */
+export function nextWrittenLine(lines: SnapshotLines): string {
   const next = lines.next();
   if (next.done) throw new NotInLines('the document ends early');
   const read = next.value.line;
-  const line = read.charCodeAt(read.length - 1) === 13 ? read.slice(0, -1) : read;
-  return line.charCodeAt(0) === 44 ? line.slice(1) : line;
+  return read.charCodeAt(read.length - 1) === 13 ? read.slice(0, -1) : read;
+}
+
+/** A line without the comma that separates it from the entry before. */
+export const withoutComma = (line: string) => (line.charCodeAt(0) === 44 ? line.slice(1) : line);
+
+/** The next line, without its CR (`nextWrittenLine`) and without the comma before it (`withoutComma`). */
+export function nextLine(lines: SnapshotLines): string {
+  return withoutComma(nextWrittenLine(lines));
 }
 
 export const isClosing = (line: string) => line === '}' || line === ']';

@@ -235,7 +235,7 @@ test('a snapshot not in lines (pretty-printed by hand) is read whole once, and w
     JSON.stringify({ version: 2, walFrom: 1, meta: {}, providers: { p: { conversations } } }, null, 2),
   );
   writeFileSync(`${file}.wal.1`, toLogLine([[['providers', 'p', 'conversations', 'c1', 'i'], -1]]));
-  compact({ file, from: 1, to: 2, base: null, derived: {} });
+  expect(compact({ file, from: 1, to: 2, base: null, derived: {} }).read).toBe('whole');
   const text = readFileSync(file, 'utf8');
   expect(text.split('\n').length).toBeGreaterThan(600);
   const value = (await readSnapshotFile(file))?.value as {
@@ -243,6 +243,26 @@ test('a snapshot not in lines (pretty-printed by hand) is read whole once, and w
   };
   expect(value.providers.p.conversations.c1).toEqual({ i: -1 });
   expect(Object.keys(value.providers.p.conversations)).toHaveLength(600);
+});
+
+test('a snapshot in lines with CRLF line ends (saved by an editor) is still merged line by line, and written with LF', async () => {
+  const file = newFile();
+  const conversations = Object.fromEntries(
+    Array.from({ length: 50 }, (_, i) => [`c${i}`, { i, tags: ['a'] }]),
+  );
+  const doc = {
+    version: 2,
+    walFrom: 1,
+    meta: {},
+    providers: { p: { conversations }, q: { n: [1, { m: 2 }] } },
+  };
+  writeFileSync(file, snapshotText(doc, 1).replaceAll('\n', '\r\n'));
+  writeFileSync(`${file}.wal.1`, toLogLine([[['providers', 'p', 'conversations', 'c1', 'i'], -1]]));
+  expect(compact({ file, from: 1, to: 2, base: null, derived: {} }).read).toBe('lines');
+  const text = readFileSync(file, 'utf8');
+  expect(text).not.toContain('\r');
+  conversations.c1!.i = -1;
+  expect((await readSnapshotFile(file))?.value).toEqual({ ...doc, walFrom: 2 });
 });
 
 test('a torn last line of a folded segment is skipped, as the replay at start skips it', async () => {
