@@ -61,24 +61,29 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   // provider's). The longest base path that prefixes a request's path wins.
   type Owner = {
     base: string;
+    /** What a path below the base starts with: the base with one trailing slash. */
+    prefix: string;
     provider: ProviderDefinition<unknown, unknown, unknown>;
     render: ProviderDefinition<unknown, unknown, unknown>['renderError'];
   };
+  const toOwner = (base: string, provider: Owner['provider'], render: Owner['render']): Owner => ({
+    base,
+    prefix: base.endsWith('/') ? base : `${base}/`,
+    provider,
+    render,
+  });
   // A surface's entry comes first, so it wins over its provider's entry for the same base path.
   const owners: Owner[] = providers.flatMap((provider) => [
     ...(provider.surfaces ?? []).flatMap((surface) =>
-      surface.basePaths.map((base) => ({ base, provider, render: surface.renderError })),
+      surface.basePaths.map((base) => toOwner(base, provider, surface.renderError)),
     ),
-    ...provider.basePaths.map((base) => ({ base, provider, render: provider.renderError })),
+    ...provider.basePaths.map((base) => toOwner(base, provider, provider.renderError)),
   ]);
   const ownerOf = (path: string) => {
     let best: Owner | null = null;
     for (const owner of owners) {
       const { base } = owner;
-      if (
-        (path === base || path.startsWith(base.endsWith('/') ? base : `${base}/`)) &&
-        base.length > (best?.base.length ?? -1)
-      ) {
+      if ((path === base || path.startsWith(owner.prefix)) && base.length > (best?.base.length ?? -1)) {
         best = owner;
       }
     }
