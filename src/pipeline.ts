@@ -10,6 +10,7 @@ import { type Journal, type JournalEntry, toHeaderRecord } from './journal.ts';
 import { keptBody, keptHeaders } from './kept-response.ts';
 import type { CoreError, ProviderContext, ProviderDefinition } from './provider/contract.ts';
 import { Refusal } from './provider/refusal.ts';
+import { CachedTrieRouter } from './route-cache.ts';
 import type { SignalBus } from './signals.ts';
 import { StoreWriteError } from './store.ts';
 
@@ -56,7 +57,7 @@ const MAX_RECORDED_BODY = 64 * 1024;
  */
 export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
   const { providers, clock, journal, faults, signals } = deps;
-  const app = new Hono<SimEnv>();
+  const app = new Hono<SimEnv>({ router: new CachedTrieRouter() });
   // Every base path with the provider that owns it and the renderer of its errors (a surface's, else the
   // provider's). The longest base path that prefixes a request's path wins.
   type Owner = {
