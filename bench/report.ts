@@ -107,7 +107,7 @@ function renderSigning(results: BenchResults): string[] {
     `crypto.sign with a callback (libuv thread pool, UV_THREADPOOL_SIZE ${s.threadPool}, ${s.inFlight} in flight), 8x8 fixture key (fixtures/8x8/signing-key.json), measured in the benchmark process with no server running:`,
     '',
     `- parsed key (what the machine can do): **${fmt(s.perSecond)} signatures/s** → bound for 8x8 v2 creates with webhooks (two signatures each): **${fmt(s.perSecond / 2)} creates/s**`,
-    `- the provider's \`createSignature\` (src/providers/8x8/events.ts, parses the JWK on every call): ${fmt(s.providerPerSecond)} signatures/s (${fmt((s.providerPerSecond / s.perSecond) * 100)}% of the parsed-key rate)`,
+    `- the provider's \`createSignature\` (src/providers/8x8/events-signing.ts: the key imported once per state, the header and signed payload built per call): ${fmt(s.providerPerSecond)} signatures/s (${fmt((s.providerPerSecond / s.perSecond) * 100)}% of the parsed-key rate)`,
     `- one signature in flight (one core): ${fmt(s.oneThreadPerSecond)} signatures/s. The goal (70% of the bound, ${fmt(0.7 * s.perSecond)} signatures/s) needs ${((0.7 * s.perSecond) / s.oneThreadPerSecond).toFixed(2)} of this machine's ${s.cores} cores for signing alone, beside the server, its two webhook sends per create, the receiver and the load generator`,
     '',
   ];

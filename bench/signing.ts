@@ -12,7 +12,7 @@ import { createSignature, type SignatureFields } from '../src/providers/8x8/even
 export type SigningRate = {
   /** crypto.sign on the thread pool with a parsed key: what the machine can do. */
   perSecond: number;
-  /** The provider's own createSignature (it parses the JWK on each call): what the code does today. */
+  /** The provider's own createSignature (key imported once, header and payload built per call): what a webhook costs. */
   providerPerSecond: number;
   inFlight: number;
   threadPool: number;
