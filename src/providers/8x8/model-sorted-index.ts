@@ -139,7 +139,7 @@ const sameId = (entry: string) => entry;
 
 /** `a[0, ea)` against `b[0, eb)` as `compareIds` orders them. */
 function compareKeys(a: string, ea: number, b: string, eb: number): number {
-  if (ea === 0 || eb === 0) return eb === 0 ? (ea === 0 ? 0 : 1) : -1;
+  if (ea === 0 || eb === 0) return ea === eb ? 0 : ea === 0 ? -1 : 1;
   const da = isDigits(a, ea);
   if (da !== isDigits(b, eb)) return da ? -1 : 1;
   if (da) return compareNumbers(a, ea, b, eb);
