@@ -45,31 +45,38 @@ export function toIsoTime(time: number): string {
 
 /** Creates a clock backed by the wall clock and Node timers. */
 export function createRealClock(): Clock {
-  const timers = new Set<{ handle: NodeJS.Timeout | undefined }>();
+  // Counted, not kept in a collection: nothing walks the pending timers (one is armed per create on some routes).
+  let pending = 0;
   return {
     kind: 'real',
     now: () => Date.now(),
     setTimer(delayMs, task) {
-      const entry = { handle: undefined as NodeJS.Timeout | undefined };
+      let handle: NodeJS.Timeout | undefined;
+      let done = false;
+      const finish = () => {
+        if (done) return false;
+        done = true;
+        pending--;
+        return true;
+      };
       const arm = (remaining: number) => {
         const step = Math.min(remaining, MAX_NODE_DELAY);
-        entry.handle = setTimeout(() => {
+        handle = setTimeout(() => {
           if (remaining > step) return arm(remaining - step);
-          timers.delete(entry);
-          void task();
+          if (finish()) void task();
         }, step);
-        entry.handle.unref();
+        handle.unref();
       };
+      pending++;
       arm(Number.isNaN(delayMs) ? 0 : Math.max(0, delayMs));
-      timers.add(entry);
       return {
         cancel: () => {
-          clearTimeout(entry.handle);
-          timers.delete(entry);
+          clearTimeout(handle);
+          finish();
         },
       };
     },
-    pendingTimers: () => timers.size,
+    pendingTimers: () => pending,
   };
 }
 

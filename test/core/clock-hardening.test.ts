@@ -197,3 +197,23 @@ test('advances that would leave the date range answer 400, even when each is wit
   expect(sim.control.now()).toBe(MAX_TIME - 1000);
   expect((await admin(sim, 'GET', '/health')).status).toBe(200);
 });
+
+test('a real clock counts its pending timers: a fired or cancelled one once, however often it is cancelled', () => {
+  vi.useFakeTimers();
+  const clock = createRealClock();
+  const fired: string[] = [];
+  const soon = clock.setTimer(10, () => fired.push('soon'));
+  const later = clock.setTimer(1000, () => fired.push('later'));
+  clock.setTimer(500, () => fired.push('middle'));
+  expect(clock.pendingTimers()).toBe(3);
+  later.cancel();
+  later.cancel();
+  expect(clock.pendingTimers()).toBe(2);
+  vi.advanceTimersByTime(10);
+  expect(clock.pendingTimers()).toBe(1);
+  soon.cancel();
+  expect(clock.pendingTimers()).toBe(1);
+  vi.advanceTimersByTime(1000);
+  expect(fired).toEqual(['soon', 'middle']);
+  expect(clock.pendingTimers()).toBe(0);
+});
