@@ -34,7 +34,8 @@ export type BenchConfig = {
   /**
    * Loads of `scaleRequests` each endpoint runs at each scale step; its p99 is the median of theirs. One load's p99
    * is its 10-20 slowest answers, so one pause of the machine (another process, not the simulator) decided it: the
-   * failing endpoint at 100k changed from run to run, and alone it could not be reproduced.
+   * failing endpoint at 100k changed from run to run, and alone it could not be reproduced. Steps past size 0 run
+   * as many on their empty twin, alternating with these (see bench/scale.ts).
    */
   scaleRepeats: number;
   /** Requests of each endpoint at each scale step before its measured ones, not counted (a warm-up). */
@@ -146,6 +147,7 @@ Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
   BENCH_SCALE_SECONDS=4          each endpoint at each scale step (when BENCH_SCALE_REQUESTS=0)
   BENCH_SCALE_REQUESTS=1000      requests of each load at each scale step (keeps the store near its size)
   BENCH_SCALE_REPEATS=3          loads per endpoint and step; the p99 compared is the median of theirs
+                                 (steps past 0: as many on an empty-store twin, in turns, the goal's reference)
   BENCH_SCALE_WARMUP_REQUESTS=500  requests before those, not counted
   BENCH_SCALE_SIZES=0,10k,100k   stored conversations per step
   BENCH_FILL_BUDGET_SECONDS=180  real time the whole pre-fill may take (steps beyond it are skipped)
@@ -181,9 +183,15 @@ export function estimateSeconds(config: BenchConfig, endpoints: { kind: 'write' 
   if (config.sections.has('signing')) total += 3 * config.signSeconds;
   if (config.sections.has('scale')) {
     total += config.fillBudgetSeconds;
-    total +=
-      config.scaleSizes.length *
-      (10 + endpoints.length * (config.scaleSeconds * config.scaleRepeats + 1) + 7 * 2);
+    // Steps past size 0 load an empty twin too (its loads in turns with the step's): twice the loads, one more spawn.
+    for (const size of config.scaleSizes) {
+      const servers = size > 0 ? 2 : 1;
+      total +=
+        10 +
+        (servers - 1) * spawn +
+        endpoints.length * (servers * config.scaleSeconds * config.scaleRepeats + 1) +
+        7 * 2;
+    }
   }
   return total;
 }

@@ -14,7 +14,7 @@ import {
   steadyDeliveries,
   verdict,
 } from './measures.ts';
-import type { ScaleStep } from './scale.ts';
+import type { Measured, ScaleStep } from './scale.ts';
 
 function renderBare(results: BenchResults): string[] {
   const lines = [
@@ -113,6 +113,14 @@ function renderSigning(results: BenchResults): string[] {
   ];
 }
 
+/** An endpoint's scale figures on one server: the median p99 (every load's in brackets), its load's req/s and failures. */
+function renderMeasured(measured: Measured | undefined): string {
+  if (!measured?.load) return measured?.problem ? 'failed' : 'n/a';
+  const { load, p99s } = measured;
+  const all = p99s && p99s.length > 1 ? ` (${p99s.map((p) => fmt(p, 1)).join(', ')})` : '';
+  return `${fmt(load.p99, 1)}${all} / ${fmt(load.rps, 1)} / ${load.non2xx + load.errors}`;
+}
+
 function renderScale(results: BenchResults): string[] {
   if (results.scale.length === 0) return [];
   const sizes = results.scale;
@@ -124,6 +132,8 @@ function renderScale(results: BenchResults): string[] {
     '## Scale curve',
     '',
     `Stores pre-filled through the library (\`createSimulator\` with \`store: <file>\`, virtual clock, webhooks answered by a stub, creates round-robin over ${results.config.fillEndpoints.join(', ')}, the clock advanced 3 s every 500 creates so that auto-accept and assignment run), then \`convosim serve\` started on a copy. Pre-fill budget ${results.config.fillBudgetSeconds} s in all. Each endpoint then ran ${results.config.scaleRepeats} loads of ${results.config.scaleRequests ? `${fmt(results.config.scaleRequests)} requests (so that the store stays within about ${fmt((results.config.scaleRequests * results.config.scaleRepeats + results.config.scaleWarmupRequests) * 6)} conversations of its step's size)` : `${results.config.scaleSeconds} s`} at ${Math.min(...results.config.connections)} connections, after ${fmt(results.config.scaleWarmupRequests)} requests not counted, and the webhooks an endpoint causes (8x8 v2, ECE) were waited for before the next one; the peak RSS is the server's high-water mark over its start, the listings and these loads. An endpoint's p99 (and the goal's) is the median of its loads' p99s, shown in brackets; its req/s are those of that load. One load's p99 is its 10 slowest answers, so a single pause of this shared machine decided it (before 2026-11-29: one load of 2,000 requests, which failed the goal on a different endpoint in each run and could not be reproduced alone).`,
+    '',
+    "Each step past size 0 also starts an *empty twin*: a second server on an empty file store, set up and warmed up the same way, whose loads alternate with the step server's (step, twin, step, twin...); the p99 goal divides the largest step's p99 by its own twin's, and by the size-0 step's only when the twin was not measured. The machine's speed drifts over minutes, so the size-0 step, measured minutes earlier, decided the verdict more than the store size did (runs up to 2026-11-29 divided by the size-0 step: Airkit once read 3.9 ms at 0 vs 6.2 ms at 100k, where repeated pairs showed no growth); the twin's store grows with its loads as the size-0 step's does, and its memory is not in the step's RSS. Servers started and their stops count the twins.",
     '',
     `| stored conversations | ${head} |`,
     `| --- | ${sep} |`,
@@ -145,19 +155,17 @@ function renderScale(results: BenchResults): string[] {
       s.reset ? `${fmt(s.reset.ms)}${s.reset.status === 200 ? '' : ` (${s.reset.status})`}` : 'n/a',
     ),
     row(
-      'servers started (restarts after no health) / stopped by',
+      'servers started, twins included (restarts after no health) / stopped by',
       (s) => `${s.stops.length} (${s.restarts.length}) / ${[...new Set(s.stops)].join(', ') || 'n/a'}`,
     ),
   ];
   for (const endpoint of results.endpoints) {
+    const entryOf = (s: ScaleStep) => s.loads.find((l) => l.endpoint.id === endpoint.id);
     lines.push(
-      row(`${endpoint.title}: p99 ms / 2xx req/s / non-2xx`, (s) => {
-        const entry = s.loads.find((l) => l.endpoint.id === endpoint.id);
-        if (!entry?.load) return entry?.problem ? 'failed' : 'n/a';
-        const all =
-          entry.p99s && entry.p99s.length > 1 ? ` (${entry.p99s.map((p) => fmt(p, 1)).join(', ')})` : '';
-        return `${fmt(entry.load.p99, 1)}${all} / ${fmt(entry.load.rps, 1)} / ${entry.load.non2xx + entry.load.errors}`;
-      }),
+      row(`${endpoint.title}: p99 ms / 2xx req/s / non-2xx`, (s) => renderMeasured(entryOf(s))),
+      row(`${endpoint.title}, empty twin (loads in turns): p99 ms / 2xx req/s / non-2xx`, (s) =>
+        s.size === 0 ? '-' : renderMeasured(entryOf(s)?.twin),
+      ),
     );
   }
   for (const title of new Set(sizes.flatMap((s) => s.listings.map((l) => l.title)))) {
@@ -175,7 +183,9 @@ function renderScale(results: BenchResults): string[] {
   for (const s of sizes) if (s.skipped) lines.push(`- ${fmt(s.size)}: skipped: ${s.skipped}`);
   for (const s of sizes) for (const r of s.restarts) lines.push(`- ${fmt(s.size)}: ${r}`);
   for (const s of sizes)
-    for (const l of s.loads) if (l.problem) lines.push(`- ${fmt(s.size)}, ${l.endpoint.title}: ${l.problem}`);
+    for (const l of s.loads)
+      for (const problem of [l.problem, l.twin?.problem])
+        if (problem) lines.push(`- ${fmt(s.size)}, ${l.endpoint.title}: ${problem}`);
   lines.push('');
   return lines;
 }
@@ -191,13 +201,17 @@ function renderProblems(results: BenchResults): string[] {
       lines.push(`- ${label(cell)}: server stderr: ${cell.stderr.slice(-3).join(' | ')}`);
   }
   for (const step of results.scale)
-    for (const { endpoint, load } of step.loads) {
-      const statuses = Object.entries(load?.statuses ?? {});
-      if (statuses.length > 0 || (load?.errors ?? 0) > 0)
-        lines.push(
-          `- scale ${fmt(step.size)}, ${endpoint.title}: non-2xx answers ${statuses.map(([st, n]) => `${n}× ${st}`).join(', ') || 'none'}, errors ${load?.errors ?? 0} (timeouts ${load?.timeouts ?? 0})`,
-        );
-    }
+    for (const { endpoint, load, twin } of step.loads)
+      for (const [side, l] of [
+        ['', load],
+        [' (empty twin)', twin?.load],
+      ] as const) {
+        const statuses = Object.entries(l?.statuses ?? {});
+        if (statuses.length > 0 || (l?.errors ?? 0) > 0)
+          lines.push(
+            `- scale ${fmt(step.size)}, ${endpoint.title}${side}: non-2xx answers ${statuses.map(([st, n]) => `${n}× ${st}`).join(', ') || 'none'}, errors ${l?.errors ?? 0} (timeouts ${l?.timeouts ?? 0})`,
+          );
+      }
   for (const step of results.scale)
     if (step.stderr.length > 0)
       lines.push(`- scale ${fmt(step.size)}: server stderr: ${step.stderr.slice(-3).join(' | ')}`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchConfig } from './config.ts';
 import { type Endpoint, LISTINGS, setUpEndpoint, toHttpCall } from './endpoints.ts';
-import { type LoadResult, medianByP99, runLoad, timeRequest } from './load.ts';
+import { type LoadRequest, type LoadResult, medianByP99, runLoad, timeRequest } from './load.ts';
 import { drain } from './matrix.ts';
 import { runFillChild } from './prefill.ts';
 import type { Receiver } from './receiver.ts';
@@ -25,6 +25,9 @@ import { measureSnapshotPause, type SnapshotPause } from './snapshot-pause.ts';
 /** One timed listing. */
 export type Listing = { title: string; status: number; ms: number; bytes: number };
 
+/** An endpoint's loads on one server: the load with the median p99 and every load's p99, or why not. */
+export type Measured = { load?: LoadResult; p99s?: number[]; problem?: string };
+
 /** One step of the scale curve. */
 export type ScaleStep = {
   size: number;
@@ -37,8 +40,11 @@ export type ScaleStep = {
   healthMs?: number | null;
   idleRssMb?: number;
   peakRssMb?: number;
-  /** `load`: of an endpoint's repeated loads, the one with the median p99; `p99s`: every load's, in order. */
-  loads: { endpoint: Endpoint; load?: LoadResult; p99s?: number[]; problem?: string }[];
+  /**
+   * `load`: of an endpoint's repeated loads, the one with the median p99; `p99s`: every load's, in order. `twin`:
+   * the same of the step's empty twin (steps past size 0), whose loads alternated with these.
+   */
+  loads: (Measured & { endpoint: Endpoint; twin?: Measured })[];
   listings: Listing[];
   reset?: { status: number; ms: number };
   /** One background snapshot of the pre-filled store, and the longest the event loop waited meanwhile. */
@@ -118,6 +124,20 @@ function toRunOrder(endpoints: readonly Endpoint[]): Endpoint[] {
   return [...endpoints.filter((e) => e.id !== 'ece-start'), ...endpoints.filter((e) => e.id === 'ece-start')];
 }
 
+/** An error's message, for the report. */
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Runs `work` for the twin; a failure becomes its problem, and the step's own figures stay. */
+async function onTwin<T>(twin: Measured, work: () => Promise<T>): Promise<T | undefined> {
+  if (twin.problem) return undefined;
+  try {
+    return await work();
+  } catch (error) {
+    twin.problem = `twin: ${message(error)}`;
+    return undefined;
+  }
+}
+
 async function measureStep(
   config: BenchConfig,
   receiver: Receiver,
@@ -128,6 +148,8 @@ async function measureStep(
   const pristine = path.join(dir, 'pristine');
   step.storeBytes = measureDir(pristine);
   const timeoutMs = config.listingTimeoutSeconds * 1000;
+  const readyTimeoutMs = config.readyTimeoutSeconds * 1000;
+  const serveExtra = ['--option', `ece.callbackUrl=${receiver.url}/ece`];
   let runs = 0;
   let runDir = pristine;
   let server: Server | null = null;
@@ -145,16 +167,13 @@ async function measureStep(
     cpSync(pristine, runDir, { recursive: true });
     let s: Server;
     try {
-      s = await startServer(
-        toServeArgs(path.join(runDir, 'db.json'), ['--option', `ece.callbackUrl=${receiver.url}/ece`]),
-        config.readyTimeoutSeconds * 1000,
-      );
+      s = await startServer(toServeArgs(path.join(runDir, 'db.json'), serveExtra), readyTimeoutMs);
     } catch (error) {
-      step.restarts.push(`server did not start: ${error instanceof Error ? error.message : String(error)}`);
+      step.restarts.push(`server did not start: ${message(error)}`);
       return null;
     }
     const began = performance.now() - s.readyMs;
-    const health = await waitForHealth(s.url, config.readyTimeoutSeconds * 1000);
+    const health = await waitForHealth(s.url, readyTimeoutMs);
     if (runs === 1) {
       step.readyMs = s.readyMs;
       step.healthMs = health === null ? null : performance.now() - began;
@@ -180,6 +199,68 @@ async function measureStep(
     return server;
   };
 
+  // The empty twin (steps past size 0): a server on an empty store beside the step's, loaded in turns with it, the
+  // p99 goal's reference. The size-0 step, measured minutes earlier, drifted with the machine more than the store
+  // size moved the p99 (Airkit 3.9 ms at 0 vs 6.2 ms at 100k, where repeated pairs showed no growth). Its memory is
+  // not the step's: `closeTwin` leaves the peak RSS alone.
+  let twin: Server | null = null;
+  let twinRuns = 0;
+  const closeTwin = async (t: Server) => {
+    step.stops.push((await stopServer(t)).signal);
+    step.stderr.push(...t.stderr.map((line) => `twin: ${line}`));
+  };
+  // A twin on a fresh empty store file, in its own folder (a restarted twin starts empty again).
+  const openTwin = async (): Promise<Server | null> => {
+    twinRuns++;
+    const twinDir = path.join(dir, `twin-${twinRuns}`);
+    mkdirSync(twinDir, { recursive: true });
+    let t: Server;
+    try {
+      t = await startServer(toServeArgs(path.join(twinDir, 'db.json'), serveExtra), readyTimeoutMs);
+    } catch (error) {
+      step.restarts.push(`twin did not start: ${message(error)}`);
+      return null;
+    }
+    if ((await waitForHealth(t.url, readyTimeoutMs)) !== null) return t;
+    step.restarts.push(`twin: no health answer within ${config.readyTimeoutSeconds} s of start`);
+    await closeTwin(t);
+    return null;
+  };
+  // As `healthy`, for the twin.
+  const healthyTwin = async (after: string): Promise<Server | null> => {
+    if (twin && (await waitForHealth(twin.url, timeoutMs)) !== null) return twin;
+    if (twin) {
+      step.restarts.push(
+        `twin: no health answer within ${config.listingTimeoutSeconds} s after ${after}; restarted`,
+      );
+      await closeTwin(twin);
+    }
+    twin = twinRuns > MAX_RESTARTS ? null : await openTwin();
+    return twin;
+  };
+
+  const connections = Math.min(...config.connections);
+  // An endpoint set up on a server, then a warm-up, so that both ends of the curve compare code at speed, not a
+  // fresh process's first requests (each step starts fresh servers).
+  const prepare = async (s: Server, endpoint: Endpoint): Promise<LoadRequest> => {
+    const request = await setUpEndpoint(endpoint.id, toHttpCall(s.url, timeoutMs), receiver.url);
+    if (config.scaleWarmupRequests > 0)
+      await runLoad(s.url, request, {
+        connections,
+        seconds: config.scaleSeconds,
+        amount: config.scaleWarmupRequests,
+      });
+    return request;
+  };
+  // One measured load.
+  const measure = (s: Server, request: LoadRequest) =>
+    runLoad(s.url, request, {
+      connections,
+      seconds: config.scaleSeconds,
+      amount: config.scaleRequests || undefined,
+      pid: s.pid,
+    });
+
   try {
     let previous = 'start';
     // Listings first, on exactly the pre-filled store; then the loads, ECE last; then reset.
@@ -192,40 +273,50 @@ async function measureStep(
     }
     for (const endpoint of toRunOrder(endpoints)) {
       const s = await healthy(previous);
+      const t = s && step.size > 0 ? await healthyTwin(previous) : null;
       previous = endpoint.title;
       if (!s) {
         step.loads.push({ endpoint, problem: 'skipped: no server answering' });
         continue;
       }
+      const twinFigures: Measured | undefined =
+        step.size > 0 ? (t ? {} : { problem: 'twin: skipped, no twin server answering' }) : undefined;
       try {
-        const request = await setUpEndpoint(endpoint.id, toHttpCall(s.url, timeoutMs), receiver.url);
-        const connections = Math.min(...config.connections);
-        // A warm-up first, so that both ends of the curve compare code at speed, not a fresh process's first
-        // requests (each step starts a fresh server).
-        if (config.scaleWarmupRequests > 0)
-          await runLoad(s.url, request, {
-            connections,
-            seconds: config.scaleSeconds,
-            amount: config.scaleWarmupRequests,
-          });
+        const request = await prepare(s, endpoint);
+        const twinRequest =
+          t && twinFigures ? await onTwin(twinFigures, () => prepare(t, endpoint)) : undefined;
         const repeats: LoadResult[] = [];
-        for (let i = 0; i < config.scaleRepeats; i++)
-          repeats.push(
-            await runLoad(s.url, request, {
-              connections,
-              seconds: config.scaleSeconds,
-              amount: config.scaleRequests || undefined,
-              pid: s.pid,
-            }),
-          );
-        step.loads.push({ endpoint, load: medianByP99(repeats), p99s: repeats.map((r) => r.p99) });
+        const twinRepeats: LoadResult[] = [];
+        for (let i = 0; i < config.scaleRepeats; i++) {
+          repeats.push(await measure(s, request));
+          // In turns with the step's loads: both sides see the same minutes of the machine.
+          const load =
+            t && twinFigures && twinRequest
+              ? await onTwin(twinFigures, () => measure(t, twinRequest))
+              : undefined;
+          if (load) twinRepeats.push(load);
+        }
+        if (twinFigures && !twinFigures.problem && twinRepeats.length > 0) {
+          twinFigures.load = medianByP99(twinRepeats);
+          twinFigures.p99s = twinRepeats.map((r) => r.p99);
+        }
+        step.loads.push({
+          endpoint,
+          load: medianByP99(repeats),
+          p99s: repeats.map((r) => r.p99),
+          twin: twinFigures,
+        });
         // Its webhooks are sent after it (8x8: AGENT_JOINED 2 s after each create, signed): the next endpoint's
-        // load must not time them (Gateway's p99 went from 8 ms at the empty store to 19-21 ms behind them).
+        // load must not time them (Gateway's p99 went from 8 ms at the empty store to 19-21 ms behind them). The
+        // twin's go to the same receiver path (/8x8, /ece), so one drain waits for both servers'.
         if (endpoint.hookKey) await drain(receiver, endpoint.hookKey, config.drainSeconds * 1000);
       } catch (error) {
-        step.loads.push({ endpoint, problem: error instanceof Error ? error.message : String(error) });
+        step.loads.push({ endpoint, problem: message(error), twin: twinFigures });
       }
     }
+    // The twin is done: stopped before the reset, which is timed alone.
+    if (twin) await closeTwin(twin);
+    twin = null;
     // Reset on a fresh server on the pre-filled store: after the loads (ECE's above all) the current one may
     // still be busy with timers, which would time the backlog instead of the reset.
     step.storeBytesAfter = measureDir(runDir);
@@ -241,6 +332,7 @@ async function measureStep(
       step.reset = { status: reset.status, ms: reset.ms };
     }
   } finally {
+    if (twin) await closeTwin(twin);
     if (server) await close(server);
   }
   step.peakRssMb = peak || undefined;
