@@ -1,22 +1,20 @@
 // An ordered index kept in provider state: sorted entries in small buckets, so that inserting, removing and
 // reading one page cost O(bucket + buckets) however many conversations are stored (a plain sorted array would
 // move every later entry on each insert, and sorting the collection per listing costs O(N log N)).
-// Plain arrays of strings only, so the index is JSON like the rest of the state (derived state: rebuilt at start,
-// never logged).
+// Derived state only (rebuilt at start, never logged): changed natively behind a transaction's draft, each change
+// undone by its inverse on rollback.
 import { onRollback, unloggedRaw } from '../../provider/index.ts';
 
 /**
- * Sorted entries in buckets of at most BUCKET_SIZE, kept by key; the bucket keys are listed in entry order in pages
- * of at most PAGE_SIZE, and `order` lists the page keys. A bucket split rewrites one page of keys (logged as that
- * array), a page split the short list of page keys: what a change logs does not grow with the index (a single
- * array of every bucket key was logged whole at each split, about 20 KB at 100k entries).
+ * Sorted entries in buckets of at most BUCKET_SIZE, the buckets in pages of at most PAGE_SIZE, the pages in entry
+ * order: nested arrays, so a search goes from a page to its bucket by position. (Buckets and pages were once kept
+ * in records by key, so that a logged change wrote one short array; the index has been derived state since, never
+ * logged, and each step of a search paid a lookup by key: inserting a Gateway create's random id cost 2.6 times
+ * what it costs in arrays, measured at 120k ids.)
  */
 export type SortedIndex = {
   size: number;
-  order: string[];
-  pages: Record<string, string[]>;
-  buckets: Record<string, string[]>;
-  next: number;
+  pages: string[][][];
   /**
    * True when the entries are distinct ids themselves, ordered by `compareIds` (the Gateway's `sort=id`; ids equal
    * as numbers by their characters): no entry string is built for them, and a comparison reads no separator (a
@@ -46,49 +44,43 @@ export function compareIds(a: string, b: string): number {
 
 /** A new, empty index (of unique ids, compared as ids, when `ids`). */
 export function createSortedIndex(ids = false): SortedIndex {
-  return { size: 0, order: [], pages: {}, buckets: {}, next: 0, ...(ids ? { ids: true as const } : {}) };
+  return { size: 0, pages: [], ...(ids ? { ids: true as const } : {}) };
 }
 
 /** An index holding one entry. */
 export function createSortedIndexOf(entry: string): SortedIndex {
-  return { size: 1, order: ['p1'], pages: { p1: ['b0'] }, buckets: { b0: [entry] }, next: 2 };
+  return { size: 1, pages: [[[entry]]] };
 }
 
 /**
- * The index that inserting `entries` one by one, in this (ascending) order, builds: the same buckets, pages and
- * keys as `insertEntry` appending each (full buckets of BUCKET_SIZE; a page split in two when it passes
- * PAGE_SIZE), without comparing entries. Used to rebuild an index at start from entries already in order.
+ * The index that inserting `entries` one by one, in this (ascending) order, builds: the same buckets and pages as
+ * `insertEntry` appending each (full buckets of BUCKET_SIZE; a page split in two when it passes PAGE_SIZE),
+ * without comparing entries. Used to rebuild an index at start from entries already in order.
  */
 export function createSortedIndexFrom(entries: readonly string[], ids = false): SortedIndex {
   const index = createSortedIndex(ids);
-  let page: string[] | null = null;
+  let page: string[][] | null = null;
   for (let i = 0; i < entries.length; i += BUCKET_SIZE) {
-    const key = `b${index.next}`;
-    index.next += 1;
-    index.buckets[key] = entries.slice(i, i + BUCKET_SIZE);
+    const bucket = entries.slice(i, i + BUCKET_SIZE);
     if (page === null) {
-      page = [key];
-      index.pages[`p${index.next}`] = page;
-      index.order.push(`p${index.next}`);
-      index.next += 1;
+      page = [bucket];
+      index.pages.push(page);
       continue;
     }
-    page.push(key);
+    page.push(bucket);
     if (page.length > PAGE_SIZE) {
       page = page.splice(page.length >>> 1);
-      index.pages[`p${index.next}`] = page;
-      index.order.push(`p${index.next}`);
-      index.next += 1;
+      index.pages.push(page);
     }
   }
   index.size = entries.length;
   return index;
 }
 
-/** True when a sorted index read from a store has the current shape (pages of bucket keys). */
-export function isPagedSortedIndex(value: unknown): boolean {
-  const index = value as Partial<SortedIndex> | null;
-  return typeof index?.pages === 'object' && index.pages !== null && !Array.isArray(index.buckets);
+/** True when a sorted index read from a store has the current shape (pages of buckets, nested arrays). */
+export function isNestedSortedIndex(value: unknown): boolean {
+  const pages = (value as Partial<SortedIndex> | null)?.pages;
+  return Array.isArray(pages) && pages.every((page) => Array.isArray(page) && page.every(Array.isArray));
 }
 
 /**
@@ -143,6 +135,8 @@ function compareKeys(a: string, ea: number, b: string, eb: number): number {
   const da = isDigits(a, ea);
   if (da !== isDigits(b, eb)) return da ? -1 : 1;
   if (da) return compareNumbers(a, ea, b, eb);
+  // Whole strings (ids) compare natively, by the same code units: several times faster than a loop over them.
+  if (ea === a.length && eb === b.length) return a < b ? -1 : a === b ? 0 : 1;
   return compareRange(a, 0, ea, b, 0, eb);
 }
 
@@ -194,118 +188,102 @@ function lowerBound(
   return low;
 }
 
-/** Where a bucket sits: its page's position in `order`, its position in that page. */
+/** Where a bucket sits: its page's position, its position in that page. */
 type Place = { p: number; b: number };
 
-const pageAt = (index: SortedIndex, p: number): string[] => index.pages[index.order[p]!]!;
-const bucketOf = (index: SortedIndex, place: Place): string[] =>
-  index.buckets[pageAt(index, place.p)[place.b]!]!;
-const lastOf = (bucket: readonly string[]) => bucket[bucket.length - 1]!;
+const lastOf = <T>(items: readonly T[]): T => items[items.length - 1]!;
 
 /** The place of the bucket that holds (or would hold) `entry`: the first whose last entry is not before it. */
 function findBucket(index: SortedIndex, entry: string): Place {
   const compare = compareIn(index);
+  const { pages } = index;
   let low = 0;
-  let high = index.order.length - 1;
+  let high = pages.length - 1;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    const page = pageAt(index, mid);
-    if (compare(lastOf(index.buckets[page[page.length - 1]!]!), entry) < 0) low = mid + 1;
+    if (compare(lastOf(lastOf(pages[mid]!)), entry) < 0) low = mid + 1;
     else high = mid;
   }
-  const page = pageAt(index, low);
+  const page = pages[low]!;
   let first = 0;
   let last = page.length - 1;
   while (first < last) {
     const mid = (first + last) >>> 1;
-    if (compare(lastOf(index.buckets[page[mid]!]!), entry) < 0) first = mid + 1;
+    if (compare(lastOf(page[mid]!), entry) < 0) first = mid + 1;
     else last = mid;
   }
   return { p: low, b: first };
 }
 
-/** A new bucket holding `entries`, placed at `place` (a page of `order`, or one past the last to open a page). */
-function addBucket(index: SortedIndex, place: Place, entries: string[]): void {
-  const key = `b${index.next}`;
-  index.next += 1;
-  index.buckets[key] = entries;
-  if (place.p === index.order.length) {
-    addPage(index, place.p, [key]);
-    return;
-  }
-  const page = pageAt(index, place.p);
-  if (place.b === page.length) page.push(key);
-  else page.splice(place.b, 0, key);
-  if (page.length > PAGE_SIZE) addPage(index, place.p + 1, page.splice(page.length >>> 1));
-}
-
-/** A new page holding bucket keys `keys`, at position `p` of the order. */
-function addPage(index: SortedIndex, p: number, keys: string[]): void {
-  const key = `p${index.next}`;
-  index.next += 1;
-  index.pages[key] = keys;
-  if (p === index.order.length) index.order.push(key);
-  else index.order.splice(p, 0, key);
-}
-
 /**
- * Adds an entry in order. `index` may be a draft: in derived state (never logged) it is changed natively behind the
- * draft, and a rollback removes the entry again; otherwise through the draft.
+ * Adds an entry in order. `index` must be derived state: a draft of it is changed natively behind the draft, and a
+ * rollback removes the entry again.
  */
 export function insertEntry(index: SortedIndex, entry: string): void {
-  const view = unloggedRaw(index) ?? index;
+  const view = unloggedView(index);
   insertInto(view, entry);
   if (view !== index) onRollback(index, () => removeFrom(view, entry));
 }
 
-/** Removes an entry; false when the index does not hold it. `index` may be a draft, as for `insertEntry`. */
+/** Removes an entry; false when the index does not hold it. `index` must be derived state, as for `insertEntry`. */
 export function removeEntry(index: SortedIndex, entry: string): boolean {
-  const view = unloggedRaw(index) ?? index;
+  const view = unloggedView(index);
   if (!removeFrom(view, entry)) return false;
   if (view !== index) onRollback(index, () => insertInto(view, entry));
   return true;
 }
 
+/** The index behind a draft whose changes are not logged; a logged one is refused (its log would grow with it). */
+function unloggedView(index: SortedIndex): SortedIndex {
+  const view = unloggedRaw(index);
+  if (!view)
+    throw new Error('A sorted index is derived state: it cannot be changed where changes are logged.');
+  return view;
+}
+
 function insertInto(index: SortedIndex, entry: string): void {
   index.size += 1;
-  if (index.order.length === 0) {
-    addBucket(index, { p: 0, b: 0 }, [entry]);
+  const { pages } = index;
+  if (pages.length === 0) {
+    pages.push([[entry]]);
     return;
   }
-  const lastPage = pageAt(index, index.order.length - 1);
-  const last = index.buckets[lastPage[lastPage.length - 1]!]!;
+  const lastPage = lastOf(pages);
+  const last = lastOf(lastPage);
   // Appending (creation order) is the common case: fill the last bucket, then open a new one.
   const compare = compareIn(index);
   if (compare(lastOf(last), entry) < 0) {
     if (last.length < BUCKET_SIZE) last.push(entry);
-    else addBucket(index, { p: index.order.length - 1, b: lastPage.length }, [entry]);
+    else addBucket(index, { p: pages.length - 1, b: lastPage.length }, [entry]);
     return;
   }
   const place = findBucket(index, entry);
-  const bucket = bucketOf(index, place);
+  const bucket = pages[place.p]![place.b]!;
   bucket.splice(lowerBound(bucket, entry, compare), 0, entry);
   if (bucket.length > BUCKET_SIZE) {
     addBucket(index, { p: place.p, b: place.b + 1 }, bucket.splice(bucket.length >>> 1));
   }
 }
 
+/** A new bucket holding `entries`, placed at `place` in its page; a page past PAGE_SIZE is split in two. */
+function addBucket(index: SortedIndex, place: Place, entries: string[]): void {
+  const page = index.pages[place.p]!;
+  if (place.b === page.length) page.push(entries);
+  else page.splice(place.b, 0, entries);
+  if (page.length > PAGE_SIZE) index.pages.splice(place.p + 1, 0, page.splice(page.length >>> 1));
+}
+
 function removeFrom(index: SortedIndex, entry: string): boolean {
-  if (index.order.length === 0) return false;
+  if (index.pages.length === 0) return false;
   const place = findBucket(index, entry);
-  const pageKey = index.order[place.p]!;
-  const page = index.pages[pageKey]!;
-  const key = page[place.b]!;
-  const bucket = index.buckets[key]!;
+  const page = index.pages[place.p]!;
+  const bucket = page[place.b]!;
   const position = lowerBound(bucket, entry, compareIn(index));
   if (bucket[position] !== entry) return false;
   bucket.splice(position, 1);
   if (bucket.length === 0) {
-    delete index.buckets[key];
     page.splice(place.b, 1);
-    if (page.length === 0) {
-      delete index.pages[pageKey];
-      index.order.splice(place.p, 1);
-    }
+    if (page.length === 0) index.pages.splice(place.p, 1);
   }
   index.size -= 1;
   return true;
@@ -313,17 +291,17 @@ function removeFrom(index: SortedIndex, entry: string): boolean {
 
 /** Every bucket in entry order, or in reverse. */
 function* bucketsIn(index: SortedIndex, direction: 'asc' | 'desc'): Generator<string[]> {
-  const { order, pages, buckets } = index;
+  const { pages } = index;
   if (direction === 'asc') {
-    for (let p = 0; p < order.length; p++) {
-      const page = pages[order[p]!]!;
-      for (let b = 0; b < page.length; b++) yield buckets[page[b]!]!;
+    for (let p = 0; p < pages.length; p++) {
+      const page = pages[p]!;
+      for (let b = 0; b < page.length; b++) yield page[b]!;
     }
     return;
   }
-  for (let p = order.length - 1; p >= 0; p--) {
-    const page = pages[order[p]!]!;
-    for (let b = page.length - 1; b >= 0; b--) yield buckets[page[b]!]!;
+  for (let p = pages.length - 1; p >= 0; p--) {
+    const page = pages[p]!;
+    for (let b = page.length - 1; b >= 0; b--) yield page[b]!;
   }
 }
 
@@ -360,15 +338,17 @@ export function sliceIds(
 /** The ids of the (at most `limit`) entries after `entry` in ascending order, or from the first when null. */
 export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: number): string[] {
   const ids: string[] = [];
-  if (index.order.length === 0 || limit <= 0) return ids;
+  const { pages } = index;
+  if (pages.length === 0 || limit <= 0) return ids;
   const start = entry === null ? { p: 0, b: 0 } : findBucket(index, entry);
   const idOf = idIn(index);
-  let i = entry === null ? 0 : lowerBound(bucketOf(index, start), entry, compareIn(index));
-  if (entry !== null && bucketOf(index, start)[i] === entry) i++;
-  for (let p = start.p; p < index.order.length && ids.length < limit; p++) {
-    const page = pageAt(index, p);
+  const first = pages[start.p]![start.b]!;
+  let i = entry === null ? 0 : lowerBound(first, entry, compareIn(index));
+  if (entry !== null && first[i] === entry) i++;
+  for (let p = start.p; p < pages.length && ids.length < limit; p++) {
+    const page = pages[p]!;
     for (let b = p === start.p ? start.b : 0; b < page.length && ids.length < limit; b++, i = 0) {
-      const bucket = index.buckets[page[b]!]!;
+      const bucket = page[b]!;
       for (; i < bucket.length && ids.length < limit; i++) ids.push(idOf(bucket[i]!));
     }
   }

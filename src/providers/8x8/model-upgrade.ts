@@ -2,7 +2,7 @@
 // (every collection was an array then), and tells whether a state holds its index (derived state, built at start).
 import type { Agent, Attachment, Channel, Conversation, EightByEightState, Queue, Webhook } from './model.ts';
 import { createConversationIndexes, toConversationIndexes } from './model-indexes.ts';
-import { isPagedSortedIndex } from './model-sorted-index.ts';
+import { isNestedSortedIndex } from './model-sorted-index.ts';
 
 /** The collections as the first state format kept them. */
 type ArrayState = {
@@ -75,12 +75,7 @@ export function toUpgradedState(state: EightByEightState): EightByEightState | n
  */
 export function hasCurrentIndex(state: EightByEightState): boolean {
   const index = (state as Partial<EightByEightState>).index;
-  return index !== undefined && !hasBucketArrays(index) && isPagedSortedIndex(index.gateway.id);
-}
-
-/** True when the sorted indexes keep their buckets in an array (the format before buckets were keyed). */
-function hasBucketArrays(index: EightByEightState['index']): boolean {
-  return Array.isArray((index.gateway.id as unknown as { buckets: unknown }).buckets);
+  return index !== undefined && isNestedSortedIndex(index.gateway.id);
 }
 
 /** Replaces the whole state (with an upgraded one). */

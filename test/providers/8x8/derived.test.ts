@@ -55,8 +55,7 @@ const copyStore = (file: string) => copyStoreFiles(dirs, file);
 /** Every answer a sorted index gives: its entries in order, every window of a few sizes both ways, every cursor. */
 function toReadings(index: SortedIndex) {
   const entries: string[] = [];
-  for (const key of index.order)
-    for (const bucket of index.pages[key]!) entries.push(...index.buckets[bucket]!);
+  for (const page of index.pages) for (const bucket of page) entries.push(...bucket);
   const walked: string[] = [];
   walkIds(index, 'desc', (id) => walked.push(id));
   const windows: string[][] = [];

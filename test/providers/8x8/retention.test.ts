@@ -39,11 +39,7 @@ function indexedIds(s: EightByEightState): string[] {
     ...Object.values(v2.byStatus),
     ...Object.values(gateway),
   ];
-  const ids = sorted.flatMap((index) =>
-    Object.values(index.buckets)
-      .flat()
-      .map((entry) => entry.split('\u0000').at(-1)!),
-  );
+  const ids = sorted.flatMap((index) => index.pages.flat(2).map((entry) => entry.split('\u0000').at(-1)!));
   return [...ids, ...Object.keys(queued)];
 }
 

@@ -71,17 +71,31 @@ test('a store of the array format is upgraded at start: conversations, tokens, l
   await second.sim.close();
 });
 
-/** Rewrites the current sorted indexes into an earlier format (`keyed`: one array of bucket keys, no pages). */
-function toOldIndexes(value: unknown, format: 'arrays' | 'keyed'): unknown {
+/**
+ * Rewrites the current sorted indexes (nested arrays) into an earlier format: `arrays`, buckets in one array;
+ * `keyed`, one array of bucket keys; `paged`, bucket keys in pages by key.
+ */
+function toOldIndexes(value: unknown, format: 'arrays' | 'keyed' | 'paged'): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
-  if (Array.isArray(record.order) && typeof record.pages === 'object') {
-    const pages = record.pages as Record<string, string[]>;
-    const buckets = record.buckets as Record<string, string[]>;
-    const keys = (record.order as string[]).flatMap((key) => pages[key]!);
-    return format === 'arrays'
-      ? { size: record.size, buckets: keys.map((key) => buckets[key]) }
-      : { size: record.size, order: keys, buckets, next: record.next };
+  if (typeof record.size === 'number' && Array.isArray(record.pages)) {
+    const nested = record.pages as string[][][];
+    const lists = nested.flat();
+    const buckets = Object.fromEntries(lists.map((bucket, i) => [`b${i}`, bucket]));
+    if (format === 'arrays') return { size: record.size, buckets: lists };
+    if (format === 'keyed')
+      return { size: record.size, order: Object.keys(buckets), buckets, next: lists.length };
+    let b = 0;
+    const pages = Object.fromEntries(
+      nested.map((page, p) => [`p${lists.length + p}`, page.map(() => `b${b++}`)]),
+    );
+    return {
+      size: record.size,
+      order: Object.keys(pages),
+      pages,
+      buckets,
+      next: lists.length + nested.length,
+    };
   }
   return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, toOldIndexes(child, format)]));
 }
@@ -89,6 +103,7 @@ function toOldIndexes(value: unknown, format: 'arrays' | 'keyed'): unknown {
 test.each([
   ['keep buckets in arrays', 'arrays'],
   ['keep their bucket keys in one array', 'keyed'],
+  ['keep their bucket keys in pages by key', 'paged'],
 ] as const)(
   'a store of an older version whose indexes %s is re-indexed at start and lists as before',
   async (_, format) => {
@@ -109,17 +124,16 @@ test.each([
     // The index is derived state, no longer stored: put it back as an older version stored it.
     expect(state.index).toBeUndefined();
     state.index = toOldIndexes(live, format);
-    expect(state.index.gateway.id.pages).toBeUndefined();
+    expect(Array.isArray(state.index.gateway.id.pages)).toBe(false);
     writeFileSync(file, JSON.stringify(stored));
 
     const second = await createEightByEightSim({ store: file });
     const again = (await gatewayClient(second.sim)('GET', '/conversations?sort=id&size=100')).json;
     expect(again).toEqual(listed);
     expect(again.page.totalElements).toBe(80);
-    const index = (
-      second.sim.control.state('8x8') as { index: { gateway: { id: { pages: Record<string, string[]> } } } }
-    ).index;
-    expect(Object.values(index.gateway.id.pages).flat().length).toBeGreaterThan(1);
+    const index = (second.sim.control.state('8x8') as { index: { gateway: { id: { pages: string[][][] } } } })
+      .index;
+    expect(index.gateway.id.pages.flat().length).toBeGreaterThan(1);
     await second.sim.close();
   },
 );
