@@ -183,12 +183,13 @@ export function estimateSeconds(config: BenchConfig, endpoints: { kind: 'write' 
   if (config.sections.has('signing')) total += 3 * config.signSeconds;
   if (config.sections.has('scale')) {
     total += config.fillBudgetSeconds;
-    // Steps past size 0 load an empty twin too (its loads in turns with the step's): twice the loads, one more spawn.
+    // Steps past size 0 load an empty twin too (its loads in turns with the step's): twice the loads, one more spawn
+    // per endpoint.
     for (const size of config.scaleSizes) {
       const servers = size > 0 ? 2 : 1;
       total +=
         10 +
-        (servers - 1) * spawn +
+        (servers - 1) * spawn * endpoints.length +
         endpoints.length * (servers * config.scaleSeconds * config.scaleRepeats + 1) +
         7 * 2;
     }

@@ -201,42 +201,23 @@ async function measureStep(
 
   // The empty twin (steps past size 0): a server on an empty store beside the step's, loaded in turns with it, the
   // p99 goal's reference. The size-0 step, measured minutes earlier, drifted with the machine more than the store
-  // size moved the p99 (Airkit 3.9 ms at 0 vs 6.2 ms at 100k, where repeated pairs showed no growth). Its memory is
-  // not the step's: `closeTwin` leaves the peak RSS alone.
-  let twin: Server | null = null;
+  // size moved the p99 (Airkit 3.9 ms at 0 vs 6.2 ms at 100k, where repeated pairs showed no growth). A fresh one per
+  // endpoint, so that it is empty (one per step held the conversations of the step's earlier endpoints, about 20k
+  // by ECE's loads). Its memory is not the step's: `closeTwin` leaves the peak RSS alone.
   let twinRuns = 0;
   const closeTwin = async (t: Server) => {
     step.stops.push((await stopServer(t)).signal);
     step.stderr.push(...t.stderr.map((line) => `twin: ${line}`));
   };
-  // A twin on a fresh empty store file, in its own folder (a restarted twin starts empty again).
-  const openTwin = async (): Promise<Server | null> => {
+  // A twin on a fresh empty store file, in its own folder; throws when it does not start or answer health.
+  const openTwin = async (): Promise<Server> => {
     twinRuns++;
     const twinDir = path.join(dir, `twin-${twinRuns}`);
     mkdirSync(twinDir, { recursive: true });
-    let t: Server;
-    try {
-      t = await startServer(toServeArgs(path.join(twinDir, 'db.json'), serveExtra), readyTimeoutMs);
-    } catch (error) {
-      step.restarts.push(`twin did not start: ${message(error)}`);
-      return null;
-    }
+    const t = await startServer(toServeArgs(path.join(twinDir, 'db.json'), serveExtra), readyTimeoutMs);
     if ((await waitForHealth(t.url, readyTimeoutMs)) !== null) return t;
-    step.restarts.push(`twin: no health answer within ${config.readyTimeoutSeconds} s of start`);
     await closeTwin(t);
-    return null;
-  };
-  // As `healthy`, for the twin.
-  const healthyTwin = async (after: string): Promise<Server | null> => {
-    if (twin && (await waitForHealth(twin.url, timeoutMs)) !== null) return twin;
-    if (twin) {
-      step.restarts.push(
-        `twin: no health answer within ${config.listingTimeoutSeconds} s after ${after}; restarted`,
-      );
-      await closeTwin(twin);
-    }
-    twin = twinRuns > MAX_RESTARTS ? null : await openTwin();
-    return twin;
+    throw new Error(`no health answer within ${config.readyTimeoutSeconds} s of start`);
   };
 
   const connections = Math.min(...config.connections);
@@ -273,14 +254,13 @@ async function measureStep(
     }
     for (const endpoint of toRunOrder(endpoints)) {
       const s = await healthy(previous);
-      const t = s && step.size > 0 ? await healthyTwin(previous) : null;
       previous = endpoint.title;
       if (!s) {
         step.loads.push({ endpoint, problem: 'skipped: no server answering' });
         continue;
       }
-      const twinFigures: Measured | undefined =
-        step.size > 0 ? (t ? {} : { problem: 'twin: skipped, no twin server answering' }) : undefined;
+      const twinFigures: Measured | undefined = step.size > 0 ? {} : undefined;
+      const t = twinFigures ? await onTwin(twinFigures, openTwin) : undefined;
       try {
         const request = await prepare(s, endpoint);
         const twinRequest =
@@ -312,11 +292,10 @@ async function measureStep(
         if (endpoint.hookKey) await drain(receiver, endpoint.hookKey, config.drainSeconds * 1000);
       } catch (error) {
         step.loads.push({ endpoint, problem: message(error), twin: twinFigures });
+      } finally {
+        if (t) await closeTwin(t);
       }
     }
-    // The twin is done: stopped before the reset, which is timed alone.
-    if (twin) await closeTwin(twin);
-    twin = null;
     // Reset on a fresh server on the pre-filled store: after the loads (ECE's above all) the current one may
     // still be busy with timers, which would time the backlog instead of the reset.
     step.storeBytesAfter = measureDir(runDir);
@@ -332,7 +311,6 @@ async function measureStep(
       step.reset = { status: reset.status, ms: reset.ms };
     }
   } finally {
-    if (twin) await closeTwin(twin);
     if (server) await close(server);
   }
   step.peakRssMb = peak || undefined;
