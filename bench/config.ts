@@ -183,13 +183,13 @@ export function estimateSeconds(config: BenchConfig, endpoints: { kind: 'write' 
   if (config.sections.has('signing')) total += 3 * config.signSeconds;
   if (config.sections.has('scale')) {
     total += config.fillBudgetSeconds;
-    // Steps past size 0 load an empty twin too (its loads in turns with the step's): twice the loads, one more spawn
-    // per endpoint.
+    // Each endpoint's loads start a new server (a copy of the pre-filled store: about 2 s more per 100k to copy and
+    // read), and steps past size 0 an empty twin too, loaded in turns with it: twice the loads and spawns.
     for (const size of config.scaleSizes) {
       const servers = size > 0 ? 2 : 1;
       total +=
         10 +
-        (servers - 1) * spawn * endpoints.length +
+        endpoints.length * (servers * spawn + size / 50_000) +
         endpoints.length * (servers * config.scaleSeconds * config.scaleRepeats + 1) +
         7 * 2;
     }
