@@ -141,7 +141,7 @@ function renderScale(results: BenchResults): string[] {
       s.fill ? `${fmt(s.fill.ms / 1000, 1)} (${fmt(s.fill.lastMsPerCreate, 2)})` : '-',
     ),
     row(
-      'store on disk MB, pre-filled → after the loads',
+      "store on disk MB, pre-filled → after the last endpoint's loads (each endpoint loads its own copy)",
       (s) => `${mb(s.storeBytes)} → ${mb(s.storeBytesAfter)}`,
     ),
     row('spawn to listening ms', (s) => fmt(s.readyMs)),

@@ -35,6 +35,7 @@ export type ScaleStep = {
   skipped?: string;
   fill?: { ms: number; lastMsPerCreate: number; non2xx: number };
   storeBytes?: number;
+  /** The store of the last endpoint's server after its loads (each endpoint loads its own copy of the pre-filled one). */
   storeBytesAfter?: number;
   readyMs?: number;
   healthMs?: number | null;
