@@ -2,6 +2,7 @@
 // request, action or timer looks through every conversation. Entries are `toEntry(key, seq, id)` strings.
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
+import { onRollback, raw, unloggedRaw } from '../../provider/index.ts';
 import {
   type Conversation,
   type ConversationIndexes,
@@ -81,7 +82,6 @@ function userKeys(conversation: Conversation): string[] {
 
 function indexIn(index: Record<string, SortedIndex>, key: string, entry: string): void {
   const target = getOwn(index, toIndexKey(key));
-  // A new index is written whole, never changed through a reference the draft does not track.
   if (target) insertEntry(target, entry);
   else index[toIndexKey(key)] = createSortedIndexOf(entry);
 }
@@ -93,15 +93,31 @@ function unindexIn(index: Record<string, SortedIndex>, key: string, entry: strin
   if (target.size === 0) delete index[toIndexKey(key)];
 }
 
-/** Adds a new conversation to every index. */
-export function indexConversation(draft: EightByEightState, conversation: Conversation): void {
-  const { id, seq } = conversation;
-  const keys = toIndexKeys(conversation);
-  const index = draft.index;
-  if (conversation.api === 'v2') {
+/**
+ * The indexes behind the draft. They are derived state (never logged): a transition changes them natively, with no
+ * proxy trap per read and write, and registers one undo (`onRollback`) for all it changed. Refused where changes are
+ * logged: the log would grow with the index.
+ */
+function indexesBehind(draft: EightByEightState): ConversationIndexes {
+  const index = unloggedRaw(draft.index);
+  if (!index)
+    throw new Error('The 8x8 indexes are derived state: they cannot be changed where changes are logged.');
+  return index;
+}
+
+/** What a conversation is indexed under, read once (plain values: an undo must not read the draft again). */
+type Indexed = { id: string; seq: number; api: Conversation['api']; users: string[]; keys: IndexKeys };
+
+function toIndexed(conversation: Conversation): Indexed {
+  const c = raw(conversation);
+  return { id: c.id, seq: c.seq, api: c.api, users: userKeys(c), keys: toIndexKeys(c) };
+}
+
+function addToIndexes(index: ConversationIndexes, { id, seq, api, users, keys }: Indexed): void {
+  if (api === 'v2') {
     insertEntry(index.v2.created, toEntry('', seq, id));
     indexIn(index.v2.byChannel, keys.channelId, toEntry('', seq, id));
-    for (const user of userKeys(conversation)) indexIn(index.v2.byUser, user, toEntry('', seq, id));
+    for (const user of users) indexIn(index.v2.byUser, user, toEntry('', seq, id));
     insertEntry(index.v2.byStatus[keys.status]!, toEntry('', seq, id));
   } else {
     insertEntry(index.gateway.id, id);
@@ -110,17 +126,14 @@ export function indexConversation(draft: EightByEightState, conversation: Conver
     insertEntry(index.gateway.state, toEntry(keys.status, seq, id));
   }
   if (keys.queued) index.queued[id] = { ...keys.queued };
+  if (keys.deadline !== null) index.handovers[id] = keys.deadline;
 }
 
-/** Takes a conversation out of every index (the keys it is indexed under are its current ones). */
-export function unindexConversation(draft: EightByEightState, conversation: Conversation): void {
-  const { id, seq } = conversation;
-  const keys = toIndexKeys(conversation);
-  const index = draft.index;
-  if (conversation.api === 'v2') {
+function removeFromIndexes(index: ConversationIndexes, { id, seq, api, users, keys }: Indexed): void {
+  if (api === 'v2') {
     removeEntry(index.v2.created, toEntry('', seq, id));
     unindexIn(index.v2.byChannel, keys.channelId, toEntry('', seq, id));
-    for (const user of userKeys(conversation)) unindexIn(index.v2.byUser, user, toEntry('', seq, id));
+    for (const user of users) unindexIn(index.v2.byUser, user, toEntry('', seq, id));
     const byStatus = getOwn(index.v2.byStatus, keys.status);
     if (byStatus) removeEntry(byStatus, toEntry('', seq, id));
   } else {
@@ -133,12 +146,10 @@ export function unindexConversation(draft: EightByEightState, conversation: Conv
   delete index.handovers[id];
 }
 
-/** Moves a changed conversation in the indexes whose key changed (`before` was taken before the change). */
-function reindexConversation(draft: EightByEightState, conversation: Conversation, before: IndexKeys): void {
-  const { id, seq } = conversation;
-  const after = toIndexKeys(conversation);
-  const index = draft.index;
-  if (conversation.api === 'v2') {
+/** Moves a conversation in the indexes whose key differs between `before` and `after`. */
+function moveInIndexes(index: ConversationIndexes, item: Indexed, before: IndexKeys, after: IndexKeys): void {
+  const { id, seq, api } = item;
+  if (api === 'v2') {
     if (after.channelId !== before.channelId) {
       unindexIn(index.v2.byChannel, before.channelId, toEntry('', seq, id));
       indexIn(index.v2.byChannel, after.channelId, toEntry('', seq, id));
@@ -170,6 +181,22 @@ function reindexConversation(draft: EightByEightState, conversation: Conversatio
   }
 }
 
+/** Adds a new conversation to every index. */
+export function indexConversation(draft: EightByEightState, conversation: Conversation): void {
+  const index = indexesBehind(draft);
+  const item = toIndexed(conversation);
+  addToIndexes(index, item);
+  onRollback(draft.index, () => removeFromIndexes(index, item));
+}
+
+/** Takes a conversation out of every index (the keys it is indexed under are its current ones). */
+export function unindexConversation(draft: EightByEightState, conversation: Conversation): void {
+  const index = indexesBehind(draft);
+  const item = toIndexed(conversation);
+  removeFromIndexes(index, item);
+  onRollback(draft.index, () => addToIndexes(index, item));
+}
+
 /** Runs `change` on a conversation of the draft, then moves it in the indexes whose keys changed. */
 export function changeConversation<T>(
   draft: EightByEightState,
@@ -178,10 +205,25 @@ export function changeConversation<T>(
 ): T {
   const conversation = getOwn(draft.conversations, id);
   if (!conversation) throw new Error(`Conversation ${toEcho(id)} was not found.`);
-  const before = toIndexKeys(conversation);
+  const before = toIndexKeys(raw(conversation));
   const result = change(conversation);
-  reindexConversation(draft, conversation, before);
+  const item = toIndexed(conversation);
+  if (!isSameKeys(before, item.keys)) {
+    const index = indexesBehind(draft);
+    moveInIndexes(index, item, before, item.keys);
+    onRollback(draft.index, () => moveInIndexes(index, item, item.keys, before));
+  }
   return result;
+}
+
+function isSameKeys(a: IndexKeys, b: IndexKeys): boolean {
+  return (
+    a.channelId === b.channelId &&
+    a.status === b.status &&
+    a.deadline === b.deadline &&
+    a.queued?.interactionId === b.queued?.interactionId &&
+    a.queued?.queueId === b.queued?.queueId
+  );
 }
 
 /**

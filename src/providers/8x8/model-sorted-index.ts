@@ -1,9 +1,8 @@
 // An ordered index kept in provider state: sorted entries in small buckets, so that inserting, removing and
 // reading one page cost O(bucket + buckets) however many conversations are stored (a plain sorted array would
 // move every later entry on each insert, and sorting the collection per listing costs O(N log N)).
-// Derived state only (rebuilt at start, never logged): changed natively behind a transaction's draft, each change
-// undone by its inverse on rollback.
-import { onRollback, unloggedRaw } from '../../provider/index.ts';
+// Derived state only (rebuilt at start, never logged): a plain structure, changed natively behind a transaction's
+// draft (model-indexes.ts registers the inverse changes for rollback).
 
 /**
  * Sorted entries in buckets of at most BUCKET_SIZE, the buckets in pages of at most PAGE_SIZE, the pages in entry
@@ -217,32 +216,10 @@ function findBucket(index: SortedIndex, entry: string): Place {
 }
 
 /**
- * Adds an entry in order. `index` must be derived state: a draft of it is changed natively behind the draft, and a
- * rollback removes the entry again.
+ * Adds an entry in order. A plain index only: in a transaction, the one behind the draft (derived state, see
+ * model-indexes.ts), with the inverse change registered for rollback.
  */
 export function insertEntry(index: SortedIndex, entry: string): void {
-  const view = unloggedView(index);
-  insertInto(view, entry);
-  if (view !== index) onRollback(index, () => removeFrom(view, entry));
-}
-
-/** Removes an entry; false when the index does not hold it. `index` must be derived state, as for `insertEntry`. */
-export function removeEntry(index: SortedIndex, entry: string): boolean {
-  const view = unloggedView(index);
-  if (!removeFrom(view, entry)) return false;
-  if (view !== index) onRollback(index, () => insertInto(view, entry));
-  return true;
-}
-
-/** The index behind a draft whose changes are not logged; a logged one is refused (its log would grow with it). */
-function unloggedView(index: SortedIndex): SortedIndex {
-  const view = unloggedRaw(index);
-  if (!view)
-    throw new Error('A sorted index is derived state: it cannot be changed where changes are logged.');
-  return view;
-}
-
-function insertInto(index: SortedIndex, entry: string): void {
   index.size += 1;
   const { pages } = index;
   if (pages.length === 0) {
@@ -274,7 +251,8 @@ function addBucket(index: SortedIndex, place: Place, entries: string[]): void {
   if (page.length > PAGE_SIZE) index.pages.splice(place.p + 1, 0, page.splice(page.length >>> 1));
 }
 
-function removeFrom(index: SortedIndex, entry: string): boolean {
+/** Removes an entry (a plain index, as for `insertEntry`); false when the index does not hold it. */
+export function removeEntry(index: SortedIndex, entry: string): boolean {
   if (index.pages.length === 0) return false;
   const place = findBucket(index, entry);
   const page = index.pages[place.p]!;

@@ -12,7 +12,6 @@ import {
   toEntry,
   walkIds,
 } from '../../../src/providers/8x8/model-sorted-index.ts';
-import { runTransaction } from '../../../src/state-tx.ts';
 import { referenceIdOrder } from './helpers.ts';
 
 const allIds = (index: ReturnType<typeof createSortedIndex>) => {
@@ -112,79 +111,6 @@ describe('8x8 sorted index', () => {
     expect(allIds(index)).toEqual(ids);
     expect(sliceIds(index, 5_000, 7, 'desc')).toEqual([...ids].reverse().slice(5_000, 5_007));
   });
-
-  test('a sorted index is derived state: a change where changes are logged is refused, and changes nothing', () => {
-    const state = { idx: createSortedIndex() };
-    insertEntry(state.idx, toEntry('a', 1, 'x'));
-    for (const change of [
-      (draft: typeof state) => insertEntry(draft.idx, toEntry('b', 2, 'y')),
-      (draft: typeof state) => removeEntry(draft.idx, toEntry('a', 1, 'x')),
-    ]) {
-      expect(() => runTransaction(state, ['p'], change)).toThrow('derived state');
-      expect(allIds(state.idx)).toEqual(['x']);
-    }
-    // The same changes under a derived key are made, and logged by no operation.
-    const tx = runTransaction(
-      state,
-      ['p'],
-      (draft) => insertEntry(draft.idx, toEntry('b', 2, 'y')),
-      true,
-      new Set(['idx']),
-    );
-    expect(tx.ops).toEqual([]);
-    expect(allIds(state.idx)).toEqual(['x', 'y']);
-  });
-
-  test.each([
-    ['derived state of a logged store', true],
-    ['a store that logs nothing (memory)', false],
-  ])(
-    'changes behind the draft in %s are logged by no operation, and a rollback undoes them',
-    (_name, logged) => {
-      const action = fc.record({ remove: fc.boolean(), key: fc.integer({ min: 0, max: 400 }) });
-      fc.assert(
-        fc.property(fc.array(action, { maxLength: 120 }), fc.boolean(), (actions, fail) => {
-          const init = () => {
-            const state = { idx: createSortedIndex() };
-            for (let i = 0; i < 300; i++) insertEntry(state.idx, toEntry(String((i * 3) % 401), i, `id${i}`));
-            return state;
-          };
-          const state = init();
-          const model = Array.from({ length: 300 }, (_, i) => toEntry(String((i * 3) % 401), i, `id${i}`));
-          const before = allIds(state.idx);
-          const recipe = (draft: typeof state) => {
-            actions.forEach(({ remove, key }, i) => {
-              if (remove) {
-                const [entry] = model.splice(key % Math.max(model.length, 1), 1);
-                if (entry) expect(removeEntry(draft.idx, entry)).toBe(true);
-              } else {
-                const entry = toEntry(String(key), 1_000 + i, `new${i}`);
-                insertEntry(draft.idx, entry);
-                model.push(entry);
-              }
-            });
-            if (fail) throw new Error('refused');
-          };
-          const run = () =>
-            runTransaction(state, ['p'], recipe, logged, logged ? new Set(['idx']) : undefined);
-          if (fail) {
-            expect(run).toThrow('refused');
-            expect(allIds(state.idx)).toEqual(before);
-            expect(state.idx.size).toBe(before.length);
-          } else {
-            expect(run().ops).toEqual([]);
-            model.sort(compareEntries);
-            expect(allIds(state.idx)).toEqual(
-              model.map((entry) => entry.slice(entry.lastIndexOf('\u0000') + 1)),
-            );
-            expect(state.idx.size).toBe(model.length);
-          }
-          expectWellFormed(state.idx);
-        }),
-        { seed: 11, numRuns: 100 },
-      );
-    },
-  );
 });
 
 // The definition compareEntries implements in place: cut each entry into key and sequence, compare the keys as
