@@ -47,6 +47,7 @@ export {
   type WebhookPolicy,
   type WebhookTarget,
 } from './contract.ts';
+export { createDueQueue, type DueQueue, type DueQueueOptions } from './due-queue.ts';
 export {
   appendPagedId,
   createPagedIds,

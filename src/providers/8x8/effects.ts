@@ -3,7 +3,15 @@
 // that calls ctx.emit, ctx.notify, ctx.schedule and ctx.deliverNow.
 import { toEcho } from '../../echo.ts';
 import { getOwn } from '../../own.ts';
-import { fail, ok, type Result, type SignInput, type WebhookTarget } from '../../provider/index.ts';
+import {
+  createDueQueue,
+  type DueQueue,
+  fail,
+  ok,
+  type Result,
+  type SignInput,
+  type WebhookTarget,
+} from '../../provider/index.ts';
 import {
   type EightByEightMeta,
   makeSignedHeaders,
@@ -145,6 +153,7 @@ export function performStart(ctx: Ctx): void {
       draft.index = built;
     });
   }
+  clearAutoAccepts(ctx);
   for (const [conversationId, waiting] of toRearmedQueued(ctx.state())) {
     scheduleAutoAccept(ctx, conversationId, waiting);
   }
@@ -179,20 +188,55 @@ function toRearmedHandovers(state: EightByEightState): [string, number][] {
   return items.map((item) => [item.id, item.deadline]);
 }
 
-/** With auto-accept on (option, or the queue's own setting), an available agent accepts after the delay. */
+/** A queued interaction an available agent accepts once its delay has passed, unless it changed meanwhile. */
+type PendingAccept = { conversationId: string; interactionId: string; queueId: string };
+
+/** Each simulator's pending auto-accepts, one queue per delay (a queue may set its own). */
+const acceptQueues = new WeakMap<Ctx, Map<number, DueQueue<PendingAccept>>>();
+
+/** Forgets the pending auto-accepts (at start and after a reset, before they are armed again from the state). */
+function clearAutoAccepts(ctx: Ctx): void {
+  for (const queue of acceptQueues.get(ctx)?.values() ?? []) queue.clear();
+  acceptQueues.set(ctx, new Map());
+}
+
+/**
+ * With auto-accept on (option, or the queue's own setting), an available agent accepts after the delay: the
+ * conversation waits in the simulator's queue of auto-accepts for that delay, which one timer serves.
+ */
 function scheduleAutoAccept(ctx: Ctx, conversationId: string, queued: NonNullable<Outcome['queued']>): void {
   const queue = getOwn(ctx.state().queues, queued.queueId);
   if (!(queue?.autoAccept ?? ctx.options.autoAccept)) return;
-  const delay = queue?.autoAcceptDelayMs ?? ctx.options.autoAcceptDelayMs;
-  const { interactionId, queueId } = queued;
-  ctx.schedule(delay, () => {
-    const state = ctx.state();
-    const waiting = getOwn(state.index.queued, conversationId);
-    // The interaction may have been accepted, transferred or ended meanwhile.
-    if (!waiting || waiting.interactionId !== interactionId || waiting.queueId !== queueId) return;
-    if (!findAvailableAgent(state, queueId)) return;
+  const delayMs = queue?.autoAcceptDelayMs ?? ctx.options.autoAcceptDelayMs;
+  let queues = acceptQueues.get(ctx);
+  if (!queues) {
+    queues = new Map();
+    acceptQueues.set(ctx, queues);
+  }
+  let accepts = queues.get(delayMs);
+  if (!accepts) {
+    accepts = createDueQueue({
+      delayMs,
+      now: () => ctx.clock.now(),
+      schedule: (delay, task) => ctx.schedule(delay, task),
+      run: (pending) => performAutoAccept(ctx, pending),
+    });
+    queues.set(delayMs, accepts);
+  }
+  accepts.add({ conversationId, interactionId: queued.interactionId, queueId: queued.queueId });
+}
+
+function performAutoAccept(ctx: Ctx, { conversationId, interactionId, queueId }: PendingAccept): void {
+  const state = ctx.state();
+  const waiting = getOwn(state.index.queued, conversationId);
+  // The interaction may have been accepted, transferred or ended meanwhile.
+  if (!waiting || waiting.interactionId !== interactionId || waiting.queueId !== queueId) return;
+  if (!findAvailableAgent(state, queueId)) return;
+  try {
     performTransition(ctx, conversationId, (draft) => applyAgentJoin(draft, conversationId, undefined));
-  });
+  } catch (error) {
+    ctx.log('error', `auto-accept of conversation ${conversationId} failed`, error);
+  }
 }
 
 /** Deletes an ended conversation for `--retain`. */

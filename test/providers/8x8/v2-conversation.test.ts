@@ -54,6 +54,29 @@ describe('8x8 Chat API v2 conversation lifecycle', () => {
     );
   });
 
+  test('queued chats are accepted each after its own delay, in the order queued, under one timer (simulator choice)', async () => {
+    const { sim, start, sent } = await setUp();
+    const first = [await start(), await start()];
+    await sim.control.advance(700);
+    const later = await start();
+    expect(sim.control.health().pending.timers).toBe(1);
+    const joined = () =>
+      sent
+        .map((s) => JSON.parse(s.body) as { eventType: string; conversationId: string; timestamp: number })
+        .filter((e) => e.eventType === 'AGENT_JOINED')
+        .map((e) => [e.conversationId, e.timestamp - T0]);
+    await sim.control.advance(1300);
+    await sim.control.idle();
+    expect(joined()).toEqual([
+      [first[0], 2000],
+      [first[1], 2000],
+    ]);
+    await sim.control.advance(700);
+    await sim.control.idle();
+    expect(joined().at(-1)).toEqual([later, 2700]);
+    expect(sim.control.health().pending.timers).toBe(0);
+  });
+
   test('the auto-accept delay is the provider option autoAcceptDelayMs', async () => {
     const { sim, start, types } = await setUp({ providerOptions: { '8x8': { autoAcceptDelayMs: 500 } } });
     await start();
