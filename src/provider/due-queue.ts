@@ -28,33 +28,37 @@ export type DueQueueOptions<T> = {
  * thousands of chats created per second, they were as much memory to collect as the request journal's window.
  */
 export function createDueQueue<T>(options: DueQueueOptions<T>): DueQueue<T> {
-  let items: ({ item: T; dueAt: number } | undefined)[] = [];
+  // Items and their due times side by side: a number array holds no object to collect.
+  let items: (T | undefined)[] = [];
+  let dueAts: number[] = [];
   let head = 0;
   let timer: { cancel(): void } | null = null;
   let running = false;
 
   const arm = () => {
-    const next = items[head];
-    if (!next || timer || running) return;
-    timer = options.schedule(Math.max(0, next.dueAt - options.now()), fire);
+    if (head === items.length || timer || running) return;
+    timer = options.schedule(Math.max(0, dueAts[head]! - options.now()), fire);
   };
   const fire = () => {
     timer = null;
     running = true;
     try {
       const now = options.now();
-      for (let next = items[head]; next && next.dueAt <= now; next = items[head]) {
+      while (head < items.length && dueAts[head]! <= now) {
+        const item = items[head] as T;
         items[head++] = undefined;
-        options.run(next.item);
+        options.run(item);
       }
     } finally {
       running = false;
       // Run items are dropped in batches: amortized O(1) per item.
       if (head === items.length) {
         items = [];
+        dueAts = [];
         head = 0;
       } else if (head > 1024 && head * 2 > items.length) {
         items = items.slice(head);
+        dueAts = dueAts.slice(head);
         head = 0;
       }
       arm();
@@ -63,7 +67,8 @@ export function createDueQueue<T>(options: DueQueueOptions<T>): DueQueue<T> {
 
   return {
     add(item) {
-      items.push({ item, dueAt: options.now() + options.delayMs });
+      items.push(item);
+      dueAts.push(options.now() + options.delayMs);
       arm();
     },
     size: () => items.length - head,
@@ -71,6 +76,7 @@ export function createDueQueue<T>(options: DueQueueOptions<T>): DueQueue<T> {
       timer?.cancel();
       timer = null;
       items = [];
+      dueAts = [];
       head = 0;
     },
   };
