@@ -17,12 +17,19 @@ export type DueQueueOptions<T> = {
   schedule(delayMs: number, task: () => unknown): { cancel(): void };
   /** Runs one item; it must not throw (the items due after it would wait for the next timer). */
   run(item: T): void;
+  /**
+   * One item per timer, the next one armed again at once when it is due too: on a virtual clock, which settles the
+   * work each timer started before it fires the next, what one item causes (its webhooks) then comes before the
+   * next item runs, as with a timer per item. Otherwise every item due runs in one timer.
+   */
+  oneAtATime?: boolean;
 };
 
 /**
  * A queue of items that each run `delayMs` after they were added. The items come due in the order they were added
  * (the delay is fixed and the clock does not go back), so one timer, armed for the oldest item, serves them all:
- * when it fires, every item due by then runs, in order, and the timer is armed again for the next one.
+ * when it fires, every item due by then runs, in order (or only the oldest, `oneAtATime`), and the timer is armed
+ * again for the next one.
  *
  * A timer per item held a few closures, a Node timer and a tracker entry for the whole delay (about 0.9 KB): with
  * thousands of chats created per second, they were as much memory to collect as the request journal's window.
@@ -48,6 +55,7 @@ export function createDueQueue<T>(options: DueQueueOptions<T>): DueQueue<T> {
         const item = items[head] as T;
         items[head++] = undefined;
         options.run(item);
+        if (options.oneAtATime) break;
       }
     } finally {
       running = false;

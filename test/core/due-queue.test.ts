@@ -77,3 +77,29 @@ test('clear forgets the items and cancels the timer', async () => {
   await clock.advance(100);
   expect(ran).toEqual([['b', 600]]);
 });
+
+test('one at a time, each due item runs in a timer of its own, so a virtual clock settles its work before the next', async () => {
+  const clock = createVirtualClock(0);
+  let settled = 0;
+  const ran: [string, number][] = [];
+  const queue = createDueQueue<string>({
+    delayMs: 100,
+    now: () => clock.now(),
+    schedule: (delay, task) => clock.setTimer(delay, task),
+    run: (item) => ran.push([item, settled]),
+    oneAtATime: true,
+  });
+  queue.add('a');
+  queue.add('b');
+  queue.add('c');
+  await clock.advance(100, async () => {
+    settled++;
+  });
+  expect(ran).toEqual([
+    ['a', 0],
+    ['b', 1],
+    ['c', 2],
+  ]);
+  expect(clock.now()).toBe(100);
+  expect(clock.pendingTimers()).toBe(0);
+});

@@ -220,6 +220,8 @@ function scheduleAutoAccept(ctx: Ctx, conversationId: string, queued: NonNullabl
       now: () => ctx.clock.now(),
       schedule: (delay, task) => ctx.schedule(delay, task),
       run: (pending) => performAutoAccept(ctx, pending),
+      // A virtual clock settles each accept's webhooks before the next accept: the same order on every run.
+      oneAtATime: ctx.clock.kind === 'virtual',
     });
     queues.set(delayMs, accepts);
   }
