@@ -8,11 +8,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, expect, test } from 'vitest';
-import type {
-  Conversation,
-  ConversationIndexes,
-  EightByEightState,
-} from '../../../src/providers/8x8/model.ts';
+import type { Conversation, EightByEightState } from '../../../src/providers/8x8/model.ts';
 import { toConversationIndexes } from '../../../src/providers/8x8/model-indexes.ts';
 import {
   toConversationSummaries,
@@ -24,12 +20,9 @@ import {
   createSortedIndexFrom,
   insertEntry,
   removeEntry,
-  type SortedIndex,
   sliceIds,
-  sliceIdsAfter,
   sortIds,
   toEntry,
-  walkIds,
 } from '../../../src/providers/8x8/model-sorted-index.ts';
 import type { Simulator } from '../../../src/simulator.ts';
 import { copyStoreFiles, tempStorePath } from '../../support/store-file.ts';
@@ -40,6 +33,8 @@ import {
   HOOK_URL,
   setUpGatewayChannel,
   setUpV2Channel,
+  toObservable,
+  toReadings,
   v2Client,
 } from './helpers.ts';
 
@@ -51,37 +46,6 @@ afterEach(() => {
 const tempStore = () => tempStorePath(dirs, '8x8-derived');
 
 const copyStore = (file: string) => copyStoreFiles(dirs, file);
-
-/** Every answer a sorted index gives: its entries in order, every window of a few sizes both ways, every cursor. */
-function toReadings(index: SortedIndex) {
-  const entries: string[] = [];
-  for (const page of index.pages) for (const bucket of page) entries.push(...bucket);
-  const walked: string[] = [];
-  walkIds(index, 'desc', (id) => walked.push(id));
-  const windows: string[][] = [];
-  for (const limit of [1, 3, 32, 50])
-    for (let offset = 0; offset <= index.size; offset += limit)
-      windows.push(sliceIds(index, offset, limit, 'asc'), sliceIds(index, offset, limit, 'desc'));
-  const after = [null, ...entries].map((entry) => sliceIdsAfter(index, entry, 4));
-  return { size: index.size, entries, walked, windows, after };
-}
-
-/** Everything observable of the conversation indexes (records compared as records: their key order is not read). */
-function toObservable(index: ConversationIndexes) {
-  const byKey = (record: Record<string, SortedIndex>) =>
-    Object.fromEntries(Object.entries(record).map(([key, sorted]) => [key, toReadings(sorted)]));
-  return {
-    v2: {
-      created: toReadings(index.v2.created),
-      byChannel: byKey(index.v2.byChannel),
-      byUser: byKey(index.v2.byUser),
-      byStatus: byKey(index.v2.byStatus),
-    },
-    gateway: byKey(index.gateway),
-    queued: index.queued,
-    handovers: index.handovers,
-  };
-}
 
 /** The list answers of a state: the admin listing from every cursor, and every Gateway sort both ways. */
 function toListings(state: EightByEightState) {

@@ -2,6 +2,13 @@
 // validate every answer against 8x8's OpenAPI files (openapi.ts).
 import { expect } from 'vitest';
 import { eightByEightProvider } from '../../../src/providers/8x8/index.ts';
+import type { ConversationIndexes } from '../../../src/providers/8x8/model.ts';
+import {
+  type SortedIndex,
+  sliceIds,
+  sliceIdsAfter,
+  walkIds,
+} from '../../../src/providers/8x8/model-sorted-index.ts';
 import type { Simulator, SimulatorOptions } from '../../../src/simulator.ts';
 import { createRecordingSender, type RecordingSender } from '../../support/recording-sender.ts';
 import { createTestSimulator } from '../../support/simulator.ts';
@@ -153,4 +160,35 @@ export function referenceIdOrder(a: string, b: string): number {
   if (byRank !== 0) return Math.sign(byRank);
   if (rank(a) === 1) return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every answer a sorted index gives: its entries in order, every window of a few sizes both ways, every cursor. */
+export function toReadings(index: SortedIndex) {
+  const entries: string[] = [];
+  for (const page of index.pages) for (const bucket of page) entries.push(...bucket);
+  const walked: string[] = [];
+  walkIds(index, 'desc', (id) => walked.push(id));
+  const windows: string[][] = [];
+  for (const limit of [1, 3, 32, 50])
+    for (let offset = 0; offset <= index.size; offset += limit)
+      windows.push(sliceIds(index, offset, limit, 'asc'), sliceIds(index, offset, limit, 'desc'));
+  const after = [null, ...entries].map((entry) => sliceIdsAfter(index, entry, 4));
+  return { size: index.size, entries, walked, windows, after };
+}
+
+/** Everything observable of the conversation indexes (records compared as records: their key order is not read). */
+export function toObservable(index: ConversationIndexes) {
+  const byKey = (record: Record<string, SortedIndex>) =>
+    Object.fromEntries(Object.entries(record).map(([key, sorted]) => [key, toReadings(sorted)]));
+  return {
+    v2: {
+      created: toReadings(index.v2.created),
+      byChannel: byKey(index.v2.byChannel),
+      byUser: byKey(index.v2.byUser),
+      byStatus: byKey(index.v2.byStatus),
+    },
+    gateway: byKey(index.gateway),
+    queued: index.queued,
+    handovers: index.handovers,
+  };
 }

@@ -1,18 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type {
-  Conversation,
-  ConversationIndexes,
-  EightByEightState,
-} from '../../../src/providers/8x8/model.ts';
+import type { Conversation, EightByEightState } from '../../../src/providers/8x8/model.ts';
 import {
   changeConversation,
   createConversationIndexes,
   indexConversation,
   unindexConversation,
 } from '../../../src/providers/8x8/model-indexes.ts';
-import { type SortedIndex, walkIds } from '../../../src/providers/8x8/model-sorted-index.ts';
 import { runTransaction } from '../../../src/state-tx.ts';
+import { toObservable } from './helpers.ts';
 
 /** A conversation as the transitions store it: queued in queue 100 of `channelId`, no agent yet. */
 function makeConversation(api: 'v2' | 'gateway', seq: number, channelId: string): Conversation {
@@ -40,6 +36,9 @@ function makeConversation(api: 'v2' | 'gateway', seq: number, channelId: string)
 
 type State = Pick<EightByEightState, 'conversations' | 'index'>;
 
+/** What every read of the indexes answers now (copied: a transaction changes the indexes in place). */
+const toReadings = (state: State) => structuredClone(toObservable(state.index));
+
 function makeState(count: number): State {
   const state: State = { conversations: {}, index: createConversationIndexes() };
   for (let seq = 1; seq <= count; seq++) {
@@ -50,46 +49,22 @@ function makeState(count: number): State {
   return state;
 }
 
-/** What reads of the indexes see: each sorted index's ids in order (not its bucket layout), queued, hand-overs. */
-function toReadings(index: ConversationIndexes) {
-  const ids = (sorted: SortedIndex) => {
-    const all: string[] = [];
-    walkIds(sorted, 'asc', (id) => {
-      all.push(id);
-    });
-    return { size: sorted.size, ids: all };
-  };
-  const byKey = (record: Record<string, SortedIndex>) =>
-    Object.fromEntries(Object.entries(record).map(([key, sorted]) => [key, ids(sorted)]));
-  return {
-    v2: {
-      created: ids(index.v2.created),
-      byChannel: byKey(index.v2.byChannel),
-      byUser: byKey(index.v2.byUser),
-      byStatus: byKey(index.v2.byStatus),
-    },
-    gateway: byKey(index.gateway),
-    queued: structuredClone(index.queued),
-    handovers: structuredClone(index.handovers),
-  };
-}
-
 describe('8x8 conversation indexes in a transaction', () => {
   test('the indexes are derived state: indexing where changes are logged is refused, and changes nothing', () => {
     const state = makeState(3);
-    const before = toReadings(state.index);
+    const before = toReadings(state);
     const added = makeConversation('gateway', 4, 'ch0');
     const recipe = (draft: State) => {
       draft.conversations[added.id] = added;
       indexConversation(draft as EightByEightState, draft.conversations[added.id]!);
     };
     expect(() => runTransaction(state, ['p'], recipe)).toThrow('derived state');
-    expect(toReadings(state.index)).toEqual(before);
+    expect(toReadings(state)).toEqual(before);
     expect(state.conversations[added.id]).toBeUndefined();
     // Under a derived (unlogged) key the same change is made, and only the record is logged.
     const tx = runTransaction(state, ['p'], recipe, true, new Set(['index']));
     expect(tx.ops.map(([path]) => path.join('/'))).toEqual([`p/conversations/${added.id}`]);
-    expect(toReadings(state.index).gateway.id!.ids).toContain(added.id);
+    expect(toReadings(state).gateway.id!.walked).toContain(added.id);
   });
 
   const change = fc.record({
@@ -106,7 +81,7 @@ describe('8x8 conversation indexes in a transaction', () => {
       fc.assert(
         fc.property(fc.array(change, { minLength: 1, maxLength: 40 }), (changes) => {
           const state = makeState(120);
-          const before = toReadings(state.index);
+          const before = toReadings(state);
           const recipe = (draft: State) => {
             const d = draft as EightByEightState;
             let seq = 1_000;
@@ -137,7 +112,7 @@ describe('8x8 conversation indexes in a transaction', () => {
           expect(() =>
             runTransaction(state, ['p'], recipe, logged, logged ? new Set(['index']) : undefined),
           ).toThrow('refused');
-          expect(toReadings(state.index)).toEqual(before);
+          expect(toReadings(state)).toEqual(before);
         }),
         { seed: 11, numRuns: 60 },
       );
