@@ -1,6 +1,6 @@
 // The endpoint matrix: each endpoint x store x connection count on a fresh server process, and the bare Hono
 // baseline it is divided by. Each cell checks its request answers 2xx first, then loads it.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchConfig, StoreKind } from './config.ts';
@@ -180,6 +180,10 @@ export async function runCell(
       cell.stop = await stopServer(server);
       cell.stderr = [...server.stderr];
     }
+    // Measured and deleted at once: the kernel need not write back a store nobody reads again while the next runs
+    // (the bare run after this row first) are measured.
+    if (store === 'file') cell.storeBytes = measureDir(dir);
+    rmSync(dir, { recursive: true, force: true });
   }
   if (bare) {
     try {
@@ -188,6 +192,5 @@ export async function runCell(
       cell.problem ??= `bare route after: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
-  if (store === 'file') cell.storeBytes = measureDir(dir);
   return cell;
 }

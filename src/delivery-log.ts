@@ -137,7 +137,12 @@ export function createDeliveryLog(options: {
     },
     written: () => file?.written(),
     unsettled: () => left.splice(0).filter(isPending),
-    candidates: (keys) => window.candidates(keys).map((held) => held.delivery),
+    candidates(keys) {
+      const { list, from } = window.candidates(keys);
+      const out: Delivery[] = [];
+      for (let i = from; i < list.length; i++) out.push(list[i]!.delivery);
+      return out;
+    },
     stats: () => ({ ...window.stats(), pending: pending.size }),
     clear(restartIds = false) {
       file?.clear();

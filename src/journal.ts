@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pathGlobSchema, toPathMatcher } from './glob.ts';
 import { parseJson } from './http.ts';
 import { type NdjsonLog, openNdjsonLog } from './ndjson-log.ts';
-import { createWindow, type RecordWindow } from './record-window.ts';
+import { type Candidates, createWindow, type RecordWindow } from './record-window.ts';
 
 /** One inbound request as recorded, with the answer it got. */
 export type JournalEntry = {
@@ -191,32 +191,34 @@ export function createJournal(options: JournalOptions): Journal {
     seq = Math.max(seq, entry.seq);
   }
 
-  // The candidates of a filter, oldest first; with `after`, only those past it (found by bisection: seq ascends).
-  const candidates = (filter: RequestFilter) => {
-    const list = window.candidates({
+  // The candidates of a filter, oldest first (list[from] on); with `after`, only those past it (found by
+  // bisection: seq ascends).
+  const candidates = (filter: RequestFilter): Candidates<JournalEntry> => {
+    const { list, from } = window.candidates({
       provider: filter.provider,
       route: filter.route,
       status: filter.status === undefined ? undefined : Number(filter.status),
       method: filter.method?.toUpperCase(),
     });
-    if (filter.after === undefined) return list;
+    if (filter.after === undefined) return { list, from };
     const after = Number(filter.after);
-    let low = 0;
+    let low = from;
     let high = list.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
       if (list[mid]!.seq <= after) low = mid + 1;
       else high = mid;
     }
-    return low === 0 ? list : list.slice(low);
+    return { list, from: low };
   };
 
+  // Walks from the newest candidate back: a small `limit` reads only the newest few.
   const select = (filter: RequestFilter = {}) => {
     const predicate = toRequestPredicate(filter);
     const limitOf = filter.limit === undefined ? Number.POSITIVE_INFINITY : Number(filter.limit);
     const out: JournalEntry[] = [];
-    const list = candidates(filter);
-    for (let i = list.length - 1; i >= 0 && out.length < limitOf; i--) {
+    const { list, from } = candidates(filter);
+    for (let i = list.length - 1; i >= from && out.length < limitOf; i--) {
       if (predicate(list[i]!)) out.push(list[i]!);
     }
     return out.reverse();
@@ -233,7 +235,12 @@ export function createJournal(options: JournalOptions): Journal {
     count: (filter = {}) => select({ ...filter, limit: undefined }).length,
     find(filter, also) {
       const predicate = toRequestPredicate(filter);
-      return candidates(filter).find((e) => predicate(e) && (also === undefined || also(e)));
+      const { list, from } = candidates(filter);
+      for (let i = from; i < list.length; i++) {
+        const entry = list[i]!;
+        if (predicate(entry) && (also === undefined || also(entry))) return entry;
+      }
+      return undefined;
     },
     lastSeq: () => seq,
     stats: () => window.stats(),

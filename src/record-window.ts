@@ -1,14 +1,20 @@
 /** What a window holds and has let go. */
 export type RecordWindowStats = { size: number; limit: number; evicted: number; oldestSeq: number | null };
 
+/** Records of a window: `list[from]` to the end of `list`, which the caller must not change. */
+export type Candidates<R> = { list: readonly R[]; from: number };
+
 /**
  * The newest `limit` records in arrival order, with an index per named field. Adding is amortized O(1): the
  * oldest records are dropped in batches, and the indexes with them.
  */
 export type RecordWindow<R> = {
   add(record: R): void;
-  /** The records whose indexed fields equal every given value (undefined = any), oldest first. */
-  candidates(match: Partial<Record<string, unknown>>): readonly R[];
+  /**
+   * The records whose indexed fields equal every given value (undefined = any), oldest first: `list` from
+   * position `from` on (a view, not a copy: a caller that reads only the newest few pays for those few).
+   */
+  candidates(match: Partial<Record<string, unknown>>): Candidates<R>;
   stats(): RecordWindowStats;
 };
 
@@ -61,7 +67,7 @@ export function createWindow<R extends { seq: number }>(
       let from = 0;
       if (list === records) from = start;
       else while (from < list.length && list[from]!.seq < firstKept) from++;
-      return from === 0 ? list : list.slice(from);
+      return { list, from };
     },
     stats: () => ({
       size: Math.min(records.length, limit),

@@ -154,7 +154,8 @@ function createEngine(host: ExtensionHost) {
     data: Record<string, unknown>,
     fromSignal = false,
   ) => {
-    const sinceSeq = host.control.requests().at(-1)?.seq ?? 0;
+    // The newest journaled request only (a limit of 1 reads one entry, not the whole window).
+    const sinceSeq = host.control.requests({ limit: 1 }).at(-1)?.seq ?? 0;
     void host.track(async () => {
       if (fromSignal) await new Promise((resolve) => setImmediate(resolve));
       await run.start(conversationId, data, sinceSeq);

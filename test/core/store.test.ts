@@ -249,6 +249,13 @@ test('the journal keeps a bounded window in memory and says how much it evicted'
     'req-24',
     'req-25',
   ]);
+  // Entries past the limit wait for a batch eviction: a query reads from the oldest kept one, with or without `after`.
+  expect(sim.control.requests({ limit: 1 }).map((r) => r.id)).toEqual(['req-25']);
+  expect(sim.control.requests({ after: 22 }).map((r) => r.id)).toEqual(['req-23', 'req-24', 'req-25']);
+  expect(sim.control.requests({ provider: 'echo', after: 3 }).map((r) => r.id)).toEqual(
+    requests.map((r) => r.id),
+  );
+  expect(sim.control.countRequests({ provider: 'echo' })).toBe(10);
 });
 
 test('requests are journaled to a file beside the store, one line each', async () => {
