@@ -40,6 +40,12 @@ export type BenchConfig = {
   scaleRepeats: number;
   /** Requests of each endpoint at each scale step before its measured ones, not counted (a warm-up). */
   scaleWarmupRequests: number;
+  /**
+   * Times the whole matrix is run (BENCH_ROUNDS, default 1). With more than one, each goal reads the median of a
+   * row's rounds, and a row stalls when most of its rounds do: on this noisy machine a row near its goal passed in
+   * one run and failed in the next (a ratio moved by up to a third between runs of the same code).
+   */
+  rounds: number;
   connections: number[];
   stores: StoreKind[];
   /** Stored conversations at each step of the scale curve. */
@@ -111,6 +117,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     scaleRequests: toNumber(env, 'BENCH_SCALE_REQUESTS', quick ? 500 : 1000),
     scaleRepeats: Math.max(1, toNumber(env, 'BENCH_SCALE_REPEATS', quick ? 1 : 3)),
     scaleWarmupRequests: toNumber(env, 'BENCH_SCALE_WARMUP_REQUESTS', quick ? 100 : 500),
+    rounds: Math.max(1, toNumber(env, 'BENCH_ROUNDS', 1)),
     connections: toList(env, 'BENCH_CONNECTIONS', [10, 50]),
     stores,
     scaleSizes: toList(env, 'BENCH_SCALE_SIZES', quick ? [0, 1000] : [0, 10_000, 100_000]),
@@ -154,6 +161,8 @@ Loopback only. Writes bench/results.md (or BENCH_OUT). Durations in seconds.
   BENCH_FILL_ENDPOINTS=<ids>     creates the pre-fill cycles through (default: ece-start, 8x8-v2-create,
                                  gateway-create, chatwoot-create-conversation, airkit-start)
   BENCH_CONNECTIONS=10,50        BENCH_STORES=memory,file     BENCH_SECTIONS=matrix,signing,scale
+  BENCH_ROUNDS=1                 times the matrix runs; with more, the goals read each row's median round
+                                 (a row stalls when most of its rounds do)
   BENCH_ONLY=<regexp>            only endpoints whose id matches (ids: ece-start, 8x8-v2-create,
                                  gateway-create, chatwoot-create-conversation, chatwoot-create-message,
                                  airkit-start, 8x8-v2-get)
@@ -173,12 +182,13 @@ export function estimateSeconds(config: BenchConfig, endpoints: { kind: 'write' 
       for (const _ of config.stores)
         for (const c of config.connections)
           total +=
-            2 * spawn +
-            2 * config.warmupSeconds +
-            config.bareSeconds +
-            (endpoint.kind === 'write' && c === lowest ? config.longSeconds : config.shortSeconds) +
-            (endpoint.kind === 'write' ? 1 : 0);
-    total += config.stores.length * config.connections.length * config.drainSeconds;
+            config.rounds *
+            (3 * spawn +
+              3 * config.warmupSeconds +
+              2 * config.bareSeconds +
+              (endpoint.kind === 'write' && c === lowest ? config.longSeconds : config.shortSeconds) +
+              (endpoint.kind === 'write' ? 1 : 0));
+    total += config.rounds * config.stores.length * config.connections.length * config.drainSeconds;
   }
   if (config.sections.has('signing')) total += 3 * config.signSeconds;
   if (config.sections.has('scale')) {

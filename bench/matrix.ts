@@ -29,6 +29,8 @@ export type Cell = {
   endpoint: Endpoint;
   store: StoreKind;
   connections: number;
+  /** The matrix round (1-based; BENCH_ROUNDS). */
+  round: number;
   readyMs?: number;
   load?: LoadResult;
   fanOut?: FanOut;
@@ -129,8 +131,9 @@ export async function runCell(
   store: StoreKind,
   connections: number,
   bare?: (kind: Endpoint['kind'], connections: number) => Promise<LoadResult>,
+  round = 1,
 ): Promise<Cell> {
-  const cell: Cell = { endpoint, store, connections, stderr: [] };
+  const cell: Cell = { endpoint, store, connections, round, stderr: [] };
   if (bare) {
     try {
       cell.bare = await bare(endpoint.kind, connections);

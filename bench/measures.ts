@@ -81,6 +81,33 @@ export function sustainedCreates(cell: Cell): number | null {
   return Math.min(cell.load.rps, steadyDeliveries(cell.fanOut) / 2);
 }
 
+/** The median of some numbers (the mean of the two middle ones for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >>> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The cells of each matrix row (endpoint, store, connections), one per round, rows in the order first run. */
+export function rowsOf(cells: readonly Cell[]): Cell[][] {
+  const rows = new Map<string, Cell[]>();
+  for (const cell of cells) {
+    const key = `${cell.endpoint.id}|${cell.store}|${cell.connections}`;
+    const row = rows.get(key);
+    if (row) row.push(cell);
+    else rows.set(key, [cell]);
+  }
+  return [...rows.values()];
+}
+
+/** A row's figure: the median of its rounds', with each round's in parentheses when there are several. */
+export function medianText(values: readonly number[], text: (n: number) => string): string {
+  const m = median(values);
+  if (m === null) return 'n/a';
+  return values.length > 1 ? `${text(m)} (${values.map(text).join(', ')})` : text(m);
+}
+
 /** A cell's name in sentences. */
 export const label = (cell: Cell) => `${cell.endpoint.title} (${cell.store}, ${cell.connections} conn.)`;
 

@@ -2,6 +2,7 @@
 // webhook fan-out, the signing bound, the scale curve, and the goals of issue 9 with pass/fail.
 import { evaluateGoals } from './goals.ts';
 import type { LoadResult } from './load.ts';
+import type { Cell } from './matrix.ts';
 import {
   type BenchResults,
   checkStall,
@@ -46,6 +47,11 @@ function renderMemory(load: LoadResult | undefined): string {
   return m ? `${fmt(m.startMb)} → ${fmt(m.endMb)} (${fmt(m.peakMb)})` : 'n/a';
 }
 
+/** A cell's round after its name, when the matrix ran more than once. */
+function roundOf(results: BenchResults, cell: Cell, prefix = 'round '): string {
+  return results.config.rounds > 1 ? ` (${prefix}${cell.round})` : '';
+}
+
 function renderMatrix(results: BenchResults): string[] {
   const lines = [
     '## Endpoints against the bare route',
@@ -59,13 +65,13 @@ function renderMatrix(results: BenchResults): string[] {
     const l = cell.load;
     const stall = l ? checkStall(l.series) : null;
     lines.push(
-      `| ${cell.endpoint.title} | ${cell.store} | ${cell.connections} | ${l?.seconds ?? 'n/a'} | ${fmt(l?.rps, 1)} | ${fmt(cell.bare?.rps)} | ${fmt(cell.bareAfter?.rps)} | ${ratioText(ratioOf(results, cell))} | ${ratioText(ratioToMean(results, cell))} | ${fmt(l?.p50, 1)} | ${fmt(l?.p99, 1)} | ${fmt(l?.okTotal)} | ${fmt(l?.non2xx)} | ${l ? `${l.errors} (${l.timeouts})` : 'n/a'} | ${renderMemory(l)} | ${cell.store === 'file' ? mb(cell.storeBytes) : '-'} | ${stall ? `${stall.first} → ${stall.last}${stall.pass ? '' : ' **stall**'}` : 'n/a'} | ${cell.stop ? `${cell.stop.signal}${cell.stop.signal === 'SIGKILL' ? ' (SIGTERM ignored 5 s)' : ''}` : 'n/a'} |`,
+      `| ${cell.endpoint.title}${roundOf(results, cell)} | ${cell.store} | ${cell.connections} | ${l?.seconds ?? 'n/a'} | ${fmt(l?.rps, 1)} | ${fmt(cell.bare?.rps)} | ${fmt(cell.bareAfter?.rps)} | ${ratioText(ratioOf(results, cell))} | ${ratioText(ratioToMean(results, cell))} | ${fmt(l?.p50, 1)} | ${fmt(l?.p99, 1)} | ${fmt(l?.okTotal)} | ${fmt(l?.non2xx)} | ${l ? `${l.errors} (${l.timeouts})` : 'n/a'} | ${renderMemory(l)} | ${cell.store === 'file' ? mb(cell.storeBytes) : '-'} | ${stall ? `${stall.first} → ${stall.last}${stall.pass ? '' : ' **stall**'}` : 'n/a'} | ${cell.stop ? `${cell.stop.signal}${cell.stop.signal === 'SIGKILL' ? ' (SIGTERM ignored 5 s)' : ''}` : 'n/a'} |`,
     );
   }
   lines.push('', '### Per-second 2xx series', '', '```');
   for (const cell of results.cells)
     lines.push(
-      `${`${cell.endpoint.id} ${cell.store} c${cell.connections}`.padEnd(42)} ${cell.load ? cell.load.series.join(' ') : cell.problem}`,
+      `${`${cell.endpoint.id} ${cell.store} c${cell.connections}${roundOf(results, cell, 'r')}`.padEnd(42)} ${cell.load ? cell.load.series.join(' ') : cell.problem}`,
     );
   lines.push('```', '');
   return lines;
@@ -86,13 +92,13 @@ function renderFanOut(results: BenchResults): string[] {
     const f = cell.fanOut!;
     const l = cell.load!;
     lines.push(
-      `| ${cell.endpoint.title} | ${cell.store} | ${cell.connections} | ${fmt(l.okTotal)} | ${fmt(f.duringLoad)} | ${fmt(f.duringLoad / l.seconds, 1)} | ${fmt(steadyDeliveries(f), 1)} | ${fmt(f.total)} | ${l.okTotal ? fmt(f.total / l.okTotal, 2) : 'n/a'} | ${fmt(f.drainMs)}${f.drained ? '' : ' (still delivering)'} |`,
+      `| ${cell.endpoint.title}${roundOf(results, cell)} | ${cell.store} | ${cell.connections} | ${fmt(l.okTotal)} | ${fmt(f.duringLoad)} | ${fmt(f.duringLoad / l.seconds, 1)} | ${fmt(steadyDeliveries(f), 1)} | ${fmt(f.total)} | ${l.okTotal ? fmt(f.total / l.okTotal, 2) : 'n/a'} | ${fmt(f.drainMs)}${f.drained ? '' : ' (still delivering)'} |`,
     );
   }
   lines.push('', 'Deliveries per second during the load:', '', '```');
   for (const cell of cells)
     lines.push(
-      `${`${cell.endpoint.id} ${cell.store} c${cell.connections}`.padEnd(42)} ${cell.fanOut!.series.join(' ')}`,
+      `${`${cell.endpoint.id} ${cell.store} c${cell.connections}${roundOf(results, cell, 'r')}`.padEnd(42)} ${cell.fanOut!.series.join(' ')}`,
     );
   lines.push('```', '');
   return lines;
@@ -230,7 +236,7 @@ export function renderReport(results: BenchResults): string {
     '# Benchmark results',
     '',
     `Run ${results.startedAt.toISOString()}${c.quick ? ' (**--quick**: short runs, development only)' : ''}, ${fmt(results.totalSeconds)} s in all, on ${m.cores} cores (${m.cpu}), Node ${m.node}; load average ${m.loadStart.map((n) => n.toFixed(2)).join(' ')} at the start, ${m.loadEnd.map((n) => n.toFixed(2)).join(' ')} at the end. Loopback only; load from autocannon in the benchmark process.`,
-    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, each after a ${c.warmupSeconds} s warm-up not counted, scale steps ${c.scaleRepeats} × ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint after ${fmt(c.scaleWarmupRequests)} not counted; connections ${c.connections.join(', ')}; stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
+    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, each after a ${c.warmupSeconds} s warm-up not counted, scale steps ${c.scaleRepeats} × ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint after ${fmt(c.scaleWarmupRequests)} not counted; connections ${c.connections.join(', ')}; ${c.rounds > 1 ? `${c.rounds} rounds of the matrix (goals read each row's median round); ` : ''}stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
     ...(noisy ? ['', noisy] : []),
     '',
     '## Goals of issue 9',

@@ -60,22 +60,27 @@ try {
         await stopServer(bare);
       }
     };
-    for (const endpoint of endpoints) {
-      for (const store of config.stores) {
-        for (const connections of config.connections) {
-          const cell: Cell = await runCell(
-            config,
-            receiver,
-            tmp,
-            endpoint,
-            store,
-            connections,
-            loadFreshBare,
-          );
-          results.cells.push(cell);
-          log(
-            `${endpoint.id} ${store} c${connections}: ${cell.load ? `${cell.load.rps.toFixed(1)} 2xx/s (bare before ${cell.bare?.rps.toFixed(0) ?? 'n/a'}, after ${cell.bareAfter?.rps.toFixed(0) ?? 'n/a'}), p99 ${cell.load.p99.toFixed(1)} ms, non-2xx ${cell.load.non2xx}, errors ${cell.load.errors}` : 'no load'}${cell.problem ? ` (${cell.problem})` : ''}`,
-          );
+    // Round after round of the whole matrix (not each row repeated at once): a slow patch of the machine, which can
+    // last minutes, then falls on one round of several rows rather than on every round of one.
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const endpoint of endpoints) {
+        for (const store of config.stores) {
+          for (const connections of config.connections) {
+            const cell: Cell = await runCell(
+              config,
+              receiver,
+              tmp,
+              endpoint,
+              store,
+              connections,
+              loadFreshBare,
+              round,
+            );
+            results.cells.push(cell);
+            log(
+              `${config.rounds > 1 ? `round ${round}: ` : ''}${endpoint.id} ${store} c${connections}: ${cell.load ? `${cell.load.rps.toFixed(1)} 2xx/s (bare before ${cell.bare?.rps.toFixed(0) ?? 'n/a'}, after ${cell.bareAfter?.rps.toFixed(0) ?? 'n/a'}), p99 ${cell.load.p99.toFixed(1)} ms, non-2xx ${cell.load.non2xx}, errors ${cell.load.errors}` : 'no load'}${cell.problem ? ` (${cell.problem})` : ''}`,
+            );
+          }
         }
       }
     }
