@@ -108,9 +108,9 @@ function indexesBehind(draft: EightByEightState): ConversationIndexes {
 /** What a conversation is indexed under, read once (plain values: an undo must not read the draft again). */
 type Indexed = { id: string; seq: number; api: Conversation['api']; users: string[]; keys: IndexKeys };
 
-function toIndexed(conversation: Conversation): Indexed {
+function toIndexed(conversation: Conversation, keys?: IndexKeys): Indexed {
   const c = raw(conversation);
-  return { id: c.id, seq: c.seq, api: c.api, users: userKeys(c), keys: toIndexKeys(c) };
+  return { id: c.id, seq: c.seq, api: c.api, users: userKeys(c), keys: keys ?? toIndexKeys(c) };
 }
 
 function addToIndexes(index: ConversationIndexes, { id, seq, api, users, keys }: Indexed): void {
@@ -207,12 +207,13 @@ export function changeConversation<T>(
   if (!conversation) throw new Error(`Conversation ${toEcho(id)} was not found.`);
   const before = toIndexKeys(raw(conversation));
   const result = change(conversation);
-  const item = toIndexed(conversation);
-  if (!isSameKeys(before, item.keys)) {
-    const index = indexesBehind(draft);
-    moveInIndexes(index, item, before, item.keys);
-    onRollback(draft.index, () => moveInIndexes(index, item, item.keys, before));
-  }
+  // Most changes (a message, a read mark) move no index key: nothing more is read or built for them.
+  const after = toIndexKeys(raw(conversation));
+  if (isSameKeys(before, after)) return result;
+  const index = indexesBehind(draft);
+  const item = toIndexed(conversation, after);
+  moveInIndexes(index, item, before, after);
+  onRollback(draft.index, () => moveInIndexes(index, item, after, before));
   return result;
 }
 
