@@ -21,12 +21,25 @@ export type SortedIndex = {
    * Gateway create spent most of its index time inserting its random id). Else entries are `toEntry` strings.
    */
   ids?: true;
+  /**
+   * Entries inserted but not yet placed, in no order (absent when none): an insert that is not an append waits here
+   * until PENDING_LIMIT of them are placed together, sorted, or a read places them (`settleIndex`). Counted in
+   * `size`.
+   */
+  pending?: string[];
 };
 
 /** Most entries a bucket holds before it is split. */
 export const BUCKET_SIZE = 32;
 /** Most bucket keys a page holds before it is split. */
 export const PAGE_SIZE = 64;
+/**
+ * Most entries waiting to be placed. Placing entries one at a time in random order (a Gateway id on each create)
+ * misses the processor's cache at each step of each search: in a loaded server, about 15 us of a 200 us create.
+ * Placed together in order, consecutive searches share their path: 100k random ids under cache pressure cost 10.8
+ * us each one at a time, 3.1-3.4 us in sorted groups of 1,024 (a group takes about 3 ms).
+ */
+export const PENDING_LIMIT = 1024;
 
 const SEP = '\u0000';
 /** Digits of the creation sequence in an entry (sequences stay below 10^12). */
@@ -216,7 +229,8 @@ function findBucket(index: SortedIndex, entry: string): Place {
 }
 
 /**
- * Adds an entry in order. A plain index only: in a transaction, the one behind the draft (derived state, see
+ * Adds an entry: at once when it goes last (the common case: creation order), else among the pending ones (placed
+ * in order with them later). A plain index only: in a transaction, the one behind the draft (derived state, see
  * model-indexes.ts), with the inverse change registered for rollback.
  */
 export function insertEntry(index: SortedIndex, entry: string): void {
@@ -228,18 +242,38 @@ export function insertEntry(index: SortedIndex, entry: string): void {
   }
   const lastPage = lastOf(pages);
   const last = lastOf(lastPage);
-  // Appending (creation order) is the common case: fill the last bucket, then open a new one.
-  const compare = compareIn(index);
-  if (compare(lastOf(last), entry) < 0) {
+  if (compareIn(index)(lastOf(last), entry) < 0) {
     if (last.length < BUCKET_SIZE) last.push(entry);
     else addBucket(index, { p: pages.length - 1, b: lastPage.length }, [entry]);
     return;
   }
-  const place = findBucket(index, entry);
-  const bucket = pages[place.p]![place.b]!;
+  if (index.pending === undefined) index.pending = [entry];
+  else index.pending.push(entry);
+  if (index.pending.length >= PENDING_LIMIT) settleIndex(index);
+}
+
+/** Places the pending entries of an index, in order (every read does this first). */
+export function settleIndex(index: SortedIndex): void {
+  const { pending } = index;
+  if (pending === undefined) return;
+  index.pending = undefined;
+  if (index.ids) sortIds(pending);
+  else pending.sort(compareEntries);
+  for (const entry of pending) {
+    if (index.pages.length === 0) index.pages.push([[entry]]);
+    else place(index, entry);
+  }
+}
+
+/** Puts an entry in its bucket (the index is not empty). */
+function place(index: SortedIndex, entry: string): void {
+  const compare = compareIn(index);
+  const { pages } = index;
+  const at = findBucket(index, entry);
+  const bucket = pages[at.p]![at.b]!;
   bucket.splice(lowerBound(bucket, entry, compare), 0, entry);
   if (bucket.length > BUCKET_SIZE) {
-    addBucket(index, { p: place.p, b: place.b + 1 }, bucket.splice(bucket.length >>> 1));
+    addBucket(index, { p: at.p, b: at.b + 1 }, bucket.splice(bucket.length >>> 1));
   }
 }
 
@@ -253,6 +287,15 @@ function addBucket(index: SortedIndex, place: Place, entries: string[]): void {
 
 /** Removes an entry (a plain index, as for `insertEntry`); false when the index does not hold it. */
 export function removeEntry(index: SortedIndex, entry: string): boolean {
+  const { pending } = index;
+  // From the newest: a rollback removes what its transaction just inserted.
+  const waiting = pending === undefined ? -1 : pending.lastIndexOf(entry);
+  if (waiting >= 0) {
+    pending!.splice(waiting, 1);
+    if (pending!.length === 0) index.pending = undefined;
+    index.size -= 1;
+    return true;
+  }
   if (index.pages.length === 0) return false;
   const place = findBucket(index, entry);
   const page = index.pages[place.p]!;
@@ -294,6 +337,7 @@ export function sliceIds(
   limit: number,
   direction: 'asc' | 'desc' = 'asc',
 ): string[] {
+  settleIndex(index);
   const ids: string[] = [];
   if (limit <= 0 || offset >= index.size) return ids;
   const idOf = idIn(index);
@@ -316,6 +360,7 @@ export function sliceIds(
 
 /** The ids of the (at most `limit`) entries after `entry` in ascending order, or from the first when null. */
 export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: number): string[] {
+  settleIndex(index);
   const ids: string[] = [];
   const { pages } = index;
   if (pages.length === 0 || limit <= 0) return ids;
@@ -336,6 +381,7 @@ export function sliceIdsAfter(index: SortedIndex, entry: string | null, limit: n
 
 /** Visits every id in order (for filters no index serves); `visit` stops the walk by returning false. */
 export function walkIds(index: SortedIndex, direction: 'asc' | 'desc', visit: (id: string) => unknown): void {
+  settleIndex(index);
   const idOf = idIn(index);
   for (const bucket of bucketsIn(index, direction)) {
     if (direction === 'asc') {

@@ -5,6 +5,7 @@ import { eightByEightProvider } from '../../../src/providers/8x8/index.ts';
 import type { ConversationIndexes } from '../../../src/providers/8x8/model.ts';
 import {
   type SortedIndex,
+  settleIndex,
   sliceIds,
   sliceIdsAfter,
   walkIds,
@@ -164,6 +165,7 @@ export function referenceIdOrder(a: string, b: string): number {
 
 /** Every answer a sorted index gives: its entries in order, every window of a few sizes both ways, every cursor. */
 export function toReadings(index: SortedIndex) {
+  settleIndex(index);
   const entries: string[] = [];
   for (const page of index.pages) for (const bucket of page) entries.push(...bucket);
   const walked: string[] = [];

@@ -7,6 +7,7 @@ import {
   createSortedIndex,
   insertEntry,
   PAGE_SIZE,
+  PENDING_LIMIT,
   removeEntry,
   sliceIds,
   toEntry,
@@ -22,12 +23,12 @@ const allIds = (index: ReturnType<typeof createSortedIndex>) => {
   return ids;
 };
 
-/** Buckets and pages are non-empty and within their sizes, and they hold `size` entries. */
+/** Buckets and pages are non-empty and within their sizes, and they hold `size` entries with the pending ones. */
 function expectWellFormed(index: ReturnType<typeof createSortedIndex>) {
   const buckets = index.pages.flat();
   expect(buckets.every((b) => b.length > 0 && b.length <= BUCKET_SIZE)).toBe(true);
   expect(index.pages.every((p) => p.length > 0 && p.length <= PAGE_SIZE)).toBe(true);
-  expect(buckets.flat().length).toBe(index.size);
+  expect(buckets.flat().length + (index.pending?.length ?? 0)).toBe(index.size);
 }
 
 describe('8x8 sorted index', () => {
@@ -76,6 +77,45 @@ describe('8x8 sorted index', () => {
       ),
       { numRuns: 60, seed: 8 },
     );
+  });
+
+  test('an insert that is not an append waits until a read, or PENDING_LIMIT of them, places it in order', () => {
+    const index = createSortedIndex(true);
+    insertEntry(index, 'm');
+    insertEntry(index, 'z');
+    insertEntry(index, 'b');
+    insertEntry(index, 'q');
+    expect(index.pending).toEqual(['b', 'q']);
+    expect(index.size).toBe(4);
+    // A rollback takes back what it inserted, pending or placed.
+    expect(removeEntry(index, 'q')).toBe(true);
+    expect(removeEntry(index, 'z')).toBe(true);
+    expect(index.size).toBe(2);
+    expect(sliceIds(index, 0, 10, 'asc')).toEqual(['b', 'm']);
+    expect(index.pending).toBeUndefined();
+    expectWellFormed(index);
+
+    // Entries before the last one: each waits, and the limit-th places them all.
+    const ids = Array.from(
+      { length: PENDING_LIMIT },
+      (_, i) => `a${String(PENDING_LIMIT - i).padStart(5, '0')}`,
+    );
+    for (const id of ids.slice(0, -1)) insertEntry(index, id);
+    expect(index.pending).toHaveLength(PENDING_LIMIT - 1);
+    insertEntry(index, ids.at(-1)!);
+    expect(index.pending).toBeUndefined();
+    expectWellFormed(index);
+    expect(allIds(index)).toEqual([...[...ids].reverse(), 'b', 'm']);
+  });
+
+  test('pending entries are placed when every other entry was removed', () => {
+    const index = createSortedIndex(true);
+    insertEntry(index, 'm');
+    insertEntry(index, 'c');
+    insertEntry(index, 'a');
+    expect(removeEntry(index, 'm')).toBe(true);
+    expect(allIds(index)).toEqual(['a', 'c']);
+    expectWellFormed(index);
   });
 
   test('removing an entry the index does not hold changes nothing', () => {
