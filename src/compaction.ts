@@ -42,6 +42,8 @@ export type CompactionStats = {
   changes: number;
   /** How the old snapshot was read: line by line (copying what no change touches), or whole (not in lines). */
   read: 'lines' | 'whole' | 'none';
+  /** The nice value of the worker thread that ran it (19 on Linux: see compaction-worker.ts); absent in this thread. */
+  nice?: number | null;
 };
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
@@ -288,6 +288,20 @@ test('a compaction in a worker thread writes the same snapshot as one in this th
   expect(readFileSync(there, 'utf8')).toBe(readFileSync(here, 'utf8'));
   expect(existsSync(`${there}.tmp`)).toBe(false);
 });
+
+test.runIf(process.platform === 'linux')(
+  'a compaction in a worker thread runs at nice 19 on Linux, and the rest of the process keeps its priority',
+  async () => {
+    const file = newFile();
+    writeFileSync(file, snapshotText({ version: 2, walFrom: 1, meta: {}, providers: {} }, 512));
+    writeFileSync(`${file}.wal.1`, toLogLine([[['providers', 'p'], 1]]));
+    const before = getPriority();
+    const stats = await compactInWorker({ file, from: 1, to: 2, base: null, derived: {} });
+    expect(stats.nice).toBe(19);
+    expect(getPriority()).toBe(before);
+    expect((await readSnapshotFile(file))?.value).toMatchObject({ providers: { p: 1 } });
+  },
+);
 
 test('a compaction that fails in the worker rejects with its reason and leaves the old snapshot', async () => {
   const file = newFile();
