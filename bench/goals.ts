@@ -55,10 +55,7 @@ export function evaluateGoals(results: BenchResults): Goal[] {
       (c) => ids.includes(c.endpoint.id) && stores.includes(c.store) && c.load,
     );
     if (cells.length === 0) return list.push({ goal, measured: 'not run', pass: null });
-    const ratios = rowsOf(cells).map((row) => {
-      const values = row.map((c) => ratioOf(results, c) ?? 0);
-      return { c: row[0]!, values, r: median(values) ?? 0 };
-    });
+    const ratios = rowMedians(cells, (c) => ratioOf(results, c) ?? 0);
     const worst = ratios.reduce((a, b) => (b.r < a.r ? b : a));
     list.push({
       goal,
@@ -80,10 +77,7 @@ export function evaluateGoals(results: BenchResults): Goal[] {
   const v2 = results.cells.filter((c) => c.endpoint.id === '8x8-v2-create' && c.load && c.fanOut);
   if (v2.length > 0 && results.signing) {
     const bound = results.signing.perSecond / 2;
-    const rates = rowsOf(v2).map((row) => {
-      const values = row.map((c) => sustainedCreates(c) ?? 0);
-      return { c: row[0]!, values, r: median(values) ?? 0 };
-    });
+    const rates = rowMedians(v2, (c) => sustainedCreates(c) ?? 0);
     list.push({
       goal: `8x8 v2 creates with webhooks ≥ 70% of the RS256 bound (${fmt(bound)} creates/s; rate = min(2xx/s, steady deliveries/s ÷ 2))`,
       measured: rates
@@ -188,4 +182,12 @@ export function evaluateGoals(results: BenchResults): Goal[] {
     pass: null,
   });
   return list;
+}
+
+/** Each row's figure in every round, and their median (the row as a goal reads it), rows in the order first run. */
+function rowMedians(cells: readonly Cell[], figure: (cell: Cell) => number) {
+  return rowsOf(cells).map((row) => {
+    const values = row.map(figure);
+    return { c: row[0]!, values, r: median(values) ?? 0 };
+  });
 }
