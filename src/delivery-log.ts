@@ -23,8 +23,8 @@ export type DeliveryLog = {
   record(delivery: Delivery): void;
   /** Records a change of a delivery (state, a new attempt). */
   changed(delivery: Delivery): void;
-  /** Resolves once every record and change is in the file (undefined when none waits). */
-  written(): Promise<void> | undefined;
+  /** Resolves once every record and change is in the file (undefined when none waits); `soon`: see NdjsonLog. */
+  written(soon?: boolean): Promise<void> | undefined;
   /** Deliveries a previous process left pending, oldest first. */
   unsettled(): Delivery[];
   /** Deliveries in the window whose fields equal `keys`, oldest first. */
@@ -135,7 +135,7 @@ export function createDeliveryLog(options: {
         attemptsLogged.delete(delivery.id);
       }
     },
-    written: () => file?.written(),
+    written: (soon) => file?.written(soon),
     unsettled: () => left.splice(0).filter(isPending),
     candidates(keys) {
       const { list, from } = window.candidates(keys);

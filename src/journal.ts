@@ -149,8 +149,8 @@ export type Journal = {
   nextSeq(): number;
   /** Records an entry (written to the file at the end of this turn of the event loop: see `written`). */
   append(entry: JournalEntry): void;
-  /** Resolves once every recorded entry is in the file (undefined when none waits). */
-  written(): Promise<void> | undefined;
+  /** Resolves once every recorded entry is in the file (undefined when none waits); `soon`: see NdjsonLog. */
+  written(soon?: boolean): Promise<void> | undefined;
   /** Entries matching a filter, oldest first, at most `limit` (the newest ones). */
   select(filter?: RequestFilter): JournalEntry[];
   count(filter?: RequestFilter): number;
@@ -230,7 +230,7 @@ export function createJournal(options: JournalOptions): Journal {
       window.add(entry);
       file?.queue(entry);
     },
-    written: () => file?.written(),
+    written: (soon) => file?.written(soon),
     select,
     count: (filter = {}) => select({ ...filter, limit: undefined }).length,
     find(filter, also) {

@@ -21,8 +21,12 @@ export type NdjsonLog = {
    * in the turn (group commit). A failed write is reported to `onError`.
    */
   queue(record: unknown): void;
-  /** Resolves once every queued record is written (undefined when none waits). */
-  written(): Promise<void> | undefined;
+  /**
+   * Resolves once every queued record is written (undefined when none waits). With `soon`, they are written once the
+   * promise reactions now running have run (`process.nextTick`), not at the end of the turn: records queued by the
+   * reactions to the end of a turn (answers that waited for the store's write) would otherwise wait a whole turn more.
+   */
+  written(soon?: boolean): Promise<void> | undefined;
   /**
    * The newest `count` records, oldest first, across the current file and up to `files - 1` rotated ones.
    * A torn line (the process died while writing it) is skipped.
@@ -96,7 +100,7 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
 
   // Records queued in this turn, and the promise of their write.
   let queued: string[] = [];
-  let batch: { promise: Promise<void>; resolve: () => void } | null = null;
+  let batch: { promise: Promise<void>; resolve: () => void; soon: boolean } | null = null;
   const writeQueued = () => {
     if (!batch) return;
     const done = batch;
@@ -123,10 +127,19 @@ export function openNdjsonLog(file: string, options: NdjsonLogOptions = {}): Ndj
       const promise = new Promise<void>((r) => {
         resolve = r;
       });
-      batch = { promise, resolve };
+      batch = { promise, resolve, soon: false };
       setImmediate(writeQueued);
     },
-    written: () => batch?.promise,
+    written(soon = false) {
+      if (!batch) return undefined;
+      // A tick queued by a promise reaction runs after every reaction queued so far: one write for all of them. The
+      // immediate scheduled with the batch then finds nothing to write (or a later batch, written early).
+      if (soon && !batch.soon) {
+        batch.soon = true;
+        process.nextTick(writeQueued);
+      }
+      return batch.promise;
+    },
     readTail(count, maxFiles = keep + 1) {
       writeQueued();
       const tail: unknown[] = [];

@@ -37,9 +37,9 @@ export type PipelineDeps = {
   durable?(): Promise<void> | undefined;
   /**
    * Resolves once the journal entries and delivery records of this turn are in their files (undefined when none
-   * waits).
+   * waits). With `soon`, they are written as soon as the promise reactions now running have run (see NdjsonLog).
    */
-  written?(): Promise<void> | undefined;
+  written?(soon: boolean): Promise<void> | undefined;
 };
 
 const ADMIN = '/__admin';
@@ -100,11 +100,12 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
 
   /**
    * Waits until the changes of this turn are in the write-ahead log, so that an answer is only sent for what a
-   * killed process keeps. When they could not be written (and were undone), the answer becomes a 503.
+   * killed process keeps. When they could not be written (and were undone), the answer becomes a 503. Answers
+   * whether it waited (the request then goes on after the end of the turn).
    */
-  const awaitDurable = async (c: Context<SimEnv>) => {
+  const awaitDurable = async (c: Context<SimEnv>): Promise<boolean> => {
     const durable = deps.durable?.();
-    if (!durable) return;
+    if (!durable) return false;
     try {
       await durable;
     } catch (error) {
@@ -113,6 +114,7 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
       c.res = undefined;
       c.res = renderCoreError(c, { status: 503, kind: 'internal', message: error.message });
     }
+    return true;
   };
 
   // The answers of a turn of the event loop are sent together at its end, on a memory store too (a file store's
@@ -126,7 +128,9 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
         resolve();
       }),
     ));
-  const awaitWritten = () => deps.written?.() ?? endOfTurn();
+  // An answer that waited for the store's write at the end of a turn has its journal entry written right after the
+  // reactions to that write, not at the end of the next turn (measured: see docs/decisions/0002-store.md).
+  const awaitWritten = (afterStore = false) => deps.written?.(afterStore) ?? endOfTurn();
 
   // The journal wraps everything (but the admin API and the inspector), so even refused requests are recorded.
   // Every answer is sent once what it acknowledges is on disk: the state changes, then its journal entry and the
@@ -154,12 +158,18 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     // Numbered when handled, before its answer waits for the store: the order of requests and what they caused.
     const seq = journal.nextSeq();
     signals.emit('request.handled', { id: `req-${seq}`, seq });
-    if (!thrown) await awaitDurable(c);
-    await record(c, time, thrown, seq);
+    const afterStore = !thrown && (await awaitDurable(c));
+    await record(c, time, thrown, seq, afterStore);
     if (thrown) throw thrown;
   });
 
-  const record = async (c: Context<SimEnv>, time: number, thrown: unknown, seq: number) => {
+  const record = async (
+    c: Context<SimEnv>,
+    time: number,
+    thrown: unknown,
+    seq: number,
+    afterStore: boolean,
+  ) => {
     const { path, query } = splitUrl(c.req.url);
     const { bodyCache } = c.req as unknown as { bodyCache: BodyCache };
     const requestBody = bodyCache.text
@@ -206,7 +216,7 @@ export function createPipeline(deps: PipelineDeps): Hono<SimEnv> {
     };
     journal.append(entry);
     // Signalled once its entry is in the file: `idle()` counts the request in flight until then.
-    await awaitWritten();
+    await awaitWritten(afterStore);
     signals.emit('request', entry);
   };
 

@@ -360,9 +360,9 @@ export async function assembleSimulator(options: SimulatorOptions = {}): Promise
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     contextOf: (name) => contexts.get(name)!,
     durable: () => store.written(),
-    written: () => {
-      const journalWritten = journal.written();
-      const deliveriesWritten = deliveryLog.written();
+    written: (soon) => {
+      const journalWritten = journal.written(soon);
+      const deliveriesWritten = deliveryLog.written(soon);
       if (journalWritten && deliveriesWritten) return journalWritten.then(() => deliveriesWritten);
       return journalWritten ?? deliveriesWritten;
     },

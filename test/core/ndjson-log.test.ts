@@ -77,3 +77,33 @@ test('records queued in one turn are written together at its end, in order, and 
   expect(log.written()).toBeUndefined();
   log.close();
 });
+
+test('written(true) writes what the running promise reactions queued, in one write, before the next turn', async () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'convosim-soon-')), 'log.ndjson');
+  const log = openNdjsonLog(file);
+  let release = () => {};
+  const endOfTurn = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // Three answers waiting for the end of a turn (as for the store's write); each records its entry, then waits for it.
+  const seen: string[] = [];
+  const answers = [0, 1, 2].map(async (i) => {
+    await endOfTurn;
+    await Promise.resolve();
+    log.queue({ i });
+    await log.written(true);
+    seen.push(readFileSync(file, 'utf8'));
+  });
+  const nextTurn = await new Promise<string[]>((resolve) =>
+    setImmediate(() => {
+      release();
+      setImmediate(() => resolve([...seen]));
+    }),
+  );
+  const all = '{"i":0}\n{"i":1}\n{"i":2}\n';
+  expect(nextTurn).toEqual([all, all, all]);
+  await Promise.all(answers);
+  expect(log.written()).toBeUndefined();
+  log.close();
+  expect(readFileSync(file, 'utf8')).toBe(all);
+});
