@@ -197,7 +197,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     // A failure nobody waits for (a timer's change) is reported to onError, not as an unhandled rejection.
     promise.catch(() => {});
     batch = { promise, resolve, reject };
-    setImmediate(writeBatch);
+    setImmediate(endTurn);
   };
 
   /**
@@ -226,11 +226,24 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     writes += count;
     lastError = null;
     current.resolve();
+    return true;
+  };
+
+  /**
+   * Starts a background snapshot when one is due: after the write at the end of a turn or a flush, never from
+   * `writeBatch` itself. A snapshot writes the turn's lines first (`takeSnapshot`); when that write could start a
+   * snapshot, it started a second one before the first was recorded as running, and the two compactions wrote the
+   * same temporary file (a truncated snapshot, seen with a virtual clock, whose time the snapshot logs).
+   */
+  const snapshotWhenDue = () => {
+    if (!wal || snapshotting) return;
     // A snapshot costs the size of the state: taken when the log has grown to half the last one (at least
     // `snapshotBytes`), each logged byte pays for two snapshot bytes, whatever the size of the store.
     const due = Math.max(snapshotBytes, snapshotSize * SNAPSHOT_LOG_RATIO);
-    if (wal.bytes >= due && !snapshotting) void store.snapshot().catch(() => {});
-    return true;
+    if (wal.bytes >= due) void store.snapshot().catch(() => {});
+  };
+  const endTurn = () => {
+    if (writeBatch()) snapshotWhenDue();
   };
 
   /**
@@ -321,6 +334,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     },
     async flush() {
       if (!writeBatch()) throw new StoreWriteError(`The store cannot be written: ${lastError}`);
+      snapshotWhenDue();
       if (snapshotting) await snapshotting.catch(() => {});
     },
     async close() {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { createStore, StoreWriteError } from '../../src/store.ts';
-import type { WriteAheadLog } from '../../src/wal.ts';
+import { listSegments, type WriteAheadLog } from '../../src/wal.ts';
 import { startReceiver } from '../support/receiver.ts';
 import { startEcho } from '../support/requests.ts';
 import { createTestSimulator } from '../support/simulator.ts';
@@ -460,4 +460,33 @@ test('after a restart the next snapshot waits for half the size of the snapshot 
   expect(store.status().snapshots).toBe(before);
   expect(store.status().logBytes).toBeGreaterThan(1000);
   await store.close();
+});
+
+test('a snapshot whose own write logs a new meta starts no second snapshot (two compactions truncated the file)', async () => {
+  const file = tempFile();
+  let now = 0;
+  // As with a virtual clock: its time is stamped in the meta when the store logs it, a snapshot included.
+  const store = await createStore({
+    location: file,
+    seed: 1,
+    snapshotBytes: 1,
+    beforeWrite: (data) => {
+      data.meta.clockNow = now;
+    },
+  });
+  await store.flush();
+  const newest = () => Math.max(...listSegments(file).map((s) => s.segment));
+  const before = newest();
+  const taken = store.status().snapshots;
+  // The clock moved (timers ran), and their change is logged: the meta differs from the logged one.
+  now = 3000;
+  store.replace('p', { n: 1, pad: 'x'.repeat(10_000) });
+  // The turn's write makes a snapshot due: it starts at once, and closes the log's segment once.
+  await store.written();
+  expect(newest()).toBe(before + 1);
+  await store.flush();
+  expect(store.status()).toMatchObject({ failures: 0, snapshots: taken + 1, error: null });
+  await store.close();
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { providers: { p: { n: number } } };
+  expect(saved.providers.p.n).toBe(1);
 });
