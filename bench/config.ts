@@ -67,7 +67,7 @@ export type BenchConfig = {
   out: string;
 };
 
-const SECTIONS: readonly Section[] = ['matrix', 'signing', 'scale'];
+export const SECTIONS: readonly Section[] = ['matrix', 'signing', 'scale'];
 
 function toNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];

@@ -1,5 +1,6 @@
 // bench/results.md: the machine and settings, the bare baseline, the endpoint matrix with its per-second series,
 // webhook fan-out, the signing bound, the scale curve, and the goals of issue 9 with pass/fail.
+import { SECTIONS } from './config.ts';
 import { evaluateGoals } from './goals.ts';
 import type { LoadResult } from './load.ts';
 import type { Cell } from './matrix.ts';
@@ -224,6 +225,17 @@ function renderProblems(results: BenchResults): string[] {
   return lines.length === 0 ? [] : ['## Problems seen', '', ...lines, ''];
 }
 
+/** The command that runs the same parts of the benchmark (a subset run names its BENCH_* choices). */
+export function reproduceCommand(c: BenchResults['config']): string {
+  const env = [
+    c.rounds > 1 ? `BENCH_ROUNDS=${c.rounds}` : '',
+    c.sections.size < SECTIONS.length ? `BENCH_SECTIONS=${[...c.sections].join(',')}` : '',
+    c.stores.length < 2 ? `BENCH_STORES=${c.stores.join(',')}` : '',
+    c.only ? `BENCH_ONLY='${c.only.source}'` : '',
+  ].filter(Boolean);
+  return [...env, c.quick ? 'npm run bench:quick' : 'npm run bench'].join(' ');
+}
+
 /** The whole results.md. */
 export function renderReport(results: BenchResults): string {
   const c = results.config;
@@ -236,7 +248,7 @@ export function renderReport(results: BenchResults): string {
     '# Benchmark results',
     '',
     `Run ${results.startedAt.toISOString()}${c.quick ? ' (**--quick**: short runs, development only)' : ''}, ${fmt(results.totalSeconds)} s in all, on ${m.cores} cores (${m.cpu}), Node ${m.node}; load average ${m.loadStart.map((n) => n.toFixed(2)).join(' ')} at the start, ${m.loadEnd.map((n) => n.toFixed(2)).join(' ')} at the end. Loopback only; load from autocannon in the benchmark process.`,
-    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, each after a ${c.warmupSeconds} s warm-up not counted, scale steps ${c.scaleRepeats} × ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint after ${fmt(c.scaleWarmupRequests)} not counted; connections ${c.connections.join(', ')}; ${c.rounds > 1 ? `${c.rounds} rounds of the matrix (goals read each row's median round); ` : ''}stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`npm run bench\` (see \`npm run bench -- --help\`).`,
+    `Settings: writes ${c.longSeconds} s at ${Math.min(...c.connections)} connections, other runs ${c.shortSeconds} s, bare ${c.bareSeconds} s, each after a ${c.warmupSeconds} s warm-up not counted, scale steps ${c.scaleRepeats} × ${c.scaleRequests ? `${fmt(c.scaleRequests)} requests` : `${c.scaleSeconds} s`} per endpoint after ${fmt(c.scaleWarmupRequests)} not counted; connections ${c.connections.join(', ')}; ${c.rounds > 1 ? `${c.rounds} rounds of the matrix (goals read each row's median round); ` : ''}stores ${c.stores.join(', ')}; scale sizes ${c.scaleSizes.map((s) => fmt(s)).join(', ')}. Reproduce with \`${reproduceCommand(c)}\` (see \`npm run bench -- --help\`).`,
     ...(noisy ? ['', noisy] : []),
     '',
     '## Goals of issue 9',
