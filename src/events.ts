@@ -228,7 +228,12 @@ export function createEventHub(
       );
     },
     conversation(signal) {
-      const change = signal.type.slice('conversation.'.length) as 'started' | 'updated' | 'ended';
+      const change =
+        signal.type === 'conversation.started'
+          ? 'started'
+          : signal.type === 'conversation.ended'
+            ? 'ended'
+            : 'updated';
       trackConversation(signal.provider, signal.conversationId, change);
       const level = change === 'updated' ? 'debug' : 'info';
       if (!wants(level)) return;
@@ -312,18 +317,20 @@ export function createEventHub(
     return fresh?.find((id) => entry.responseBody.includes(id)) ?? null;
   };
   const trackConversation = (provider: string, id: string, change: 'started' | 'updated' | 'ended') => {
-    const ids = open.get(provider) ?? new Set<string>();
-    open.set(provider, ids);
+    let ids = open.get(provider);
+    if (!ids) {
+      ids = new Set<string>();
+      open.set(provider, ids);
+    }
     if (change === 'ended') {
       ids.delete(id);
       return;
     }
     ids.add(id);
-    if (change === 'started') {
-      const list = started.get(provider) ?? [];
-      started.set(provider, list);
-      if (list.length < 16) list.push(id);
-    }
+    if (change === 'updated') return;
+    const list = started.get(provider);
+    if (!list) started.set(provider, [id]);
+    else if (list.length < 16) list.push(id);
   };
 
   const attach = () => {

@@ -1,7 +1,7 @@
 // Pure validation of 8x8 requests (no Hono): the issue reader both APIs share, and what a request to either API
 // comes down to. Field rules come from the request schemas of reference/8x8/chat-api-v2.openapi.json and
 // chat-gateway-v1.openapi.yml.
-import { hash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { toEcho } from '../../echo.ts';
 import { getOwn, isRecord } from '../../own.ts';
 import { fail, ok, type Result } from '../../provider/index.ts';
@@ -157,20 +157,24 @@ export function hasProtoKey(body: unknown): boolean {
   return false;
 }
 
-// crypto.hash (one shot) costs half of createHash().update().digest() per call (0.8 against 1.6 µs here).
-const digest = (text: string) => hash('sha256', text, 'buffer');
-// The expected secrets are few (the fixtures' keys): each is hashed once, not on every request.
-const expectedDigests = new Map<string, Buffer>();
+// The expected secrets are few (the fixtures' keys): each is encoded once, not on every request.
+const expectedBytes = new Map<string, Buffer>();
 
-/** Compares a secret from a request with the expected one in constant time (hashes make the lengths equal). */
+/**
+ * Compares a secret from a request with the expected one in constant time: the comparison always walks the
+ * expected secret's bytes, whatever the given one holds or how long it is (0.37 µs, against 1.41 µs for hashing
+ * both sides to equal lengths, measured here; a request's secret is compared on every Chat Gateway request).
+ */
 export function isSameSecret(given: string, expected: string): boolean {
-  let known = expectedDigests.get(expected);
+  let known = expectedBytes.get(expected);
   if (!known) {
-    if (expectedDigests.size >= 64) expectedDigests.clear();
-    known = digest(expected);
-    expectedDigests.set(expected, known);
+    if (expectedBytes.size >= 64) expectedBytes.clear();
+    known = Buffer.from(expected);
+    expectedBytes.set(expected, known);
   }
-  return timingSafeEqual(digest(given), known);
+  const bytes = Buffer.from(given);
+  const sameLength = bytes.length === known.length;
+  return timingSafeEqual(sameLength ? bytes : known, known) && sameLength;
 }
 /** Builds an issue. */
 export const issue = (field: string, value: unknown, message: string, code = 'invalid_parameter'): Issue => ({

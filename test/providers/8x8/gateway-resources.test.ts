@@ -25,6 +25,16 @@ describe('8x8 Chat Gateway authentication', () => {
     expect(answer.status).toBe(401);
   });
 
+  test('an x-api-key that is a prefix, an extension or a one-letter change of the key answers 401', async () => {
+    const { sim } = await setUp();
+    for (const key of ['8x8-gateway-ke', '8x8-gateway-keyy', '8x8-gateway-kex', '', '8x8-gateway-kéy']) {
+      const answer = await call(sim, 'GET', `${GW}/channels`, { headers: { 'x-api-key': key } });
+      expect(answer.status, key).toBe(401);
+    }
+    const right = await call(sim, 'GET', `${GW}/channels`, { headers: { 'x-api-key': '8x8-gateway-key' } });
+    expect(right.status).toBe(200);
+  });
+
   test('an X-8x8-Tenant of another tenant answers 403 with the documented message', async () => {
     const { api } = await setUp({ 'X-8x8-Tenant': 'other' });
     const answer = await api('GET', '/webhooks');
