@@ -103,6 +103,9 @@ const CALL = Symbol('call');
  */
 const REWRITES = new Set(['splice', 'shift', 'unshift', 'sort', 'reverse']);
 
+/** Deepest nesting of a value stored in one write (deeper is taken for a cycle). */
+const MAX_DEPTH = 512;
+
 const isContainer = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object';
 
@@ -238,19 +241,21 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
 
   // A value about to be stored: drafts become their plain objects. An object that still lives elsewhere in the
   // tree is copied, so that the tree stays a tree (one place per object) and the log replays to the same state.
-  toPlain(value: unknown, seen: Set<object> | null): unknown {
+  // A fresh object's children are walked for drafts, but not linked: reading them through a draft links them
+  // (the `get` trap), and nothing else can write to them through the transaction. A child that was a draft, or
+  // that the transaction knows, is linked to its new place. Nesting past MAX_DEPTH (a cycle) is refused.
+  toPlain(value: unknown, depth: number): unknown {
     if (!isContainer(value)) return value;
     const target = (value as Record<symbol, unknown>)[RAW] as Record<string, unknown> | undefined;
     if (target) return this.isInPlace(target) ? structuredClone(target) : target;
-    const visited = seen ?? new Set<object>();
-    if (visited.has(value)) return value;
-    visited.add(value);
+    if (depth > MAX_DEPTH)
+      throw new Error(`A value stored in the state nests deeper than ${MAX_DEPTH} levels.`);
     for (const key of Object.keys(value)) {
       const child = value[key];
       if (isContainer(child)) {
-        const plain = this.toPlain(child, visited) as Record<string, unknown>;
+        const plain = this.toPlain(child, depth + 1) as Record<string, unknown>;
         if (plain !== child) assign(value, key, plain);
-        this.link(plain, value, key);
+        if (plain !== child || this.nodes.has(plain)) this.link(plain, value, key);
       }
     }
     return value;
@@ -281,7 +286,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
     // A derived key assigned whole (an index rebuilt at start, 100k+ containers) is taken as it is: walking it for
     // drafts cost 130-240 ms at 100k Airkit conversations. Such a value must be built fresh (no draft, nothing
     // shared with the tree), which a rebuild from the records' ids is.
-    const plain = target === this.root && this.unlogged?.has(key) ? raw(value) : this.toPlain(value, null);
+    const plain = target === this.root && this.unlogged?.has(key) ? raw(value) : this.toPlain(value, 0);
     const had = Object.hasOwn(target, key);
     const old = had ? target[key] : undefined;
     if (had && old === plain && !isContainer(plain)) return true;
@@ -302,7 +307,7 @@ class Tx implements ProxyHandler<Record<string, unknown>> {
       const before = array.slice();
       // Values put into the array become plain, like any other write (splice's and unshift's new items).
       const first = method === 'splice' ? 2 : method === 'unshift' ? 0 : args.length;
-      const plainArgs = args.map((arg, i) => (i >= first ? this.toPlain(arg, null) : arg));
+      const plainArgs = args.map((arg, i) => (i >= first ? this.toPlain(arg, 0) : arg));
       const result = (Array.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[
         method
       ]!.apply(array, plainArgs);

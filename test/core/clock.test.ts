@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { createVirtualClock, DEFAULT_VIRTUAL_START } from '../../src/clock.ts';
+import { createVirtualClock, DEFAULT_VIRTUAL_START, toIso } from '../../src/clock.ts';
 
 test('a virtual clock starts at its fixed start and moves only when advanced', async () => {
   const clock = createVirtualClock();
@@ -51,4 +51,13 @@ test('advancing by a negative or infinite amount is refused', async () => {
   const clock = createVirtualClock(0);
   await expect(clock.advance(-1)).rejects.toThrow(RangeError);
   await expect(clock.advance(Number.POSITIVE_INFINITY)).rejects.toThrow(RangeError);
+});
+
+test('toIso formats as Date does, for the same time again and for each new one', () => {
+  for (const time of [0, 1_796_005_730_407, 1_796_005_730_407, 1_796_005_730_408, -1, 0]) {
+    expect(toIso(time)).toBe(new Date(time).toISOString());
+  }
+  expect(() => toIso(Number.NaN)).toThrow(RangeError);
+  expect(() => toIso(8.64e15 + 1)).toThrow(RangeError);
+  expect(toIso(5)).toBe('1970-01-01T00:00:00.005Z');
 });

@@ -97,6 +97,38 @@ describe('state transactions', () => {
     expect(copy).toEqual(live);
   });
 
+  test('a new object holding a draft and fresh children is stored plain; changes to its children are logged at their place', () => {
+    const { live, copy } = replay((d) => {
+      d.conversations.c2 = { id: 'c2', first: d.conversations.c1.messages[0], meta: { tags: ['x'] } };
+      d.conversations.c2.meta.tags.push('y');
+      d.conversations.c2.first.text = 'changed copy';
+      d.conversations.c2.meta = { tags: ['z'], inner: { n: 1 } };
+      d.conversations.c2.meta.inner.n = 2;
+    });
+    const conversations = live.providers.p.conversations as Record<string, unknown>;
+    expect(conversations.c2).toEqual({
+      id: 'c2',
+      first: { text: 'changed copy' },
+      meta: { tags: ['z'], inner: { n: 2 } },
+    });
+    expect(conversations.c1).toEqual({ id: 'c1', messages: [{ text: 'a' }], status: 'open' });
+    expect(copy).toEqual(live);
+  });
+
+  test('a value nested past the depth limit (a cycle) is refused and the state is left as it was', () => {
+    const live = fresh();
+    const before = JSON.stringify(live);
+    const cyclic: Record<string, unknown> = { id: 'c9' };
+    cyclic.self = cyclic;
+    expect(() =>
+      runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => {
+        d.counters.next = 4;
+        d.conversations.c9 = cyclic;
+      }),
+    ).toThrow(/nests deeper than/);
+    expect(JSON.stringify(live)).toBe(before);
+  });
+
   test('the result is returned as a plain value', () => {
     const live = fresh();
     const { result } = runTransaction(live.providers.p, ['providers', 'p'], (d: Draft) => d.conversations.c1);

@@ -2,6 +2,7 @@
 // reference/8x8/ document them.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { toIso } from '../../clock.ts';
 import type { Attachment, Channel, Conversation, Interaction, Message, Webhook } from './model.ts';
 import { toGatewayState } from './model.ts';
 import type { Page } from './model-lists.ts';
@@ -12,8 +13,6 @@ export function renderJson(c: Context, body: unknown, status = 200, hal = false)
     'content-type': hal ? 'application/hal+json' : 'application/json',
   });
 }
-
-const toIso = (ms: number) => new Date(ms).toISOString();
 
 /** The AuthResponse of POST /oauth/v2/token (every value a string, as in the spec example). */
 export function renderToken(input: {

@@ -3,6 +3,7 @@
 // Chat API v2: https://developer.8x8.com/contactcenter/reference (OAS reference/8x8/chat-api-v2.openapi.json).
 // Chat Gateway v1: https://developer.8x8.com/actions-events/reference (chat-gateway-v1.openapi.yml).
 import { Hono } from 'hono';
+import { toIso } from '../../clock.ts';
 import { getOwn } from '../../own.ts';
 import type { Ctx } from './model.ts';
 import { renderGatewayConversation, renderHalList, renderV2Conversation, renderV2List } from './render.ts';
@@ -57,7 +58,7 @@ export const gatewaySurface: Surface = {
   makeChannelId: (random) => random.faker.string.alphanumeric({ length: 18, casing: 'lower' }),
   renderList: (c, name, page) => renderHalList(name, page, c.req.url),
   parseConversation: parseGatewayConversation,
-  renderStarted: (conversationId, now) => ({ conversationId, createdAt: new Date(now).toISOString() }),
+  renderStarted: (conversationId, now) => ({ conversationId, createdAt: toIso(now) }),
   renderConversation: renderGatewayConversation,
   parseMessage: (body, state, conversationId) =>
     parseGatewayMessage(body, (id) => getOwn(state.attachments, id)?.conversationId === conversationId),

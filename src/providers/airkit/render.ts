@@ -1,3 +1,4 @@
+import { toIso } from '../../clock.ts';
 import { getOwn } from '../../own.ts';
 import type { ConversationPage, ListedConversation } from '../../provider/index.ts';
 import { slicePagedIdsAfter } from '../../provider/index.ts';
@@ -12,7 +13,6 @@ import {
 } from './model.ts';
 
 /** Epoch ms to ISO 8601. */
-const toIso = (ms: number): string => new Date(ms).toISOString();
 
 /** The Customer Destination as the API shows it: `{type, value}`. */
 export function renderDestination(d: CustomerDestination): { type: 'Text' | 'Phone'; value: string } {

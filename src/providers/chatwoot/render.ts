@@ -1,3 +1,4 @@
+import { toIso } from '../../clock.ts';
 import { getOwn } from '../../own.ts';
 import type { Agent, AgentBot, Attachment, ChatwootState, Contact, Message } from './model.ts';
 import { countUnread, getConversation, MESSAGE_TYPES } from './model.ts';
@@ -8,7 +9,7 @@ export const toSeconds = (ms: number): number => Math.floor(ms / 1000);
 /** Epoch ms (or null) to integer seconds, 0 when unset (as `.to_i` on nil). */
 export const toSecondsOrZero = (ms: number | null): number => (ms === null ? 0 : toSeconds(ms));
 /** Epoch ms to an ISO string with milliseconds, as Rails serialises timestamps. */
-export const toIso = (ms: number): string => new Date(ms).toISOString();
+export { toIso };
 
 /** `Contact#push_event_data` (conversation meta.sender). */
 export function renderContactEvent(c: Contact): Record<string, unknown> {
