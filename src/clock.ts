@@ -40,7 +40,7 @@ export function isValidTime(time: number): boolean {
 
 /** The ISO form of an epoch time, or its number as text when no Date can hold it (never throws). */
 export function toIsoTime(time: number): string {
-  return isValidTime(time) ? new Date(time).toISOString() : String(time);
+  return isValidTime(time) ? toIso(time) : String(time);
 }
 
 // The last time formatted and its text: the answers and events of one turn of the event loop mostly show the same

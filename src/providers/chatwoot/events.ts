@@ -1,6 +1,7 @@
 // The webhook events of the chatwoot provider: the typed event map and delivery meta, the payload builders, the
 // targets of raw events and the signature.
 import { createHmac } from 'node:crypto';
+import { toIso } from '../../clock.ts';
 import { getOwn } from '../../own.ts';
 import {
   fail,
@@ -19,7 +20,6 @@ import {
   toConversationKey,
 } from './model.ts';
 import { type ChangedAttribute, type ChatwootHappening, listDestinations } from './model-outcomes.ts';
-import { toIso } from './render.ts';
 import { toInputText } from './render-errors.ts';
 import {
   renderContactWebhookData,

@@ -1,5 +1,6 @@
 // The conversation partials of the REST answers (`api/v1/conversations/partials/_conversation.json.jbuilder`) and
 // the `meta` of the messages listing, as Chatwoot 4.12 renders them.
+import { toIso } from '../../clock.ts';
 import { getOwn } from '../../own.ts';
 import type { Agent, ChatwootState, Conversation, Message } from './model.ts';
 import { countUnread, findLastMessage } from './model.ts';
@@ -9,7 +10,6 @@ import {
   renderContactEvent,
   renderMessage,
   renderMessageEvent,
-  toIso,
   toSeconds,
   toSecondsOrZero,
 } from './render.ts';

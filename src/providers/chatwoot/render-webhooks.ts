@@ -1,4 +1,5 @@
 // The webhook payloads' data (`webhook_data` of conversations, contacts and messages), as Chatwoot's models build it.
+import { toIso } from '../../clock.ts';
 import { getOwn } from '../../own.ts';
 import type { ChatwootState, Contact, ContactInbox, Conversation, Message } from './model.ts';
 import { countUnread, findLastChatMessage, getConversation } from './model.ts';
@@ -7,7 +8,6 @@ import {
   renderAttachment,
   renderContactEvent,
   renderMessageEvent,
-  toIso,
   toSeconds,
   toSecondsOrZero,
 } from './render.ts';

@@ -8,8 +8,6 @@ import { toAttachmentKey } from './rules-attachments.ts';
 export const toSeconds = (ms: number): number => Math.floor(ms / 1000);
 /** Epoch ms (or null) to integer seconds, 0 when unset (as `.to_i` on nil). */
 export const toSecondsOrZero = (ms: number | null): number => (ms === null ? 0 : toSeconds(ms));
-/** Epoch ms to an ISO string with milliseconds, as Rails serialises timestamps. */
-export { toIso };
 
 /** `Contact#push_event_data` (conversation meta.sender). */
 export function renderContactEvent(c: Contact): Record<string, unknown> {

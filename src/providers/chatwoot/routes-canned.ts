@@ -2,12 +2,12 @@
 // canned_responses_controller.rb (Chatwoot 4.12) answers them (`render json: @canned_response`, the model's columns).
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { toIso } from '../../clock.ts';
 import { getOwn, hasOwn } from '../../own.ts';
 import { perform } from './effects.ts';
 import type { ChatwootContext } from './events.ts';
 import type { CannedResponse, ChatwootState } from './model.ts';
 import { applyCannedCreate, applyCannedRemoval, applyCannedUpdate } from './model-canned.ts';
-import { toIso } from './render.ts';
 import { ERROR_NOT_FOUND, refuseWith, toInvalidRecord } from './render-errors.ts';
 import { authorize, readParams } from './routes.ts';
 import type { InvalidAttribute } from './rules.ts';

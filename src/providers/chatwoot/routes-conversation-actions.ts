@@ -2,11 +2,11 @@
 // does to one conversation (status, typing, assignment), as conversations_controller.rb and
 // conversations/assignments_controller.rb (Chatwoot 4.12) answer it.
 import { Hono } from 'hono';
+import { toIso } from '../../clock.ts';
 import { getOwn } from '../../own.ts';
 import { perform } from './effects.ts';
 import type { ChatwootContext } from './events.ts';
 import { applyAssignment, applyStatusChange, applyTyping } from './model-conversations.ts';
-import { toIso } from './render.ts';
 import { renderAgent, renderAssignedTeam } from './render-resources.ts';
 import { renderTypingUser } from './render-webhooks.ts';
 import { authorize, loadConversation, readParams, valueOrRefuse } from './routes.ts';
